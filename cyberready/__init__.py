@@ -1,0 +1,58 @@
+"""cyberready: electoral cybersecurity readiness assessment.
+
+Load an EMB workspace, score its readiness against scored frameworks, simulate threat
+scenarios over its system graph, rank risk-reduction actions and render reports.
+
+>>> import cyberready
+>>> ws = cyberready.load_workspace(cyberready.example_path())
+>>> ws.emb.id
+'examplia-iec'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cyberready.errors import (
+    AssessmentError,
+    CyberReadyError,
+    FrameworkError,
+    InputError,
+    OptionalDependencyError,
+    Problem,
+    ReportError,
+    ScenarioError,
+    SystemModelError,
+    ThresholdError,
+)
+from cyberready.io import data_dir
+from cyberready.loaders import load_library, load_workspace, validate_paths
+from cyberready.workspace import Library, Workspace
+
+__version__ = "0.1.0"
+
+
+def example_path(name: str = "examplia") -> Path:
+    """Path of a shipped example workspace (default: the fictional Examplia EMB)."""
+    return data_dir("examples") / name
+
+
+__all__ = [
+    "AssessmentError",
+    "CyberReadyError",
+    "FrameworkError",
+    "InputError",
+    "Library",
+    "OptionalDependencyError",
+    "Problem",
+    "ReportError",
+    "ScenarioError",
+    "SystemModelError",
+    "ThresholdError",
+    "Workspace",
+    "__version__",
+    "example_path",
+    "load_library",
+    "load_workspace",
+    "validate_paths",
+]

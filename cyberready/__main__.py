@@ -1,0 +1,5 @@
+"""``python -m cyberready`` runs the command line."""
+
+from cyberready.cli import main
+
+main()

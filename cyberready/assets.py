@@ -1,0 +1,182 @@
+"""The resolved system: every asset and link of an EMB, kept columnar.
+
+A :class:`ResolvedSystem` is built once from a :class:`~cyberready.models.SystemModel` (plus any
+``generate:`` replicas) and is what posture, graph analyses and the engine read. Assets are rows
+(position ``i``), links are parallel arrays. Selectors are matched here, vectorized, so a
+national model with 10^6 replicas never becomes 10^6 Python objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from cyberready.models import Asset, Function, Link, Selector, SystemModel
+from cyberready.models.vocab import ASSET_TYPES, DATA_CLASSES, EXPOSURES, LINK_KINDS
+
+__all__ = ["IntArray", "ResolvedSystem"]
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+_TYPE_CODE = {t: i for i, t in enumerate(ASSET_TYPES)}
+_EXPOSURE_CODE = {e: i for i, e in enumerate(EXPOSURES)}
+_KIND_CODE = {k: i for i, k in enumerate(LINK_KINDS)}
+
+
+@dataclass(frozen=True, eq=False)
+class ResolvedSystem:
+    """Assets and links as arrays; asset ``i`` is ``ids[i]``.
+
+    ``tags`` maps a tag to the sorted positions of the assets that carry it; ``data`` maps a
+    data class to a boolean mask. ``labels`` may be shorter than ``ids`` is long only when
+    replicas were generated without labels (then the id is the label).
+    """
+
+    ids: tuple[str, ...]
+    types: IntArray
+    exposure: IntArray
+    counts: IntArray
+    labels: tuple[str, ...]
+    tags: dict[str, IntArray]
+    data: dict[str, BoolArray]
+    link_src: IntArray
+    link_dst: IntArray
+    link_kind: IntArray
+    functions: tuple[Function, ...] = ()
+    explicit: int = 0
+    """How many of the assets came from ``assets:`` (the rest are generated replicas)."""
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def from_model(
+        cls,
+        model: SystemModel,
+        extra_assets: Sequence[Asset] = (),
+        extra_links: Sequence[Link] = (),
+    ) -> ResolvedSystem:
+        """Resolve the explicit assets and links of a system file (plus any extras).
+
+        Link endpoints must already be known to exist (the loader checks them).
+        """
+        assets = [*model.assets, *extra_assets]
+        links = [*model.links, *extra_links]
+        ids = tuple(a.id for a in assets)
+        index = {a: i for i, a in enumerate(ids)}
+        tags: dict[str, list[int]] = {}
+        data = {d: np.zeros(len(assets), dtype=bool) for d in DATA_CLASSES}
+        for i, a in enumerate(assets):
+            for t in a.tags:
+                tags.setdefault(t, []).append(i)
+            for d in a.data:
+                data[d][i] = True
+        return cls(
+            ids=ids,
+            types=np.array([_TYPE_CODE[a.type] for a in assets], dtype=np.int64),
+            exposure=np.array([_EXPOSURE_CODE[a.exposure] for a in assets], dtype=np.int64),
+            counts=np.array([a.count for a in assets], dtype=np.int64),
+            labels=tuple(a.label or a.id for a in assets),
+            tags={t: np.array(v, dtype=np.int64) for t, v in tags.items()},
+            data=data,
+            link_src=np.array([index[lk.from_] for lk in links], dtype=np.int64),
+            link_dst=np.array([index[lk.to] for lk in links], dtype=np.int64),
+            link_kind=np.array([_KIND_CODE[lk.kind] for lk in links], dtype=np.int64),
+            functions=tuple(model.functions),
+            explicit=len(model.assets),
+            _index=index,
+        )
+
+    # ------------------------------------------------------------------ look-ups
+
+    @property
+    def n_assets(self) -> int:
+        """Number of assets (nodes)."""
+        return len(self.ids)
+
+    @property
+    def n_links(self) -> int:
+        """Number of links (edges)."""
+        return len(self.link_src)
+
+    def position(self, asset_id: str) -> int:
+        """Row of an asset id (KeyError if unknown)."""
+        return self._index[asset_id]
+
+    def has(self, asset_id: str) -> bool:
+        """True if the asset id exists."""
+        return asset_id in self._index
+
+    def type_of(self, i: int) -> str:
+        """Asset type name of row ``i``."""
+        return ASSET_TYPES[int(self.types[i])]
+
+    def exposure_of(self, i: int) -> str:
+        """Exposure name of row ``i``."""
+        return EXPOSURES[int(self.exposure[i])]
+
+    def kind_of(self, e: int) -> str:
+        """Link kind name of link ``e``."""
+        return LINK_KINDS[int(self.link_kind[e])]
+
+    def tags_of(self, i: int) -> list[str]:
+        """Tags of row ``i`` (slow path, for reports)."""
+        return sorted(t for t, rows in self.tags.items() if _contains(rows, i))
+
+    def data_of(self, i: int) -> list[str]:
+        """Data classes held at row ``i``."""
+        return [d for d in DATA_CLASSES if self.data[d][i]]
+
+    @cached_property
+    def type_names(self) -> tuple[str, ...]:
+        """Asset type name per row."""
+        return tuple(ASSET_TYPES[int(t)] for t in self.types)
+
+    def links_of_kinds(self, kinds: Iterable[str]) -> IntArray:
+        """Positions of the links whose kind is among ``kinds``."""
+        codes = [_KIND_CODE[k] for k in kinds]
+        return np.flatnonzero(np.isin(self.link_kind, codes)).astype(np.int64)
+
+    # ------------------------------------------------------------------ selectors
+
+    def mask(self, selector: Selector | None) -> BoolArray:
+        """Boolean mask of the assets a selector matches (None matches all)."""
+        n = self.n_assets
+        out = np.ones(n, dtype=bool)
+        if selector is None:
+            return out
+        if selector.ids is not None:
+            m = np.zeros(n, dtype=bool)
+            rows = [self._index[i] for i in selector.ids if i in self._index]
+            m[rows] = True
+            out &= m
+        if selector.types is not None:
+            out &= np.isin(self.types, [_TYPE_CODE[t] for t in selector.types])
+        if selector.tags is not None:
+            m = np.zeros(n, dtype=bool)
+            for t in selector.tags:
+                if t in self.tags:
+                    m[self.tags[t]] = True
+            out &= m
+        if selector.exposure is not None:
+            out &= np.isin(self.exposure, [_EXPOSURE_CODE[e] for e in selector.exposure])
+        if selector.data is not None:
+            m = np.zeros(n, dtype=bool)
+            for d in selector.data:
+                m |= self.data[d]
+            out &= m
+        return out
+
+    def select(self, selector: Selector | None) -> IntArray:
+        """Sorted positions of the assets a selector matches."""
+        return np.flatnonzero(self.mask(selector)).astype(np.int64)
+
+
+def _contains(sorted_rows: IntArray, i: int) -> bool:
+    k = int(np.searchsorted(sorted_rows, i))
+    return k < len(sorted_rows) and int(sorted_rows[k]) == i

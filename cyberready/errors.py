@@ -1,0 +1,171 @@
+"""The one exception tree of cyberready.
+
+::
+
+    CyberReadyError                 anything cyberready raises on purpose   (exit 1 if uncaught)
+    ├── InputError                  bad input: one or more Problems         (exit 3)
+    │   ├── FrameworkError          a framework or catalog file
+    │   ├── SystemModelError        system.yaml or a generate: CSV
+    │   ├── AssessmentError         assessment.yaml, a questionnaire, a platform scorecard
+    │   └── ScenarioError           a scenario or the technique vocabulary
+    ├── OptionalDependencyError     an extra (pdf, dask, fast, notebook) is not installed (exit 2)
+    ├── ThresholdError              a score is below --fail-under                        (exit 4)
+    └── ReportError                 a report could not be rendered                       (exit 1)
+
+An :class:`InputError` carries *every* problem found, each a :class:`Problem` with the file,
+line, field path, bad value and a hint (valid choices or a did-you-mean), so a user fixes them
+all in one pass. The CLI prints them as a table; a notebook gets them as a DataFrame through
+:meth:`InputError.to_frame`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "AssessmentError",
+    "CyberReadyError",
+    "FrameworkError",
+    "InputError",
+    "OptionalDependencyError",
+    "Problem",
+    "ReportError",
+    "ScenarioError",
+    "SystemModelError",
+    "ThresholdError",
+    "did_you_mean",
+]
+
+
+class CyberReadyError(Exception):
+    """Base class of every error cyberready raises on purpose."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input, located as precisely as we can.
+
+    ``line`` is 1-based (``None`` when the input has no lines, e.g. a whole-workspace check);
+    ``cell`` is a spreadsheet reference such as ``Results!D14`` when the input is a workbook.
+    """
+
+    file: str
+    message: str
+    line: int | None = None
+    field: str = ""
+    value: str = ""
+    hint: str = ""
+    cell: str = ""
+
+    def where(self) -> str:
+        """``file:line`` or ``file cell``, as an editor or a person would look it up."""
+        if self.cell:
+            return f"{self.file} {self.cell}"
+        if self.line is not None:
+            return f"{self.file}:{self.line}"
+        return self.file
+
+    def __str__(self) -> str:
+        parts = [self.where()]
+        if self.field:
+            parts.append(self.field)
+        text = ": ".join(parts) + ": " + self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+def did_you_mean(value: object, choices: Iterable[str], *, limit: int = 6) -> str:
+    """A hint naming the closest valid choices, or listing them when few.
+
+    >>> did_you_mean("phising", ["phishing", "ddos", "web_exploit"])
+    "did you mean 'phishing'?"
+    """
+    options = sorted(set(choices))
+    close = difflib.get_close_matches(str(value), options, n=3, cutoff=0.6)
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    if not options:
+        return ""
+    if len(options) <= limit:
+        return "valid: " + ", ".join(options)
+    return "valid: " + ", ".join(options[:limit]) + f", … ({len(options)} in all)"
+
+
+class InputError(CyberReadyError):
+    """One or more problems in user input; nothing was written."""
+
+    exit_code = 3
+
+    def __init__(self, problems: Sequence[Problem], summary: str = "") -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.summary = summary or f"{len(self.problems)} problem(s) in the input"
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """All problems, one per line, after a one-line summary."""
+        lines = [self.summary + ":"]
+        lines.extend(f"  {p}" for p in self.problems)
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The problems as a DataFrame (one row each), for notebooks."""
+        import pandas as pd
+
+        rows: list[dict[str, Any]] = [
+            {
+                "file": p.file,
+                "line": p.line,
+                "cell": p.cell,
+                "field": p.field,
+                "value": p.value,
+                "message": p.message,
+                "hint": p.hint,
+            }
+            for p in self.problems
+        ]
+        return pd.DataFrame(rows)
+
+
+class FrameworkError(InputError):
+    """A framework or reference catalog is invalid."""
+
+
+class SystemModelError(InputError):
+    """A system model (or one of its generate: CSVs) is invalid."""
+
+
+class AssessmentError(InputError):
+    """An assessment, questionnaire or platform scorecard is invalid."""
+
+
+class ScenarioError(InputError):
+    """A scenario or the technique vocabulary is invalid."""
+
+
+class OptionalDependencyError(CyberReadyError):
+    """An optional extra is needed for this feature; the message names the pip command."""
+
+    exit_code = 2
+
+    def __init__(self, extra: str, feature: str) -> None:
+        self.extra = extra
+        super().__init__(f"{feature} needs the '{extra}' extra: pip install 'cyberready[{extra}]'")
+
+
+class ThresholdError(CyberReadyError):
+    """A readiness score fell below the threshold the user asked to enforce."""
+
+    exit_code = 4
+
+
+class ReportError(CyberReadyError):
+    """A report could not be rendered (template error, unwritable output)."""

@@ -1,0 +1,67 @@
+"""Strict pydantic models of every cyberready file kind (DESIGN §3)."""
+
+from __future__ import annotations
+
+from cyberready.models.assessment import (
+    Answer,
+    Assessment,
+    EmbProfile,
+    Override,
+    PhaseWindow,
+    PlatformScorecard,
+)
+from cyberready.models.framework import (
+    Catalog,
+    Control,
+    Domain,
+    Effects,
+    Effort,
+    Framework,
+    Technique,
+    TechniqueCatalog,
+)
+from cyberready.models.scenario import Effect, EntryRule, PropagationRule, Scenario
+from cyberready.models.system import Asset, Function, Link, RequirementGroup, SystemModel
+from cyberready.models.vocab import Selector, StrictModel, TimeDistribution
+
+KIND_MODELS: dict[str, type[StrictModel]] = {
+    "framework": Framework,
+    "catalog": Catalog,
+    "techniques": TechniqueCatalog,
+    "emb": EmbProfile,
+    "system": SystemModel,
+    "assessment": Assessment,
+    "platform_scorecard": PlatformScorecard,
+    "scenario": Scenario,
+}
+"""Every file kind and the model that validates it."""
+
+__all__ = [
+    "KIND_MODELS",
+    "Answer",
+    "Assessment",
+    "Asset",
+    "Catalog",
+    "Control",
+    "Domain",
+    "Effect",
+    "Effects",
+    "Effort",
+    "EmbProfile",
+    "EntryRule",
+    "Framework",
+    "Function",
+    "Link",
+    "Override",
+    "PhaseWindow",
+    "PlatformScorecard",
+    "PropagationRule",
+    "RequirementGroup",
+    "Scenario",
+    "Selector",
+    "StrictModel",
+    "SystemModel",
+    "Technique",
+    "TechniqueCatalog",
+    "TimeDistribution",
+]

@@ -1,0 +1,134 @@
+"""The EMB (``kind: emb``), its assessment (``kind: assessment``) and platform scorecards
+(``kind: platform_scorecard``) — DESIGN §3.2, §3.4."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from cyberready.models.vocab import ControlId, EvidenceSource, Id, Phase, Selector, StrictModel
+
+__all__ = [
+    "Answer",
+    "Assessment",
+    "Election",
+    "EmbProfile",
+    "Level",
+    "Override",
+    "PhaseWindow",
+    "PlatformScorecard",
+]
+
+Level = int | Literal["n/a"]
+"""A maturity level 0–4, or ``n/a`` (the control does not apply here)."""
+
+
+def _check_level(level: Level, field: str) -> None:
+    if level != "n/a" and not (isinstance(level, int) and 0 <= level <= 4):
+        raise ValueError(f"{field} {level!r} is not in 0–4 or n/a")
+
+
+class PhaseWindow(StrictModel):
+    """When a phase of the electoral cycle runs."""
+
+    start: dt.date = Field(description="First day.")
+    end: dt.date = Field(description="Last day.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PhaseWindow:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Election(StrictModel):
+    """The election being prepared."""
+
+    name: str = Field(description="Name of the election.")
+    date: dt.date = Field(description="Polling day.")
+
+
+class EmbProfile(StrictModel):
+    """An election management body's workspace settings (``kind: emb``)."""
+
+    schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
+    kind: Literal["emb"] = Field(description="Always 'emb'.")
+    id: Id = Field(description="EMB id.")
+    name: str = Field(description="Full name of the EMB.")
+    country: str = Field(default="", description="Country.")
+    region: str | None = Field(default=None, description="Region, for portfolio grouping.")
+    languages: tuple[str, ...] = Field(default=(), description="Report languages (locales).")
+    election: Election | None = Field(default=None, description="The next election.")
+    as_of: dt.date | None = Field(default=None, description="Date of this profile.")
+    phases: dict[Phase, PhaseWindow] = Field(
+        default_factory=dict, description="Phase windows of the electoral calendar."
+    )
+    budget_usd: float | None = Field(default=None, ge=0, description="Budget for improvements.")
+    frameworks: tuple[Id, ...] = Field(
+        default=("usaid-ecbs", "ifes-tech-guidelines"), description="Frameworks in scope."
+    )
+    scenarios: Literal["all"] | tuple[Id, ...] = Field(
+        default="all", description="Scenarios in scope: all, or a list of ids."
+    )
+
+
+class Answer(StrictModel):
+    """The answer to one control."""
+
+    level: Level = Field(description="Maturity level 0–4, or n/a.")
+    source: EvidenceSource = Field(
+        default="none", description="Evidence source: document, test, observation, interview, none."
+    )
+    evidence: str = Field(
+        default="", description="The evidence (sensitive; never shown to donors)."
+    )
+    notes: str = Field(default="", description="Free notes (sensitive; never shown to donors).")
+    target: int | None = Field(default=None, ge=0, le=4, description="Target level, 0–4.")
+
+    @model_validator(mode="after")
+    def _level(self) -> Answer:
+        _check_level(self.level, "level")
+        return self
+
+
+class Override(StrictModel):
+    """A control level that holds on some assets only; the most specific selector wins."""
+
+    select: Selector = Field(description="The assets the level holds on.")
+    control: ControlId = Field(description="The control.")
+    level: Level = Field(description="Level on those assets, 0–4 or n/a.")
+    notes: str = Field(default="", description="Free notes.")
+
+    @model_validator(mode="after")
+    def _level(self) -> Override:
+        _check_level(self.level, "level")
+        return self
+
+
+class Assessment(StrictModel):
+    """An EMB's answers to its frameworks (``kind: assessment``)."""
+
+    schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
+    kind: Literal["assessment"] = Field(description="Always 'assessment'.")
+    emb: Id = Field(description="EMB id.")
+    frameworks: tuple[Id, ...] = Field(description="Frameworks answered (must match emb.yaml).")
+    as_of: dt.date = Field(description="Date of the assessment.")
+    assessor: str = Field(default="", description="Who assessed.")
+    answers: dict[ControlId, Answer] = Field(
+        default_factory=dict, description="Control id -> answer. Unanswered = unassessed."
+    )
+    overrides: tuple[Override, ...] = Field(default=(), description="Per-asset levels.")
+
+
+class PlatformScorecard(StrictModel):
+    """A technology company's answers to the platform commitments (``kind: platform_scorecard``)."""
+
+    schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
+    kind: Literal["platform_scorecard"] = Field(description="Always 'platform_scorecard'.")
+    company: str = Field(min_length=1, description="Company name.")
+    framework: Id = Field(description="Framework whose subject: platform controls are answered.")
+    as_of: dt.date = Field(description="Date of the scorecard.")
+    assessor: str = Field(default="", description="Who assessed.")
+    answers: dict[ControlId, Answer] = Field(default_factory=dict, description="Answers.")

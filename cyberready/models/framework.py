@@ -1,0 +1,299 @@
+"""Frameworks of scored controls (``kind: framework``), reference catalogs (``kind: catalog``)
+and the technique vocabulary (``kind: techniques``) — DESIGN §3.1."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from cyberready.models.vocab import (
+    AssetType,
+    ControlId,
+    Id,
+    Phase,
+    StrictModel,
+)
+
+__all__ = [
+    "Catalog",
+    "CatalogItem",
+    "Control",
+    "Domain",
+    "Effects",
+    "Effort",
+    "Framework",
+    "MaturityLevel",
+    "MaturityScale",
+    "Source",
+    "Technique",
+    "TechniqueCatalog",
+    "Tier",
+    "Translation",
+]
+
+Provenance = Literal["official", "derived"]
+Subject = Literal["emb", "platform"]
+Probability = float
+
+
+class Source(StrictModel):
+    """Where a framework or catalog comes from."""
+
+    citation: str = Field(description="Bibliographic citation of the source document(s).")
+    url: str | None = Field(default=None, description="Where the source can be read.")
+
+
+class MaturityLevel(StrictModel):
+    """One level of the maturity scale."""
+
+    level: int = Field(ge=0, le=4, description="The level, 0–4.")
+    name: str = Field(min_length=1, description="Short name, e.g. 'Documented'.")
+    description: str = Field(description="What an organisation at this level does.")
+
+
+class MaturityScale(StrictModel):
+    """Levels 0–4 and the curve that turns a level into control strength."""
+
+    levels: tuple[MaturityLevel, ...] = Field(description="Exactly the levels 0, 1, 2, 3, 4.")
+    effectiveness: tuple[float, float, float, float, float] = Field(
+        description="Control strength per level: non-decreasing, from 0 at level 0 to 1 at 4."
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> MaturityScale:
+        if [lv.level for lv in self.levels] != [0, 1, 2, 3, 4]:
+            raise ValueError("levels must be exactly 0, 1, 2, 3, 4 in order")
+        eff = self.effectiveness
+        if eff[0] != 0 or eff[-1] != 1:
+            raise ValueError(f"effectiveness must start at 0 and end at 1, got {list(eff)}")
+        if any(b < a for a, b in itertools.pairwise(eff)):
+            raise ValueError(f"effectiveness must be non-decreasing, got {list(eff)}")
+        return self
+
+
+class Tier(StrictModel):
+    """A readiness tier: scores at or above ``min`` (and below the next tier) get ``name``."""
+
+    min: float = Field(ge=0, le=100, description="Lowest score (0–100) in this tier.")
+    name: str = Field(min_length=1, description="Tier name, e.g. 'Developing'.")
+
+
+DEFAULT_TIERS: tuple[Tier, ...] = (
+    Tier(min=0, name="Critical gaps"),
+    Tier(min=40, name="Developing"),
+    Tier(min=60, name="Established"),
+    Tier(min=80, name="Advanced"),
+)
+
+
+class Domain(StrictModel):
+    """A group of controls scored together."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Domain id, e.g. VR.")
+    title: str = Field(description="Human title.")
+    description: str = Field(default="", description="What the domain covers.")
+
+
+class Effects(StrictModel):
+    """How a control changes the simulation (DESIGN §4 step 1). All optional."""
+
+    mitigates: dict[Id, Probability] = Field(
+        default_factory=dict,
+        description="Technique -> reduction in [0, 1] of step success at full strength.",
+    )
+    detects: dict[Id, Probability] = Field(
+        default_factory=dict,
+        description="Technique -> probability in [0, 1] of detecting a compromise at full "
+        "strength.",
+    )
+    recovers: float = Field(
+        default=0.0, ge=0, le=1, description="Outage shortened by this fraction at full strength."
+    )
+    reassures: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Public-confidence impact reduced by this fraction at full strength.",
+    )
+
+    @model_validator(mode="after")
+    def _in_unit_interval(self) -> Effects:
+        for name in ("mitigates", "detects"):
+            for tech, value in getattr(self, name).items():
+                if not 0.0 <= value <= 1.0:
+                    raise ValueError(f"{name}.{tech} = {value} is not in [0, 1]")
+        return self
+
+    @property
+    def techniques(self) -> frozenset[str]:
+        """Every technique this control touches."""
+        return frozenset(self.mitigates) | frozenset(self.detects)
+
+    @property
+    def empty(self) -> bool:
+        """True when the control has no effect on the simulation."""
+        return not (self.mitigates or self.detects or self.recovers or self.reassures)
+
+
+class Effort(StrictModel):
+    """What it takes to raise the control: cost ranges in USD and weeks."""
+
+    cost_usd: tuple[float, float] = Field(
+        default=(0.0, 0.0), description="Fixed cost range [low, high] in USD."
+    )
+    per_asset_usd: tuple[float, float] | None = Field(
+        default=None, description="Extra cost range per asset touched (counts included)."
+    )
+    weeks: float = Field(default=4, ge=0, description="Weeks needed to put it in place.")
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Effort:
+        for name in ("cost_usd", "per_asset_usd"):
+            rng = getattr(self, name)
+            if rng is not None and not 0 <= rng[0] <= rng[1]:
+                raise ValueError(f"{name} must be [low, high] with 0 <= low <= high, got {rng}")
+        return self
+
+
+class Translation(StrictModel):
+    """A control's text in another locale."""
+
+    title: str | None = Field(default=None, description="Translated title.")
+    objective: str | None = Field(default=None, description="Translated objective.")
+    guidance: str | None = Field(default=None, description="Translated guidance.")
+
+
+class Control(StrictModel):
+    """A scored control."""
+
+    id: ControlId = Field(description="Upper-case id, e.g. ECBS-VR-03.")
+    domain: str = Field(description="Id of the domain this control belongs to.")
+    subject: Subject | None = Field(
+        default=None, description="emb or platform; defaults to the framework's subject."
+    )
+    provenance: Provenance | None = Field(
+        default=None, description="Overrides the framework's provenance for this control."
+    )
+    title: str = Field(min_length=1, description="Short title.")
+    objective: str = Field(description="What the control achieves.")
+    guidance: str = Field(default="", description="How to put it in place.")
+    rubric: dict[int, str] | None = Field(
+        default=None, description="Per-level text (all of 0–4) replacing the scale's descriptions."
+    )
+    weight: int = Field(default=3, ge=1, le=5, description="Weight in scores, 1–5.")
+    applies_to: tuple[AssetType | Literal["organization"], ...] = Field(
+        default=("organization",),
+        description="Asset types the control protects, or 'organization' for every asset.",
+    )
+    phases: tuple[Phase, ...] = Field(default=(), description="Phases where it matters most.")
+    effects: Effects = Field(default_factory=Effects, description="Effects on the simulation.")
+    effort: Effort = Field(default_factory=Effort, description="Cost and time to raise it.")
+    references: dict[Id, tuple[str, ...]] = Field(
+        default_factory=dict, description="Catalog id -> item ids, e.g. nist-csf-2.0: [PR.AA-01]."
+    )
+    tags: tuple[str, ...] = Field(default=(), description="Free tags, e.g. theme tags.")
+    translations: dict[str, Translation] = Field(
+        default_factory=dict, description="Locale -> translated text."
+    )
+
+    @model_validator(mode="after")
+    def _rubric_complete(self) -> Control:
+        if self.rubric is not None and sorted(self.rubric) != [0, 1, 2, 3, 4]:
+            raise ValueError(f"rubric must give all levels 0–4, got {sorted(self.rubric)}")
+        return self
+
+    @property
+    def organization_wide(self) -> bool:
+        """True when the control applies to every asset."""
+        return "organization" in self.applies_to
+
+
+class Framework(StrictModel):
+    """A framework of scored controls (``kind: framework``)."""
+
+    schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
+    kind: Literal["framework"] = Field(description="Always 'framework'.")
+    id: Id = Field(description="Framework id, e.g. usaid-ecbs.")
+    title: str = Field(description="Human title.")
+    publisher: str = Field(default="", description="Who publishes the source.")
+    version: str = Field(default="", description="Version of the source encoded here.")
+    source: Source | None = Field(default=None, description="Citation and URL.")
+    provenance: Provenance = Field(
+        default="official",
+        description="official, or derived: our encoding of the source's intent where the "
+        "official text was not available.",
+    )
+    subject: Subject = Field(default="emb", description="Default subject of the controls.")
+    maturity_scale: MaturityScale = Field(description="Levels 0–4 and their effectiveness.")
+    tiers: tuple[Tier, ...] = Field(
+        default=DEFAULT_TIERS, description="Readiness tiers by minimum score, ascending."
+    )
+    domains: tuple[Domain, ...] = Field(min_length=1, description="Groups of controls.")
+    controls: tuple[Control, ...] = Field(min_length=1, description="The scored controls.")
+
+    @model_validator(mode="after")
+    def _tiers_ascending(self) -> Framework:
+        mins = [t.min for t in self.tiers]
+        if not mins or mins[0] != 0 or any(b <= a for a, b in itertools.pairwise(mins)):
+            raise ValueError(f"tiers must start at 0 and strictly ascend, got {mins}")
+        return self
+
+    def subject_of(self, control: Control) -> Subject:
+        """The control's subject, defaulting to the framework's."""
+        return control.subject or self.subject
+
+    def provenance_of(self, control: Control) -> Provenance:
+        """The control's provenance, defaulting to the framework's."""
+        return control.provenance or self.provenance
+
+    def tier_for(self, score: float) -> str:
+        """The tier name a score (0–100) falls in."""
+        name = self.tiers[0].name
+        for tier in self.tiers:
+            if score + 1e-9 >= tier.min:
+                name = tier.name
+        return name
+
+    def effectiveness(self, level: int) -> float:
+        """Control strength of a maturity level."""
+        return self.maturity_scale.effectiveness[level]
+
+
+class CatalogItem(StrictModel):
+    """One referenceable item of a catalog."""
+
+    id: str = Field(min_length=1, description="Item id, e.g. PR.AA-01.")
+    title: str = Field(description="Short title.")
+
+
+class Catalog(StrictModel):
+    """A reference catalog (``kind: catalog``): not scored, only referenced."""
+
+    schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
+    kind: Literal["catalog"] = Field(description="Always 'catalog'.")
+    id: Id = Field(description="Catalog id, e.g. nist-csf-2.0.")
+    title: str = Field(description="Human title.")
+    version: str = Field(default="", description="Version.")
+    source: Source | None = Field(default=None, description="Citation and URL.")
+    items: tuple[CatalogItem, ...] = Field(min_length=1, description="The items.")
+
+
+class Technique(StrictModel):
+    """An attack or failure technique that scenarios use and controls mitigate."""
+
+    id: Id = Field(description="Technique id, e.g. phishing.")
+    title: str = Field(description="Human title.")
+    description: str = Field(default="", description="What it is, with an election example.")
+    attack: tuple[str, ...] = Field(
+        default=(), description="MITRE ATT&CK technique ids, where one exists."
+    )
+
+
+class TechniqueCatalog(StrictModel):
+    """The technique vocabulary (``kind: techniques``)."""
+
+    schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
+    kind: Literal["techniques"] = Field(description="Always 'techniques'.")
+    techniques: tuple[Technique, ...] = Field(min_length=1, description="The techniques.")

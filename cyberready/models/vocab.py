@@ -1,0 +1,290 @@
+"""The shared vocabulary of every cyberready file (DESIGN §3.0).
+
+Ids, phases, actors, evidence sources, asset types, link kinds, selectors and time
+distributions are defined once here and reused by every other model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Final, Literal, get_args
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+__all__ = [
+    "ACTORS",
+    "ASSET_TYPES",
+    "ATTACK_LINK_KINDS",
+    "DATA_CLASSES",
+    "DATA_LINK_KINDS",
+    "DEPENDENCY_LINK_KINDS",
+    "EVIDENCE_SOURCES",
+    "EXPOSURES",
+    "ID_PATTERN",
+    "LINK_KINDS",
+    "PHASES",
+    "Actor",
+    "AssetType",
+    "ControlId",
+    "DataClass",
+    "EvidenceSource",
+    "Exposure",
+    "Id",
+    "LinkKind",
+    "Phase",
+    "Selector",
+    "StrictModel",
+    "TimeDistribution",
+]
+
+ID_PATTERN: Final = r"^[a-z0-9][a-z0-9_.-]*$"
+CONTROL_ID_PATTERN: Final = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=200)]
+"""Ids of assets, functions, scenarios, frameworks, catalogs, EMBs and techniques."""
+
+ControlId = Annotated[str, StringConstraints(pattern=CONTROL_ID_PATTERN, max_length=64)]
+"""Control ids are upper case, e.g. ``ECBS-VR-03``, ``TCG-04``, ``TCG-EMB-02``."""
+
+Phase = Literal[
+    "legal_planning",
+    "voter_registration",
+    "candidate_registration",
+    "campaign",
+    "voting",
+    "counting",
+    "tabulation_transmission",
+    "results_publication",
+    "post_election",
+]
+PHASES: Final[tuple[str, ...]] = get_args(Phase)
+
+Actor = Literal["foreign_state", "government", "criminal", "hacktivist", "insider", "accidental"]
+"""The briefing series' five threat actors, plus ``accidental`` for non-malicious failures."""
+ACTORS: Final[tuple[str, ...]] = get_args(Actor)
+
+EvidenceSource = Literal["document", "test", "observation", "interview", "none"]
+EVIDENCE_SOURCES: Final[tuple[str, ...]] = get_args(EvidenceSource)
+
+AssetType = Literal[
+    "voter_registration_db",
+    "civil_registry_feed",
+    "biometric_kit",
+    "registration_portal",
+    "pollbook",
+    "election_management_system",
+    "vote_capture_device",
+    "results_form",
+    "results_transmission",
+    "tally_server",
+    "results_website",
+    "emb_website",
+    "email",
+    "staff_workstation",
+    "admin_account",
+    "network",
+    "data_center",
+    "cloud_hosting",
+    "power",
+    "vendor",
+    "shared_government_it",
+    "social_platform",
+]
+ASSET_TYPES: Final[tuple[str, ...]] = get_args(AssetType)
+
+Exposure = Literal["internet", "internal", "isolated", "physical"]
+EXPOSURES: Final[tuple[str, ...]] = get_args(Exposure)
+
+DataClass = Literal["pii", "biometric", "results", "credentials"]
+DATA_CLASSES: Final[tuple[str, ...]] = get_args(DataClass)
+
+LinkKind = Literal[
+    "hosted_on",
+    "depends_on",
+    "powered_by",
+    "connects_to",
+    "administers",
+    "authenticates",
+    "supplies",
+    "copies_data_to",
+]
+LINK_KINDS: Final[tuple[str, ...]] = get_args(LinkKind)
+DEPENDENCY_LINK_KINDS: Final = frozenset({"hosted_on", "depends_on", "powered_by"})
+"""``from`` needs ``to``: an outage of ``to`` takes ``from`` down."""
+ATTACK_LINK_KINDS: Final = frozenset({"connects_to", "administers", "authenticates", "supplies"})
+"""Compromise of ``from`` lets an attacker try ``to``."""
+DATA_LINK_KINDS: Final = frozenset({"copies_data_to"})
+"""``from``'s data also lives at ``to``: a leak at ``to`` exposes ``from``'s data."""
+
+
+class StrictModel(BaseModel):
+    """Frozen, strict base of every file model: unknown keys are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+_SELECTOR_SHORTHAND: Final = {"type": "types", "tag": "tags", "id": "ids"}
+
+
+class Selector(StrictModel):
+    """Which assets a rule, effect, group or override applies to.
+
+    Every key given must match (AND); any value within a key may match (OR). In files a
+    selector may also be written as a list of asset ids, or as one shorthand string
+    ``type:X``, ``tag:X`` or ``id:X``. An empty selector matches every asset.
+    """
+
+    ids: tuple[Id, ...] | None = Field(default=None, description="Asset ids (any of).")
+    types: tuple[AssetType, ...] | None = Field(default=None, description="Asset types (any of).")
+    tags: tuple[str, ...] | None = Field(default=None, description="Asset tags (any of).")
+    exposure: tuple[Exposure, ...] | None = Field(
+        default=None, description="Asset exposures (any of)."
+    )
+    data: tuple[DataClass, ...] | None = Field(
+        default=None, description="Data classes held by the asset (any of)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _coerce(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            key, sep, rest = value.partition(":")
+            if not sep or key not in _SELECTOR_SHORTHAND or not rest:
+                raise ValueError(f"selector string {value!r} must be 'type:X', 'tag:X' or 'id:X'")
+            return {_SELECTOR_SHORTHAND[key]: [rest]}
+        if isinstance(value, list | tuple):
+            return {"ids": list(value)}
+        if isinstance(value, Mapping):
+            # single values are accepted where lists are expected: {types: tally_server}
+            return {
+                k: [v] if isinstance(v, str) and k in cls.model_fields else v
+                for k, v in value.items()
+            }
+        return value
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        mapping = handler(core_schema)
+        return {
+            "anyOf": [
+                mapping,
+                {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": ID_PATTERN},
+                    "description": "A list of asset ids.",
+                },
+                {
+                    "type": "string",
+                    "pattern": "^(type|tag|id):.+$",
+                    "description": "Shorthand: type:X, tag:X or id:X.",
+                },
+            ],
+            "description": cls.__doc__.split("\n\n")[0] if cls.__doc__ else "",
+        }
+
+    def specificity(self) -> int:
+        """Rank for override precedence: ids beat tags, tags beat types, types beat exposure."""
+        if self.ids:
+            return 4
+        if self.tags:
+            return 3
+        if self.types:
+            return 2
+        if self.exposure or self.data:
+            return 1
+        return 0
+
+    def describe(self) -> str:
+        """A short human description, e.g. ``types=tally_server, tags=hq``."""
+        parts = [
+            f"{name}={','.join(values)}"
+            for name in ("ids", "types", "tags", "exposure", "data")
+            if (values := getattr(self, name))
+        ]
+        return " & ".join(parts) or "all assets"
+
+
+class _Mean(StrictModel):
+    mean: float = Field(gt=0, description="Mean, in hours.")
+
+
+class _Lognormal(StrictModel):
+    median: float = Field(gt=0, description="Median, in hours.")
+    p90: float = Field(gt=0, description="90th percentile, in hours; above the median.")
+
+    @model_validator(mode="after")
+    def _p90_above_median(self) -> _Lognormal:
+        if self.p90 <= self.median:
+            raise ValueError(f"p90 ({self.p90}) must be greater than median ({self.median})")
+        return self
+
+
+class TimeDistribution(StrictModel):
+    """A duration in hours (> 0): exactly one of ``fixed``, ``exponential``, ``lognormal``,
+    ``uniform``."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1, "maxProperties": 1})
+
+    fixed: float | None = Field(default=None, gt=0, description="Always this many hours.")
+    exponential: _Mean | None = Field(default=None, description="Exponential with this mean.")
+    lognormal: _Lognormal | None = Field(
+        default=None, description="Lognormal given by its median and 90th percentile."
+    )
+    uniform: tuple[float, float] | None = Field(
+        default=None, description="Uniform between [lo, hi] hours, 0 <= lo < hi."
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TimeDistribution:
+        given = [n for n in ("fixed", "exponential", "lognormal", "uniform") if getattr(self, n)]
+        if len(given) != 1:
+            raise ValueError(
+                "a time distribution needs exactly one of fixed, exponential, lognormal, uniform"
+                + (f" (got {', '.join(given)})" if given else "")
+            )
+        if self.uniform is not None:
+            lo, hi = self.uniform
+            if not 0 <= lo < hi:
+                raise ValueError(f"uniform needs 0 <= lo < hi, got [{lo}, {hi}]")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """``fixed``, ``exponential``, ``lognormal`` or ``uniform``."""
+        for name in ("fixed", "exponential", "lognormal", "uniform"):
+            if getattr(self, name) is not None:
+                return name
+        raise AssertionError("unreachable: validated to have exactly one")
+
+    def describe(self) -> str:
+        """A short human description such as ``lognormal(median 24 h, p90 120 h)``."""
+        if self.fixed is not None:
+            return f"{self.fixed:g} h"
+        if self.exponential is not None:
+            return f"exponential(mean {self.exponential.mean:g} h)"
+        if self.lognormal is not None:
+            return f"lognormal(median {self.lognormal.median:g} h, p90 {self.lognormal.p90:g} h)"
+        assert self.uniform is not None
+        return f"uniform({self.uniform[0]:g}–{self.uniform[1]:g} h)"
+
+
+def duplicated(values: Sequence[str]) -> list[str]:
+    """Values that occur more than once, in first-seen order."""
+    seen: set[str] = set()
+    dup: list[str] = []
+    for v in values:
+        if v in seen and v not in dup:
+            dup.append(v)
+        seen.add(v)
+    return dup
