@@ -300,6 +300,21 @@ def frameworks_show(framework_id: str, frameworks_dirs: tuple[Path, ...], as_jso
         )
 
 
+# --------------------------------------------------------------------------- readiness (issue 3)
+# assess, diff, questionnaire export|import go here.
+
+# --------------------------------------------------------------------------- simulation (issue 4)
+# simulate goes here.
+
+# --------------------------------------------------------------------------- priorities (issue 6)
+# prioritize goes here.
+
+# --------------------------------------------------------------------------- reports (issue 7)
+# report goes here.
+
+# --------------------------------------------------------------------------- portfolio (issue 8)
+# portfolio and examples go here.
+
 # --------------------------------------------------------------------------- demo
 
 
