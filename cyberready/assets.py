@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from cyberready.models import Asset, Function, Link, Selector, SystemModel
 from cyberready.models.vocab import ASSET_TYPES, DATA_CLASSES, EXPOSURES, LINK_KINDS
+
+if TYPE_CHECKING:
+    from cyberready.generate import GeneratedAssets
 
 __all__ = ["IntArray", "ResolvedSystem"]
 
@@ -33,8 +37,9 @@ class ResolvedSystem:
     """Assets and links as arrays; asset ``i`` is ``ids[i]``.
 
     ``tags`` maps a tag to the sorted positions of the assets that carry it; ``data`` maps a
-    data class to a boolean mask. ``labels`` may be shorter than ``ids`` is long only when
-    replicas were generated without labels (then the id is the label).
+    data class to a boolean mask. Explicit assets come first (``explicit`` of them), then the
+    ``generate:`` replicas in file and row order; ``generated`` keeps where each replica came
+    from (its CSV file and line).
     """
 
     ids: tuple[str, ...]
@@ -51,6 +56,8 @@ class ResolvedSystem:
     explicit: int = 0
     """How many of the assets came from ``assets:`` (the rest are generated replicas)."""
     _index: dict[str, int] = field(default_factory=dict, repr=False)
+    generated: GeneratedAssets | None = field(default=None, repr=False)
+    """The ``generate:`` replicas' provenance (None when the model has none)."""
 
     # ------------------------------------------------------------------ construction
 
@@ -60,11 +67,20 @@ class ResolvedSystem:
         model: SystemModel,
         extra_assets: Sequence[Asset] = (),
         extra_links: Sequence[Link] = (),
+        *,
+        generated: GeneratedAssets | None = None,
     ) -> ResolvedSystem:
         """Resolve the explicit assets and links of a system file (plus any extras).
 
-        Link endpoints must already be known to exist (the loader checks them).
+        ``generated`` holds the ``generate:`` replicas already expanded into arrays by
+        :func:`cyberready.generate.expand_generate`; they are appended column by column
+        (never as one object per replica), and explicit links may point into them. Link
+        endpoints must already be known to exist (the loader checks them).
         """
+        if generated is not None:
+            if extra_assets or extra_links:
+                raise ValueError("extra assets or links cannot be combined with generated ones")
+            return cls._with_generated(model, generated)
         assets = [*model.assets, *extra_assets]
         links = [*model.links, *extra_links]
         ids = tuple(a.id for a in assets)
@@ -92,6 +108,35 @@ class ResolvedSystem:
             _index=index,
         )
 
+    @classmethod
+    def _with_generated(cls, model: SystemModel, gen: GeneratedAssets) -> ResolvedSystem:
+        explicit = cls.from_model(model.model_copy(update={"links": ()}))
+        tags: dict[str, IntArray] = {}
+        for t in explicit.tags.keys() | gen.tags.keys():
+            parts = [p for p in (explicit.tags.get(t), gen.tags.get(t)) if p is not None]
+            tags[t] = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        return cls(
+            ids=(*explicit.ids, *gen.ids),
+            types=np.concatenate([explicit.types, gen.types]),
+            exposure=np.concatenate([explicit.exposure, gen.exposure]),
+            counts=np.concatenate([explicit.counts, gen.counts]),
+            labels=(*explicit.labels, *gen.labels),
+            tags=tags,
+            data={d: np.concatenate([explicit.data[d], gen.data[d]]) for d in DATA_CLASSES},
+            link_src=np.concatenate([gen.explicit_link_src, gen.link_src]),
+            link_dst=np.concatenate([gen.explicit_link_dst, gen.link_dst]),
+            link_kind=np.concatenate(
+                [
+                    np.array([_KIND_CODE[lk.kind] for lk in model.links], dtype=np.int64),
+                    gen.link_kind,
+                ]
+            ),
+            functions=tuple(model.functions),
+            explicit=len(model.assets),
+            _index=gen.index,
+            generated=gen,
+        )
+
     # ------------------------------------------------------------------ look-ups
 
     @property
@@ -111,6 +156,12 @@ class ResolvedSystem:
     def has(self, asset_id: str) -> bool:
         """True if the asset id exists."""
         return asset_id in self._index
+
+    def origin_of(self, i: int) -> str:
+        """Where asset ``i`` was defined: ``system.yaml`` or a replica's ``file.csv:line``."""
+        if i < self.explicit or self.generated is None:
+            return "system.yaml"
+        return self.generated.origin(i - self.explicit)
 
     def type_of(self, i: int) -> str:
         """Asset type name of row ``i``."""

@@ -9,7 +9,9 @@ Writes are atomic (a temporary file in the same folder, then ``os.replace``).
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
+import io as _stdio
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -18,6 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
 
+import numpy as np
+import numpy.typing as npt
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -25,8 +29,11 @@ from cyberready.errors import InputError, Problem, did_you_mean
 from cyberready.models import KIND_MODELS, StrictModel
 
 __all__ = [
+    "MAX_CSV_BYTES",
     "MAX_FILE_BYTES",
+    "MAX_ROW_PROBLEMS",
     "MAX_YAML_NODES",
+    "CsvTable",
     "Document",
     "atomic_write_bytes",
     "atomic_write_text",
@@ -34,7 +41,9 @@ __all__ = [
     "dump_yaml",
     "load_model_file",
     "parse_model",
+    "read_csv_columns",
     "read_text",
+    "read_workspace_csv",
     "read_yaml",
     "safe_join",
 ]
@@ -450,3 +459,191 @@ def raise_if(
             else f"{len(problems)} problem(s) in {len(files)} files"
         )
         raise error(list(problems), summary)
+
+
+# --------------------------------------------------------------------------- CSV (generate:)
+
+MAX_CSV_BYTES = 1024 * 1024 * 1024
+"""Largest CSV read for ``generate:`` (10^6 rows of a few columns is a few tens of MB)."""
+MAX_ROW_PROBLEMS = 20
+"""Problems reported per kind of row problem before one summary line says how many more."""
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A CSV file read column by column: ``columns[name][r]`` is row ``r``'s (stripped) value,
+    found on line ``lines[r]`` (1-based, the header is line ``header_line``)."""
+
+    file: str
+    header: tuple[str, ...]
+    columns: dict[str, list[str]]
+    lines: npt.NDArray[np.int64]
+    header_line: int = 1
+
+    @property
+    def n_rows(self) -> int:
+        """Number of data rows (blank lines are not rows)."""
+        return len(self.lines)
+
+
+def _row_problems(
+    file: str, bad: Sequence[tuple[int, str, str]], message: str, hint: str = ""
+) -> list[Problem]:
+    """Problems for bad rows ``(line, field, value)``, at most :data:`MAX_ROW_PROBLEMS` of them
+    plus one line saying how many more there are."""
+    out = [
+        Problem(file=file, line=line, field=fld, value=_short(value), message=message, hint=hint)
+        for line, fld, value in bad[:MAX_ROW_PROBLEMS]
+    ]
+    if len(bad) > MAX_ROW_PROBLEMS:
+        out.append(
+            Problem(
+                file=file,
+                line=bad[MAX_ROW_PROBLEMS][0],
+                message=f"… and {len(bad) - MAX_ROW_PROBLEMS:,} more rows with the same problem "
+                f"({message})",
+            )
+        )
+    return out
+
+
+def read_csv_columns(
+    path: Path, *, display: str | None = None
+) -> tuple[CsvTable | None, list[Problem]]:
+    """Read a UTF-8 CSV with a header row into columns, keeping every row's line number.
+
+    Values and header names are stripped of surrounding spaces; blank lines are skipped; a row
+    with the wrong number of fields, an empty or repeated column name, or bytes that are not
+    UTF-8 are problems naming the line.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = p.write_text("station,region\\nps-1,north\\n\\nps-2, south\\n")
+    >>> table, problems = read_csv_columns(p)
+    >>> table.columns["region"], table.lines.tolist(), problems
+    (['north', 'south'], [2, 4], [])
+    """
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return None, [Problem(file=name, message=f"cannot read file: {exc.strerror or exc}")]
+    if size > MAX_CSV_BYTES:
+        return None, [
+            Problem(file=name, message=f"file is {size:,} bytes, over the {MAX_CSV_BYTES:,} limit")
+        ]
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(file=name, message=f"cannot read file: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [
+            Problem(
+                file=name,
+                line=raw[: exc.start].count(b"\n") + 1,
+                message=f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                hint="save the CSV as UTF-8",
+            )
+        ]
+    del raw
+    reader = csv.reader(_stdio.StringIO(text, newline=""), strict=True)
+    problems: list[Problem] = []
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    header: list[str] = []
+    header_line = 1
+    ragged: list[tuple[int, str, str]] = []
+    try:
+        for first in reader:
+            if any(v.strip() for v in first):
+                header = [h.strip() for h in first]
+                header_line = reader.line_num
+                break
+        prev = reader.line_num
+        width = len(header)
+        for row in reader:
+            start, prev = prev + 1, reader.line_num
+            if len(row) == width:
+                rows.append(row)
+                lines.append(start)
+            elif any(v.strip() for v in row):
+                ragged.append((start, "", f"{len(row)} fields"))
+    except csv.Error as exc:
+        problems.append(
+            Problem(file=name, line=reader.line_num, message=f"CSV syntax error: {exc}")
+        )
+    if not header:
+        return None, [*problems, Problem(file=name, line=1, message="no header row")]
+    for k, h in enumerate(header):
+        if not h:
+            problems.append(
+                Problem(
+                    file=name,
+                    line=header_line,
+                    field=f"column {k + 1}",
+                    message="empty column name",
+                    hint="every column needs a name in the header row",
+                )
+            )
+        elif h in header[:k]:
+            problems.append(
+                Problem(file=name, line=header_line, field=h, message=f"duplicate column {h!r}")
+            )
+    problems += _row_problems(
+        name,
+        ragged,
+        f"row does not have the header's {len(header)} fields",
+        "quote values that contain commas",
+    )
+    if problems:
+        return None, problems
+    columns = (
+        {
+            h: [v.strip() for v in col]
+            for h, col in zip(header, zip(*rows, strict=True), strict=True)
+        }
+        if rows
+        else {h: [] for h in header}
+    )
+    return (
+        CsvTable(
+            file=name,
+            header=tuple(header),
+            columns=columns,
+            lines=np.array(lines, dtype=np.int64),
+            header_line=header_line,
+        ),
+        [],
+    )
+
+
+def read_workspace_csv(
+    root: Path, relative: str, doc: Document, where: Sequence[str | int]
+) -> tuple[CsvTable | None, list[Problem]]:
+    """Read the CSV a workspace file names at field ``where`` of ``doc``, relative to ``root``.
+
+    A path that is absolute or leaves the workspace (``../``, a link pointing outside) is a
+    problem located at that field of ``doc``; so is a file that does not exist.
+    """
+    target = safe_join(root, relative)
+    if target is None:
+        return None, [
+            doc.problem(
+                where,
+                f"CSV path {relative!r} leaves the workspace",
+                value=relative,
+                hint="paths in workspace files are relative and stay inside the workspace folder",
+            )
+        ]
+    shown = str(Path(root.name) / target.relative_to(root.resolve()))
+    if not target.is_file():
+        return None, [
+            doc.problem(
+                where, f"no such CSV file {relative!r}", value=relative, hint=f"looked for {shown}"
+            )
+        ]
+    return read_csv_columns(target, display=shown)

@@ -11,7 +11,15 @@ from pathlib import Path
 
 from cyberready.assets import ResolvedSystem
 from cyberready.errors import Problem, did_you_mean
-from cyberready.io import Document, data_dir, load_model_file, raise_if
+from cyberready.generate import expand_generate
+from cyberready.io import (
+    CsvTable,
+    Document,
+    data_dir,
+    load_model_file,
+    raise_if,
+    read_workspace_csv,
+)
 from cyberready.models import (
     Assessment,
     Catalog,
@@ -28,6 +36,7 @@ from cyberready.workspace import Library, Workspace, check_library, check_system
 __all__ = [
     "load_library",
     "load_workspace",
+    "resolve_system",
     "shipped_library",
     "validate_paths",
 ]
@@ -213,19 +222,8 @@ def _load_workspace(
                 history.append((m, p.name))
     resolved: ResolvedSystem | None = None
     if isinstance(system, SystemModel) and system_doc is not None:
-        sys_problems = check_system(system, system_doc, None)
-        if system.generate:
-            sys_problems.append(
-                system_doc.problem(
-                    ("generate",),
-                    "generate: is not supported by this version of cyberready",
-                    hint="list the assets explicitly",
-                )
-            )
+        resolved, sys_problems = resolve_system(root, system, system_doc)
         problems += sys_problems
-        if not sys_problems:
-            resolved = ResolvedSystem.from_model(system)
-            problems += check_system(system, system_doc, resolved)
     if (
         problems
         or not isinstance(emb, EmbProfile)
@@ -263,6 +261,37 @@ def _load_workspace(
         docs=docs,
     )
     return ws, []
+
+
+def resolve_system(
+    root: Path, system: SystemModel, doc: Document
+) -> tuple[ResolvedSystem | None, list[Problem]]:
+    """The system's assets and links as arrays, with its ``generate:`` replicas read from the
+    CSVs inside ``root`` (kept columnar), and every problem with them."""
+    if not system.generate:
+        problems = check_system(system, doc, None)
+        if problems:
+            return None, problems
+        resolved = ResolvedSystem.from_model(system)
+    else:
+        # duplicates are checked here; links are checked with the replicas they may point into
+        problems = check_system(system.model_copy(update={"links": ()}), doc, None)
+        tables = []
+        read: dict[str, CsvTable | None] = {}  # each CSV is read (and reported) once
+        for k, spec in enumerate(system.generate):
+            if spec.csv not in read:
+                read[spec.csv], more = read_workspace_csv(
+                    root, spec.csv, doc, ("generate", k, "csv")
+                )
+                problems += more
+            tables.append(read[spec.csv])
+        generated, more = expand_generate(system, doc, tables)
+        problems += more
+        if problems or generated is None:
+            return None, problems
+        resolved = ResolvedSystem.from_model(system, generated=generated)
+    problems = check_system(system, doc, resolved)
+    return (None if problems else resolved), problems
 
 
 def validate_paths(paths: Iterable[Path]) -> list[Problem]:
@@ -323,10 +352,7 @@ def _validate_files(files: Sequence[Path]) -> list[Problem]:
             problems += adding
             problems += [p for p in check_library(lib) if p.file == doc.file]
         elif isinstance(model, SystemModel):
-            sys_problems = check_system(model, doc, None)
-            problems += sys_problems
-            if not sys_problems and not model.generate:
-                problems += check_system(model, doc, ResolvedSystem.from_model(model))
+            problems += resolve_system(path.parent, model, doc)[1]
         elif isinstance(model, Assessment | PlatformScorecard | EmbProfile):
             problems += _check_loose_refs(model, doc, base)
     return problems
