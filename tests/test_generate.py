@@ -150,10 +150,12 @@ frameworks: [usaid-ecbs]
 as_of: 2026-11-01
 answers:
   ECBS-RM-03: {level: 2, source: document}
+  ECBS-VR-03: {level: 3, source: document}
 overrides:
   - {select: {tags: [region-north], types: [results_transmission]}, control: ECBS-RM-03, level: 4}
-  - {select: {ids: [kit-s00001, kit-s00005]}, control: ECBS-RM-03, level: 0}
-  - {select: {types: [admin_account]}, control: ECBS-RM-03, level: 1}
+  - {select: {ids: [kit-s00001, kit-s00004]}, control: ECBS-RM-03, level: 0}
+  - {select: {types: [admin_account]}, control: ECBS-VR-03, level: 1}
+  - {select: "tag:region-east", control: ECBS-VR-03, level: 2}
 """
 
 
@@ -168,24 +170,27 @@ def test_selector_overrides_reach_the_right_replicas(tmp_path: Path) -> None:
     assert set(np.flatnonzero(masks[0]).tolist()) == north_kits
     assert set(np.flatnonzero(masks[1]).tolist()) == {
         r.position("kit-s00001"),
-        r.position("kit-s00005"),
+        r.position("kit-s00004"),
     }
     assert set(np.flatnonzero(masks[2]).tolist()) == {r.position(f"acct-{s}") for s, _ in rows}
+    # tags are shared by both generate entries: east kits and east accounts
+    east = {r.position(f"{p}-{s}") for s, reg in rows if reg == "east" for p in ("kit", "acct")}
+    assert set(np.flatnonzero(masks[3]).tolist()) == east
 
-    try:
-        from cyberready.posture import asset_levels
-    except ImportError:  # posture lands with the engine (issue 4)
-        return
-    levels = asset_levels(ws)
-    ctl = levels.controls.index("ECBS-RM-03") if hasattr(levels, "controls") else None
-    if ctl is None:  # the posture API is not the one this test knows; masks were checked
-        return
-    lv = levels.levels[:, ctl]
-    assert lv[r.position("kit-s00004")] == 4  # north (4 % 4 == 0), tag beats the answer
-    assert lv[r.position("kit-s00001")] == 0  # ids beat tags (s00001 is south)
-    assert lv[r.position("kit-s00005")] == 0  # ids beat tags (s00005 is south)
-    assert lv[r.position("kit-s00002")] == 2  # east: the answer
-    assert lv[r.position("acct-s00004")] == 1  # type override on accounts
+    posture = pytest.importorskip("cyberready.posture")
+    levels = posture.asset_levels(ws)
+    rm03 = levels.level("ECBS-RM-03")  # applies to results_transmission (kits), not accounts
+    kits = np.array([r.position(f"kit-{s}") for s, _ in rows])
+    expected = np.array([4 if reg == "north" else 2 for _, reg in rows])
+    assert rows[1][1] == "south" and rows[4][1] == "north"
+    expected[[1, 4]] = 0  # ids beat the answer (s00001) and the tag override (s00004)
+    assert (rm03[kits] == expected).all()
+    accts = np.array([r.position(f"acct-{s}") for s, _ in rows])
+    assert (rm03[accts] == -1).all()
+    vr03 = levels.level("ECBS-VR-03")  # applies to admin_account, not to kits
+    # tag:region-east (tags) beats types: [admin_account] on east accounts
+    assert (vr03[accts] == np.array([2 if reg == "east" else 1 for _, reg in rows])).all()
+    assert (vr03[kits] == -1).all()
 
 
 # --------------------------------------------------------------------------- problems
