@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from cyberready.errors import InputError, Problem, did_you_mean
 from cyberready.models import KIND_MODELS, StrictModel
+from cyberready.models.vocab import CONTROL_ID_PATTERN, ID_PATTERN
 
 __all__ = [
     "MAX_CSV_BYTES",
@@ -35,10 +36,12 @@ __all__ = [
     "MAX_YAML_NODES",
     "CsvTable",
     "Document",
+    "Loaded",
     "atomic_write_bytes",
     "atomic_write_text",
     "data_dir",
     "dump_yaml",
+    "load_file",
     "load_model_file",
     "parse_model",
     "read_csv_columns",
@@ -46,6 +49,7 @@ __all__ = [
     "read_workspace_csv",
     "read_yaml",
     "safe_join",
+    "salvage_model",
 ]
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -76,10 +80,22 @@ class Document:
     file: str
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    index_map: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """For a salvaged part (:func:`salvage_model`): top-level list -> the file's position of
+    each item kept, so paths into the part name the file's own items."""
+
+    def origin(self, path: Sequence[str | int]) -> Path_:
+        """``path`` in the file's own positions (differs only for a salvaged part)."""
+        p = tuple(path)
+        if len(p) >= 2 and isinstance(p[0], str) and isinstance(p[1], int):
+            positions = self.index_map.get(p[0])
+            if positions is not None and 0 <= p[1] < len(positions):
+                return (p[0], positions[p[1]], *p[2:])
+        return p
 
     def line_of(self, path: Sequence[str | int]) -> int | None:
         """Line of the longest known prefix of ``path`` (1-based), or None."""
-        p = tuple(path)
+        p = self.origin(path)
         while p:
             if p in self.lines:
                 return self.lines[p]
@@ -93,7 +109,7 @@ class Document:
         return Problem(
             file=self.file,
             line=self.line_of(path),
-            field=format_path(path),
+            field=format_path(self.origin(path)),
             value="" if value == "" else _short(value),
             message=message,
             hint=hint,
@@ -148,21 +164,90 @@ def read_text(path: Path, *, display: str | None = None) -> tuple[str | None, li
     return text, []
 
 
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+"""The only scalar tags read: anything else (``!!python/object``, ``!!binary``, custom ``!tags``)
+is refused, so a file can never make the loader build an object."""
+
+_SYNTAX_HINTS = (
+    ("'\\t'", "indent with spaces, not tabs"),
+    ("mapping values are not allowed", "a value that contains ': ' must be put in quotes"),
+    ("found undefined alias", "an *alias must refer to an &anchor defined above it"),
+    ("expected a single document", "a file holds one document: remove the extra '---'"),
+)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_expansion(root: yaml.Node, limit: int) -> str:
+    """``""``, or why the node graph cannot be read: an alias cycle or too many nodes.
+
+    Aliases make the composed YAML a graph; its expanded size is counted with memoized subtree
+    sizes (linear in distinct nodes), so a 'billion laughs' file is refused before it expands.
+    """
+    size: dict[int, int] = {}
+    entered: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            total = 1 + sum(size[id(c)] for c in _children(node))
+            if total > limit:
+                return "too big"
+            size[key] = total
+            continue
+        if key in size:
+            continue
+        if key in entered:  # entered but not finished: an ancestor of itself
+            return "cycle"
+        entered.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in entered and id(child) not in size:
+                return "cycle"
+            if id(child) not in size:
+                stack.append((child, False))
+    return ""
+
+
 class _Walker:
     """Turns a composed YAML node tree into plain data, recording each path's line."""
 
     def __init__(self, doc: Document, constructor: yaml.constructor.SafeConstructor) -> None:
         self.doc = doc
         self.constructor = constructor
-        self.nodes = 0
         self.problems: list[Problem] = []
+        self.refused: list[Problem] = []
+        """Tags that would build objects: the file is not read at all when there are any."""
+
+    def _refuse(self, node: yaml.Node, path: Path_) -> None:
+        tag = str(node.tag)
+        tag = "!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag
+        self.refused.append(
+            Problem(
+                file=self.doc.file,
+                line=node.start_mark.line + 1,
+                field=format_path(path),
+                value=tag,
+                message=f"unsupported YAML tag {tag!r}",
+                hint="only plain YAML is read: mappings, lists, text, numbers and dates; "
+                "tags that build objects are refused",
+            )
+        )
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_YAML_NODES:
-            raise _TooBigError
         self.doc.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
+            if node.tag != _YAML + "map":
+                self._refuse(node, path)
+                return None
             out: dict[Any, Any] = {}
             self.constructor.flatten_mapping(node)
             for key_node, value_node in node.value:
@@ -175,6 +260,9 @@ class _Walker:
                             message="mapping keys must be plain values",
                         )
                     )
+                    continue
+                if key_node.tag not in _SCALAR_TAGS:
+                    self._refuse(key_node, path)
                     continue
                 key = self.constructor.construct_object(key_node)
                 if not isinstance(key, str | int | float | bool | dt.date) or key is None:
@@ -194,16 +282,82 @@ class _Walker:
                 out[key] = self.build(value_node, sub)
             return out
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != _YAML + "seq":
+                self._refuse(node, path)
+                return None
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
-        return self.constructor.construct_object(node)
+        if node.tag not in _SCALAR_TAGS:
+            self._refuse(node, path)
+            return None
+        try:
+            return self.constructor.construct_object(node)
+        except (ValueError, OverflowError) as exc:  # e.g. a date such as 2026-13-45
+            self.problems.append(
+                Problem(
+                    file=self.doc.file,
+                    line=node.start_mark.line + 1,
+                    field=format_path(path),
+                    value=str(node.value),
+                    message=f"cannot read {node.value!r}: {exc}",
+                    hint="put the value in quotes if it is meant as text",
+                )
+            )
+            return str(node.value)
 
 
-class _TooBigError(Exception):
-    pass
+_PLAIN_WORDS = (
+    ("flow sequence", "[...] list"),
+    ("flow mapping", "{...} mapping"),
+    ("block mapping", "mapping"),
+    ("block collection", "list or mapping"),
+    ("block sequence", "list"),
+    ("quoted scalar", "quoted text"),
+    ("plain scalar", "value"),
+    ("'<stream end>'", "the end of the file"),
+    ("end of stream", "end of the file"),
+)
+
+
+def _plain(text: str) -> str:
+    for jargon, words in _PLAIN_WORDS:
+        text = text.replace(jargon, words)
+    return text
+
+
+def _syntax_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
+    problem = str(exc.problem or exc.context or "invalid YAML")
+    context = str(exc.context or "") if exc.problem else ""
+    mark, ctx = exc.problem_mark or exc.context_mark, exc.context_mark
+    at_end = "<stream end>" in problem or "end of stream" in problem
+    if ctx is not None and at_end:
+        # an unclosed bracket or quote: where it was opened is the line to fix
+        mark, ctx = ctx, None
+    message = f"YAML syntax error: {_plain(problem)}"
+    if context and ctx is not None and (mark is None or ctx.line != mark.line):
+        what = _plain(context.removeprefix("while parsing ").removeprefix("while scanning "))
+        message += f" (in the {what.removeprefix('a ').removeprefix('an ')} "
+        message += f"that starts on line {ctx.line + 1})"
+    elif context and at_end:
+        what = _plain(context.removeprefix("while parsing ").removeprefix("while scanning "))
+        message += f" (in the {what.removeprefix('a ').removeprefix('an ')} that starts here)"
+    hints = [h for needle, h in _SYNTAX_HINTS if needle in str(exc.problem) + str(exc.context)]
+    if mark is not None:
+        hints.insert(0, f"column {mark.column + 1}")
+    return Problem(
+        file=name,
+        line=mark.line + 1 if mark else None,
+        message=message,
+        hint="; ".join(hints),
+    )
 
 
 def read_yaml(path: Path, *, display: str | None = None) -> tuple[Document | None, list[Problem]]:
-    """Parse one YAML file safely, keeping the line of every field path."""
+    """Parse one YAML file safely, keeping the line of every field path.
+
+    Returns ``(None, problems)`` when the file cannot be read as plain YAML at all (missing,
+    empty, not UTF-8, a syntax error, a tag that would build an object, an alias cycle or
+    bomb); otherwise the document and any duplicate-key problems.
+    """
     name = display or str(path)
     text, problems = read_text(path, display=name)
     if text is None:
@@ -216,30 +370,35 @@ def read_yaml(path: Path, *, display: str | None = None) -> tuple[Document | Non
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        return None, [
-            Problem(
-                file=name,
-                line=mark.line + 1 if mark else None,
-                message=f"YAML syntax error: {exc.problem or exc.context or 'invalid YAML'}",
-                hint=f"column {mark.column + 1}" if mark else "",
-            )
-        ]
+        return None, [_syntax_problem(name, exc)]
     except yaml.YAMLError as exc:
         return None, [Problem(file=name, message=f"YAML error: {exc}")]
+    except RecursionError:
+        return None, [Problem(file=name, message="YAML is nested too deeply to read")]
     if node is None:
-        return None, [Problem(file=name, line=1, message="file is empty")]
-    walker = _Walker(doc, yaml.SafeLoader(""))
-    try:
-        doc.data = walker.build(node, ())
-    except _TooBigError:
+        return None, [Problem(file=name, line=1, message="file is empty (no YAML data)")]
+    why = _check_expansion(node, MAX_YAML_NODES)
+    if why == "cycle":
         return None, [
             Problem(
                 file=name,
-                message=f"document expands to more than {MAX_YAML_NODES:,} nodes",
+                message="an alias refers to the structure it is inside (a cycle)",
+                hint="write the data out instead of using &anchors and *aliases",
+            )
+        ]
+    if why:
+        return None, [
+            Problem(
+                file=name,
+                message=f"document expands to more than {MAX_YAML_NODES:,} values",
                 hint="is it a YAML alias bomb? write the data out instead of using anchors",
             )
         ]
+    walker = _Walker(doc, yaml.SafeLoader(""))
+    try:
+        doc.data = walker.build(node, ())
+    except RecursionError:
+        return None, [Problem(file=name, message="YAML is nested too deeply to read")]
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         return None, [
@@ -247,9 +406,11 @@ def read_yaml(path: Path, *, display: str | None = None) -> tuple[Document | Non
                 file=name,
                 line=mark.line + 1 if mark else None,
                 message=f"unsupported YAML value: {exc.problem}",
-                hint="only plain YAML (mappings, lists, strings, numbers, dates) is read",
+                hint="only plain YAML (mappings, lists, text, numbers, dates) is read",
             )
         ]
+    if walker.refused:
+        return None, walker.refused
     return doc, walker.problems
 
 
@@ -293,47 +454,195 @@ def _unwrap(tp: Any, part: str | int) -> Any:
     return tp
 
 
+_KEY = "[key]"
+
+
+def _data_path(data: Any, loc: Sequence[int | str], etype: str) -> tuple[Path_, bool, bool]:
+    """The path of an error in the file's data, from pydantic's ``loc``.
+
+    pydantic's ``loc`` also holds union branch names (``int``, ``literal['n/a']``) and
+    ``[key]`` markers; only the steps that exist in the data are kept. Returns the path,
+    whether a union branch was skipped, and whether the error is about a mapping key.
+    """
+    path: list[str | int] = []
+    branched = is_key = False
+    current = data
+    for i, part in enumerate(loc):
+        if part == _KEY:
+            is_key = True
+            continue
+        in_data = (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        )
+        if in_data:
+            path.append(part)
+            current = current[part]
+        elif i == len(loc) - 1 and etype == "missing" and isinstance(part, str):
+            path.append(part)
+        else:
+            branched = True
+    return tuple(path), branched, is_key
+
+
+def _describe(value: object) -> str:
+    """How a wrong value reads to a person: ``a list``, ``true/false``, ``the number 5``."""
+    if value is None:
+        return "nothing (the value is empty)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, dict):
+        return "a mapping (key: value lines)"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return repr(_short(value))
+
+
+_EXPECT = {
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping (key: value lines)",
+    "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+    "date_type": "a date like 2026-11-01",
+    "date_parsing": "a date like 2026-11-01",
+    "date_from_datetime_parsing": "a date like 2026-11-01",
+    "date_from_datetime_inexact": "a date like 2026-11-01",
+}
+
+_PATTERN_WORDS = {
+    ID_PATTERN: "ids use lower-case letters, digits, '_', '.' and '-', starting with a letter "
+    "or digit (e.g. vr-db)",
+    CONTROL_ID_PATTERN: "control ids are upper case, with dashes, e.g. ECBS-VR-03",
+}
+
+
+def _choices(err: Any) -> list[str]:
+    expected = str(err.get("ctx", {}).get("expected", ""))
+    choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",")]
+    return [c for c in choices if c]
+
+
+def _number(x: object) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _friendly(
+    err: Any, path: Path_, is_key: bool, model: type[BaseModel]
+) -> tuple[str, str, object]:
+    """``(message, hint, value)`` for one pydantic error, in words an EMB IT officer uses."""
+    etype = str(err["type"])
+    value = err.get("input", "")
+    ctx = err.get("ctx", {}) or {}
+    last = path[-1] if path else ""
+    if etype == "extra_forbidden":
+        owner = _model_at(model, path[:-1])
+        return f"unknown key {last!r}", did_you_mean(last, _field_names(owner)) if owner else "", ""
+    if etype == "missing":
+        return f"missing required field {last!r}", "", ""
+    if etype == "literal_error":
+        if last == "schema_version":
+            return f"unsupported schema_version {value!r}", "this cyberready reads 1", value
+        what = "key" if is_key else "value"
+        return f"{value!r} is not a valid {what} here", did_you_mean(value, _choices(err)), value
+    if etype in ("value_error", "assertion_error"):
+        msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        return msg, "", ""
+    if etype == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        noun = "control id" if pattern == CONTROL_ID_PATTERN else "id"
+        if is_key:
+            noun += " (as a key)"
+        return (
+            f"{value!r} is not a valid {noun}",
+            _PATTERN_WORDS.get(pattern, f"it must match {pattern}"),
+            value,
+        )
+    if etype == "greater_than":
+        return f"must be greater than {_number(ctx.get('gt'))}, got {_number(value)}", "", value
+    if etype == "greater_than_equal":
+        return f"must be at least {_number(ctx.get('ge'))}, got {_number(value)}", "", value
+    if etype == "less_than":
+        return f"must be less than {_number(ctx.get('lt'))}, got {_number(value)}", "", value
+    if etype == "less_than_equal":
+        return f"must be at most {_number(ctx.get('le'))}, got {_number(value)}", "", value
+    if etype == "too_short":
+        n = ctx.get("min_length", 1)
+        return f"needs at least {n} item{'s' if n != 1 else ''}", "", ""
+    if etype == "too_long":
+        return f"has too many items (at most {ctx.get('max_length')})", "", ""
+    if etype == "string_too_short":
+        return "must not be empty", "", ""
+    if etype == "string_too_long":
+        return f"is too long (at most {ctx.get('max_length')} characters)", "", ""
+    if etype in _EXPECT:
+        hint = ""
+        if etype == "string_type" and isinstance(value, bool | int | float | dt.date):
+            hint = "YAML reads yes/no/on/off as true/false and 1.0 or 2026-01-01 as numbers or "
+            hint += "dates: put the value in quotes"
+        if etype.startswith("int") and isinstance(value, float):
+            hint = "levels, weights and counts are whole numbers"
+        return f"expected {_EXPECT[etype]}, got {_describe(value)}", hint, value
+    return str(err["msg"]), "", value
+
+
 def _problems_from_validation(
     doc: Document, model: type[BaseModel], exc: ValidationError
 ) -> list[Problem]:
-    problems: list[Problem] = []
+    """Every pydantic error as a Problem at its line, union branches merged into one."""
+    entries = []
     for err in exc.errors(include_url=False):
         loc = [p for p in err["loc"] if isinstance(p, int | str)]
-        # drop pydantic's internal union/function tags, keep the data path
-        path = [
-            p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function")))
-        ]
-        etype = err["type"]
-        value = err.get("input", "")
-        message = str(err["msg"])
-        hint = ""
-        if etype == "extra_forbidden":
-            owner = _model_at(model, path[:-1])
-            key = path[-1] if path else ""
-            message = f"unknown key {key!r}"
-            if owner is not None:
-                hint = did_you_mean(key, _field_names(owner))
-            value = ""
-        elif etype == "missing":
-            message = f"missing required field {path[-1]!r}" if path else "missing field"
-            value = ""
-        elif etype == "literal_error":
-            expected = str(err.get("ctx", {}).get("expected", ""))
-            choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",")]
-            choices = [c for c in choices if c]
-            if path and path[-1] == "schema_version":
-                message = f"unsupported schema_version {value!r}"
-                hint = "this cyberready reads schema_version 1"
-            else:
-                message = f"{value!r} is not a valid choice"
-                hint = did_you_mean(value, choices)
-        elif etype == "value_error":
-            message = message.removeprefix("Value error, ")
-        elif etype == "string_pattern_mismatch":
-            pattern = err.get("ctx", {}).get("pattern", "")
-            message = f"{value!r} is not a valid id"
-            hint = f"ids match {pattern}"
-        problems.append(doc.problem(path, message, value=value, hint=hint))
+        path, branched, is_key = _data_path(doc.data, loc, str(err["type"]))
+        entries.append((path, branched, is_key, err))
+    paths = [e[0] for e in entries]
+
+    def has_deeper(path: Path_) -> bool:
+        return any(len(q) > len(path) and q[: len(path)] == path for q in paths)
+
+    # a list that is "too short" only because its items failed, and a union branch that
+    # failed at the top while another got further into the data, say nothing new
+    entries = [
+        e
+        for e in entries
+        if not (e[3]["type"] == "too_short" and has_deeper(e[0]))
+        and not (e[1] and has_deeper(e[0]))
+    ]
+    grouped: dict[tuple[Path_, bool], list[Any]] = {}
+    for path, branched, is_key, err in entries:
+        grouped.setdefault((path, is_key), []).append((branched, err))
+    problems: list[Problem] = []
+    for (path, is_key), errs in grouped.items():
+        union = [err for branched, err in errs if branched]
+        if len(union) > 1:
+            value = union[0].get("input", "")
+            wanted: list[str] = []
+            for err in union:
+                etype = str(err["type"])
+                if etype == "literal_error":
+                    wanted += [repr(c) for c in _choices(err)]
+                elif etype in _EXPECT:
+                    wanted.append(_EXPECT[etype])
+                else:
+                    wanted.append(_friendly(err, path, is_key, model)[0])
+            wanted = list(dict.fromkeys(wanted))
+            message = f"{_describe(value)} is not valid here: expected " + " or ".join(wanted)
+            problems.append(doc.problem(path, message, value=value))
+            errs = [(b, e) for b, e in errs if not b]
+        for _branched, err in errs:
+            message, hint, value = _friendly(err, path, is_key, model)
+            problems.append(doc.problem(path, message, value=value, hint=hint))
     return _dedupe(problems)
 
 
@@ -358,34 +667,143 @@ def parse_model(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]
         return None, _problems_from_validation(doc, model, exc)
 
 
-def load_model_file(
+_SALVAGE_ROUNDS = 4
+
+
+def salvage_model(doc: Document, model: type[M]) -> tuple[M, Document] | None:
+    """The valid part of a document that failed validation, to cross-check what is left.
+
+    List items and mapping entries of top-level fields that fail are left out, and optional
+    top-level fields that fail fall back to their defaults. Returns the model built from the
+    rest and a :class:`Document` whose positions map back to the file's (so a problem found
+    in ``assets[3]`` of the salvaged model names the file's own item), or None when a required
+    field itself is unusable. Problems found this way are *in addition* to the validation
+    problems; the salvaged model must never be used for results.
+    """
+    if not isinstance(doc.data, dict):
+        return None
+    data: dict[Any, Any] = dict(doc.data)
+    kept: dict[str, list[int]] = {}
+    fields = {f.alias or n: f for n, f in model.model_fields.items()}
+    for _ in range(_SALVAGE_ROUNDS):
+        try:
+            salvaged = model.model_validate(data)
+        except ValidationError as exc:
+            drop_items: dict[Any, set[Any]] = {}
+            for err in exc.errors(include_url=False):
+                loc = [p for p in err["loc"] if isinstance(p, int | str)]
+                path, _, _ = _data_path(data, loc, str(err["type"]))
+                top = path[0] if path else None
+                if top is None or top not in fields:
+                    return None
+                if len(path) >= 2 and isinstance(data.get(top), list | dict):
+                    drop_items.setdefault(top, set()).add(path[1])
+                elif not fields[top].is_required() and top in data:
+                    drop_items[top] = set()  # the whole field: fall back to the default
+                else:
+                    return None
+            for top, items in drop_items.items():
+                if not items:
+                    del data[top]
+                    continue
+                current = data[top]
+                if isinstance(current, dict):
+                    data[top] = {k: v for k, v in current.items() if k not in items}
+                else:
+                    positions = kept.get(str(top), list(range(len(current))))
+                    keep = [i for i in range(len(current)) if i not in items]
+                    data[top] = [current[i] for i in keep]
+                    kept[str(top)] = [positions[i] for i in keep]
+            continue
+        view = Document(
+            file=doc.file,
+            data=doc.data,
+            lines=doc.lines,
+            index_map={k: tuple(v) for k, v in kept.items()},
+        )
+        return salvaged, view
+    return None
+
+
+@dataclass
+class Loaded:
+    """One file as read: the model (or ``None``), its document and every problem found.
+
+    ``partial`` is a model of the file's valid part when the file has problems (see
+    :func:`salvage_model`), used only to find more problems; ``partial_doc`` maps its
+    positions back to the file.
+    """
+
+    model: StrictModel | None
+    doc: Document | None
+    problems: list[Problem]
+    partial: StrictModel | None = None
+    partial_doc: Document | None = None
+
+    @property
+    def usable(self) -> tuple[StrictModel, Document] | None:
+        """The model to cross-check with its document: the full one, or the salvaged part."""
+        if self.model is not None and self.doc is not None:
+            return self.model, self.doc
+        if self.partial is not None and self.partial_doc is not None:
+            return self.partial, self.partial_doc
+        return None
+
+
+def load_file(
     path: Path, *, display: str | None = None, expect: Iterable[str] | None = None
-) -> tuple[StrictModel | None, Document | None, list[Problem]]:
-    """Read and validate one cyberready file of any kind (chosen by its ``kind:``)."""
+) -> Loaded:
+    """Read and validate one cyberready file of any kind (chosen by its ``kind:``).
+
+    Every problem of the file is returned together; when there are some, the file's valid part
+    is salvaged (:func:`salvage_model`) so that cross-checks can still find the rest.
+    """
     doc, problems = read_yaml(path, display=display)
     if doc is None:
-        return None, None, problems
+        return Loaded(None, None, problems)
     if not isinstance(doc.data, dict):
-        return None, doc, [*problems, doc.problem((), "expected a mapping at the top of the file")]
+        return Loaded(
+            None, doc, [*problems, doc.problem((), "expected a mapping at the top of the file")]
+        )
     kind = doc.data.get("kind")
     allowed = list(expect) if expect is not None else list(KIND_MODELS)
     if "schema_version" not in doc.data:
         problems.append(
             doc.problem((), "missing required field 'schema_version'", hint="add schema_version: 1")
         )
-    if kind not in allowed:
+    if not isinstance(kind, str) or kind not in allowed:
         problems.append(
             doc.problem(
                 ("kind",),
-                "missing kind" if kind is None else f"{kind!r} is not a kind expected here",
+                "missing required field 'kind'"
+                if kind is None
+                else f"{kind!r} is not a kind expected here",
                 value=kind if kind is not None else "",
                 hint=did_you_mean(kind, allowed) if kind else "valid: " + ", ".join(allowed),
             )
         )
-        return None, doc, problems
-    model, more = parse_model(doc, KIND_MODELS[str(kind)])
+        return Loaded(None, doc, _dedupe(problems))
+    model_cls = KIND_MODELS[kind]
+    model, more = parse_model(doc, model_cls)
     problems = [p for p in problems if "schema_version" not in p.message or not more] + more
-    return (model if not problems else None), doc, _dedupe(problems)
+    problems = _dedupe(problems)
+    if not problems:
+        return Loaded(model, doc, [])
+    rescued = salvage_model(doc, model_cls)
+    if rescued is None:
+        return Loaded(None, doc, problems)
+    return Loaded(None, doc, problems, partial=rescued[0], partial_doc=rescued[1])
+
+
+def load_model_file(
+    path: Path, *, display: str | None = None, expect: Iterable[str] | None = None
+) -> tuple[StrictModel | None, Document | None, list[Problem]]:
+    """Read and validate one cyberready file of any kind (chosen by its ``kind:``).
+
+    The model is None whenever there is a problem; see :func:`load_file` for the salvaged part.
+    """
+    loaded = load_file(path, display=display, expect=expect)
+    return loaded.model, loaded.doc, loaded.problems
 
 
 # --------------------------------------------------------------------------- paths and writes
@@ -647,3 +1065,43 @@ def read_workspace_csv(
             )
         ]
     return read_csv_columns(target, display=shown)
+
+
+# --------------------------------------------------------------------------- file trees
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes], *, overwrite: bool = False) -> int:
+    """Write a tree of files under ``root`` (``relative/posix/path`` -> text or bytes).
+
+    Each file is written atomically. Unless ``overwrite``, ``root`` must be new or empty, so a
+    generated tree never mixes with older files. A relative path that would leave ``root`` is
+    an error. Every problem is raised at once (:class:`InputError`) before anything is written.
+    Returns the number of files written.
+    """
+    problems: list[Problem] = []
+    if root.exists() and not root.is_dir():
+        problems.append(Problem(file=str(root), message="exists and is not a folder"))
+    elif root.is_dir() and not overwrite and any(root.iterdir()):
+        problems.append(
+            Problem(
+                file=str(root),
+                message="folder is not empty",
+                hint="choose a new or empty folder, or allow overwriting (--force)",
+            )
+        )
+    for rel in files:
+        parts = Path(rel).parts
+        if not rel or Path(rel).is_absolute() or ".." in parts or "\x00" in rel:
+            problems.append(Problem(file=rel, message="path leaves the output folder"))
+    raise_if(problems)
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, content in files.items():
+        target = safe_join(root, rel)
+        if target is None:  # a link inside root that points outside it
+            raise_if([Problem(file=rel, message="path leaves the output folder")])
+            continue
+        if isinstance(content, str):
+            atomic_write_text(target, content)
+        else:
+            atomic_write_bytes(target, content)
+    return len(files)

@@ -1,12 +1,15 @@
 """Loading the library (shipped and user frameworks/scenarios) and EMB workspaces from disk.
 
 Everything wrong is collected and raised once, as one :class:`~cyberready.errors.InputError`
-listing every problem with file, line and field.
+listing every problem with file, line and field. A file that fails does not hide the others:
+the valid part of each file is still cross-checked (:func:`cyberready.io.salvage_model`), and
+references into a broken file are not reported as dangling (:class:`~cyberready.workspace.Gaps`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cyberready.assets import ResolvedSystem
@@ -15,10 +18,12 @@ from cyberready.generate import expand_generate
 from cyberready.io import (
     CsvTable,
     Document,
+    Loaded,
     data_dir,
-    load_model_file,
+    load_file,
     raise_if,
     read_workspace_csv,
+    safe_join,
 )
 from cyberready.models import (
     Assessment,
@@ -31,9 +36,19 @@ from cyberready.models import (
     SystemModel,
     TechniqueCatalog,
 )
-from cyberready.workspace import Library, Workspace, check_library, check_system, check_workspace
+from cyberready.workspace import (
+    Gaps,
+    Library,
+    Workspace,
+    check_library,
+    check_system,
+    check_workspace,
+    gaps_of,
+    raw_duplicates,
+)
 
 __all__ = [
+    "check_workspace_paths",
     "load_library",
     "load_workspace",
     "resolve_system",
@@ -42,6 +57,10 @@ __all__ = [
 ]
 
 LIBRARY_KINDS = ("framework", "catalog", "techniques", "scenario")
+_FRAMEWORK_KINDS = ("framework", "catalog", "control", "domain", "item")
+"""What an unreadable file in a frameworks folder might have defined."""
+_SCENARIO_KINDS = ("scenario", "technique")
+"""What an unreadable file in a scenarios folder might have defined."""
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -57,20 +76,42 @@ def _display(path: Path, root: Path | None) -> str:
     return str(path)
 
 
+def _ordered(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems without repeats, grouped by file (in order of first appearance), by line."""
+    seen: set[tuple[object, ...]] = set()
+    unique: list[Problem] = []
+    for p in problems:
+        key = (p.file, p.line, p.field, p.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    order = {f: i for i, f in reversed(list(enumerate(p.file for p in unique)))}
+    return sorted(unique, key=lambda p: (order[p.file], p.line or 0))
+
+
 def _add_to_library(
     lib: Library, model: StrictModel, doc: Document, problems: list[Problem]
 ) -> None:
     if isinstance(model, TechniqueCatalog):
+        if ("techniques", "") in lib.docs:
+            problems.append(
+                doc.problem(
+                    ("kind",),
+                    "a second technique vocabulary",
+                    hint=f"the techniques are defined in {lib.doc('techniques', '').file}; "
+                    "add new techniques there",
+                )
+            )
         for k, tech in enumerate(model.techniques):
-            if tech.id in lib.techniques:
+            if tech.id in lib.techniques and ("techniques", "") not in lib.docs:
                 problems.append(
                     doc.problem(
                         ("techniques", k, "id"),
                         f"technique {tech.id!r} is defined twice",
-                        hint=f"also in {lib.doc('techniques', '').file}",
+                        value=tech.id,
                     )
                 )
-            lib.techniques[tech.id] = tech
+            lib.techniques.setdefault(tech.id, tech)
         lib.docs.setdefault(("techniques", ""), doc)
         return
     if isinstance(model, Framework):
@@ -87,9 +128,11 @@ def _add_to_library(
             problems.append(
                 doc.problem(
                     ("id",),
-                    f"{kind} id {ident!r} clashes with one already loaded",
+                    f"{kind} id {ident!r} clashes with the {other} in "
+                    f"{lib.docs[(other, ident)].file}",
                     value=ident,
-                    hint=f"defined in {lib.docs[(other, ident)].file}; rename one of them",
+                    hint=f"both {doc.file} and {lib.docs[(other, ident)].file} define it; "
+                    "rename one of them",
                 )
             )
             return
@@ -116,8 +159,35 @@ def load_library(
     lib, problems = _load_library(frameworks_dirs, scenarios_dirs, include_shipped=include_shipped)
     if check:
         problems += check_library(lib)
-    raise_if(problems)
+    raise_if(_ordered(problems))
     return lib
+
+
+def _copy(lib: Library) -> Library:
+    gaps = Gaps()
+    gaps.update(lib.gaps)
+    return Library(
+        frameworks=dict(lib.frameworks),
+        catalogs=dict(lib.catalogs),
+        techniques=dict(lib.techniques),
+        scenarios=dict(lib.scenarios),
+        docs=dict(lib.docs),
+        gaps=gaps,
+    )
+
+
+def _load_into(
+    lib: Library, loaded: Loaded, unreadable: Sequence[str], problems: list[Problem]
+) -> None:
+    """Add one loaded library file (or its salvaged part) to ``lib``; note its gaps."""
+    problems += loaded.problems
+    if loaded.problems:
+        lib.gaps.update(gaps_of(loaded.doc, unreadable))
+        if loaded.doc is not None:
+            problems += raw_duplicates(loaded.doc)
+    usable = loaded.usable
+    if usable is not None:
+        _add_to_library(lib, usable[0], usable[1], problems)
 
 
 def _load_library(
@@ -125,23 +195,30 @@ def _load_library(
     scenarios_dirs: Sequence[Path],
     *,
     include_shipped: bool = True,
+    base: Library | None = None,
 ) -> tuple[Library, list[Problem]]:
-    lib = Library()
+    """The library and every problem in its files; ``base`` (already loaded and checked)
+    stands in for the shipped files."""
     problems: list[Problem] = []
-    folders: list[tuple[Path, Path | None]] = []
-    if include_shipped:
-        folders += [(data_dir("frameworks"), None), (data_dir("scenarios"), None)]
-    folders += [(d, d) for d in [*frameworks_dirs, *scenarios_dirs]]
-    for folder, root in folders:
+    folders: list[tuple[Path, Path | None, Sequence[str]]] = []
+    if base is not None:
+        lib = _copy(base)
+    else:
+        lib = Library()
+        if include_shipped:
+            folders += [
+                (data_dir("frameworks"), None, _FRAMEWORK_KINDS),
+                (data_dir("scenarios"), None, _SCENARIO_KINDS),
+            ]
+    folders += [(d, d, _FRAMEWORK_KINDS) for d in frameworks_dirs]
+    folders += [(d, d, _SCENARIO_KINDS) for d in scenarios_dirs]
+    for folder, root, kinds in folders:
         if not folder.is_dir():
             problems.append(Problem(file=str(folder), message="not a folder"))
             continue
         for path in _yaml_files(folder):
             shown = _display(path, root) if root else f"{folder.name}/{path.name}"
-            model, doc, more = load_model_file(path, display=shown, expect=LIBRARY_KINDS)
-            problems += more
-            if model is not None and doc is not None:
-                _add_to_library(lib, model, doc, problems)
+            _load_into(lib, load_file(path, display=shown, expect=LIBRARY_KINDS), kinds, problems)
     return lib, problems
 
 
@@ -178,10 +255,48 @@ def load_workspace(
     return ws
 
 
+@dataclass
+class _Files:
+    """The files of one workspace as read, with the problems found so far."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+    gaps: Gaps = field(default_factory=Gaps)
+
+    def load(self, rel: str, kind: str, *, required: bool) -> Loaded:
+        p = self.root / rel
+        if not p.exists():
+            if required:
+                self.problems.append(
+                    Problem(
+                        file=_display(p, self.root),
+                        message=f"missing {rel}",
+                        hint=f"every workspace has an emb.yaml and a system.yaml (kind: {kind})",
+                    )
+                )
+            return Loaded(None, None, [])
+        loaded = load_file(p, display=_display(p, self.root), expect=[kind])
+        self.problems += loaded.problems
+        return loaded
+
+
+def _scope_changed(loaded: Loaded) -> bool:
+    """True when salvaging dropped entries of the file's ``frameworks:`` list."""
+    usable = loaded.usable
+    if loaded.model is not None or usable is None or loaded.doc is None:
+        return False
+    raw = loaded.doc.data.get("frameworks") if isinstance(loaded.doc.data, dict) else None
+    kept = getattr(usable[0], "frameworks", None)
+    return raw is not None and (not isinstance(raw, list) or tuple(raw) != tuple(kept or ()))
+
+
 def _load_workspace(
-    root: Path, frameworks_dirs: Sequence[Path], scenarios_dirs: Sequence[Path]
+    root: Path,
+    frameworks_dirs: Sequence[Path],
+    scenarios_dirs: Sequence[Path],
+    *,
+    base: Library | None = None,
 ) -> tuple[Workspace | None, list[Problem]]:
-    problems: list[Problem] = []
     if not root.is_dir():
         return None, [Problem(file=str(root), message="not a workspace folder")]
     fdirs = [*frameworks_dirs]
@@ -190,77 +305,157 @@ def _load_workspace(
         fdirs.append(root / "frameworks")
     if (root / "scenarios").is_dir():
         sdirs.append(root / "scenarios")
-    lib, lib_problems = _load_library(fdirs, sdirs)
-    problems += lib_problems
-    if not lib_problems:
-        problems += check_library(lib)
+    files = _Files(root)
+    lib, lib_problems = _load_library(fdirs, sdirs, base=base)
+    files.problems += lib_problems
+    files.problems += check_library(lib)
 
-    def load(rel: str, kind: str, required: bool) -> tuple[StrictModel | None, Document | None]:
-        p = root / rel
-        if not p.exists():
-            if required:
-                problems.append(Problem(file=_display(p, root), message=f"missing {rel}"))
-            return None, None
-        model, doc, more = load_model_file(p, display=_display(p, root), expect=[kind])
-        problems.extend(more)
-        return model, doc
-
-    emb, emb_doc = load("emb.yaml", "emb", True)
-    system, system_doc = load("system.yaml", "system", True)
-    assessment, assessment_doc = load("assessment.yaml", "assessment", False)
-    platforms: list[tuple[PlatformScorecard, Document]] = []
+    emb_l = files.load("emb.yaml", "emb", required=True)
+    system_l = files.load("system.yaml", "system", required=True)
+    assessment_l = files.load("assessment.yaml", "assessment", required=False)
+    platforms_l: list[Loaded] = []
     if (root / "platforms").is_dir():
         for p in _yaml_files(root / "platforms"):
-            m, d = load(str(p.relative_to(root)), "platform_scorecard", True)
-            if isinstance(m, PlatformScorecard) and d is not None:
-                platforms.append((m, d))
-    history: list[tuple[Assessment, str]] = []
+            platforms_l.append(
+                files.load(str(p.relative_to(root)), "platform_scorecard", required=True)
+            )
+    history_l: list[tuple[Loaded, str]] = []
     if (root / "history").is_dir():
         for p in _yaml_files(root / "history"):
-            m, _ = load(str(p.relative_to(root)), "assessment", True)
-            if isinstance(m, Assessment):
-                history.append((m, p.name))
-    resolved: ResolvedSystem | None = None
-    if isinstance(system, SystemModel) and system_doc is not None:
-        resolved, sys_problems = resolve_system(root, system, system_doc)
-        problems += sys_problems
-    if (
-        problems
-        or not isinstance(emb, EmbProfile)
-        or emb_doc is None
-        or resolved is None
-        or not isinstance(system, SystemModel)
-        or system_doc is None
-    ):
-        return None, problems
-    assess = assessment if isinstance(assessment, Assessment) else None
-    problems += check_workspace(
-        emb, emb_doc, resolved, system, system_doc, assess, assessment_doc, platforms, lib
+            history_l.append(
+                (files.load(str(p.relative_to(root)), "assessment", required=True), p.name)
+            )
+
+    resolved, checked = _system_for_checks(root, system_l, files)
+    emb_u, sys_u, ass_u = emb_l.usable, system_l.usable, assessment_l.usable
+    emb = emb_u[0] if emb_u and isinstance(emb_u[0], EmbProfile) else None
+    system = sys_u[0] if sys_u and isinstance(sys_u[0], SystemModel) else None
+    assessment = ass_u[0] if ass_u and isinstance(ass_u[0], Assessment) else None
+    if _scope_changed(emb_l) or _scope_changed(assessment_l):
+        files.gaps.unknown.add("scope")
+    platforms = [
+        (m, d)
+        for m, d in (pl.usable for pl in platforms_l if pl.usable is not None)
+        if isinstance(m, PlatformScorecard)
+    ]
+    files.problems += check_workspace(
+        emb,
+        emb_u[1] if emb_u else None,
+        checked,
+        system,
+        sys_u[1] if sys_u else None,
+        assessment,
+        ass_u[1] if ass_u else None,
+        platforms,
+        lib,
+        gaps=files.gaps,
     )
-    for hist, name in history:
-        hdoc = Document(file=f"history/{name}", data=None)
-        problems += [
+    history: list[tuple[Assessment, str]] = []
+    for loaded, name in history_l:
+        usable = loaded.usable
+        if usable is None or not isinstance(usable[0], Assessment):
+            continue
+        hist, hdoc = usable[0], usable[1]
+        if loaded.model is not None:
+            history.append((hist, name))
+        files.problems += [
             p
             for p in check_workspace(
-                emb, emb_doc, resolved, system, system_doc, hist, hdoc, [], lib
+                emb, None, checked, None, None, hist, hdoc, [], lib, gaps=files.gaps
             )
             if p.file == hdoc.file
         ]
-    if problems:
+    problems = _ordered(files.problems)
+    if (
+        problems
+        or not isinstance(emb_l.model, EmbProfile)
+        or not isinstance(system_l.model, SystemModel)
+        or resolved is None
+        or system_l.doc is None
+    ):
         return None, problems
-    docs = {d.file: d for d in (emb_doc, system_doc, assessment_doc) if d is not None}
+    assess = assessment_l.model if isinstance(assessment_l.model, Assessment) else None
+    docs = {d.file: d for d in (emb_l.doc, system_l.doc, assessment_l.doc) if d is not None}
     ws = Workspace(
         path=root,
-        emb=emb,
-        system=system,
+        emb=emb_l.model,
+        system=system_l.model,
         resolved=resolved,
         assessment=assess,
         library=lib,
-        platforms=tuple(m for m, _ in platforms),
+        platforms=tuple(pl.model for pl in platforms_l if isinstance(pl.model, PlatformScorecard)),
         history=tuple(h for h, _ in sorted(history, key=lambda t: _history_sort_key(*t))),
         docs=docs,
     )
     return ws, []
+
+
+def _system_for_checks(
+    root: Path, loaded: Loaded, files: _Files
+) -> tuple[ResolvedSystem | None, ResolvedSystem | None]:
+    """``(resolved, checked)``: the system as the engine will see it (None on any problem),
+    and a best-effort resolution of its valid part that other files are checked against
+    (None when there is none: then their asset references are not checked)."""
+    if loaded.doc is None or (loaded.model is None and loaded.partial is None):
+        files.gaps.unknown.add("asset")
+        if loaded.doc is not None:
+            files.gaps.update(gaps_of(loaded.doc, ("asset",)))
+        return None, None
+    if isinstance(loaded.model, SystemModel):
+        resolved, more = resolve_system(root, loaded.model, loaded.doc)
+        files.problems += more
+        if resolved is not None:
+            return resolved, resolved
+        if loaded.model.generate:  # the replicas could not be made: their ids are unknown
+            files.gaps.unknown.add("asset")
+            return None, None
+        lenient = _resolve_leniently(loaded.model)
+        files.problems += check_system(loaded.model, loaded.doc, lenient)
+        return None, lenient
+    partial, pdoc = loaded.partial, loaded.partial_doc
+    if not isinstance(partial, SystemModel) or pdoc is None:
+        files.gaps.unknown.add("asset")
+        return None, None
+    own = gaps_of(loaded.doc, ("asset",))
+    if partial.generate:
+        own.unknown.add("asset")
+    files.gaps.update(own)
+    files.problems += raw_duplicates(loaded.doc)
+    files.problems += check_system(partial, pdoc, None, gaps=own)
+    files.problems += check_workspace_paths(root, partial, pdoc)
+    lenient = _resolve_leniently(partial)
+    files.problems += check_system(partial, pdoc, lenient, gaps=own)
+    return None, lenient
+
+
+def _resolve_leniently(system: SystemModel) -> ResolvedSystem:
+    """The explicit assets, and the links whose ends both exist: enough to check references."""
+    known = {a.id for a in system.assets}
+    links = tuple(lk for lk in system.links if lk.from_ in known and lk.to in known)
+    return ResolvedSystem.from_model(system.model_copy(update={"links": links, "generate": ()}))
+
+
+def check_workspace_paths(root: Path, system: SystemModel, doc: Document) -> list[Problem]:
+    """Every path field of a system file that is absolute or leaves the workspace ``root``.
+
+    Paths inside workspace files (``generate: - csv:``) are relative to the workspace and may
+    not leave it (``../``, an absolute path, a link pointing outside); each bad one is a
+    problem at its line. :func:`cyberready.io.read_workspace_csv` makes the same check when it
+    reads the file.
+    """
+    problems: list[Problem] = []
+    for k, spec in enumerate(system.generate):
+        if safe_join(root, spec.csv) is None:
+            problems.append(
+                doc.problem(
+                    ("generate", k, "csv"),
+                    f"CSV path {spec.csv!r} leaves the workspace",
+                    value=spec.csv,
+                    hint="paths in workspace files are relative and stay inside the workspace "
+                    "folder",
+                )
+            )
+    return problems
 
 
 def resolve_system(
@@ -297,88 +492,133 @@ def resolve_system(
 def validate_paths(paths: Iterable[Path]) -> list[Problem]:
     """Every problem in the given files and workspaces; changes no file.
 
-    A folder with an ``emb.yaml`` is a workspace; any other folder is a set of files; a file is
-    checked by its ``kind`` (frameworks and scenarios against the shipped library).
+    A folder with an ``emb.yaml`` is a workspace; any other folder is a set of files checked
+    together; a file is checked by its ``kind`` (frameworks, catalogs, techniques and
+    scenarios together with the shipped library, a file replacing the shipped one of the same
+    id). Problems come grouped by file, in line order.
     """
     problems: list[Problem] = []
+    base, base_problems = _load_library((), ())
+    problems += base_problems + check_library(base)
     for path in paths:
         if path.is_dir() and (path / "emb.yaml").exists():
-            problems += _load_workspace(path, (), ())[1]
+            problems += _load_workspace(path, (), (), base=base)[1]
         elif path.is_dir():
             files = _yaml_files(path)
             if not files:
                 problems.append(Problem(file=str(path), message="no .yaml files here"))
-            problems += _validate_files(files)
+            problems += _validate_files(files, base)
         elif path.exists():
-            problems += _validate_files([path])
+            problems += _validate_files([path], base)
         else:
             problems.append(Problem(file=str(path), message="no such file or folder"))
-    return problems
+    return _ordered(problems)
 
 
-def _validate_files(files: Sequence[Path]) -> list[Problem]:
+_LIBRARY_TYPES = (Framework, Catalog, Scenario, TechniqueCatalog)
+
+
+def _without(lib: Library, model: StrictModel) -> None:
+    """Take out of ``lib`` what ``model`` replaces (same kind and id)."""
+    if isinstance(model, TechniqueCatalog):
+        lib.techniques = {}
+        lib.docs.pop(("techniques", ""), None)
+    elif isinstance(model, Framework | Catalog | Scenario):
+        for kind in ("framework", "catalog", "scenario"):
+            lib.docs.pop((kind, model.id), None)
+        lib.frameworks.pop(model.id, None)
+        lib.catalogs.pop(model.id, None)
+        lib.scenarios.pop(model.id, None)
+
+
+def _validate_files(files: Sequence[Path], base: Library) -> list[Problem]:
+    """Problems of loose files: library files are checked together, against the shipped
+    library (which they may replace id for id); other kinds as far as they can be alone."""
     problems: list[Problem] = []
-    base, base_problems = _load_library((), ())
-    problems += base_problems
-    for path in files:
-        model, doc, more = load_model_file(path, display=str(path))
-        problems += more
-        if model is None or doc is None:
+    loaded = [(path, load_file(path, display=str(path))) for path in files]
+    lib = _copy(base)
+    shown = {str(path) for path in files}
+    for _path, one in loaded:
+        usable = one.usable
+        if usable is not None and isinstance(usable[0], _LIBRARY_TYPES):
+            _without(lib, usable[0])
+    for _path, one in loaded:
+        usable = one.usable
+        if one.doc is not None and isinstance(one.doc.data, dict):
+            is_library = one.doc.data.get("kind") in LIBRARY_KINDS
+        else:
+            is_library = False
+        if is_library or (usable is not None and isinstance(usable[0], _LIBRARY_TYPES)):
+            _load_into(lib, one, (*_FRAMEWORK_KINDS, *_SCENARIO_KINDS), problems)
+        else:
+            problems += one.problems
+    problems += [p for p in check_library(lib) if p.file in shown]
+    for path, one in loaded:
+        usable = one.usable
+        if usable is None:
             continue
-        if isinstance(model, Framework | Catalog | Scenario | TechniqueCatalog):
-            lib = Library(
-                frameworks=dict(base.frameworks),
-                catalogs=dict(base.catalogs),
-                techniques=dict(base.techniques),
-                scenarios=dict(base.scenarios),
-                docs=dict(base.docs),
-            )
-            ident = getattr(model, "id", "")
-            kind = {Framework: "framework", Catalog: "catalog", Scenario: "scenario"}.get(
-                type(model), "techniques"
-            )
-            # the file replaces a shipped one with the same id (an updated official text)
-            lib.docs.pop((kind, ident), None)
-            if isinstance(model, Framework):
-                lib.frameworks.pop(ident, None)
-            elif isinstance(model, Catalog):
-                lib.catalogs.pop(ident, None)
-            elif isinstance(model, Scenario):
-                lib.scenarios.pop(ident, None)
-            else:
-                lib.techniques = {}
-            adding: list[Problem] = []
-            _add_to_library(lib, model, doc, adding)
-            problems += adding
-            problems += [p for p in check_library(lib) if p.file == doc.file]
-        elif isinstance(model, SystemModel):
-            problems += resolve_system(path.parent, model, doc)[1]
+        model, doc = usable
+        if isinstance(model, SystemModel):
+            problems += _loose_system(path.parent, one)
         elif isinstance(model, Assessment | PlatformScorecard | EmbProfile):
-            problems += _check_loose_refs(model, doc, base)
+            problems += _check_loose_refs(model, doc, lib)
     return problems
+
+
+def _loose_system(root: Path, loaded: Loaded) -> list[Problem]:
+    files = _Files(root)
+    _system_for_checks(root, loaded, files)
+    return files.problems
 
 
 def _check_loose_refs(model: StrictModel, doc: Document, lib: Library) -> list[Problem]:
     """References a lone emb, assessment or scorecard file can be checked for without its
     workspace: framework, scenario and control ids."""
     problems: list[Problem] = []
-    if isinstance(model, EmbProfile):
+    gaps = lib.gaps
+    if isinstance(model, EmbProfile | Assessment):
         for k, fid in enumerate(model.frameworks):
-            if fid not in lib.frameworks:
+            if fid not in lib.frameworks and not gaps.covers("framework", fid):
                 problems.append(
                     doc.problem(
                         ("frameworks", k),
                         f"unknown framework {fid!r}",
+                        value=fid,
                         hint=did_you_mean(fid, lib.frameworks),
                     )
                 )
-    elif isinstance(model, Assessment | PlatformScorecard):
+    if isinstance(model, EmbProfile) and model.scenarios != "all":
+        for k, sid in enumerate(model.scenarios):
+            if sid not in lib.scenarios and not gaps.covers("scenario", sid):
+                problems.append(
+                    doc.problem(
+                        ("scenarios", k),
+                        f"unknown scenario {sid!r}",
+                        value=sid,
+                        hint=did_you_mean(sid, lib.scenarios),
+                    )
+                )
+    if (
+        isinstance(model, PlatformScorecard)
+        and model.framework not in lib.frameworks
+        and not gaps.covers("framework", model.framework)
+    ):
+        problems.append(
+            doc.problem(
+                ("framework",),
+                f"unknown framework {model.framework!r}",
+                value=model.framework,
+                hint=did_you_mean(model.framework, lib.frameworks),
+            )
+        )
+    if isinstance(model, Assessment | PlatformScorecard):
         for cid in model.answers:
-            if lib.control(cid) is None:
+            if lib.control(cid) is None and not gaps.covers("control", cid):
                 problems.append(
                     doc.problem(
                         ("answers", cid),
                         f"unknown control {cid!r}",
+                        value=cid,
                         hint=did_you_mean(cid, lib._controls),
                     )
                 )

@@ -32,7 +32,131 @@ from cyberready.models import (
 )
 from cyberready.models.vocab import duplicated
 
-__all__ = ["Library", "Workspace", "check_library", "check_workspace"]
+__all__ = [
+    "Gaps",
+    "Library",
+    "Workspace",
+    "check_library",
+    "check_system",
+    "check_workspace",
+    "gaps_of",
+    "raw_duplicates",
+]
+
+
+@dataclass
+class Gaps:
+    """What files that failed to load might have defined.
+
+    A reference into a broken file cannot be checked: reporting it as dangling would blame the
+    wrong file, and the broken file's own problems are reported already. ``ids`` holds, per
+    kind (``framework``, ``catalog``, ``technique``, ``scenario``, ``control``, ``asset``,
+    ``domain:<framework>``, ``item:<catalog>``), the ids seen in broken files; ``unknown``
+    the kinds of which a file could not be read at all (any id may exist), and ``scope`` when
+    the frameworks in scope are uncertain (an emb.yaml or assessment whose list was broken).
+    """
+
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    unknown: set[str] = field(default_factory=set)
+
+    def covers(self, kind: str, ident: object) -> bool:
+        """True when ``ident`` of ``kind`` may exist in a broken file."""
+        return kind in self.unknown or str(ident) in self.ids.get(kind, set())
+
+    def add(self, kind: str, ident: object) -> None:
+        """Note an id seen in a broken file (non-text ids make the whole kind unknown)."""
+        if isinstance(ident, str) and ident:
+            self.ids.setdefault(kind, set()).add(ident)
+        else:
+            self.unknown.add(kind)
+
+    def update(self, other: Gaps) -> None:
+        """Add everything ``other`` holds."""
+        for kind, ids in other.ids.items():
+            self.ids.setdefault(kind, set()).update(ids)
+        self.unknown |= other.unknown
+
+    def __bool__(self) -> bool:
+        return bool(self.ids or self.unknown)
+
+
+_RAW_SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "framework": (("controls", "control"), ("domains", "domain:{id}")),
+    "catalog": (("items", "item:{id}"),),
+    "techniques": (("techniques", "technique"),),
+    "system": (("assets", "asset"), ("functions", "function")),
+}
+_SELF_KIND = {"framework": "framework", "catalog": "catalog", "scenario": "scenario"}
+
+
+_ID_LISTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "framework": (("domains", "domain"), ("controls", "control")),
+    "catalog": (("items", "item"),),
+    "techniques": (("techniques", "technique"),),
+    "system": (("assets", "asset"), ("functions", "function")),
+}
+
+
+def raw_duplicates(doc: Document) -> list[Problem]:
+    """Ids given twice in a file's lists, read from its raw data.
+
+    For a file that failed validation, the items that failed are not in its salvaged model, so
+    a duplicate among them would go unseen there; this reads every item's ``id`` as written.
+    """
+    data = doc.data
+    if not isinstance(data, dict):
+        return []
+    problems: list[Problem] = []
+    for section, what in _ID_LISTS.get(str(data.get("kind")), ()):
+        items = data.get(section)
+        if not isinstance(items, list):
+            continue
+        first: dict[str, int] = {}
+        for i, item in enumerate(items):
+            ident = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(ident, str):
+                continue
+            if ident in first:
+                problems.append(
+                    doc.problem(
+                        (section, i, "id"),
+                        f"duplicate {what} id {ident!r}",
+                        value=ident,
+                        hint=f"first defined at line {doc.line_of((section, first[ident], 'id'))}",
+                    )
+                )
+            else:
+                first[ident] = i
+    return problems
+
+
+def gaps_of(doc: Document | None, kinds_if_unreadable: Iterable[str]) -> Gaps:
+    """The ids a broken file might define, read from its raw data.
+
+    ``doc`` is None when the file could not be parsed at all: then every kind in
+    ``kinds_if_unreadable`` is unknown. Raw ids are taken from the file's own lists even where
+    their items are invalid.
+    """
+    gaps = Gaps()
+    data = doc.data if doc is not None else None
+    if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
+        gaps.unknown.update(kinds_if_unreadable)
+        return gaps
+    kind = str(data["kind"])
+    own = data.get("id")
+    if kind in _SELF_KIND:
+        gaps.add(_SELF_KIND[kind], own)
+    for section, target in _RAW_SECTIONS.get(kind, ()):
+        target_kind = target.format(id=own)
+        items = data.get(section)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            gaps.unknown.add(target_kind)
+            continue
+        for item in items:
+            gaps.add(target_kind, item.get("id") if isinstance(item, dict) else None)
+    return gaps
 
 
 @dataclass
@@ -45,6 +169,8 @@ class Library:
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     docs: dict[tuple[str, str], Document] = field(default_factory=dict)
     """(kind, id) -> the document it was read from; techniques use ('techniques', '')."""
+    gaps: Gaps = field(default_factory=Gaps)
+    """What files that failed to load might have defined (empty for a library that loaded)."""
 
     def control(self, control_id: str) -> tuple[Framework, Control] | None:
         """The framework and control with this id, if any."""
@@ -99,27 +225,30 @@ def check_library(lib: Library) -> list[Problem]:
     """Every dangling reference and clash among frameworks, catalogs, techniques and scenarios."""
     problems: list[Problem] = []
     techniques = set(lib.techniques)
-    seen_controls: dict[str, str] = {}
+    gaps = lib.gaps
+    seen_controls: dict[str, tuple[Document, int]] = {}
     for fid, fw in lib.frameworks.items():
         doc = lib.doc("framework", fid)
         domain_ids = [d.id for d in fw.domains]
-        for dup in duplicated(domain_ids):
-            i = domain_ids.index(dup, domain_ids.index(dup) + 1)
-            problems.append(doc.problem(("domains", i, "id"), f"duplicate domain id {dup!r}"))
-        control_ids = [c.id for c in fw.controls]
+        problems += _duplicates(doc, "domains", domain_ids, "domain")
         for i, c in enumerate(fw.controls):
             where = ("controls", i)
             if c.id in seen_controls:
+                other, k = seen_controls[c.id]
+                line = other.line_of(("controls", k, "id"))
                 problems.append(
                     doc.problem(
                         (*where, "id"),
                         f"duplicate control id {c.id!r}",
-                        hint=f"also defined in {seen_controls[c.id]}",
+                        value=c.id,
+                        hint=f"first defined at line {line}"
+                        if other.file == doc.file
+                        else f"also defined in {other.file}" + (f":{line}" if line else ""),
                     )
                 )
             else:
-                seen_controls[c.id] = doc.file
-            if c.domain not in domain_ids:
+                seen_controls[c.id] = (doc, i)
+            if c.domain not in domain_ids and not gaps.covers(f"domain:{fid}", c.domain):
                 problems.append(
                     doc.problem(
                         (*where, "domain"),
@@ -130,7 +259,7 @@ def check_library(lib: Library) -> list[Problem]:
                 )
             for group in ("mitigates", "detects"):
                 for tech in getattr(c.effects, group):
-                    if tech not in techniques:
+                    if tech not in techniques and not gaps.covers("technique", tech):
                         problems.append(
                             doc.problem(
                                 (*where, "effects", group, tech),
@@ -141,6 +270,8 @@ def check_library(lib: Library) -> list[Problem]:
                         )
             for cat_id, items in c.references.items():
                 cat = lib.catalogs.get(cat_id)
+                if cat is None and gaps.covers("catalog", cat_id):
+                    continue
                 if cat is None:
                     problems.append(
                         doc.problem(
@@ -153,7 +284,7 @@ def check_library(lib: Library) -> list[Problem]:
                     continue
                 known = {it.id for it in cat.items}
                 for k, item in enumerate(items):
-                    if item not in known:
+                    if item not in known and not gaps.covers(f"item:{cat_id}", item):
                         problems.append(
                             doc.problem(
                                 (*where, "references", cat_id, k),
@@ -162,20 +293,16 @@ def check_library(lib: Library) -> list[Problem]:
                                 hint=did_you_mean(item, known),
                             )
                         )
-        del control_ids
     for cid, cat in lib.catalogs.items():
         doc = lib.doc("catalog", cid)
-        ids = [it.id for it in cat.items]
-        for dup in duplicated(ids):
-            i = ids.index(dup, ids.index(dup) + 1)
-            problems.append(doc.problem(("items", i, "id"), f"duplicate item id {dup!r}"))
+        problems += _duplicates(doc, "items", [it.id for it in cat.items], "item")
     for sid, sc in lib.scenarios.items():
         doc = lib.doc("scenario", sid)
         steps = [("entry", i, r.technique) for i, r in enumerate(sc.entry)] + [
             ("propagation", i, r.technique) for i, r in enumerate(sc.propagation)
         ]
         for section, i, tech in steps:
-            if tech not in techniques:
+            if tech not in techniques and not gaps.covers("technique", tech):
                 problems.append(
                     doc.problem(
                         (section, i, "technique"),
@@ -197,15 +324,16 @@ def _selector_problems(
     system: ResolvedSystem,
     *,
     must_match: bool,
+    gaps: Gaps | None = None,
 ) -> list[Problem]:
     if sel is None:
         return []
     problems = []
     for k, asset_id in enumerate(sel.ids or ()):
-        if not system.has(asset_id):
+        if not system.has(asset_id) and not (gaps and gaps.covers("asset", asset_id)):
             problems.append(
                 doc.problem(
-                    (*path, "ids", k) if isinstance(doc.data, dict) else path,
+                    (*path, k),
                     f"unknown asset {asset_id!r}",
                     value=asset_id,
                     hint=did_you_mean(asset_id, system.ids),
@@ -220,24 +348,61 @@ def _selector_problems(
     return problems
 
 
+def _selector_id_path(doc: Document, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Where a selector's ids are in the file: ``path`` for a list, ``path.ids`` for a
+    mapping (a shorthand string has no positions of its own)."""
+    node = doc.data
+    for part in doc.origin(path):
+        found = (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        )
+        if not found:
+            return path
+        node = node[part]
+    if isinstance(node, dict):
+        return (*path, "ids")
+    return path
+
+
+def _duplicates(doc: Document, section: str, ids: list[str], what: str) -> list[Problem]:
+    problems = []
+    for dup in duplicated(ids):
+        first = ids.index(dup)
+        i = ids.index(dup, first + 1)
+        problems.append(
+            doc.problem(
+                (section, i, "id"),
+                f"duplicate {what} id {dup!r}",
+                value=dup,
+                hint=f"first defined at line {doc.line_of((section, first, 'id'))}",
+            )
+        )
+    return problems
+
+
 def check_system(
-    system: SystemModel, doc: Document, resolved: ResolvedSystem | None
+    system: SystemModel,
+    doc: Document,
+    resolved: ResolvedSystem | None,
+    *,
+    gaps: Gaps | None = None,
 ) -> list[Problem]:
-    """Duplicate ids, dangling links and function groups that select nothing."""
+    """Duplicate ids, dangling links and function groups that select nothing.
+
+    With ``resolved=None`` the ids and links are checked; with the resolved system, the
+    function requirement groups. ``gaps`` excuses references to assets of the file that failed
+    validation (the system is then a salvaged part, and a group matching nothing is not
+    reported: the asset it meant may be one of those).
+    """
     problems: list[Problem] = []
     ids = [a.id for a in system.assets]
-    for dup in duplicated(ids):
-        i = ids.index(dup, ids.index(dup) + 1)
-        problems.append(doc.problem(("assets", i, "id"), f"duplicate asset id {dup!r}"))
-    fids = [f.id for f in system.functions]
-    for dup in duplicated(fids):
-        i = fids.index(dup, fids.index(dup) + 1)
-        problems.append(doc.problem(("functions", i, "id"), f"duplicate function id {dup!r}"))
     if resolved is None:
+        problems += _duplicates(doc, "assets", ids, "asset")
+        problems += _duplicates(doc, "functions", [f.id for f in system.functions], "function")
         known = set(ids)
         for i, lk in enumerate(system.links):
             for end, value in (("from", lk.from_), ("to", lk.to)):
-                if value not in known:
+                if value not in known and not (gaps and gaps.covers("asset", value)):
                     problems.append(
                         doc.problem(
                             ("links", i, end),
@@ -250,78 +415,99 @@ def check_system(
     for fi, fn in enumerate(system.functions):
         for gi, group in enumerate(fn.requires):
             key = group.mode if group.mode != "at_least" else "of"
+            path: tuple[str | int, ...] = ("functions", fi, "requires", gi, key)
             problems += _selector_problems(
                 doc,
-                ("functions", fi, "requires", gi, key),
+                _selector_id_path(doc, path),
                 group.members,
                 resolved,
-                must_match=True,
+                must_match=not gaps,
+                gaps=gaps,
             )
     return problems
 
 
 def check_workspace(
-    emb: EmbProfile,
-    emb_doc: Document,
-    resolved: ResolvedSystem,
-    system: SystemModel,
-    system_doc: Document,
+    emb: EmbProfile | None,
+    emb_doc: Document | None,
+    resolved: ResolvedSystem | None,
+    system: SystemModel | None,
+    system_doc: Document | None,
     assessment: Assessment | None,
     assessment_doc: Document | None,
     platforms: Iterable[tuple[PlatformScorecard, Document]],
     lib: Library,
+    *,
+    gaps: Gaps | None = None,
 ) -> list[Problem]:
-    """Every cross-file reference of a workspace."""
+    """Every cross-file reference of a workspace.
+
+    Any of the files may be missing (None) because it failed to load: the checks that need it
+    are skipped and the others still run, so one broken file does not hide the problems of the
+    rest. ``gaps`` (with ``lib.gaps``) excuses references into broken files.
+    """
+    excused = Gaps()
+    excused.update(lib.gaps)
+    if gaps is not None:
+        excused.update(gaps)
     problems: list[Problem] = []
-    for k, fid in enumerate(emb.frameworks):
-        if fid not in lib.frameworks:
-            problems.append(
-                emb_doc.problem(
-                    ("frameworks", k),
-                    f"unknown framework {fid!r}",
-                    value=fid,
-                    hint=did_you_mean(fid, lib.frameworks),
-                )
-            )
-    if emb.scenarios != "all":
-        for k, sid in enumerate(emb.scenarios):
-            if sid not in lib.scenarios:
+    if emb is not None and emb_doc is not None:
+        for k, fid in enumerate(emb.frameworks):
+            if fid not in lib.frameworks and not excused.covers("framework", fid):
                 problems.append(
                     emb_doc.problem(
-                        ("scenarios", k),
-                        f"unknown scenario {sid!r}",
-                        value=sid,
-                        hint=did_you_mean(sid, lib.scenarios),
+                        ("frameworks", k),
+                        f"unknown framework {fid!r}",
+                        value=fid,
+                        hint=did_you_mean(fid, lib.frameworks),
                     )
                 )
-    if system.emb != emb.id:
-        problems.append(
-            system_doc.problem(("emb",), f"system is for {system.emb!r} but emb.yaml is {emb.id!r}")
-        )
-    in_scope = [lib.frameworks[f] for f in emb.frameworks if f in lib.frameworks]
+        if emb.scenarios != "all":
+            for k, sid in enumerate(emb.scenarios):
+                if sid not in lib.scenarios and not excused.covers("scenario", sid):
+                    problems.append(
+                        emb_doc.problem(
+                            ("scenarios", k),
+                            f"unknown scenario {sid!r}",
+                            value=sid,
+                            hint=did_you_mean(sid, lib.scenarios),
+                        )
+                    )
+        if system is not None and system_doc is not None and system.emb != emb.id:
+            problems.append(
+                system_doc.problem(
+                    ("emb",),
+                    f"system is for {system.emb!r} but emb.yaml is {emb.id!r}",
+                    value=system.emb,
+                )
+            )
     if assessment is not None and assessment_doc is not None:
-        problems += _check_assessment(assessment, assessment_doc, emb, in_scope, resolved, lib)
+        problems += _check_assessment(assessment, assessment_doc, emb, resolved, lib, excused)
     for card, doc in platforms:
         fw = lib.frameworks.get(card.framework)
         if fw is None:
-            problems.append(
-                doc.problem(
-                    ("framework",),
-                    f"unknown framework {card.framework!r}",
-                    value=card.framework,
-                    hint=did_you_mean(card.framework, lib.frameworks),
+            if not excused.covers("framework", card.framework):
+                problems.append(
+                    doc.problem(
+                        ("framework",),
+                        f"unknown framework {card.framework!r}",
+                        value=card.framework,
+                        hint=did_you_mean(card.framework, lib.frameworks),
+                    )
                 )
-            )
             continue
         platform_ids = [c.id for c in fw.controls if fw.subject_of(c) == "platform"]
         for cid in card.answers:
-            if cid not in platform_ids:
+            if cid not in platform_ids and not excused.covers("control", cid):
+                emb_side = lib.control(cid) is not None
                 problems.append(
                     doc.problem(
                         ("answers", cid),
                         f"{cid!r} is not a platform control of {fw.id}",
                         value=cid,
-                        hint=did_you_mean(cid, platform_ids),
+                        hint="it is an EMB control: answer it in assessment.yaml"
+                        if emb_side
+                        else did_you_mean(cid, platform_ids),
                     )
                 )
     return problems
@@ -330,19 +516,22 @@ def check_workspace(
 def _check_assessment(
     assessment: Assessment,
     doc: Document,
-    emb: EmbProfile,
-    frameworks: list[Framework],
-    resolved: ResolvedSystem,
+    emb: EmbProfile | None,
+    resolved: ResolvedSystem | None,
     lib: Library,
+    gaps: Gaps,
 ) -> list[Problem]:
     problems: list[Problem] = []
-    if assessment.emb != emb.id:
+    if emb is not None and assessment.emb != emb.id:
         problems.append(
             doc.problem(
-                ("emb",), f"assessment is for {assessment.emb!r} but emb.yaml is {emb.id!r}"
+                ("emb",),
+                f"assessment is for {assessment.emb!r} but emb.yaml is {emb.id!r}",
+                value=assessment.emb,
             )
         )
-    if sorted(assessment.frameworks) != sorted(emb.frameworks):
+    scope_known = "scope" not in gaps.unknown
+    if emb is not None and scope_known and sorted(assessment.frameworks) != sorted(emb.frameworks):
         problems.append(
             doc.problem(
                 ("frameworks",),
@@ -351,6 +540,23 @@ def _check_assessment(
                 hint="the assessment must answer exactly the frameworks in scope",
             )
         )
+    scope = emb.frameworks if emb is not None else assessment.frameworks
+    frameworks = [lib.frameworks[f] for f in scope if f in lib.frameworks]
+    if emb is None:
+        for k, fid in enumerate(assessment.frameworks):
+            if fid not in lib.frameworks and not gaps.covers("framework", fid):
+                problems.append(
+                    doc.problem(
+                        ("frameworks", k),
+                        f"unknown framework {fid!r}",
+                        value=fid,
+                        hint=did_you_mean(fid, lib.frameworks),
+                    )
+                )
+    # controls of frameworks in scope that failed to load cannot be told apart from typos
+    unsure = (
+        not scope_known or any(f not in lib.frameworks for f in scope) or "control" in gaps.unknown
+    )
     emb_controls: dict[str, Control] = {}
     platform_controls: set[str] = set()
     for fw in frameworks:
@@ -368,31 +574,52 @@ def _check_assessment(
                     hint="answer it in platforms/<company>.yaml, not in the EMB assessment",
                 )
             )
-        elif cid not in emb_controls:
+        elif cid not in emb_controls and not unsure and not gaps.covers("control", cid):
             problems.append(
                 doc.problem(
                     ("answers", cid),
                     f"unknown control {cid!r}",
                     value=cid,
-                    hint=did_you_mean(cid, emb_controls),
+                    hint=_control_hint(cid, emb_controls, lib),
                 )
             )
     by_control: dict[str, list[int]] = {}
     for k, ov in enumerate(assessment.overrides):
-        if ov.control not in emb_controls:
+        if ov.control in platform_controls:
             problems.append(
                 doc.problem(
                     ("overrides", k, "control"),
-                    f"unknown control {ov.control!r}",
+                    f"{ov.control} is a platform commitment",
                     value=ov.control,
-                    hint=did_you_mean(ov.control, emb_controls),
+                    hint="EMB assessments answer EMB controls only",
                 )
             )
             continue
+        if ov.control not in emb_controls:
+            if not unsure and not gaps.covers("control", ov.control):
+                problems.append(
+                    doc.problem(
+                        ("overrides", k, "control"),
+                        f"unknown control {ov.control!r}",
+                        value=ov.control,
+                        hint=_control_hint(ov.control, emb_controls, lib),
+                    )
+                )
+            continue
+        if resolved is None:
+            continue
+        path: tuple[str | int, ...] = ("overrides", k, "select")
         problems += _selector_problems(
-            doc, ("overrides", k, "select"), ov.select, resolved, must_match=False
+            doc,
+            _selector_id_path(doc, path),
+            ov.select,
+            resolved,
+            must_match=False,
+            gaps=gaps,
         )
         by_control.setdefault(ov.control, []).append(k)
+    if resolved is None:
+        return problems
     for _cid, ks in by_control.items():
         for a_i, a in enumerate(ks):
             for b in ks[a_i + 1 :]:
@@ -409,3 +636,14 @@ def _check_assessment(
                         )
                     )
     return problems
+
+
+def _control_hint(cid: str, in_scope: dict[str, Control], lib: Library) -> str:
+    """Did-you-mean among the EMB controls in scope, or where the control really belongs."""
+    found = lib.control(cid)
+    if found is not None:
+        fw, control = found
+        if fw.subject_of(control) == "platform":
+            return "it is a platform commitment: answer it in platforms/<company>.yaml"
+        return f"it belongs to {fw.id}, which is not among the frameworks in scope"
+    return did_you_mean(cid, in_scope)

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, WithJsonSchema, model_validator
 
 from cyberready.models.vocab import ControlId, EvidenceSource, Id, Phase, Selector, StrictModel
 
@@ -21,13 +21,24 @@ __all__ = [
     "PlatformScorecard",
 ]
 
-Level = int | Literal["n/a"]
-"""A maturity level 0–4, or ``n/a`` (the control does not apply here)."""
 
-
-def _check_level(level: Level, field: str) -> None:
+def _check_level(level: int | str) -> int | str:
     if level != "n/a" and not (isinstance(level, int) and 0 <= level <= 4):
-        raise ValueError(f"{field} {level!r} is not in 0–4 or n/a")
+        raise ValueError(f"level {level!r} is not a maturity level: use 0, 1, 2, 3, 4 or n/a")
+    return level
+
+
+Level = Annotated[
+    int | Literal["n/a"],
+    AfterValidator(_check_level),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "integer", "minimum": 0, "maximum": 4}, {"const": "n/a"}],
+            "description": "Maturity level 0–4, or n/a.",
+        }
+    ),
+]
+"""A maturity level 0–4, or ``n/a`` (the control does not apply here)."""
 
 
 class PhaseWindow(StrictModel):
@@ -87,11 +98,6 @@ class Answer(StrictModel):
     notes: str = Field(default="", description="Free notes (sensitive; never shown to donors).")
     target: int | None = Field(default=None, ge=0, le=4, description="Target level, 0–4.")
 
-    @model_validator(mode="after")
-    def _level(self) -> Answer:
-        _check_level(self.level, "level")
-        return self
-
 
 class Override(StrictModel):
     """A control level that holds on some assets only; the most specific selector wins."""
@@ -100,11 +106,6 @@ class Override(StrictModel):
     control: ControlId = Field(description="The control.")
     level: Level = Field(description="Level on those assets, 0–4 or n/a.")
     notes: str = Field(default="", description="Free notes.")
-
-    @model_validator(mode="after")
-    def _level(self) -> Override:
-        _check_level(self.level, "level")
-        return self
 
 
 class Assessment(StrictModel):

@@ -4,7 +4,7 @@ and the technique vocabulary (``kind: techniques``) — DESIGN §3.1."""
 from __future__ import annotations
 
 import itertools
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -35,7 +35,8 @@ __all__ = [
 
 Provenance = Literal["official", "derived"]
 Subject = Literal["emb", "platform"]
-Probability = float
+Probability = Annotated[float, Field(ge=0, le=1)]
+"""A probability or fraction in [0, 1]."""
 
 
 class Source(StrictModel):
@@ -117,14 +118,6 @@ class Effects(StrictModel):
         le=1,
         description="Public-confidence impact reduced by this fraction at full strength.",
     )
-
-    @model_validator(mode="after")
-    def _in_unit_interval(self) -> Effects:
-        for name in ("mitigates", "detects"):
-            for tech, value in getattr(self, name).items():
-                if not 0.0 <= value <= 1.0:
-                    raise ValueError(f"{name}.{tech} = {value} is not in [0, 1]")
-        return self
 
     @property
     def techniques(self) -> frozenset[str]:
