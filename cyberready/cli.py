@@ -315,6 +315,80 @@ def frameworks_show(framework_id: str, frameworks_dirs: tuple[Path, ...], as_jso
 # --------------------------------------------------------------------------- portfolio (issue 8)
 # portfolio and examples go here.
 
+
+@main.group(
+    epilog="\b\nExample:\n  cyberready examples portfolio --n 40 --seed 2026 --out sample/"
+)
+def examples() -> None:
+    """Generate sample data: fictional EMB workspaces to try cyberready at scale."""
+
+
+@examples.command(
+    "portfolio",
+    epilog="\b\nExamples:\n  cyberready examples portfolio --n 40 --seed 2026 --out sample/\n"
+    "  cyberready examples portfolio --n 5 --out small/ && cyberready validate small/*/",
+)
+@click.option(
+    "--n", "n", type=click.IntRange(1, 1000), default=40, show_default=True, help="How many EMBs."
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0),
+    default=2026,
+    show_default=True,
+    help="Seed: the same seed writes the same files.",
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="New or empty folder to write the workspaces into.",
+)
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
+@handle_errors
+def examples_portfolio(n: int, seed: int, out: Path, force: bool) -> None:
+    """Write a sample portfolio of N fictional EMB workspaces, one folder each.
+
+    Sizes, architectures, postures, regions and histories vary; most EMBs have 10^2-10^3
+    assets, EMBs 12 and 28 about 10^4 and EMB 38 about 10^5 (from generate: CSVs). The first
+    K EMBs of any sample are the K EMBs of a smaller sample with the same seed.
+    """
+    from cyberready.io import write_files
+    from cyberready.loaders import shipped_library
+    from cyberready.portfolio_sample import sample_portfolio
+
+    with _Progress(n, "generating EMBs") as bar:
+        files = sample_portfolio(n, seed, library=shipped_library(), progress=lambda _s: bar.step())
+    count = write_files(out, files, overwrite=force)
+    click.echo(f"wrote {n} EMB workspaces ({count} files) to {out} (seed {seed})")
+
+
+class _Progress:
+    """A progress bar on stderr when it is a terminal; silent otherwise (pipes, CI, tests)."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self._bar = (
+            click.progressbar(length=total, label=label, file=sys.stderr)
+            if sys.stderr.isatty()
+            else None
+        )
+
+    def __enter__(self) -> _Progress:
+        if self._bar is not None:
+            self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+    def step(self, n: int = 1) -> None:
+        """Advance the bar by ``n``."""
+        if self._bar is not None:
+            self._bar.update(n)
+
+
 # --------------------------------------------------------------------------- demo
 
 
