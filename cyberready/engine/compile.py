@@ -1,0 +1,452 @@
+"""Compile a scenario over a resolved system into flat arrays, once (DESIGN §4).
+
+:func:`prepare` does everything that does not depend on control levels — which assets each
+entry rule attempts, which links each propagation rule follows and in which direction, the
+random keys of every attempt (hashed once here), tie-break ranks, dependency and data-copy
+closures of function members — and returns a :class:`ScenarioGraph`.
+:meth:`ScenarioGraph.bind` then multiplies in a :class:`~cyberready.posture.Posture` (success
+and detection per attempt, recovery per asset), which is cheap, so what-if analysis re-binds
+one graph to many postures. A kernel (:mod:`cyberready.engine.kernel`) only reads the
+resulting :class:`CompiledScenario`.
+
+Rules or effects whose selector matches nothing, and propagation rules with no link of their
+kinds, are *not applicable* in this system: they are listed in ``not_applicable``, not errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from cyberready.assets import ResolvedSystem
+from cyberready.engine.reference import group_k
+from cyberready.engine.rng import TimeLaw, asset_key, entry_key, key64_many, link_key
+from cyberready.models import Scenario
+from cyberready.models.vocab import DEPENDENCY_LINK_KINDS
+from cyberready.posture import Posture
+
+__all__ = [
+    "CompiledEffect",
+    "CompiledFunction",
+    "CompiledGroup",
+    "CompiledScenario",
+    "ScenarioGraph",
+    "compile_scenario",
+    "prepare",
+]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+U64Array = npt.NDArray[np.uint64]
+CodeArray = npt.NDArray[np.int8]
+
+EFFECT_TYPES = ("disrupt", "alter", "leak", "deface")
+
+
+@dataclass(frozen=True, eq=False)
+class Csr:
+    """Rows of integers: row ``i`` is ``items[ptr[i]:ptr[i + 1]]``."""
+
+    ptr: IntArray
+    items: IntArray
+
+    @classmethod
+    def from_lists(cls, rows: list[list[int]]) -> Csr:
+        """From Python lists (each kept in its order)."""
+        lengths = np.array([len(r) for r in rows], dtype=np.int64)
+        ptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=ptr[1:])
+        items = np.fromiter((x for r in rows for x in r), dtype=np.int64, count=int(ptr[-1]))
+        return cls(ptr=ptr, items=items)
+
+    @classmethod
+    def from_pairs(cls, n_rows: int, rows: IntArray, items: IntArray) -> Csr:
+        """From (row, item) pairs; within a row, items keep the order given."""
+        order = np.argsort(rows, kind="stable")
+        ptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n_rows), out=ptr[1:])
+        return cls(ptr=ptr, items=items[order].astype(np.int64))
+
+    def expand(self, rows: IntArray) -> tuple[IntArray, IntArray]:
+        """For each given row index, its items: ``(position in rows, item)`` pairs."""
+        lo = self.ptr[rows]
+        deg = self.ptr[rows + 1] - lo
+        total = int(deg.sum())
+        which = np.repeat(np.arange(len(rows), dtype=np.int64), deg)
+        offs = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(deg) - deg, deg)
+        return which, self.items[np.repeat(lo, deg) + offs]
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledEffect:
+    """One effect: its type, the assets it may hit and, for disrupt, the duration law."""
+
+    type: str
+    targets: BoolArray
+    public: bool
+    law: TimeLaw | None
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledGroup:
+    """A requirement group: members (sorted positions), ``k`` and closures.
+
+    ``depends_rev`` maps an asset to the member slots whose dependency closure holds it;
+    ``depends_fwd`` maps a member slot to its closure (sorted positions). ``copies_*`` are the
+    same for data copies (only for ``protects_data`` groups).
+    """
+
+    members: IntArray
+    k: int
+    protects_data: bool
+    depends_rev: Csr
+    depends_fwd: Csr
+    copies_rev: Csr | None
+    copies_fwd: Csr | None
+
+    @property
+    def n(self) -> int:
+        """Number of members."""
+        return len(self.members)
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledFunction:
+    """An in-phase function: its column, tolerance and groups."""
+
+    index: int
+    tolerance: float
+    groups: tuple[CompiledGroup, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioGraph:
+    """Everything about a scenario over a system that does not depend on control levels.
+
+    Attempts are numbered entries first (``0 .. n_entries-1``), then propagation steps.
+    ``rank`` orders attempts for tie-breaks (entry rules first, then rule order, then source
+    id, then link order).
+    """
+
+    scenario: Scenario
+    asset_ids: tuple[str, ...]
+    # entry attempts
+    entry_rule: IntArray
+    entry_dst: IntArray
+    entry_base: FloatArray
+    entry_key_success: U64Array
+    entry_key_time: U64Array
+    entry_code: CodeArray
+    entry_a: FloatArray
+    entry_b: FloatArray
+    # propagation steps
+    step_rule: IntArray
+    step_src: IntArray
+    step_dst: IntArray
+    step_base: FloatArray
+    step_key_success: U64Array
+    step_key_time: U64Array
+    step_code: CodeArray
+    step_a: FloatArray
+    step_b: FloatArray
+    out: Csr
+    """Asset -> its outgoing steps (step ids), in step order."""
+    rank: IntArray
+    key_detect: U64Array
+    key_duration: U64Array
+    effects: tuple[CompiledEffect, ...]
+    functions: tuple[CompiledFunction, ...]
+    function_ids: tuple[str, ...]
+    function_weights: FloatArray
+    in_phase: BoolArray
+    not_applicable: tuple[str, ...]
+
+    @property
+    def n_assets(self) -> int:
+        """Number of assets."""
+        return len(self.asset_ids)
+
+    @property
+    def n_entries(self) -> int:
+        """Number of entry attempts."""
+        return len(self.entry_dst)
+
+    @property
+    def n_steps(self) -> int:
+        """Number of propagation steps."""
+        return len(self.step_dst)
+
+    def bind(self, posture: Posture) -> CompiledScenario:
+        """Multiply in a posture: success and detection per attempt, recovery per asset."""
+        if posture.n_assets != self.n_assets:
+            raise ValueError(
+                f"posture has {posture.n_assets} assets but the system has {self.n_assets}"
+            )
+        sc = self.scenario
+        entry_p = np.empty(self.n_entries)
+        entry_q = np.empty(self.n_entries)
+        for r, rule in enumerate(sc.entry):
+            m = self.entry_rule == r
+            dst = self.entry_dst[m]
+            entry_p[m] = self.entry_base[m] * posture.success_factor(rule.technique)[dst]
+            entry_q[m] = posture.detection(rule.technique)[dst]
+        step_p = np.empty(self.n_steps)
+        step_q = np.empty(self.n_steps)
+        for r, prop in enumerate(sc.propagation):
+            m = self.step_rule == r
+            dst = self.step_dst[m]
+            step_p[m] = self.step_base[m] * posture.success_factor(prop.technique)[dst]
+            step_q[m] = posture.detection(prop.technique)[dst]
+        return CompiledScenario(
+            graph=self,
+            entry_p=entry_p,
+            entry_q=entry_q,
+            step_p=step_p,
+            step_q=step_q,
+            recovery=np.asarray(posture.recovery_factor(), dtype=np.float64),
+            reassurance=float(posture.reassurance),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledScenario:
+    """A :class:`ScenarioGraph` bound to a posture: what a kernel runs."""
+
+    graph: ScenarioGraph
+    entry_p: FloatArray
+    entry_q: FloatArray
+    step_p: FloatArray
+    step_q: FloatArray
+    recovery: FloatArray
+    reassurance: float
+
+    def rebind(self, posture: Posture) -> CompiledScenario:
+        """The same graph under another posture."""
+        return self.graph.bind(posture)
+
+    def replace(self, **changes: object) -> CompiledScenario:
+        """A copy with some arrays replaced (for tests and what-if tools)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _laws(laws: list[TimeLaw], which: IntArray) -> tuple[CodeArray, FloatArray, FloatArray]:
+    code = np.array([lw.code for lw in laws], dtype=np.int8)
+    a = np.array([lw.a for lw in laws], dtype=np.float64)
+    b = np.array([lw.b for lw in laws], dtype=np.float64)
+    if not laws:
+        return np.zeros(0, np.int8), np.zeros(0), np.zeros(0)
+    return code[which], a[which], b[which]
+
+
+def _closures(out: list[list[int]], starts: set[int]) -> dict[int, list[int]]:
+    """For each start, itself and everything reachable along ``out`` (sorted)."""
+    result: dict[int, list[int]] = {}
+    for s in starts:
+        seen = {s}
+        todo = [s]
+        while todo:
+            v = todo.pop()
+            for w in out[v]:
+                if w not in seen:
+                    seen.add(w)
+                    todo.append(w)
+        result[s] = sorted(seen)
+    return result
+
+
+def _group_csr(members: IntArray, closure: dict[int, list[int]], n_assets: int) -> tuple[Csr, Csr]:
+    fwd = Csr.from_lists([closure[int(m)] for m in members])
+    slots = np.repeat(np.arange(len(members), dtype=np.int64), np.diff(fwd.ptr))
+    rev = Csr.from_pairs(n_assets, fwd.items, slots)
+    return rev, fwd
+
+
+def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
+    """Compile the level-independent part of ``scenario`` over ``system``."""
+    ids = system.ids
+    n = system.n_assets
+    sid = scenario.id
+    not_applicable: list[str] = []
+
+    # entries
+    e_rule: list[IntArray] = []
+    e_dst: list[IntArray] = []
+    for r, rule in enumerate(scenario.entry):
+        rows = system.select(rule.select)
+        if len(rows) == 0:
+            not_applicable.append(
+                f"entry[{r}] ({rule.technique}): selector ({rule.select.describe()}) "
+                "matches no asset"
+            )
+        e_rule.append(np.full(len(rows), r, dtype=np.int64))
+        e_dst.append(rows)
+    entry_rule = np.concatenate(e_rule) if e_rule else np.zeros(0, np.int64)
+    entry_dst = np.concatenate(e_dst) if e_dst else np.zeros(0, np.int64)
+    entry_keys = [
+        entry_key(int(r), ids[int(a)]) for r, a in zip(entry_rule, entry_dst, strict=True)
+    ]
+    entry_laws = [TimeLaw.of(rule.time) for rule in scenario.entry]
+    entry_code, entry_a, entry_b = _laws(entry_laws, entry_rule)
+
+    # propagation steps
+    s_rule: list[IntArray] = []
+    s_link: list[IntArray] = []
+    for r, prop in enumerate(scenario.propagation):
+        links = system.links_of_kinds(prop.kinds)
+        if len(links) == 0:
+            not_applicable.append(
+                f"propagation[{r}] ({prop.technique}): no link of kind {', '.join(prop.kinds)}"
+            )
+        s_rule.append(np.full(len(links), r, dtype=np.int64))
+        s_link.append(links)
+    step_rule = np.concatenate(s_rule) if s_rule else np.zeros(0, np.int64)
+    step_link = np.concatenate(s_link) if s_link else np.zeros(0, np.int64)
+    forward = np.array([p.direction == "forward" for p in scenario.propagation], dtype=bool)
+    fwd = forward[step_rule] if len(step_rule) else np.zeros(0, dtype=bool)
+    frm = system.link_src[step_link]
+    to = system.link_dst[step_link]
+    step_src = np.where(fwd, frm, to).astype(np.int64)
+    step_dst = np.where(fwd, to, frm).astype(np.int64)
+    step_keys = [
+        link_key(int(r), ids[int(a)], ids[int(b)], system.kind_of(int(e)))
+        for r, a, b, e in zip(step_rule, frm, to, step_link, strict=True)
+    ]
+    step_laws = [TimeLaw.of(p.time) for p in scenario.propagation]
+    step_code, step_a, step_b = _laws(step_laws, step_rule)
+    out = Csr.from_pairs(n, step_src, np.arange(len(step_src), dtype=np.int64))
+
+    # tie-break ranks: (entry before propagation, rule, source id, link position)
+    id_rank = np.empty(n, dtype=np.int64)
+    id_rank[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(n)
+    section = np.concatenate(
+        [np.zeros(len(entry_rule), np.int64), np.ones(len(step_rule), np.int64)]
+    )
+    rule_of = np.concatenate([entry_rule, step_rule])
+    src_rank = np.concatenate([np.full(len(entry_rule), -1, np.int64), id_rank[step_src]])
+    link_pos = np.concatenate([np.zeros(len(entry_rule), np.int64), step_link])
+    order = np.lexsort((link_pos, src_rank, rule_of, section))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+
+    # effects
+    effects: list[CompiledEffect] = []
+    for i, eff in enumerate(scenario.effects):
+        targets = system.mask(eff.targets)
+        if not targets.any():
+            not_applicable.append(
+                f"effects[{i}] ({eff.type}): targets "
+                f"({eff.targets.describe() if eff.targets else 'all'}) match no asset"
+            )
+        effects.append(
+            CompiledEffect(
+                type=eff.type,
+                targets=targets,
+                public=eff.effective_visibility == "public",
+                law=TimeLaw.of(eff.duration) if eff.duration is not None else None,
+            )
+        )
+
+    # functions in phase, with dependency and data-copy closures of their members
+    depends: list[list[int]] = [[] for _ in range(n)]
+    copies: list[list[int]] = [[] for _ in range(n)]
+    for e in range(system.n_links):
+        kind = system.kind_of(e)
+        a, b = int(system.link_src[e]), int(system.link_dst[e])
+        if kind in DEPENDENCY_LINK_KINDS:
+            depends[a].append(b)
+        elif kind == "copies_data_to":
+            copies[a].append(b)
+    in_phase = np.array([fn.phase in scenario.phases for fn in system.functions], dtype=bool)
+    selected: dict[tuple[int, int], IntArray] = {}
+    for fi, fn in enumerate(system.functions):
+        if in_phase[fi]:
+            for gi, g in enumerate(fn.requires):
+                selected[(fi, gi)] = system.select(g.members)
+    need_dep = {int(m) for rows in selected.values() for m in rows}
+    need_copy = {
+        int(m)
+        for (fi, gi), rows in selected.items()
+        if system.functions[fi].requires[gi].protects_data
+        for m in rows
+    }
+    dep_closure = _closures(depends, need_dep)
+    copy_closure = _closures(copies, need_copy)
+    functions: list[CompiledFunction] = []
+    for fi, fn in enumerate(system.functions):
+        if not in_phase[fi]:
+            continue
+        groups: list[CompiledGroup] = []
+        for gi, g in enumerate(fn.requires):
+            members = selected[(fi, gi)]
+            if len(members) == 0:
+                not_applicable.append(f"function {fn.id} requires[{gi}]: no member")
+                continue
+            dep_rev, dep_fwd = _group_csr(members, dep_closure, n)
+            copy_rev = copy_fwd = None
+            if g.protects_data:
+                copy_rev, copy_fwd = _group_csr(members, copy_closure, n)
+            groups.append(
+                CompiledGroup(
+                    members=members,
+                    k=group_k(g.mode, g.at_least, len(members)),
+                    protects_data=g.protects_data,
+                    depends_rev=dep_rev,
+                    depends_fwd=dep_fwd,
+                    copies_rev=copy_rev,
+                    copies_fwd=copy_fwd,
+                )
+            )
+        functions.append(
+            CompiledFunction(
+                index=fi, tolerance=float(fn.max_tolerable_outage_hours), groups=tuple(groups)
+            )
+        )
+
+    return ScenarioGraph(
+        scenario=scenario,
+        asset_ids=ids,
+        entry_rule=entry_rule,
+        entry_dst=entry_dst,
+        entry_base=np.array(
+            [scenario.entry[int(r)].probability for r in range(len(scenario.entry))]
+        )[entry_rule]
+        if len(entry_rule)
+        else np.zeros(0),
+        entry_key_success=key64_many(sid, entry_keys, "success"),
+        entry_key_time=key64_many(sid, entry_keys, "time"),
+        entry_code=entry_code,
+        entry_a=entry_a,
+        entry_b=entry_b,
+        step_rule=step_rule,
+        step_src=step_src,
+        step_dst=step_dst,
+        step_base=np.array([p.probability for p in scenario.propagation])[step_rule]
+        if len(step_rule)
+        else np.zeros(0),
+        step_key_success=key64_many(sid, step_keys, "success"),
+        step_key_time=key64_many(sid, step_keys, "time"),
+        step_code=step_code,
+        step_a=step_a,
+        step_b=step_b,
+        out=out,
+        rank=rank,
+        key_detect=key64_many(sid, [asset_key(a) for a in ids], "detect"),
+        key_duration=key64_many(sid, [asset_key(a) for a in ids], "duration"),
+        effects=tuple(effects),
+        functions=tuple(functions),
+        function_ids=tuple(fn.id for fn in system.functions),
+        function_weights=np.array([float(fn.weight) for fn in system.functions]),
+        in_phase=in_phase,
+        not_applicable=tuple(not_applicable),
+    )
+
+
+def compile_scenario(
+    system: ResolvedSystem, scenario: Scenario, posture: Posture
+) -> CompiledScenario:
+    """``prepare(system, scenario).bind(posture)``."""
+    return prepare(system, scenario).bind(posture)
