@@ -27,6 +27,7 @@ from cyberready.errors import (
 )
 from cyberready.io import data_dir
 from cyberready.loaders import load_library, load_workspace, validate_paths
+from cyberready.scoring import score
 from cyberready.workspace import Library, Workspace
 
 __version__ = "0.1.0"
@@ -54,5 +55,6 @@ __all__ = [
     "example_path",
     "load_library",
     "load_workspace",
+    "score",
     "validate_paths",
 ]

@@ -301,7 +301,379 @@ def frameworks_show(framework_id: str, frameworks_dirs: tuple[Path, ...], as_jso
 
 
 # --------------------------------------------------------------------------- readiness (issue 3)
-# assess, diff, questionnaire export|import go here.
+
+
+def _score_text(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def _readiness_lines(result: Any) -> list[str]:
+    """A few lines summarising a :class:`~cyberready.scoring.Readiness` (used by demo)."""
+    o = result.overall
+    lines = [
+        f"readiness: {_score_text(o.score)}/100 overall ({o.tier or 'n/a'}), coverage "
+        f"{(o.coverage or 0):.0%}, confidence {o.confidence_band or 'n/a'}; "
+        f"{len(o.unassessed)} unassessed control(s) counted as 0"
+    ]
+    lines += [
+        f"  {f.framework}: {_score_text(f.score)} ({f.tier or 'n/a'})" for f in result.frameworks
+    ]
+    lines += [
+        f"  platform {p.company} ({p.framework}): {_score_text(p.total.score)} "
+        f"({p.total.tier or 'n/a'})"
+        for p in result.platforms
+    ]
+    return lines
+
+
+def _range_text(pair: tuple[float, float] | None) -> str:
+    return "" if pair is None else f"{pair[0]:.0f}–{pair[1]:.0f}"
+
+
+def _aggregate_rows(aggs: Sequence[Any]) -> list[list[object]]:
+    return [
+        [
+            a.label,
+            a.score,
+            a.tier or "",
+            _range_text(a.band),
+            a.confidence_band or "",
+            f"{(a.coverage or 0):.0%}",
+            _range_text(a.spread),
+            a.target,
+            a.gap,
+        ]
+        for a in aggs
+    ]
+
+
+_AGG_HEADERS = ["scope", "score", "tier", "band", "confidence", "coverage", "asset spread"]
+
+
+def _render_readiness(result: Any, *, controls: bool) -> None:
+    o = result.overall
+    click.secho(
+        f"Readiness of {result.emb}" + (f" as of {result.as_of}" if result.as_of else ""),
+        bold=True,
+    )
+    click.echo(
+        render_table(
+            [*_AGG_HEADERS, "target", "gap"],
+            _aggregate_rows([o, *result.frameworks, *result.domains]),
+        )
+    )
+    click.echo(
+        "band = score ± (1 - confidence) × 25 from the evidence sources; asset spread = the "
+        "score with every control at its lowest and highest asset level (docs/scoring.md)"
+    )
+    if o.unassessed:
+        click.echo()
+        click.secho(f"Unassessed, counted as 0 ({len(o.unassessed)}):", bold=True, fg="yellow")
+        click.echo(
+            render_table(
+                ["control", "title", "weight"],
+                [[c, result.control(c).title, result.control(c).weight] for c in o.unassessed],
+            )
+        )
+    uneven = [c for c in result.controls if c.spread and c.spread[0] != c.spread[1]]
+    hidden = [c for c in result.controls if c.spread and isinstance(c.level, int)]
+    hidden = [c for c in hidden if c.spread[0] < c.level and c not in uneven]
+    if uneven or hidden:
+        click.echo()
+        click.secho("Levels that differ across assets (never averaged away):", bold=True)
+        click.echo(
+            render_table(
+                ["control", "answer", "lowest", "highest", "asset groups"],
+                [
+                    [
+                        c.control,
+                        str(c.level if c.level is not None else "unassessed"),
+                        c.spread[0],
+                        c.spread[1],
+                        "; ".join(f"{g.group}: {g.level} ({g.assets})" for g in c.groups),
+                    ]
+                    for c in [*uneven, *hidden]
+                ],
+            )
+        )
+    if controls:
+        click.echo()
+        click.secho("Controls:", bold=True)
+        click.echo(
+            render_table(
+                ["control", "status", "level", "score", "source", "target", "spread", "title"],
+                [
+                    [
+                        c.control,
+                        c.status,
+                        "" if c.level is None else str(c.level),
+                        c.score,
+                        c.source,
+                        c.target,
+                        "" if c.spread is None else f"{c.spread[0]}–{c.spread[1]}",
+                        c.title,
+                    ]
+                    for c in result.controls
+                ],
+            )
+        )
+    if result.platforms:
+        click.echo()
+        click.secho("Platform scorecards (one per company):", bold=True)
+        click.echo(
+            render_table(
+                ["company", "framework", "as of", "score", "tier", "confidence", "coverage"],
+                [
+                    [
+                        p.company,
+                        p.framework,
+                        str(p.as_of),
+                        p.total.score,
+                        p.total.tier or "",
+                        p.total.confidence_band or "",
+                        f"{(p.total.coverage or 0):.0%}",
+                    ]
+                    for p in result.platforms
+                ],
+            )
+        )
+
+
+@main.command(
+    epilog="\b\nExamples:\n  cyberready assess examples/examplia\n"
+    "  cyberready assess examples/examplia --json > readiness.json\n"
+    "  cyberready assess my-emb --fail-under 60   # exit 4 below 60, for scheduled checks"
+)
+@click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_FRAMEWORK_DIRS
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per control.")
+@click.option("--controls", "show_controls", is_flag=True, help="Also list every control.")
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    metavar="SCORE",
+    help="Exit with code 4 when the overall score is below SCORE (0–100).",
+)
+@handle_errors
+def assess(
+    workspace: Path,
+    frameworks_dirs: tuple[Path, ...],
+    as_json: bool,
+    as_csv: bool,
+    show_controls: bool,
+    fail_under: float | None,
+) -> None:
+    """Readiness scores of an EMB workspace: overall, per framework, domain and control.
+
+    Unassessed controls are listed and counted as 0; n/a controls are left out; levels that
+    differ across assets are shown as a spread; the band reflects the evidence sources.
+    """
+    import cyberready
+    from cyberready.errors import ThresholdError
+
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv cannot be used together")
+    result = cyberready.score(cyberready.load_workspace(workspace, frameworks_dirs=frameworks_dirs))
+    if as_json:
+        emit_json(result.to_dict())
+    elif as_csv:
+        click.echo(result.to_frame().to_csv(index=False), nl=False)
+    else:
+        _render_readiness(result, controls=show_controls)
+    overall = result.overall.score
+    if fail_under is not None and (overall is None or overall < fail_under):
+        raise ThresholdError(
+            f"overall readiness {_score_text(overall)} is below --fail-under {fail_under:g}"
+        )
+
+
+def _level_text(level: object) -> str:
+    return "unassessed" if level is None else str(level)
+
+
+@main.command(
+    epilog="\b\nExamples:\n  cyberready diff examples/examplia           # against its latest "
+    "history entry\n  cyberready diff old/assessment.yaml new/assessment.yaml\n"
+    "  cyberready diff history/assessment-2025-10-15.yaml my-emb --json"
+)
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", required=False, type=click.Path(exists=True, path_type=Path))
+@_FRAMEWORK_DIRS
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+@handle_errors
+def diff(old: Path, new: Path | None, frameworks_dirs: tuple[Path, ...], as_json: bool) -> None:
+    """What changed between two assessments: controls up and down, newly unassessed
+    controls, and score deltas per domain, framework and overall.
+
+    OLD and NEW are assessment files or workspace folders. With one workspace only, its
+    assessment.yaml is compared with its latest history/ entry.
+    """
+    from cyberready.diff import diff_paths
+
+    d = diff_paths(old, new, frameworks_dirs=frameworks_dirs)
+    if as_json:
+        emit_json(d.to_dict())
+        return
+    click.secho(f"{d.old_label} ({d.old_as_of}) -> {d.new_label} ({d.new_as_of})", bold=True)
+    click.echo(
+        render_table(
+            ["scope", "old", "new", "delta", "coverage", "unassessed"],
+            [
+                [
+                    a.old.label if a.old else a.new.label if a.new else "",
+                    a.old.score if a.old else None,
+                    a.new.score if a.new else None,
+                    a.delta,
+                    f"{(a.old.coverage or 0) if a.old else 0:.0%} -> "
+                    f"{(a.new.coverage or 0) if a.new else 0:.0%}",
+                    f"{len(a.old.unassessed) if a.old else 0} -> "
+                    f"{len(a.new.unassessed) if a.new else 0}",
+                ]
+                for a in (d.overall, *d.frameworks, *d.domains)
+            ],
+        )
+    )
+    sections = [
+        ("Controls up", d.up),
+        ("Controls down", d.down),
+        ("Newly unassessed (now counted as 0)", d.newly_unassessed),
+        (
+            "Other changes (n/a, newly assessed at 0, evidence source, target)",
+            tuple(c for c in d.changes if c.kind not in ("up", "down", "unassessed")),
+        ),
+    ]
+    for title, changes in sections:
+        click.echo()
+        click.secho(f"{title}: {len(changes)}", bold=True)
+        if changes:
+            click.echo(
+                render_table(
+                    ["control", "change", "old", "new", "delta", "source", "title"],
+                    [
+                        [
+                            c.control,
+                            c.kind,
+                            _level_text(c.old_level),
+                            _level_text(c.new_level),
+                            c.delta,
+                            c.old_source
+                            if c.old_source == c.new_source
+                            else f"{c.old_source} -> {c.new_source}",
+                            c.title,
+                        ]
+                        for c in changes
+                    ],
+                )
+            )
+    for title, items in (
+        ("Overrides added", d.overrides_added),
+        ("Overrides removed", d.overrides_removed),
+    ):
+        if items:
+            click.echo()
+            click.secho(f"{title}: {len(items)}", bold=True)
+            for item in items:
+                click.echo(f"  {item}")
+
+
+@main.group(
+    epilog="\b\nExamples:\n  cyberready questionnaire export --framework usaid-ecbs "
+    "--emb examples/examplia --out q.xlsx\n"
+    "  cyberready questionnaire import q.xlsx --into examples/examplia"
+)
+def questionnaire() -> None:
+    """Export a framework's questionnaire as a workbook (or CSV) to fill in offline, and
+    import it back into a workspace, checking every cell."""
+
+
+@questionnaire.command(
+    "export",
+    epilog="\b\nExamples:\n  cyberready questionnaire export --framework usaid-ecbs "
+    "--emb examples/examplia --out q.xlsx\n"
+    "  cyberready questionnaire export --framework ifes-tech-guidelines --out blank.csv",
+)
+@click.option("--framework", "framework_id", required=True, help="Framework id.")
+@click.option(
+    "--emb",
+    "emb_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Workspace whose current answers are prefilled (default: a blank questionnaire).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file: .xlsx (a workbook) or .csv.",
+)
+@_FRAMEWORK_DIRS
+@handle_errors
+def questionnaire_export(
+    framework_id: str, emb_dir: Path | None, out: Path, frameworks_dirs: tuple[Path, ...]
+) -> None:
+    """Write the questionnaire of one framework: an instructions sheet, one sheet per domain
+    with drop-downs and the rubric beside each control, answers prefilled, structure locked."""
+    from cyberready.interop.questionnaire import write_questionnaire
+
+    path = write_questionnaire(
+        out, framework_id, workspace=emb_dir, frameworks_dirs=frameworks_dirs
+    )
+    click.echo(f"wrote {path}")
+
+
+@questionnaire.command(
+    "import",
+    epilog="\b\nExamples:\n  cyberready questionnaire import q.xlsx --into examples/examplia\n"
+    "  cyberready questionnaire import q.csv --into my-emb --as-of 2026-11-01",
+)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--into",
+    "workspace",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The workspace whose assessment.yaml receives the answers.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Assessment date (required for CSV; overrides the workbook's).",
+)
+@click.option("--assessor", default=None, help="Who assessed (overrides the workbook's).")
+@_FRAMEWORK_DIRS
+@handle_errors
+def questionnaire_import(
+    file: Path,
+    workspace: Path,
+    as_of: Any,
+    assessor: str | None,
+    frameworks_dirs: tuple[Path, ...],
+) -> None:
+    """Check a filled-in questionnaire and write it into the workspace's assessment.yaml.
+
+    Every problem is listed with its sheet and cell (exit 3) and nothing is written. On
+    success the previous assessment.yaml is first kept as history/assessment-<as_of>.yaml.
+    """
+    from cyberready.interop.questionnaire import import_questionnaire
+
+    result = import_questionnaire(
+        file,
+        workspace,
+        as_of=as_of.date() if as_of is not None else None,
+        assessor=assessor,
+        frameworks_dirs=frameworks_dirs,
+    )
+    click.secho(
+        f"imported {result.framework}: {result.answered} answered "
+        f"({result.not_applicable} n/a), {result.unassessed} unassessed -> {result.written}",
+        fg="green",
+    )
+    if result.archived is not None:
+        click.echo(f"previous assessment kept as {result.archived}")
+
 
 # --------------------------------------------------------------------------- simulation (issue 4)
 # simulate goes here.
@@ -417,6 +789,8 @@ def demo() -> None:
     click.echo(f"platform scorecards: {', '.join(p.company for p in ws.platforms) or 'none'}")
     click.echo(f"threat scenarios in scope: {len(ws.scenarios)}")
     click.secho("valid: every file and reference checks out", fg="green")
+    for line in _readiness_lines(cyberready.score(ws)):  # readiness (issue 3)
+        click.echo(line)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,1330 @@
+"""The spreadsheet questionnaire: one framework's EMB answers as an XLSX workbook (or a CSV)
+that a non-programmer can fill in offline, and its validated import back into a workspace.
+
+The workbook has an *Instructions* sheet (how to fill it in, the maturity scale, the evidence
+sources, the assessment date and assessor cells), one sheet per domain (one row per control:
+the answer cells — level, evidence source, evidence, notes, target — are the only unlocked
+cells, with drop-downs; the rubric of each level sits beside them) and a hidden metadata sheet
+naming the framework, its version, the EMB and the sheet and row of every control, so that
+renamed sheets and deleted rows are caught on import.
+
+:func:`read_questionnaire` checks every cell and reports all problems at once, each with its
+sheet and cell (``VR!D14``: ``level 7 is not in 0–4 or n/a``); :func:`import_questionnaire`
+writes nothing unless everything is valid, and keeps the previous ``assessment.yaml`` under
+``history/`` (:mod:`cyberready.interop.history`). The CSV form holds the same answers, one row
+per control, and is checked the same way (problems name the CSV line).
+
+Carriage returns in text cells come back as plain newlines (XML normalises them).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import warnings
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from cyberready.errors import AssessmentError, Problem, did_you_mean
+from cyberready.interop.history import save_assessment
+from cyberready.io import MAX_FILE_BYTES, atomic_write_bytes, atomic_write_text, read_text
+from cyberready.models import Answer, Assessment, Control, EmbProfile, Framework
+from cyberready.models.assessment import Level
+from cyberready.models.vocab import EVIDENCE_SOURCES
+from cyberready.scoring import SOURCE_WEIGHTS
+
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "ImportResult",
+    "QuestionnaireAnswers",
+    "build_workbook",
+    "export_questionnaire",
+    "import_questionnaire",
+    "questionnaire_csv",
+    "read_questionnaire",
+    "write_questionnaire",
+]
+
+FORMAT_NAME: Final = "cyberready-questionnaire"
+FORMAT_VERSION: Final = 1
+META_SHEET: Final = "_cyberready"
+INSTRUCTIONS_SHEET: Final = "Instructions"
+AS_OF_CELL: Final = "B6"
+ASSESSOR_CELL: Final = "B7"
+HEADER_ROW: Final = 3
+FIRST_ROW: Final = 4
+MAX_UNZIPPED_BYTES: Final = 256 * 1024 * 1024
+"""Largest uncompressed workbook read (a questionnaire is a few hundred kilobytes)."""
+
+# (key, header) of each column of a domain sheet, in order: A, B, C, ...
+_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
+    ("control", "Control"),
+    ("title", "Title"),
+    ("objective", "Objective and guidance"),
+    ("level", "Level"),
+    ("source", "Evidence source"),
+    ("evidence", "Evidence"),
+    ("notes", "Notes"),
+    ("target", "Target level"),
+    ("rubric0", "Level 0"),
+    ("rubric1", "Level 1"),
+    ("rubric2", "Level 2"),
+    ("rubric3", "Level 3"),
+    ("rubric4", "Level 4"),
+    ("weight", "Weight"),
+    ("applies_to", "Applies to"),
+)
+_COL: Final = {key: i + 1 for i, (key, _) in enumerate(_COLUMNS)}
+_ANSWER_KEYS: Final = ("level", "source", "evidence", "notes", "target")
+_WIDTHS: Final = {
+    "control": 14,
+    "title": 36,
+    "objective": 60,
+    "level": 8,
+    "source": 14,
+    "evidence": 40,
+    "notes": 32,
+    "target": 9,
+    "weight": 8,
+    "applies_to": 28,
+}
+_LEVELS_TEXT: Final = "0,1,2,3,4,n/a"
+_NA_SPELLINGS: Final = frozenset({"n/a", "na", "n.a."})
+_HEADINGS: Final = frozenset({"How to fill it in", "Maturity levels", "Evidence sources", "Sheets"})
+
+_CSV_COLUMNS: Final = (
+    "framework",
+    "domain",
+    "control",
+    "title",
+    "weight",
+    "level",
+    "source",
+    "evidence",
+    "notes",
+    "target",
+)
+_CSV_REQUIRED: Final = frozenset({"framework", "control", *_ANSWER_KEYS})
+_CSV_GUARD: Final = ("=", "+", "-", "@", "\t", "\r", "'")
+"""A text cell starting with one of these is written with a leading ``'`` so that a
+spreadsheet does not run it as a formula (CSV injection); the import removes it again."""
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class QuestionnaireAnswers:
+    """What a filled-in questionnaire says (validated)."""
+
+    framework: str
+    emb: str
+    """The EMB it was exported for ("" for a blank questionnaire)."""
+    as_of: dt.date | None
+    assessor: str | None
+    answers: dict[str, Answer]
+    """Answered controls only (a blank level = unassessed), in framework order."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What :func:`import_questionnaire` wrote."""
+
+    assessment: Assessment
+    written: Path
+    archived: Path | None
+    """Where the previous ``assessment.yaml`` was kept (None if there was none)."""
+    framework: str
+    answered: int
+    not_applicable: int
+    unassessed: int
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _emb_controls(framework: Framework) -> list[Control]:
+    return [c for c in framework.controls if framework.subject_of(c) == "emb"]
+
+
+def _rubric(framework: Framework, control: Control, level: int) -> str:
+    if control.rubric is not None:
+        return control.rubric[level]
+    return framework.maturity_scale.levels[level].description
+
+
+def _objective(control: Control) -> str:
+    text = control.objective.strip()
+    if control.guidance.strip():
+        text += "\n\nGuidance: " + control.guidance.strip()
+    return text
+
+
+def _sheet_names(framework: Framework) -> dict[str, str]:
+    """Domain id -> sheet name (the domain id, made safe and unique for Excel)."""
+    out: dict[str, str] = {}
+    used = {INSTRUCTIONS_SHEET.casefold(), META_SHEET.casefold()}
+    for d in framework.domains:
+        base = "".join("_" if ch in "[]:*?/\\'" else ch for ch in d.id)[:31] or "Domain"
+        name, k = base, 2
+        while name.casefold() in used:
+            suffix = f"-{k}"
+            name, k = base[: 31 - len(suffix)] + suffix, k + 1
+        used.add(name.casefold())
+        out[d.id] = name
+    return out
+
+
+def _csv_guard(text: str) -> str:
+    return "'" + text if text.startswith(_CSV_GUARD) else text
+
+
+def _csv_unguard(text: str) -> str:
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in _CSV_GUARD else text
+
+
+# --------------------------------------------------------------------------- export
+
+
+def build_workbook(
+    framework: Framework,
+    assessment: Assessment | None = None,
+    *,
+    emb: EmbProfile | None = None,
+) -> Any:
+    """The questionnaire workbook of ``framework``'s ``subject: emb`` controls, with the
+    answers of ``assessment`` (if given) prefilled. Returns an ``openpyxl.Workbook``."""
+    from openpyxl import Workbook
+    from openpyxl.workbook.protection import WorkbookProtection
+
+    wb = Workbook()
+    sheets = _sheet_names(framework)
+    controls = _emb_controls(framework)
+    domains = [d for d in framework.domains if any(c.domain == d.id for c in controls)]
+    answers = assessment.answers if assessment is not None else {}
+    _instructions(wb.active, framework, assessment, emb, [(sheets[d.id], d.title) for d in domains])
+    meta_rows: list[tuple[str, str, int, str]] = []
+    for d in domains:
+        ws = wb.create_sheet(sheets[d.id])
+        in_domain = [c for c in controls if c.domain == d.id]
+        _domain_sheet(ws, framework, d.id, d.title, d.description, in_domain, answers)
+        meta_rows += [(ws.title, d.id, FIRST_ROW + i, c.id) for i, c in enumerate(in_domain)]
+    meta = wb.create_sheet(META_SHEET)
+    for key, value in (
+        ("format", FORMAT_NAME),
+        ("format_version", FORMAT_VERSION),
+        ("framework", framework.id),
+        ("framework_version", framework.version),
+        ("emb", emb.id if emb is not None else ""),
+        ("exported_as_of", assessment.as_of.isoformat() if assessment is not None else ""),
+    ):
+        meta.append([key, value])
+    meta.append([])
+    meta.append(["sheet", "domain", "row", "control"])
+    for row in meta_rows:
+        meta.append(list(row))
+    meta.sheet_state = "veryHidden"
+    meta.protection.sheet = True
+    wb.security = WorkbookProtection(lockStructure=True)
+    return wb
+
+
+def _styles() -> dict[str, Any]:
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+    return {
+        "input": PatternFill("solid", fgColor="FFF5CC"),
+        "header": PatternFill("solid", fgColor="D9D9D9"),
+        "bold": Font(bold=True),
+        "title": Font(bold=True, size=14),
+        "wrap": Alignment(wrap_text=True, vertical="top"),
+        "top": Alignment(vertical="top"),
+        "unlocked": Protection(locked=False),
+    }
+
+
+def _put_text(cell: Any, text: str) -> None:
+    """Write text as a string cell (never a formula); control characters Excel cannot hold
+    become U+FFFD."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if not text:
+        cell.value = None
+        return
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    cell.data_type = "s"
+
+
+def _protect(ws: Any) -> None:
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # people may widen columns and rows
+    ws.protection.formatRows = False
+
+
+def _instructions(
+    ws: Any,
+    framework: Framework,
+    assessment: Assessment | None,
+    emb: EmbProfile | None,
+    sheets: Sequence[tuple[str, str]],
+) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    st = _styles()
+    ws.title = INSTRUCTIONS_SHEET
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 100
+    ws["A1"] = f"cyberready questionnaire: {framework.title}"
+    ws["A1"].font = st["title"]
+    rows: list[tuple[str, str]] = [
+        ("Framework", f"{framework.id}, version {framework.version or 'unversioned'}"),
+        (
+            "Provenance",
+            "derived: our encoding of the source's intent; the official text was not available"
+            if framework.provenance == "derived"
+            else "official",
+        ),
+        ("EMB", f"{emb.name} ({emb.id})" if emb else "(blank questionnaire, for any EMB)"),
+    ]
+    for i, (label, value) in enumerate(rows, start=3):
+        ws.cell(row=i, column=1, value=label).font = st["bold"]
+        _put_text(ws.cell(row=i, column=2), value)
+    ws["A6"] = "Assessment date (YYYY-MM-DD)"
+    ws["A7"] = "Assessor"
+    for ref in ("A6", "A7"):
+        ws[ref].font = st["bold"]
+    date_cell, who_cell = ws[AS_OF_CELL], ws[ASSESSOR_CELL]
+    date_cell.value = assessment.as_of if assessment is not None else None
+    date_cell.number_format = "yyyy-mm-dd"
+    _put_text(who_cell, assessment.assessor if assessment is not None else "")
+    for cell in (date_cell, who_cell):
+        cell.fill = st["input"]
+        cell.protection = st["unlocked"]
+    dv = DataValidation(
+        type="date",
+        operator="greaterThan",
+        formula1="36526",  # 2000-01-01
+        showErrorMessage=True,
+        errorTitle="Assessment date",
+        error="Type a date, e.g. 2026-11-01.",
+    )
+    ws.add_data_validation(dv)
+    dv.add(AS_OF_CELL)
+
+    lines: list[tuple[str, str]] = [
+        ("", ""),
+        ("How to fill it in", ""),
+        ("1.", "Each domain has its own sheet (the tabs below); each control is one row."),
+        (
+            "2.",
+            "Type only in the yellow cells: Level, Evidence source, Evidence, Notes and Target "
+            "level. Use the drop-downs. Everything else is locked.",
+        ),
+        (
+            "3.",
+            "Level: 0 to 4 as described in the rubric to the right of each control (columns "
+            "I to M), or n/a when the control does not apply to your EMB (n/a is left out of "
+            "scores, it never counts as 0).",
+        ),
+        (
+            "4.",
+            "Leave Level blank for a control you have not assessed: it is reported as "
+            "unassessed and scored as 0, visibly. Leave the other answer cells blank too.",
+        ),
+        (
+            "5.",
+            "Evidence source: how you know (see below); it sets the confidence of the scores. "
+            "Evidence: what shows it (document name and date, test report, etc.).",
+        ),
+        (
+            "6.",
+            "Do not rename, add or delete sheets, rows or columns: the import checks the "
+            "structure and lists every problem with its cell.",
+        ),
+        (
+            "7.",
+            "Fill in the assessment date above, save, then run: cyberready questionnaire "
+            "import <this file> --into <workspace folder>. Nothing is written if any cell is "
+            "wrong; the previous assessment is kept in the workspace's history/ folder.",
+        ),
+        (
+            "8.",
+            "Levels that differ between groups of assets (overrides) are not in this "
+            "workbook; they are kept as they are in the workspace's assessment.yaml.",
+        ),
+        ("", ""),
+        ("Maturity levels", ""),
+        *((f"{lv.level} {lv.name}", lv.description) for lv in framework.maturity_scale.levels),
+        ("n/a", "The control does not apply to this EMB (say why in Notes)."),
+        ("", ""),
+        ("Evidence sources", "(the confidence weight of each source is in brackets)"),
+        ("test", f"A technical test, exercise or audit checked it ({SOURCE_WEIGHTS['test']:.1f})."),
+        (
+            "observation",
+            f"The assessor saw it in operation ({SOURCE_WEIGHTS['observation']:.1f}).",
+        ),
+        (
+            "document",
+            f"A written policy, procedure or record shows it ({SOURCE_WEIGHTS['document']:.1f}).",
+        ),
+        ("interview", f"Someone said so ({SOURCE_WEIGHTS['interview']:.1f})."),
+        ("none", f"No evidence ({SOURCE_WEIGHTS['none']:.1f})."),
+        ("", ""),
+        ("Sheets", ""),
+        *((name, title) for name, title in sheets),
+    ]
+    start = 8
+    for i, (a, b) in enumerate(lines):
+        ca = ws.cell(row=start + i, column=1)
+        _put_text(ca, a)
+        if a in _HEADINGS:
+            ca.font = st["bold"]
+        cb = ws.cell(row=start + i, column=2)
+        _put_text(cb, b)
+        cb.alignment = st["wrap"]
+        ca.alignment = st["top"]
+    _protect(ws)
+
+
+def _domain_sheet(
+    ws: Any,
+    framework: Framework,
+    domain_id: str,
+    title: str,
+    description: str,
+    controls: Sequence[Control],
+    answers: Mapping[str, Answer],
+) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    st = _styles()
+    ws["A1"] = f"{domain_id}: {title}"
+    ws["A1"].font = st["title"]
+    _put_text(ws["A2"], " ".join(description.split()))
+    levels = framework.maturity_scale.levels
+    for key, header in _COLUMNS:
+        col = _COL[key]
+        if key.startswith("rubric"):
+            lv = levels[int(key[-1])]
+            header = f"Level {lv.level}: {lv.name}"
+        cell = ws.cell(row=HEADER_ROW, column=col, value=header)
+        cell.font = st["bold"]
+        cell.fill = st["header"]
+        cell.alignment = st["wrap"]
+        ws.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(key, 30)
+    for i, c in enumerate(controls):
+        r = FIRST_ROW + i
+        ans = answers.get(c.id)
+        ws.cell(row=r, column=_COL["control"], value=c.id)
+        _put_text(ws.cell(row=r, column=_COL["title"]), c.title)
+        _put_text(ws.cell(row=r, column=_COL["objective"]), _objective(c))
+        for k in range(5):
+            _put_text(ws.cell(row=r, column=_COL[f"rubric{k}"]), _rubric(framework, c, k))
+        ws.cell(row=r, column=_COL["weight"], value=c.weight)
+        _put_text(ws.cell(row=r, column=_COL["applies_to"]), ", ".join(c.applies_to))
+        if ans is not None:
+            ws.cell(row=r, column=_COL["level"], value=ans.level)
+            ws.cell(row=r, column=_COL["source"], value=ans.source)
+            _put_text(ws.cell(row=r, column=_COL["evidence"]), ans.evidence)
+            _put_text(ws.cell(row=r, column=_COL["notes"]), ans.notes)
+            ws.cell(row=r, column=_COL["target"], value=ans.target)
+        for key, _ in _COLUMNS:
+            cell = ws.cell(row=r, column=_COL[key])
+            cell.alignment = st["wrap"]
+            if key in _ANSWER_KEYS:
+                cell.fill = st["input"]
+                cell.protection = st["unlocked"]
+    if controls:
+        last = FIRST_ROW + len(controls) - 1
+
+        def column(key: str) -> str:
+            letter = get_column_letter(_COL[key])
+            return f"{letter}{FIRST_ROW}:{letter}{last}"
+
+        for key, choices, prompt in (
+            ("level", _LEVELS_TEXT, "0 to 4 (see the rubric to the right), or n/a"),
+            ("source", ",".join(EVIDENCE_SOURCES), "How you know: see the Instructions sheet"),
+            ("target", "0,1,2,3,4", "The level you aim for (optional)"),
+        ):
+            dv = DataValidation(
+                type="list",
+                formula1=f'"{choices}"',
+                allow_blank=True,
+                showErrorMessage=True,
+                showInputMessage=True,
+                errorTitle="Not a valid choice",
+                error=f"Choose one of: {choices.replace(',', ', ')}",
+                prompt=prompt,
+            )
+            ws.add_data_validation(dv)
+            dv.add(column(key))
+    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=_COL["level"])
+    _protect(ws)
+
+
+def questionnaire_csv(framework: Framework, assessment: Assessment | None = None) -> str:
+    """The same questionnaire as CSV text: one row per ``subject: emb`` control."""
+    answers = assessment.answers if assessment is not None else {}
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(_CSV_COLUMNS)
+    for c in _emb_controls(framework):
+        a = answers.get(c.id)
+        writer.writerow(
+            [
+                framework.id,
+                c.domain,
+                c.id,
+                _csv_guard(c.title),
+                c.weight,
+                "" if a is None else a.level,
+                "" if a is None else a.source,
+                "" if a is None else _csv_guard(a.evidence),
+                "" if a is None else _csv_guard(a.notes),
+                "" if a is None or a.target is None else a.target,
+            ]
+        )
+    return buf.getvalue()
+
+
+def export_questionnaire(
+    path: Path,
+    framework: Framework,
+    assessment: Assessment | None = None,
+    *,
+    emb: EmbProfile | None = None,
+) -> Path:
+    """Write the questionnaire to ``path`` (``.xlsx`` or ``.csv``, by suffix), atomically.
+
+    Raises :class:`AssessmentError` for another suffix.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        # with a byte-order mark so that spreadsheet programs read it as UTF-8
+        atomic_write_text(path, "\ufeff" + questionnaire_csv(framework, assessment))
+        return path
+    if suffix != ".xlsx":
+        raise AssessmentError(
+            [
+                Problem(
+                    file=str(path),
+                    message=f"cannot write a questionnaire as {suffix or 'a file without suffix'}",
+                    hint="use .xlsx (a workbook) or .csv",
+                )
+            ]
+        )
+    wb = build_workbook(framework, assessment, emb=emb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write_bytes(path, buf.getvalue())
+    return path
+
+
+def write_questionnaire(
+    out: Path,
+    framework_id: str,
+    *,
+    workspace: Path | None = None,
+    frameworks_dirs: Sequence[Path] = (),
+) -> Path:
+    """Export the questionnaire of ``framework_id`` to ``out`` (``.xlsx`` or ``.csv``).
+
+    With ``workspace``, the framework must be in its scope and its current answers are
+    prefilled; without, the questionnaire is blank (frameworks from the shipped library and
+    ``frameworks_dirs``). Raises :class:`AssessmentError` for an unknown framework.
+    """
+    from cyberready.loaders import load_library, load_workspace
+
+    emb: EmbProfile | None = None
+    assessment: Assessment | None = None
+    if workspace is not None:
+        ws = load_workspace(workspace, frameworks_dirs=frameworks_dirs)
+        frameworks, emb, assessment = ws.library.frameworks, ws.emb, ws.assessment
+        in_scope: Sequence[str] = ws.emb.frameworks
+    else:
+        frameworks = load_library(frameworks_dirs).frameworks
+        in_scope = list(frameworks)
+    framework = frameworks.get(framework_id)
+    where = "<command line>"
+    if framework is None or framework_id not in in_scope:
+        raise AssessmentError(
+            [
+                Problem(
+                    file=where,
+                    field="--framework",
+                    value=framework_id,
+                    message=f"unknown framework {framework_id!r}"
+                    if framework is None
+                    else f"framework {framework_id!r} is not in the workspace's scope",
+                    hint=did_you_mean(framework_id, in_scope),
+                )
+            ]
+        )
+    if not _emb_controls(framework):
+        raise AssessmentError(
+            [
+                Problem(
+                    file=where,
+                    field="--framework",
+                    value=framework_id,
+                    message=f"{framework_id} has no EMB controls (only platform commitments)",
+                    hint="platform commitments are answered per company in platforms/*.yaml",
+                )
+            ]
+        )
+    return export_questionnaire(out, framework, assessment, emb=emb)
+
+
+# --------------------------------------------------------------------------- cell parsing
+
+
+_Locate = Callable[[str], dict[str, Any]]
+"""column key -> Problem keyword arguments locating that cell (file, cell or line, field)."""
+
+
+def _shown(value: object) -> str:
+    """A cell value as a message shows it: numbers plain (``7``), text quoted (``'high'``)."""
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return repr(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    return repr(value)
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _small_int(value: object) -> int | None:
+    """0–4 from an int, an integral float or a digit string; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and 0 <= value <= 4:
+        return value
+    return None
+
+
+def _formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+def _parse_answer(
+    cells: Mapping[str, object], locate: _Locate
+) -> tuple[Answer | None, list[Problem]]:
+    """One row's answer cells -> an Answer (None when unassessed) and its problems."""
+    problems: list[Problem] = []
+    level_raw = cells.get("level")
+    for key in ("level", "source", "target"):
+        if _formula(cells.get(key)):
+            problems.append(
+                Problem(
+                    **locate(key),
+                    message=f"{key} is a formula ({cells.get(key)}); type the value instead",
+                )
+            )
+    if problems:
+        return None, problems
+    level: Level | None = None
+    if not _is_blank(level_raw):
+        if isinstance(level_raw, str) and level_raw.strip().casefold() in _NA_SPELLINGS:
+            level = "n/a"
+        else:
+            parsed = _small_int(level_raw)
+            if parsed is None:
+                problems.append(
+                    Problem(
+                        **locate("level"),
+                        message=f"level {_shown(level_raw)} is not in 0–4 or n/a",
+                        value=_as_text(level_raw),
+                    )
+                )
+            else:
+                level = parsed
+    source_raw = cells.get("source")
+    source = "none"
+    if not _is_blank(source_raw):
+        text = _as_text(source_raw).strip().casefold()
+        if text in EVIDENCE_SOURCES:
+            source = text
+        else:
+            problems.append(
+                Problem(
+                    **locate("source"),
+                    message=f"evidence source {_shown(source_raw)} is not a valid source",
+                    value=_as_text(source_raw),
+                    hint=did_you_mean(text, EVIDENCE_SOURCES),
+                )
+            )
+    target_raw = cells.get("target")
+    target: int | None = None
+    if not _is_blank(target_raw):
+        target = _small_int(target_raw)
+        if target is None:
+            problems.append(
+                Problem(
+                    **locate("target"),
+                    message=f"target {_shown(target_raw)} is not in 0–4",
+                    value=_as_text(target_raw),
+                )
+            )
+    if _is_blank(level_raw):
+        filled = [
+            k for k in ("source", "evidence", "notes", "target") if not _is_blank(cells.get(k))
+        ]
+        if filled:
+            problems.append(
+                Problem(
+                    **locate("level"),
+                    message="no level, but " + ", ".join(filled) + " filled in",
+                    hint="give a level (0–4 or n/a), or clear the row's answer cells to leave "
+                    "the control unassessed",
+                )
+            )
+        return None, problems
+    if problems or level is None:
+        return None, problems
+    return (
+        Answer(
+            level=level,
+            source=source,  # type: ignore[arg-type]
+            evidence=_as_text(cells.get("evidence")),
+            notes=_as_text(cells.get("notes")),
+            target=target,
+        ),
+        [],
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_questionnaire(
+    path: Path,
+    frameworks: Mapping[str, Framework],
+    *,
+    need_date: bool = True,
+) -> QuestionnaireAnswers:
+    """Read and check a filled-in questionnaire (``.xlsx`` or ``.csv``).
+
+    Parameters
+    ----------
+    path
+        The file.
+    frameworks
+        Frameworks by id; the questionnaire's framework must be among them.
+    need_date
+        Report a workbook without an assessment date as a problem (CSV files carry no date).
+
+    Raises
+    ------
+    AssessmentError
+        With every problem found, each naming its sheet and cell (or CSV line).
+    """
+    answers, problems = _read(path, frameworks, need_date=need_date)
+    if problems or answers is None:
+        raise AssessmentError(problems, f"{len(problems)} problem(s) in {path}")
+    return answers
+
+
+def _read(
+    path: Path, frameworks: Mapping[str, Framework], *, need_date: bool
+) -> tuple[QuestionnaireAnswers | None, list[Problem]]:
+    name = str(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        return None, [Problem(file=name, message="no such file")]
+    if suffix == ".csv":
+        return _read_csv(path, frameworks)
+    if suffix not in (".xlsx", ".xlsm"):
+        return None, [
+            Problem(
+                file=name,
+                message=f"cannot read a questionnaire from {suffix or 'a file without suffix'}",
+                hint="give the .xlsx workbook or a .csv exported by cyberready",
+            )
+        ]
+    wb, problems = _open_workbook(path)
+    if wb is None:
+        return None, problems
+    return _read_workbook(wb, name, frameworks, need_date=need_date)
+
+
+def _open_workbook(path: Path) -> tuple[Any, list[Problem]]:
+    """The workbook, or one clear problem if the file is not a readable .xlsx."""
+    from openpyxl import load_workbook
+
+    name = str(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, [
+            Problem(file=name, message=f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,} limit")
+        ]
+    not_xlsx = Problem(
+        file=name,
+        message="not an Excel workbook (.xlsx)",
+        hint="is it another kind of file renamed .xlsx? open it in a spreadsheet program and "
+        "save it as an Excel workbook, or export a new questionnaire",
+    )
+    if not zipfile.is_zipfile(path):
+        return None, [not_xlsx]
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            unzipped = sum(i.file_size for i in infos)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None, [not_xlsx]
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        return None, [not_xlsx]
+    if unzipped > MAX_UNZIPPED_BYTES:
+        return None, [
+            Problem(
+                file=name,
+                message=f"workbook unpacks to {unzipped:,} bytes, over the "
+                f"{MAX_UNZIPPED_BYTES:,} limit",
+            )
+        ]
+    try:
+        with warnings.catch_warnings():
+            # spreadsheet programs add extensions openpyxl does not read; they do not matter here
+            warnings.simplefilter("ignore")
+            wb = load_workbook(path, data_only=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file: report, don't crash
+        return None, [
+            Problem(
+                file=name,
+                message=f"the workbook could not be read ({type(exc).__name__}: {exc})",
+                hint="open it in a spreadsheet program and save it again as .xlsx",
+            )
+        ]
+    return wb, []
+
+
+def _meta(
+    wb: Any, name: str
+) -> tuple[dict[str, str], list[tuple[str, str, int, str]], list[Problem]]:
+    if META_SHEET not in wb.sheetnames:
+        return (
+            {},
+            [],
+            [
+                Problem(
+                    file=name,
+                    message="not a cyberready questionnaire (its hidden metadata sheet is missing)",
+                    hint="export one with `cyberready questionnaire export`",
+                )
+            ],
+        )
+    ws = wb[META_SHEET]
+    info: dict[str, str] = {}
+    rows: list[tuple[str, str, int, str]] = []
+    in_table = False
+    for values in ws.iter_rows(values_only=True):
+        cells = [*values, None, None, None, None][:4]
+        if cells[0] == "sheet" and cells[3] == "control":
+            in_table = True
+            continue
+        if in_table:
+            if cells[0] is not None and isinstance(cells[2], int):
+                rows.append((str(cells[0]), str(cells[1]), cells[2], str(cells[3])))
+        elif cells[0] is not None:
+            info[str(cells[0])] = _as_text(cells[1])
+    problems = []
+    if info.get("format") != FORMAT_NAME:
+        problems.append(
+            Problem(
+                file=name,
+                message="not a cyberready questionnaire (unknown metadata)",
+                hint="export one with `cyberready questionnaire export`",
+            )
+        )
+    elif info.get("format_version") != str(FORMAT_VERSION):
+        problems.append(
+            Problem(
+                file=name,
+                message=f"questionnaire format version {info.get('format_version')!r} is not "
+                f"supported (this cyberready reads {FORMAT_VERSION})",
+            )
+        )
+    return info, rows, problems
+
+
+def _read_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _read_workbook(
+    wb: Any, name: str, frameworks: Mapping[str, Framework], *, need_date: bool
+) -> tuple[QuestionnaireAnswers | None, list[Problem]]:
+    info, meta_rows, problems = _meta(wb, name)
+    if problems:
+        return None, problems
+    fid = info.get("framework", "")
+    framework = frameworks.get(fid)
+    if framework is None:
+        return None, [
+            Problem(
+                file=name,
+                cell=f"{META_SHEET}!B3",
+                field="framework",
+                value=fid,
+                message=f"unknown framework {fid!r}",
+                hint=did_you_mean(fid, frameworks) + "; pass its folder with --frameworks-dir",
+            )
+        ]
+    as_of: dt.date | None = None
+    assessor: str | None = None
+    if INSTRUCTIONS_SHEET in wb.sheetnames:
+        ins = wb[INSTRUCTIONS_SHEET]
+        raw_date = ins[AS_OF_CELL].value
+        as_of = _read_date(raw_date)
+        if as_of is None and (need_date or not _is_blank(raw_date)):
+            problems.append(
+                Problem(
+                    file=name,
+                    cell=f"{INSTRUCTIONS_SHEET}!{AS_OF_CELL}",
+                    field="assessment date",
+                    value=_as_text(raw_date),
+                    message="the assessment date is blank"
+                    if _is_blank(raw_date)
+                    else f"assessment date {_shown(raw_date)} is not a date",
+                    hint="type it as YYYY-MM-DD, e.g. 2026-11-01",
+                )
+            )
+        assessor = _as_text(ins[ASSESSOR_CELL].value).strip() or None
+    elif need_date:
+        problems.append(
+            Problem(
+                file=name,
+                message=f"the {INSTRUCTIONS_SHEET!r} sheet (with the assessment date) is missing",
+                hint="do not rename or delete sheets; export the questionnaire again",
+            )
+        )
+
+    emb_controls = {c.id: c for c in _emb_controls(framework)}
+    platform_ids = [c.id for c in framework.controls if c.id not in emb_controls]
+    expected_at = {control: (sheet, row) for sheet, _, row, control in meta_rows}
+    sheets = list(dict.fromkeys(sheet for sheet, _, _, _ in meta_rows))
+    unknown_sheets = [
+        s for s in wb.sheetnames if s not in (*sheets, INSTRUCTIONS_SHEET, META_SHEET)
+    ]
+    readable: set[str] = set()
+    found: dict[str, tuple[str, int, Answer | None]] = {}
+    for sheet in sheets:
+        if sheet not in wb.sheetnames:
+            problems.append(
+                Problem(
+                    file=name,
+                    cell=f"{sheet}!A1",
+                    message=f"sheet {sheet!r} is missing (renamed or deleted?)",
+                    hint=(
+                        "found sheets not in the questionnaire: "
+                        + ", ".join(map(repr, unknown_sheets))
+                        if unknown_sheets
+                        else "do not rename or delete sheets"
+                    )
+                    + "; restore its name",
+                )
+            )
+            continue
+        ws = wb[sheet]
+        if _check_headers(ws, name, sheet, problems):
+            readable.add(sheet)
+            _read_rows(ws, name, sheet, emb_controls, platform_ids, found, problems)
+    answers: dict[str, Answer] = {}
+    for cid in emb_controls:
+        if cid in found:
+            ans = found[cid][2]
+            if ans is not None:
+                answers[cid] = ans
+            continue
+        where = expected_at.get(cid)
+        if where is None:
+            problems.append(
+                Problem(
+                    file=name,
+                    field=cid,
+                    message=f"control {cid} is not in this questionnaire (the framework changed "
+                    "since it was exported)",
+                    hint="export the questionnaire again and copy the answers over",
+                )
+            )
+        elif where[0] in readable:
+            problems.append(
+                Problem(
+                    file=name,
+                    cell=f"{where[0]}!A{where[1]}",
+                    field=cid,
+                    message=f"the row of control {cid} is missing (deleted?)",
+                    hint="do not delete rows: leave Level blank to leave a control unassessed",
+                )
+            )
+    if problems:
+        order = {s: i for i, s in enumerate([INSTRUCTIONS_SHEET, *sheets])}
+        return None, sorted(problems, key=lambda p: _cell_key(p.cell, order))
+    return (
+        QuestionnaireAnswers(
+            framework=framework.id,
+            emb=info.get("emb", ""),
+            as_of=as_of,
+            assessor=assessor,
+            answers=answers,
+        ),
+        [],
+    )
+
+
+def _cell_key(cell: str, order: Mapping[str, int]) -> tuple[int, int, int]:
+    """Sort key putting problems in sheet order, then by row and column (no cell: last)."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    sheet, _, ref = cell.rpartition("!")
+    if not sheet:
+        return (len(order) + 1, 0, 0)
+    try:
+        letters, row = coordinate_from_string(ref)
+        return (order.get(sheet, len(order)), row, column_index_from_string(letters))
+    except ValueError:
+        return (order.get(sheet, len(order)), 0, 0)
+
+
+def _check_headers(ws: Any, name: str, sheet: str, problems: list[Problem]) -> bool:
+    """True when the header cells of columns A–H are as exported (else a problem each)."""
+    from openpyxl.utils import get_column_letter
+
+    ok = True
+    for key, header in _COLUMNS[: _COL["target"]]:
+        ref = f"{get_column_letter(_COL[key])}{HEADER_ROW}"
+        found = ws[ref].value
+        if found != header:
+            ok = False
+            problems.append(
+                Problem(
+                    file=name,
+                    cell=f"{sheet}!{ref}",
+                    value=_as_text(found),
+                    message=f"expected the column {header!r} here, found {_shown(found)}",
+                    hint="do not insert, delete or move columns; export the questionnaire again",
+                )
+            )
+    return ok
+
+
+def _read_rows(
+    ws: Any,
+    name: str,
+    sheet: str,
+    emb_controls: Mapping[str, Control],
+    platform_ids: Sequence[str],
+    found: dict[str, tuple[str, int, Answer | None]],
+    problems: list[Problem],
+) -> None:
+    from openpyxl.utils import get_column_letter
+
+    letters = {key: get_column_letter(col) for key, col in _COL.items()}
+    for r, values in enumerate(
+        ws.iter_rows(min_row=FIRST_ROW, max_col=len(_COLUMNS), values_only=True), start=FIRST_ROW
+    ):
+        cells = {key: values[_COL[key] - 1] for key in ("control", *_ANSWER_KEYS)}
+        raw_id = cells["control"]
+        cid = _as_text(raw_id).strip()
+
+        def locate(key: str, r: int = r, cid: str = cid) -> dict[str, Any]:
+            return {"file": name, "cell": f"{sheet}!{letters[key]}{r}", "field": cid}
+
+        if not cid:
+            if any(not _is_blank(cells[k]) for k in _ANSWER_KEYS):
+                problems.append(
+                    Problem(
+                        **locate("control"),
+                        message="answers in a row without a control id",
+                        hint="do not move answers between rows",
+                    )
+                )
+            continue
+        if cid not in emb_controls:
+            if cid in platform_ids:
+                message = f"{cid} is a platform commitment, not an EMB control"
+                hint = "platform commitments are answered per company in platforms/<company>.yaml"
+            else:
+                message = f"unknown control id {cid!r}"
+                hint = did_you_mean(cid, emb_controls)
+            problems.append(Problem(**locate("control"), value=cid, message=message, hint=hint))
+            problems += _parse_answer(cells, locate)[1]  # its bad cells are problems too
+            continue
+        if cid in found:
+            other_sheet, other_row, _ = found[cid]
+            problems.append(
+                Problem(
+                    **locate("control"),
+                    message=f"control {cid} appears twice",
+                    hint=f"also in {other_sheet}!A{other_row}",
+                )
+            )
+            continue
+        answer, more = _parse_answer(cells, locate)
+        problems += more
+        found[cid] = (sheet, r, answer)
+
+
+def _read_csv(
+    path: Path, frameworks: Mapping[str, Framework]
+) -> tuple[QuestionnaireAnswers | None, list[Problem]]:
+    name = str(path)
+    text, problems = read_text(path, display=name)
+    if text is None:
+        return None, problems
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip().casefold() for h in next(reader)]
+    except (StopIteration, csv.Error):
+        return None, [Problem(file=name, line=1, message="no header row")]
+    for col in sorted(set(header) - set(_CSV_COLUMNS)):
+        problems.append(
+            Problem(
+                file=name,
+                line=1,
+                value=col,
+                message=f"unknown column {col!r}",
+                hint=did_you_mean(col, _CSV_COLUMNS),
+            )
+        )
+    for col in sorted(_CSV_REQUIRED - set(header)):
+        problems.append(Problem(file=name, line=1, message=f"missing column {col!r}"))
+    for col in sorted({h for h in header if header.count(h) > 1}):
+        problems.append(Problem(file=name, line=1, message=f"column {col!r} appears twice"))
+    if problems:
+        return None, problems
+    index = {h: i for i, h in enumerate(header)}
+    rows: list[tuple[int, dict[str, str]]] = []
+    line = 1
+    try:
+        for values in reader:
+            start = line + 1
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            padded = [*values, *([""] * len(header))]
+            rows.append((start, {h: padded[i] for h, i in index.items()}))
+    except csv.Error as exc:
+        return None, [Problem(file=name, line=reader.line_num, message=f"CSV error: {exc}")]
+    fids = list(dict.fromkeys(r["framework"].strip() for _, r in rows))
+    if len(fids) != 1:
+        return None, [
+            Problem(
+                file=name,
+                field="framework",
+                message="no rows" if not fids else f"rows of several frameworks: {fids}",
+                hint="one framework per questionnaire",
+            )
+        ]
+    framework = frameworks.get(fids[0])
+    if framework is None:
+        return None, [
+            Problem(
+                file=name,
+                line=rows[0][0],
+                field="framework",
+                value=fids[0],
+                message=f"unknown framework {fids[0]!r}",
+                hint=did_you_mean(fids[0], frameworks),
+            )
+        ]
+    emb_controls = {c.id: c for c in _emb_controls(framework)}
+    platform_ids = [c.id for c in framework.controls if c.id not in emb_controls]
+    seen: dict[str, int] = {}
+    answers: dict[str, Answer] = {}
+    for start, row in rows:
+        cid = row["control"].strip()
+
+        def locate(key: str, start: int = start, cid: str = cid) -> dict[str, Any]:
+            return {"file": name, "line": start, "field": f"{cid or '(no id)'} {key}"}
+
+        if cid not in emb_controls:
+            problems.append(
+                Problem(
+                    **locate("control"),
+                    value=cid,
+                    message=f"{cid} is a platform commitment, not an EMB control"
+                    if cid in platform_ids
+                    else f"unknown control id {cid!r}",
+                    hint="" if cid in platform_ids else did_you_mean(cid, emb_controls),
+                )
+            )
+            continue
+        if cid in seen:
+            problems.append(
+                Problem(
+                    **locate("control"), message=f"control {cid} appears twice (line {seen[cid]})"
+                )
+            )
+            continue
+        seen[cid] = start
+        cells = {k: _csv_unguard(row[k]) for k in _ANSWER_KEYS}
+        cells["level"], cells["source"], cells["target"] = (
+            cells["level"].strip(),
+            cells["source"].strip(),
+            cells["target"].strip(),
+        )
+        answer, more = _parse_answer(cells, locate)
+        problems += more
+        if answer is not None:
+            answers[cid] = answer
+    for cid in emb_controls:
+        if cid not in seen:
+            problems.append(
+                Problem(
+                    file=name,
+                    field=cid,
+                    message=f"control {cid} has no row (deleted?)",
+                    hint="keep every row; leave level blank for an unassessed control",
+                )
+            )
+    if problems:
+        return None, problems
+    ordered = {cid: answers[cid] for cid in emb_controls if cid in answers}
+    return QuestionnaireAnswers(framework.id, "", None, None, ordered), []
+
+
+# --------------------------------------------------------------------------- import
+
+
+def import_questionnaire(
+    path: Path,
+    workspace: Path,
+    *,
+    as_of: dt.date | None = None,
+    assessor: str | None = None,
+    frameworks_dirs: Sequence[Path] = (),
+) -> ImportResult:
+    """Import a filled-in questionnaire into a workspace's ``assessment.yaml``.
+
+    The questionnaire's framework must be in the workspace's scope. Its answers replace that
+    framework's answers (a blank level removes an answer: the control becomes unassessed);
+    other frameworks' answers and all overrides are kept. The date is ``as_of`` if given,
+    else the workbook's assessment date (a CSV needs ``as_of``). Nothing is written unless
+    everything checks out; then the previous ``assessment.yaml`` is kept as
+    ``history/assessment-<its as_of>.yaml`` and the new one is written atomically.
+
+    Raises
+    ------
+    InputError
+        The workspace does not load (:class:`~cyberready.errors.InputError`), or the
+        questionnaire has problems (:class:`AssessmentError`, every one with its cell).
+    """
+    from cyberready.loaders import load_workspace
+
+    ws = load_workspace(workspace, frameworks_dirs=frameworks_dirs)
+    name = str(path)
+    q, problems = _read(path, ws.library.frameworks, need_date=as_of is None)
+    if q is not None:
+        if q.framework not in ws.emb.frameworks:
+            problems.append(
+                Problem(
+                    file=name,
+                    field="framework",
+                    value=q.framework,
+                    message=f"framework {q.framework!r} is not in the workspace's scope",
+                    hint="emb.yaml lists: " + ", ".join(ws.emb.frameworks),
+                )
+            )
+        if q.emb and q.emb != ws.emb.id:
+            problems.append(
+                Problem(
+                    file=name,
+                    field="emb",
+                    value=q.emb,
+                    message=f"this questionnaire was exported for EMB {q.emb!r}, not {ws.emb.id!r}",
+                    hint="import it into its own workspace",
+                )
+            )
+        if as_of is None and q.as_of is None:
+            problems.append(
+                Problem(
+                    file=name,
+                    message="no assessment date",
+                    hint="pass --as-of YYYY-MM-DD (a CSV carries no date)",
+                )
+            )
+    if problems or q is None:
+        raise AssessmentError(problems, f"{len(problems)} problem(s) in {name}; nothing written")
+    date = as_of or q.as_of
+    assert date is not None
+    old = ws.assessment
+    merged: dict[str, Answer] = {}
+    for fw in ws.frameworks:
+        source = q.answers if fw.id == q.framework else (old.answers if old else {})
+        for c in _emb_controls(fw):
+            if c.id in source:
+                merged[c.id] = source[c.id]
+    new = Assessment(
+        schema_version=1,
+        kind="assessment",
+        emb=ws.emb.id,
+        frameworks=ws.emb.frameworks,
+        as_of=date,
+        assessor=assessor if assessor is not None else q.assessor or (old.assessor if old else ""),
+        answers=merged,
+        overrides=old.overrides if old else (),
+    )
+    archived = save_assessment(
+        ws.path,
+        new,
+        header=f"Assessment of {ws.emb.name}, as of {date}.\n"
+        f"Answers for {q.framework} imported from {path.name} by cyberready; "
+        "earlier assessments are in history/.",
+    )
+    fw = ws.library.frameworks[q.framework]
+    n_controls = len(_emb_controls(fw))
+    n_na = sum(1 for a in q.answers.values() if a.level == "n/a")
+    return ImportResult(
+        assessment=new,
+        written=ws.path / "assessment.yaml",
+        archived=archived,
+        framework=q.framework,
+        answered=len(q.answers),
+        not_applicable=n_na,
+        unassessed=n_controls - len(q.answers),
+    )
