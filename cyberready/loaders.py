@@ -233,8 +233,11 @@ def shipped_library() -> Library:
     return _SHIPPED
 
 
-def _history_sort_key(a: Assessment, name: str) -> tuple[object, str]:
-    return (a.as_of, name)
+def _history_sort_key(a: Assessment, name: str) -> tuple[object, ...]:
+    # repeat numbers sort as numbers: assessment-<date>.yaml, then -2, -3, ..., -10
+    from cyberready.interop.history import history_key
+
+    return (a.as_of, history_key(name))
 
 
 def load_workspace(

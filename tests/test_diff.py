@@ -11,6 +11,7 @@ import yaml
 from click.testing import CliRunner
 from mini_emb import assessment_data, mini_assessment, mini_framework, write_mini_workspace
 
+import cyberready
 from cyberready.cli import main
 from cyberready.diff import diff_assessments, diff_paths
 from cyberready.errors import AssessmentError
@@ -95,6 +96,9 @@ def test_single_workspace_compares_with_its_latest_history_entry(tmp_path: Path)
         (history / name).write_text(yaml.safe_dump(assessment_data(answers, as_of=as_of)))
     d = diff_paths(root)
     assert d.old_label.endswith("assessment-2025-06-01-2.yaml")
+    # the loaded workspace orders its history the same way (-2 after the first of the day)
+    loaded = cyberready.load_workspace(root)
+    assert [len(h.answers) for h in loaded.history] == [0, 1, 3]
     assert {c.control: c.kind for c in d.changes}["MINI-A-01"] == "up"
 
 
