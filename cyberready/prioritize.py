@@ -1,0 +1,1956 @@
+"""Prioritised risk reduction (DESIGN §5): what to fix first, for how much, before election day.
+
+The rules, stated once:
+
+* **Candidate actions.** For every in-scope ``subject: emb`` control, the *goal* is the answer's
+  ``target`` when one is set, else level 4. An action raises the control to its goal on the
+  assets where it applies and currently sits below the goal (``n/a`` assets are left alone).
+  There is one organisation-wide candidate per control and one per distinct override selector
+  of that control ("raise ECBS-VR-03 on tags=regional-office") when it touches a different set
+  of assets. Levels between the current one and the goal are not separate candidates: a
+  framework prices *the project* of putting a control in place (``effort``), not each level,
+  so an intermediate level would cost the same and could only be dominated. Any level can
+  still be tried through :func:`raise_control` and :func:`what_if`.
+* **Cost** = ``cost_usd`` + ``per_asset_usd`` × the items touched (asset ``count`` included),
+  kept as a ``[low, high]`` range; rankings use the midpoint. In a plan, actions on the same
+  control share one fixed cost and pay per asset once (the union of the assets they raise), so
+  raising a control twice is never paid twice.
+* **Benefit** = the drop in expected loss (DESIGN §4.9, weight points summed over the in-scope
+  scenarios), simulated with common random numbers: the same seed and trials with and without
+  the action, the per-trial loss difference giving the mean and its standard error (scenarios
+  are independent, so variances add). Only scenarios an action can change are re-simulated:
+  those using a technique the control mitigates or detects, or — for a control with
+  ``recovers`` — having a ``disrupt`` effect (recovery shortens outages, which the trial model
+  simulates). Every other scenario's trials are identical by construction, so its share of the
+  benefit is exactly 0; an action touching no in-scope scenario has zero risk benefit and goes
+  to the readiness list, as does one whose screening trials all came out unchanged.
+* **Screening.** Every candidate is simulated with ``screen_trials`` (1,000) per scenario; the
+  ``leaders`` (10) best by benefit per cost are re-simulated with ``trials`` (10,000). The
+  first screening trials are the first full trials (same global trial index), so the two agree.
+* **Ranking** by benefit per thousand USD (midpoint cost), best first; actions without a
+  simulated effect are ranked separately by readiness gain (overall score points,
+  :mod:`cyberready.scoring`) per thousand USD.
+* **Budget plan** (:func:`budget_plan`): greedy by marginal benefit per marginal cost,
+  re-evaluating every remaining action after each pick; at each step it also remembers the
+  plan so far plus the single affordable action of largest benefit ("greedy + max"); the plan
+  returned is the best of these, of the full greedy plan and of the best single affordable
+  action. When benefits are monotone and submodular (diminishing returns) and costs add up,
+  this is guaranteed to reach at least half the best plan's benefit for the same budget;
+  simulated benefits may interact otherwise, so ``benchmarks/results.md`` records what it
+  reaches on small models where every subset can be enumerated. The plan's cost, on the
+  chosen basis (``mid`` by default; ``high`` for a plan that fits even if every cost comes in
+  at the top of its range), never exceeds the budget.
+* **Roadmap.** Every action of the plan starts on the plan's start date (``emb.yaml``'s
+  ``as_of`` unless given) and is ready ``weeks`` later. It counts for a phase only if it is
+  ready *before* the phase starts (``ready < start``); a phase without a window in
+  ``emb.yaml`` is never credited. Milestones: before registration (``voter_registration``
+  start), before polling day (``voting`` start, else the election date), before results
+  (``results_publication`` start); anything later waits for the next cycle. The benefit of an
+  action splits into the share protecting functions whose phase it is in time for, and the
+  rest. A **quick win** has a clearly positive benefit (its 95% interval above 0), takes at
+  most ``quick_win_weeks`` (4) and costs at most ``quick_win_usd`` (10,000, high end).
+
+Everything here is pure: it takes a :class:`~cyberready.workspace.Workspace` and returns frozen
+results that render as DataFrames (``to_frame``) and in Jupyter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import itertools
+import math
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, Protocol, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from cyberready.models import Answer, Assessment, Override, Scenario, Selector
+from cyberready.models.assessment import PhaseWindow
+from cyberready.models.vocab import Phase
+from cyberready.posture import AssetLevels, asset_levels
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cyberready.workspace import Workspace
+
+__all__ = [
+    "MILESTONES",
+    "NEXT_CYCLE",
+    "Action",
+    "Benefit",
+    "CostBasis",
+    "CostRange",
+    "LossModel",
+    "Plan",
+    "PlanSearch",
+    "PlanStep",
+    "Priorities",
+    "ReadinessAction",
+    "Recommendation",
+    "Roadmap",
+    "RoadmapEntry",
+    "Runner",
+    "WhatIf",
+    "apply_actions",
+    "budget_plan",
+    "candidate_actions",
+    "engine_runner",
+    "exhaustive_plan",
+    "loss_model",
+    "plan_cost",
+    "prioritize",
+    "raise_control",
+    "raised_assessment",
+    "ready_date",
+    "schedule",
+    "what_if",
+]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+CostBasis = Literal["low", "mid", "high"]
+T = TypeVar("T", bound=Hashable)
+
+Z95: Final = 1.959963984540054
+"""Two-sided 95% normal quantile."""
+
+MILESTONES: Final[tuple[tuple[Phase, str], ...]] = (
+    ("voter_registration", "before registration"),
+    ("voting", "before polling day"),
+    ("results_publication", "before results"),
+)
+"""(phase, label) of the roadmap's milestones; an action ready after all of them waits."""
+NEXT_CYCLE: Final = "next cycle"
+
+
+# --------------------------------------------------------------------------- costs
+
+
+@dataclass(frozen=True)
+class CostRange:
+    """A cost in USD, as a ``[low, high]`` range; rankings use :attr:`mid`."""
+
+    low: float
+    high: float
+
+    @property
+    def mid(self) -> float:
+        """Midpoint of the range."""
+        return (self.low + self.high) / 2
+
+    def at(self, basis: CostBasis) -> float:
+        """The low end, the midpoint or the high end."""
+        if basis == "low":
+            return self.low
+        if basis == "high":
+            return self.high
+        if basis == "mid":
+            return self.mid
+        raise ValueError(f"cost basis {basis!r}: expected low, mid or high")
+
+    def __add__(self, other: CostRange) -> CostRange:
+        return CostRange(self.low + other.low, self.high + other.high)
+
+    def __sub__(self, other: CostRange) -> CostRange:
+        return CostRange(self.low - other.low, self.high - other.high)
+
+    def describe(self) -> str:
+        """``$12,000–$30,000`` (or one figure when low = high)."""
+        if math.isclose(self.low, self.high):
+            return _usd(self.low)
+        return f"{_usd(self.low)}–{_usd(self.high)}"
+
+
+def _usd(value: float) -> str:
+    return f"${value:,.0f}"
+
+
+ZERO_COST: Final = CostRange(0.0, 0.0)
+
+
+# --------------------------------------------------------------------------- actions
+
+
+@dataclass(frozen=True, eq=False)
+class Action:
+    """Raise one control to ``level`` on some assets.
+
+    ``positions`` are the rows (in the resolved system) of the assets raised — those where the
+    control applies, is not ``n/a`` and sits below ``level`` — and ``counts`` the items each
+    stands for. Two actions are equal when their :attr:`id` is.
+    """
+
+    control: str
+    level: int
+    selector: Selector | None
+    positions: IntArray
+    counts: IntArray
+    framework: str = ""
+    title: str = ""
+    fixed_usd: tuple[float, float] = (0.0, 0.0)
+    per_asset_usd: tuple[float, float] = (0.0, 0.0)
+    weeks: float = 0.0
+    techniques: frozenset[str] = frozenset()
+    recovers: float = 0.0
+    reassures: float = 0.0
+    references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    from_levels: tuple[int, int] = (0, 0)
+    """Lowest and highest current level over the assets raised."""
+
+    @cached_property
+    def id(self) -> str:
+        """``CONTROL>level`` or ``CONTROL>level@selector``, e.g. ``ECBS-VR-03>4@tags=hq``."""
+        base = f"{self.control}>{self.level}"
+        return base if self.selector is None else f"{base}@{self.selector.describe()}"
+
+    @property
+    def scope(self) -> str:
+        """``everywhere it applies`` or the selector, in words."""
+        return "everywhere it applies" if self.selector is None else self.selector.describe()
+
+    @property
+    def n_assets(self) -> int:
+        """Assets (nodes) raised."""
+        return len(self.positions)
+
+    @property
+    def items(self) -> int:
+        """Items raised (asset ``count`` included)."""
+        return int(self.counts.sum())
+
+    @property
+    def cost(self) -> CostRange:
+        """``cost_usd + per_asset_usd × items``, as a range."""
+        n = self.items
+        return CostRange(
+            self.fixed_usd[0] + self.per_asset_usd[0] * n,
+            self.fixed_usd[1] + self.per_asset_usd[1] * n,
+        )
+
+    @property
+    def csf(self) -> tuple[str, ...]:
+        """NIST CSF 2.0 subcategories the control references."""
+        return self.references.get("nist-csf-2.0", ())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Action) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def __repr__(self) -> str:
+        return f"Action({self.id!r}, {self.n_assets} assets, {self.cost.describe()})"
+
+
+def plan_cost(actions: Iterable[Action]) -> CostRange:
+    """Cost of doing several actions together.
+
+    Actions on the same control share one fixed cost and pay per asset once, over the union
+    of the assets they raise (so an action on a subset of what another covers adds nothing).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = Action("X-01", 4, None, np.array([0, 1]), np.array([1, 10]),
+    ...            fixed_usd=(100, 200), per_asset_usd=(1, 2))
+    >>> plan_cost([a]).describe()
+    '$111–$222'
+    >>> b = Action("X-01", 4, Selector(ids=("a",)), np.array([0]), np.array([1]),
+    ...            fixed_usd=(100, 200), per_asset_usd=(1, 2))
+    >>> plan_cost([a, b]) == plan_cost([a])
+    True
+    """
+    by_control: dict[str, list[Action]] = {}
+    for a in actions:
+        by_control.setdefault(a.control, []).append(a)
+    total = ZERO_COST
+    for group in by_control.values():
+        if len(group) == 1:
+            total = total + group[0].cost
+            continue
+        pos = np.concatenate([a.positions for a in group])
+        cnt = np.concatenate([a.counts for a in group])
+        _, first = np.unique(pos, return_index=True)
+        items = int(cnt[first].sum())
+        fixed_lo = max(a.fixed_usd[0] for a in group)
+        fixed_hi = max(a.fixed_usd[1] for a in group)
+        per_lo = max(a.per_asset_usd[0] for a in group)
+        per_hi = max(a.per_asset_usd[1] for a in group)
+        total = total + CostRange(fixed_lo + per_lo * items, fixed_hi + per_hi * items)
+    return total
+
+
+def _make_action(
+    ws: Workspace,
+    levels: AssetLevels,
+    row: int,
+    goal: int,
+    selector: Selector | None,
+    mask: BoolArray,
+) -> Action:
+    ctl = levels.controls[row]
+    found = ws.library.control(ctl.id)
+    fw_id = found[0].id if found else ""
+    positions = np.flatnonzero(mask).astype(np.int64)
+    current = levels.levels[row][positions]
+    effort = ctl.effort
+    return Action(
+        control=ctl.id,
+        level=goal,
+        selector=selector,
+        positions=positions,
+        counts=ws.resolved.counts[positions].astype(np.int64),
+        framework=fw_id,
+        title=ctl.title,
+        fixed_usd=(float(effort.cost_usd[0]), float(effort.cost_usd[1])),
+        per_asset_usd=(
+            (float(effort.per_asset_usd[0]), float(effort.per_asset_usd[1]))
+            if effort.per_asset_usd is not None
+            else (0.0, 0.0)
+        ),
+        weeks=float(effort.weeks),
+        techniques=ctl.effects.techniques,
+        recovers=float(ctl.effects.recovers),
+        reassures=float(ctl.effects.reassures),
+        references=MappingProxyType(dict(ctl.references)),
+        from_levels=(int(current.min()), int(current.max())) if len(current) else (goal, goal),
+    )
+
+
+def _goal(ws: Workspace, control_id: str) -> int:
+    answers = ws.assessment.answers if ws.assessment is not None else {}
+    ans = answers.get(control_id)
+    return ans.target if ans is not None and ans.target is not None else 4
+
+
+def candidate_actions(ws: Workspace, levels: AssetLevels | None = None) -> list[Action]:
+    """Every candidate action of a workspace (rules in the module docstring), sorted by id.
+
+    Parameters
+    ----------
+    ws
+        The EMB workspace.
+    levels
+        Current per-asset levels (default: :func:`cyberready.posture.asset_levels`).
+
+    Examples
+    --------
+    >>> import cyberready
+    >>> ws = cyberready.load_workspace(cyberready.example_path())
+    >>> ids = [a.id for a in candidate_actions(ws)]
+    >>> "ECBS-VR-03>4@tags=regional-office" in ids
+    True
+    """
+    levels = asset_levels(ws) if levels is None else levels
+    overrides: dict[str, list[Selector]] = {}
+    for ov in ws.assessment.overrides if ws.assessment is not None else ():
+        sels = overrides.setdefault(ov.control, [])
+        if ov.select not in sels:
+            sels.append(ov.select)
+    out: list[Action] = []
+    for row, ctl in enumerate(levels.controls):
+        goal = _goal(ws, ctl.id)
+        cur = levels.levels[row]
+        below = levels.applicable[row] & (cur >= 0) & (cur < goal)
+        if not below.any():
+            continue
+        out.append(_make_action(ws, levels, row, goal, None, below))
+        seen = [below]
+        for sel in overrides.get(ctl.id, []):
+            mask = below & ws.resolved.mask(sel)
+            if not mask.any() or any(np.array_equal(mask, s) for s in seen):
+                continue
+            seen.append(mask)
+            out.append(_make_action(ws, levels, row, goal, sel, mask))
+    return sorted(out, key=lambda a: a.id)
+
+
+def raise_control(
+    ws: Workspace,
+    control_id: str,
+    level: int,
+    selector: Selector | None = None,
+    *,
+    levels: AssetLevels | None = None,
+) -> Action:
+    """An action raising ``control_id`` to ``level`` everywhere it applies, or on ``selector``.
+
+    Assets already at or above ``level`` and ``n/a`` assets are not touched (and not paid for).
+    Raises ``KeyError`` naming the control when it is not an in-scope EMB control, and
+    ``ValueError`` when the level is not 1–4.
+    """
+    if not 1 <= level <= 4:
+        raise ValueError(f"level must be 1–4, got {level}")
+    levels = asset_levels(ws) if levels is None else levels
+    row = levels.index(control_id)
+    cur = levels.levels[row]
+    mask = levels.applicable[row] & (cur >= 0) & (cur < level)
+    if selector is not None:
+        mask &= ws.resolved.mask(selector)
+    return _make_action(ws, levels, row, level, selector, mask)
+
+
+def apply_actions(levels: AssetLevels, actions: Iterable[Action]) -> AssetLevels:
+    """The per-asset levels after the actions (order does not matter: levels only rise).
+
+    An organisation-wide action on an organisation-wide control also raises the control's
+    organisation-wide level (which drives reassurance, DESIGN §4.8), unless it is ``n/a``.
+    """
+    out = levels
+    for a in sorted(set(actions), key=lambda x: x.id):
+        if len(a.positions):
+            out = out.raised(a.control, a.level, a.positions)
+        row = out.index(a.control)
+        if a.selector is None and out.controls[row].organization_wide and out.org_levels[row] >= 0:
+            org = out.org_levels.copy()
+            org[row] = max(int(org[row]), a.level)
+            out = replace(out, org_levels=org)
+    return out
+
+
+def raised_assessment(
+    assessment: Assessment, actions: Iterable[Action], ids: Sequence[str]
+) -> Assessment:
+    """The assessment as it would read after the actions (for readiness scores and for users).
+
+    An organisation-wide action raises the answer (an unanswered control gets one, with
+    evidence source ``none``) and every override of the control that sits below the goal; an
+    action on a selector pins the assets it raises with an ``ids`` override at the goal (taking
+    those assets out of any other ``ids`` override of the control, so none conflict). ``ids``
+    are the resolved system's asset ids, by row.
+    """
+    answers = dict(assessment.answers)
+    overrides = list(assessment.overrides)
+    for a in sorted(set(actions), key=lambda x: (x.selector is not None, x.id)):
+        if a.selector is None:
+            ans = answers.get(a.control)
+            if ans is None:
+                answers[a.control] = Answer(level=a.level, notes="what-if: raised by an action")
+            elif ans.level != "n/a" and ans.level < a.level:
+                answers[a.control] = ans.model_copy(update={"level": a.level})
+            overrides = [
+                ov.model_copy(update={"level": a.level})
+                if ov.control == a.control and ov.level != "n/a" and ov.level < a.level
+                else ov
+                for ov in overrides
+            ]
+            continue
+        if not len(a.positions):
+            continue
+        touched = {ids[int(i)] for i in a.positions}
+        kept: list[Override] = []
+        for ov in overrides:
+            if ov.control == a.control and ov.select.ids and touched & set(ov.select.ids):
+                rest = tuple(i for i in ov.select.ids if i not in touched)
+                if rest:
+                    kept.append(
+                        ov.model_copy(update={"select": ov.select.model_copy(update={"ids": rest})})
+                    )
+                continue
+            kept.append(ov)
+        kept.append(
+            Override(
+                select=Selector(ids=tuple(sorted(touched))),
+                control=a.control,
+                level=a.level,
+                notes=f"what-if: {a.id}",
+            )
+        )
+        overrides = kept
+    return assessment.model_copy(update={"answers": answers, "overrides": tuple(overrides)})
+
+
+# --------------------------------------------------------------------------- plans (generic)
+
+
+@dataclass(frozen=True)
+class PlanSearch(Generic[T]):
+    """What :func:`budget_plan` (or :func:`exhaustive_plan`) chose.
+
+    ``chosen`` is in the order picked; ``greedy`` the full greedy sequence and ``greedy_values``
+    the value after each of its picks.
+    """
+
+    chosen: tuple[T, ...]
+    value: float
+    cost: float
+    method: str
+    greedy: tuple[T, ...] = ()
+    greedy_values: tuple[float, ...] = ()
+    evaluations: int = 0
+
+
+def _fits(cost: float, budget: float) -> bool:
+    return cost <= budget + 1e-9 * max(1.0, abs(budget))
+
+
+def budget_plan(
+    items: Sequence[T],
+    budget: float,
+    value: Callable[[frozenset[T]], float],
+    cost: Callable[[frozenset[T]], float],
+    *,
+    key: Callable[[T], str] = str,
+) -> PlanSearch[T]:
+    """The best plan found within ``budget``: greedy + max (see the module docstring).
+
+    Parameters
+    ----------
+    items
+        The candidate actions (any hashable items).
+    budget
+        Most the plan may cost, in the units of ``cost``.
+    value
+        Benefit of a set of items (the empty set is worth ``value(frozenset())``).
+    cost
+        Cost of a set of items (need not be additive).
+    key
+        Tie-breaker, so the result is deterministic.
+
+    Returns
+    -------
+    PlanSearch
+        The chosen items in pick order, their value and cost, and which rule found them:
+        ``greedy``, ``best single action``, ``greedy + best single action`` or ``nothing
+        affordable``.
+
+    Examples
+    --------
+    Three actions whose benefits add up; a budget of 10:
+
+    >>> gain = {"a": 6.0, "b": 5.0, "c": 5.0}
+    >>> price = {"a": 10.0, "b": 5.0, "c": 5.0}
+    >>> plan = budget_plan(list(gain), 10.0, lambda s: sum(gain[i] for i in s),
+    ...                    lambda s: sum(price[i] for i in s))
+    >>> plan.chosen, plan.value, plan.method
+    (('b', 'c'), 10.0, 'greedy')
+    """
+    empty: frozenset[T] = frozenset()
+    base = value(empty)
+    evaluations = 1
+    chosen: frozenset[T] = empty
+    order: list[T] = []
+    cur_value, cur_cost = base, cost(empty)
+    best: tuple[float, float, tuple[T, ...], str] = (base, cur_cost, (), "nothing affordable")
+    greedy_values: list[float] = []
+    remaining = sorted(set(items), key=key)
+    while remaining:
+        scored: list[tuple[T, float, float]] = []
+        for it in remaining:
+            s = chosen | {it}
+            c = cost(s)
+            if not _fits(c, budget):
+                continue
+            v = value(s)
+            evaluations += 1
+            scored.append((it, v, c))
+        if not scored:
+            break
+        # "max": the plan so far plus the single affordable item worth most
+        top_item, top_value, top_cost = max(scored, key=lambda t: (t[1], -t[2]))
+        if top_value > best[0] + 1e-12:
+            method = "best single action" if not order else "greedy + best single action"
+            best = (top_value, top_cost, (*order, top_item), method)
+        # greedy: best marginal benefit per marginal cost
+        gains = [(it, v - cur_value, c - cur_cost, v, c) for it, v, c in scored]
+        useful = [g for g in gains if g[1] > 1e-12]
+        if not useful:
+            break
+        pick = max(
+            useful,
+            key=lambda g: (g[1] / g[2] if g[2] > 1e-12 else math.inf, g[1]),
+        )
+        order.append(pick[0])
+        chosen = chosen | {pick[0]}
+        cur_value, cur_cost = pick[3], pick[4]
+        greedy_values.append(cur_value)
+        remaining = [it for it in remaining if it not in chosen]
+    if order and cur_value >= best[0] - 1e-12:
+        best = (cur_value, cur_cost, tuple(order), "greedy")
+    return PlanSearch(
+        chosen=best[2],
+        value=best[0],
+        cost=best[1],
+        method=best[3],
+        greedy=tuple(order),
+        greedy_values=tuple(greedy_values),
+        evaluations=evaluations,
+    )
+
+
+def exhaustive_plan(
+    items: Sequence[T],
+    budget: float,
+    value: Callable[[frozenset[T]], float],
+    cost: Callable[[frozenset[T]], float],
+    *,
+    key: Callable[[T], str] = str,
+    max_items: int = 16,
+) -> PlanSearch[T]:
+    """The best plan within ``budget`` by trying every subset (small sets only).
+
+    Used to check :func:`budget_plan` on small models. Raises ``ValueError`` above
+    ``max_items`` items (2**16 subsets).
+    """
+    pool = sorted(set(items), key=key)
+    if len(pool) > max_items:
+        raise ValueError(f"{len(pool)} items: exhaustive search is limited to {max_items}")
+    empty: frozenset[T] = frozenset()
+    best: tuple[float, float, tuple[T, ...]] = (value(empty), cost(empty), ())
+    evaluations = 1
+    for r in range(1, len(pool) + 1):
+        for combo in itertools.combinations(pool, r):
+            s = frozenset(combo)
+            c = cost(s)
+            if not _fits(c, budget):
+                continue
+            v = value(s)
+            evaluations += 1
+            if v > best[0] + 1e-12 or (abs(v - best[0]) <= 1e-12 and c < best[1]):
+                best = (v, c, combo)
+    return PlanSearch(
+        chosen=best[2], value=best[0], cost=best[1], method="exhaustive", evaluations=evaluations
+    )
+
+
+# --------------------------------------------------------------------------- benefits
+
+
+class Runner(Protocol):
+    """Simulates one scenario under some levels: ``fail[trial, function]`` (functions in the
+    resolved system's order). The engine's runner is the default; tests may pass another."""
+
+    def __call__(
+        self, scenario: Scenario, levels: AssetLevels, trials: int, seed: int
+    ) -> BoolArray: ...
+
+
+@dataclass(frozen=True)
+class Benefit:
+    """A drop in expected loss (weight points), estimated with common random numbers.
+
+    ``by_scenario`` and ``by_function`` split :attr:`value` (they add up to it);
+    ``p_cycle`` is the drop in each function's chance of failing this cycle
+    (``1 - prod_s (1 - likelihood_s P_s(f))``), in probability units.
+    """
+
+    value: float
+    se: float
+    trials: int
+    by_scenario: Mapping[str, float] = field(default_factory=dict)
+    by_function: Mapping[str, float] = field(default_factory=dict)
+    p_cycle: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def low(self) -> float:
+        """Lower end of the 95% interval."""
+        return self.value - Z95 * self.se
+
+    @property
+    def high(self) -> float:
+        """Upper end of the 95% interval."""
+        return self.value + Z95 * self.se
+
+    @property
+    def exact_zero(self) -> bool:
+        """True when no trial changed at all."""
+        return self.value == 0.0 and self.se == 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {
+            "value": self.value,
+            "se": self.se,
+            "low": self.low,
+            "high": self.high,
+            "trials": self.trials,
+            "by_scenario": dict(self.by_scenario),
+            "by_function": dict(self.by_function),
+            "p_cycle": dict(self.p_cycle),
+        }
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    loss: FloatArray
+    """Per-trial loss: likelihood × sum of the weights of the functions that failed."""
+    p: FloatArray
+    """Per-function failure probability given an attempt."""
+
+
+def _touches(action: Action, scenario: Scenario) -> bool:
+    used = {r.technique for r in scenario.entry} | {r.technique for r in scenario.propagation}
+    if action.techniques & used:
+        return True
+    return action.recovers > 0 and any(e.type == "disrupt" for e in scenario.effects)
+
+
+class LossModel:
+    """Expected losses of sets of actions on fixed trials (common random numbers).
+
+    Each scenario is simulated once per distinct set of the actions that can change it (see
+    the module docstring), and cached, so evaluating many overlapping sets is cheap. Build one
+    with :func:`loss_model`.
+    """
+
+    def __init__(
+        self,
+        levels: AssetLevels,
+        scenarios: Sequence[Scenario],
+        weights: FloatArray,
+        function_ids: Sequence[str],
+        trials: int,
+        seed: int,
+        runner: Runner,
+    ) -> None:
+        self.levels = levels
+        self.scenarios = {s.id: s for s in scenarios}
+        self.weights = weights
+        self.function_ids = tuple(function_ids)
+        self.trials = trials
+        self.seed = seed
+        self.runner = runner
+        self.runs = 0
+        self._cache: dict[tuple[str, frozenset[str]], _Outcome] = {}
+        self._scope: dict[str, frozenset[str]] = {}
+
+    def scenarios_of(self, action: Action) -> frozenset[str]:
+        """Ids of the scenarios the action can change."""
+        got = self._scope.get(action.id)
+        if got is None:
+            got = frozenset(s.id for s in self.scenarios.values() if _touches(action, s))
+            self._scope[action.id] = got
+        return got
+
+    def outcome(self, sid: str, actions: frozenset[Action]) -> _Outcome:
+        """Per-trial losses and per-function failure probabilities of one scenario."""
+        rel = frozenset(a for a in actions if sid in self.scenarios_of(a))
+        key = (sid, frozenset(a.id for a in rel))
+        got = self._cache.get(key)
+        if got is None:
+            sc = self.scenarios[sid]
+            lv = apply_actions(self.levels, rel) if rel else self.levels
+            fail = np.asarray(self.runner(sc, lv, self.trials, self.seed), dtype=bool)
+            if fail.shape != (self.trials, len(self.weights)):
+                raise ValueError(
+                    f"runner returned shape {fail.shape} for {sid}, expected "
+                    f"({self.trials}, {len(self.weights)})"
+                )
+            self.runs += 1
+            got = _Outcome(
+                loss=sc.likelihood * (fail.astype(np.float64) @ self.weights),
+                p=fail.mean(axis=0),
+            )
+            self._cache[key] = got
+        return got
+
+    def loss(self, actions: frozenset[Action] = frozenset()) -> tuple[float, float]:
+        """Expected loss under the actions, and its standard error."""
+        mean = var = 0.0
+        for sid in sorted(self.scenarios):
+            loss = self.outcome(sid, actions).loss
+            mean += float(loss.mean())
+            var += float(loss.var(ddof=1)) / len(loss) if len(loss) > 1 else 0.0
+        return mean, math.sqrt(var)
+
+    def value(self, actions: frozenset[Action]) -> float:
+        """Benefit of the actions against none (means only; for plan search)."""
+        total = 0.0
+        for sid in sorted(self._affected(actions)):
+            base = self.outcome(sid, frozenset()).loss
+            total += float((base - self.outcome(sid, actions).loss).mean())
+        return total
+
+    def _affected(self, actions: Iterable[Action]) -> set[str]:
+        out: set[str] = set()
+        for a in actions:
+            out |= self.scenarios_of(a)
+        return out
+
+    def benefit(self, actions: frozenset[Action], base: frozenset[Action] = frozenset()) -> Benefit:
+        """Drop in expected loss from ``base`` to ``base | actions`` (paired per trial)."""
+        after = base | actions
+        value = var = 0.0
+        by_scenario: dict[str, float] = {}
+        by_function = np.zeros(len(self.weights))
+        changed = self._affected(actions)
+        for sid in sorted(changed):
+            o0, o1 = self.outcome(sid, base), self.outcome(sid, after)
+            d = o0.loss - o1.loss
+            m = float(d.mean())
+            value += m
+            var += float(d.var(ddof=1)) / len(d) if len(d) > 1 else 0.0
+            by_scenario[sid] = m
+            by_function += self.scenarios[sid].likelihood * self.weights * (o0.p - o1.p)
+        p_cycle: dict[str, float] = {}
+        if changed:
+            keep0 = np.ones(len(self.weights))
+            keep1 = np.ones(len(self.weights))
+            for sid, sc in self.scenarios.items():
+                keep0 *= 1.0 - sc.likelihood * self.outcome(sid, base).p
+                keep1 *= 1.0 - sc.likelihood * self.outcome(sid, after).p
+            p_cycle = {
+                f: float(keep1[k] - keep0[k])
+                for k, f in enumerate(self.function_ids)
+                if keep1[k] != keep0[k]
+            }
+        return Benefit(
+            value=value,
+            se=math.sqrt(var),
+            trials=self.trials,
+            by_scenario=MappingProxyType(by_scenario),
+            by_function=MappingProxyType(
+                {f: float(v) for f, v in zip(self.function_ids, by_function, strict=True) if v}
+            ),
+            p_cycle=MappingProxyType(p_cycle),
+        )
+
+
+def engine_runner(ws: Workspace, *, block_cells: int = 4_000_000) -> Runner:
+    """The default :class:`Runner`: the vectorized engine, one scenario at a time.
+
+    Each scenario is compiled once (:func:`cyberready.engine.compile.prepare`) and re-bound to
+    each posture, so a what-if costs one kernel run; trials run in blocks of at most
+    ``block_cells`` trial × asset cells (results do not depend on the block size).
+    """
+    from cyberready.engine.compile import ScenarioGraph, prepare
+    from cyberready.engine.kernel import run_block
+
+    graphs: dict[str, ScenarioGraph] = {}
+    n_functions = len(ws.resolved.functions)
+
+    def run(scenario: Scenario, levels: AssetLevels, trials: int, seed: int) -> BoolArray:
+        graph = graphs.get(scenario.id)
+        if graph is None:
+            graph = graphs[scenario.id] = prepare(ws.resolved, scenario)
+        compiled = graph.bind(levels.posture())
+        block = max(1, block_cells // max(1, graph.n_assets))
+        parts = [
+            run_block(compiled, seed, lo, min(lo + block, trials)).failures
+            for lo in range(0, trials, block)
+        ]
+        return np.concatenate(parts) if parts else np.zeros((0, n_functions), dtype=bool)
+
+    return run
+
+
+# --------------------------------------------------------------------------- roadmap
+
+
+@dataclass(frozen=True)
+class RoadmapEntry:
+    """When one action is ready and which phases it is in time for."""
+
+    action: Action
+    ready: dt.date
+    milestone: str
+    """``before registration``, ``before polling day``, ``before results`` or ``next cycle``."""
+    in_time_for: tuple[str, ...]
+    """Phases (with a window in emb.yaml) that start after the action is ready."""
+    benefit: float | None = None
+    """The action's benefit in the plan (marginal), weight points."""
+    benefit_in_time: float | None = None
+    """The part of it protecting functions whose phase the action is in time for."""
+    quick_win: bool = False
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    """Actions placed against the phase windows of ``emb.yaml``."""
+
+    start: dt.date
+    milestones: tuple[tuple[str, str, dt.date], ...]
+    """(label, phase, date) of each milestone known, by date."""
+    entries: tuple[RoadmapEntry, ...]
+
+    def by_milestone(self) -> dict[str, list[RoadmapEntry]]:
+        """Entries grouped by milestone, in milestone order (``next cycle`` last)."""
+        out: dict[str, list[RoadmapEntry]] = {label: [] for label, _, _ in self.milestones}
+        out[NEXT_CYCLE] = []
+        for e in self.entries:
+            out.setdefault(e.milestone, []).append(e)
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per action."""
+        import pandas as pd
+
+        rows = [
+            {
+                "action": e.action.id,
+                "control": e.action.control,
+                "title": e.action.title,
+                "weeks": e.action.weeks,
+                "ready": e.ready,
+                "milestone": e.milestone,
+                "in_time_for": ", ".join(e.in_time_for),
+                "benefit": e.benefit,
+                "benefit_in_time": e.benefit_in_time,
+                "quick_win": e.quick_win,
+            }
+            for e in self.entries
+        ]
+        return pd.DataFrame(rows, columns=_ROADMAP_COLUMNS)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {
+            "start": self.start.isoformat(),
+            "milestones": [
+                {"label": lb, "phase": ph, "date": d.isoformat()} for lb, ph, d in self.milestones
+            ],
+            "entries": [
+                {
+                    "action": e.action.id,
+                    "ready": e.ready.isoformat(),
+                    "milestone": e.milestone,
+                    "in_time_for": list(e.in_time_for),
+                    "benefit": e.benefit,
+                    "benefit_in_time": e.benefit_in_time,
+                    "quick_win": e.quick_win,
+                }
+                for e in self.entries
+            ],
+        }
+
+    def _repr_html_(self) -> str:
+        marks = ", ".join(f"{html.escape(lb)} {d}" for lb, _, d in self.milestones)
+        head = f"<p><b>Roadmap</b> from {self.start} ({marks or 'no phase windows'})</p>"
+        return head + self.to_frame().to_html(index=False, na_rep="", escape=True)
+
+
+_ROADMAP_COLUMNS: Final = [
+    "action",
+    "control",
+    "title",
+    "weeks",
+    "ready",
+    "milestone",
+    "in_time_for",
+    "benefit",
+    "benefit_in_time",
+    "quick_win",
+]
+
+
+def ready_date(start: dt.date, weeks: float) -> dt.date:
+    """The day an action started on ``start`` is in place: ``weeks`` later (whole days, up).
+
+    >>> ready_date(dt.date(2026, 11, 1), 4)
+    datetime.date(2026, 11, 29)
+    """
+    return start + dt.timedelta(days=math.ceil(weeks * 7 - 1e-9))
+
+
+def _milestones(
+    phases: Mapping[Phase, PhaseWindow], election_day: dt.date | None
+) -> tuple[tuple[str, str, dt.date], ...]:
+    out = []
+    for phase, label in MILESTONES:
+        window = phases.get(phase)
+        when = window.start if window is not None else None
+        if when is None and phase == "voting":
+            when = election_day
+        if when is not None:
+            out.append((label, phase, when))
+    return tuple(sorted(out, key=lambda t: t[2]))
+
+
+def schedule(
+    actions: Sequence[Action],
+    *,
+    start: dt.date,
+    phases: Mapping[Phase, PhaseWindow],
+    election_day: dt.date | None = None,
+    benefits: Mapping[str, Benefit] | None = None,
+    function_phase: Mapping[str, str] | None = None,
+    quick_win_weeks: float = 4,
+    quick_win_usd: float = 10_000,
+) -> Roadmap:
+    """Place actions against the electoral calendar (rules in the module docstring).
+
+    Parameters
+    ----------
+    actions
+        The actions, all starting on ``start``.
+    start
+        The plan's start date.
+    phases
+        Phase windows (``emb.yaml`` ``phases``).
+    election_day
+        Polling day, used when ``phases`` has no ``voting`` window.
+    benefits
+        Action id -> its benefit (with ``by_function``), to split it into the part in time
+        and the rest, and to flag quick wins.
+    function_phase
+        Function id -> the phase it is delivered in.
+    quick_win_weeks, quick_win_usd
+        Most weeks and most cost (high end) of a quick win.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = Action("X-01", 4, None, np.array([0]), np.array([1]), weeks=6)
+    >>> day = dt.date
+    >>> w = {"voter_registration": PhaseWindow(start=day(2026, 12, 1), end=day(2027, 1, 31)),
+    ...      "voting": PhaseWindow(start=day(2027, 3, 14), end=day(2027, 3, 14))}
+    >>> e = schedule([a], start=dt.date(2026, 11, 1), phases=w).entries[0]
+    >>> e.ready, e.milestone, e.in_time_for
+    (datetime.date(2026, 12, 13), 'before polling day', ('voting',))
+    """
+    marks = _milestones(phases, election_day)
+    ordered_phases = sorted(phases.items(), key=lambda kv: (kv[1].start, kv[0]))
+    fphase = function_phase or {}
+    entries = []
+    for a in actions:
+        ready = ready_date(start, a.weeks)
+        milestone = next((lb for lb, _, d in marks if ready < d), NEXT_CYCLE)
+        in_time = tuple(p for p, w in ordered_phases if ready < w.start)
+        b = benefits.get(a.id) if benefits is not None else None
+        in_time_value = None
+        quick = False
+        if b is not None:
+            in_time_value = float(
+                sum(v for f, v in b.by_function.items() if fphase.get(f) in in_time)
+            )
+            quick = (
+                b.low > 0
+                and in_time_value > 0
+                and a.weeks <= quick_win_weeks
+                and a.cost.high <= quick_win_usd
+            )
+        entries.append(
+            RoadmapEntry(
+                action=a,
+                ready=ready,
+                milestone=milestone,
+                in_time_for=in_time,
+                benefit=b.value if b is not None else None,
+                benefit_in_time=in_time_value,
+                quick_win=quick,
+            )
+        )
+    return Roadmap(start=start, milestones=marks, entries=tuple(entries))
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _per_kusd(value: float, cost: CostRange) -> float:
+    mid = cost.mid
+    if mid <= 0:
+        return math.inf if value > 0 else 0.0
+    return value / (mid / 1000.0)
+
+
+def _json_num(v: object) -> object:
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+_MAX_LISTED_ASSETS: Final = 100
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One ranked risk-reduction action, with what it protects and what it costs.
+
+    ``benefit`` is the action alone; ``cumulative`` (for the first few of a ranking) is the
+    benefit of this action together with every one ranked above it.
+    """
+
+    rank: int
+    action: Action
+    benefit: Benefit
+    per_kusd: float
+    """Benefit per thousand USD (midpoint cost); ``inf`` for a free action."""
+    quick_win: bool
+    assets: tuple[str, ...]
+    """Ids of the assets raised (at most 100 listed; ``action.n_assets`` counts all)."""
+    scenario_titles: Mapping[str, str] = field(default_factory=dict)
+    function_titles: Mapping[str, str] = field(default_factory=dict)
+    cumulative: Benefit | None = None
+
+    def protects(self) -> list[tuple[str, float]]:
+        """(scenario id, loss drop) for the scenarios it protects, largest first."""
+        return sorted(
+            ((s, v) for s, v in self.benefit.by_scenario.items() if v > 0),
+            key=lambda t: (-t[1], t[0]),
+        )
+
+    def functions(self) -> list[tuple[str, float]]:
+        """(function id, drop in its chance of failing this cycle), largest first."""
+        return sorted(
+            ((f, v) for f, v in self.benefit.p_cycle.items() if v > 0),
+            key=lambda t: (-t[1], t[0]),
+        )
+
+    def explain(self) -> str:
+        """One paragraph: what, where, how much it helps, what it protects, references, cost."""
+        a = self.action
+        lo, hi = a.from_levels
+        frm = f"{lo}" if lo == hi else f"{lo}–{hi}"
+        where = "everywhere it applies" if a.selector is None else f"on {a.selector.describe()}"
+        listed = ", ".join(self.assets[:8]) + (
+            f", … ({a.n_assets} in all)" if a.n_assets > 8 else ""
+        )
+        items = f", {a.items:,} items" if a.items != a.n_assets else ""
+        parts = [
+            f"Raise {a.control} ({a.title}) from level {frm} to {a.level} {where} "
+            f"({a.n_assets} asset(s){items}: {listed}).",
+            f"Expected loss falls by {self.benefit.value:.3f} points "
+            f"(95% interval {self.benefit.low:.3f} to {self.benefit.high:.3f}, "
+            f"{self.benefit.trials:,} trials per scenario).",
+        ]
+        sc = self.protects()
+        if sc:
+            parts.append(
+                "Scenarios: "
+                + "; ".join(f"{self.scenario_titles.get(s, s)} (-{v:.3f})" for s, v in sc[:5])
+                + "."
+            )
+        fn = self.functions()
+        if fn:
+            parts.append(
+                "Functions (chance of failing this cycle): "
+                + "; ".join(
+                    f"{self.function_titles.get(f, f)} (-{100 * v:.2f} pts)" for f, v in fn[:5]
+                )
+                + "."
+            )
+        if a.csf:
+            parts.append(f"NIST CSF 2.0: {', '.join(a.csf)}.")
+        parts.append(f"Cost {a.cost.describe()}, {a.weeks:g} weeks.")
+        if self.quick_win:
+            parts.append("Quick win.")
+        return " ".join(parts)
+
+    def row(self) -> dict[str, Any]:
+        """Flat row for tables."""
+        a = self.action
+        return {
+            "rank": self.rank,
+            "action": a.id,
+            "control": a.control,
+            "framework": a.framework,
+            "title": a.title,
+            "scope": a.scope,
+            "from_level": a.from_levels[0],
+            "to_level": a.level,
+            "assets": a.n_assets,
+            "items": a.items,
+            "cost_low": a.cost.low,
+            "cost_high": a.cost.high,
+            "weeks": a.weeks,
+            "benefit": self.benefit.value,
+            "benefit_low": self.benefit.low,
+            "benefit_high": self.benefit.high,
+            "se": self.benefit.se,
+            "trials": self.benefit.trials,
+            "per_kusd": self.per_kusd,
+            "cumulative": self.cumulative.value if self.cumulative else None,
+            "cumulative_se": self.cumulative.se if self.cumulative else None,
+            "quick_win": self.quick_win,
+            "scenarios": ", ".join(s for s, _ in self.protects()),
+            "functions": ", ".join(f for f, _ in self.functions()),
+            "csf": ", ".join(a.csf),
+        }
+
+
+@dataclass(frozen=True)
+class ReadinessAction:
+    """An action with no simulated effect, ranked by readiness gain per cost."""
+
+    rank: int
+    action: Action
+    gain: float
+    """Rise of the overall readiness score, points (0–100)."""
+    gain_low_end: float
+    """Rise of the overall score's low end (every control at its lowest asset level)."""
+    per_kusd: float
+    reason: str
+
+    def row(self) -> dict[str, Any]:
+        """Flat row for tables."""
+        a = self.action
+        return {
+            "rank": self.rank,
+            "action": a.id,
+            "control": a.control,
+            "title": a.title,
+            "scope": a.scope,
+            "to_level": a.level,
+            "assets": a.n_assets,
+            "cost_low": a.cost.low,
+            "cost_high": a.cost.high,
+            "weeks": a.weeks,
+            "readiness_gain": self.gain,
+            "low_end_gain": self.gain_low_end,
+            "per_kusd": self.per_kusd,
+            "reason": self.reason,
+            "csf": ", ".join(a.csf),
+        }
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One action of a plan: what it adds to the ones before it, and the running totals."""
+
+    action: Action
+    marginal: Benefit
+    cumulative: Benefit
+    added_cost: CostRange
+    cumulative_cost: CostRange
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Actions chosen within a budget (see :func:`budget_plan`), re-simulated in full."""
+
+    budget: float
+    basis: CostBasis
+    method: str
+    steps: tuple[PlanStep, ...]
+    screened_value: float
+    """The plan's benefit as the search estimated it (screening trials)."""
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        """The actions, in pick order."""
+        return tuple(s.action for s in self.steps)
+
+    @property
+    def cost(self) -> CostRange:
+        """Total cost."""
+        return self.steps[-1].cumulative_cost if self.steps else ZERO_COST
+
+    @property
+    def benefit(self) -> Benefit | None:
+        """Total benefit (full trials)."""
+        return self.steps[-1].cumulative if self.steps else None
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per step."""
+        import pandas as pd
+
+        rows = [
+            {
+                "step": k + 1,
+                "action": s.action.id,
+                "control": s.action.control,
+                "title": s.action.title,
+                "scope": s.action.scope,
+                "marginal": s.marginal.value,
+                "marginal_se": s.marginal.se,
+                "cumulative": s.cumulative.value,
+                "cumulative_se": s.cumulative.se,
+                "added_cost_low": s.added_cost.low,
+                "added_cost_high": s.added_cost.high,
+                "cost_low": s.cumulative_cost.low,
+                "cost_high": s.cumulative_cost.high,
+                "weeks": s.action.weeks,
+            }
+            for k, s in enumerate(self.steps)
+        ]
+        return pd.DataFrame(rows, columns=_PLAN_COLUMNS)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {
+            "budget": self.budget,
+            "basis": self.basis,
+            "method": self.method,
+            "cost": {"low": self.cost.low, "high": self.cost.high},
+            "benefit": self.benefit.to_dict() if self.benefit else None,
+            "screened_value": self.screened_value,
+            "steps": [
+                {
+                    "action": s.action.id,
+                    "marginal": s.marginal.value,
+                    "marginal_se": s.marginal.se,
+                    "cumulative": s.cumulative.value,
+                    "cumulative_se": s.cumulative.se,
+                    "added_cost": {"low": s.added_cost.low, "high": s.added_cost.high},
+                    "cost": {"low": s.cumulative_cost.low, "high": s.cumulative_cost.high},
+                }
+                for s in self.steps
+            ],
+        }
+
+    def _repr_html_(self) -> str:
+        b = self.benefit
+        head = (
+            f"<p><b>Plan</b> within {_usd(self.budget)} ({self.basis} costs, {self.method}): "
+            f"{len(self.steps)} action(s), cost {self.cost.describe()}, benefit "
+            + (f"{b.value:.3f} ± {Z95 * b.se:.3f}" if b else "0")
+            + "</p>"
+        )
+        return head + self.to_frame().to_html(index=False, na_rep="", escape=True)
+
+
+_PLAN_COLUMNS: Final = [
+    "step",
+    "action",
+    "control",
+    "title",
+    "scope",
+    "marginal",
+    "marginal_se",
+    "cumulative",
+    "cumulative_se",
+    "added_cost_low",
+    "added_cost_high",
+    "cost_low",
+    "cost_high",
+    "weeks",
+]
+
+Table = Literal["ranking", "readiness", "plan", "roadmap"]
+
+
+@dataclass(frozen=True)
+class Priorities:
+    """What to fix first: the ranked risk actions, the readiness-only actions, the budget plan
+    and the roadmap. ``to_frame(table)`` gives each as a DataFrame."""
+
+    emb: str
+    start: dt.date
+    seed: int
+    trials: int
+    screen_trials: int
+    scenarios: tuple[str, ...]
+    baseline: float
+    """Expected loss today (weight points, full trials)."""
+    baseline_se: float
+    ranking: tuple[Recommendation, ...]
+    readiness: tuple[ReadinessAction, ...]
+    plan: Plan | None
+    roadmap: Roadmap
+    candidates: int
+    """How many candidate actions were generated."""
+
+    def top(self, k: int) -> tuple[Recommendation, ...]:
+        """The first ``k`` of the ranking."""
+        return self.ranking[:k]
+
+    def recommendation(self, action_id: str) -> Recommendation:
+        """A ranked action by id (KeyError if not ranked)."""
+        for r in self.ranking:
+            if r.action.id == action_id:
+                return r
+        raise KeyError(action_id)
+
+    @property
+    def quick_wins(self) -> tuple[Recommendation, ...]:
+        """Ranked actions flagged as quick wins."""
+        return tuple(r for r in self.ranking if r.quick_win)
+
+    def to_frame(self, table: Table = "ranking") -> pd.DataFrame:
+        """``ranking`` (default), ``readiness``, ``plan`` or ``roadmap`` as a DataFrame."""
+        import pandas as pd
+
+        if table == "ranking":
+            return pd.DataFrame([r.row() for r in self.ranking], columns=_RANKING_COLUMNS)
+        if table == "readiness":
+            return pd.DataFrame([r.row() for r in self.readiness], columns=_READINESS_COLUMNS)
+        if table == "plan":
+            if self.plan is None:
+                return pd.DataFrame([], columns=_PLAN_COLUMNS)
+            return self.plan.to_frame()
+        if table == "roadmap":
+            return self.roadmap.to_frame()
+        raise ValueError(f"table={table!r}: expected ranking, readiness, plan or roadmap")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON (``cyberready prioritize --json``)."""
+        return {
+            "emb": self.emb,
+            "start": self.start.isoformat(),
+            "seed": self.seed,
+            "trials": self.trials,
+            "screen_trials": self.screen_trials,
+            "scenarios": list(self.scenarios),
+            "baseline": {"expected_loss": self.baseline, "se": self.baseline_se},
+            "candidates": self.candidates,
+            "ranking": [
+                {
+                    **{k: _json_num(v) for k, v in r.row().items()},
+                    "benefit_detail": r.benefit.to_dict(),
+                    "assets_listed": list(r.assets),
+                    "references": {k: list(v) for k, v in r.action.references.items()},
+                    "explanation": r.explain(),
+                }
+                for r in self.ranking
+            ],
+            "readiness": [{k: _json_num(v) for k, v in r.row().items()} for r in self.readiness],
+            "plan": self.plan.to_dict() if self.plan else None,
+            "roadmap": self.roadmap.to_dict(),
+        }
+
+    def _repr_html_(self) -> str:
+        head = (
+            f"<p><b>Priorities for {html.escape(self.emb)}</b> from {self.start}: expected loss "
+            f"today {self.baseline:.3f} ± {Z95 * self.baseline_se:.3f} weight points over "
+            f"{len(self.scenarios)} scenario(s); {len(self.ranking)} risk action(s), "
+            f"{len(self.readiness)} readiness-only action(s), {len(self.quick_wins)} quick "
+            "win(s).</p>"
+        )
+        cols = ["rank", "action", "title", "benefit", "cost_low", "cost_high", "per_kusd"]
+        body = (
+            self.to_frame("ranking")
+            .head(10)[cols]
+            .to_html(index=False, float_format=lambda v: f"{v:,.3f}", na_rep="", escape=True)
+        )
+        plan = self.plan._repr_html_() if self.plan is not None else ""
+        return head + body + plan
+
+
+_RANKING_COLUMNS: Final = [
+    "rank",
+    "action",
+    "control",
+    "framework",
+    "title",
+    "scope",
+    "from_level",
+    "to_level",
+    "assets",
+    "items",
+    "cost_low",
+    "cost_high",
+    "weeks",
+    "benefit",
+    "benefit_low",
+    "benefit_high",
+    "se",
+    "trials",
+    "per_kusd",
+    "cumulative",
+    "cumulative_se",
+    "quick_win",
+    "scenarios",
+    "functions",
+    "csf",
+]
+_READINESS_COLUMNS: Final = [
+    "rank",
+    "action",
+    "control",
+    "title",
+    "scope",
+    "to_level",
+    "assets",
+    "cost_low",
+    "cost_high",
+    "weeks",
+    "readiness_gain",
+    "low_end_gain",
+    "per_kusd",
+    "reason",
+    "csf",
+]
+
+
+# --------------------------------------------------------------------------- what-if
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """Results with some actions applied, against today's, on the same trials.
+
+    ``before`` and ``after`` are expected losses (weight points) with their standard errors;
+    ``benefit`` is the paired drop. ``function_table`` has each function's chance of failing
+    this cycle before and after; ``scenario_table`` each scenario's expected loss.
+    """
+
+    actions: tuple[Action, ...]
+    trials: int
+    seed: int
+    before: float
+    before_se: float
+    after: float
+    after_se: float
+    benefit: Benefit
+    cost: CostRange
+    levels: AssetLevels
+    """Per-asset levels after the actions."""
+    assessment: Assessment | None
+    """The assessment as it would read after the actions (None without one)."""
+    p_before: Mapping[str, float]
+    p_after: Mapping[str, float]
+    loss_before: Mapping[str, float]
+    loss_after: Mapping[str, float]
+
+    def to_frame(self, by: Literal["scenario", "function"] = "scenario") -> pd.DataFrame:
+        """Expected loss per scenario (default), or chance of failing per function."""
+        import pandas as pd
+
+        if by == "scenario":
+            rows = [
+                {
+                    "scenario": s,
+                    "loss_before": self.loss_before[s],
+                    "loss_after": self.loss_after[s],
+                    "drop": self.loss_before[s] - self.loss_after[s],
+                }
+                for s in self.loss_before
+            ]
+            return pd.DataFrame(rows, columns=["scenario", "loss_before", "loss_after", "drop"])
+        if by == "function":
+            rows = [
+                {
+                    "function": f,
+                    "p_before": self.p_before[f],
+                    "p_after": self.p_after[f],
+                    "drop": self.p_before[f] - self.p_after[f],
+                }
+                for f in self.p_before
+            ]
+            return pd.DataFrame(rows, columns=["function", "p_before", "p_after", "drop"])
+        raise ValueError(f"by={by!r}: expected scenario or function")
+
+    def _repr_html_(self) -> str:
+        head = (
+            f"<p><b>What if</b> {html.escape(', '.join(a.id for a in self.actions))}: expected "
+            f"loss {self.before:.3f} → {self.after:.3f} (drop {self.benefit.value:.3f} ± "
+            f"{Z95 * self.benefit.se:.3f}; {self.trials:,} trials, seed {self.seed}); cost "
+            f"{self.cost.describe()}</p>"
+        )
+        return head + self.to_frame().to_html(
+            index=False, float_format=lambda v: f"{v:.4f}", escape=True
+        )
+
+
+def _parse_selector(text: str) -> Selector:
+    parts: dict[str, tuple[str, ...]] = {}
+    for chunk in text.split(" & "):
+        name, sep, values = chunk.partition("=")
+        if not sep or name not in ("ids", "types", "tags", "exposure", "data"):
+            raise ValueError(f"cannot read selector {text!r}")
+        parts[name] = tuple(v for v in values.split(",") if v)
+    return Selector.model_validate(parts)
+
+
+def _resolve_actions(
+    ws: Workspace, levels: AssetLevels, actions: Iterable[Action | str]
+) -> tuple[Action, ...]:
+    from cyberready.errors import InputError, Problem, did_you_mean
+
+    known = {a.id: a for a in candidate_actions(ws, levels)}
+    out: list[Action] = []
+    problems: list[Problem] = []
+    for k, item in enumerate(actions):
+        if isinstance(item, Action):
+            out.append(item)
+            continue
+        if item in known:
+            out.append(known[item])
+            continue
+        control, sep, rest = item.partition(">")
+        level_text, _, sel_text = rest.partition("@")
+        try:
+            if not sep or not level_text.isdigit():
+                raise ValueError("expected CONTROL>LEVEL or CONTROL>LEVEL@SELECTOR")
+            selector = _parse_selector(sel_text) if sel_text else None
+            out.append(raise_control(ws, control, int(level_text), selector, levels=levels))
+        except (KeyError, ValueError) as err:
+            problems.append(
+                Problem(
+                    file="<actions>",
+                    field=f"actions[{k}]",
+                    value=item,
+                    message=str(err).strip("'\""),
+                    hint=did_you_mean(item, known),
+                )
+            )
+    if problems:
+        raise InputError(problems, f"{len(problems)} unknown action(s)")
+    return tuple(dict.fromkeys(out))
+
+
+def _scenarios(ws: Workspace, ids: Sequence[str] | None) -> list[Scenario]:
+    from cyberready.errors import InputError, Problem, did_you_mean
+
+    in_scope = ws.scenarios
+    if ids is None:
+        return in_scope
+    by_id = {s.id: s for s in in_scope}
+    problems = [
+        Problem(
+            file="<scenarios>",
+            field="scenarios",
+            value=s,
+            message=f"{s!r} is not a scenario in scope",
+            hint=did_you_mean(s, by_id),
+        )
+        for s in ids
+        if s not in by_id
+    ]
+    if problems:
+        raise InputError(problems)
+    return [by_id[s] for s in sorted(set(ids))]
+
+
+def _p_cycle(ev: LossModel, actions: frozenset[Action]) -> dict[str, float]:
+    keep = np.ones(len(ev.weights))
+    for sid, sc in ev.scenarios.items():
+        keep *= 1.0 - sc.likelihood * ev.outcome(sid, actions).p
+    return {f: float(1.0 - keep[k]) for k, f in enumerate(ev.function_ids)}
+
+
+def loss_model(
+    ws: Workspace,
+    *,
+    trials: int = 10_000,
+    seed: int = 0,
+    scenarios: Sequence[str] | None = None,
+    runner: Runner | None = None,
+    levels: AssetLevels | None = None,
+) -> LossModel:
+    """A :class:`LossModel` of the workspace's in-scope scenarios, on fixed trials.
+
+    Examples
+    --------
+    >>> import cyberready
+    >>> ws = cyberready.load_workspace(cyberready.example_path())
+    >>> m = loss_model(ws, trials=200, seed=1)
+    >>> a, b = candidate_actions(ws)[:2]
+    >>> m.value(frozenset({a, b})) >= max(m.value(frozenset({a})), m.value(frozenset({b}))) - 1e-12
+    True
+    """
+    levels = asset_levels(ws) if levels is None else levels
+    return _loss_model(
+        ws, levels, _scenarios(ws, scenarios), trials, seed, runner or engine_runner(ws)
+    )
+
+
+def _loss_model(
+    ws: Workspace,
+    levels: AssetLevels,
+    scenarios: Sequence[Scenario],
+    trials: int,
+    seed: int,
+    runner: Runner,
+) -> LossModel:
+    fns = ws.resolved.functions
+    return LossModel(
+        levels,
+        scenarios,
+        np.array([float(f.weight) for f in fns]),
+        [f.id for f in fns],
+        trials,
+        seed,
+        runner,
+    )
+
+
+def what_if(
+    ws: Workspace,
+    actions: Iterable[Action | str],
+    *,
+    trials: int = 10_000,
+    seed: int = 0,
+    scenarios: Sequence[str] | None = None,
+    runner: Runner | None = None,
+) -> WhatIf:
+    """Apply actions and re-simulate the in-scope scenarios, before and after on the same trials.
+
+    Parameters
+    ----------
+    ws
+        The EMB workspace.
+    actions
+        :class:`Action` objects, or action ids: a candidate's id (``ECBS-VR-03>4``,
+        ``ECBS-VR-03>4@tags=regional-office``) or any ``CONTROL>LEVEL[@SELECTOR]``.
+    trials, seed
+        Trials per scenario and the seed (use a seed other than the plan's to check it).
+    scenarios
+        Scenario ids (default: every scenario in scope).
+    runner
+        How a scenario is simulated (default: :func:`engine_runner`).
+
+    Examples
+    --------
+    >>> import cyberready
+    >>> ws = cyberready.load_workspace(cyberready.example_path())
+    >>> w = what_if(ws, ["ECBS-VR-03>4"], trials=200, seed=7)
+    >>> w.after <= w.before
+    True
+    """
+    levels = asset_levels(ws)
+    chosen = _resolve_actions(ws, levels, actions)
+    scs = _scenarios(ws, scenarios)
+    ev = _loss_model(ws, levels, scs, trials, seed, runner or engine_runner(ws))
+    s = frozenset(chosen)
+    before, before_se = ev.loss(frozenset())
+    after, after_se = ev.loss(s)
+    assessment = (
+        raised_assessment(ws.assessment, chosen, ws.resolved.ids)
+        if ws.assessment is not None
+        else None
+    )
+    return WhatIf(
+        actions=chosen,
+        trials=trials,
+        seed=seed,
+        before=before,
+        before_se=before_se,
+        after=after,
+        after_se=after_se,
+        benefit=ev.benefit(s),
+        cost=plan_cost(chosen),
+        levels=apply_actions(levels, chosen),
+        assessment=assessment,
+        p_before=MappingProxyType(_p_cycle(ev, frozenset())),
+        p_after=MappingProxyType(_p_cycle(ev, s)),
+        loss_before=MappingProxyType(
+            {sid: float(ev.outcome(sid, frozenset()).loss.mean()) for sid in sorted(ev.scenarios)}
+        ),
+        loss_after=MappingProxyType(
+            {sid: float(ev.outcome(sid, s).loss.mean()) for sid in sorted(ev.scenarios)}
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- the pipeline
+
+Progress = Callable[[str, int, int], None]
+
+
+def prioritize(
+    ws: Workspace,
+    *,
+    budget_usd: float | None = None,
+    start: dt.date | None = None,
+    trials: int = 10_000,
+    screen_trials: int = 1_000,
+    leaders: int = 10,
+    seed: int = 0,
+    cost_basis: CostBasis = "mid",
+    scenarios: Sequence[str] | None = None,
+    quick_win_weeks: float = 4,
+    quick_win_usd: float = 10_000,
+    runner: Runner | None = None,
+    progress: Progress | None = None,
+) -> Priorities:
+    """Rank risk-reduction actions, plan them within a budget and place them on the calendar.
+
+    Parameters
+    ----------
+    ws
+        The EMB workspace.
+    budget_usd
+        Budget for the plan (default: ``emb.yaml``'s ``budget_usd``; no plan when neither).
+    start
+        The plan's start date (default: ``emb.yaml``'s ``as_of``, else today).
+    trials, screen_trials
+        Trials per scenario for the leaders and plans, and for screening every candidate.
+    leaders
+        How many of the best screened actions are re-simulated with ``trials`` (and shown
+        with a cumulative benefit).
+    seed
+        Seed of every simulation (common random numbers across actions).
+    cost_basis
+        Which end of the cost ranges the budget plan uses: ``low``, ``mid`` or ``high``.
+    scenarios
+        Scenario ids to consider (default: every scenario in scope).
+    quick_win_weeks, quick_win_usd
+        Most weeks and most cost (high end) of a quick win.
+    runner
+        How a scenario is simulated (default: :func:`engine_runner`).
+    progress
+        Called as ``progress(stage, done, total)`` while work goes on.
+
+    Returns
+    -------
+    Priorities
+        The ranking, the readiness-only actions, the plan (None without a budget) and the
+        roadmap (of the plan, else of the leaders).
+
+    Examples
+    --------
+    >>> import cyberready
+    >>> ws = cyberready.load_workspace(cyberready.example_path())
+    >>> p = prioritize(ws, trials=300, screen_trials=100, leaders=3, budget_usd=50_000)
+    >>> p.plan is not None and p.plan.cost.mid <= 50_000
+    True
+    """
+    if trials < 2 or screen_trials < 2:
+        raise ValueError("trials and screen_trials must be at least 2")
+    if cost_basis not in ("low", "mid", "high"):
+        raise ValueError(f"cost basis {cost_basis!r}: expected low, mid or high")
+    start = start or ws.emb.as_of or dt.date.today()
+    levels = asset_levels(ws)
+    scs = _scenarios(ws, scenarios)
+    run = runner or engine_runner(ws)
+    screen = _loss_model(ws, levels, scs, screen_trials, seed, run)
+    full = screen if screen_trials == trials else _loss_model(ws, levels, scs, trials, seed, run)
+    fns = ws.resolved.functions
+    function_phase = {f.id: f.phase for f in fns}
+
+    def tick(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total)
+
+    cands = candidate_actions(ws, levels)
+    risk = [a for a in cands if screen.scenarios_of(a)]
+    outside = [a for a in cands if not screen.scenarios_of(a)]
+
+    screened: dict[Action, Benefit] = {}
+    for k, a in enumerate(risk):
+        screened[a] = screen.benefit(frozenset({a}))
+        tick("screening", k + 1, len(risk))
+    unchanged = [a for a in risk if screened[a].exact_zero]
+    effective = [a for a in risk if not screened[a].exact_zero]
+
+    def ratio_key(b: Mapping[Action, Benefit]) -> Callable[[Action], tuple[float, str]]:
+        return lambda a: (-_per_kusd(b[a].value, a.cost), a.id)
+
+    lead = sorted(effective, key=ratio_key(screened))[:leaders]
+    best = dict(screened)
+    for k, a in enumerate(lead):
+        best[a] = full.benefit(frozenset({a}))
+        tick("re-simulating leaders", k + 1, len(lead))
+    ranked = sorted(effective, key=ratio_key(best))
+
+    cumulative: dict[Action, Benefit] = {}
+    marginal: dict[str, Benefit] = {}
+    prefix: frozenset[Action] = frozenset()
+    for a in ranked[:leaders]:
+        marginal[a.id] = full.benefit(frozenset({a}), base=prefix)
+        prefix = prefix | {a}
+        cumulative[a] = full.benefit(prefix)
+
+    plan = None
+    budget = budget_usd if budget_usd is not None else ws.emb.budget_usd
+    if budget is not None:
+        search = budget_plan(
+            effective,
+            budget,
+            screen.value,
+            lambda s: plan_cost(s).at(cost_basis),
+            key=lambda a: a.id,
+        )
+        steps = []
+        done: frozenset[Action] = frozenset()
+        spent = ZERO_COST
+        for k, a in enumerate(search.chosen):
+            step_benefit = full.benefit(frozenset({a}), base=done)
+            done = done | {a}
+            total = plan_cost(done)
+            steps.append(PlanStep(a, step_benefit, full.benefit(done), total - spent, total))
+            spent = total
+            tick("re-simulating the plan", k + 1, len(search.chosen))
+        plan = Plan(
+            budget=float(budget),
+            basis=cost_basis,
+            method=search.method,
+            steps=tuple(steps),
+            screened_value=search.value,
+        )
+
+    election_day = ws.emb.election.date if ws.emb.election else None
+
+    def roadmap_of(actions: Sequence[Action], benefits: Mapping[str, Benefit]) -> Roadmap:
+        return schedule(
+            actions,
+            start=start,
+            phases=ws.emb.phases,
+            election_day=election_day,
+            benefits=benefits,
+            function_phase=function_phase,
+            quick_win_weeks=quick_win_weeks,
+            quick_win_usd=quick_win_usd,
+        )
+
+    quick = {
+        e.action.id: e.quick_win
+        for e in roadmap_of(ranked, {a.id: best[a] for a in ranked}).entries
+    }
+    if plan is not None:
+        roadmap = roadmap_of(plan.actions, {s.action.id: s.marginal for s in plan.steps})
+    else:
+        roadmap = roadmap_of(ranked[:leaders], marginal)
+
+    scenario_titles = MappingProxyType({s.id: s.title for s in scs})
+    function_titles = MappingProxyType({f.id: f.title for f in fns})
+    ids = ws.resolved.ids
+    ranking = tuple(
+        Recommendation(
+            rank=k + 1,
+            action=a,
+            benefit=best[a],
+            per_kusd=_per_kusd(best[a].value, a.cost),
+            quick_win=quick[a.id],
+            assets=tuple(ids[int(i)] for i in a.positions[:_MAX_LISTED_ASSETS]),
+            scenario_titles=scenario_titles,
+            function_titles=function_titles,
+            cumulative=cumulative.get(a),
+        )
+        for k, a in enumerate(ranked)
+    )
+    readiness = _readiness_actions(
+        ws,
+        start,
+        [(a, "no in-scope scenario uses a technique it mitigates or detects") for a in outside]
+        + [(a, f"no trial changed in {screen_trials:,} screening trials") for a in unchanged],
+    )
+    baseline, baseline_se = full.loss(frozenset())
+    return Priorities(
+        emb=ws.emb.id,
+        start=start,
+        seed=seed,
+        trials=trials,
+        screen_trials=screen_trials,
+        scenarios=tuple(s.id for s in scs),
+        baseline=baseline,
+        baseline_se=baseline_se,
+        ranking=ranking,
+        readiness=readiness,
+        plan=plan,
+        roadmap=roadmap,
+        candidates=len(cands),
+    )
+
+
+def _readiness_actions(
+    ws: Workspace, start: dt.date, actions: Sequence[tuple[Action, str]]
+) -> tuple[ReadinessAction, ...]:
+    from cyberready.scoring import score
+
+    base_assessment = ws.assessment or Assessment(
+        schema_version=1,
+        kind="assessment",
+        emb=ws.emb.id,
+        frameworks=ws.emb.frameworks,
+        as_of=start,
+    )
+    base = score(ws, assessment=base_assessment).overall
+    rows = []
+    for a, reason in actions:
+        after = score(
+            ws, assessment=raised_assessment(base_assessment, [a], ws.resolved.ids)
+        ).overall
+        gain = (after.score or 0.0) - (base.score or 0.0)
+        low = (after.spread[0] if after.spread else 0.0) - (base.spread[0] if base.spread else 0.0)
+        rows.append((a, gain, low, reason))
+    rows.sort(key=lambda r: (-_per_kusd(r[1], r[0].cost), -_per_kusd(r[2], r[0].cost), r[0].id))
+    return tuple(
+        ReadinessAction(
+            rank=k + 1,
+            action=a,
+            gain=gain,
+            gain_low_end=low,
+            per_kusd=_per_kusd(gain, a.cost),
+            reason=reason,
+        )
+        for k, (a, gain, low, reason) in enumerate(rows)
+    )
