@@ -676,7 +676,183 @@ def questionnaire_import(
 
 
 # --------------------------------------------------------------------------- simulation (issue 4)
-# simulate goes here.
+
+
+def _pct(p: float) -> str:
+    return f"{100 * p:.1f}%"
+
+
+def _interval(lo: float, hi: float) -> str:
+    return f"{100 * lo:.1f}–{100 * hi:.1f}%"
+
+
+def _render_simulation(result: Any, titles: dict[str, str], *, limit: int = 15) -> None:
+    """Tables of a SimulationResult: scenarios, functions, (scenario, function) pairs with
+    Wilson intervals, most compromised assets, and rules that were not applicable."""
+    runs = sorted(result.scenarios.values(), key=lambda r: (-r.expected_loss, r.scenario_id))
+    click.secho(
+        f"{len(runs)} scenario(s) × {result.trials:,} trials, seed {result.seed}; "
+        f"expected loss {result.expected_loss:.3f} weight points per cycle",
+        bold=True,
+    )
+    click.echo()
+    click.secho("Scenarios (by expected loss)", bold=True)
+    click.echo(
+        render_table(
+            ["scenario", "likelihood", "P(any failure | attempt)", "expected loss", "mean C"],
+            [
+                [
+                    r.scenario_id,
+                    r.likelihood,
+                    _pct(r.p_any_failure),
+                    r.expected_loss,
+                    r.mean_confidence,
+                ]
+                for r in runs
+            ],
+        )
+    )
+    click.echo()
+    click.secho("Functions: P(fails this cycle), over all scenarios", bold=True)
+    cycle = result.cycle_probability
+    order = sorted(
+        range(len(result.function_ids)), key=lambda f: (-cycle[f], result.function_ids[f])
+    )
+    click.echo(
+        render_table(
+            ["function", "title", "P(fails this cycle)"],
+            [
+                [result.function_ids[f], titles.get(result.function_ids[f], ""), _pct(cycle[f])]
+                for f in order
+            ],
+        )
+    )
+    pairs = []
+    for r in runs:
+        lo, hi = r.p_fail_interval
+        for f, fid in enumerate(r.function_ids):
+            if r.failure_counts[f]:
+                pairs.append((r.loss_by_function[f], r.scenario_id, fid, r.p_fail[f], lo[f], hi[f]))
+    pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
+    click.echo()
+    click.secho("P(fail | attempt) with 95% Wilson intervals (by expected loss)", bold=True)
+    click.echo(
+        render_table(
+            ["function", "scenario", "P(fail | attempt)", "95% interval", "expected loss"],
+            [
+                [fid, sid, _pct(p), _interval(lo, hi), loss]
+                for loss, sid, fid, p, lo, hi in pairs[:limit]
+            ],
+        )
+    )
+    if len(pairs) > limit:
+        click.echo(f"({len(pairs) - limit} more; use --json for all)")
+    comp = result.cycle_compromise
+    top = [
+        a
+        for a in sorted(range(len(result.asset_ids)), key=lambda a: (-comp[a], result.asset_ids[a]))
+        if comp[a] > 0
+    ][:10]
+    click.echo()
+    click.secho("Most compromised assets", bold=True)
+    rows = []
+    for a in top:
+        worst = max(runs, key=lambda r: (r.p_compromise[a], r.scenario_id))
+        rows.append(
+            [result.asset_ids[a], _pct(comp[a]), worst.scenario_id, _pct(worst.p_compromise[a])]
+        )
+    click.echo(
+        render_table(
+            ["asset", "P(compromised this cycle)", "worst scenario", "P(compromised | attempt)"],
+            rows,
+        )
+    )
+    na = [(r.scenario_id, s) for r in runs for s in r.not_applicable]
+    if na:
+        click.echo()
+        click.secho("Not applicable in this system (rules that match nothing)", bold=True)
+        for sid, s in sorted(na):
+            click.echo(f"  {sid}: {s}")
+
+
+@main.command(
+    epilog="\b\nExamples:\n  cyberready simulate examples/examplia\n"
+    "  cyberready simulate examples/examplia --scenario ransomware-shared-it --trials 50000\n"
+    "  cyberready simulate my-emb --seed 7 --json > simulation.json"
+)
+@click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--scenario",
+    "scenario_ids",
+    multiple=True,
+    metavar="ID",
+    help="Scenario to run (repeatable); default: those in scope in emb.yaml.",
+)
+@click.option(
+    "--trials",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Monte Carlo trials per scenario.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**64 - 1),
+    default=0,
+    show_default=True,
+    help="Seed: the same seed gives the same numbers.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@handle_errors
+def simulate(
+    workspace: Path, scenario_ids: tuple[str, ...], trials: int, seed: int, as_json: bool
+) -> None:
+    """Run threat scenarios over an EMB's systems (Monte Carlo) and show what fails.
+
+    Per function: the chance it fails this electoral cycle and, per scenario, given the
+    attack is attempted (with 95% intervals); expected loss per scenario; the assets most
+    often compromised. A progress bar is shown when the output is a terminal.
+    """
+    import cyberready
+    from cyberready.engine import simulate as run_simulation
+
+    ws = cyberready.load_workspace(workspace)
+    n_scenarios = len(set(scenario_ids)) if scenario_ids else len(ws.scenarios)
+    show_bar = sys.stdout.isatty() and not as_json
+    bar = (
+        click.progressbar(length=n_scenarios * trials, label="simulating", file=sys.stderr)
+        if show_bar
+        else None
+    )
+    if bar is not None:
+        with bar:
+            result = run_simulation(
+                ws, scenario_ids or None, trials=trials, seed=seed, progress=bar.update
+            )
+    else:
+        result = run_simulation(ws, scenario_ids or None, trials=trials, seed=seed)
+    if as_json:
+        emit_json(result.to_dict())
+        return
+    _render_simulation(result, {fn.id: fn.title for fn in ws.resolved.functions})
+
+
+def _demo_top_risks(ws: Any, trials: int = 2000) -> list[str]:
+    """The demo's "top risks" lines: the three functions with the highest expected loss."""
+    from cyberready.engine import simulate as run_simulation
+
+    result = run_simulation(ws, trials=trials, seed=0)
+    titles = {fn.id: fn.title for fn in ws.resolved.functions}
+    lines = [f"top risks ({len(result.scenarios)} scenarios × {trials:,} trials):"]
+    for fid, p, sid in result.top_risks(3):
+        lines.append(
+            f"  {titles.get(fid, fid)} ({fid}): {_pct(p)} chance of failing this cycle; "
+            f"mostly {sid}"
+        )
+    if len(lines) == 1:
+        lines.append("  no function failed in any trial")
+    return lines
+
 
 # --------------------------------------------------------------------------- priorities (issue 6)
 # prioritize goes here.
@@ -790,6 +966,8 @@ def demo() -> None:
     click.echo(f"threat scenarios in scope: {len(ws.scenarios)}")
     click.secho("valid: every file and reference checks out", fg="green")
     for line in _readiness_lines(cyberready.score(ws)):  # readiness (issue 3)
+        click.echo(line)
+    for line in _demo_top_risks(ws):  # simulation (issue 4)
         click.echo(line)
 
 
