@@ -580,8 +580,8 @@ def diff(old: Path, new: Path | None, frameworks_dirs: tuple[Path, ...], as_json
 
 @main.group(
     epilog="\b\nExamples:\n  cyberready questionnaire export --framework usaid-ecbs "
-    "--emb examples/examplia --out q.xlsx\n"
-    "  cyberready questionnaire import q.xlsx --into examples/examplia"
+    "--emb my-emb --out q.xlsx\n"
+    "  cyberready questionnaire import q.xlsx --into my-emb"
 )
 def questionnaire() -> None:
     """Export a framework's questionnaire as a workbook (or CSV) to fill in offline, and
@@ -591,7 +591,7 @@ def questionnaire() -> None:
 @questionnaire.command(
     "export",
     epilog="\b\nExamples:\n  cyberready questionnaire export --framework usaid-ecbs "
-    "--emb examples/examplia --out q.xlsx\n"
+    "--emb my-emb --out q.xlsx\n"
     "  cyberready questionnaire export --framework ifes-tech-guidelines --out blank.csv",
 )
 @click.option("--framework", "framework_id", required=True, help="Framework id.")
@@ -625,7 +625,7 @@ def questionnaire_export(
 
 @questionnaire.command(
     "import",
-    epilog="\b\nExamples:\n  cyberready questionnaire import q.xlsx --into examples/examplia\n"
+    epilog="\b\nExamples:\n  cyberready questionnaire import q.xlsx --into my-emb\n"
     "  cyberready questionnaire import q.csv --into my-emb --as-of 2026-11-01",
 )
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
