@@ -226,6 +226,8 @@ class _Walker:
         self.problems: list[Problem] = []
         self.refused: list[Problem] = []
         """Tags that would build objects: the file is not read at all when there are any."""
+        self.merged: dict[int, int] = {}
+        """Mapping node -> how many of its pairs came from ``<<`` merge keys."""
 
     def _refuse(self, node: yaml.Node, path: Path_) -> None:
         tag = str(node.tag)
@@ -249,8 +251,13 @@ class _Walker:
                 self._refuse(node, path)
                 return None
             out: dict[Any, Any] = {}
-            self.constructor.flatten_mapping(node)
-            for key_node, value_node in node.value:
+            if id(node) not in self.merged:
+                own = sum(1 for k, _ in node.value if k.tag != _YAML + "merge")
+                self.constructor.flatten_mapping(node)
+                self.merged[id(node)] = len(node.value) - own
+            merged = self.merged[id(node)]  # '<<: *anchor' pairs come first; keys may override
+            explicit: set[Any] = set()
+            for k, (key_node, value_node) in enumerate(node.value):
                 if not isinstance(key_node, yaml.ScalarNode):
                     self.problems.append(
                         Problem(
@@ -267,7 +274,7 @@ class _Walker:
                 key = self.constructor.construct_object(key_node)
                 if not isinstance(key, str | int | float | bool | dt.date) or key is None:
                     key = str(key)
-                if key in out:
+                if k >= merged and key in explicit:
                     self.problems.append(
                         Problem(
                             file=self.doc.file,
@@ -277,6 +284,8 @@ class _Walker:
                             hint="each key may appear once; the later one would hide the first",
                         )
                     )
+                if k >= merged:
+                    explicit.add(key)
                 sub = (*path, key)
                 self.doc.lines[sub] = key_node.start_mark.line + 1
                 out[key] = self.build(value_node, sub)

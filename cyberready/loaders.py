@@ -67,13 +67,12 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def _display(path: Path, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return str(path.resolve().relative_to(root.resolve().parent))
-        except ValueError:
-            pass
-    return str(path)
+def _display(path: Path, base: Path) -> str:
+    """``path`` as shown in problems: relative to ``base``'s parent (``ws/system.yaml``)."""
+    try:
+        return str(path.resolve().relative_to(base.resolve().parent))
+    except ValueError:
+        return str(path)
 
 
 def _ordered(problems: Iterable[Problem]) -> list[Problem]:
@@ -196,28 +195,31 @@ def _load_library(
     *,
     include_shipped: bool = True,
     base: Library | None = None,
+    workspace: Path | None = None,
 ) -> tuple[Library, list[Problem]]:
     """The library and every problem in its files; ``base`` (already loaded and checked)
-    stands in for the shipped files."""
+    stands in for the shipped files. Files are named relative to their folder's parent
+    (``frameworks/x.yaml``), or to the ``workspace``'s parent for a workspace's own folders
+    (``ws/frameworks/x.yaml``)."""
     problems: list[Problem] = []
-    folders: list[tuple[Path, Path | None, Sequence[str]]] = []
+    folders: list[tuple[Path, Path, Sequence[str]]] = []
     if base is not None:
         lib = _copy(base)
     else:
         lib = Library()
         if include_shipped:
             folders += [
-                (data_dir("frameworks"), None, _FRAMEWORK_KINDS),
-                (data_dir("scenarios"), None, _SCENARIO_KINDS),
+                (data_dir("frameworks"), data_dir("frameworks"), _FRAMEWORK_KINDS),
+                (data_dir("scenarios"), data_dir("scenarios"), _SCENARIO_KINDS),
             ]
-    folders += [(d, d, _FRAMEWORK_KINDS) for d in frameworks_dirs]
-    folders += [(d, d, _SCENARIO_KINDS) for d in scenarios_dirs]
-    for folder, root, kinds in folders:
+    folders += [(d, workspace or d, _FRAMEWORK_KINDS) for d in frameworks_dirs]
+    folders += [(d, workspace or d, _SCENARIO_KINDS) for d in scenarios_dirs]
+    for folder, shown_from, kinds in folders:
         if not folder.is_dir():
             problems.append(Problem(file=str(folder), message="not a folder"))
             continue
         for path in _yaml_files(folder):
-            shown = _display(path, root) if root else f"{folder.name}/{path.name}"
+            shown = _display(path, shown_from)
             _load_into(lib, load_file(path, display=shown, expect=LIBRARY_KINDS), kinds, problems)
     return lib, problems
 
@@ -302,15 +304,14 @@ def _load_workspace(
 ) -> tuple[Workspace | None, list[Problem]]:
     if not root.is_dir():
         return None, [Problem(file=str(root), message="not a workspace folder")]
-    fdirs = [*frameworks_dirs]
-    sdirs = [*scenarios_dirs]
-    if (root / "frameworks").is_dir():
-        fdirs.append(root / "frameworks")
-    if (root / "scenarios").is_dir():
-        sdirs.append(root / "scenarios")
     files = _Files(root)
-    lib, lib_problems = _load_library(fdirs, sdirs, base=base)
+    lib, lib_problems = _load_library(frameworks_dirs, scenarios_dirs, base=base)
     files.problems += lib_problems
+    own_f = [root / "frameworks"] if (root / "frameworks").is_dir() else []
+    own_s = [root / "scenarios"] if (root / "scenarios").is_dir() else []
+    if own_f or own_s:  # the workspace's own, beside the shipped and --*-dir ones
+        lib, lib_problems = _load_library(own_f, own_s, base=lib, workspace=root)
+        files.problems += lib_problems
     files.problems += check_library(lib)
 
     emb_l = files.load("emb.yaml", "emb", required=True)

@@ -226,7 +226,9 @@ class _Lognormal(StrictModel):
     @model_validator(mode="after")
     def _p90_above_median(self) -> _Lognormal:
         if self.p90 <= self.median:
-            raise ValueError(f"p90 ({self.p90}) must be greater than median ({self.median})")
+            raise ValueError(
+                f"p90 ({self.p90:g}) must be greater than median ({self.median:g})"
+            )
         return self
 
 
@@ -256,7 +258,7 @@ class TimeDistribution(StrictModel):
         if self.uniform is not None:
             lo, hi = self.uniform
             if not 0 <= lo < hi:
-                raise ValueError(f"uniform needs 0 <= lo < hi, got [{lo}, {hi}]")
+                raise ValueError(f"uniform needs 0 <= lo < hi, got [{lo:g}, {hi:g}]")
         return self
 
     @property
