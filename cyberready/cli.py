@@ -855,7 +855,284 @@ def _demo_top_risks(ws: Any, trials: int = 2000) -> list[str]:
 
 
 # --------------------------------------------------------------------------- priorities (issue 6)
-# prioritize goes here.
+
+
+def _usd_text(value: float) -> str:
+    return f"${value:,.0f}"
+
+
+def _cost_text(cost: Any) -> str:
+    lo, hi = cost.low, cost.high
+    return _usd_text(lo) if lo == hi else f"{_usd_text(lo)}–{_usd_text(hi)}"
+
+
+def _ratio_text(value: float) -> str:
+    return "free" if value == float("inf") else f"{value:.4f}"
+
+
+class _StageProgress:
+    """``stage done/total`` on one line of stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self) -> None:
+        self.active = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.active:
+            click.echo(f"\r\033[K{stage} {done}/{total}", err=True, nl=False)
+            self.shown = True
+
+    def close(self) -> None:
+        """End the progress line."""
+        if self.shown:
+            click.echo("\r\033[K", err=True, nl=False)
+
+
+def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
+    """Text view of Priorities: ranking, explanations, plan, roadmap, readiness-only."""
+    click.secho(f"Priorities for {ws.emb.name} ({p.emb}), plan start {p.start}", bold=True)
+    share = f" ({100 * p.baseline_se / p.baseline:.1f}% SE)" if p.baseline > 0 else ""
+    click.echo(
+        f"expected loss today {p.baseline:.3f} weight points{share} over {len(p.scenarios)} "
+        f"scenario(s), {p.trials:,} trials each, seed {p.seed}; {p.candidates} candidate actions"
+    )
+    click.echo()
+    click.secho(f"Top {min(top, len(p.ranking))} actions by benefit per cost", bold=True)
+    click.echo(
+        render_table(
+            ["#", "action", "title", "benefit", "95% interval", "cost", "per $1k", "weeks", ""],
+            [
+                [
+                    r.rank,
+                    r.action.id,
+                    r.action.title[:48],
+                    f"{r.benefit.value:.3f}",
+                    f"{r.benefit.low:.3f}–{r.benefit.high:.3f}",
+                    _cost_text(r.action.cost),
+                    _ratio_text(r.per_kusd),
+                    r.action.weeks,
+                    "quick win" if r.quick_win else "",
+                ]
+                for r in p.ranking[:top]
+            ],
+        )
+    )
+    if explain:
+        click.echo()
+        click.secho("Why", bold=True)
+        for r in p.ranking[: min(explain, top)]:
+            click.echo(f"{r.rank}. {r.explain()}")
+    if p.plan is not None:
+        plan = p.plan
+        click.echo()
+        b = plan.benefit
+        gain = (
+            f"benefit {b.value:.3f} ± {1.96 * b.se:.3f} "
+            f"({100 * b.value / p.baseline:.0f}% of today's expected loss)"
+            if b is not None and p.baseline > 0
+            else "no benefit"
+        )
+        click.secho(
+            f"Plan within {_usd_text(plan.budget)} ({plan.basis} costs; {plan.method}): "
+            f"{len(plan.steps)} action(s), cost {_cost_text(plan.cost)}, {gain}",
+            bold=True,
+        )
+        click.echo(
+            render_table(
+                ["step", "action", "adds", "cumulative", "added cost", "total cost"],
+                [
+                    [
+                        k + 1,
+                        s.action.id,
+                        f"{s.marginal.value:.3f}",
+                        f"{s.cumulative.value:.3f} ± {1.96 * s.cumulative.se:.3f}",
+                        _cost_text(s.added_cost),
+                        _cost_text(s.cumulative_cost),
+                    ]
+                    for k, s in enumerate(plan.steps)
+                ],
+            )
+        )
+    click.echo()
+    what = "the plan" if p.plan is not None else f"the top {len(p.roadmap.entries)}"
+    click.secho(f"Roadmap of {what}, all started on {p.roadmap.start}", bold=True)
+    dates = {label: d for label, _, d in p.roadmap.milestones}
+    for label, entries in p.roadmap.by_milestone().items():
+        when = f" ({dates[label]})" if label in dates else ""
+        listed = ", ".join(
+            f"{e.action.id} ready {e.ready}" + (" [quick win]" if e.quick_win else "")
+            for e in entries
+        )
+        click.echo(f"  {label}{when}: {listed or '-'}")
+    if p.readiness:
+        click.echo()
+        click.secho(
+            f"No simulated effect: {len(p.readiness)} action(s) by readiness gain per cost",
+            bold=True,
+        )
+        click.echo(
+            render_table(
+                ["#", "action", "title", "score +", "cost", "reason"],
+                [
+                    [
+                        r.rank,
+                        r.action.id,
+                        r.action.title[:48],
+                        f"{r.gain:.2f}",
+                        _cost_text(r.action.cost),
+                        r.reason,
+                    ]
+                    for r in p.readiness[:top]
+                ],
+            )
+        )
+
+
+@main.command(
+    epilog="\b\nExamples:\n  cyberready prioritize examples/examplia\n"
+    "  cyberready prioritize examples/examplia --budget 150000 --top 5\n"
+    "  cyberready prioritize my-emb --json > priorities.json\n"
+    "  cyberready prioritize my-emb --csv --table plan > plan.csv"
+)
+@click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_FRAMEWORK_DIRS
+@click.option(
+    "--budget",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="USD",
+    help="Budget for the plan (default: budget_usd in emb.yaml; no plan without one).",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Actions to list; these are re-simulated with --trials.",
+)
+@click.option(
+    "--start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Plan start date, YYYY-MM-DD (default: as_of in emb.yaml, else today).",
+)
+@click.option(
+    "--trials",
+    type=click.IntRange(min=2),
+    default=10_000,
+    show_default=True,
+    help="Trials per scenario for the top actions and the plan.",
+)
+@click.option(
+    "--screen-trials",
+    type=click.IntRange(min=2),
+    default=1_000,
+    show_default=True,
+    help="Trials per scenario to screen every candidate.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**64 - 1),
+    default=0,
+    show_default=True,
+    help="Seed: the same seed gives the same numbers.",
+)
+@click.option(
+    "--cost-basis",
+    type=click.Choice(["low", "mid", "high"]),
+    default="mid",
+    show_default=True,
+    help="Which end of the cost ranges must fit the budget (high: fits even at worst).",
+)
+@click.option(
+    "--explain",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Explain the first N actions in words.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print everything as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print one table as CSV (see --table).")
+@click.option(
+    "--table",
+    type=click.Choice(["ranking", "plan", "roadmap", "readiness"]),
+    default="ranking",
+    show_default=True,
+    help="The table --csv prints.",
+)
+@handle_errors
+def prioritize(
+    workspace: Path,
+    frameworks_dirs: tuple[Path, ...],
+    budget: float | None,
+    top: int,
+    start: Any,
+    trials: int,
+    screen_trials: int,
+    seed: int,
+    cost_basis: str,
+    explain: int,
+    as_json: bool,
+    as_csv: bool,
+    table: str,
+) -> None:
+    """Rank risk-reduction actions by simulated benefit per cost, plan them within a budget and
+    place them against the electoral calendar.
+
+    Every candidate (raise a control to its target, everywhere or on an override's assets) is
+    screened with --screen-trials; the best --top are re-simulated with --trials on the same
+    random numbers. Benefit = drop in expected loss (weight points), with a 95% interval.
+    """
+    import datetime as dt
+
+    import cyberready
+    from cyberready.prioritize import prioritize as run_prioritize
+
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv cannot be used together")
+    ws = cyberready.load_workspace(workspace, frameworks_dirs=frameworks_dirs)
+    progress = _StageProgress()
+    try:
+        result = run_prioritize(
+            ws,
+            budget_usd=budget,
+            start=start.date() if start else (ws.emb.as_of or dt.date.today()),
+            trials=trials,
+            screen_trials=screen_trials,
+            leaders=top,
+            seed=seed,
+            cost_basis=cost_basis,  # type: ignore[arg-type]
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    if as_json:
+        emit_json(result.to_dict())
+    elif as_csv:
+        frame = result.to_frame(table)  # type: ignore[arg-type]
+        if table == "ranking":
+            frame = frame.head(top)
+        click.echo(frame.to_csv(index=False), nl=False)
+    else:
+        _render_priorities(result, ws, top, explain)
+
+
+def _demo_top_actions(ws: Any, trials: int = 2000) -> list[str]:
+    """The demo's "top actions" lines: the three best actions by benefit per cost."""
+    from cyberready.prioritize import prioritize as run_prioritize
+
+    p = run_prioritize(ws, trials=trials, screen_trials=500, leaders=3, plan=False)
+    lines = [f"top actions (benefit per cost; {trials:,} trials per scenario):"]
+    for r in p.top(3):
+        lines.append(
+            f"  {r.rank}. {r.action.id} {r.action.title}: expected loss -{r.benefit.value:.3f} "
+            f"for {_cost_text(r.action.cost)}, {r.action.weeks:g} weeks"
+            + (" (quick win)" if r.quick_win else "")
+        )
+    if len(lines) == 1:
+        lines.append("  no action changes any simulated outcome")
+    return lines
+
 
 # --------------------------------------------------------------------------- reports (issue 7)
 # report goes here.
@@ -968,6 +1245,8 @@ def demo() -> None:
     for line in _readiness_lines(cyberready.score(ws)):  # readiness (issue 3)
         click.echo(line)
     for line in _demo_top_risks(ws):  # simulation (issue 4)
+        click.echo(line)
+    for line in _demo_top_actions(ws):  # priorities (issue 6)
         click.echo(line)
 
 

@@ -77,6 +77,7 @@ from cyberready.posture import AssetLevels, asset_levels
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cyberready.engine import ScenarioResult, SimulationResult
     from cyberready.workspace import Workspace
 
 __all__ = [
@@ -103,6 +104,7 @@ __all__ = [
     "engine_runner",
     "exhaustive_plan",
     "loss_model",
+    "paired_benefit",
     "plan_cost",
     "prioritize",
     "raise_control",
@@ -203,6 +205,8 @@ class Action:
     references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     from_levels: tuple[int, int] = (0, 0)
     """Lowest and highest current level over the assets raised."""
+    unassessed: bool = False
+    """True when the control has no answer (its level 0 is an assumption)."""
 
     @cached_property
     def id(self) -> str:
@@ -321,6 +325,7 @@ def _make_action(
         reassures=float(ctl.effects.reassures),
         references=MappingProxyType(dict(ctl.references)),
         from_levels=(int(current.min()), int(current.max())) if len(current) else (goal, goal),
+        unassessed=ctl.id in levels.unanswered,
     )
 
 
@@ -813,30 +818,22 @@ class LossModel:
         )
 
 
-def engine_runner(ws: Workspace, *, block_cells: int = 4_000_000) -> Runner:
+def engine_runner(ws: Workspace) -> Runner:
     """The default :class:`Runner`: the vectorized engine, one scenario at a time.
 
-    Each scenario is compiled once (:func:`cyberready.engine.compile.prepare`) and re-bound to
-    each posture, so a what-if costs one kernel run; trials run in blocks of at most
-    ``block_cells`` trial × asset cells (results do not depend on the block size).
+    Each scenario is compiled once (:func:`cyberready.engine.prepare`) and re-bound to each
+    posture, so a what-if costs one kernel run (attack paths are not traced).
     """
-    from cyberready.engine.compile import ScenarioGraph, prepare
-    from cyberready.engine.kernel import run_block
+    from cyberready.engine import ScenarioGraph, prepare, run_compiled
 
     graphs: dict[str, ScenarioGraph] = {}
-    n_functions = len(ws.resolved.functions)
 
     def run(scenario: Scenario, levels: AssetLevels, trials: int, seed: int) -> BoolArray:
         graph = graphs.get(scenario.id)
         if graph is None:
             graph = graphs[scenario.id] = prepare(ws.resolved, scenario)
         compiled = graph.bind(levels.posture())
-        block = max(1, block_cells // max(1, graph.n_assets))
-        parts = [
-            run_block(compiled, seed, lo, min(lo + block, trials)).failures
-            for lo in range(0, trials, block)
-        ]
-        return np.concatenate(parts) if parts else np.zeros((0, n_functions), dtype=bool)
+        return run_compiled(compiled, trials, seed, paths=False).failures
 
     return run
 
@@ -1098,6 +1095,8 @@ class Recommendation:
         a = self.action
         lo, hi = a.from_levels
         frm = f"{lo}" if lo == hi else f"{lo}–{hi}"
+        if a.unassessed:
+            frm += " (unassessed, counted as 0)"
         where = "everywhere it applies" if a.selector is None else f"on {a.selector.describe()}"
         listed = ", ".join(self.assets[:8]) + (
             f", … ({a.n_assets} in all)" if a.n_assets > 8 else ""
@@ -1464,58 +1463,92 @@ _READINESS_COLUMNS: Final = [
 
 @dataclass(frozen=True)
 class WhatIf:
-    """Results with some actions applied, against today's, on the same trials.
+    """New simulation results with some actions applied, and today's, on the same trials.
 
-    ``before`` and ``after`` are expected losses (weight points) with their standard errors;
-    ``benefit`` is the paired drop. ``function_table`` has each function's chance of failing
-    this cycle before and after; ``scenario_table`` each scenario's expected loss.
+    ``baseline`` and ``results`` are the engine's :class:`~cyberready.engine.SimulationResult`
+    before and after (paths, per-asset compromise, confidence: everything ``simulate`` gives);
+    ``benefit`` is the paired drop in expected loss, with its standard error.
     """
 
     actions: tuple[Action, ...]
-    trials: int
-    seed: int
-    before: float
-    before_se: float
-    after: float
-    after_se: float
+    baseline: SimulationResult
+    results: SimulationResult
     benefit: Benefit
     cost: CostRange
     levels: AssetLevels
     """Per-asset levels after the actions."""
     assessment: Assessment | None
     """The assessment as it would read after the actions (None without one)."""
-    p_before: Mapping[str, float]
-    p_after: Mapping[str, float]
-    loss_before: Mapping[str, float]
-    loss_after: Mapping[str, float]
+
+    @property
+    def trials(self) -> int:
+        """Trials per scenario."""
+        return self.results.trials
+
+    @property
+    def seed(self) -> int:
+        """The seed of both simulations."""
+        return self.results.seed
+
+    @property
+    def before(self) -> float:
+        """Expected loss today (weight points)."""
+        return self.baseline.expected_loss
+
+    @property
+    def after(self) -> float:
+        """Expected loss with the actions."""
+        return self.results.expected_loss
+
+    @property
+    def before_se(self) -> float:
+        """Standard error of :attr:`before`."""
+        return _loss_se(self.baseline)
+
+    @property
+    def after_se(self) -> float:
+        """Standard error of :attr:`after`."""
+        return _loss_se(self.results)
+
+    @property
+    def p_before(self) -> dict[str, float]:
+        """Function -> chance of failing this cycle, today."""
+        return dict(
+            zip(self.baseline.function_ids, self.baseline.cycle_probability.tolist(), strict=True)
+        )
+
+    @property
+    def p_after(self) -> dict[str, float]:
+        """Function -> chance of failing this cycle, with the actions."""
+        return dict(
+            zip(self.results.function_ids, self.results.cycle_probability.tolist(), strict=True)
+        )
+
+    @property
+    def loss_before(self) -> dict[str, float]:
+        """Scenario -> expected loss today."""
+        return {k: r.expected_loss for k, r in self.baseline.scenarios.items()}
+
+    @property
+    def loss_after(self) -> dict[str, float]:
+        """Scenario -> expected loss with the actions."""
+        return {k: r.expected_loss for k, r in self.results.scenarios.items()}
 
     def to_frame(self, by: Literal["scenario", "function"] = "scenario") -> pd.DataFrame:
-        """Expected loss per scenario (default), or chance of failing per function."""
+        """Expected loss per scenario (default), or chance of failing this cycle per function."""
         import pandas as pd
 
         if by == "scenario":
-            rows = [
-                {
-                    "scenario": s,
-                    "loss_before": self.loss_before[s],
-                    "loss_after": self.loss_after[s],
-                    "drop": self.loss_before[s] - self.loss_after[s],
-                }
-                for s in self.loss_before
-            ]
-            return pd.DataFrame(rows, columns=["scenario", "loss_before", "loss_after", "drop"])
-        if by == "function":
-            rows = [
-                {
-                    "function": f,
-                    "p_before": self.p_before[f],
-                    "p_after": self.p_after[f],
-                    "drop": self.p_before[f] - self.p_after[f],
-                }
-                for f in self.p_before
-            ]
-            return pd.DataFrame(rows, columns=["function", "p_before", "p_after", "drop"])
-        raise ValueError(f"by={by!r}: expected scenario or function")
+            before, after = self.loss_before, self.loss_after
+            cols = ["scenario", "loss_before", "loss_after", "drop"]
+            rows = [[s, before[s], after[s], before[s] - after[s]] for s in before]
+        elif by == "function":
+            before, after = self.p_before, self.p_after
+            cols = ["function", "p_before", "p_after", "drop"]
+            rows = [[f, before[f], after[f], before[f] - after[f]] for f in before]
+        else:
+            raise ValueError(f"by={by!r}: expected scenario or function")
+        return pd.DataFrame(rows, columns=cols)
 
     def _repr_html_(self) -> str:
         head = (
@@ -1527,6 +1560,58 @@ class WhatIf:
         return head + self.to_frame().to_html(
             index=False, float_format=lambda v: f"{v:.4f}", escape=True
         )
+
+
+def _trial_losses(r: ScenarioResult) -> FloatArray:
+    return np.asarray(
+        r.likelihood * (r.failures.astype(np.float64) @ r.function_weights), dtype=np.float64
+    )
+
+
+def _loss_se(result: SimulationResult) -> float:
+    var = 0.0
+    for r in result.scenarios.values():
+        loss = _trial_losses(r)
+        var += float(loss.var(ddof=1)) / len(loss) if len(loss) > 1 else 0.0
+    return math.sqrt(var)
+
+
+def paired_benefit(before: SimulationResult, after: SimulationResult) -> Benefit:
+    """The drop in expected loss from ``before`` to ``after``, paired trial by trial.
+
+    Both must come from the same scenarios, trials and seed (common random numbers): the
+    per-trial loss differences give the mean and its standard error, scenario by scenario
+    (independent campaigns, so variances add).
+    """
+    if (before.trials, before.seed, tuple(before.scenarios)) != (
+        after.trials,
+        after.seed,
+        tuple(after.scenarios),
+    ):
+        raise ValueError("paired_benefit needs the same scenarios, trials and seed")
+    value = var = 0.0
+    by_scenario: dict[str, float] = {}
+    by_function = np.zeros(len(before.function_ids))
+    for sid, r0 in before.scenarios.items():
+        r1 = after.scenarios[sid]
+        d = _trial_losses(r0) - _trial_losses(r1)
+        by_scenario[sid] = float(d.mean())
+        value += by_scenario[sid]
+        var += float(d.var(ddof=1)) / len(d) if len(d) > 1 else 0.0
+        by_function += r0.loss_by_function - r1.loss_by_function
+    p_drop = before.cycle_probability - after.cycle_probability
+    return Benefit(
+        value=value,
+        se=math.sqrt(var),
+        trials=before.trials,
+        by_scenario=MappingProxyType({k: v for k, v in by_scenario.items() if v}),
+        by_function=MappingProxyType(
+            {f: float(v) for f, v in zip(before.function_ids, by_function, strict=True) if v}
+        ),
+        p_cycle=MappingProxyType(
+            {f: float(v) for f, v in zip(before.function_ids, p_drop, strict=True) if v}
+        ),
+    )
 
 
 def _parse_selector(text: str) -> Selector:
@@ -1599,13 +1684,6 @@ def _scenarios(ws: Workspace, ids: Sequence[str] | None) -> list[Scenario]:
     return [by_id[s] for s in sorted(set(ids))]
 
 
-def _p_cycle(ev: LossModel, actions: frozenset[Action]) -> dict[str, float]:
-    keep = np.ones(len(ev.weights))
-    for sid, sc in ev.scenarios.items():
-        keep *= 1.0 - sc.likelihood * ev.outcome(sid, actions).p
-    return {f: float(1.0 - keep[k]) for k, f in enumerate(ev.function_ids)}
-
-
 def loss_model(
     ws: Workspace,
     *,
@@ -1659,7 +1737,6 @@ def what_if(
     trials: int = 10_000,
     seed: int = 0,
     scenarios: Sequence[str] | None = None,
-    runner: Runner | None = None,
 ) -> WhatIf:
     """Apply actions and re-simulate the in-scope scenarios, before and after on the same trials.
 
@@ -1669,13 +1746,18 @@ def what_if(
         The EMB workspace.
     actions
         :class:`Action` objects, or action ids: a candidate's id (``ECBS-VR-03>4``,
-        ``ECBS-VR-03>4@tags=regional-office``) or any ``CONTROL>LEVEL[@SELECTOR]``.
+        ``ECBS-VR-03>4@tags=regional-office``) or any ``CONTROL>LEVEL[@SELECTOR]``. Unknown
+        ones are all reported at once (:class:`~cyberready.errors.InputError`).
     trials, seed
         Trials per scenario and the seed (use a seed other than the plan's to check it).
     scenarios
         Scenario ids (default: every scenario in scope).
-    runner
-        How a scenario is simulated (default: :func:`engine_runner`).
+
+    Returns
+    -------
+    WhatIf
+        The engine's results before and after, the paired benefit, the cost, and the levels and
+        assessment as they would be.
 
     Examples
     --------
@@ -1685,13 +1767,14 @@ def what_if(
     >>> w.after <= w.before
     True
     """
+    from cyberready.engine import simulate
+
     levels = asset_levels(ws)
     chosen = _resolve_actions(ws, levels, actions)
-    scs = _scenarios(ws, scenarios)
-    ev = _loss_model(ws, levels, scs, trials, seed, runner or engine_runner(ws))
-    s = frozenset(chosen)
-    before, before_se = ev.loss(frozenset())
-    after, after_se = ev.loss(s)
+    ids = [s.id for s in _scenarios(ws, scenarios)]
+    after_levels = apply_actions(levels, chosen)
+    before = simulate(ws, ids, trials=trials, seed=seed, posture=levels.posture())
+    after = simulate(ws, ids, trials=trials, seed=seed, posture=after_levels.posture())
     assessment = (
         raised_assessment(ws.assessment, chosen, ws.resolved.ids)
         if ws.assessment is not None
@@ -1699,24 +1782,12 @@ def what_if(
     )
     return WhatIf(
         actions=chosen,
-        trials=trials,
-        seed=seed,
-        before=before,
-        before_se=before_se,
-        after=after,
-        after_se=after_se,
-        benefit=ev.benefit(s),
+        baseline=before,
+        results=after,
+        benefit=paired_benefit(before, after),
         cost=plan_cost(chosen),
-        levels=apply_actions(levels, chosen),
+        levels=after_levels,
         assessment=assessment,
-        p_before=MappingProxyType(_p_cycle(ev, frozenset())),
-        p_after=MappingProxyType(_p_cycle(ev, s)),
-        loss_before=MappingProxyType(
-            {sid: float(ev.outcome(sid, frozenset()).loss.mean()) for sid in sorted(ev.scenarios)}
-        ),
-        loss_after=MappingProxyType(
-            {sid: float(ev.outcome(sid, s).loss.mean()) for sid in sorted(ev.scenarios)}
-        ),
     )
 
 
@@ -1738,6 +1809,7 @@ def prioritize(
     scenarios: Sequence[str] | None = None,
     quick_win_weeks: float = 4,
     quick_win_usd: float = 10_000,
+    plan: bool = True,
     runner: Runner | None = None,
     progress: Progress | None = None,
 ) -> Priorities:
@@ -1764,6 +1836,8 @@ def prioritize(
         Scenario ids to consider (default: every scenario in scope).
     quick_win_weeks, quick_win_usd
         Most weeks and most cost (high end) of a quick win.
+    plan
+        False skips the budget plan (the roadmap then places the leaders).
     runner
         How a scenario is simulated (default: :func:`engine_runner`).
     progress
@@ -1829,9 +1903,9 @@ def prioritize(
         prefix = prefix | {a}
         cumulative[a] = full.benefit(prefix)
 
-    plan = None
+    chosen_plan = None
     budget = budget_usd if budget_usd is not None else ws.emb.budget_usd
-    if budget is not None:
+    if plan and budget is not None:
         search = budget_plan(
             effective,
             budget,
@@ -1849,7 +1923,7 @@ def prioritize(
             steps.append(PlanStep(a, step_benefit, full.benefit(done), total - spent, total))
             spent = total
             tick("re-simulating the plan", k + 1, len(search.chosen))
-        plan = Plan(
+        chosen_plan = Plan(
             budget=float(budget),
             basis=cost_basis,
             method=search.method,
@@ -1875,8 +1949,10 @@ def prioritize(
         e.action.id: e.quick_win
         for e in roadmap_of(ranked, {a.id: best[a] for a in ranked}).entries
     }
-    if plan is not None:
-        roadmap = roadmap_of(plan.actions, {s.action.id: s.marginal for s in plan.steps})
+    if chosen_plan is not None:
+        roadmap = roadmap_of(
+            chosen_plan.actions, {s.action.id: s.marginal for s in chosen_plan.steps}
+        )
     else:
         roadmap = roadmap_of(ranked[:leaders], marginal)
 
@@ -1915,7 +1991,7 @@ def prioritize(
         baseline_se=baseline_se,
         ranking=ranking,
         readiness=readiness,
-        plan=plan,
+        plan=chosen_plan,
         roadmap=roadmap,
         candidates=len(cands),
     )

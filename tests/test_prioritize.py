@@ -100,11 +100,14 @@ def test_na_assets_and_assets_at_the_goal_are_not_touched_or_paid_for() -> None:
 
 def test_no_candidate_once_a_control_is_at_its_goal() -> None:
     ws = worked_example(
-        answers={"T-PH": {"level": 3, "target": 3}, "T-DOC": {"level": 4}}, overrides=[]
+        answers={"T-PH": {"level": 3, "target": 3}, "T-DOC": {"level": 4}, "T-DDOS": {"level": 0}},
+        overrides=[],
     )
     ids = _ids(candidate_actions(ws))
     assert not any(i.startswith(("T-PH", "T-DOC")) for i in ids)
     assert "T-LAT>4" in ids  # unanswered: level 0, goal 4
+    lat = next(a for a in candidate_actions(ws) if a.id == "T-LAT>4")
+    assert lat.unassessed and lat.from_levels == (0, 0)
 
 
 def test_plan_cost_never_pays_for_one_control_twice() -> None:
@@ -188,6 +191,7 @@ def test_explanations_name_scenarios_functions_assets_references_and_cost() -> N
     assert top.protects()[0][0] == "outage"
     assert top.functions()[0][0] == "publish"
     text = top.explain()
+    assert "unassessed" not in text
     for part in ("T-PH", "Results site outage", "Publish results", "ws, ws-north", "PR.AA-01"):
         assert part in text
     assert "$1,600–$4,200" in text and "2 weeks" in text
@@ -573,3 +577,19 @@ def test_interval_and_trials_are_consistent_across_screening_and_full_runs() -> 
     assert small.trials == 1_000 and big.trials == 4_000
     assert big.se < small.se
     assert _near(small.value, big.value, math.hypot(small.se, big.se))
+
+
+def test_plan_numbers_and_what_if_numbers_are_the_same_trials() -> None:
+    # the ranking/plan (LossModel, paths off) and the what-if (engine simulate) must agree
+    # exactly on the same trials and seed, scenario by scenario
+    ws = random_model(3)
+    acts = candidate_actions(ws)[:3]
+    model = loss_model(ws, trials=700, seed=4)
+    mine = model.benefit(frozenset(acts))
+    w = what_if(ws, acts, trials=700, seed=4)
+    assert w.benefit.value == pytest.approx(mine.value, abs=1e-12)
+    assert w.benefit.se == pytest.approx(mine.se, abs=1e-12)
+    assert dict(w.benefit.by_scenario) == pytest.approx(
+        {k: v for k, v in mine.by_scenario.items() if v}, abs=1e-12
+    )
+    assert model.loss()[0] == pytest.approx(w.before, abs=1e-12)
