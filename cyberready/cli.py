@@ -83,6 +83,13 @@ def handle_errors(fn: F) -> F:
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # the reader went away (`cyberready assess DIR | head`): stop quietly, as cat does
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_OK)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as err:  # a bug: say so plainly, with a way to see more
