@@ -136,11 +136,19 @@ def main() -> None:
 
 @main.command(
     epilog="\b\nExamples:\n  cyberready validate examples/examplia\n"
-    "  cyberready validate my-framework.yaml scenarios/my-scenario.yaml"
+    "  cyberready validate my-framework.yaml scenarios/my-scenario.yaml\n"
+    "  cyberready validate my-emb --frameworks-dir my-frameworks/"
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=False, path_type=Path))
+@click.option(
+    "--frameworks-dir",
+    "frameworks_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Extra folder of framework/catalog files the inputs may use (repeatable).",
+)
 @handle_errors
-def validate(paths: tuple[Path, ...]) -> None:
+def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...]) -> None:
     """Check files or whole EMB workspaces and list every problem (changes nothing).
 
     A folder with an emb.yaml is a workspace; any other path is checked by its kind.
@@ -148,7 +156,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     """
     from cyberready.loaders import validate_paths
 
-    problems = validate_paths(paths)
+    problems = validate_paths(paths, frameworks_dirs=frameworks_dirs)
     if problems:
         files = {p.file for p in problems}
         raise InputError(problems, f"{len(problems)} problem(s) in {len(files)} file(s)")

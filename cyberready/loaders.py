@@ -130,8 +130,7 @@ def _add_to_library(
                     f"{kind} id {ident!r} clashes with the {other} in "
                     f"{lib.docs[(other, ident)].file}",
                     value=ident,
-                    hint=f"both {doc.file} and {lib.docs[(other, ident)].file} define it; "
-                    "rename one of them",
+                    hint="ids must be unique across the shipped and your own files: rename one",
                 )
             )
             return
@@ -493,16 +492,22 @@ def resolve_system(
     return (None if problems else resolved), problems
 
 
-def validate_paths(paths: Iterable[Path]) -> list[Problem]:
+def validate_paths(
+    paths: Iterable[Path],
+    *,
+    frameworks_dirs: Sequence[Path] = (),
+    scenarios_dirs: Sequence[Path] = (),
+) -> list[Problem]:
     """Every problem in the given files and workspaces; changes no file.
 
     A folder with an ``emb.yaml`` is a workspace; any other folder is a set of files checked
     together; a file is checked by its ``kind`` (frameworks, catalogs, techniques and
-    scenarios together with the shipped library, a file replacing the shipped one of the same
-    id). Problems come grouped by file, in line order.
+    scenarios together with the shipped library and any ``frameworks_dirs`` and
+    ``scenarios_dirs``, a file replacing the one of the same id). Problems come grouped by
+    file, in line order.
     """
     problems: list[Problem] = []
-    base, base_problems = _load_library((), ())
+    base, base_problems = _load_library(frameworks_dirs, scenarios_dirs)
     problems += base_problems + check_library(base)
     for path in paths:
         if path.is_dir() and (path / "emb.yaml").exists():
