@@ -176,6 +176,11 @@ class Selector(StrictModel):
         cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         mapping = handler(core_schema)
+        # as in files: a single value where a list is expected ({types: tally_server})
+        for prop in handler.resolve_ref_schema(mapping).get("properties", {}).values():
+            branches = prop.get("anyOf", [])
+            singles = [b["items"] for b in branches if b.get("type") == "array" and "items" in b]
+            prop["anyOf"] = singles + branches
         return {
             "anyOf": [
                 mapping,
@@ -226,9 +231,7 @@ class _Lognormal(StrictModel):
     @model_validator(mode="after")
     def _p90_above_median(self) -> _Lognormal:
         if self.p90 <= self.median:
-            raise ValueError(
-                f"p90 ({self.p90:g}) must be greater than median ({self.median:g})"
-            )
+            raise ValueError(f"p90 ({self.p90:g}) must be greater than median ({self.median:g})")
         return self
 
 
