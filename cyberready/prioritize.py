@@ -72,7 +72,7 @@ import numpy.typing as npt
 from cyberready.models import Answer, Assessment, Override, Scenario, Selector
 from cyberready.models.assessment import PhaseWindow
 from cyberready.models.vocab import Phase
-from cyberready.posture import AssetLevels, asset_levels
+from cyberready.posture import AssetLevels, Posture, asset_levels
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -629,11 +629,11 @@ def exhaustive_plan(
 
 
 class Runner(Protocol):
-    """Simulates one scenario under some levels: ``fail[trial, function]`` (functions in the
+    """Simulates one scenario under a posture: ``fail[trial, function]`` (functions in the
     resolved system's order). The engine's runner is the default; tests may pass another."""
 
     def __call__(
-        self, scenario: Scenario, levels: AssetLevels, trials: int, seed: int
+        self, scenario: Scenario, posture: Posture, trials: int, seed: int
     ) -> BoolArray: ...
 
 
@@ -690,6 +690,10 @@ class _Outcome:
     """Per-function failure probability given an attempt."""
 
 
+_POSTURE_CACHE: Final = 32
+"""Postures kept by a :class:`LossModel` (each holds a few arrays per technique)."""
+
+
 def _touches(action: Action, scenario: Scenario) -> bool:
     used = {r.technique for r in scenario.entry} | {r.technique for r in scenario.propagation}
     if action.techniques & used:
@@ -724,6 +728,7 @@ class LossModel:
         self.runner = runner
         self.runs = 0
         self._cache: dict[tuple[str, frozenset[str]], _Outcome] = {}
+        self._postures: dict[frozenset[str], Posture] = {}
         self._scope: dict[str, frozenset[str]] = {}
 
     def scenarios_of(self, action: Action) -> frozenset[str]:
@@ -741,8 +746,9 @@ class LossModel:
         got = self._cache.get(key)
         if got is None:
             sc = self.scenarios[sid]
-            lv = apply_actions(self.levels, rel) if rel else self.levels
-            fail = np.asarray(self.runner(sc, lv, self.trials, self.seed), dtype=bool)
+            fail = np.asarray(
+                self.runner(sc, self._posture(key[1], rel), self.trials, self.seed), dtype=bool
+            )
             if fail.shape != (self.trials, len(self.weights)):
                 raise ValueError(
                     f"runner returned shape {fail.shape} for {sid}, expected "
@@ -754,6 +760,16 @@ class LossModel:
                 p=fail.mean(axis=0),
             )
             self._cache[key] = got
+        return got
+
+    def _posture(self, ids: frozenset[str], actions: frozenset[Action]) -> Posture:
+        # the same actions matter to several scenarios: keep the last few postures
+        got = self._postures.pop(ids, None)
+        if got is None:
+            got = (apply_actions(self.levels, actions) if actions else self.levels).posture()
+        self._postures[ids] = got
+        while len(self._postures) > _POSTURE_CACHE:
+            del self._postures[next(iter(self._postures))]
         return got
 
     def loss(self, actions: frozenset[Action] = frozenset()) -> tuple[float, float]:
@@ -828,11 +844,11 @@ def engine_runner(ws: Workspace) -> Runner:
 
     graphs: dict[str, ScenarioGraph] = {}
 
-    def run(scenario: Scenario, levels: AssetLevels, trials: int, seed: int) -> BoolArray:
+    def run(scenario: Scenario, posture: Posture, trials: int, seed: int) -> BoolArray:
         graph = graphs.get(scenario.id)
         if graph is None:
             graph = graphs[scenario.id] = prepare(ws.resolved, scenario)
-        compiled = graph.bind(levels.posture())
+        compiled = graph.bind(posture)
         return run_compiled(compiled, trials, seed, paths=False).failures
 
     return run
@@ -1898,10 +1914,11 @@ def prioritize(
     cumulative: dict[Action, Benefit] = {}
     marginal: dict[str, Benefit] = {}
     prefix: frozenset[Action] = frozenset()
-    for a in ranked[:leaders]:
+    for k, a in enumerate(ranked[:leaders]):
         marginal[a.id] = full.benefit(frozenset({a}), base=prefix)
         prefix = prefix | {a}
         cumulative[a] = full.benefit(prefix)
+        tick("cumulative benefit of the leaders", k + 1, min(leaders, len(ranked)))
 
     chosen_plan = None
     budget = budget_usd if budget_usd is not None else ws.emb.budget_usd
@@ -1913,6 +1930,7 @@ def prioritize(
             lambda s: plan_cost(s).at(cost_basis),
             key=lambda a: a.id,
         )
+        tick("searching the budget plan", 1, 1)
         steps = []
         done: frozenset[Action] = frozenset()
         spent = ZERO_COST
