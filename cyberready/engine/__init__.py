@@ -26,7 +26,7 @@ import numpy as np
 
 from cyberready.assets import ResolvedSystem
 from cyberready.engine.compile import CompiledScenario, ScenarioGraph, compile_scenario, prepare
-from cyberready.engine.kernel import BlockOutput, run_block
+from cyberready.engine.kernel import BlockOutput, Scratch, run_block
 from cyberready.engine.results import (
     PathCount,
     ScenarioResult,
@@ -49,6 +49,7 @@ __all__ = [
     "PathCount",
     "ScenarioGraph",
     "ScenarioResult",
+    "Scratch",
     "SimulationResult",
     "auto_block_size",
     "compile_scenario",
@@ -63,8 +64,9 @@ __all__ = [
 DEFAULT_TRIALS = 10_000
 PATHS_MAX_ASSETS = 10_000
 """Attack paths are traced for models up to this many assets."""
-_BLOCK_BUDGET = 1 << 21
-"""Target number of (trial, asset) / (trial, entry attempt) cells per block."""
+_BLOCK_BUDGET = 1 << 22
+"""Target number of (trial, asset) / (trial, entry attempt) cells per block (two float64
+scratch buffers of this many cells: 64 MB)."""
 
 
 def auto_block_size(c: CompiledScenario) -> int:
@@ -72,7 +74,7 @@ def auto_block_size(c: CompiledScenario) -> int:
     it)."""
     g = c.graph
     width = max(g.n_assets, g.n_entries, 1)
-    return int(min(8192, max(64, _BLOCK_BUDGET // width)))
+    return int(min(8192, max(8, _BLOCK_BUDGET // width)))
 
 
 def run_compiled(
@@ -102,9 +104,10 @@ def run_compiled(
     detected = np.zeros(g.n_assets, dtype=np.int64)
     units = 0
     found: Counter[tuple[int, ...]] = Counter()
+    scratch = Scratch.allocate(min(block, trials) * g.n_assets)
     for start in range(0, trials, block):
         stop = min(trials, start + block)
-        out = run_block(c, seed, start, stop, paths=want_paths)
+        out = run_block(c, seed, start, stop, paths=want_paths, scratch=scratch)
         fail_time[start:stop] = out.fail_time
         compromised += out.compromised
         detected += out.detected

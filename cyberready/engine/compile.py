@@ -93,20 +93,20 @@ class CompiledEffect:
 
 @dataclass(frozen=True, eq=False)
 class CompiledGroup:
-    """A requirement group: members (sorted positions), ``k`` and closures.
+    """A requirement group: members (sorted positions), ``k`` and reverse closures.
 
-    ``depends_rev`` maps an asset to the member slots whose dependency closure holds it;
-    ``depends_fwd`` maps a member slot to its closure (sorted positions). ``copies_*`` are the
-    same for data copies (only for ``protects_data`` groups).
+    Each ``*_rev`` maps an asset to member slots (indices into ``members``):
+    ``members_rev`` to the slot of that very asset, ``depends_rev`` to the members whose
+    dependency closure holds it, ``copies_rev`` (``protects_data`` groups only) to the members
+    whose data is copied to it, transitively.
     """
 
     members: IntArray
     k: int
     protects_data: bool
+    members_rev: Csr
     depends_rev: Csr
-    depends_fwd: Csr
     copies_rev: Csr | None
-    copies_fwd: Csr | None
 
     @property
     def n(self) -> int:
@@ -258,11 +258,11 @@ def _closures(out: list[list[int]], starts: set[int]) -> dict[int, list[int]]:
     return result
 
 
-def _group_csr(members: IntArray, closure: dict[int, list[int]], n_assets: int) -> tuple[Csr, Csr]:
+def _reverse(members: IntArray, closure: dict[int, list[int]], n_assets: int) -> Csr:
+    """Asset -> the member slots whose closure holds it."""
     fwd = Csr.from_lists([closure[int(m)] for m in members])
     slots = np.repeat(np.arange(len(members), dtype=np.int64), np.diff(fwd.ptr))
-    rev = Csr.from_pairs(n_assets, fwd.items, slots)
-    return rev, fwd
+    return Csr.from_pairs(n_assets, fwd.items, slots)
 
 
 def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
@@ -385,19 +385,15 @@ def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
             if len(members) == 0:
                 not_applicable.append(f"function {fn.id} requires[{gi}]: no member")
                 continue
-            dep_rev, dep_fwd = _group_csr(members, dep_closure, n)
-            copy_rev = copy_fwd = None
-            if g.protects_data:
-                copy_rev, copy_fwd = _group_csr(members, copy_closure, n)
+            copy_rev = _reverse(members, copy_closure, n) if g.protects_data else None
             groups.append(
                 CompiledGroup(
                     members=members,
                     k=group_k(g.mode, g.at_least, len(members)),
                     protects_data=g.protects_data,
-                    depends_rev=dep_rev,
-                    depends_fwd=dep_fwd,
+                    members_rev=Csr.from_pairs(n, members, np.arange(len(members), dtype=np.int64)),
+                    depends_rev=_reverse(members, dep_closure, n),
                     copies_rev=copy_rev,
-                    copies_fwd=copy_fwd,
                 )
             )
         functions.append(

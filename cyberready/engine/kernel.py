@@ -2,24 +2,29 @@
 
 Interface (kept small so other kernels, e.g. a numba one, can slot in)::
 
-    run_block(compiled, seed, start, stop, paths=bool) -> BlockOutput
+    run_block(compiled, seed, start, stop, paths=bool, scratch=None) -> BlockOutput
 
 Compiled arrays in, counts and per-trial rows out. Trials are global indices ``start..stop-1``
 and every draw comes from :mod:`cyberready.engine.rng`, so a block's output does not depend on
 how trials are split into blocks.
 
-Algorithm (the trial model of :mod:`cyberready.engine.reference`, vectorized over trials):
+Algorithm (the trial model of :mod:`cyberready.engine.reference`, vectorized over trials).
+Work is proportional to what the attacker touches, not to the size of the model: after the
+entry draws, everything runs on sparse ``(trial, asset)`` pairs, addressed as the flat index
+``trial * n_assets + asset``.
 
-* State is dense per block: ``Ap`` and ``A`` of shape ``trials × assets`` (flattened).
 * Entry attempts are drawn densely (``trials × entry attempts``).
 * Unnoticed arrivals ``Ap`` come from a frontier-driven Bellman-Ford: each round expands the
-  (trial, asset) pairs whose ``Ap`` improved along their outgoing steps (CSR), draws success,
-  detection and time for those (trial, step) pairs only, and scatter-mins the candidates.
-  Rounds repeat until nothing improves — a loop per relaxation level, never per trial or edge.
-* One more pass over every unnoticed foothold collects all intrusions, giving ``A`` and, for
-  paths, the achieving step of each arrival (tie-break by the compiled ``rank``).
-* Effects, dependency spread and functions are array operations over compromised pairs and
-  member closures (CSR), per effect and per requirement group.
+  pairs whose ``Ap`` improved along their outgoing steps (CSR), draws success, detection and
+  time for those (trial, step) pairs only, and scatter-mins the candidates into a dense
+  scratch buffer. Rounds repeat until nothing improves — a loop per relaxation level, never
+  per trial or edge. The buffers are reset only where they were written.
+* One more pass over every unnoticed foothold collects all intrusions, giving the arrival
+  ``A`` of every compromised pair and, for paths, the step achieving each arrival (tie-break
+  by the compiled ``rank``).
+* Effects, dependency spread and functions work on the compromised pairs: each is mapped to
+  the member slots it affects (reverse closures, CSR), reduced per (trial, member), then each
+  group's ``k``-th start is read from the per-trial sorted segment.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ import numpy.typing as npt
 from cyberready.engine.compile import CompiledScenario, Csr
 from cyberready.engine.rng import TimeLaw, inverse_times, trial_mix_array, uniform_array
 
-__all__ = ["BlockOutput", "run_block"]
+__all__ = ["BlockOutput", "Scratch", "run_block"]
 
 INF = np.inf
 IntArray = npt.NDArray[np.int64]
@@ -64,11 +69,55 @@ class BlockOutput:
         return np.isfinite(self.fail_time)
 
 
+@dataclass
+class Scratch:
+    """Two inf-filled buffers of ``trials × assets`` floats, reused across blocks.
+
+    :func:`run_block` leaves them inf-filled again, resetting only the cells it wrote, so a
+    block costs what the attacker touched rather than the size of the model.
+    """
+
+    unnoticed: FloatArray
+    arrival: FloatArray
+
+    @classmethod
+    def allocate(cls, cells: int) -> Scratch:
+        """Buffers for up to ``cells`` (trial, asset) pairs."""
+        return cls(unnoticed=np.full(cells, INF), arrival=np.full(cells, INF))
+
+    @property
+    def cells(self) -> int:
+        """Capacity in (trial, asset) pairs."""
+        return len(self.unnoticed)
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    """A sparse map from sorted flat indices to values."""
+
+    keys: IntArray
+    values: IntArray
+
+    def get(self, query: IntArray) -> IntArray:
+        """Values at ``query`` (-1 where absent)."""
+        if len(self.keys) == 0:
+            return np.full(len(query), -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.keys, query), len(self.keys) - 1)
+        return np.where(self.keys[pos] == query, self.values[pos], -1)
+
+
 def _law_times(law: TimeLaw, u: FloatArray) -> FloatArray:
     n = len(u)
     return inverse_times(
         np.full(n, law.code, dtype=np.int8), np.full(n, law.a), np.full(n, law.b), u
     )
+
+
+def _unique(values: IntArray) -> IntArray:
+    """Sorted distinct values (sort and mask: much faster than ``np.unique``'s hash path on
+    numpy 2.4 for large index arrays)."""
+    out = np.sort(values)
+    return out[_first_per(out)]
 
 
 def _first_per(keys: IntArray) -> BoolArray:
@@ -80,73 +129,79 @@ def _first_per(keys: IntArray) -> BoolArray:
 
 def _pred(
     flat: IntArray, time: FloatArray, rank: IntArray, step: IntArray, best: FloatArray
-) -> IntArray:
-    """For each flat (trial, asset): the step achieving ``best`` with the lowest rank."""
-    pred = np.full(len(best), -1, dtype=np.int64)
+) -> _Lookup:
+    """For each flat pair: the step achieving ``best`` with the lowest rank."""
     hit = np.isfinite(time) & (time == best[flat])
     flat, rank, step = flat[hit], rank[hit], step[hit]
     order = np.lexsort((rank, flat))
     flat, step = flat[order], step[order]
     first = _first_per(flat)
-    pred[flat[first]] = step[first]
-    return pred
+    return _Lookup(keys=flat[first], values=step[first])
 
 
-def _member_starts(
-    source_flat: IntArray, arrival: FloatArray, rev: Csr, n_assets: int, trials: int, n: int
-) -> FloatArray:
-    """``[trials, n]``: per member, the earliest arrival among the source pairs in its closure."""
-    starts = np.full(trials * n, INF)
-    if len(source_flat):
-        which, slots = rev.expand(source_flat % n_assets)
-        rows = source_flat[which] // n_assets
-        np.minimum.at(starts, rows * n + slots, arrival[source_flat[which]])
-    return starts.reshape(trials, n)
+_Pairs = tuple[IntArray, IntArray, FloatArray]
+"""Sparse ``(trial row, asset, arrival)`` triples."""
 
 
-def _kth(starts: FloatArray, kth: int) -> FloatArray:
-    """Per row, the ``kth`` smallest (0-based) value."""
-    if starts.shape[1] == 1:
-        return starts[:, 0].copy()
-    return np.partition(starts, kth, axis=1)[:, kth]
+def _kth_start(
+    source: _Pairs, rev: Csr, n: int, index: int, trials: int
+) -> tuple[FloatArray, IntArray, IntArray]:
+    """Per trial, the group's start: map source pairs to member slots through ``rev``, keep the
+    earliest arrival per (trial, member) (ties: lower asset position), and take the member at
+    sorted position ``index`` (by start, then slot).
 
-
-def _critical_member(starts: FloatArray, rows: IntArray, kth: int) -> IntArray:
-    """Member slot at sorted position ``kth`` (ties: lower slot), for the given rows."""
-    order = np.argsort(starts[rows], axis=1, kind="stable")
-    return order[:, kth]
-
-
-def _cause(
-    rows: IntArray,
-    fwd: Csr,
-    slot: IntArray,
-    ok: BoolArray,
-    arrival: FloatArray,
-    n_assets: int,
-) -> IntArray:
-    """Per row: the asset in the member's closure with ``ok`` and the earliest arrival (ties:
-    lower position)."""
-    which, assets = fwd.expand(slot)
-    flat = rows[which] * n_assets + assets
-    value = np.where(ok[flat], arrival[flat], INF)
-    order = np.lexsort((assets, value, which))
-    which_sorted = which[order]
-    first = _first_per(which_sorted)
-    out = np.empty(len(rows), dtype=np.int64)
-    out[which_sorted[first]] = assets[order][first]
-    return out
+    Returns ``(start, slot, cause)`` per trial: inf / -1 where fewer than ``index + 1`` members
+    are affected.
+    """
+    start = np.full(trials, INF)
+    slot_of = np.full(trials, -1, dtype=np.int64)
+    cause_of = np.full(trials, -1, dtype=np.int64)
+    rows, assets, values = source
+    if len(rows) == 0:
+        return start, slot_of, cause_of
+    which, slots = rev.expand(assets)
+    if len(which) == 0:
+        return start, slot_of, cause_of
+    rows, assets, values = rows[which], assets[which], values[which]
+    key = rows * n + slots
+    order = np.lexsort((assets, values, key))
+    keep = order[_first_per(key[order])]
+    rows, slots, values, assets = rows[keep], slots[keep], values[keep], assets[keep]
+    order = np.lexsort((slots, values, rows))
+    rows, slots, values, assets = rows[order], slots[order], values[order], assets[order]
+    count = np.bincount(rows, minlength=trials)
+    first = np.zeros(trials, dtype=np.int64)
+    np.cumsum(count[:-1], out=first[1:])
+    ok = np.flatnonzero(count > index)
+    pos = first[ok] + index
+    start[ok] = values[pos]
+    slot_of[ok] = slots[pos]
+    cause_of[ok] = assets[pos]
+    return start, slot_of, cause_of
 
 
 def run_block(
-    c: CompiledScenario, seed: int, start: int, stop: int, *, paths: bool = False
+    c: CompiledScenario,
+    seed: int,
+    start: int,
+    stop: int,
+    *,
+    paths: bool = False,
+    scratch: Scratch | None = None,
 ) -> BlockOutput:
-    """Run trials ``start..stop-1`` of a compiled scenario."""
+    """Run trials ``start..stop-1`` of a compiled scenario.
+
+    ``scratch`` (optional) lends reusable buffers of at least ``(stop - start) * n_assets``
+    cells; results are the same with or without it.
+    """
     g = c.graph
     n_assets = g.n_assets
     trials = stop - start
-    size = trials * n_assets
     n_entries = g.n_entries
+    if scratch is None or scratch.cells < trials * n_assets:
+        scratch = Scratch.allocate(trials * n_assets)
+    ap = scratch.unnoticed
+    arrival = scratch.arrival
     mix = trial_mix_array(seed, np.arange(start, stop, dtype=np.int64))
 
     # ---------------------------------------------------------------- entries
@@ -164,14 +219,14 @@ def run_block(
     )
     e_flat = e_trial * n_assets + e_dst
     e_quiet = uniform_array(g.key_detect[e_dst], mix[e_trial]) >= c.entry_q[e_idx]
-    ap = np.full(size, INF)
-    np.minimum.at(ap, e_flat[e_quiet], e_time[e_quiet])
+    written = [e_flat[e_quiet]]
+    np.minimum.at(ap, written[0], e_time[e_quiet])
 
     # ---------------------------------------------------------------- unnoticed arrivals
     def intrusions(
         frontier: IntArray,
-    ) -> tuple[IntArray, IntArray, IntArray, FloatArray, BoolArray]:
-        """Successful steps out of the given flat pairs: (src flat, step, tgt flat, time,
+    ) -> tuple[IntArray, IntArray, FloatArray, BoolArray]:
+        """Successful steps out of the given flat pairs: (step, target flat, arrival time,
         unnoticed)."""
         which, steps = g.out.expand(frontier % n_assets)
         src = frontier[which]
@@ -186,111 +241,108 @@ def run_block(
             g.step_b[steps],
             uniform_array(g.step_key_time[steps], mix[row]),
         )
-        return src, steps, row * n_assets + dst, ap[src] + dt, quiet
+        return steps, row * n_assets + dst, ap[src] + dt, quiet
 
-    frontier = np.flatnonzero(ap < INF)
+    frontier = _unique(written[0])
+    frontier = frontier[ap[frontier] < INF]
     while len(frontier) and g.n_steps:
-        _src, _steps, tgt, cand, quiet = intrusions(frontier)
+        _steps, tgt, cand, quiet = intrusions(frontier)
         tgt, cand = tgt[quiet], cand[quiet]
         better = cand < ap[tgt]
         tgt, cand = tgt[better], cand[better]
         np.minimum.at(ap, tgt, cand)
-        frontier = np.unique(tgt)
+        written.append(tgt)
+        frontier = _unique(tgt)
 
     # ---------------------------------------------------------------- all intrusions
-    footholds = np.flatnonzero(ap < INF)
+    footholds = _unique(np.concatenate(written))
+    footholds = footholds[ap[footholds] < INF]
     if g.n_steps and len(footholds):
-        _src, s_steps, s_tgt, s_time, s_quiet = intrusions(footholds)
+        s_steps, s_tgt, s_time, s_quiet = intrusions(footholds)
     else:
         s_steps = s_tgt = np.zeros(0, np.int64)
         s_time = np.zeros(0)
         s_quiet = np.zeros(0, bool)
-    arrival = ap.copy()
     np.minimum.at(arrival, e_flat, e_time)
     np.minimum.at(arrival, s_tgt, s_time)
-
-    compromised = arrival < INF
-    quiet_at = ap < INF
-    comp2 = compromised.reshape(trials, n_assets)
-    comp_count = comp2.sum(axis=0, dtype=np.int64)
-    det_count = (comp2 & ~quiet_at.reshape(trials, n_assets)).sum(axis=0, dtype=np.int64)
-
-    # ---------------------------------------------------------------- effects
-    comp_flat = np.flatnonzero(compromised)
+    comp_flat = _unique(np.concatenate([e_flat, s_tgt]))
+    comp_flat = comp_flat[arrival[comp_flat] < INF]
+    comp_arrival = arrival[comp_flat]
+    comp_quiet = ap[comp_flat] < INF
     comp_node = comp_flat % n_assets
     comp_row = comp_flat // n_assets
-    own = np.zeros(size)
-    altered = np.zeros(size, dtype=bool)
-    leaked = np.zeros(size, dtype=bool)
+    comp_count = np.bincount(comp_node, minlength=n_assets).astype(np.int64)
+    det_count = np.bincount(comp_node[~comp_quiet], minlength=n_assets).astype(np.int64)
+
+    pred_any = pred_quiet = None
+    if paths:
+        flat_all = np.concatenate([e_flat, s_tgt])
+        time_all = np.concatenate([e_time, s_time])
+        rank_all = np.concatenate([g.rank[e_idx], g.rank[n_entries + s_steps]])
+        step_all = np.concatenate([e_idx, n_entries + s_steps])
+        quiet_all = np.concatenate([e_quiet, s_quiet])
+        pred_any = _pred(flat_all, time_all, rank_all, step_all, arrival)
+        pred_quiet = _pred(
+            flat_all[quiet_all], time_all[quiet_all], rank_all[quiet_all], step_all[quiet_all], ap
+        )
+
+    for w in written:  # leave the scratch buffers as we found them
+        ap[w] = INF
+    arrival[e_flat] = INF
+    arrival[s_tgt] = INF
+
+    # ---------------------------------------------------------------- effects
+    own = np.zeros(len(comp_flat))
+    altered = np.zeros(len(comp_flat), dtype=bool)
+    leaked = np.zeros(len(comp_flat), dtype=bool)
     events = np.zeros(trials, dtype=np.int64)
     u_duration: FloatArray | None = None
     for eff in g.effects:
         hit = eff.targets[comp_node]
         if eff.type == "alter":
-            hit &= quiet_at[comp_flat]
-        flat = comp_flat[hit]
+            hit &= comp_quiet
         if eff.type == "disrupt":
             assert eff.law is not None
             if u_duration is None:
                 u_duration = uniform_array(g.key_duration[comp_node], mix[comp_row])
             outage = _law_times(eff.law, u_duration[hit]) * c.recovery[comp_node[hit]]
-            own[flat] = np.maximum(own[flat], outage)
+            own[hit] = np.maximum(own[hit], outage)
         elif eff.type == "alter":
-            altered[flat] = True
+            altered |= hit
         elif eff.type == "leak":
-            leaked[flat] = True
+            leaked |= hit
         if eff.public:
             events += np.bincount(comp_row[hit], minlength=trials) > 0
 
     # ---------------------------------------------------------------- functions
+    def pairs(mask: BoolArray) -> _Pairs:
+        return comp_row[mask], comp_node[mask], comp_arrival[mask]
+
     n_fn = len(g.function_ids)
     fail_time = np.full((trials, n_fn), INF)
     why_member = np.full((trials, n_fn), -1, dtype=np.int64)
     why_cause = np.full((trials, n_fn), -1, dtype=np.int64)
-    leak_flat = np.flatnonzero(leaked)
-    altered2 = altered.reshape(trials, n_assets)
-    arrival2 = arrival.reshape(trials, n_assets)
-    over_cache: dict[float, IntArray] = {}
+    altered_pairs = pairs(altered)
+    leaked_pairs = pairs(leaked)
     for fn in g.functions:
         tol = fn.tolerance
-        if tol not in over_cache:
-            over_cache[tol] = np.flatnonzero(own > tol)
-        over_flat = over_cache[tol]
-        over = own > tol if paths else None
+        down_pairs = pairs(own > tol)
         best = np.full(trials, INF)
+        member = why_member[:, fn.index]
+        cause = why_cause[:, fn.index]
         for grp in fn.groups:
             n, k = grp.n, grp.k
-            modes: list[tuple[FloatArray, FloatArray | None, str]] = []
-            av = _member_starts(over_flat, arrival, grp.depends_rev, n_assets, trials, n)
-            modes.append((_kth(av, n - k) + tol, av, "availability"))
-            integ = np.where(altered2[:, grp.members], arrival2[:, grp.members], INF)
-            modes.append((_kth(integ, n - k), integ, "integrity"))
+            av, av_slot, av_cause = _kth_start(down_pairs, grp.depends_rev, n, n - k, trials)
+            modes = [(av + tol, av_slot, av_cause)]
+            modes.append(_kth_start(altered_pairs, grp.members_rev, n, n - k, trials))
             if grp.protects_data:
                 assert grp.copies_rev is not None
-                conf = _member_starts(leak_flat, arrival, grp.copies_rev, n_assets, trials, n)
-                modes.append((conf.min(axis=1), conf, "confidentiality"))
-            for t_mode, starts, mode in modes:
+                modes.append(_kth_start(leaked_pairs, grp.copies_rev, n, 0, trials))
+            for t_mode, slot, why in modes:
                 better = t_mode < best
                 best = np.where(better, t_mode, best)
-                if not paths or not better.any():
-                    continue
-                rows = np.flatnonzero(better)
-                assert starts is not None
-                if mode == "confidentiality":
-                    slot = np.argmin(starts[rows], axis=1)
-                else:
-                    slot = _critical_member(starts, rows, n - k)
-                member = grp.members[slot]
-                if mode == "availability":
-                    assert over is not None
-                    cause = _cause(rows, grp.depends_fwd, slot, over, arrival, n_assets)
-                elif mode == "integrity":
-                    cause = member
-                else:
-                    assert grp.copies_fwd is not None
-                    cause = _cause(rows, grp.copies_fwd, slot, leaked, arrival, n_assets)
-                why_member[rows, fn.index] = member
-                why_cause[rows, fn.index] = cause
+                member[better] = grp.members[slot[better]]
+                cause[better] = why[better]
         fail_time[:, fn.index] = best
 
     failed = np.isfinite(fail_time)
@@ -298,18 +350,7 @@ def run_block(
 
     # ---------------------------------------------------------------- paths
     found: Counter[tuple[int, ...]] = Counter()
-    if paths and failed.any():
-        e_rank = g.rank[e_idx]
-        s_rank = g.rank[n_entries + s_steps]
-        flat_all = np.concatenate([e_flat, s_tgt])
-        time_all = np.concatenate([e_time, s_time])
-        rank_all = np.concatenate([e_rank, s_rank])
-        step_all = np.concatenate([e_idx, n_entries + s_steps])
-        quiet_all = np.concatenate([e_quiet, s_quiet])
-        pred_any = _pred(flat_all, time_all, rank_all, step_all, arrival)
-        pred_quiet = _pred(
-            flat_all[quiet_all], time_all[quiet_all], rank_all[quiet_all], step_all[quiet_all], ap
-        )
+    if pred_any is not None and pred_quiet is not None and failed.any():
         found = _trace_paths(
             g.step_src, n_entries, n_assets, fail_time, why_member, why_cause, pred_any, pred_quiet
         )
@@ -332,8 +373,8 @@ def _trace_paths(
     fail_time: FloatArray,
     why_member: IntArray,
     why_cause: IntArray,
-    pred_any: IntArray,
-    pred_quiet: IntArray,
+    pred_any: _Lookup,
+    pred_quiet: _Lookup,
 ) -> Counter[tuple[int, ...]]:
     """Count the paths (entry → … → cause[, member]) of each failing trial's first failure."""
     rows = np.flatnonzero(np.isfinite(fail_time).any(axis=1))
@@ -341,14 +382,14 @@ def _trace_paths(
     member = why_member[rows, fn]
     cause = why_cause[rows, fn]
     chain = [cause]
-    step = pred_any[rows * n_assets + cause]
+    step = pred_any.get(rows * n_assets + cause)
     for _ in range(n_assets):
         prop = step >= n_entries
         if not prop.any():
             break
         src = np.where(prop, step_src[np.where(prop, step - n_entries, 0)], -1)
         chain.append(src)
-        step = np.where(prop, pred_quiet[rows * n_assets + np.maximum(src, 0)], -1)
+        step = np.where(prop, pred_quiet.get(rows * n_assets + np.maximum(src, 0)), -1)
     table = np.column_stack([fn, np.where(member != cause, member, -1), *chain])
     uniq, counts = np.unique(table, axis=0, return_counts=True)
     out: Counter[tuple[int, ...]] = Counter()

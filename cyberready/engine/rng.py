@@ -229,8 +229,10 @@ def inverse_times(
     """Inverse CDF elementwise, each element with its own law ``(codes, a, b)``."""
     out = np.empty(u.shape, dtype=np.float64)
     with np.errstate(divide="ignore"):  # u == 1.0 (chance 2**-53) gives an infinite time
-        for code in np.unique(codes):
+        for code in (FIXED, EXPONENTIAL, LOGNORMAL, UNIFORM):
             m = codes == code
+            if not m.any():
+                continue
             if code == FIXED:
                 out[m] = a[m]
             elif code == EXPONENTIAL:
