@@ -1156,9 +1156,125 @@ def _demo_top_actions(ws: Any, trials: int = 2000) -> list[str]:
 # portfolio and examples go here.
 
 
-@main.group(
-    epilog="\b\nExample:\n  cyberready examples portfolio --n 40 --seed 2026 --out sample/"
+@main.command(
+    epilog="\b\nExamples:\n"
+    "  cyberready examples portfolio --n 40 --seed 2026 --out sample/\n"
+    "  cyberready portfolio sample/ --out summary.html\n"
+    "  cyberready portfolio sample/ --out summary.xlsx --anonymize --trials 2000\n"
+    "  cyberready portfolio sample/ --out summary.pdf --executor dask --scheduler tcp://h:8786"
 )
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report file to write.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf", "xlsx", "json"]),
+    default=None,
+    help="Report format [default: from --out's suffix, else html].",
+)
+@click.option("--anonymize", is_flag=True, help="Show EMBs as EMB-01, EMB-02, … only.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask", "serial"]),
+    default="local",
+    show_default=True,
+    help="local: a process pool on this machine; dask: a Dask cluster (the dask extra).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    help="Dask scheduler address, e.g. tcp://host:8786 [default: a local Dask cluster].",
+)
+@click.option(
+    "--workers", type=click.IntRange(1), default=None, help="Local processes [default: CPUs]."
+)
+@click.option(
+    "--trials",
+    type=click.IntRange(2),
+    default=10_000,
+    show_default=True,
+    help="Trials per scenario.",
+)
+@click.option(
+    "--screen-trials",
+    type=click.IntRange(2),
+    default=None,
+    help="Trials of the priorities' screening pass [default: a tenth of --trials].",
+)
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True, help="Seed.")
+@handle_errors
+def portfolio(
+    source: Path,
+    out: Path,
+    fmt: str | None,
+    anonymize: bool,
+    executor: str,
+    scheduler: str | None,
+    workers: int | None,
+    trials: int,
+    screen_trials: int | None,
+    seed: int,
+) -> None:
+    """Assess every EMB workspace in SOURCE and write a donor summary across them.
+
+    SOURCE is a folder with one sub-folder per EMB. The summary (TLP:GREEN) is built from
+    each EMB's donor view only: readiness by EMB and domain, tiers, trends, risk to election
+    functions and the cost of the combined priority plans (screening pass). Breakdowns over
+    fewer than 3 EMBs are suppressed. Every executor gives the same numbers for a seed.
+    """
+    from cyberready.io import atomic_write_bytes
+    from cyberready.portfolio import assess_portfolio
+    from cyberready.report.portfolio_report import render_portfolio
+
+    if scheduler is not None and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
+    kind = fmt or {".pdf": "pdf", ".xlsx": "xlsx", ".json": "json"}.get(out.suffix.lower(), "html")
+    with _Progress(None, "assessing EMBs") as bar:
+        result = assess_portfolio(
+            source,
+            trials=trials,
+            seed=seed,
+            screen_trials=screen_trials,
+            executor=executor,  # type: ignore[arg-type]
+            scheduler=scheduler,
+            workers=workers,
+            progress=bar.to,
+        )
+    shown = result.anonymize() if anonymize else result
+    atomic_write_bytes(out, render_portfolio(shown, kind))  # type: ignore[arg-type]
+    embs = shown.to_frame("embs")
+    click.echo(
+        render_table(
+            ["EMB", "region", "readiness", "tier", "expected loss"],
+            [
+                [
+                    r["emb"],
+                    r["region"],
+                    round(r["score"], 1),
+                    r["tier"],
+                    round(r["expected_loss"], 3),
+                ]
+                for r in embs.to_dict(orient="records")
+            ],
+        )
+    )
+    weak = shown.weak_everywhere()
+    if weak:
+        click.echo(f"weak in every EMB: {', '.join(weak)}")
+    rate = len(shown) / result.elapsed * 60 if result.elapsed > 0 else float("inf")
+    click.echo(
+        f"assessed {len(shown)} EMBs in {result.elapsed:.1f} s ({rate:.1f} EMBs per minute, "
+        f"{executor} executor); wrote {out} ({kind}{', anonymised' if anonymize else ''})"
+    )
+
+
+@main.group(epilog="\b\nExample:\n  cyberready examples portfolio --n 40 --seed 2026 --out sample/")
 def examples() -> None:
     """Generate sample data: fictional EMB workspaces to try cyberready at scale."""
 
@@ -1205,18 +1321,22 @@ def examples_portfolio(n: int, seed: int, out: Path, force: bool) -> None:
 
 
 class _Progress:
-    """A progress bar on stderr when it is a terminal; silent otherwise (pipes, CI, tests)."""
+    """A progress bar on stderr when it is a terminal; silent otherwise (pipes, CI, tests).
+    With no total up front, the bar starts at the first :meth:`to` call."""
 
-    def __init__(self, total: int, label: str) -> None:
-        self._bar = (
-            click.progressbar(length=total, label=label, file=sys.stderr)
-            if sys.stderr.isatty()
-            else None
-        )
+    def __init__(self, total: int | None, label: str) -> None:
+        self._label = label
+        self._done = 0
+        self._bar: Any = None
+        if total is not None:
+            self._start(total)
+
+    def _start(self, total: int) -> None:
+        if sys.stderr.isatty():
+            self._bar = click.progressbar(length=total, label=self._label, file=sys.stderr)
+            self._bar.__enter__()
 
     def __enter__(self) -> _Progress:
-        if self._bar is not None:
-            self._bar.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -1225,8 +1345,15 @@ class _Progress:
 
     def step(self, n: int = 1) -> None:
         """Advance the bar by ``n``."""
+        self._done += n
         if self._bar is not None:
             self._bar.update(n)
+
+    def to(self, done: int, total: int) -> None:
+        """Move the bar to ``done`` of ``total``."""
+        if self._bar is None and self._done == 0:
+            self._start(total)
+        self.step(done - self._done)
 
 
 # --------------------------------------------------------------------------- demo

@@ -632,3 +632,37 @@ def _check_loose_refs(model: StrictModel, doc: Document, lib: Library) -> list[P
                     )
                 )
     return problems
+
+
+def workspace_folders(root: Path) -> list[Path]:
+    """The EMB workspaces of a portfolio folder, sorted by name: ``root`` itself when it holds
+    an ``emb.yaml``, else each sub-folder that does.
+
+    Raises :class:`InputError` when ``root`` is not a folder or holds no workspace.
+    """
+    if not root.is_dir():
+        raise_if([Problem(file=str(root), message="not a folder")])
+    if (root / "emb.yaml").is_file():
+        return [root]
+    found = sorted(p for p in root.iterdir() if p.is_dir() and (p / "emb.yaml").is_file())
+    if not found:
+        raise_if(
+            [
+                Problem(
+                    file=str(root),
+                    message="no EMB workspace here",
+                    hint="a portfolio folder holds one sub-folder per EMB, each with an emb.yaml",
+                )
+            ]
+        )
+    return found
+
+
+def load_workspace_shared(path: Path | str) -> Workspace:
+    """:func:`load_workspace` against the shipped library read once per process
+    (:func:`shipped_library`) rather than once per call: the same workspace and the same
+    checks, a second or so faster per workspace when one process loads many (a portfolio)."""
+    ws, problems = _load_workspace(Path(path), (), (), base=shipped_library())
+    raise_if(problems)
+    assert ws is not None
+    return ws

@@ -49,7 +49,9 @@ def wilson(successes: npt.ArrayLike, n: int, z: float = Z95) -> tuple[FloatArray
     denom = 1 + z2 / n
     center = (p + z2 / (2 * n)) / denom
     half = z / denom * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
-    return np.clip(center - half, 0.0, 1.0), np.clip(center + half, 0.0, 1.0)
+    lo = np.where(k <= 0, 0.0, np.clip(center - half, 0.0, 1.0))  # exact at the ends
+    hi = np.where(k >= n, 1.0, np.clip(center + half, 0.0, 1.0))
+    return lo, hi
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,11 @@ class ScenarioResult:
         return out
 
     @property
+    def confidence_total(self) -> float:
+        """Sum over trials of the public-confidence impact ``C``."""
+        return self.reassurance * self.confidence_units
+
+    @property
     def mean_confidence(self) -> float:
         """Mean public-confidence impact ``C`` per trial."""
         return self.reassurance * self.confidence_units / self.trials if self.trials else 0.0
@@ -233,6 +240,25 @@ class ScenarioResult:
                 "p_compromise": self.p_compromise,
                 "p_detect": self.p_detect,
             }
+        )
+
+    def _repr_html_(self) -> str:
+        lo, hi = self.p_fail_interval
+        rows = "".join(
+            f"<tr><td>{html.escape(f)}</td><td>{self.p_fail[i]:.4f}</td>"
+            f"<td>{lo[i]:.4f}–{hi[i]:.4f}</td><td>{self.loss_by_function[i]:.4f}</td></tr>"
+            for i, f in enumerate(self.function_ids)
+            if self.in_phase[i]
+        )
+        paths = "".join(f"<li>{html.escape(p.describe())}: {p.trials}</li>" for p in self.paths)
+        return (
+            f"<div><strong>{html.escape(self.scenario_id)}</strong>: {html.escape(self.title)}"
+            f" — {self.trials:,} trials, seed {self.seed}, expected loss "
+            f"{self.expected_loss:.4f}<table><thead><tr><th>function</th><th>P(fail | attempt)"
+            "</th><th>95% interval</th><th>expected loss</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+            + (f"<p>Most frequent paths:</p><ol>{paths}</ol>" if paths else "")
+            + "</div>"
         )
 
     def to_dict(self) -> dict[str, Any]:
