@@ -145,7 +145,7 @@ _COMPANIES: tuple[tuple[str, float], ...] = (
 """Fictional technology companies and their typical level (the same company behaves alike in
 every EMB, as platform commitments are global)."""
 
-_DOMAIN_OFFSET = {"VR": 0.25, "RM": 0.1, "GOV": 0.0, "DP": -0.45, "EMB": -1.1}
+_DOMAIN_OFFSET = {"VR": 0.3, "RM": 0.2, "GOV": 0.0, "DP": -0.3, "EMB": -1.8}
 """How far each domain's levels sit from the EMB's posture. Working with technology companies
 (EMB) is weak in every EMB: a regional programme would pay off there."""
 
@@ -316,7 +316,7 @@ def _spec(index: int, seed: int, taken: set[str]) -> EmbSpec:
         target = math.exp(rng.uniform(math.log(130), math.log(1000)))
         districts = max(1, round((target - 50 - 4 * n_sub) / (3 * n_sub)))
         stations = n_sub * districts * rng.randint(8, 60)
-    posture = min(3.6, max(0.5, rng.gauss(2.0, 0.7)))
+    posture = min(3.7, max(0.8, rng.gauss(2.4, 0.6)))
     history = [0, 1, 2, 3][_pick(rng, (0.2, 0.35, 0.3, 0.15))]
     n_platforms = [0, 1, 2][_pick(rng, (0.3, 0.4, 0.3))]
     companies = sorted(rng.sample([c for c, _ in _COMPANIES], n_platforms))

@@ -34,23 +34,23 @@ def test_a_smaller_sample_is_the_start_of_a_larger_one(small_sample: dict[str, s
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 3-EMB sample written by the CLI."""
+    """A 2-EMB sample written by the CLI."""
     out = tmp_path_factory.mktemp("sample") / "portfolio"
     made = CliRunner().invoke(
-        main, ["examples", "portfolio", "--n", "3", "--seed", "11", "--out", str(out)]
+        main, ["examples", "portfolio", "--n", "2", "--seed", "11", "--out", str(out)]
     )
     assert made.exit_code == 0, made.output
-    assert "wrote 3 EMB workspaces" in made.output
+    assert "wrote 2 EMB workspaces" in made.output
     return out
 
 
 def test_every_generated_workspace_validates_through_the_cli(written: Path) -> None:
     folders = sorted(p for p in written.iterdir() if p.is_dir())
-    assert len(folders) == 3
+    assert len(folders) == 2
     checked = CliRunner().invoke(main, ["validate", *map(str, folders)])
     assert checked.exit_code == 0, checked.output
     # and the files on disk are exactly the generated ones
-    expected = sample_portfolio(3, seed=11, library=shipped_library())
+    expected = sample_portfolio(2, seed=11, library=shipped_library())
     on_disk = {
         p.relative_to(written).as_posix(): p.read_text(encoding="utf-8")
         for p in written.rglob("*")
@@ -114,7 +114,7 @@ def test_size_schedule_most_hundreds_a_few_ten_thousands_one_national(tmp_path: 
 
 
 def test_history_is_dated_before_the_current_assessment(written: Path) -> None:
-    specs = emb_specs(3, seed=11)
+    specs = emb_specs(2, seed=11)
     spec = max(specs, key=lambda s: s.history)
     assert spec.history >= 1
     ws = cyberready.load_workspace(written / spec.id)

@@ -1,0 +1,1267 @@
+"""Many EMBs assessed together, for donors, regional networks and analysts (DESIGN §6–7).
+
+:func:`assess_portfolio` runs every EMB workspace of a folder (or a list of them) through the
+scoring, the threat simulation and the *screening* pass of the priorities, and keeps only each
+EMB's **donor view** (:mod:`cyberready.report.views`, TLP:GREEN) plus its expected loss by
+election function. Everything a :class:`Portfolio` shows — tidy DataFrames, comparisons, the
+portfolio report — is built from those records, so no asset name, path, evidence or note of any
+workspace can reach it.
+
+The rules, stated once:
+
+* **Breakdowns** (a median, a count or a sum over a group of EMBs: a region, a domain, a year,
+  the portfolio itself) are shown only for groups of at least ``min_group`` (3) EMBs; a smaller
+  group is *suppressed*: its values are empty and ``suppressed`` is True, so one or two EMBs can
+  never be read off an aggregate. Per-EMB rows are not breakdowns and are always shown.
+* **Comparisons**: each EMB's domain score against the portfolio median of that domain and
+  against its region's median (over the EMBs holding that domain).
+* **Weak domains**: a domain is *weak* in an EMB below ``weak_below`` (60, the default
+  "Established" tier); *weak in every EMB* means weak in all of at least ``min_group`` EMBs —
+  where a regional programme would pay off.
+* **Anonymised** (:meth:`Portfolio.anonymize`): EMBs become ``EMB-01``, ``EMB-02``, … in an
+  order drawn from the seed (stable for a seed and the same EMBs); names, countries and election
+  names and dates are dropped, and every remaining string is scrubbed of each EMB's id, name and
+  country; a region of fewer than ``min_group`` EMBs is shown as ``other``.
+* **Executors**: ``serial`` (in this process), ``local`` (default: a process pool sized to the
+  machine, one EMB per task) or ``dask`` (a ``dask.distributed`` cluster; the ``dask`` extra):
+  each EMB is loaded once on a worker, its scenarios' trials are split into ranges that run as
+  separate tasks, and the ranges are combined in trial order. Randomness is counter-based per
+  trial (DESIGN §4), so every executor gives identical numbers for the same seed.
+
+>>> import cyberready, shutil, tempfile, pathlib
+>>> root = pathlib.Path(tempfile.mkdtemp())
+>>> _ = shutil.copytree(cyberready.example_path(), root / "examplia")
+>>> p = assess_portfolio(root, trials=100, executor="serial")
+>>> p.to_frame("embs")["emb"].tolist()
+['examplia-iec']
+>>> bool(p.to_frame("domains")["suppressed"].all())  # one EMB: every breakdown is suppressed
+True
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import html
+import math
+import multiprocessing
+import os
+import random
+import re
+import statistics
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import numpy as np
+
+from cyberready.errors import InputError, OptionalDependencyError, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cyberready.engine.compile import CompiledScenario
+    from cyberready.engine.kernel import BlockOutput
+    from cyberready.engine.results import ScenarioResult
+    from cyberready.posture import Posture
+    from cyberready.report.models import DonorView
+    from cyberready.workspace import Workspace
+
+__all__ = [
+    "DEFAULT_MIN_GROUP",
+    "DEFAULT_WEAK_BELOW",
+    "EXECUTORS",
+    "EmbRecord",
+    "FunctionLoss",
+    "Portfolio",
+    "RunSettings",
+    "assess_emb",
+    "assess_portfolio",
+]
+
+DEFAULT_MIN_GROUP: Final = 3
+"""Smallest group of EMBs a breakdown is shown for."""
+DEFAULT_WEAK_BELOW: Final = 60.0
+"""A domain score below this is weak (the default "Established" tier starts at 60)."""
+EXECUTORS: Final = ("serial", "local", "dask")
+SUPPRESSED: Final = "suppressed (fewer than {n} EMBs)"
+WITHHELD: Final = "[withheld]"
+RANGE_CELLS: Final = 1 << 25
+"""Trial × asset cells per simulated range (one Dask task): a second or so of work."""
+
+Executor = Literal["serial", "local", "dask"]
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` with EMBs finished."""
+Table = Literal[
+    "embs",
+    "readiness",
+    "functions",
+    "priorities",
+    "trend",
+    "comparison",
+    "domains",
+    "regions",
+    "tiers",
+    "plans",
+    "phases",
+    "years",
+]
+TABLES: Final[tuple[Table, ...]] = (
+    "embs",
+    "readiness",
+    "comparison",
+    "domains",
+    "regions",
+    "tiers",
+    "trend",
+    "years",
+    "functions",
+    "phases",
+    "priorities",
+    "plans",
+)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How each EMB is assessed. ``screen_trials`` None: a tenth of ``trials`` (at least 100,
+    at most ``trials``), the screening pass of the priorities."""
+
+    trials: int = 10_000
+    seed: int = 0
+    screen_trials: int | None = None
+    priorities: bool = True
+    locale: str = "en"
+
+    @property
+    def screening(self) -> int:
+        """Trials per scenario when screening candidate actions."""
+        if self.screen_trials is not None:
+            return min(self.screen_trials, self.trials)
+        return min(self.trials, max(100, self.trials // 10))
+
+
+@dataclass(frozen=True)
+class FunctionLoss:
+    """One election function of one EMB: chance of failing this cycle and expected loss
+    (weight points, DESIGN §4.9). The title is scrubbed like the donor view's."""
+
+    title: str
+    phase: str
+    weight: int
+    p_fail: float
+    expected_loss: float
+
+
+@dataclass(frozen=True)
+class EmbRecord:
+    """What a portfolio keeps of one EMB: its donor view and donor-safe numbers only."""
+
+    view: DonorView
+    region: str | None
+    functions: tuple[FunctionLoss, ...]
+    expected_loss: float
+    assets: int
+    """Nodes in the system model (for throughput figures; never rendered)."""
+
+    @property
+    def emb(self) -> str:
+        """The EMB's id (its alias when anonymised)."""
+        return self.view.meta.emb_id
+
+
+# --------------------------------------------------------------------------- one EMB
+
+
+@dataclass(frozen=True)
+class _Range:
+    """Trials ``start..stop-1`` of one scenario, with what is needed to combine ranges."""
+
+    scenario_id: str
+    start: int
+    stop: int
+    block: BlockOutput
+    title: str
+    likelihood: float
+    function_ids: tuple[str, ...]
+    function_weights: Any
+    in_phase: Any
+    not_applicable: tuple[str, ...]
+    reassurance: float
+
+
+def _load(path: str) -> Workspace | list[Problem]:
+    """Load a workspace; problems are returned, not raised (they cross process boundaries)."""
+    from cyberready.loaders import load_workspace_shared
+
+    try:
+        return load_workspace_shared(Path(path))
+    except InputError as err:
+        return list(err.problems)
+
+
+def _ranges(n_assets: int, scenario_ids: Sequence[str], trials: int) -> list[tuple[str, int, int]]:
+    """The (scenario, start, stop) ranges of an EMB's simulation, in combination order."""
+    per = max(1, min(trials, RANGE_CELLS // max(1, n_assets)))
+    k = math.ceil(trials / per)
+    size = math.ceil(trials / k)
+    return [(s, a, min(trials, a + size)) for s in scenario_ids for a in range(0, trials, size)]
+
+
+def _compile(ws: Workspace, scenario_id: str, posture: Posture | None = None) -> CompiledScenario:
+    from cyberready.engine.compile import compile_scenario
+    from cyberready.posture import build_posture
+
+    post = posture if posture is not None else build_posture(ws)
+    return compile_scenario(ws.resolved, ws.library.scenarios[scenario_id], post)
+
+
+def _run_range(c: CompiledScenario, start: int, stop: int, seed: int) -> _Range:
+    """Run trials ``start..stop-1`` in the engine's own blocks and merge them."""
+    from cyberready.engine import PATHS_MAX_ASSETS, auto_block_size
+    from cyberready.engine.kernel import BlockOutput, run_block
+
+    g = c.graph
+    paths = g.n_assets <= PATHS_MAX_ASSETS
+    block = auto_block_size(c)
+    parts = [
+        run_block(c, seed, a, min(stop, a + block), paths=paths) for a in range(start, stop, block)
+    ]
+    found: Counter[tuple[int, ...]] = Counter()
+    for p in parts:
+        found.update(p.paths)
+    merged = BlockOutput(
+        start=start,
+        stop=stop,
+        fail_time=np.concatenate([p.fail_time for p in parts]),
+        compromised=np.sum([p.compromised for p in parts], axis=0, dtype=np.int64),
+        detected=np.sum([p.detected for p in parts], axis=0, dtype=np.int64),
+        confidence_units=sum(p.confidence_units for p in parts),
+        paths=found,
+    )
+    sc = g.scenario
+    return _Range(
+        scenario_id=sc.id,
+        start=start,
+        stop=stop,
+        block=merged,
+        title=sc.title,
+        likelihood=sc.likelihood,
+        function_ids=g.function_ids,
+        function_weights=g.function_weights,
+        in_phase=g.in_phase,
+        not_applicable=g.not_applicable,
+        reassurance=c.reassurance,
+    )
+
+
+def _range_task(ws: Workspace, scenario_id: str, start: int, stop: int, seed: int) -> _Range:
+    return _run_range(_compile(ws, scenario_id), start, stop, seed)
+
+
+def _scenario_result(
+    ranges: Sequence[_Range], trials: int, seed: int, asset_ids: tuple[str, ...]
+) -> ScenarioResult:
+    """One scenario's result from its ranges, combined in trial order."""
+    from cyberready.engine import PATHS_MAX_ASSETS
+    from cyberready.engine.results import ScenarioResult, top_paths
+
+    parts = sorted(ranges, key=lambda r: r.start)
+    covered = [(r.start, r.stop) for r in parts]
+    expected = list(zip([0] + [b for _a, b in covered[:-1]], [b for _a, b in covered], strict=True))
+    if covered != expected or not parts or parts[-1].stop != trials:
+        raise ValueError(f"ranges {covered} do not cover trials 0..{trials - 1} once")
+    first = parts[0]
+    found: Counter[tuple[int, ...]] = Counter()
+    for r in parts:
+        found.update(r.block.paths)
+    want_paths = len(asset_ids) <= PATHS_MAX_ASSETS
+    return ScenarioResult(
+        scenario_id=first.scenario_id,
+        title=first.title,
+        likelihood=first.likelihood,
+        trials=trials,
+        seed=seed,
+        function_ids=first.function_ids,
+        function_weights=first.function_weights,
+        in_phase=first.in_phase,
+        asset_ids=asset_ids,
+        fail_time=np.concatenate([r.block.fail_time for r in parts]),
+        compromised=np.sum([r.block.compromised for r in parts], axis=0, dtype=np.int64),
+        detected=np.sum([r.block.detected for r in parts], axis=0, dtype=np.int64),
+        confidence_units=sum(r.block.confidence_units for r in parts),
+        reassurance=first.reassurance,
+        paths=top_paths(found, first.function_ids, asset_ids, trials) if want_paths else (),
+        not_applicable=first.not_applicable,
+    )
+
+
+def _no_graph() -> Any:
+    """Empty graph facts: the donor view does not use them, and they are the slow part of
+    :func:`cyberready.assess.assess` on large models."""
+    from cyberready.assess import GraphFacts
+
+    return GraphFacts(
+        blast_radius={},
+        single_points_of_failure={},
+        exposed_paths=(),
+        edges=(),
+        critical=frozenset(),
+    )
+
+
+def _finish(ws: Workspace, ranges: Sequence[_Range], settings: RunSettings) -> EmbRecord:
+    """Combine an EMB's ranges, score it, screen its priorities and keep its donor view."""
+    from cyberready.assess import AssessmentResult
+    from cyberready.engine.results import SimulationResult
+    from cyberready.report.models import DonorView, term_pattern
+    from cyberready.report.views import build_view, forbidden_terms
+    from cyberready.scoring import score
+
+    by_scenario: dict[str, list[_Range]] = defaultdict(list)
+    for r in ranges:
+        by_scenario[r.scenario_id].append(r)
+    ids = ws.resolved.ids
+    sim = SimulationResult(
+        scenarios={
+            sid: _scenario_result(by_scenario[sid], settings.trials, settings.seed, ids)
+            for sid in sorted(by_scenario)
+        },
+        function_ids=tuple(fn.id for fn in ws.resolved.functions),
+        asset_ids=ids,
+        trials=settings.trials,
+        seed=settings.seed,
+        meta={"emb": ws.emb.id},
+    )
+    prio = None
+    if settings.priorities and sim.scenarios:
+        from cyberready.prioritize import prioritize
+
+        screen = settings.screening
+        prio = prioritize(ws, trials=screen, screen_trials=screen, seed=settings.seed)
+    result = AssessmentResult(
+        workspace=ws,
+        readiness=score(ws),
+        history=tuple(score(ws, assessment=h) for h in ws.history),
+        graph=_no_graph(),
+        simulation=sim,
+        priorities=prio,
+        trials=settings.trials,
+        seed=settings.seed,
+    )
+    view = build_view(result, "donor", locale=settings.locale)
+    assert isinstance(view, DonorView)
+    pattern = term_pattern(forbidden_terms(ws))
+    loss = np.zeros(len(sim.function_ids))
+    for s in sim.scenarios.values():
+        loss += s.loss_by_function
+    cycle = sim.cycle_probability
+    functions = tuple(
+        FunctionLoss(
+            title=pattern.sub(WITHHELD, fn.title) if pattern else fn.title,
+            phase=fn.phase,
+            weight=fn.weight,
+            p_fail=float(cycle[i]),
+            expected_loss=float(loss[i]),
+        )
+        for i, fn in enumerate(ws.resolved.functions)
+    )
+    return EmbRecord(
+        view=view,
+        region=ws.emb.region,
+        functions=functions,
+        expected_loss=sim.expected_loss,
+        assets=ws.resolved.n_assets,
+    )
+
+
+def assess_emb(path: str | Path, settings: RunSettings) -> EmbRecord | list[Problem]:
+    """Assess one EMB workspace in this process: its :class:`EmbRecord`, or its problems.
+
+    The simulation runs the same trial ranges the Dask executor fans out, in order, so the
+    record is identical whichever executor produced it.
+    """
+    ws = _load(str(path))
+    if isinstance(ws, list):
+        return ws
+    from cyberready.posture import build_posture
+
+    posture = build_posture(ws)
+    ranges: list[_Range] = []
+    compiled: dict[str, CompiledScenario] = {}
+    for sid, start, stop in _ranges(
+        ws.resolved.n_assets, [s.id for s in ws.scenarios], settings.trials
+    ):
+        if sid not in compiled:
+            compiled[sid] = _compile(ws, sid, posture)
+        ranges.append(_run_range(compiled[sid], start, stop, settings.seed))
+    return _finish(ws, ranges, settings)
+
+
+def _survey(ws: Workspace | list[Problem]) -> tuple[int, tuple[str, ...]] | list[Problem]:
+    """(assets, scenario ids in scope) of a loaded workspace, or its problems."""
+    if isinstance(ws, list):
+        return ws
+    return ws.resolved.n_assets, tuple(s.id for s in ws.scenarios)
+
+
+# --------------------------------------------------------------------------- executors
+
+
+def _run_serial(
+    paths: Sequence[Path], settings: RunSettings, progress: Progress | None
+) -> list[EmbRecord | list[Problem]]:
+    out: list[EmbRecord | list[Problem]] = []
+    for k, p in enumerate(paths):
+        out.append(assess_emb(p, settings))
+        if progress is not None:
+            progress(k + 1, len(paths))
+    return out
+
+
+def _run_pool(
+    pool: cf.Executor, paths: Sequence[Path], settings: RunSettings, progress: Progress | None
+) -> list[EmbRecord | list[Problem]]:
+    """One task per EMB on any ``concurrent.futures`` executor; results in input order."""
+    futures = {pool.submit(assess_emb, str(p), settings): k for k, p in enumerate(paths)}
+    out: list[EmbRecord | list[Problem] | None] = [None] * len(paths)
+    for done, fut in enumerate(cf.as_completed(futures), start=1):
+        out[futures[fut]] = fut.result()
+        if progress is not None:
+            progress(done, len(paths))
+    return [r for r in out if r is not None]
+
+
+def _run_local(
+    paths: Sequence[Path], settings: RunSettings, workers: int | None, progress: Progress | None
+) -> list[EmbRecord | list[Problem]]:
+    n = workers or os.cpu_count() or 1
+    if n <= 1 or len(paths) <= 1:
+        return _run_serial(paths, settings, progress)
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+    with cf.ProcessPoolExecutor(max_workers=min(n, len(paths)), mp_context=ctx) as pool:
+        return _run_pool(pool, paths, settings, progress)
+
+
+def _distributed() -> Any:
+    """The ``distributed`` module (untyped), or the error naming the ``dask`` extra."""
+    import importlib
+
+    try:
+        return importlib.import_module("distributed")
+    except ImportError as exc:
+        raise OptionalDependencyError("dask", "the Dask executor") from exc
+
+
+def _dask_client(scheduler: Any) -> tuple[Any, bool]:
+    """A ``distributed.Client`` for ``scheduler`` (an address, a cluster or a client), and
+    whether we created it (and must close it)."""
+    distributed = _distributed()
+    if isinstance(scheduler, distributed.Client):
+        return scheduler, False
+    if scheduler is None:
+        cluster = distributed.LocalCluster(processes=True, dashboard_address=None)
+        return distributed.Client(cluster, set_as_default=False), True
+    return distributed.Client(scheduler, set_as_default=False), True
+
+
+def _run_dask(
+    paths: Sequence[Path], settings: RunSettings, scheduler: Any, progress: Progress | None
+) -> list[EmbRecord | list[Problem]]:
+    """EMB × scenario × trial-range tasks on a Dask cluster; each EMB is loaded once, on a
+    worker, and its ranges are combined there in trial order."""
+    distributed = _distributed()
+    client, owned = _dask_client(scheduler)
+    try:
+        loaded = [client.submit(_load, str(p), pure=False) for p in paths]
+        surveys = {client.submit(_survey, ws, pure=False): k for k, ws in enumerate(loaded)}
+        finals: dict[Any, int] = {}
+        out: list[EmbRecord | list[Problem] | None] = [None] * len(paths)
+        for fut in distributed.as_completed(list(surveys)):
+            k = surveys[fut]
+            survey = fut.result()
+            if isinstance(survey, list):
+                out[k] = survey
+                continue
+            n_assets, scenario_ids = survey
+            ranges = [
+                client.submit(_range_task, loaded[k], sid, a, b, settings.seed, pure=False)
+                for sid, a, b in _ranges(n_assets, scenario_ids, settings.trials)
+            ]
+            finals[client.submit(_finish, loaded[k], ranges, settings, pure=False)] = k
+        done = sum(1 for r in out if r is not None)
+        if progress is not None and done:
+            progress(done, len(paths))
+        for fut in distributed.as_completed(list(finals)):
+            out[finals[fut]] = fut.result()
+            done += 1
+            if progress is not None:
+                progress(done, len(paths))
+        return [r for r in out if r is not None]
+    finally:
+        if owned:
+            cluster = client.cluster
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def _workspace_paths(source: str | Path | Sequence[str | Path]) -> list[Path]:
+    from cyberready.loaders import workspace_folders
+
+    if isinstance(source, str | Path):
+        return workspace_folders(Path(source))
+    paths = [Path(p) for p in source]
+    if not paths:
+        raise InputError([Problem(file="<portfolio>", message="no EMB workspaces given")])
+    return paths
+
+
+def assess_portfolio(
+    source: str | Path | Sequence[str | Path],
+    *,
+    trials: int = 10_000,
+    seed: int = 0,
+    screen_trials: int | None = None,
+    priorities: bool = True,
+    executor: Executor | cf.Executor = "local",
+    scheduler: Any = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    locale: str = "en",
+) -> Portfolio:
+    """Assess many EMB workspaces and keep what donors may see of each.
+
+    Parameters
+    ----------
+    source
+        A folder whose sub-folders are EMB workspaces (each with an ``emb.yaml``; a folder that
+        is itself a workspace counts as one), or a list of workspace folders.
+    trials, seed
+        Monte Carlo trials per scenario and seed, as for :func:`cyberready.assess`.
+    screen_trials
+        Trials of the priorities' screening pass (default: a tenth of ``trials``, at least 100).
+    priorities
+        Rank and plan actions (screening pass only; False: readiness and risk only).
+    executor
+        ``local`` (a process pool of ``workers``, default the machine's CPU count), ``serial``
+        (this process), ``dask`` (the ``dask`` extra; ``scheduler`` is an address such as
+        ``tcp://host:8786``, a cluster, or a ``distributed.Client``; None starts a local
+        cluster), or any ``concurrent.futures.Executor`` (one task per EMB).
+    progress
+        Called as ``progress(done, total)`` as EMBs finish.
+
+    Returns
+    -------
+    Portfolio
+        EMBs in folder order. Identical for every executor given the same inputs and seed.
+
+    Raises
+    ------
+    InputError
+        Listing every problem of every invalid workspace (nothing is returned then).
+    """
+    if trials < 2:
+        raise ValueError(f"trials must be at least 2, got {trials}")
+    settings = RunSettings(
+        trials=trials,
+        seed=seed,
+        screen_trials=screen_trials,
+        priorities=priorities,
+        locale=locale,
+    )
+    paths = _workspace_paths(source)
+    started = time.perf_counter()
+    if isinstance(executor, cf.Executor):
+        results = _run_pool(executor, paths, settings, progress)
+    elif executor == "serial":
+        results = _run_serial(paths, settings, progress)
+    elif executor == "local":
+        results = _run_local(paths, settings, workers, progress)
+    elif executor == "dask":
+        results = _run_dask(paths, settings, scheduler, progress)
+    else:
+        raise ValueError(f"executor {executor!r}: expected one of {', '.join(EXECUTORS)}")
+    problems = [p for r in results if isinstance(r, list) for p in r]
+    if problems:
+        bad = sum(1 for r in results if isinstance(r, list))
+        raise InputError(problems, f"{len(problems)} problem(s) in {bad} EMB workspace(s)")
+    records = tuple(r for r in results if isinstance(r, EmbRecord))
+    ids = [r.emb for r in records]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise InputError(
+            [
+                Problem(
+                    file=str(p / "emb.yaml"), field="id", value=r.emb, message="duplicate EMB id"
+                )
+                for p, r in zip(paths, records, strict=True)
+                if r.emb in dup
+            ],
+            "EMB ids must be unique in a portfolio",
+        )
+    return Portfolio(
+        records=records,
+        trials=trials,
+        seed=seed,
+        screen_trials=settings.screening if priorities else None,
+        elapsed=time.perf_counter() - started,
+    )
+
+
+# --------------------------------------------------------------------------- the portfolio
+
+
+def _median(values: Iterable[float]) -> float:
+    return float(statistics.median(values))
+
+
+@dataclass(frozen=True, eq=False)
+class Portfolio:
+    """Donor views of many EMBs and every comparison across them (see the module docstring).
+
+    ``to_frame(table)`` gives tidy DataFrames; in Jupyter a portfolio shows its heatmap, tier
+    distribution and weak domains.
+    """
+
+    records: tuple[EmbRecord, ...]
+    trials: int
+    seed: int
+    screen_trials: int | None = None
+    anonymized: bool = False
+    min_group: int = DEFAULT_MIN_GROUP
+    weak_below: float = DEFAULT_WEAK_BELOW
+    elapsed: float = field(default=0.0, compare=False)
+    """Wall-clock seconds the assessment took (not part of the results)."""
+
+    # ------------------------------------------------------------------ basics
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __iter__(self) -> Iterator[EmbRecord]:
+        return iter(self.records)
+
+    @property
+    def embs(self) -> tuple[str, ...]:
+        """EMB ids (aliases when anonymised), in portfolio order."""
+        return tuple(r.emb for r in self.records)
+
+    def record(self, emb: str) -> EmbRecord:
+        """The record of one EMB (KeyError if absent)."""
+        for r in self.records:
+            if r.emb == emb:
+                return r
+        raise KeyError(emb)
+
+    def shown(self, n: int) -> bool:
+        """True when a breakdown over ``n`` EMBs may be shown (not suppressed)."""
+        return n >= self.min_group
+
+    @property
+    def tiers_scale(self) -> tuple[tuple[float, str], ...]:
+        """Tier thresholds (min, name), from the EMBs' views (the default tiers if none)."""
+        for r in self.records:
+            if r.view.readiness.tiers:
+                return tuple(r.view.readiness.tiers)
+        return (
+            (0.0, "Critical gaps"),
+            (40.0, "Developing"),
+            (60.0, "Established"),
+            (80.0, "Advanced"),
+        )
+
+    def _regions(self) -> dict[str, list[EmbRecord]]:
+        groups: dict[str, list[EmbRecord]] = defaultdict(list)
+        for r in self.records:
+            groups[r.region or "unspecified"].append(r)
+        return groups
+
+    def region_of(self, record: EmbRecord) -> str:
+        """The region shown for an EMB (``unspecified`` without one)."""
+        return record.region or "unspecified"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Portfolio):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # ------------------------------------------------------------------ anonymised
+
+    def anonymize(self, seed: int | None = None) -> Portfolio:
+        """A copy with EMBs as ``EMB-01``… (order drawn from ``seed``, default the portfolio's
+        seed), identities removed and scrubbed, and small regions shown as ``other``."""
+        if self.anonymized:
+            return self
+        n = len(self.records)
+        width = max(2, len(str(n)))
+        order = random.Random(f"cyberready-aliases|{self.seed if seed is None else seed}").sample(
+            range(n), n
+        )
+        sizes = Counter(r.region for r in self.records)
+        terms: set[str] = set()
+        for r in self.records:
+            m = r.view.meta
+            terms |= {m.emb_id, m.emb_name, m.country}
+            terms.add(re.sub(r"\s*\(.*\)\s*$", "", m.country))
+            if m.election_name:
+                terms.add(m.election_name)
+        pattern = _terms_pattern(terms)
+        out = []
+        for k, r in enumerate(self.records):
+            alias = f"EMB-{order[k] + 1:0{width}d}"
+            meta = r.view.meta.model_copy(
+                update={
+                    "emb_id": alias,
+                    "emb_name": alias,
+                    "country": "",
+                    "election_name": None,
+                    "election_date": None,
+                    "days_to_election": None,
+                }
+            )
+            data = r.view.model_copy(update={"meta": meta}).model_dump()
+            view = type(r.view).model_validate(_scrub(data, pattern))
+            functions = tuple(replace(f, title=_scrub(f.title, pattern)) for f in r.functions)
+            region = r.region if sizes[r.region] >= self.min_group and r.region else "other"
+            out.append(replace(r, view=view, functions=functions, region=region))
+        ordered = tuple(sorted(out, key=lambda r: r.emb))
+        return replace(self, records=ordered, anonymized=True)
+
+    # ------------------------------------------------------------------ frames
+
+    def to_frame(self, table: Table = "readiness") -> pd.DataFrame:
+        """A tidy DataFrame.
+
+        Parameters
+        ----------
+        table
+            Per EMB: ``embs`` (headline numbers), ``readiness`` (EMB × domain), ``comparison``
+            (EMB × domain against the portfolio and region medians), ``trend`` (EMB ×
+            assessment), ``functions`` (EMB × election function: chance of failing, expected
+            loss), ``priorities`` (EMB × recommended domain, screening pass). Breakdowns, with
+            ``n_embs`` and ``suppressed``: ``domains`` (best, worst, weak everywhere),
+            ``regions`` (region × domain), ``tiers`` (EMBs per tier, overall and per region),
+            ``years`` (median readiness per year), ``phases`` (expected loss per phase),
+            ``plans`` (cost of the combined priority plans, per domain and in total).
+        """
+        builders: dict[str, Callable[[], pd.DataFrame]] = {
+            "embs": self._embs,
+            "readiness": self._readiness,
+            "comparison": self._comparison,
+            "trend": self._trend,
+            "functions": self._functions,
+            "priorities": self._priorities,
+            "domains": self._domains,
+            "regions": self._region_frame,
+            "tiers": self._tiers,
+            "years": self._years,
+            "phases": self._phases,
+            "plans": self._plans,
+        }
+        if table not in builders:
+            raise ValueError(f"table={table!r}: expected one of {', '.join(TABLES)}")
+        return builders[table]()
+
+    def _embs(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = []
+        for r in self.records:
+            v = r.view
+            rd = v.readiness
+            trend = rd.trend
+            plan = v.plan
+            rows.append(
+                {
+                    "emb": r.emb,
+                    "name": v.meta.emb_name,
+                    "country": v.meta.country,
+                    "region": self.region_of(r),
+                    "as_of": v.meta.as_of,
+                    "election_date": v.meta.election_date,
+                    "score": rd.score,
+                    "low": rd.low,
+                    "high": rd.high,
+                    "tier": rd.tier,
+                    "confidence": rd.confidence,
+                    "coverage": rd.coverage,
+                    "unassessed": v.limitations.unassessed,
+                    "assessments": len(trend),
+                    "change": trend[-1].score - trend[0].score if len(trend) > 1 else None,
+                    "expected_loss": r.expected_loss,
+                    "budget_usd": plan.budget_usd if plan else None,
+                    "plan_cost_low": plan.cost_low if plan else None,
+                    "plan_cost_high": plan.cost_high if plan else None,
+                    "plan_risk_reduction": plan.risk_reduction_share if plan else None,
+                }
+            )
+        df = pd.DataFrame(rows, columns=_EMB_COLUMNS)
+        if self.anonymized:
+            df = df.drop(columns=["name", "country", "election_date"])
+        return df
+
+    def _readiness(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = [
+            {
+                "emb": r.emb,
+                "region": self.region_of(r),
+                "framework": d.framework_id,
+                "framework_title": d.framework_title,
+                "domain": d.domain_id,
+                "domain_title": d.title,
+                "score": d.score,
+                "low": d.low,
+                "high": d.high,
+                "tier": d.tier,
+                "coverage": d.coverage,
+                "unassessed": d.unassessed,
+            }
+            for r in self.records
+            for d in r.view.readiness.domains
+        ]
+        return pd.DataFrame(rows, columns=_READINESS_COLUMNS)
+
+    def _domain_keys(self) -> list[tuple[str, str, str, str]]:
+        """(framework id, domain id, framework title, domain title), first-seen order."""
+        seen: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+        for r in self.records:
+            for d in r.view.readiness.domains:
+                key = (d.framework_id, d.domain_id)
+                seen.setdefault(key, (d.framework_id, d.domain_id, d.framework_title, d.title))
+        return list(seen.values())
+
+    def _scores(self) -> dict[tuple[str, str], list[tuple[EmbRecord, float]]]:
+        out: dict[tuple[str, str], list[tuple[EmbRecord, float]]] = defaultdict(list)
+        for r in self.records:
+            for d in r.view.readiness.domains:
+                out[(d.framework_id, d.domain_id)].append((r, d.score))
+        return out
+
+    def _comparison(self) -> pd.DataFrame:
+        import pandas as pd
+
+        scores = self._scores()
+        rows = []
+        for key, members in scores.items():
+            n = len(members)
+            median = _median(s for _r, s in members) if self.shown(n) else None
+            by_region: dict[str, list[float]] = defaultdict(list)
+            for r, s in members:
+                by_region[self.region_of(r)].append(s)
+            for r, s in members:
+                region = self.region_of(r)
+                peers = by_region[region]
+                rmed = _median(peers) if self.shown(len(peers)) else None
+                rows.append(
+                    {
+                        "emb": r.emb,
+                        "framework": key[0],
+                        "domain": key[1],
+                        "score": s,
+                        "portfolio_n": n,
+                        "portfolio_median": median,
+                        "vs_portfolio": None if median is None else s - median,
+                        "region": region,
+                        "region_n": len(peers),
+                        "region_median": rmed,
+                        "vs_region": None if rmed is None else s - rmed,
+                        "region_suppressed": not self.shown(len(peers)),
+                    }
+                )
+        order = {e: i for i, e in enumerate(self.embs)}
+        rows.sort(key=lambda row: (order[str(row["emb"])], str(row["framework"])))
+        return _floats(pd.DataFrame(rows, columns=_COMPARISON_COLUMNS), _COMPARISON_FLOATS)
+
+    def _trend(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = [
+            {"emb": r.emb, "region": self.region_of(r), "as_of": p.as_of, "score": p.score,
+             "tier": p.tier}
+            for r in self.records
+            for p in r.view.readiness.trend
+        ]  # fmt: skip
+        return pd.DataFrame(rows, columns=["emb", "region", "as_of", "score", "tier"])
+
+    def _functions(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = [
+            {
+                "emb": r.emb,
+                "function": f.title,
+                "phase": f.phase,
+                "weight": f.weight,
+                "p_fail": f.p_fail,
+                "expected_loss": f.expected_loss,
+            }
+            for r in self.records
+            for f in r.functions
+        ]
+        return pd.DataFrame(
+            rows, columns=["emb", "function", "phase", "weight", "p_fail", "expected_loss"]
+        )
+
+    def _priorities(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = [
+            {
+                "emb": r.emb,
+                "rank": p.rank,
+                "framework_title": p.framework_title,
+                "domain_title": p.domain_title,
+                "actions": p.actions,
+                "cost_low": p.cost_low,
+                "cost_high": p.cost_high,
+                "risk_reduction_share": p.risk_reduction_share,
+                "readiness_gain": p.readiness_gain,
+                "ready_by": p.ready_by,
+            }
+            for r in self.records
+            for p in r.view.priorities
+        ]
+        return pd.DataFrame(rows, columns=_PRIORITY_COLUMNS)
+
+    def _domains(self) -> pd.DataFrame:
+        import pandas as pd
+
+        scores = self._scores()
+        rows = []
+        for fw, dom, fw_title, title in self._domain_keys():
+            members = scores[(fw, dom)]
+            n = len(members)
+            ok = self.shown(n)
+            values = [s for _r, s in members]
+            weak = sum(1 for s in values if s < self.weak_below)
+            best = max(members, key=lambda t: (t[1], t[0].emb)) if ok else None
+            worst = min(members, key=lambda t: (t[1], t[0].emb)) if ok else None
+            rows.append(
+                {
+                    "framework": fw,
+                    "framework_title": fw_title,
+                    "domain": dom,
+                    "domain_title": title,
+                    "n_embs": n,
+                    "suppressed": not ok,
+                    "median": _median(values) if ok else None,
+                    "min": min(values) if ok else None,
+                    "max": max(values) if ok else None,
+                    "best": best[0].emb if best else None,
+                    "worst": worst[0].emb if worst else None,
+                    "weak_embs": weak if ok else None,
+                    "share_weak": weak / n if ok else None,
+                    "weak_everywhere": ok and weak == n,
+                }
+            )
+        return _floats(pd.DataFrame(rows, columns=_DOMAIN_COLUMNS), {"median", "min", "max"})
+
+    def _region_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = []
+        for region, members in sorted(self._regions().items()):
+            n = len(members)
+            ok = self.shown(n)
+            rows.append(
+                {
+                    "region": region,
+                    "framework": "",
+                    "domain": "overall",
+                    "domain_title": "Overall readiness",
+                    "n_embs": n,
+                    "suppressed": not ok,
+                    "median": _median(r.view.readiness.score for r in members) if ok else None,
+                    "expected_loss_median": _median(r.expected_loss for r in members)
+                    if ok
+                    else None,
+                }
+            )
+            per: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+            for r in members:
+                for d in r.view.readiness.domains:
+                    per[(d.framework_id, d.domain_id, d.title)].append(d.score)
+            for (fw, dom, title), values in per.items():
+                ok_d = self.shown(len(values))
+                rows.append(
+                    {
+                        "region": region,
+                        "framework": fw,
+                        "domain": dom,
+                        "domain_title": title,
+                        "n_embs": len(values),
+                        "suppressed": not ok_d,
+                        "median": _median(values) if ok_d else None,
+                        "expected_loss_median": None,
+                    }
+                )
+        return _floats(
+            pd.DataFrame(rows, columns=_REGION_COLUMNS), {"median", "expected_loss_median"}
+        )
+
+    def _tiers(self) -> pd.DataFrame:
+        import pandas as pd
+
+        names = [name for _lo, name in self.tiers_scale]
+        rows = []
+        groups = [("all", list(self.records)), *sorted(self._regions().items())]
+        for region, members in groups:
+            ok = self.shown(len(members))
+            counts = Counter(r.view.readiness.tier for r in members)
+            for name in [*names, *sorted(set(counts) - set(names))]:
+                rows.append(
+                    {
+                        "region": region,
+                        "tier": name,
+                        "n_embs": len(members),
+                        "suppressed": not ok,
+                        "embs": counts.get(name, 0) if ok else None,
+                    }
+                )
+        df = pd.DataFrame(rows, columns=["region", "tier", "n_embs", "suppressed", "embs"])
+        df["embs"] = df["embs"].astype("Int64")
+        return df
+
+    def _years(self) -> pd.DataFrame:
+        import pandas as pd
+
+        latest: dict[tuple[int, str], float] = {}
+        for r in self.records:
+            for p in sorted(r.view.readiness.trend, key=lambda p: p.as_of):
+                latest[(p.as_of.year, r.emb)] = p.score
+        by_year: dict[int, list[float]] = defaultdict(list)
+        for (year, _emb), s in latest.items():
+            by_year[year].append(s)
+        rows = [
+            {
+                "year": year,
+                "n_embs": len(v),
+                "suppressed": not self.shown(len(v)),
+                "median": _median(v) if self.shown(len(v)) else None,
+            }
+            for year, v in sorted(by_year.items())
+        ]
+        return _floats(pd.DataFrame(rows, columns=["year", "n_embs", "suppressed", "median"]),
+                       {"median"})  # fmt: skip
+
+    def _phases(self) -> pd.DataFrame:
+        import pandas as pd
+
+        from cyberready.models.vocab import PHASES
+
+        per: dict[str, dict[str, float]] = defaultdict(dict)
+        for r in self.records:
+            for f in r.functions:
+                per[f.phase][r.emb] = per[f.phase].get(r.emb, 0.0) + f.expected_loss
+        rows = []
+        for phase in [p for p in PHASES if p in per]:
+            values = list(per[phase].values())
+            ok = self.shown(len(values))
+            rows.append(
+                {
+                    "phase": phase,
+                    "n_embs": len(values),
+                    "suppressed": not ok,
+                    "median": _median(values) if ok else None,
+                    "total": float(sum(values)) if ok else None,
+                    "max": max(values) if ok else None,
+                }
+            )
+        return _floats(
+            pd.DataFrame(rows, columns=["phase", "n_embs", "suppressed", "median", "total", "max"]),
+            {"median", "total", "max"},
+        )
+
+    def _plans(self) -> pd.DataFrame:
+        import pandas as pd
+
+        per: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
+        for r in self.records:
+            for p in r.view.priorities:
+                per[(p.framework_title, p.domain_title)].append(
+                    (p.cost_low, p.cost_high, p.actions)
+                )
+        rows = []
+        for (fw, dom), items in sorted(per.items(), key=lambda t: -sum(c[1] for c in t[1])):
+            ok = self.shown(len(items))
+            rows.append(
+                {
+                    "framework_title": fw,
+                    "domain_title": dom,
+                    "n_embs": len(items),
+                    "suppressed": not ok,
+                    "actions": sum(a for _l, _h, a in items) if ok else None,
+                    "cost_low": float(sum(lo for lo, _h, _a in items)) if ok else None,
+                    "cost_high": float(sum(hi for _l, hi, _a in items)) if ok else None,
+                }
+            )
+        plans = [r.view.plan for r in self.records if r.view.plan is not None]
+        ok = self.shown(len(plans))
+        rows.append(
+            {
+                "framework_title": "",
+                "domain_title": "All budget plans",
+                "n_embs": len(plans),
+                "suppressed": not ok,
+                "actions": sum(p.actions for p in plans) if ok else None,
+                "cost_low": float(sum(p.cost_low for p in plans)) if ok else None,
+                "cost_high": float(sum(p.cost_high for p in plans)) if ok else None,
+            }
+        )
+        df = pd.DataFrame(rows, columns=_PLAN_COLUMNS)
+        df["actions"] = df["actions"].astype("Int64")
+        return _floats(df, {"cost_low", "cost_high"})
+
+    # ------------------------------------------------------------------ summaries
+
+    def weak_everywhere(self) -> list[str]:
+        """Titles of the domains weak in every EMB (shown only over ``min_group`` EMBs)."""
+        d = self._domains()
+        return [str(t) for t in d.loc[d["weak_everywhere"].astype(bool), "domain_title"]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: run parameters, every per-EMB table and every breakdown."""
+        return {
+            "schema_version": 1,
+            "kind": "portfolio",
+            "tlp": "TLP:GREEN",
+            "embs": len(self.records),
+            "trials": self.trials,
+            "seed": self.seed,
+            "screen_trials": self.screen_trials,
+            "anonymized": self.anonymized,
+            "min_group": self.min_group,
+            "weak_below": self.weak_below,
+            "weak_everywhere": self.weak_everywhere(),
+            "tables": {t: _records(self.to_frame(t)) for t in TABLES},
+        }
+
+    def _repr_html_(self) -> str:
+        from cyberready.report.portfolio_report import heatmap_chart_svg, tier_chart_svg
+
+        n = len(self.records)
+        weak = self.weak_everywhere()
+        head = (
+            f"<p><b>Portfolio of {n} EMB{'s' if n != 1 else ''}</b>"
+            f"{' (anonymised)' if self.anonymized else ''}: {self.trials:,} trials per "
+            f"scenario, seed {self.seed}. Breakdowns over fewer than {self.min_group} EMBs are "
+            "suppressed.</p>"
+        )
+        weak_html = (
+            "<p>Weak in every EMB: " + ", ".join(html.escape(w) for w in weak) + "</p>"
+            if weak
+            else ""
+        )
+        embs = self._embs()[["emb", "region", "score", "tier", "confidence", "expected_loss"]]
+        domains = self._domains()[
+            ["domain_title", "n_embs", "median", "min", "max", "best", "worst", "share_weak"]
+        ]
+        return (
+            head
+            + weak_html
+            + heatmap_chart_svg(self)
+            + tier_chart_svg(self)
+            + "<h4>EMBs</h4>"
+            + _html_table(embs)
+            + "<h4>Domains across the portfolio</h4>"
+            + _html_table(domains)
+        )
+
+
+_EMB_COLUMNS = [
+    "emb", "name", "country", "region", "as_of", "election_date", "score", "low", "high", "tier",
+    "confidence", "coverage", "unassessed", "assessments", "change", "expected_loss",
+    "budget_usd", "plan_cost_low", "plan_cost_high", "plan_risk_reduction",
+]  # fmt: skip
+_READINESS_COLUMNS = [
+    "emb", "region", "framework", "framework_title", "domain", "domain_title", "score", "low",
+    "high", "tier", "coverage", "unassessed",
+]  # fmt: skip
+_COMPARISON_COLUMNS = [
+    "emb", "framework", "domain", "score", "portfolio_n", "portfolio_median", "vs_portfolio",
+    "region", "region_n", "region_median", "vs_region", "region_suppressed",
+]  # fmt: skip
+_COMPARISON_FLOATS = {"portfolio_median", "vs_portfolio", "region_median", "vs_region"}
+_PRIORITY_COLUMNS = [
+    "emb", "rank", "framework_title", "domain_title", "actions", "cost_low", "cost_high",
+    "risk_reduction_share", "readiness_gain", "ready_by",
+]  # fmt: skip
+_DOMAIN_COLUMNS = [
+    "framework", "framework_title", "domain", "domain_title", "n_embs", "suppressed", "median",
+    "min", "max", "best", "worst", "weak_embs", "share_weak", "weak_everywhere",
+]  # fmt: skip
+_REGION_COLUMNS = [
+    "region", "framework", "domain", "domain_title", "n_embs", "suppressed", "median",
+    "expected_loss_median",
+]  # fmt: skip
+_PLAN_COLUMNS = [
+    "framework_title", "domain_title", "n_embs", "suppressed", "actions", "cost_low", "cost_high",
+]  # fmt: skip
+
+
+def _html_table(df: pd.DataFrame) -> str:
+    return str(df.to_html(float_format=lambda v: f"{v:.2f}", na_rep="—", index=False))
+
+
+def _floats(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """Float columns stay float (None -> NaN) even when every value is suppressed."""
+    for c in columns:
+        df[c] = df[c].astype("float64")
+    return df
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """DataFrame rows as JSON-ready dicts (NaN/NA -> None, dates -> ISO strings)."""
+    out = []
+    for row in df.to_dict(orient="records"):
+        clean: dict[str, Any] = {}
+        for k, v in row.items():
+            if v is None or (isinstance(v, float) and math.isnan(v)) or v is _pd_na():
+                clean[str(k)] = None
+            elif isinstance(v, np.integer):
+                clean[str(k)] = int(v)
+            elif isinstance(v, np.floating):
+                clean[str(k)] = float(v)
+            elif isinstance(v, np.bool_):
+                clean[str(k)] = bool(v)
+            elif hasattr(v, "isoformat"):
+                clean[str(k)] = v.isoformat()
+            else:
+                clean[str(k)] = v
+        out.append(clean)
+    return out
+
+
+def _pd_na() -> object:
+    import pandas as pd
+
+    return pd.NA
+
+
+def _terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    from cyberready.report.models import term_pattern
+
+    return term_pattern(t for t in terms if t)
+
+
+def _scrub(value: Any, pattern: re.Pattern[str] | None) -> Any:
+    """Every string in ``value`` (nested dicts, lists, tuples) with ``pattern`` withheld."""
+    if pattern is None:
+        return value
+    if isinstance(value, str):
+        return pattern.sub(WITHHELD, value)
+    if isinstance(value, Mapping):
+        return {k: _scrub(v, pattern) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_scrub(v, pattern) for v in value)
+    return value

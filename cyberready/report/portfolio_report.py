@@ -1,0 +1,490 @@
+"""The donor portfolio report: many EMBs on one page (HTML, PDF, XLSX, JSON).
+
+Everything here reads a :class:`~cyberready.portfolio.Portfolio`, which holds only the EMBs'
+donor views (TLP:GREEN), and shows only its tables: per-EMB rows, and breakdowns in which groups
+of fewer than ``min_group`` EMBs are already suppressed. Charts are matplotlib figures (no pyplot)
+turned into inline SVG by :func:`cyberready.report.charts.to_svg`; the HTML comes from the
+autoescaped jinja2 template ``portfolio.html.j2`` and shares the reports' stylesheet; every
+renderer returns bytes (writing them is :mod:`cyberready.io`'s job).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import re
+import textwrap
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import numpy as np
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.figure import Figure
+
+from cyberready import __version__
+from cyberready.errors import OptionalDependencyError, ReportError
+from cyberready.report.charts import OKABE_ITO, tier_colour, to_svg
+from cyberready.report.i18n import translations
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cyberready.portfolio import Portfolio
+
+__all__ = [
+    "PORTFOLIO_FORMATS",
+    "PortfolioFormat",
+    "heatmap_chart",
+    "heatmap_chart_svg",
+    "plan_chart",
+    "portfolio_charts",
+    "render_portfolio",
+    "render_portfolio_html",
+    "render_portfolio_json",
+    "render_portfolio_pdf",
+    "render_portfolio_xlsx",
+    "tier_chart",
+    "tier_chart_svg",
+    "trend_chart",
+]
+
+PortfolioFormat = Literal["html", "pdf", "xlsx", "json"]
+PORTFOLIO_FORMATS: Final[tuple[PortfolioFormat, ...]] = ("html", "pdf", "xlsx", "json")
+TLP_GREEN: Final = "TLP:GREEN"
+Gettext = Callable[[str], str]
+
+_INK: Final = "#1f2933"
+_GRID: Final = "#d9dee3"
+_FONT: Final[dict[str, Any]] = {"fontsize": 8}
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)[:2]) or text
+
+
+def _f(value: Any) -> float:
+    return float(value)
+
+
+def _figure(width: float, height: float) -> Figure:
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def heatmap_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
+    """EMB × domain readiness, each cell coloured by its tier and labelled with its score."""
+    _ = gettext or translations("en").gettext
+    df = p.to_frame("readiness")
+    embs = p.to_frame("embs").sort_values(["score", "emb"], ascending=[False, True])
+    order = embs["emb"].tolist()
+    columns = df[["framework", "domain", "domain_title"]].drop_duplicates().itertuples(index=False)
+    cols = [(str(c.framework), str(c.domain), str(c.domain_title)) for c in columns]
+    grid = np.full((len(order), len(cols) + 1), np.nan)
+    row = {e: i for i, e in enumerate(order)}
+    col = {(f, d): j for j, (f, d, _t) in enumerate(cols)}
+    for rec in df.itertuples(index=False):
+        grid[row[str(rec.emb)], col[(str(rec.framework), str(rec.domain))]] = _f(rec.score)
+    for k, s in enumerate(embs["score"].tolist()):
+        grid[k, -1] = float(s)
+    tiers = p.tiers_scale
+    colours = [tier_colour(i, len(tiers)) for i in range(len(tiers))]
+    bounds = [lo for lo, _n in tiers] + [100.0001]
+    fig = _figure(9.0, 1.6 + 0.26 * max(len(order), 1))
+    ax = fig.add_subplot()
+    cmap = ListedColormap(colours).with_extremes(bad="#f5f7fa")
+    ax.imshow(
+        np.ma.masked_invalid(grid),
+        cmap=cmap,
+        norm=BoundaryNorm(bounds, cmap.N),
+        aspect="auto",
+        interpolation="nearest",
+    )
+    for i in range(grid.shape[0]):
+        for j in range(grid.shape[1]):
+            v = grid[i, j]
+            text = "—" if math.isnan(v) else f"{v:.0f}"
+            ax.text(j, i, text, ha="center", va="center", fontsize=7, color=_INK)
+    labels = [_wrap(t, 16) for _f, _d, t in cols] + [_("Overall")]
+    ax.set_xticks(np.arange(len(labels)), labels, fontsize=7.5)
+    ax.xaxis.tick_top()
+    ax.set_yticks(np.arange(len(order)), [_short(e, 24) for e in order], fontsize=7.5)
+    ax.set_title(_("Readiness by EMB and domain (colour: tier)"), loc="left", fontsize=10)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    handles = [_patch(colours[i], f"{name} (≥ {lo:.0f})") for i, (lo, name) in enumerate(tiers)]
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False,
+               **_FONT)  # fmt: skip
+    return fig
+
+
+def _patch(colour: str, label: str) -> Any:
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor=colour, edgecolor="none", label=label)
+
+
+def tier_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
+    """EMBs per overall tier, for the portfolio and each region of enough EMBs."""
+    _ = gettext or translations("en").gettext
+    df = p.to_frame("tiers")
+    shown = df[~df["suppressed"].astype(bool)]
+    groups = list(dict.fromkeys(shown["region"].tolist()))
+    names = [name for _lo, name in p.tiers_scale]
+    fig = _figure(7.5, 1.2 + 0.38 * max(len(groups), 1))
+    ax = fig.add_subplot()
+    y = np.arange(len(groups))[::-1]
+    left = np.zeros(len(groups))
+    for i, name in enumerate(names):
+        counts = np.array(
+            [
+                float(shown[(shown["region"] == g) & (shown["tier"] == name)]["embs"].sum())
+                for g in groups
+            ]
+        )
+        ax.barh(y, counts, left=left, color=tier_colour(i, len(names)), label=name, height=0.6)
+        for yy, lo, c in zip(y, left, counts, strict=True):
+            if c > 0:
+                ax.text(lo + c / 2, yy, f"{c:.0f}", ha="center", va="center", **_FONT)
+        left += counts
+    ax.set_yticks(y, [_("All EMBs") if g == "all" else g for g in groups], fontsize=8)
+    ax.set_xlabel(_("Number of EMBs"))
+    ax.set_title(_("EMBs per readiness tier"), loc="left", fontsize=10)
+    if not groups:
+        ax.text(0.5, 0.5, _("suppressed (too few EMBs)"), ha="center", transform=ax.transAxes)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.legend(loc="outside lower center", ncols=len(names), frameon=False, **_FONT)
+    return fig
+
+
+def trend_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
+    """Each EMB's overall readiness over its assessments (thin), and the portfolio median per
+    year over enough EMBs (thick)."""
+    _ = gettext or translations("en").gettext
+    trend = p.to_frame("trend")
+    years = p.to_frame("years")
+    fig = _figure(7.5, 3.2)
+    ax = fig.add_subplot()
+    for _emb, g in trend.groupby("emb", sort=True):
+        g = g.sort_values("as_of")
+        xs = [d.year + (d.timetuple().tm_yday - 1) / 366 for d in g["as_of"]]
+        ax.plot(xs, g["score"], color="#9aa5b1", linewidth=0.8, marker="o", markersize=2)
+    ok = years[~years["suppressed"].astype(bool)]
+    if len(ok):
+        ax.plot(
+            ok["year"].astype(float) + 0.5,
+            ok["median"],
+            color=OKABE_ITO["blue"],
+            linewidth=2.5,
+            marker="s",
+            label=_("Portfolio median (per year)"),
+        )
+        ax.legend(frameon=False, **_FONT)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel(_("Overall readiness (0–100)"))
+    ax.set_xlabel(_("Assessment date (year)"))
+    ax.set_title(_("Readiness over time, every EMB"), loc="left", fontsize=10)
+    ax.grid(axis="y", color=_GRID, linewidth=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def plan_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
+    """Cost of the combined priority plans per domain (low–high, summed over the EMBs that
+    recommend it), for domains recommended by enough EMBs."""
+    _ = gettext or translations("en").gettext
+    df = p.to_frame("plans")
+    df = df[(~df["suppressed"].astype(bool)) & (df["framework_title"] != "")]
+    fig = _figure(8.0, 1.3 + 0.42 * max(len(df), 1))
+    ax = fig.add_subplot()
+    y = np.arange(len(df))[::-1]
+    for yy, row in zip(y, df.itertuples(index=False), strict=True):
+        lo, hi = _f(row.cost_low) / 1e3, _f(row.cost_high) / 1e3
+        ax.plot([lo, hi], [yy, yy], color=OKABE_ITO["blue"], lw=7, solid_capstyle="butt")
+        ax.text(hi, yy, "  " + _("{n} EMBs").format(n=row.n_embs), va="center", **_FONT)
+    ax.set_yticks(y, [_short(str(t), 40) for t in df["domain_title"]], fontsize=8)
+    ax.set_xlabel(_("Combined cost, thousand US dollars (low–high)"))
+    ax.set_xlim(0, (float(df["cost_high"].max()) / 1e3 if len(df) else 1) * 1.3 + 1)
+    ax.set_title(_("Cost of the combined priority plans, by domain"), loc="left", fontsize=10)
+    ax.grid(axis="x", color=_GRID, linewidth=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def portfolio_charts(p: Portfolio, gettext: Gettext | None = None) -> dict[str, str]:
+    """The report's charts as inline SVG, by name: ``heatmap``, ``tiers``, ``trend``,
+    ``plans`` (the last two only when there is something to draw)."""
+    _ = gettext or translations("en").gettext
+    charts = {
+        "heatmap": (heatmap_chart(p, _), _("Readiness of every EMB in every domain.")),
+        "tiers": (tier_chart(p, _), _("Number of EMBs in each readiness tier.")),
+    }
+    if len(p.to_frame("trend")):
+        charts["trend"] = (trend_chart(p, _), _("Readiness over time."))
+    plans = p.to_frame("plans")
+    if (~plans["suppressed"].astype(bool) & (plans["framework_title"] != "")).any():
+        charts["plans"] = (plan_chart(p, _), _("Cost of the combined priority plans."))
+    return {
+        name: to_svg(fig, f"portfolio-{name}", description=d) for name, (fig, d) in charts.items()
+    }
+
+
+def heatmap_chart_svg(p: Portfolio) -> str:
+    """The heatmap as inline SVG (for Jupyter)."""
+    return to_svg(heatmap_chart(p), "portfolio-heatmap", description="EMB × domain readiness")
+
+
+def tier_chart_svg(p: Portfolio) -> str:
+    """The tier distribution as inline SVG (for Jupyter)."""
+    return to_svg(tier_chart(p), "portfolio-tiers", description="EMBs per tier")
+
+
+# --------------------------------------------------------------------------- renderers
+
+
+def _fmt(value: object, kind: str = "") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if kind == "pct" and isinstance(value, int | float):
+        return f"{value:.0%}"
+    if kind == "usd" and isinstance(value, int | float):
+        return f"${value:,.0f}"
+    if kind == "signed" and isinstance(value, int | float):
+        return f"{value:+.0f}"
+    if kind == "loss" and isinstance(value, int | float):
+        return f"{value:.3f}"
+    if isinstance(value, float):
+        return f"{value:.0f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {str(k): (None if _isna(v) else v) for k, v in row.items()}
+        for row in df.to_dict(orient="records")
+    ]
+
+
+def _isna(v: object) -> bool:
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(v))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False
+
+
+def _context(p: Portfolio) -> dict[str, Any]:
+    from markupsafe import Markup
+
+    from cyberready.report.render import banner_text
+
+    t = translations("en")
+    _ = t.gettext
+    embs = p.to_frame("embs")
+    domains = p.to_frame("domains")
+    tiers = p.to_frame("tiers")
+    plans = p.to_frame("plans")
+    comparison = p.to_frame("comparison")
+    overall_cmp = []
+    for rec in embs.itertuples(index=False):
+        rows = comparison[comparison["emb"] == rec.emb]
+        overall_cmp.append(
+            {
+                "emb": rec.emb,
+                "region": rec.region,
+                "score": rec.score,
+                "tier": rec.tier,
+                "confidence": rec.confidence,
+                "change": rec.change,
+                "expected_loss": rec.expected_loss,
+                "above": int((rows["vs_portfolio"] > 0).sum()),
+                "below": int((rows["vs_portfolio"] < 0).sum()),
+                "vs_region": float(rows["vs_region"].mean()) if rows["vs_region"].notna().any()
+                else None,
+            }
+        )  # fmt: skip
+    all_tiers = tiers[tiers["region"] == "all"]
+    total_plan = plans[plans["domain_title"] == "All budget plans"].iloc[0]
+    median = float(embs["score"].median()) if p.shown(len(embs)) else None
+    return {
+        "p": p,
+        "tlp": TLP_GREEN,
+        "banner": banner_text(TLP_GREEN, _),
+        "version": __version__,
+        "suppressed_text": _("suppressed (fewer than {n} EMBs)").format(n=p.min_group),
+        "charts": {k: Markup(v) for k, v in portfolio_charts(p, _).items()},
+        "embs": _rows(embs),
+        "overall": overall_cmp,
+        "median": median,
+        "regions_shown": sorted(
+            {r for r, n in embs.groupby("region").size().items() if p.shown(int(n))}
+        ),
+        "tiers_all": _rows(all_tiers),
+        "tiers_suppressed": bool(all_tiers["suppressed"].all()) if len(all_tiers) else True,
+        "domains": _rows(domains),
+        "weak": p.weak_everywhere(),
+        "regions": _rows(p.to_frame("regions")),
+        "years": _rows(p.to_frame("years")),
+        "phases": _rows(p.to_frame("phases")),
+        "plans": _rows(plans[plans["domain_title"] != "All budget plans"]),
+        "total_plan": {str(k): (None if _isna(v) else v) for k, v in total_plan.items()},
+        "priorities": _rows(p.to_frame("priorities")),
+    }
+
+
+def _environment() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("cyberready.report", "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations("en"), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        {
+            "num": lambda v: _fmt(v),
+            "pct": lambda v: _fmt(v, "pct"),
+            "usd": lambda v: _fmt(v, "usd"),
+            "signed": lambda v: _fmt(v, "signed"),
+            "loss": lambda v: _fmt(v, "loss"),
+            "phase": lambda v: str(v).replace("_", " "),
+        }
+    )
+    return env
+
+
+def render_portfolio_html(p: Portfolio) -> str:
+    """The donor portfolio report as one self-contained HTML page (no scripts, no network)."""
+    import jinja2
+
+    try:
+        return str(_environment().get_template("portfolio.html.j2").render(_context(p)))
+    except jinja2.TemplateError as exc:
+        raise ReportError(f"portfolio template: {exc}") from exc
+
+
+def render_portfolio_json(p: Portfolio) -> str:
+    """Every table of the portfolio as JSON (``<``, ``>``, ``&`` escaped)."""
+    doc = {"banner": TLP_GREEN, "cyberready_version": __version__, **p.to_dict()}
+    text = json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+
+
+def _refuse_urls(url: str, *args: object, **kwargs: object) -> dict[str, Any]:
+    raise ValueError(f"reports never fetch resources (refused {url[:80]!r})")
+
+
+def render_portfolio_pdf(p: Portfolio) -> bytes:
+    """The HTML report laid out as PDF by WeasyPrint (the ``pdf`` extra)."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:
+        raise OptionalDependencyError("pdf", "PDF reports") from exc
+    doc = weasyprint.HTML(string=render_portfolio_html(p), url_fetcher=_refuse_urls, base_url=None)
+    pdf = doc.write_pdf(metadata=None, pdf_identifier=b"cyberready", uncompressed_pdf=False)
+    if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
+        raise ReportError("WeasyPrint returned no PDF")
+    return pdf
+
+
+_ILLEGAL_XML: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _cell(value: object) -> object:
+    if value is None or _isna(value):
+        return None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, bool | int | float | dt.date):
+        return value
+    return _ILLEGAL_XML.sub("", str(value))
+
+
+def render_portfolio_xlsx(p: Portfolio) -> bytes:
+    """Every table of the portfolio, one sheet each; every sheet starts with the TLP label and
+    text cells are stored as text (never formulas)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from cyberready.portfolio import TABLES
+    from cyberready.report.render import banner_text
+
+    _ = translations("en").gettext
+    wb = Workbook()
+    about = wb.active
+    assert about is not None
+    about.title = "about"
+    banner = [TLP_GREEN, banner_text(TLP_GREEN, _)]
+    about.append(banner)
+    for line in (
+        ["EMBs", len(p)],
+        ["Trials per scenario", p.trials],
+        ["Seed", p.seed],
+        ["Screening trials (priorities)", p.screen_trials],
+        ["Anonymised", "yes" if p.anonymized else "no"],
+        ["Breakdowns suppressed below", f"{p.min_group} EMBs"],
+        ["Weak below", p.weak_below],
+        ["cyberready", __version__],
+    ):
+        about.append(line)
+    sheets = [about]
+    for table in TABLES:
+        df = p.to_frame(table)
+        ws = wb.create_sheet(table)
+        ws.append(banner)
+        ws.append([str(c) for c in df.columns])
+        for values in df.itertuples(index=False):
+            ws.append([_cell(v) for v in values])
+        ws.freeze_panes = "A3"
+        for k, c in enumerate(df.columns, start=1):
+            ws.column_dimensions[get_column_letter(k)].width = min(max(len(str(c)) + 2, 10), 40)
+        for c in ws[2]:
+            c.font = Font(bold=True)
+        sheets.append(ws)
+    for ws in sheets:
+        for c in ws[1]:
+            c.fill = PatternFill("solid", fgColor="000000")
+            c.font = Font(bold=True, color="33FF00")
+        for r in ws.iter_rows(min_row=1):
+            for c in r:
+                if isinstance(c.value, str):
+                    c.data_type = "s"
+                    c.quotePrefix = True
+        ws.oddHeader.center.text = TLP_GREEN
+        ws.oddFooter.center.text = TLP_GREEN
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def render_portfolio(p: Portfolio, fmt: PortfolioFormat) -> bytes:
+    """The donor portfolio report in ``fmt`` (html, pdf, xlsx or json), as bytes."""
+    if fmt == "html":
+        return render_portfolio_html(p).encode("utf-8")
+    if fmt == "json":
+        return render_portfolio_json(p).encode("utf-8")
+    if fmt == "pdf":
+        return render_portfolio_pdf(p)
+    if fmt == "xlsx":
+        return render_portfolio_xlsx(p)
+    raise ReportError(f"unknown portfolio format {fmt!r}; valid: {', '.join(PORTFOLIO_FORMATS)}")

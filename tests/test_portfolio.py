@@ -1,0 +1,323 @@
+"""Portfolios: identical numbers on every executor, suppression of small breakdowns, nothing
+sensitive in any output, anonymised aliases, comparisons and the ``portfolio`` command."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import statistics
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import cyberready
+from cyberready.cli import main
+from cyberready.errors import InputError, OptionalDependencyError
+from cyberready.portfolio import (
+    Portfolio,
+    RunSettings,
+    _compile,
+    _dask_client,
+    _load,
+    _run_range,
+    _scenario_result,
+    assess_portfolio,
+)
+from cyberready.report.portfolio_report import render_portfolio
+
+CANARIES = (
+    "zq-canary-host",
+    "Canary label of the secret server",
+    "Canary evidence: vault combination 4711",
+    "Canary note: the admin password is on a sticky note",
+)
+"""Sensitive strings planted in every test workspace (asset id, label, evidence, note)."""
+SCENARIOS = ("phished-local-credential", "ransomware-shared-it", "results-site-ddos")
+
+
+def make_emb(
+    root: Path,
+    emb_id: str,
+    region: str,
+    shift: int = 0,
+    *,
+    ecbs_only: bool = False,
+) -> Path:
+    """A copy of the Examplia workspace as another EMB: own id, name, country and region, every
+    answered level moved by ``shift``, and the canaries planted."""
+    src = cyberready.example_path()
+    dest = root / emb_id
+    shutil.copytree(src, dest)
+    for path in dest.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8").replace("examplia-iec", emb_id)
+        if shift:
+            text = re.sub(
+                r"level: (\d)", lambda m: f"level: {min(4, max(0, int(m[1]) + shift))}", text
+            )
+        path.write_text(text, encoding="utf-8")
+    emb = yaml.safe_load((dest / "emb.yaml").read_text(encoding="utf-8"))
+    country = emb_id.split("-")[0].capitalize()
+    emb.update(
+        name=f"Electoral Commission of {country}",
+        country=country,
+        region=region,
+        scenarios=list(SCENARIOS),  # three scenarios keep the tests quick
+    )
+    if ecbs_only:
+        emb["frameworks"] = ["usaid-ecbs"]
+    (dest / "emb.yaml").write_text(yaml.safe_dump(emb, sort_keys=False), encoding="utf-8")
+    for name in ["assessment.yaml", *(f"history/{p.name}" for p in (dest / "history").iterdir())]:
+        doc = yaml.safe_load((dest / name).read_text(encoding="utf-8"))
+        if ecbs_only:
+            doc["frameworks"] = ["usaid-ecbs"]
+            doc["answers"] = {k: v for k, v in doc["answers"].items() if k.startswith("ECBS")}
+        first = next(iter(doc["answers"]))
+        doc["answers"][first].update(evidence=CANARIES[2], notes=CANARIES[3])
+        (dest / name).write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    system = yaml.safe_load((dest / "system.yaml").read_text(encoding="utf-8"))
+    system["assets"].append(
+        {"id": CANARIES[0], "type": "tally_server", "label": CANARIES[1], "exposure": "internet",
+         "tags": ["hq"]}
+    )  # fmt: skip
+    system["links"].append({"from": CANARIES[0], "to": "tally-national", "kind": "connects_to"})
+    (dest / "system.yaml").write_text(yaml.safe_dump(system, sort_keys=False), encoding="utf-8")
+    return dest
+
+
+@pytest.fixture(scope="module")
+def four(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four small EMBs: three in one region, one alone; one without the IFES framework."""
+    root = tmp_path_factory.mktemp("portfolio")
+    make_emb(root, "alpha-ec", "coast", 0)
+    make_emb(root, "bravo-ec", "coast", 1)
+    make_emb(root, "charlie-ec", "coast", -1)
+    make_emb(root, "delta-ec", "islands", 0, ecbs_only=True)
+    return root
+
+
+@pytest.fixture(scope="module")
+def portfolio(four: Path) -> Portfolio:
+    return assess_portfolio(four, trials=120, seed=7, executor="serial")
+
+
+def _all_outputs(p: Portfolio) -> dict[str, str]:
+    """Every rendered format as text (the XLSX's XML parts joined)."""
+    out = {fmt: render_portfolio(p, fmt).decode("utf-8") for fmt in ("html", "json")}
+    with zipfile.ZipFile(__import__("io").BytesIO(render_portfolio(p, "xlsx"))) as z:
+        out["xlsx"] = "\n".join(z.read(n).decode("utf-8") for n in z.namelist())
+    out["frames"] = json.dumps(p.to_dict(), default=str)
+    return out
+
+
+# --------------------------------------------------------------------------- executors
+
+
+def test_trial_ranges_combine_to_the_engines_own_numbers(four: Path) -> None:
+    """Any split of the trials, combined in trial order, is the engine's simulation."""
+    from cyberready.engine import simulate
+
+    ws = _load(str(four / "alpha-ec"))
+    assert not isinstance(ws, list)
+    sid = "ransomware-shared-it"
+    c = _compile(ws, sid)
+    ranges = [_run_range(c, a, b, seed=5) for a, b in ((100, 250), (0, 37), (37, 100))]
+    combined = _scenario_result(ranges, 250, 5, ws.resolved.ids)
+    direct = simulate(ws, scenarios=[sid], trials=250, seed=5).scenarios[sid]
+    assert (combined.fail_time == direct.fail_time).all()
+    assert (combined.compromised == direct.compromised).all()
+    assert (combined.detected == direct.detected).all()
+    assert combined.confidence_units == direct.confidence_units
+    assert combined.paths == direct.paths
+    assert combined.expected_loss == direct.expected_loss
+    with pytest.raises(ValueError, match="do not cover"):
+        _scenario_result(ranges[:2], 250, 5, ws.resolved.ids)
+
+
+def test_local_pool_and_dask_cluster_give_identical_numbers(
+    four: Path, portfolio: Portfolio
+) -> None:
+    """The fixture ran in this process (serial); a process pool and a Dask cluster of two
+    worker processes give the very same records, priorities included."""
+    distributed = pytest.importorskip("distributed")
+    paths = [four / "alpha-ec", four / "delta-ec"]
+    local = assess_portfolio(paths, trials=120, seed=7, executor="local", workers=2)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        dask = assess_portfolio(paths, trials=120, seed=7, executor="dask", scheduler=client)
+    serial = Portfolio(records=portfolio.records[0:4:3], trials=120, seed=7, screen_trials=100)
+    assert [r.emb for r in serial.records] == ["alpha-ec", "delta-ec"]
+    assert serial.to_dict() == local.to_dict() == dask.to_dict()
+    assert local.records == dask.records == serial.records
+    assert all(r.view.plan is not None for r in dask.records)  # priorities ran on the workers
+
+
+def test_missing_dask_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(OptionalDependencyError, match=r"cyberready\[dask\]"):
+        _dask_client("tcp://127.0.0.1:1")
+
+
+# --------------------------------------------------------------------------- breakdowns
+
+
+def test_breakdowns_under_three_embs_are_suppressed(portfolio: Portfolio) -> None:
+    regions = portfolio.to_frame("regions")
+    coast = regions[(regions["region"] == "coast") & (regions["domain"] == "overall")].iloc[0]
+    islands = regions[(regions["region"] == "islands") & (regions["domain"] == "overall")].iloc[0]
+    assert not coast["suppressed"] and coast["n_embs"] == 3
+    coast_scores = portfolio.to_frame("embs").query("region == 'coast'")["score"]
+    assert coast["median"] == pytest.approx(statistics.median(coast_scores))
+    assert islands["suppressed"] and islands["n_embs"] == 1
+    assert regions.loc[regions["region"] == "islands", "median"].isna().all()
+    # the IFES domain is held by 3 EMBs (shown), the ECBS domains by all 4
+    domains = portfolio.to_frame("domains").set_index("domain")
+    assert domains.loc["EMB", "n_embs"] == 3 and not domains.loc["EMB", "suppressed"]
+    # two EMBs are a breakdown too small to show
+    two = Portfolio(records=portfolio.records[:2], trials=120, seed=7)
+    d2 = two.to_frame("domains")
+    assert d2["suppressed"].all() and d2[["median", "min", "max"]].isna().all().all()
+    assert d2["best"].isna().all() and d2["worst"].isna().all()
+    t2 = two.to_frame("tiers")
+    assert t2["suppressed"].all() and t2["embs"].isna().all()
+    cmp2 = two.to_frame("comparison")
+    assert cmp2["portfolio_median"].isna().all() and cmp2["region_suppressed"].all()
+    # per-EMB rows are not breakdowns: still there
+    assert len(two.to_frame("embs")) == 2 and two.to_frame("readiness")["score"].notna().all()
+    html = render_portfolio(two, "html").decode()
+    assert "suppressed (fewer than 3 EMBs)" in html
+    tables = json.loads(render_portfolio(two, "json"))["tables"]
+    assert all(row["median"] is None for row in tables["domains"])
+
+
+def test_comparisons_against_portfolio_and_region(portfolio: Portfolio) -> None:
+    cmp = portfolio.to_frame("comparison")
+    readiness = portfolio.to_frame("readiness")
+    vr = readiness[readiness["domain"] == "VR"]
+    row = cmp[(cmp["emb"] == "bravo-ec") & (cmp["domain"] == "VR")].iloc[0]
+    assert row["portfolio_median"] == pytest.approx(statistics.median(vr["score"]))
+    assert row["vs_portfolio"] == pytest.approx(row["score"] - row["portfolio_median"])
+    coast = vr[vr["region"] == "coast"]["score"]
+    assert row["region_median"] == pytest.approx(statistics.median(coast))
+    alone = cmp[(cmp["emb"] == "delta-ec") & (cmp["domain"] == "VR")].iloc[0]
+    assert alone["region_suppressed"] and alone["region_median"] != alone["region_median"]
+    # the EMB raised one level everywhere is the best in every domain it holds
+    domains = portfolio.to_frame("domains")
+    assert set(domains["best"]) == {"bravo-ec"}
+    assert "charlie-ec" in set(domains["worst"])
+
+
+def test_trend_and_years_come_from_each_embs_history(portfolio: Portfolio) -> None:
+    trend = portfolio.to_frame("trend")
+    assert (trend.groupby("emb").size() == 2).all()  # Examplia: 2025 baseline + 2026
+    years = portfolio.to_frame("years").set_index("year")
+    assert list(years.index) == [2025, 2026]
+    assert years.loc[2026, "n_embs"] == 4 and not years.loc[2026, "suppressed"]
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+def test_no_sensitive_field_from_any_workspace_reaches_any_output(
+    four: Path, portfolio: Portfolio
+) -> None:
+    from cyberready.report.views import sensitive_strings
+
+    forbidden = set(CANARIES)
+    for ws_dir in four.iterdir():
+        ws = cyberready.load_workspace(ws_dir)
+        s = sensitive_strings(ws)
+        forbidden |= {t for t in s["evidence"] | s["notes"] | s["labels"] if len(t) > 12}
+    for name, text in [
+        *_all_outputs(portfolio).items(),
+        *_all_outputs(portfolio.anonymize()).items(),
+    ]:
+        low = text.lower()
+        leaked = sorted(t for t in forbidden if t.lower() in low)
+        assert not leaked, (name, leaked[:5])
+
+
+def test_anonymised_portfolio_uses_stable_aliases_and_drops_identities(
+    portfolio: Portfolio,
+) -> None:
+    a = portfolio.anonymize(seed=1)
+    assert sorted(a.embs) == ["EMB-01", "EMB-02", "EMB-03", "EMB-04"]
+    assert a.anonymize() is a
+    assert portfolio.anonymize(seed=1).to_dict() == a.to_dict()
+    mapping = {
+        r.view.readiness.score: r.emb for r in a.records
+    }  # scores differ between these four EMBs
+    again = portfolio.anonymize(seed=2)
+    assert {r.view.readiness.score: r.emb for r in again.records} != mapping
+    outputs = _all_outputs(a)
+    for text in outputs.values():
+        for ident in ("alpha-ec", "Bravo", "Electoral Commission of", "islands"):
+            assert ident not in text
+    embs = a.to_frame("embs")
+    assert "name" not in embs.columns and "country" not in embs.columns
+    assert set(embs["region"]) == {"coast", "other"}  # a region of one EMB would identify it
+    # the numbers themselves are unchanged
+    assert sorted(embs["score"]) == sorted(portfolio.to_frame("embs")["score"])
+
+
+# --------------------------------------------------------------------------- errors and CLI
+
+
+def test_every_invalid_workspace_is_reported_at_once(tmp_path: Path) -> None:
+    for name in ("one-ec", "two-ec"):
+        ws = make_emb(tmp_path, name, "coast")
+        (ws / "system.yaml").write_text(
+            (ws / "system.yaml").read_text().replace("type: tally_server", "type: tally_servr", 1)
+        )
+    with pytest.raises(InputError) as err:
+        assess_portfolio(tmp_path, trials=10, executor="serial")
+    files = {p.file for p in err.value.problems}
+    assert any("one-ec" in f for f in files) and any("two-ec" in f for f in files)
+    with pytest.raises(InputError, match="no EMB workspace"):
+        assess_portfolio(tmp_path / "one-ec" / "history", trials=10, executor="serial")
+
+
+def test_portfolio_command_writes_each_format(four: Path, tmp_path: Path) -> None:
+    two = tmp_path / "two"
+    two.mkdir()
+    for name in ("alpha-ec", "bravo-ec"):
+        (two / name).symlink_to(four / name, target_is_directory=True)
+    runner = CliRunner()
+    base = ["portfolio", str(two), "--trials", "60", "--seed", "7", "--executor", "serial"]
+    html = runner.invoke(main, [*base, "--out", str(tmp_path / "p.html")])
+    assert html.exit_code == 0, html.output
+    text = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert "TLP:GREEN" in text and "<script" not in text and "bravo-ec" in text
+    assert "suppressed (fewer than 3 EMBs)" in text
+    assert "assessed 2 EMBs" in html.output
+    anon = runner.invoke(
+        main, [*base, "--anonymize", "--format", "json", "--out", str(tmp_path / "p.out")]
+    )
+    assert anon.exit_code == 0, anon.output
+    doc = json.loads((tmp_path / "p.out").read_text(encoding="utf-8"))
+    assert doc["anonymized"] is True and doc["embs"] == 2 and doc["tlp"] == "TLP:GREEN"
+    assert "bravo-ec" not in (tmp_path / "p.out").read_text(encoding="utf-8")
+    bad = runner.invoke(main, ["portfolio", str(tmp_path / "nowhere"), "--out", "x.html"])
+    assert bad.exit_code == 3 and "not a folder" in bad.output
+    usage = runner.invoke(main, [*base, "--scheduler", "tcp://h:1", "--out", "x.html"])
+    assert usage.exit_code == 2 and "--executor dask" in usage.output
+
+
+def test_settings_screen_a_tenth_of_the_trials() -> None:
+    assert RunSettings(trials=10_000).screening == 1_000
+    assert RunSettings(trials=500).screening == 100
+    assert RunSettings(trials=50).screening == 50
+    assert RunSettings(trials=10_000, screen_trials=300).screening == 300
+
+
+def _unused(_: Any) -> None:  # keeps the Any import used in type hints above
+    return None
