@@ -543,6 +543,16 @@ def _choices(err: Any) -> list[str]:
     return [c for c in choices if c]
 
 
+def _one_of(choices: Sequence[str], limit: int = 6) -> str:
+    """``'n/a'``, or ``one of a, b, c``, shortened when there are many."""
+    unique = list(dict.fromkeys(choices))
+    if len(unique) == 1:
+        return repr(unique[0])
+    if len(unique) <= limit:
+        return "one of " + ", ".join(unique)
+    return "one of " + ", ".join(unique[:limit]) + f", … ({len(unique)} in all)"
+
+
 def _number(x: object) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
@@ -564,7 +574,11 @@ def _friendly(
         if last == "schema_version":
             return f"unsupported schema_version {value!r}", "this cyberready reads 1", value
         what = "key" if is_key else "value"
-        return f"{value!r} is not a valid {what} here", did_you_mean(value, _choices(err)), value
+        if isinstance(value, str):
+            hint = did_you_mean(value, _choices(err))
+            return f"{value!r} is not a valid {what} here", hint, value
+        hint = "expected " + _one_of(_choices(err))
+        return f"{_describe(value)} is not a valid {what} here", hint, value
     if etype in ("value_error", "assertion_error"):
         msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
         return msg, "", ""
@@ -634,20 +648,26 @@ def _problems_from_validation(
     problems: list[Problem] = []
     for (path, is_key), errs in grouped.items():
         union = [err for branched, err in errs if branched]
-        if len(union) > 1:
+        mismatched = [e for e in union if e["type"] == "literal_error" or e["type"] in _EXPECT]
+        if len(union) > 1 and len(mismatched) < len(union):
+            # one branch took the value and found something wrong inside: that is the news
+            errs = [(b, e) for b, e in errs if not (b and e in mismatched)]
+        elif len(union) > 1:
             value = union[0].get("input", "")
             wanted: list[str] = []
+            choices: list[str] = []
             for err in union:
-                etype = str(err["type"])
-                if etype == "literal_error":
-                    wanted += [repr(c) for c in _choices(err)]
-                elif etype in _EXPECT:
-                    wanted.append(_EXPECT[etype])
+                if err["type"] == "literal_error":
+                    choices += _choices(err)
                 else:
-                    wanted.append(_friendly(err, path, is_key, model)[0])
+                    wanted.append(_EXPECT[str(err["type"])])
+            if choices:
+                wanted.append(_one_of(choices))
             wanted = list(dict.fromkeys(wanted))
             message = f"{_describe(value)} is not valid here: expected " + " or ".join(wanted)
-            problems.append(doc.problem(path, message, value=value))
+            hint = did_you_mean(value, choices) if isinstance(value, str) and choices else ""
+            hint = hint if hint.startswith("did you mean") else ""  # the choices are shown
+            problems.append(doc.problem(path, message, value=value, hint=hint))
             errs = [(b, e) for b, e in errs if not b]
         for _branched, err in errs:
             message, hint, value = _friendly(err, path, is_key, model)

@@ -146,7 +146,10 @@ class Effort(StrictModel):
         for name in ("cost_usd", "per_asset_usd"):
             rng = getattr(self, name)
             if rng is not None and not 0 <= rng[0] <= rng[1]:
-                raise ValueError(f"{name} must be [low, high] with 0 <= low <= high, got {rng}")
+                raise ValueError(
+                    f"{name} must be [low, high] with 0 <= low <= high, "
+                    f"got [{rng[0]:g}, {rng[1]:g}]"
+                )
         return self
 
 
