@@ -27,6 +27,8 @@ from cyberready.errors import (
 )
 from cyberready.io import data_dir
 from cyberready.loaders import load_library, load_workspace, validate_paths
+from cyberready.engine import SimulationResult, simulate
+from cyberready.posture import AssetLevels, Posture, asset_levels, build_posture
 from cyberready.scoring import score
 from cyberready.workspace import Library, Workspace
 
@@ -43,18 +45,24 @@ __all__ = [
     "CyberReadyError",
     "FrameworkError",
     "InputError",
+    "AssetLevels",
     "Library",
     "OptionalDependencyError",
+    "Posture",
     "Problem",
     "ReportError",
     "ScenarioError",
+    "SimulationResult",
     "SystemModelError",
     "ThresholdError",
     "Workspace",
     "__version__",
+    "asset_levels",
+    "build_posture",
     "example_path",
     "load_library",
     "load_workspace",
     "score",
+    "simulate",
     "validate_paths",
 ]
