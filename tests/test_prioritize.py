@@ -359,6 +359,24 @@ def test_plan_is_the_best_single_action_when_greedy_is_fooled() -> None:
     assert plan.greedy == ("small",)
 
 
+def test_local_swaps_rescue_actions_that_only_help_together() -> None:
+    # b and c are worth 10 together, 1 alone (complementary: no greedy guarantee holds);
+    # greedy takes the cheap a first and then cannot afford both
+    def value(s: frozenset[str]) -> float:
+        return ("a" in s) + (10.0 if {"b", "c"} <= s else float(len(s & {"b", "c"})))
+
+    prices = {"a": 1.0, "b": 5.0, "c": 5.0}
+
+    def cost(s: frozenset[str]) -> float:
+        return sum(prices[i] for i in s)
+
+    plain = budget_plan(["a", "b", "c"], 10.0, value, cost, swaps=False)
+    assert plain.chosen == ("a", "b") and plain.value == 2.0
+    plan = budget_plan(["a", "b", "c"], 10.0, value, cost)
+    assert sorted(plan.chosen) == ["b", "c"] and plan.value == 10.0
+    assert plan.method == "greedy + swaps" and plan.cost == 10.0
+
+
 def test_exhaustive_plan_refuses_large_sets() -> None:
     with pytest.raises(ValueError, match="limited"):
         exhaustive_plan(list(range(20)), 1.0, lambda s: 0.0, lambda s: 0.0)
