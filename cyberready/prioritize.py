@@ -50,7 +50,8 @@ The rules, stated once:
   ready *before* the phase starts (``ready < start``); a phase without a window in
   ``emb.yaml`` is never credited. Milestones: before registration (``voter_registration``
   start), before polling day (``voting`` start, else the election date), before results
-  (``results_publication`` start); anything later waits for the next cycle. The benefit of an
+  (``results_publication`` start); anything later waits for the next cycle (without any
+  window or election date, every action is ``unscheduled``). The benefit of an
   action splits into the share protecting functions whose phase it is in time for, and the
   rest. A **quick win** has a clearly positive benefit (its 95% interval above 0), takes at
   most ``quick_win_weeks`` (4) and costs at most ``quick_win_usd`` (10,000, high end).
@@ -88,6 +89,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MILESTONES",
     "NEXT_CYCLE",
+    "UNSCHEDULED",
     "Action",
     "Benefit",
     "CostBasis",
@@ -135,6 +137,8 @@ MILESTONES: Final[tuple[tuple[Phase, str], ...]] = (
 )
 """(phase, label) of the roadmap's milestones; an action ready after all of them waits."""
 NEXT_CYCLE: Final = "next cycle"
+UNSCHEDULED: Final = "unscheduled"
+"""The milestone of every action when ``emb.yaml`` gives no phase windows nor election date."""
 
 
 # --------------------------------------------------------------------------- costs
@@ -937,9 +941,10 @@ class Roadmap:
     entries: tuple[RoadmapEntry, ...]
 
     def by_milestone(self) -> dict[str, list[RoadmapEntry]]:
-        """Entries grouped by milestone, in milestone order (``next cycle`` last)."""
+        """Entries grouped by milestone, in milestone order (``next cycle`` last; only
+        ``unscheduled`` without a calendar)."""
         out: dict[str, list[RoadmapEntry]] = {label: [] for label, _, _ in self.milestones}
-        out[NEXT_CYCLE] = []
+        out[NEXT_CYCLE if self.milestones else UNSCHEDULED] = []
         for e in self.entries:
             out.setdefault(e.milestone, []).append(e)
         return out
@@ -1077,7 +1082,9 @@ def schedule(
     entries = []
     for a in actions:
         ready = ready_date(start, a.weeks)
-        milestone = next((lb for lb, _, d in marks if ready < d), NEXT_CYCLE)
+        milestone = next(
+            (lb for lb, _, d in marks if ready < d), NEXT_CYCLE if marks else UNSCHEDULED
+        )
         in_time = tuple(p for p, w in ordered_phases if ready < w.start)
         b = benefits.get(a.id) if benefits is not None else None
         in_time_value = None

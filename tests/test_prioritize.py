@@ -471,6 +471,9 @@ def test_without_phase_windows_nothing_is_credited_and_polling_day_comes_from_th
     assert r.entries[0].in_time_for == ()
     assert r.entries[0].benefit_in_time == 0.0
     assert not r.entries[0].quick_win
+    bare = schedule([_action(2)], start=dt.date(2027, 1, 1), phases={})
+    assert bare.milestones == () and bare.entries[0].milestone == "unscheduled"
+    assert list(bare.by_milestone()) == ["unscheduled"]
 
 
 def test_quick_wins_are_cheap_short_clearly_useful_and_in_time() -> None:
@@ -611,3 +614,16 @@ def test_plan_numbers_and_what_if_numbers_are_the_same_trials() -> None:
         {k: v for k, v in mine.by_scenario.items() if v}, abs=1e-12
     )
     assert model.loss()[0] == pytest.approx(w.before, abs=1e-12)
+
+
+def test_nothing_in_scope_or_nothing_affordable_still_gives_a_full_answer() -> None:
+    p = prioritize(worked_example(scenarios=[]), trials=100, screen_trials=50, budget_usd=5_000)
+    assert p.ranking == () and p.baseline == 0.0
+    assert len(p.readiness) == 6
+    assert all("no in-scope scenario" in r.reason for r in p.readiness)
+    assert p.plan is not None and p.plan.steps == () and p.plan.method == "nothing affordable"
+    json.dumps(p.to_dict(), allow_nan=False)
+    p = prioritize(worked_example(), trials=100, screen_trials=50, budget_usd=0)
+    assert p.plan is not None and p.plan.actions == () and p.plan.benefit is None
+    assert p.plan.cost.high == 0 and p.roadmap.entries == ()
+    assert "nothing affordable" in p._repr_html_()
