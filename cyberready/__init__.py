@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cyberready.assess import AssessmentResult, assess
+from cyberready.engine import SimulationResult, simulate
 from cyberready.errors import (
     AssessmentError,
     CyberReadyError,
@@ -27,7 +29,6 @@ from cyberready.errors import (
 )
 from cyberready.io import data_dir
 from cyberready.loaders import load_library, load_workspace, validate_paths
-from cyberready.engine import SimulationResult, simulate
 from cyberready.posture import AssetLevels, Posture, asset_levels, build_posture
 from cyberready.scoring import score
 from cyberready.workspace import Library, Workspace
@@ -42,10 +43,11 @@ def example_path(name: str = "examplia") -> Path:
 
 __all__ = [
     "AssessmentError",
+    "AssessmentResult",
+    "AssetLevels",
     "CyberReadyError",
     "FrameworkError",
     "InputError",
-    "AssetLevels",
     "Library",
     "OptionalDependencyError",
     "Posture",
@@ -57,6 +59,7 @@ __all__ = [
     "ThresholdError",
     "Workspace",
     "__version__",
+    "assess",
     "asset_levels",
     "build_posture",
     "example_path",

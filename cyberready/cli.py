@@ -1150,7 +1150,140 @@ def _demo_top_actions(ws: Any, trials: int = 2000) -> list[str]:
 
 
 # --------------------------------------------------------------------------- reports (issue 7)
-# report goes here.
+
+
+@main.command(
+    epilog="\b\nExamples:\n  cyberready report examples/examplia --audience donor --format pdf\n"
+    "  cyberready report my-emb --audience technical --format html --out it-team.html\n"
+    "  cyberready report my-emb --format md --templates my-templates/ --trials 2000\n"
+    "  cyberready report my-emb --audience donor --format json-schema --out donor.schema.json"
+)
+@click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--audience",
+    type=click.Choice(["technical", "advisor", "donor"]),
+    default="technical",
+    show_default=True,
+    help="technical (IT staff, TLP:AMBER+STRICT), advisor (plus roadmap and crosswalks, "
+    "TLP:AMBER+STRICT) or donor (no system detail, TLP:GREEN).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf", "md", "json", "xlsx", "json-schema"]),
+    default="html",
+    show_default=True,
+    help="Output format; json-schema writes the JSON Schema of the audience's JSON report.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: <emb>-<audience>.<format> in the current folder).",
+)
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of templates that replace the shipped ones, file by file "
+    "(technical.html.j2, style.css, …).",
+)
+@click.option(
+    "--trials",
+    type=click.IntRange(min=2),
+    default=10_000,
+    show_default=True,
+    help="Monte Carlo trials per scenario.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**64 - 1),
+    default=0,
+    show_default=True,
+    help="Seed: the same seed gives the same report.",
+)
+@click.option(
+    "--budget",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Budget in USD for the plan (default: budget_usd in emb.yaml).",
+)
+@click.option("--locale", default="en", show_default=True, help="Report language.")
+@handle_errors
+def report(
+    workspace: Path,
+    audience: str,
+    fmt: str,
+    out: Path | None,
+    templates_dir: Path | None,
+    trials: int,
+    seed: int,
+    budget: float | None,
+    locale: str,
+) -> None:
+    """Write a report for one audience as HTML, PDF, Markdown, JSON or XLSX.
+
+    Runs the whole assessment (readiness, threat simulation, priorities) and renders the
+    audience's view. Technical and advisor reports name systems and attack paths and are
+    marked TLP:AMBER+STRICT; the donor report is built from a separate view without them and
+    is marked TLP:GREEN. PDF needs the 'pdf' extra: pip install 'cyberready[pdf]'.
+    """
+    import cyberready
+    from cyberready.io import atomic_write_bytes
+    from cyberready.report import default_filename, make_report, view_schema
+
+    ws = cyberready.load_workspace(workspace)
+    target = out or Path(
+        default_filename(ws.emb.id, audience, fmt.replace("json-schema", "schema.json"))
+    )
+    if fmt == "json-schema":
+        atomic_write_bytes(target, (json.dumps(view_schema(audience), indent=2) + "\n").encode())  # type: ignore[arg-type]
+        click.echo(f"wrote {target}")
+        return
+    progress = _StageProgress()
+    try:
+        result = cyberready.assess(
+            ws, trials=trials, seed=seed, budget_usd=budget, progress=progress
+        )
+    finally:
+        progress.close()
+    data = make_report(result, audience, fmt, templates_dir=templates_dir, locale=locale)  # type: ignore[arg-type]
+    atomic_write_bytes(target, data)
+    click.echo(f"wrote {target} ({audience}, {fmt}, {len(data):,} bytes)")
+
+
+def _demo_reports(ws: Any, out: Path, trials: int) -> list[str]:
+    """Write every audience's report as HTML and PDF into ``out``; the lines to print."""
+    import cyberready
+    from cyberready.errors import OptionalDependencyError
+    from cyberready.io import atomic_write_bytes
+    from cyberready.report import AUDIENCES, build_view, default_filename, render
+
+    progress = _StageProgress()
+    try:
+        result = cyberready.assess(ws, trials=trials, seed=0, progress=progress)
+    finally:
+        progress.close()
+    lines = [f"reports in {out}:"]
+    missing_pdf = ""
+    for audience in AUDIENCES:
+        view = build_view(result, audience)
+        for fmt in ("html", "pdf"):
+            if fmt == "pdf" and missing_pdf:
+                continue
+            try:
+                data = render(view, fmt)
+            except OptionalDependencyError as err:
+                missing_pdf = str(err)
+                continue
+            path = out / default_filename(ws.emb.id, audience, fmt)
+            atomic_write_bytes(path, data)
+            lines.append(f"  {audience:<9} {fmt:<4} {path}")
+    if missing_pdf:
+        lines.append(f"  no PDF: {missing_pdf}")
+    return lines
+
 
 # --------------------------------------------------------------------------- portfolio (issue 8)
 # portfolio and examples go here.
@@ -1359,9 +1492,18 @@ class _Progress:
 # --------------------------------------------------------------------------- demo
 
 
-@main.command(epilog="\b\nExample:\n  cyberready demo")
+@main.command(
+    epilog="\b\nExample:\n  cyberready demo\n  cyberready demo --out /tmp/examplia-reports"
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("cyberready-demo"),
+    show_default=True,
+    help="Folder for the reports (every audience, HTML and PDF).",
+)
 @handle_errors
-def demo() -> None:
+def demo(out: Path) -> None:
     """Run cyberready on the bundled example EMB (the fictional Examplia) and summarise it."""
     import cyberready
 
@@ -1389,6 +1531,8 @@ def demo() -> None:
     for line in _demo_top_risks(ws):  # simulation (issue 4)
         click.echo(line)
     for line in _demo_top_actions(ws):  # priorities (issue 6)
+        click.echo(line)
+    for line in _demo_reports(ws, out, trials=2000):  # reports (issue 7)
         click.echo(line)
 
 

@@ -1,0 +1,101 @@
+"""Reports for every audience: data views, charts and renderers (DESIGN §6).
+
+>>> import cyberready
+>>> from cyberready.report import build_view, render
+>>> result = cyberready.assess(cyberready.example_path(), trials=200, priorities=False)
+>>> view = build_view(result, "donor")
+>>> view.banner.tlp
+'TLP:GREEN'
+>>> render(view, "html")[:15]
+b'<!DOCTYPE html>'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cyberready.report.models import (
+    AUDIENCES,
+    TLP,
+    AdvisorView,
+    Audience,
+    DonorView,
+    TechnicalView,
+    View,
+    view_schema,
+)
+from cyberready.report.render import (
+    FORMATS,
+    Format,
+    make_charts,
+    render,
+    render_html,
+    render_json,
+    render_markdown,
+    render_pdf,
+    render_xlsx,
+)
+from cyberready.report.views import build_view
+
+if TYPE_CHECKING:
+    from cyberready.assess import AssessmentResult
+
+EXTENSIONS: dict[str, str] = {
+    "html": "html",
+    "pdf": "pdf",
+    "md": "md",
+    "json": "json",
+    "xlsx": "xlsx",
+}
+"""File extension of each format."""
+
+
+def make_report(
+    result: AssessmentResult,
+    audience: Audience = "technical",
+    fmt: Format = "html",
+    *,
+    templates_dir: Path | None = None,
+    locale: str = "en",
+) -> bytes:
+    """One report as bytes: the ``audience``'s view of ``result`` rendered as ``fmt``.
+
+    Raises
+    ------
+    OptionalDependencyError
+        For ``pdf`` without the ``pdf`` extra (WeasyPrint).
+    ReportError
+        For an unknown audience or format, or a broken user template.
+    """
+    return render(build_view(result, audience, locale=locale), fmt, templates_dir=templates_dir)
+
+
+def default_filename(emb_id: str, audience: str, fmt: str) -> str:
+    """``<emb>-<audience>.<ext>``, e.g. ``examplia-iec-donor.pdf``."""
+    return f"{emb_id}-{audience}.{EXTENSIONS.get(fmt, fmt)}"
+
+
+__all__ = [
+    "AUDIENCES",
+    "EXTENSIONS",
+    "FORMATS",
+    "TLP",
+    "AdvisorView",
+    "Audience",
+    "DonorView",
+    "Format",
+    "TechnicalView",
+    "View",
+    "build_view",
+    "default_filename",
+    "make_charts",
+    "make_report",
+    "render",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_pdf",
+    "render_xlsx",
+    "view_schema",
+]

@@ -1,0 +1,551 @@
+"""The data views reports are rendered from: one per audience (DESIGN §6).
+
+A view is a frozen pydantic model holding exactly what its audience may see, already computed
+and translated; templates, charts and every output format read only the view. The technical and
+advisor views describe assets, attack paths and evidence; the :class:`DonorView` is a separate
+model type built from separate classes that *have no field* for an asset id or name, a path, an
+evidence text or a note, so no template can leak one. When a donor view is built, every string
+in it is also checked against the workspace's asset ids, labels, evidence and notes
+(:func:`check_donor_view`).
+
+The JSON format of a report is the view itself (``model_dump``); :func:`view_schema` gives its
+JSON Schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "AUDIENCES",
+    "TLP",
+    "Action",
+    "AdvisorView",
+    "AssetRisk",
+    "Audience",
+    "Banner",
+    "ControlFinding",
+    "Crosswalk",
+    "DomainReadiness",
+    "DonorPriority",
+    "DonorView",
+    "FrameworkReadiness",
+    "FunctionRisk",
+    "GraphEdge",
+    "GraphNode",
+    "Limitations",
+    "PathView",
+    "Plan",
+    "PlatformScore",
+    "ReportMeta",
+    "RoadmapItem",
+    "ScenarioCell",
+    "ScenarioRisk",
+    "TechnicalView",
+    "TrendPoint",
+    "View",
+    "check_donor_view",
+    "view_schema",
+]
+
+Audience = Literal["technical", "advisor", "donor"]
+AUDIENCES: Final[tuple[Audience, ...]] = ("technical", "advisor", "donor")
+
+TLP: Final[dict[Audience, str]] = {
+    "technical": "TLP:AMBER+STRICT",
+    "advisor": "TLP:AMBER+STRICT",
+    "donor": "TLP:GREEN",
+}
+"""The Traffic Light Protocol 2.0 label of each audience's reports."""
+
+Percent = Annotated[float, Field(ge=0, le=100)]
+Probability = Annotated[float, Field(ge=0, le=1)]
+Usd = Annotated[float, Field(ge=0)]
+
+
+class ViewModel(BaseModel):
+    """Base of every view class: frozen, no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- shared pieces
+# Only classes without sensitive fields are shared between the donor and the other views.
+
+
+class Banner(ViewModel):
+    """The TLP 2.0 marking shown at the top of every page."""
+
+    tlp: Literal["TLP:AMBER+STRICT", "TLP:GREEN"] = Field(description="TLP 2.0 label.")
+    text: str = Field(description="What the label allows, in the report's language.")
+
+
+class ReportMeta(ViewModel):
+    """Who and what the report is about."""
+
+    emb_id: str = Field(description="EMB id.")
+    emb_name: str = Field(description="Full name of the EMB.")
+    country: str = Field(default="", description="Country.")
+    election_name: str | None = Field(default=None, description="The next election.")
+    election_date: dt.date | None = Field(default=None, description="Polling day.")
+    as_of: dt.date | None = Field(default=None, description="Date of the assessment.")
+    days_to_election: int | None = Field(
+        default=None, description="Days from the assessment to polling day."
+    )
+    locale: str = Field(default="en", description="Language of the report.")
+    cyberready_version: str = Field(description="Version of cyberready that built the view.")
+    trials: int | None = Field(default=None, description="Monte Carlo trials per scenario.")
+    seed: int | None = Field(default=None, description="Random seed of the simulation.")
+
+
+class FrameworkReadiness(ViewModel):
+    """Readiness against one framework."""
+
+    framework_id: str = Field(description="Framework id.")
+    title: str = Field(description="Framework title.")
+    provenance: Literal["official", "derived"] = Field(description="official or derived.")
+    score: Percent = Field(description="Weighted readiness score, 0–100.")
+    low: Percent = Field(description="Lower end of the confidence band.")
+    high: Percent = Field(description="Upper end of the confidence band.")
+    tier: str = Field(description="Readiness tier.")
+    coverage: Probability = Field(description="Share of controls answered.")
+
+
+class DomainReadiness(ViewModel):
+    """Readiness of one domain of one framework."""
+
+    framework_id: str = Field(description="Framework id.")
+    framework_title: str = Field(description="Framework title.")
+    domain_id: str = Field(description="Domain id.")
+    title: str = Field(description="Domain title.")
+    score: Percent = Field(description="Weighted readiness score, 0–100.")
+    low: Percent = Field(description="Lower end of the confidence band.")
+    high: Percent = Field(description="Upper end of the confidence band.")
+    tier: str = Field(description="Readiness tier.")
+    coverage: Probability = Field(description="Share of controls answered.")
+    controls: int = Field(ge=0, description="Controls scored (n/a excluded).")
+    unassessed: int = Field(ge=0, description="Controls not answered (scored as 0).")
+    target: Percent | None = Field(default=None, description="Score if every target were met.")
+
+
+class TrendPoint(ViewModel):
+    """Overall readiness at one past or present assessment."""
+
+    as_of: dt.date = Field(description="Date of the assessment.")
+    score: Percent = Field(description="Overall readiness score.")
+    tier: str = Field(description="Tier.")
+
+
+class Readiness(ViewModel):
+    """Overall readiness and its breakdown (no control-level detail)."""
+
+    score: Percent = Field(description="Overall readiness score, 0–100.")
+    low: Percent = Field(description="Lower end of the confidence band.")
+    high: Percent = Field(description="Upper end of the confidence band.")
+    tier: str = Field(description="Overall tier.")
+    coverage: Probability = Field(description="Share of controls answered.")
+    confidence: Literal["high", "medium", "low"] = Field(
+        description="How much of the evidence is tested or documented."
+    )
+    frameworks: tuple[FrameworkReadiness, ...] = Field(description="Per framework.")
+    domains: tuple[DomainReadiness, ...] = Field(description="Per domain.")
+    trend: tuple[TrendPoint, ...] = Field(default=(), description="Oldest first, this one last.")
+    tiers: tuple[tuple[float, str], ...] = Field(description="Tier thresholds (min, name).")
+
+
+class PlatformScore(ViewModel):
+    """A technology company's score against the platform commitments."""
+
+    company: str = Field(description="Company.")
+    framework_id: str = Field(description="Framework.")
+    as_of: dt.date = Field(description="Date of the scorecard.")
+    score: Percent = Field(description="Readiness score, 0–100.")
+    tier: str = Field(description="Tier.")
+    coverage: Probability = Field(description="Share of commitments answered.")
+    commitments: tuple[tuple[str, str, int | None], ...] = Field(
+        default=(), description="(control id, title, level or None when unanswered)."
+    )
+
+
+class EvidenceMix(ViewModel):
+    """How many answers rest on each kind of evidence."""
+
+    source: str = Field(description="document, test, observation, interview or none.")
+    answers: int = Field(ge=0, description="Number of answers.")
+
+
+# --------------------------------------------------------------------------- technical pieces
+
+
+class ControlFinding(ViewModel):
+    """One EMB control: its answer and evidence (technical and advisor only)."""
+
+    control_id: str = Field(description="Control id.")
+    title: str = Field(description="Control title.")
+    framework_id: str = Field(description="Framework id.")
+    domain_id: str = Field(description="Domain id.")
+    weight: int = Field(description="Weight 1–5.")
+    level: int | Literal["n/a"] | None = Field(description="Level, n/a, or None if unassessed.")
+    target: int | None = Field(default=None, description="Target level.")
+    score: Percent | None = Field(default=None, description="Control score (level/4×100).")
+    spread: tuple[int, int] | None = Field(
+        default=None, description="Min and max level over assets when overrides differ."
+    )
+    source: str = Field(default="none", description="Evidence source.")
+    evidence: str = Field(default="", description="Evidence text.")
+    notes: str = Field(default="", description="Notes.")
+    provenance: Literal["official", "derived"] = Field(description="official or derived.")
+
+
+class FunctionRisk(ViewModel):
+    """An election function and how likely it is to fail this cycle."""
+
+    function_id: str = Field(description="Function id.")
+    title: str = Field(description="Function title.")
+    phase: str = Field(description="Phase of the electoral cycle.")
+    weight: int = Field(description="Importance 1–5.")
+    p_fail: Probability = Field(description="P(fails this cycle), over the scenarios in scope.")
+    main_threats: tuple[str, ...] = Field(
+        default=(), description="Titles of the scenarios contributing most."
+    )
+    spof: tuple[str, ...] = Field(default=(), description="Single points of failure (asset ids).")
+
+
+class ScenarioCell(ViewModel):
+    """P(function fails | scenario attempted)."""
+
+    scenario_id: str = Field(description="Scenario id.")
+    function_id: str = Field(description="Function id.")
+    p_fail: Probability = Field(description="P(fail | attempt).")
+    low: Probability = Field(description="Wilson 95% lower bound.")
+    high: Probability = Field(description="Wilson 95% upper bound.")
+
+
+class ScenarioRisk(ViewModel):
+    """One threat scenario's simulated outcome."""
+
+    scenario_id: str = Field(description="Scenario id.")
+    title: str = Field(description="Scenario title.")
+    actor: str = Field(description="Threat actor.")
+    objective: str = Field(description="availability, integrity, confidentiality or perception.")
+    likelihood: Probability = Field(description="Chance the campaign is attempted this cycle.")
+    expected_loss: float = Field(ge=0, description="Expected loss in weight points.")
+    p_any_failure: Probability = Field(description="P(some function fails | attempt).")
+    hours_to_failure: tuple[float, float, float] | None = Field(
+        default=None, description="10th, 50th, 90th percentile hours to first failure."
+    )
+    failure_hours_sample: tuple[float, ...] = Field(
+        default=(), description="Hours to first failure in failing trials (capped sample)."
+    )
+    public_confidence: float = Field(ge=0, description="Mean public-confidence impact.")
+
+
+class AssetRisk(ViewModel):
+    """One asset: how often it is compromised and what depends on it."""
+
+    asset_id: str = Field(description="Asset id.")
+    label: str = Field(description="Asset label.")
+    type: str = Field(description="Asset type.")
+    exposure: str = Field(description="Exposure.")
+    count: int = Field(description="Items this asset stands for.")
+    p_compromise: Probability = Field(description="P(compromised this cycle), over scenarios.")
+    blast_radius: int = Field(ge=0, description="Assets an attacker here can reach or take down.")
+    spof_for: tuple[str, ...] = Field(default=(), description="Functions it alone can fail.")
+
+
+class PathView(ViewModel):
+    """A frequent attack path (entry → … → the asset that made a function fail)."""
+
+    scenario_id: str = Field(description="Scenario id.")
+    function_id: str = Field(default="", description="Function that failed.")
+    assets: tuple[str, ...] = Field(description="Asset ids along the path.")
+    labels: tuple[str, ...] = Field(description="Asset labels along the path.")
+    share: Probability = Field(description="Share of the scenario's failing trials.")
+
+
+class GraphNode(ViewModel):
+    """An asset in the dependency-graph chart."""
+
+    asset_id: str = Field(description="Asset id.")
+    label: str = Field(description="Asset label.")
+    type: str = Field(description="Asset type.")
+    p_compromise: Probability = Field(description="P(compromised this cycle).")
+    critical: bool = Field(default=False, description="Crown jewel or needed by a function.")
+
+
+class GraphEdge(ViewModel):
+    """A link in the dependency-graph chart."""
+
+    source: str = Field(description="From asset id.")
+    target: str = Field(description="To asset id.")
+    role: Literal["dependency", "attack", "data"] = Field(description="Link role.")
+
+
+class Action(ViewModel):
+    """A recommended action: raise one control, with what it costs and what it buys."""
+
+    rank: int = Field(ge=1, description="Rank (1 = do first).")
+    control_id: str = Field(description="Control raised.")
+    title: str = Field(description="Control title.")
+    framework_id: str = Field(description="Framework.")
+    domain_id: str = Field(description="Domain id.")
+    domain_title: str = Field(description="Domain title.")
+    from_level: int = Field(description="Current level.")
+    to_level: int = Field(description="Level after the action.")
+    scope: str = Field(default="", description="Where: every asset, or a selector.")
+    assets: tuple[str, ...] = Field(default=(), description="Asset ids touched.")
+    cost_low: Usd = Field(description="Cost, low end (USD).")
+    cost_high: Usd = Field(description="Cost, high end (USD).")
+    weeks: float = Field(ge=0, description="Weeks to put in place.")
+    risk_reduction: float = Field(ge=0, description="Drop in expected loss (weight points).")
+    risk_reduction_share: Probability = Field(description="Share of the total expected loss.")
+    readiness_gain: float = Field(ge=0, description="Rise in the overall readiness score.")
+    scenarios: tuple[str, ...] = Field(default=(), description="Scenario titles it affects.")
+    functions: tuple[str, ...] = Field(default=(), description="Function titles it protects.")
+    references: tuple[str, ...] = Field(default=(), description="Crosswalk items, e.g. PR.AA-01.")
+    ready_by: str | None = Field(default=None, description="First phase it is in place before.")
+    in_budget: bool = Field(default=False, description="Part of the budget plan.")
+    simulated: bool = Field(default=True, description="Ranked by simulated risk reduction.")
+    why: str = Field(default="", description="One-sentence explanation.")
+
+
+class RoadmapItem(ViewModel):
+    """An action placed on the electoral calendar."""
+
+    rank: int = Field(ge=1, description="Rank of the action.")
+    control_id: str = Field(description="Control.")
+    title: str = Field(description="Control title.")
+    start: dt.date = Field(description="Start date.")
+    ready: dt.date = Field(description="Date it is in place.")
+    before_phase: str | None = Field(default=None, description="First phase it is ready for.")
+    cost_low: Usd = Field(description="Cost, low end.")
+    cost_high: Usd = Field(description="Cost, high end.")
+
+
+class Crosswalk(ViewModel):
+    """A control and the reference-catalog items it maps to."""
+
+    control_id: str = Field(description="Control id.")
+    title: str = Field(description="Control title.")
+    catalog_id: str = Field(description="Catalog id, e.g. nist-csf-2.0.")
+    items: tuple[str, ...] = Field(description="Item ids.")
+
+
+class Limitations(ViewModel):
+    """What the numbers rest on and what they leave out."""
+
+    derived_frameworks: tuple[str, ...] = Field(
+        default=(), description="Titles of frameworks encoded from the source's intent."
+    )
+    unassessed: int = Field(ge=0, description="Controls not answered.")
+    unassessed_ids: tuple[str, ...] = Field(default=(), description="Their ids (technical).")
+    not_applicable: int = Field(ge=0, description="Controls answered n/a.")
+    evidence_mix: tuple[EvidenceMix, ...] = Field(
+        default=(), description="Number of answers per evidence source."
+    )
+    rules_not_applicable: tuple[str, ...] = Field(
+        default=(), description="Scenario rules that matched no asset (technical)."
+    )
+
+
+class Plan(ViewModel):
+    """The budget plan: the actions picked greedily within the budget."""
+
+    budget_usd: Usd = Field(description="The budget.")
+    actions: int = Field(ge=0, description="Actions in the plan.")
+    cost_low: Usd = Field(description="Cost of the plan, low end.")
+    cost_high: Usd = Field(description="Cost of the plan, high end.")
+    risk_reduction_share: Probability = Field(
+        description="Share of the simulated expected loss the plan removes."
+    )
+
+
+class Assumption(ViewModel):
+    """A modelling assumption the advisor should check."""
+
+    name: str = Field(description="What.")
+    value: str = Field(description="Value used.")
+
+
+# --------------------------------------------------------------------------- the views
+
+
+class _ViewBase(ViewModel):
+    schema_version: Literal[1] = Field(default=1, description="Format version of the view.")
+    kind: Literal["report"] = Field(default="report", description="Always 'report'.")
+    banner: Banner = Field(description="TLP marking.")
+    meta: ReportMeta = Field(description="EMB, election and run parameters.")
+    readiness: Readiness = Field(description="Readiness scores.")
+    platforms: tuple[PlatformScore, ...] = Field(default=(), description="Platform scorecards.")
+    plan: Plan | None = Field(default=None, description="Budget plan, when a budget is set.")
+
+
+class TechnicalView(_ViewBase):
+    """Everything, for the EMB's IT staff: assets, attack paths and evidence."""
+
+    audience: Literal["technical", "advisor"] = Field(default="technical", description="Audience.")
+    controls: tuple[ControlFinding, ...] = Field(description="Every EMB control.")
+    functions: tuple[FunctionRisk, ...] = Field(description="Election functions, riskiest first.")
+    scenarios: tuple[ScenarioRisk, ...] = Field(description="Scenarios, highest loss first.")
+    matrix: tuple[ScenarioCell, ...] = Field(description="Scenario × function P(fail).")
+    assets: tuple[AssetRisk, ...] = Field(description="Assets, most compromised first.")
+    paths: tuple[PathView, ...] = Field(default=(), description="Most frequent attack paths.")
+    exposed_paths: tuple[tuple[str, ...], ...] = Field(
+        default=(), description="Shortest internet-to-critical-asset paths (asset ids)."
+    )
+    graph_nodes: tuple[GraphNode, ...] = Field(description="Nodes of the graph chart.")
+    graph_edges: tuple[GraphEdge, ...] = Field(description="Edges of the graph chart.")
+    actions: tuple[Action, ...] = Field(default=(), description="Ranked recommendations.")
+    expected_loss: float = Field(ge=0, description="Total expected loss (weight points).")
+    limitations: Limitations = Field(description="Limitations.")
+
+
+class AdvisorView(TechnicalView):
+    """Technical plus crosswalks, roadmap, methodology and assumptions, for advisors."""
+
+    audience: Literal["technical", "advisor"] = Field(default="advisor", description="Audience.")
+    crosswalks: tuple[Crosswalk, ...] = Field(default=(), description="Control crosswalks.")
+    roadmap: tuple[RoadmapItem, ...] = Field(default=(), description="Actions on the calendar.")
+    assumptions: tuple[Assumption, ...] = Field(default=(), description="Modelling assumptions.")
+
+
+class DonorFunctionRisk(ViewModel):
+    """An election function's risk, without assets or scenarios."""
+
+    title: str = Field(description="Function title.")
+    phase: str = Field(description="Phase of the electoral cycle.")
+    p_fail: Probability = Field(description="P(fails this cycle), rounded to 0.01.")
+    level: Literal["high", "elevated", "moderate", "low"] = Field(
+        description="Plain-language band."
+    )
+
+
+class DonorPriority(ViewModel):
+    """A domain where investment is recommended: how much, and what it protects."""
+
+    rank: int = Field(ge=1, description="Rank.")
+    framework_title: str = Field(description="Framework title.")
+    domain_title: str = Field(description="Domain title.")
+    actions: int = Field(ge=1, description="Number of recommended actions in the domain.")
+    cost_low: Usd = Field(description="Cost, low end (USD).")
+    cost_high: Usd = Field(description="Cost, high end (USD).")
+    risk_reduction_share: Probability = Field(description="Share of simulated risk removed.")
+    readiness_gain: float = Field(ge=0, description="Rise in the overall readiness score.")
+    protects: tuple[str, ...] = Field(default=(), description="Election functions protected.")
+    ready_by: str | None = Field(default=None, description="First phase it can be ready for.")
+
+
+class DonorLimitations(ViewModel):
+    """Limitations, as counts only."""
+
+    derived_frameworks: tuple[str, ...] = Field(default=(), description="Derived frameworks.")
+    unassessed: int = Field(ge=0, description="Controls not answered.")
+    not_applicable: int = Field(ge=0, description="Controls answered n/a.")
+    evidence_mix: tuple[EvidenceMix, ...] = Field(
+        default=(), description="Number of answers per evidence source."
+    )
+
+
+class DonorView(ViewModel):
+    """A redacted readiness summary safe to share with donors (TLP:GREEN).
+
+    Built from its own classes: there is no field for an asset, a path, an evidence text or a
+    note anywhere in it.
+    """
+
+    schema_version: Literal[1] = Field(default=1, description="Format version of the view.")
+    kind: Literal["report"] = Field(default="report", description="Always 'report'.")
+    audience: Literal["donor"] = Field(default="donor", description="Audience.")
+    banner: Banner = Field(description="TLP marking.")
+    meta: ReportMeta = Field(description="EMB, election and run parameters.")
+    readiness: Readiness = Field(description="Readiness scores (domain level).")
+    platforms: tuple[PlatformScore, ...] = Field(default=(), description="Platform scorecards.")
+    plan: Plan | None = Field(default=None, description="Budget plan, when a budget is set.")
+    functions: tuple[DonorFunctionRisk, ...] = Field(description="Election functions at risk.")
+    priorities: tuple[DonorPriority, ...] = Field(description="Priorities by domain.")
+    limitations: DonorLimitations = Field(description="Limitations (counts only).")
+
+
+View = TechnicalView | AdvisorView | DonorView
+
+
+def view_schema(audience: Audience) -> dict[str, Any]:
+    """The JSON Schema of an audience's view (the JSON report format)."""
+    models: dict[Audience, type[ViewModel]] = {
+        "technical": TechnicalView,
+        "advisor": AdvisorView,
+        "donor": DonorView,
+    }
+    model = models[audience]
+    doc = model.model_json_schema()
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc["$id"] = f"https://cyberready.invalid/schema/v1/report-{audience}.schema.json"
+    return doc
+
+
+# --------------------------------------------------------------------------- donor check
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _strings(getattr(value, name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _strings(item)
+
+
+def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """A case-insensitive regex finding any of ``terms`` as a whole token.
+
+    A term matches only where it is not glued to other letters, digits, ``-`` or ``_``, so the
+    asset id ``ems`` is found in "the ems server" but not in "systems".
+    """
+    cleaned = sorted({t.strip() for t in terms if len(t.strip()) >= 2}, key=len, reverse=True)
+    if not cleaned:
+        return None
+    alternatives = "|".join(re.escape(t) for t in cleaned)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+
+def check_donor_view(view: DonorView, forbidden: Iterable[str]) -> list[tuple[str, str]]:
+    """Every (string, forbidden term) pair where a donor-view string holds a forbidden term.
+
+    ``forbidden`` is the workspace's asset ids and labels, evidence and notes; an empty result
+    means the view is safe to render.
+    """
+    pattern = term_pattern(forbidden)
+    if pattern is None:
+        return []
+    hits: list[tuple[str, str]] = []
+    for text in _strings(view):
+        m = pattern.search(text)
+        if m:
+            hits.append((text, m.group(0)))
+    return hits
+
+
+RiskLevel = Literal["high", "elevated", "moderate", "low"]
+
+
+def risk_level(p: float) -> RiskLevel:
+    """Plain-language band of a failure probability: high (≥ 25%), elevated (≥ 10%),
+    moderate (≥ 3%), low.
+
+    >>> risk_level(0.3), risk_level(0.1), risk_level(0.05), risk_level(0.0)
+    ('high', 'elevated', 'moderate', 'low')
+    """
+    if p >= 0.25:
+        return "high"
+    if p >= 0.10:
+        return "elevated"
+    if p >= 0.03:
+        return "moderate"
+    return "low"

@@ -1,0 +1,947 @@
+"""Render a report view as HTML, PDF, Markdown, JSON or XLSX.
+
+Every format reads the view only. HTML is one self-contained file (inline CSS and SVG charts, a
+Content-Security-Policy that forbids scripts and network requests) that prints well; PDF is the
+same HTML laid out by WeasyPrint (the ``pdf`` extra), which is refused any URL; Markdown and HTML
+come from jinja2 templates with autoescaping (user templates in ``templates_dir`` override the
+shipped ones, file by file); JSON is the view itself; XLSX holds the findings, the risks and the
+roadmap. Each renderer returns the document as ``bytes`` (UTF-8 for text formats): writing it is
+:mod:`cyberready.io`'s job.
+
+Escaping, per format: HTML autoescapes every value; Markdown escapes HTML and Markdown syntax in
+every value; JSON additionally writes ``<``, ``>`` and ``&`` as ``\\u`` escapes (safe to embed in
+a page); XLSX stores every text as a string with Excel's quote prefix, so a value starting with
+``=`` is never a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext as gettext_module
+import io
+import json
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import jinja2
+from markupsafe import Markup
+
+from cyberready import __version__
+from cyberready.errors import OptionalDependencyError, ReportError
+from cyberready.report import charts as ch
+from cyberready.report.i18n import translations
+from cyberready.report.models import (
+    AdvisorView,
+    DonorView,
+    TechnicalView,
+    View,
+    risk_level,
+)
+
+__all__ = [
+    "FORMATS",
+    "Format",
+    "make_charts",
+    "render",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_pdf",
+    "render_xlsx",
+]
+
+Format = Literal["html", "pdf", "md", "json", "xlsx"]
+FORMATS: Final[tuple[Format, ...]] = ("html", "pdf", "md", "json", "xlsx")
+
+ASSET_ROWS: Final = 60
+"""Assets listed in the HTML/Markdown asset table (all are in JSON and XLSX)."""
+
+WHY_ROWS: Final = 12
+"""Actions explained in full under the HTML priorities table."""
+
+Gettext = Callable[[str], str]
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+def _phase_names(_: Gettext) -> dict[str, str]:
+    return {
+        "legal_planning": _("Legal framework and planning"),
+        "voter_registration": _("Voter registration"),
+        "candidate_registration": _("Candidate registration"),
+        "campaign": _("Campaign"),
+        "voting": _("Voting"),
+        "counting": _("Counting"),
+        "tabulation_transmission": _("Results transmission and tabulation"),
+        "results_publication": _("Results publication"),
+        "post_election": _("Post-election"),
+    }
+
+
+def _actor_names(_: Gettext) -> dict[str, str]:
+    return {
+        "foreign_state": _("Foreign state"),
+        "government": _("Government"),
+        "criminal": _("Criminal group"),
+        "hacktivist": _("Hacktivist"),
+        "insider": _("Insider"),
+        "accidental": _("Accident or failure"),
+    }
+
+
+def _objective_names(_: Gettext) -> dict[str, str]:
+    return {
+        "availability": _("Disrupt (availability)"),
+        "integrity": _("Alter (integrity)"),
+        "confidentiality": _("Leak (confidentiality)"),
+        "perception": _("Undermine trust (perception)"),
+    }
+
+
+def _source_names(_: Gettext) -> dict[str, str]:
+    return {
+        "test": _("Test"),
+        "observation": _("Observation"),
+        "document": _("Document"),
+        "interview": _("Interview"),
+        "none": _("No evidence"),
+    }
+
+
+def _exposure_names(_: Gettext) -> dict[str, str]:
+    return {
+        "internet": _("Internet"),
+        "internal": _("Internal network"),
+        "isolated": _("Isolated"),
+        "physical": _("Physical"),
+    }
+
+
+def _confidence_names(_: Gettext) -> dict[str, str]:
+    return {"high": _("high"), "medium": _("medium"), "low": _("low")}
+
+
+def _risk_names(_: Gettext) -> dict[str, str]:
+    return {
+        "high": _("high"),
+        "elevated": _("elevated"),
+        "moderate": _("moderate"),
+        "low": _("low"),
+    }
+
+
+def _provenance_names(_: Gettext) -> dict[str, str]:
+    return {"official": _("official text"), "derived": _("derived from the source's intent")}
+
+
+def _months(_: Gettext) -> list[str]:
+    return [
+        _("January"),
+        _("February"),
+        _("March"),
+        _("April"),
+        _("May"),
+        _("June"),
+        _("July"),
+        _("August"),
+        _("September"),
+        _("October"),
+        _("November"),
+        _("December"),
+    ]
+
+
+def _audience_texts(_: Gettext) -> dict[str, tuple[str, str, str]]:
+    """audience -> (kicker, title, who it is for)."""
+    return {
+        "technical": (
+            _("Technical report"),
+            _("Election cybersecurity readiness"),
+            _("EMB IT and security staff: includes system names, attack paths and evidence."),
+        ),
+        "advisor": (
+            _("Advisor report"),
+            _("Election cybersecurity readiness"),
+            _(
+                "Technical-assistance advisors: the technical report plus roadmap, crosswalks "
+                "and assumptions."
+            ),
+        ),
+        "donor": (
+            _("Donor summary"),
+            _("Election cybersecurity readiness"),
+            _("Donors and partners: readiness and priorities by domain, without system detail."),
+        ),
+    }
+
+
+def _tlp_texts(_: Gettext) -> dict[str, str]:
+    return {
+        "TLP:AMBER+STRICT": _(
+            "Limited disclosure: share only within the recipient organisation, on a "
+            "need-to-know basis."
+        ),
+        "TLP:GREEN": _(
+            "Limited disclosure: share within the recipient's community, not through publicly "
+            "accessible channels."
+        ),
+    }
+
+
+def banner_text(tlp: str, gettext: Gettext) -> str:
+    """The explanation of a TLP label, in the report's language."""
+    return _tlp_texts(gettext)[tlp]
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _fmt_pct(p: float | None) -> str:
+    if p is None:
+        return "—"
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 < p < 1:
+        return ">99%"
+    return f"{p * 100:.0f}%"
+
+
+def _fmt_score(x: float | None) -> str:
+    return "—" if x is None else f"{x:.0f}"
+
+
+def _fmt_usd(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"${x:,.0f}"
+
+
+def _usd_short(x: float) -> str:
+    if x >= 1e6:
+        return f"${x / 1e6:.1f}M"
+    if x >= 1e4:
+        return f"${x / 1e3:.0f}k"
+    return f"${x:,.0f}"
+
+
+def _fmt_usd_range(lo: float, hi: float) -> str:
+    """``$7k–$29k``, ``$1,000–$8,000`` or one figure: both ends in the same unit."""
+    if abs(hi - lo) < 0.5:
+        return _usd_short(lo)
+    if hi >= 1e6:
+        return f"${lo / 1e6:.1f}M–${hi / 1e6:.1f}M"
+    if hi >= 1e4:
+        return f"${lo / 1e3:,.0f}k–${hi / 1e3:,.0f}k"
+    return f"${lo:,.0f}–${hi:,.0f}"
+
+
+def _css_string(text: object) -> Markup:
+    """A CSS string literal, every character outside [A-Za-z0-9 ] written as a CSS escape."""
+    out = []
+    for ch_ in str(text):
+        if ch_.isascii() and (ch_.isalnum() or ch_ == " "):
+            out.append(ch_)
+        else:
+            out.append(f"\\{ord(ch_):x} ")
+    return Markup('"' + "".join(out) + '"')
+
+
+_MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]|])")
+
+
+def md_escape(value: object) -> Markup:
+    r"""Text made inert for Markdown: HTML escaped (no tag or entity survives), the Markdown
+    characters that make links, images, emphasis, code and table cells backslash-escaped, and
+    line breaks turned into spaces (so a value cannot break a table row or start a block).
+    Values already marked safe (template text, macro output) pass unchanged.
+
+    >>> print(md_escape("<b>[x](javascript:alert(1))</b> | *y*"))
+    &lt;b&gt;\[x\](javascript:alert(1))&lt;/b&gt; \| \*y\*
+    """
+    if isinstance(value, Markup):
+        return value
+    text = "" if value is None else str(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return Markup(re.sub(r"[\r\n]+", " ", text))
+
+
+def _md_join(items: object, sep: str = "") -> Markup:
+    values = list(items) if isinstance(items, list | tuple) else [items]
+    return md_escape(sep).join(md_escape(v) for v in values)
+
+
+def _md_code(value: object) -> Markup:
+    text = str(value).replace("`", "'").replace("\n", " ").replace("|", "\\|")
+    return Markup(f"`{text}`")
+
+
+class _Formatters:
+    """Filters and globals of the template environment, bound to one language."""
+
+    def __init__(self, t: gettext_module.NullTranslations, tiers: list[tuple[float, str]]) -> None:
+        self._ = t.gettext
+        self.ngettext = t.ngettext
+        self.tiers = tiers
+        self.phases = _phase_names(self._)
+        self.actors = _actor_names(self._)
+        self.objectives = _objective_names(self._)
+        self.sources = _source_names(self._)
+        self.exposures = _exposure_names(self._)
+        self.confidences = _confidence_names(self._)
+        self.risks = _risk_names(self._)
+        self.provenances = _provenance_names(self._)
+        self.months = _months(self._)
+
+    def date(self, d: dt.date | None) -> str:
+        if d is None:
+            return "—"
+        return f"{d.day} {self.months[d.month - 1]} {d.year}"
+
+    def hours(self, h: float) -> str:
+        if h < 48:
+            n = round(h)
+            return self.ngettext("%(num)d hour", "%(num)d hours", n) % {"num": n}
+        if h < 24 * 21:
+            n = round(h / 24)
+            return self.ngettext("%(num)d day", "%(num)d days", n) % {"num": n}
+        n = round(h / 168)
+        return self.ngettext("%(num)d week", "%(num)d weeks", n) % {"num": n}
+
+    def asset_type(self, t: str) -> str:
+        return t.replace("_", " ")
+
+    def tier_index(self, name: str) -> int:
+        names = [n for _lo, n in self.tiers]
+        if name not in names:
+            return 0
+        k = names.index(name)
+        return round(k * 3 / max(len(names) - 1, 1))
+
+    def filters(self) -> dict[str, Callable[..., Any]]:
+        return {
+            "pct": _fmt_pct,
+            "score": _fmt_score,
+            "usd": _fmt_usd,
+            "usd_range": _fmt_usd_range,
+            "css_string": _css_string,
+            "date": self.date,
+            "hours": self.hours,
+            "phase": lambda p: self.phases.get(p, p),
+            "actor": lambda a: self.actors.get(a, a),
+            "objective": lambda o: self.objectives.get(o, o),
+            "source": lambda s: self.sources.get(s, s),
+            "exposure": lambda e: self.exposures.get(e, e),
+            "confidence": lambda c: self.confidences.get(c, c),
+            "provenance": lambda p: self.provenances.get(p, p),
+            "risk_level": risk_level,
+            "risk_text": lambda r: self.risks.get(r, r),
+            "asset_type": self.asset_type,
+            "md": md_escape,
+            "code": _md_code,
+        }
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def _loader(templates_dir: Path | None) -> jinja2.BaseLoader:
+    shipped = jinja2.PackageLoader("cyberready.report", "templates")
+    if templates_dir is None:
+        return shipped
+    if not templates_dir.is_dir():
+        raise ReportError(f"--templates {templates_dir}: not a folder")
+    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(templates_dir)), shipped])
+
+
+def _environment(
+    view: View, kind: Literal["html", "md"], templates_dir: Path | None
+) -> tuple[jinja2.Environment, _Formatters]:
+    t = translations(view.meta.locale)
+    fmt = _Formatters(t, [(lo, name) for lo, name in view.readiness.tiers])
+    if kind == "html":
+        env = jinja2.Environment(
+            loader=_loader(templates_dir),
+            autoescape=True,
+            extensions=["jinja2.ext.i18n"],
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    else:
+        env = jinja2.Environment(
+            loader=_loader(templates_dir),
+            autoescape=True,
+            finalize=md_escape,
+            extensions=["jinja2.ext.i18n"],
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+    env.install_gettext_translations(t, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(fmt.filters())
+    if kind == "md":
+        env.filters["join"] = _md_join
+    return env, fmt
+
+
+def _context(view: View, fmt: _Formatters) -> dict[str, Any]:
+    _ = fmt._
+    kicker, title, audience_text = _audience_texts(_)[view.audience]
+    tlp = view.banner.tlp
+    scenario_titles: dict[str, str] = {}
+    function_titles: dict[str, str] = {}
+    if isinstance(view, TechnicalView):
+        scenario_titles = {s.scenario_id: s.title for s in view.scenarios}
+        function_titles = {f.function_id: f.title for f in view.functions}
+    return {
+        "view": view,
+        "report_kicker": kicker,
+        "report_title": title,
+        "audience_text": audience_text,
+        "tlp_class": "tlp-green" if tlp == "TLP:GREEN" else "tlp-amber",
+        "tlp_colour": "#33ff00" if tlp == "TLP:GREEN" else "#ffc000",
+        "footer_text": f"{view.meta.emb_name} · {kicker} · {tlp}",
+        "tier_index": fmt.tier_index,
+        "asset_rows": ASSET_ROWS,
+        "why_rows": WHY_ROWS,
+        "scenario_titles": scenario_titles,
+        "function_titles": function_titles,
+    }
+
+
+def _template_name(view: View, suffix: str) -> str:
+    return f"{view.audience}.{suffix}.j2"
+
+
+def _render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateNotFound as exc:
+        raise ReportError(f"template {exc.name!r} not found") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise ReportError(
+            f"template {exc.filename or exc.name}:{exc.lineno}: {exc.message}"
+        ) from exc
+    except jinja2.UndefinedError as exc:
+        raise ReportError(f"template {name}: {exc.message}") from exc
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def make_charts(view: View, gettext: Gettext | None = None) -> dict[str, str]:
+    """The SVG charts of a view, by name (what the HTML templates show as ``charts[name]``).
+
+    Technical and advisor views: ``readiness``, ``trend`` (with two or more assessments),
+    ``heatmap``, ``time_to_impact``, ``graph``, ``cost_benefit``; donor views: ``readiness``,
+    ``trend`` and ``priorities``.
+    """
+    _ = gettext or translations(view.meta.locale).gettext
+    r = view.readiness
+    tiers = list(r.tiers)
+    figures: dict[str, tuple[Any, str]] = {}
+    if r.domains:
+        figures["readiness"] = (
+            ch.readiness_chart(r.domains, tiers, _),
+            _("Readiness score of each domain, coloured by tier."),
+        )
+    if len(r.trend) > 1:
+        figures["trend"] = (ch.trend_chart(r.trend, tiers, _), _("Overall readiness over time."))
+    if isinstance(view, DonorView):
+        if view.priorities:
+            figures["priorities"] = (
+                ch.donor_priority_chart(view.priorities, _),
+                _("Recommended investment by domain."),
+            )
+    else:
+        if view.scenarios and view.functions:
+            figures["heatmap"] = (
+                ch.heatmap_chart(
+                    view.scenarios,
+                    [(f.function_id, f.title) for f in view.functions],
+                    view.matrix,
+                    _,
+                ),
+                _("Chance each election function fails if a threat is attempted."),
+            )
+        if any(s.hours_to_failure for s in view.scenarios):
+            figures["time_to_impact"] = (
+                ch.time_to_impact_chart(view.scenarios, _),
+                _("How fast each threat can disrupt the election."),
+            )
+        if view.graph_nodes:
+            figures["graph"] = (
+                ch.graph_chart(view.graph_nodes, view.graph_edges, _),
+                _("Assets coloured by their chance of compromise."),
+            )
+        if any(a.simulated for a in view.actions):
+            figures["cost_benefit"] = (
+                ch.cost_benefit_chart(view.actions, _),
+                _("Cost and risk removed by each recommended action."),
+            )
+    return {name: ch.to_svg(fig, name, description=desc) for name, (fig, desc) in figures.items()}
+
+
+# --------------------------------------------------------------------------- renderers
+
+
+def render_html(view: View, *, templates_dir: Path | None = None) -> str:
+    """The report as one self-contained HTML page."""
+    env, fmt = _environment(view, "html", templates_dir)
+    context = _context(view, fmt)
+    context["charts"] = {k: Markup(v) for k, v in make_charts(view, fmt._).items()}
+    return _render_template(env, _template_name(view, "html"), context)
+
+
+def render_markdown(view: View, *, templates_dir: Path | None = None) -> str:
+    """The report as Markdown (GitHub-flavoured tables; no charts)."""
+    env, fmt = _environment(view, "md", templates_dir)
+    return tidy_markdown(_render_template(env, _template_name(view, "md"), _context(view, fmt)))
+
+
+def tidy_markdown(text: str) -> str:
+    """One blank line before every heading, table and list, none doubled, no trailing spaces.
+
+    >>> print(tidy_markdown("text\\n## Head\\n\\n\\n| a |\\n|---|\\nend  \\n"))
+    text
+    <BLANKLINE>
+    ## Head
+    <BLANKLINE>
+    | a |
+    |---|
+    <BLANKLINE>
+    end
+    <BLANKLINE>
+    """
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.rstrip()
+        prev = out[-1] if out else ""
+        starts_block = (
+            line.startswith("#")
+            or (line.startswith("|") and not prev.startswith("|"))
+            or (re.match(r"^(\d+\.|-) ", line) is not None and not re.match(r"^(\d+\.|-) ", prev))
+        )
+        ends_table = prev.startswith("|") and line and not line.startswith("|")
+        if (starts_block or ends_table or prev.startswith("#")) and prev and line:
+            out.append("")
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip("\n") + "\n"
+
+
+def render_json(view: View) -> str:
+    """The view as JSON (its schema: :func:`~cyberready.report.models.view_schema`)."""
+    text = view.model_dump_json(indent=2)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+
+
+def _data_urls_only(weasyprint: Any) -> Any:
+    """A WeasyPrint URL fetcher that serves inline ``data:`` URLs (chart rasters) only: no
+    network, no file is ever read while a report is laid out."""
+    if hasattr(weasyprint, "URLFetcher"):  # WeasyPrint >= 68
+        return weasyprint.URLFetcher(allowed_protocols=("data",))
+
+    def fetch(url: str, *args: object, **kwargs: object) -> Any:  # pragma: no cover - old API
+        if not url.startswith("data:"):
+            raise ValueError(f"reports never fetch resources (refused {url[:80]!r})")
+        return weasyprint.default_url_fetcher(url, *args, **kwargs)
+
+    return fetch
+
+
+def render_pdf(view: View, *, templates_dir: Path | None = None) -> bytes:
+    """The HTML report laid out as PDF by WeasyPrint (the ``pdf`` extra)."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:
+        raise OptionalDependencyError("pdf", "PDF reports") from exc
+    html = render_html(view, templates_dir=templates_dir)
+    doc = weasyprint.HTML(string=html, url_fetcher=_data_urls_only(weasyprint), base_url=None)
+    pdf = doc.write_pdf(
+        metadata=None,
+        pdf_identifier=b"cyberready",
+        uncompressed_pdf=False,
+    )
+    if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
+        raise ReportError("WeasyPrint returned no PDF")
+    return pdf
+
+
+def render(view: View, fmt: Format, *, templates_dir: Path | None = None) -> bytes:
+    """The report in format ``fmt`` (html, pdf, md, json or xlsx), as bytes."""
+    if fmt == "html":
+        return render_html(view, templates_dir=templates_dir).encode("utf-8")
+    if fmt == "md":
+        return render_markdown(view, templates_dir=templates_dir).encode("utf-8")
+    if fmt == "json":
+        return render_json(view).encode("utf-8")
+    if fmt == "pdf":
+        return render_pdf(view, templates_dir=templates_dir)
+    if fmt == "xlsx":
+        return render_xlsx(view)
+    raise ReportError(f"unknown report format {fmt!r}; valid: {', '.join(FORMATS)}")
+
+
+# --------------------------------------------------------------------------- XLSX
+
+_ILLEGAL_XML: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _cell_value(value: object) -> object:
+    if value is None or isinstance(value, bool | int | float | dt.date):
+        return value
+    if isinstance(value, tuple | list):
+        value = ", ".join(str(v) for v in value)
+    return _ILLEGAL_XML.sub("", str(value))
+
+
+def render_xlsx(view: View) -> bytes:
+    """Findings, risks and priorities as a workbook; every sheet starts with the TLP label."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    t = translations(view.meta.locale)
+    _ = t.gettext
+    fmt = _Formatters(t, [(lo, name) for lo, name in view.readiness.tiers])
+    wb = Workbook()
+    default = wb.active
+    tlp = view.banner.tlp
+    banner_fill = PatternFill("solid", fgColor="000000")
+    banner_font = Font(bold=True, color="33FF00" if tlp == "TLP:GREEN" else "FFC000")
+    head_font = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="E4E7EB")
+
+    def sheet(title: str, headers: list[str], rows: list[list[object]]) -> None:
+        ws = wb.create_sheet(title)
+        ws.append([tlp, view.banner.text])
+        for c in ws[1]:
+            c.fill, c.font = banner_fill, banner_font
+        ws.oddHeader.center.text = tlp
+        ws.oddFooter.center.text = tlp
+        ws.append(headers)
+        for c in ws[2]:
+            c.font, c.fill = head_font, head_fill
+        for row in rows:
+            ws.append([_cell_value(v) for v in row])
+        for r in ws.iter_rows(min_row=1):
+            for c in r:
+                if isinstance(c.value, str):
+                    c.data_type = "s"
+                    c.quotePrefix = True
+        ws.freeze_panes = "A3"
+        for k, h in enumerate(headers, start=1):
+            width = max([len(h)] + [len(str(r[k - 1])) for r in rows[:200] if k - 1 < len(r)])
+            ws.column_dimensions[get_column_letter(k)].width = min(max(width + 2, 8), 60)
+            for c in ws[get_column_letter(k)][2:]:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+
+    r = view.readiness
+    m = view.meta
+    summary: list[list[object]] = [
+        [_("EMB"), m.emb_name],
+        [_("Election"), m.election_name or ""],
+        [_("Polling day"), m.election_date],
+        [_("Assessment date"), m.as_of],
+        [_("Overall readiness"), round(r.score, 1)],
+        [_("Likely range"), f"{r.low:.0f}–{r.high:.0f}"],
+        [_("Tier"), r.tier],
+        [_("Confidence"), fmt.confidences.get(r.confidence, r.confidence)],
+        [_("Answered"), round(r.coverage, 3)],
+        [_("cyberready version"), m.cyberready_version],
+    ]
+    if view.plan:
+        summary += [
+            [_("Budget (USD)"), view.plan.budget_usd],
+            [_("Budget plan: actions"), view.plan.actions],
+            [_("Budget plan: cost low (USD)"), view.plan.cost_low],
+            [_("Budget plan: cost high (USD)"), view.plan.cost_high],
+            [_("Budget plan: share of risk removed"), round(view.plan.risk_reduction_share, 4)],
+        ]
+    sheet(_("Summary"), [_("Item"), _("Value")], summary)
+    sheet(
+        _("Readiness"),
+        [
+            _("Framework"),
+            _("Domain"),
+            _("Score"),
+            _("Low"),
+            _("High"),
+            _("Tier"),
+            _("Answered"),
+            _("Not assessed"),
+            _("Target"),
+        ],
+        [
+            [
+                d.framework_title,
+                d.title,
+                round(d.score, 1),
+                round(d.low, 1),
+                round(d.high, 1),
+                d.tier,
+                round(d.coverage, 3),
+                d.unassessed,
+                None if d.target is None else round(d.target, 1),
+            ]
+            for d in r.domains
+        ],
+    )
+    if isinstance(view, DonorView):
+        sheet(
+            _("Functions"),
+            [_("Election function"), _("Phase"), _("Chance of failure"), _("Level")],
+            [
+                [f.title, fmt.phases.get(f.phase, f.phase), f.p_fail, fmt.risks[f.level]]
+                for f in view.functions
+            ],
+        )
+        sheet(
+            _("Priorities"),
+            [
+                _("Rank"),
+                _("Framework"),
+                _("Domain"),
+                _("Actions"),
+                _("Cost low (USD)"),
+                _("Cost high (USD)"),
+                _("Risk removed"),
+                _("Readiness gain"),
+                _("Protects"),
+                _("Ready before"),
+            ],
+            [
+                [
+                    p.rank,
+                    p.framework_title,
+                    p.domain_title,
+                    p.actions,
+                    p.cost_low,
+                    p.cost_high,
+                    round(p.risk_reduction_share, 4),
+                    round(p.readiness_gain, 2),
+                    p.protects,
+                    fmt.phases.get(p.ready_by, p.ready_by) if p.ready_by else "",
+                ]
+                for p in view.priorities
+            ],
+        )
+    else:
+        _technical_sheets(view, sheet, fmt)
+    if view.platforms:
+        sheet(
+            _("Platforms"),
+            [_("Company"), _("Scorecard date"), _("Score"), _("Tier"), _("Answered")],
+            [
+                [p.company, p.as_of, round(p.score, 1), p.tier, round(p.coverage, 3)]
+                for p in view.platforms
+            ],
+        )
+    wb.remove(default)
+    wb.properties.creator = f"cyberready {__version__}"
+    wb.properties.created = dt.datetime(2000, 1, 1)
+    wb.properties.modified = dt.datetime(2000, 1, 1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _technical_sheets(
+    view: TechnicalView, sheet: Callable[[str, list[str], list[list[object]]], None], fmt: Any
+) -> None:
+    _ = fmt._
+    sheet(
+        _("Findings"),
+        [
+            _("Framework"),
+            _("Domain"),
+            _("Control"),
+            _("Title"),
+            _("Weight"),
+            _("Level"),
+            _("Lowest level on an asset"),
+            _("Highest level on an asset"),
+            _("Target"),
+            _("Evidence source"),
+            _("Evidence"),
+            _("Notes"),
+        ],
+        [
+            [
+                c.framework_id,
+                c.domain_id,
+                c.control_id,
+                c.title,
+                c.weight,
+                _("not assessed") if c.level is None else c.level,
+                c.spread[0] if c.spread else None,
+                c.spread[1] if c.spread else None,
+                c.target,
+                fmt.sources.get(c.source, c.source),
+                c.evidence,
+                c.notes,
+            ]
+            for c in view.controls
+        ],
+    )
+    sheet(
+        _("Functions"),
+        [
+            _("Function"),
+            _("Title"),
+            _("Phase"),
+            _("Weight"),
+            _("Chance of failure"),
+            _("Main threats"),
+            _("Single points of failure"),
+        ],
+        [
+            [
+                f.function_id,
+                f.title,
+                fmt.phases.get(f.phase, f.phase),
+                f.weight,
+                f.p_fail,
+                f.main_threats,
+                f.spof,
+            ]
+            for f in view.functions
+        ],
+    )
+    sheet(
+        _("Scenarios"),
+        [
+            _("Scenario"),
+            _("Title"),
+            _("Actor"),
+            _("Aim"),
+            _("Likelihood"),
+            _("Some function fails, if attempted"),
+            _("Expected loss"),
+            _("Hours to impact, 10th percentile"),
+            _("Hours to impact, median"),
+            _("Hours to impact, 90th percentile"),
+        ],
+        [
+            [
+                s.scenario_id,
+                s.title,
+                fmt.actors.get(s.actor, s.actor),
+                fmt.objectives.get(s.objective, s.objective),
+                s.likelihood,
+                s.p_any_failure,
+                round(s.expected_loss, 4),
+                *(s.hours_to_failure or (None, None, None)),
+            ]
+            for s in view.scenarios
+        ],
+    )
+    sheet(
+        _("Assets"),
+        [
+            _("Asset"),
+            _("Label"),
+            _("Type"),
+            _("Exposure"),
+            _("Count"),
+            _("Chance of compromise"),
+            _("Blast radius"),
+            _("Alone can fail"),
+        ],
+        [
+            [
+                a.asset_id,
+                a.label,
+                a.type,
+                a.exposure,
+                a.count,
+                a.p_compromise,
+                a.blast_radius,
+                a.spof_for,
+            ]
+            for a in view.assets
+        ],
+    )
+    sheet(
+        _("Actions"),
+        [
+            _("Rank"),
+            _("Control"),
+            _("Title"),
+            _("Domain"),
+            _("From level"),
+            _("To level"),
+            _("Where"),
+            _("Cost low (USD)"),
+            _("Cost high (USD)"),
+            _("Weeks"),
+            _("Risk removed"),
+            _("Readiness gain"),
+            _("In budget plan"),
+            _("Ready before"),
+            _("Why"),
+        ],
+        [
+            [
+                a.rank,
+                a.control_id,
+                a.title,
+                a.domain_title,
+                a.from_level,
+                a.to_level,
+                a.scope,
+                a.cost_low,
+                a.cost_high,
+                a.weeks,
+                round(a.risk_reduction_share, 4) if a.simulated else None,
+                round(a.readiness_gain, 2),
+                a.in_budget,
+                fmt.phases.get(a.ready_by, a.ready_by) if a.ready_by else "",
+                a.why,
+            ]
+            for a in view.actions
+        ],
+    )
+    if isinstance(view, AdvisorView):
+        sheet(
+            _("Roadmap"),
+            [
+                _("Rank"),
+                _("Control"),
+                _("Title"),
+                _("Start"),
+                _("In place by"),
+                _("Ready before"),
+                _("Cost low (USD)"),
+                _("Cost high (USD)"),
+            ],
+            [
+                [
+                    i.rank,
+                    i.control_id,
+                    i.title,
+                    i.start,
+                    i.ready,
+                    fmt.phases.get(i.before_phase, i.before_phase) if i.before_phase else "",
+                    i.cost_low,
+                    i.cost_high,
+                ]
+                for i in view.roadmap
+            ],
+        )
+        sheet(
+            _("Crosswalks"),
+            [_("Control"), _("Title"), _("Catalog"), _("Items")],
+            [[x.control_id, x.title, x.catalog_id, x.items] for x in view.crosswalks],
+        )
+
+
+def dump_json_schema(schema: Mapping[str, Any]) -> str:
+    """A JSON Schema as stable, indented text."""
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"

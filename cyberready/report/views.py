@@ -1,0 +1,918 @@
+"""Build each audience's data view from an :class:`~cyberready.assess.AssessmentResult`.
+
+A view holds exactly what its audience may see (:mod:`cyberready.report.models`):
+
+- ``technical`` — everything: readiness, control findings with evidence and notes, risks per
+  scenario and function, assets, attack paths, the graph, ranked actions (TLP:AMBER+STRICT);
+- ``advisor`` — technical plus crosswalks, the roadmap and the modelling assumptions
+  (TLP:AMBER+STRICT);
+- ``donor`` — readiness by domain and tier, confidence, trend, the chance each election function
+  fails, and priorities by domain with cost ranges and what they protect (TLP:GREEN). It is a
+  separate model type with no field for asset names or ids, paths, evidence or notes; every
+  string in it is also scrubbed of the workspace's asset ids and labels, evidence and notes
+  (a user's function title that names a system is redacted), and :func:`build_view` refuses
+  to return a donor view in which one survives.
+
+Views are pure data, sorted deterministically, and carry no timestamps: the same result gives
+the same view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+
+from cyberready import __version__
+from cyberready.errors import ReportError
+from cyberready.models.vocab import PHASES
+from cyberready.report.i18n import translations
+from cyberready.report.models import (
+    TLP,
+    Action,
+    AdvisorView,
+    AssetRisk,
+    Assumption,
+    Audience,
+    Banner,
+    ControlFinding,
+    Crosswalk,
+    DomainReadiness,
+    DonorLimitations,
+    DonorPriority,
+    DonorView,
+    EvidenceMix,
+    FrameworkReadiness,
+    FunctionRisk,
+    GraphEdge,
+    GraphNode,
+    Limitations,
+    PathView,
+    Plan,
+    PlatformScore,
+    Readiness,
+    ReportMeta,
+    RoadmapItem,
+    ScenarioCell,
+    ScenarioRisk,
+    TechnicalView,
+    TrendPoint,
+    View,
+    check_donor_view,
+    risk_level,
+    term_pattern,
+)
+from cyberready.report.render import banner_text
+
+if TYPE_CHECKING:
+    from cyberready.assess import AssessmentResult
+    from cyberready.prioritize import Action as PlannedAction
+    from cyberready.scoring import AggregateScore
+    from cyberready.workspace import Workspace
+
+__all__ = ["build_view", "forbidden_terms", "sensitive_strings"]
+
+Gettext = Callable[[str], str]
+
+GRAPH_NODE_LIMIT: Final = 300
+"""Largest number of assets drawn in the graph chart (larger systems: listed assets only)."""
+PATH_LIMIT: Final = 10
+"""Attack paths listed in a technical report."""
+SAMPLE_LIMIT: Final = 200
+"""Hours-to-failure values kept per scenario for the time-to-impact chart."""
+REDACTED: Final = "[withheld]"
+
+
+def build_view(result: AssessmentResult, audience: Audience, *, locale: str = "en") -> View:
+    """The data view of ``result`` for ``audience`` (technical, advisor or donor).
+
+    Raises
+    ------
+    ReportError
+        If the audience is unknown, or (a bug) a donor view would still hold a sensitive string.
+    """
+    _ = translations(locale).gettext
+    if audience == "technical":
+        return _technical(result, locale, _, TechnicalView)
+    if audience == "advisor":
+        return _technical(result, locale, _, AdvisorView)
+    if audience == "donor":
+        view = _donor(result, locale, _)
+        hits = check_donor_view(view, forbidden_terms(result.workspace))
+        if hits:  # pragma: no cover - _donor scrubs every string; this is the safety net
+            raise ReportError(
+                f"the donor view would reveal sensitive text ({len(hits)} string(s)); refusing"
+            )
+        return view
+    raise ReportError(f"unknown audience {audience!r}; valid: technical, advisor, donor")
+
+
+# --------------------------------------------------------------------------- sensitive text
+
+
+def sensitive_strings(ws: Workspace) -> dict[str, set[str]]:
+    """The workspace's strings a donor must never see, by kind: ``asset_ids``, ``labels``,
+    ``evidence`` and ``notes`` (answers, overrides, platform scorecards, history, assets,
+    links)."""
+    system = ws.resolved
+    out: dict[str, set[str]] = {
+        "asset_ids": set(system.ids),
+        "labels": {lb for lb in system.labels if lb},
+        "evidence": set(),
+        "notes": set(),
+    }
+    assessments = [a for a in (ws.assessment, *ws.history) if a is not None]
+    for assessment in assessments:
+        for ans in assessment.answers.values():
+            out["evidence"].add(ans.evidence)
+            out["notes"].add(ans.notes)
+        for ov in assessment.overrides:
+            out["notes"].add(ov.notes)
+    for card in ws.platforms:
+        for ans in card.answers.values():
+            out["evidence"].add(ans.evidence)
+            out["notes"].add(ans.notes)
+    for asset in ws.system.assets:
+        out["notes"].add(asset.notes)
+    for link in ws.system.links:
+        out["notes"].add(link.notes)
+    return {k: {s.strip() for s in v if s.strip()} for k, v in out.items()}
+
+
+def forbidden_terms(ws: Workspace) -> set[str]:
+    """Every sensitive string of the workspace (for
+    :func:`~cyberready.report.models.check_donor_view`)."""
+    return set().union(*sensitive_strings(ws).values())
+
+
+_ENUM_KEYS: Final = frozenset(
+    {"tlp", "phase", "confidence", "source", "level", "provenance", "locale", "ready_by"}
+)
+"""Donor-view fields holding a vocabulary word, not free text (never rewritten)."""
+
+
+class _Scrubber:
+    """Replaces every forbidden term in free text by ``[withheld]``."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self._pattern = term_pattern(terms)
+
+    def __call__(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(REDACTED, text)
+
+    def deep(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self(value)
+        if isinstance(value, dict):
+            return {k: v if k in _ENUM_KEYS else self.deep(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.deep(v) for v in value]
+        return value
+
+
+# --------------------------------------------------------------------------- shared parts
+
+
+def _meta(result: AssessmentResult, locale: str) -> ReportMeta:
+    ws = result.workspace
+    emb = ws.emb
+    as_of = ws.assessment.as_of if ws.assessment is not None else emb.as_of
+    election_date = emb.election.date if emb.election else None
+    days = (election_date - as_of).days if election_date and as_of else None
+    return ReportMeta(
+        emb_id=emb.id,
+        emb_name=emb.name,
+        country=emb.country,
+        election_name=emb.election.name if emb.election else None,
+        election_date=election_date,
+        as_of=as_of,
+        days_to_election=days,
+        locale=locale,
+        cyberready_version=__version__,
+        trials=result.trials if result.simulation is not None else None,
+        seed=result.seed if result.simulation is not None else None,
+    )
+
+
+def _band(a: AggregateScore) -> tuple[float, float, float]:
+    s = a.score if a.score is not None else 0.0
+    lo, hi = a.band if a.band is not None else (s, s)
+    return s, lo, hi
+
+
+def _confidence(a: AggregateScore) -> str:
+    band = (a.confidence_band or "Low").lower()
+    return band if band in ("high", "medium", "low") else "low"
+
+
+def _tiers(ws: Workspace) -> tuple[tuple[float, str], ...]:
+    from cyberready.models.framework import DEFAULT_TIERS
+
+    kinds = {fw.tiers for fw in ws.frameworks}
+    tiers = kinds.pop() if len(kinds) == 1 else DEFAULT_TIERS
+    return tuple((t.min, t.name) for t in tiers)
+
+
+def _readiness(result: AssessmentResult) -> Readiness:
+    ws = result.workspace
+    r = result.readiness
+    lib = ws.library
+    score, lo, hi = _band(r.overall)
+    frameworks = []
+    for a in r.frameworks:
+        fw = lib.frameworks[a.framework]
+        s, flo, fhi = _band(a)
+        frameworks.append(
+            FrameworkReadiness(
+                framework_id=a.framework,
+                title=fw.title,
+                provenance=fw.provenance,
+                score=s,
+                low=flo,
+                high=fhi,
+                tier=a.tier or "",
+                coverage=a.coverage or 0.0,
+            )
+        )
+    domains = []
+    for a in r.domains:
+        fw = lib.frameworks[a.framework]
+        s, dlo, dhi = _band(a)
+        domains.append(
+            DomainReadiness(
+                framework_id=a.framework,
+                framework_title=fw.title,
+                domain_id=a.domain,
+                title=a.title,
+                score=s,
+                low=dlo,
+                high=dhi,
+                tier=a.tier or "",
+                coverage=a.coverage or 0.0,
+                controls=a.controls - a.not_applicable,
+                unassessed=len(a.unassessed),
+                target=a.target,
+            )
+        )
+    trend = [
+        TrendPoint(as_of=h.as_of, score=h.overall.score or 0.0, tier=h.overall.tier or "")
+        for h in result.history
+        if h.as_of is not None
+    ]
+    if r.as_of is not None:
+        trend.append(TrendPoint(as_of=r.as_of, score=score, tier=r.overall.tier or ""))
+    trend.sort(key=lambda p: p.as_of)
+    return Readiness(
+        score=score,
+        low=lo,
+        high=hi,
+        tier=r.overall.tier or "",
+        coverage=r.overall.coverage or 0.0,
+        confidence=_confidence(r.overall),  # type: ignore[arg-type]
+        frameworks=tuple(frameworks),
+        domains=tuple(domains),
+        trend=tuple(trend),
+        tiers=_tiers(ws),
+    )
+
+
+def _platforms(result: AssessmentResult, *, detail: bool) -> tuple[PlatformScore, ...]:
+    out = []
+    for p in result.readiness.platforms:
+        s, _lo, _hi = _band(p.total)
+        commitments: tuple[tuple[str, str, int | None], ...] = ()
+        if detail:
+            commitments = tuple(
+                (c.control, c.title, c.level if isinstance(c.level, int) else None)
+                for c in p.controls
+            )
+        out.append(
+            PlatformScore(
+                company=p.company,
+                framework_id=p.framework,
+                as_of=p.as_of,
+                score=s,
+                tier=p.total.tier or "",
+                coverage=p.total.coverage or 0.0,
+                commitments=commitments,
+            )
+        )
+    return tuple(sorted(out, key=lambda p: (-p.score, p.company)))
+
+
+def _evidence_mix(result: AssessmentResult) -> tuple[EvidenceMix, ...]:
+    counts: dict[str, int] = defaultdict(int)
+    for c in result.readiness.controls:
+        if c.status == "answered":
+            counts[c.source] += 1
+    order = ("test", "observation", "document", "interview", "none")
+    return tuple(EvidenceMix(source=s, answers=counts[s]) for s in order if counts.get(s))
+
+
+def _derived(result: AssessmentResult) -> tuple[str, ...]:
+    out = []
+    for fw in result.workspace.frameworks:
+        if fw.provenance == "derived" or any(fw.provenance_of(c) == "derived" for c in fw.controls):
+            out.append(fw.title)
+    return tuple(out)
+
+
+def _function_order(result: AssessmentResult) -> list[int]:
+    """Functions by their chance of failing this cycle, highest first, then by weight and id."""
+    fns = result.workspace.resolved.functions
+    sim = result.simulation
+    if sim is None:
+        return sorted(range(len(fns)), key=lambda i: (-fns[i].weight, fns[i].id))
+    cycle = sim.cycle_probability
+    return sorted(
+        range(len(fns)), key=lambda i: (-round(float(cycle[i]), 4), -fns[i].weight, fns[i].id)
+    )
+
+
+def _ready_by(ws: Workspace, start: dt.date, weeks: float) -> str | None:
+    """The first phase (by start date) that starts after an action begun on ``start`` is ready."""
+    from cyberready.prioritize import ready_date
+
+    ready = ready_date(start, weeks)
+    later = sorted(
+        (w.start, PHASES.index(p), p) for p, w in ws.emb.phases.items() if w.start > ready
+    )
+    return later[0][2] if later else None
+
+
+def _start(result: AssessmentResult) -> dt.date:
+    p = result.priorities
+    if p is not None:
+        return p.start
+    ws = result.workspace
+    return ws.emb.as_of or (ws.assessment.as_of if ws.assessment else dt.date(1970, 1, 1))
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def _readiness_gain(
+    result: AssessmentResult, actions: Sequence[PlannedAction], cache: dict[tuple[str, ...], float]
+) -> float:
+    """Rise of the overall readiness score if ``actions`` were all done."""
+    key = tuple(sorted(a.id for a in actions))
+    if key in cache:
+        return cache[key]
+    ws = result.workspace
+    if ws.assessment is None or not actions:
+        cache[key] = 0.0
+        return 0.0
+    from cyberready.prioritize import raised_assessment
+    from cyberready.scoring import score
+
+    raised = raised_assessment(ws.assessment, actions, ws.resolved.ids)
+    after = score(ws, assessment=raised).overall.score or 0.0
+    gain = max(0.0, after - (result.readiness.overall.score or 0.0))
+    cache[key] = gain
+    return gain
+
+
+def _actions(result: AssessmentResult, _: Gettext) -> tuple[Action, ...]:
+    p = result.priorities
+    if p is None:
+        return ()
+    ws = result.workspace
+    lib = ws.library
+    start = p.start
+    baseline = p.baseline if p.baseline > 0 else 0.0
+    in_plan = {a.id for a in p.plan.actions} if p.plan is not None else set()
+    cache: dict[tuple[str, ...], float] = {}
+    out: list[Action] = []
+
+    def domain_of(control: str) -> tuple[str, str]:
+        found = lib.control(control)
+        if found is None:
+            return "", ""
+        fw, c = found
+        titles = {d.id: d.title for d in fw.domains}
+        return c.domain, titles.get(c.domain, c.domain)
+
+    def scope(a: PlannedAction) -> str:
+        return _("everywhere it applies") if a.selector is None else a.selector.describe()
+
+    for rec in p.ranking:
+        a = rec.action
+        dom, dom_title = domain_of(a.control)
+        share = min(1.0, max(0.0, rec.benefit.value) / baseline) if baseline else 0.0
+        out.append(
+            Action(
+                rank=len(out) + 1,
+                control_id=a.control,
+                title=a.title,
+                framework_id=a.framework,
+                domain_id=dom,
+                domain_title=dom_title,
+                from_level=a.from_levels[0],
+                to_level=a.level,
+                scope=scope(a),
+                assets=tuple(rec.assets),
+                cost_low=a.cost.low,
+                cost_high=a.cost.high,
+                weeks=a.weeks,
+                risk_reduction=max(0.0, rec.benefit.value),
+                risk_reduction_share=share,
+                readiness_gain=_readiness_gain(result, [a], cache),
+                scenarios=tuple(rec.scenario_titles.get(s, s) for s, _v in rec.protects()),
+                functions=tuple(rec.function_titles.get(f, f) for f, _v in rec.functions()),
+                references=tuple(item for items in a.references.values() for item in items),
+                ready_by=_ready_by(ws, start, a.weeks),
+                in_budget=a.id in in_plan,
+                simulated=True,
+                why=rec.explain(),
+            )
+        )
+    for ra in p.readiness:
+        a = ra.action
+        dom, dom_title = domain_of(a.control)
+        out.append(
+            Action(
+                rank=len(out) + 1,
+                control_id=a.control,
+                title=a.title,
+                framework_id=a.framework,
+                domain_id=dom,
+                domain_title=dom_title,
+                from_level=a.from_levels[0],
+                to_level=a.level,
+                scope=scope(a),
+                assets=tuple(ws.resolved.ids[int(i)] for i in a.positions[:100]),
+                cost_low=a.cost.low,
+                cost_high=a.cost.high,
+                weeks=a.weeks,
+                risk_reduction=0.0,
+                risk_reduction_share=0.0,
+                readiness_gain=ra.gain,
+                references=tuple(item for items in a.references.values() for item in items),
+                ready_by=_ready_by(ws, start, a.weeks),
+                in_budget=False,
+                simulated=False,
+                why=ra.reason,
+            )
+        )
+    return tuple(out)
+
+
+def _plan(result: AssessmentResult) -> Plan | None:
+    p = result.priorities
+    if p is None or p.plan is None:
+        return None
+    benefit = p.plan.benefit.value if p.plan.benefit is not None else 0.0
+    share = min(1.0, max(0.0, benefit) / p.baseline) if p.baseline > 0 else 0.0
+    return Plan(
+        budget_usd=p.plan.budget,
+        actions=len(p.plan.steps),
+        cost_low=p.plan.cost.low,
+        cost_high=p.plan.cost.high,
+        risk_reduction_share=share,
+    )
+
+
+# --------------------------------------------------------------------------- technical
+
+
+def _technical(
+    result: AssessmentResult,
+    locale: str,
+    _: Gettext,
+    cls: type[TechnicalView] | type[AdvisorView],
+) -> TechnicalView:
+    ws = result.workspace
+    system = ws.resolved
+    sim = result.simulation
+    facts = result.graph
+    audience: Audience = "advisor" if cls is AdvisorView else "technical"
+    tlp = TLP[audience]
+    fns = system.functions
+    answers = ws.assessment.answers if ws.assessment is not None else {}
+    lib = ws.library
+
+    controls = []
+    for c in result.readiness.controls:
+        ans = answers.get(c.control)
+        fw = lib.frameworks[c.framework]
+        found = lib.control(c.control)
+        provenance = fw.provenance_of(found[1]) if found is not None else fw.provenance
+        controls.append(
+            ControlFinding(
+                control_id=c.control,
+                title=_control_title(result, c.control, c.title, locale),
+                framework_id=c.framework,
+                domain_id=c.domain,
+                weight=c.weight,
+                level=c.level,
+                target=c.target,
+                score=c.score,
+                spread=c.spread,
+                source=c.source,
+                evidence=ans.evidence if ans is not None else "",
+                notes=ans.notes if ans is not None else "",
+                provenance=provenance,
+            )
+        )
+
+    titles = {s.id: s.title for s in ws.scenarios}
+    functions: list[FunctionRisk] = []
+    scenarios: list[ScenarioRisk] = []
+    matrix: list[ScenarioCell] = []
+    paths: list[PathView] = []
+    compromise = np.zeros(system.n_assets)
+    expected_loss = 0.0
+    not_applicable: list[str] = []
+    if sim is not None:
+        cycle = sim.cycle_probability
+        compromise = sim.cycle_compromise
+        expected_loss = sim.expected_loss
+        for i in _function_order(result):
+            f = fns[i]
+            contrib = sorted(
+                (
+                    (-float(r.loss_by_function[i]), r.scenario_id)
+                    for r in sim.scenarios.values()
+                    if r.loss_by_function[i] > 0
+                ),
+            )[:2]
+            functions.append(
+                FunctionRisk(
+                    function_id=f.id,
+                    title=f.title,
+                    phase=f.phase,
+                    weight=f.weight,
+                    p_fail=float(cycle[i]),
+                    main_threats=tuple(titles.get(s, s) for _v, s in contrib),
+                    spof=facts.single_points_of_failure.get(f.id, ()),
+                )
+            )
+        for r in sorted(sim.scenarios.values(), key=lambda r: (-r.expected_loss, r.scenario_id)):
+            sc = ws.library.scenarios[r.scenario_id]
+            q = r.ttf_quantiles()
+            ttf = None if np.isnan(q).any() else (float(q[0]), float(q[1]), float(q[2]))
+            scenarios.append(
+                ScenarioRisk(
+                    scenario_id=r.scenario_id,
+                    title=r.title,
+                    actor=sc.actor,
+                    objective=sc.objective,
+                    likelihood=r.likelihood,
+                    expected_loss=max(0.0, r.expected_loss),
+                    p_any_failure=r.p_any_failure,
+                    hours_to_failure=ttf,
+                    failure_hours_sample=_sample(r.time_to_failure),
+                    public_confidence=max(0.0, r.mean_confidence),
+                )
+            )
+            lo, hi = r.p_fail_interval
+            for j, fid in enumerate(r.function_ids):
+                matrix.append(
+                    ScenarioCell(
+                        scenario_id=r.scenario_id,
+                        function_id=fid,
+                        p_fail=float(r.p_fail[j]),
+                        low=float(lo[j]),
+                        high=float(hi[j]),
+                    )
+                )
+            not_applicable += [f"{r.title}: {na}" for na in r.not_applicable]
+            for pc in r.paths:
+                paths.append(
+                    PathView(
+                        scenario_id=r.scenario_id,
+                        function_id=pc.function,
+                        assets=pc.assets,
+                        labels=tuple(_label(result, a) for a in pc.assets),
+                        share=pc.share,
+                    )
+                )
+        likelihood = {r.scenario_id: r.likelihood for r in sim.scenarios.values()}
+        paths.sort(key=lambda p: (-likelihood[p.scenario_id] * p.share, p.scenario_id, p.assets))
+        paths = paths[:PATH_LIMIT]
+    else:
+        for i in _function_order(result):
+            f = fns[i]
+            functions.append(
+                FunctionRisk(
+                    function_id=f.id,
+                    title=f.title,
+                    phase=f.phase,
+                    weight=f.weight,
+                    p_fail=0.0,
+                    spof=facts.single_points_of_failure.get(f.id, ()),
+                )
+            )
+
+    spof_for: dict[str, list[str]] = defaultdict(list)
+    for fid, assets in facts.single_points_of_failure.items():
+        for a in assets:
+            spof_for[a].append(fid)
+    assets_view = [
+        AssetRisk(
+            asset_id=a,
+            label=system.labels[i] if i < len(system.labels) else a,
+            type=system.type_of(i),
+            exposure=system.exposure_of(i),
+            count=int(system.counts[i]),
+            p_compromise=float(compromise[i]),
+            blast_radius=facts.blast_radius.get(a, 0),
+            spof_for=tuple(sorted(spof_for.get(a, ()))),
+        )
+        for i, a in enumerate(system.ids)
+    ]
+    assets_view.sort(key=lambda a: (-a.p_compromise, -a.blast_radius, a.asset_id))
+
+    shown = _graph_assets(result, compromise)
+    graph_nodes = tuple(
+        GraphNode(
+            asset_id=system.ids[i],
+            label=system.labels[i] if i < len(system.labels) else system.ids[i],
+            type=system.type_of(i),
+            p_compromise=float(compromise[i]),
+            critical=system.ids[i] in facts.critical,
+        )
+        for i in shown
+    )
+    kept = {n.asset_id for n in graph_nodes}
+    graph_edges = tuple(
+        GraphEdge(source=u, target=v, role=role)  # type: ignore[arg-type]
+        for u, v, role in facts.edges
+        if u in kept and v in kept
+    )
+
+    unassessed = result.readiness.unassessed
+    limitations = Limitations(
+        derived_frameworks=_derived(result),
+        unassessed=len(unassessed),
+        unassessed_ids=tuple(unassessed),
+        not_applicable=result.readiness.overall.not_applicable,
+        evidence_mix=_evidence_mix(result),
+        rules_not_applicable=tuple(not_applicable),
+    )
+    common: dict[str, Any] = {
+        "audience": audience,
+        "banner": Banner(tlp=tlp, text=banner_text(tlp, _)),  # type: ignore[arg-type]
+        "meta": _meta(result, locale),
+        "readiness": _readiness(result),
+        "platforms": _platforms(result, detail=True),
+        "plan": _plan(result),
+        "controls": tuple(controls),
+        "functions": tuple(functions),
+        "scenarios": tuple(scenarios),
+        "matrix": tuple(matrix),
+        "assets": tuple(assets_view),
+        "paths": tuple(paths),
+        "exposed_paths": facts.exposed_paths,
+        "graph_nodes": graph_nodes,
+        "graph_edges": graph_edges,
+        "actions": _actions(result, _),
+        "expected_loss": max(0.0, expected_loss),
+        "limitations": limitations,
+    }
+    if cls is AdvisorView:
+        common["crosswalks"] = _crosswalks(result, locale)
+        common["roadmap"] = _roadmap(result)
+        common["assumptions"] = _assumptions(result, _)
+    return cls(**common)
+
+
+def _control_title(result: AssessmentResult, control_id: str, title: str, locale: str) -> str:
+    found = result.workspace.library.control(control_id)
+    if found is None or locale == "en":
+        return title
+    tr = found[1].translations.get(locale) or found[1].translations.get(locale.split("_")[0])
+    return tr.title if tr is not None and tr.title else title
+
+
+def _label(result: AssessmentResult, asset_id: str) -> str:
+    system = result.workspace.resolved
+    if not system.has(asset_id):
+        return asset_id
+    i = system.position(asset_id)
+    return system.labels[i] if i < len(system.labels) else asset_id
+
+
+def _sample(times: np.ndarray[Any, Any]) -> tuple[float, ...]:
+    finite = np.sort(times[np.isfinite(times)])
+    if len(finite) == 0:
+        return ()
+    if len(finite) > SAMPLE_LIMIT:
+        idx = np.linspace(0, len(finite) - 1, SAMPLE_LIMIT).round().astype(int)
+        finite = finite[idx]
+    return tuple(round(float(t), 1) for t in finite)
+
+
+def _graph_assets(result: AssessmentResult, compromise: np.ndarray[Any, Any]) -> list[int]:
+    system = result.workspace.resolved
+    if system.n_assets <= GRAPH_NODE_LIMIT:
+        return list(range(system.n_assets))
+    listed = list(range(min(system.explicit, GRAPH_NODE_LIMIT)))
+    return listed
+
+
+def _crosswalks(result: AssessmentResult, locale: str) -> tuple[Crosswalk, ...]:
+    out = []
+    for fw in result.workspace.frameworks:
+        for c in fw.controls:
+            if fw.subject_of(c) != "emb":
+                continue
+            for cat, items in sorted(c.references.items()):
+                out.append(
+                    Crosswalk(
+                        control_id=c.id,
+                        title=_control_title(result, c.id, c.title, locale),
+                        catalog_id=cat,
+                        items=tuple(items),
+                    )
+                )
+    return tuple(out)
+
+
+def _roadmap(result: AssessmentResult) -> tuple[RoadmapItem, ...]:
+    p = result.priorities
+    if p is None:
+        return ()
+    rank = {r.action.id: r.rank for r in p.ranking}
+    phase_of = {label: phase for label, phase, _d in p.roadmap.milestones}
+    items = []
+    for e in p.roadmap.entries:
+        a = e.action
+        items.append(
+            RoadmapItem(
+                rank=rank.get(a.id, len(p.ranking) + 1),
+                control_id=a.control,
+                title=a.title,
+                start=p.roadmap.start,
+                ready=e.ready,
+                before_phase=phase_of.get(e.milestone),
+                cost_low=a.cost.low,
+                cost_high=a.cost.high,
+            )
+        )
+    items.sort(key=lambda i: (i.ready, i.rank, i.control_id))
+    return tuple(items)
+
+
+def _assumptions(result: AssessmentResult, _: Gettext) -> tuple[Assumption, ...]:
+    from cyberready.scoring import SOURCE_WEIGHTS
+
+    ws = result.workspace
+    out = [
+        Assumption(name=_("Trials per scenario"), value=f"{result.trials:,}"),
+        Assumption(name=_("Random seed"), value=str(result.seed)),
+    ]
+    p = result.priorities
+    if p is not None:
+        out.append(
+            Assumption(
+                name=_("Screening trials per candidate action"), value=f"{p.screen_trials:,}"
+            )
+        )
+        out.append(Assumption(name=_("Plan start"), value=p.start.isoformat()))
+        if p.plan is not None:
+            out.append(Assumption(name=_("Cost basis of the budget plan"), value=p.plan.basis))
+    scen = ws.scenarios
+    if scen:
+        lk = sorted(s.likelihood for s in scen)
+        out.append(
+            Assumption(
+                name=_("Threat scenarios in scope"),
+                value=_("%(n)d, attempt likelihood %(lo).0f%%–%(hi).0f%% per cycle")
+                % {"n": len(scen), "lo": lk[0] * 100, "hi": lk[-1] * 100},
+            )
+        )
+    out.append(
+        Assumption(
+            name=_("Confidence weight of each evidence source"),
+            value=", ".join(f"{k} {v:g}" for k, v in SOURCE_WEIGHTS.items()),
+        )
+    )
+    for fw in ws.frameworks:
+        out.append(
+            Assumption(
+                name=_("Control strength per maturity level 0–4 (%(framework)s)")
+                % {"framework": fw.id},
+                value=", ".join(f"{e:g}" for e in fw.maturity_scale.effectiveness),
+            )
+        )
+    out.append(
+        Assumption(
+            name=_("Risk bands"),
+            value=_("high ≥ 25%, elevated ≥ 10%, moderate ≥ 3%, low below"),
+        )
+    )
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- donor
+
+
+def _donor(result: AssessmentResult, locale: str, _: Gettext) -> DonorView:
+    ws = result.workspace
+    scrub = _Scrubber(forbidden_terms(ws))
+    sim = result.simulation
+    fns = ws.resolved.functions
+    functions = []
+    if sim is not None:
+        cycle = sim.cycle_probability
+        for i in _function_order(result):
+            p = round(float(cycle[i]), 2)
+            functions.append(
+                {"title": fns[i].title, "phase": fns[i].phase, "p_fail": p, "level": risk_level(p)}
+            )
+    tlp = TLP["donor"]
+    unassessed = result.readiness.unassessed
+    data: dict[str, Any] = {
+        "banner": Banner(tlp=tlp, text=banner_text(tlp, _)).model_dump(),  # type: ignore[arg-type]
+        "meta": _meta(result, locale).model_dump(),
+        "readiness": _readiness(result).model_dump(),
+        "platforms": [p.model_dump() for p in _platforms(result, detail=False)],
+        "plan": (lambda p: p.model_dump() if p else None)(_plan(result)),
+        "functions": functions,
+        "priorities": [p.model_dump() for p in _donor_priorities(result)],
+        "limitations": DonorLimitations(
+            derived_frameworks=_derived(result),
+            unassessed=len(unassessed),
+            not_applicable=result.readiness.overall.not_applicable,
+            evidence_mix=_evidence_mix(result),
+        ).model_dump(),
+    }
+    return DonorView.model_validate(scrub.deep(data))
+
+
+def _donor_priorities(result: AssessmentResult) -> list[DonorPriority]:
+    """Actions of the budget plan (else the leading actions), grouped by domain.
+
+    Each action's share is its *marginal* benefit in pick order, so the domains' shares add up
+    to the whole plan's, never double counting actions that protect the same thing.
+    """
+    from cyberready.prioritize import plan_cost
+
+    p = result.priorities
+    if p is None:
+        return []
+    ws = result.workspace
+    lib = ws.library
+    fn_title = {f.id: f.title for f in ws.resolved.functions}
+    steps: list[tuple[PlannedAction, float, dict[str, float]]] = []
+    if p.plan is not None and p.plan.steps:
+        for s in p.plan.steps:
+            steps.append((s.action, s.marginal.value, dict(s.marginal.p_cycle)))
+    else:
+        prev = 0.0
+        for rec in p.ranking:
+            if rec.cumulative is None:
+                break
+            steps.append((rec.action, rec.cumulative.value - prev, dict(rec.benefit.p_cycle)))
+            prev = rec.cumulative.value
+    groups: dict[tuple[str, str], list[tuple[PlannedAction, float, dict[str, float]]]] = (
+        defaultdict(list)
+    )
+    for step in steps:
+        groups[(step[0].framework, _domain(lib, step[0].control))].append(step)
+    cache: dict[tuple[str, ...], float] = {}
+    out = []
+    for (fw_id, dom), members in groups.items():
+        fw = lib.frameworks[fw_id]
+        actions = [a for a, _v, _p in members]
+        cost = plan_cost(actions)
+        benefit = sum(v for _a, v, _p in members)
+        protects: dict[str, float] = defaultdict(float)
+        for _a, _v, pc in members:
+            for f, v in pc.items():
+                if v > 0:
+                    protects[f] += v
+        top = sorted(protects.items(), key=lambda t: (-t[1], t[0]))[:3]
+        ready = max((a.weeks for a in actions), default=0.0)
+        out.append(
+            (
+                -benefit,
+                DonorPriority(
+                    rank=1,
+                    framework_title=fw.title,
+                    domain_title={d.id: d.title for d in fw.domains}.get(dom, dom),
+                    actions=len(actions),
+                    cost_low=cost.low,
+                    cost_high=cost.high,
+                    risk_reduction_share=min(1.0, max(0.0, benefit) / p.baseline)
+                    if p.baseline > 0
+                    else 0.0,
+                    readiness_gain=_readiness_gain(result, actions, cache),
+                    protects=tuple(fn_title.get(f, f) for f, _v in top),
+                    ready_by=_ready_by(ws, p.start, ready),
+                ),
+            )
+        )
+    out.sort(key=lambda t: (t[0], t[1].framework_title, t[1].domain_title))
+    return [d.model_copy(update={"rank": k + 1}) for k, (_b, d) in enumerate(out)]
+
+
+def _domain(lib: Any, control_id: str) -> str:
+    found = lib.control(control_id)
+    return "" if found is None else str(found[1].domain)
