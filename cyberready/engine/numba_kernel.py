@@ -1,0 +1,918 @@
+"""The optional compiled kernel (the ``fast`` extra: numba), and the choice of kernel.
+
+Same interface and *identical* results as :func:`cyberready.engine.kernel.run_block` — every
+count, every per-trial failure time — for the same seed, whatever the block size. Where the
+numpy kernel expands a frontier over ``trials × assets`` arrays round after round, this one
+walks each trial's compromise in compiled loops, touching only what the trial reaches:
+
+1. **Spread** (numba). Per trial: every entry attempt; then a breadth-first walk over the
+   *unnoticed* intrusions (success ``u < p`` and ``u(detect) >= q``), recording each successful
+   intrusion out of every foothold. Which assets are reachable does not depend on times, so
+   this needs only the success and detection draws — integer hashing, bit-exact in numba.
+2. **Times** (numpy). The recorded intrusions' times go through the very ufuncs the numpy
+   kernel uses (:func:`cyberready.engine.rng.inverse_times`: ``log1p``, ``exp``, ``ndtri``), so
+   they are bit-identical — compiled ``exp`` may differ from numpy's in the last bit.
+3. **Arrivals** (numba). Per trial, Dijkstra over the unnoticed intrusions gives ``Ap``; the
+   earliest intrusion of any kind from a foothold gives ``A`` (the same shortest paths, with
+   the same left-to-right sums, as the numpy kernel's Bellman-Ford).
+4. **Effects** (numpy, over compromised pairs only): outages, alterations, leaks, events.
+5. **Functions** (numba). Per trial and requirement group, only the members touched by an
+   outage, alteration or leak are visited; the ``k``-th start is selected among them.
+
+Attack paths are not traced here: :func:`select_kernel` uses the numpy kernel when paths are
+asked for (models up to 10^4 assets by default, where it is fast anyway).
+
+Memory: per-trial scratch is ``O(assets)``; a block holds the intrusions and compromised
+assets of its trials, so :func:`select_kernel` sizes blocks from a memory budget after a short
+pilot that measures the spread.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final, Literal, TypeVar, cast
+
+import numpy as np
+import numpy.typing as npt
+from scipy.special import ndtri
+
+from cyberready.engine.compile import CompiledScenario
+from cyberready.engine.kernel import BlockOutput
+from cyberready.engine.kernel import run_block as numpy_run_block
+from cyberready.engine.rng import (
+    EXPONENTIAL,
+    FIXED,
+    GOLDEN,
+    LOGNORMAL,
+    UNIFORM,
+    TimeLaw,
+    trial_mix_array,
+    uniform_array,
+)
+from cyberready.errors import OptionalDependencyError
+
+
+def _load_numba() -> Any:
+    try:  # the `fast` extra
+        import numba
+    except ImportError:  # pragma: no cover - exercised only without the extra
+        return None
+    return numba
+
+
+_NUMBA: Any = _load_numba()
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _njit(**options: Any) -> Callable[[F], F]:
+    """``numba.njit(**options)``; without numba the loops stay plain Python (never run)."""
+    if _NUMBA is None:  # pragma: no cover - exercised only without the extra
+        return lambda fn: fn
+    return cast(Callable[[F], F], _NUMBA.njit(**options))
+
+
+__all__ = [
+    "DEFAULT_MEMORY_BUDGET",
+    "KernelChoice",
+    "KernelName",
+    "available",
+    "draw_census",
+    "hash_sum",
+    "numba_run_block",
+    "select_kernel",
+]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+KernelName = Literal["auto", "numpy", "numba"]
+RunBlock = Callable[..., BlockOutput]
+
+DEFAULT_MEMORY_BUDGET: Final = 512 * 1024 * 1024
+"""Bytes a block of trials may use for its per-trial arrays (results do not depend on it)."""
+PILOT_TRIALS: Final = 8
+MAX_BLOCK: Final = 8192
+_NUMPY_BYTES_PER_CELL: Final = 96
+"""Measured peak bytes of the numpy kernel per (trial, asset) and per (trial, intrusion)."""
+_NUMBA_BYTES_PER_RECORD: Final = 80
+_NUMBA_BYTES_PER_COMPROMISE: Final = 64
+
+
+def available() -> bool:
+    """True when numba (the ``fast`` extra) can be imported."""
+    return _NUMBA is not None
+
+
+# --------------------------------------------------------------------------- compiled parts
+
+
+_GOLDEN = np.uint64(GOLDEN)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_TWO53 = float(2**53)
+
+
+@_njit(inline="always")
+def _u(key: Any, mix: Any) -> float:
+    z = (key ^ mix) + _GOLDEN
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    z = z ^ (z >> _S31)
+    return (np.float64(z >> _S11) + 0.5) / _TWO53
+
+
+@_njit(cache=True)
+def hash_sum(keys: Any, mix: Any) -> float:
+    """Sum of one uniform per key (a probe of the compiled hash's speed for benchmarks)."""
+    total = 0.0
+    for i in range(len(keys)):
+        total += _u(keys[i], mix)
+    return total
+
+
+@_njit(cache=True)
+def _grow(a: Any, used: int, need: int) -> Any:
+    """``a`` if it holds ``need`` items, else a larger copy of its first ``used`` items."""
+    if need <= len(a):
+        return a
+    b = np.empty(max(need, 2 * len(a)), dtype=a.dtype)
+    b[:used] = a[:used]
+    return b
+
+
+@_njit(cache=True)
+def _spread_trial(
+    t: int,
+    m: Any,
+    e_dst: Any,
+    e_ks: Any,
+    e_kt: Any,
+    e_p: Any,
+    e_q: Any,
+    e_law: Any,
+    out_ptr: Any,
+    out_items: Any,
+    s_dst: Any,
+    s_ks: Any,
+    s_kt: Any,
+    s_p: Any,
+    s_q: Any,
+    s_law: Any,
+    key_detect: Any,
+    stamp: Any,
+    queue: Any,
+    rec_att: Any,
+    rec_quiet: Any,
+    rec_u: Any,
+    rec_law: Any,
+    nrec: int,
+    fh_asset: Any,
+    fh_lo: Any,
+    fh_hi: Any,
+    nfh: int,
+) -> tuple[int, int, int]:
+    """One trial's successful intrusions (capacity for all of them is guaranteed)."""
+    n_entries = len(e_dst)
+    head = 0
+    tail = 0
+    for i in range(n_entries):
+        if _u(e_ks[i], m) < e_p[i]:
+            v = e_dst[i]
+            quiet = _u(key_detect[v], m) >= e_q[i]
+            rec_att[nrec] = i
+            rec_quiet[nrec] = quiet
+            rec_u[nrec] = _u(e_kt[i], m)
+            rec_law[nrec] = e_law[i]
+            nrec += 1
+            if quiet and stamp[v] != t:
+                stamp[v] = t
+                queue[tail] = v
+                tail += 1
+    ent_hi = nrec
+    while head < tail:
+        v = queue[head]
+        head += 1
+        lo = nrec
+        for j in range(out_ptr[v], out_ptr[v + 1]):
+            s = out_items[j]
+            if _u(s_ks[s], m) < s_p[s]:
+                w = s_dst[s]
+                quiet = _u(key_detect[w], m) >= s_q[s]
+                rec_att[nrec] = n_entries + s
+                rec_quiet[nrec] = quiet
+                rec_u[nrec] = _u(s_kt[s], m)
+                rec_law[nrec] = s_law[s]
+                nrec += 1
+                if quiet and stamp[w] != t:
+                    stamp[w] = t
+                    queue[tail] = w
+                    tail += 1
+        fh_asset[nfh] = v
+        fh_lo[nfh] = lo
+        fh_hi[nfh] = nrec
+        nfh += 1
+    return nrec, nfh, ent_hi
+
+
+@_njit(cache=True)
+def _jit_spread(
+    mix: Any,
+    e_dst: Any,
+    e_ks: Any,
+    e_kt: Any,
+    e_p: Any,
+    e_q: Any,
+    e_law: Any,
+    out_ptr: Any,
+    out_items: Any,
+    s_dst: Any,
+    s_ks: Any,
+    s_kt: Any,
+    s_p: Any,
+    s_q: Any,
+    s_law: Any,
+    key_detect: Any,
+    cap: int,
+) -> Any:
+    """Successful intrusions of every trial: its entries, then each foothold's out-steps, with
+    the uniform that will draw each one's time."""
+    n_trials = len(mix)
+    n_assets = len(key_detect)
+    most = len(e_dst) + len(s_dst)  # a trial records at most every attempt once
+    rec_att = np.empty(max(cap, most), np.int64)
+    rec_quiet = np.empty(len(rec_att), np.bool_)
+    rec_u = np.empty(len(rec_att), np.float64)
+    rec_law = np.empty(len(rec_att), np.int32)
+    rec_ptr = np.zeros(n_trials + 1, np.int64)
+    ent_hi = np.zeros(n_trials, np.int64)
+    fh_asset = np.empty(n_assets, np.int64)
+    fh_lo = np.empty(n_assets, np.int64)
+    fh_hi = np.empty(n_assets, np.int64)
+    fh_ptr = np.zeros(n_trials + 1, np.int64)
+    stamp = np.full(n_assets, -1, np.int64)
+    queue = np.empty(n_assets, np.int64)
+    nrec = 0
+    nfh = 0
+    for t in range(n_trials):
+        rec_att = _grow(rec_att, nrec, nrec + most)
+        rec_quiet = _grow(rec_quiet, nrec, nrec + most)
+        rec_u = _grow(rec_u, nrec, nrec + most)
+        rec_law = _grow(rec_law, nrec, nrec + most)
+        fh_asset = _grow(fh_asset, nfh, nfh + n_assets)
+        fh_lo = _grow(fh_lo, nfh, nfh + n_assets)
+        fh_hi = _grow(fh_hi, nfh, nfh + n_assets)
+        nrec, nfh, ent_hi[t] = _spread_trial(
+            t,
+            mix[t],
+            e_dst,
+            e_ks,
+            e_kt,
+            e_p,
+            e_q,
+            e_law,
+            out_ptr,
+            out_items,
+            s_dst,
+            s_ks,
+            s_kt,
+            s_p,
+            s_q,
+            s_law,
+            key_detect,
+            stamp,
+            queue,
+            rec_att,
+            rec_quiet,
+            rec_u,
+            rec_law,
+            nrec,
+            fh_asset,
+            fh_lo,
+            fh_hi,
+            nfh,
+        )
+        rec_ptr[t + 1] = nrec
+        fh_ptr[t + 1] = nfh
+    return (
+        rec_att[:nrec],
+        rec_quiet[:nrec],
+        rec_u[:nrec],
+        rec_law[:nrec],
+        rec_ptr,
+        ent_hi,
+        fh_asset[:nfh],
+        fh_lo[:nfh],
+        fh_hi[:nfh],
+        fh_ptr,
+    )
+
+
+@_njit(inline="always")
+def _heap_push(ht: Any, hv: Any, size: int, t: float, v: int) -> int:
+    i = size
+    while i > 0:
+        parent = (i - 1) >> 1
+        if ht[parent] <= t:
+            break
+        ht[i] = ht[parent]
+        hv[i] = hv[parent]
+        i = parent
+    ht[i] = t
+    hv[i] = v
+    return size + 1
+
+
+@_njit(inline="always")
+def _heap_pop(ht: Any, hv: Any, size: int) -> tuple[float, int, int]:
+    top_t = ht[0]
+    top_v = hv[0]
+    size -= 1
+    t = ht[size]
+    v = hv[size]
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        if child + 1 < size and ht[child + 1] < ht[child]:
+            child += 1
+        if ht[child] >= t:
+            break
+        ht[i] = ht[child]
+        hv[i] = hv[child]
+        i = child
+    if size > 0:
+        ht[i] = t
+        hv[i] = v
+    return top_t, top_v, size
+
+
+@_njit(cache=True)
+def _arrivals_trial(
+    n_entries: int,
+    e_dst: Any,
+    s_dst: Any,
+    rec_att: Any,
+    rec_quiet: Any,
+    rec_dt: Any,
+    lo: int,
+    ent_hi: int,
+    fh_start: int,
+    fh_stop: int,
+    fh_asset: Any,
+    fh_lo: Any,
+    fh_hi: Any,
+    ap: Any,
+    tent: Any,
+    arr: Any,
+    fh_of: Any,
+    mark: Any,
+    touched: Any,
+    ht: Any,
+    hv: Any,
+    c_asset: Any,
+    c_arr: Any,
+    c_quiet: Any,
+    nc: int,
+) -> int:
+    """One trial: Dijkstra over the unnoticed intrusions gives ``Ap``; every intrusion out of
+    a settled foothold (and every entry) gives ``A``."""
+    inf = np.inf
+    nt = 0
+    size = 0
+    for f in range(fh_start, fh_stop):
+        fh_of[fh_asset[f]] = f
+    for r in range(lo, ent_hi):
+        v = e_dst[rec_att[r]]
+        dt = rec_dt[r]
+        if not mark[v]:
+            mark[v] = True
+            touched[nt] = v
+            nt += 1
+        if dt < arr[v]:
+            arr[v] = dt
+        if rec_quiet[r] and dt < tent[v]:
+            tent[v] = dt
+            size = _heap_push(ht, hv, size, dt, v)
+    while size > 0:
+        tv, v, size = _heap_pop(ht, hv, size)
+        if ap[v] < inf or tv > tent[v]:
+            continue
+        ap[v] = tv
+        f = fh_of[v]
+        for r in range(fh_lo[f], fh_hi[f]):
+            w = s_dst[rec_att[r] - n_entries]
+            cand = tv + rec_dt[r]
+            if not mark[w]:
+                mark[w] = True
+                touched[nt] = w
+                nt += 1
+            if cand < arr[w]:
+                arr[w] = cand
+            if rec_quiet[r] and cand < tent[w] and ap[w] == inf:
+                tent[w] = cand
+                size = _heap_push(ht, hv, size, cand, w)
+    for f in range(fh_start, fh_stop):
+        fh_of[fh_asset[f]] = -1
+    for i in range(nt):
+        v = touched[i]
+        mark[v] = False
+        if arr[v] < inf:
+            c_asset[nc] = v
+            c_arr[nc] = arr[v]
+            c_quiet[nc] = ap[v] < inf
+            nc += 1
+        arr[v] = inf
+        ap[v] = inf
+        tent[v] = inf
+    return nc
+
+
+@_njit(cache=True)
+def _jit_arrivals(
+    n_assets: int,
+    e_dst: Any,
+    s_dst: Any,
+    rec_att: Any,
+    rec_quiet: Any,
+    rec_dt: Any,
+    rec_ptr: Any,
+    ent_hi: Any,
+    fh_asset: Any,
+    fh_lo: Any,
+    fh_hi: Any,
+    fh_ptr: Any,
+) -> Any:
+    """Per trial: Dijkstra over unnoticed intrusions (``Ap``), then the earliest intrusion
+    of any kind (``A``); returns the compromised (trial, asset, A, Ap finite) rows."""
+    n_trials = len(ent_hi)
+    n_entries = len(e_dst)
+    ap = np.full(n_assets, np.inf)
+    tent = np.full(n_assets, np.inf)
+    arr = np.full(n_assets, np.inf)
+    fh_of = np.full(n_assets, -1, np.int64)
+    mark = np.zeros(n_assets, np.bool_)
+    touched = np.empty(n_assets, np.int64)
+    most = 1
+    for t in range(n_trials):
+        most = max(most, rec_ptr[t + 1] - rec_ptr[t])
+    ht = np.empty(most, np.float64)
+    hv = np.empty(most, np.int64)
+    cap = max(16, len(rec_att) // 2)
+    c_asset = np.empty(cap, np.int64)
+    c_arr = np.empty(cap, np.float64)
+    c_quiet = np.empty(cap, np.bool_)
+    c_ptr = np.zeros(n_trials + 1, np.int64)
+    nc = 0
+    for t in range(n_trials):
+        need = nc + min(n_assets, rec_ptr[t + 1] - rec_ptr[t])
+        c_asset = _grow(c_asset, nc, need)
+        c_arr = _grow(c_arr, nc, need)
+        c_quiet = _grow(c_quiet, nc, need)
+        nc = _arrivals_trial(
+            n_entries,
+            e_dst,
+            s_dst,
+            rec_att,
+            rec_quiet,
+            rec_dt,
+            rec_ptr[t],
+            ent_hi[t],
+            fh_ptr[t],
+            fh_ptr[t + 1],
+            fh_asset,
+            fh_lo,
+            fh_hi,
+            ap,
+            tent,
+            arr,
+            fh_of,
+            mark,
+            touched,
+            ht,
+            hv,
+            c_asset,
+            c_arr,
+            c_quiet,
+            nc,
+        )
+        c_ptr[t + 1] = nc
+    return c_asset[:nc], c_arr[:nc], c_quiet[:nc], c_ptr
+
+
+@_njit(cache=True)
+def _jit_group_starts(
+    c_ptr: Any,
+    c_asset: Any,
+    c_arr: Any,
+    own: Any,
+    altered: Any,
+    leaked: Any,
+    members: Any,
+    k: int,
+    tol: float,
+    dep_ptr: Any,
+    dep_items: Any,
+    copy_ptr: Any,
+    copy_items: Any,
+    protects: bool,
+) -> Any:
+    """Per trial: the earliest failure time of one requirement group (inf if it holds)."""
+    inf = np.inf
+    n_trials = len(c_ptr) - 1
+    n = len(members)
+    kth = n - k
+    out = np.full(n_trials, inf)
+    starts = np.full(n, inf)
+    touched = np.empty(n, np.int64)
+    buf = np.empty(n, np.float64)
+    for t in range(n_trials):
+        best = inf
+        # availability: outages over the tolerance, spread along dependencies
+        nt = 0
+        for i in range(c_ptr[t], c_ptr[t + 1]):
+            if own[i] > tol:
+                d = c_asset[i]
+                a = c_arr[i]
+                for j in range(dep_ptr[d], dep_ptr[d + 1]):
+                    slot = dep_items[j]
+                    if starts[slot] == inf:
+                        touched[nt] = slot
+                        nt += 1
+                    if a < starts[slot]:
+                        starts[slot] = a
+        if nt > kth:
+            for i in range(nt):
+                buf[i] = starts[touched[i]]
+            best = np.partition(buf[:nt], kth)[kth] + tol
+        for i in range(nt):
+            starts[touched[i]] = inf
+        # integrity: altered members are down
+        nt = 0
+        for i in range(c_ptr[t], c_ptr[t + 1]):
+            if altered[i]:
+                d = c_asset[i]
+                slot = np.searchsorted(members, d)
+                if slot < n and members[slot] == d:
+                    buf[nt] = c_arr[i]
+                    nt += 1
+        if nt > kth:
+            v = np.partition(buf[:nt], kth)[kth]
+            if v < best:
+                best = v
+        # confidentiality: a leaked copy of a member's data
+        if protects:
+            for i in range(c_ptr[t], c_ptr[t + 1]):
+                if leaked[i]:
+                    d = c_asset[i]
+                    if copy_ptr[d + 1] > copy_ptr[d] and c_arr[i] < best:
+                        best = c_arr[i]
+        out[t] = best
+    return out
+
+
+# --------------------------------------------------------------------------- the block runner
+
+
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    """The compiled scenario's arrays as the loops want them (contiguous, one dtype each), and
+    the time law of every rule: entry rules first, then propagation rules."""
+
+    spread_args: tuple[Any, ...]
+    e_dst: IntArray
+    s_dst: IntArray
+    laws: tuple[TimeLaw, ...]
+
+    @classmethod
+    def of(cls, c: CompiledScenario) -> _Plan:
+        g = c.graph
+        sc = g.scenario
+        n_entry_rules = len(sc.entry)
+
+        def i64(x: npt.ArrayLike) -> IntArray:
+            return np.ascontiguousarray(x, dtype=np.int64)
+
+        def u64(x: npt.ArrayLike) -> npt.NDArray[np.uint64]:
+            return np.ascontiguousarray(x, dtype=np.uint64)
+
+        def f64(x: npt.ArrayLike) -> FloatArray:
+            return np.ascontiguousarray(x, dtype=np.float64)
+
+        e_dst, s_dst = i64(g.entry_dst), i64(g.step_dst)
+        spread_args = (
+            e_dst,
+            u64(g.entry_key_success),
+            u64(g.entry_key_time),
+            f64(c.entry_p),
+            f64(c.entry_q),
+            np.ascontiguousarray(g.entry_rule, dtype=np.int32),
+            i64(g.out.ptr),
+            i64(g.out.items),
+            s_dst,
+            u64(g.step_key_success),
+            u64(g.step_key_time),
+            f64(c.step_p),
+            f64(c.step_q),
+            np.ascontiguousarray(g.step_rule + n_entry_rules, dtype=np.int32),
+            u64(g.key_detect),
+        )
+        laws = tuple(TimeLaw.of(r.time) for r in sc.entry) + tuple(
+            TimeLaw.of(r.time) for r in sc.propagation
+        )
+        return cls(spread_args=spread_args, e_dst=e_dst, s_dst=s_dst, laws=laws)
+
+
+def _law_times(law: TimeLaw, u: FloatArray) -> FloatArray:
+    """Inverse CDF of one law: the ufuncs of :func:`~cyberready.engine.rng.inverse_times`, in
+    the same order, with the law's parameters as scalars (element by element the same IEEE
+    operations, so the same bits — checked against ``inverse_times`` in the tests)."""
+    with np.errstate(divide="ignore"):  # u == 1.0 (chance 2**-53) gives an infinite time
+        if law.code == FIXED:
+            return np.full(len(u), law.a)
+        if law.code == EXPONENTIAL:
+            return -law.a * np.log1p(-u)
+        if law.code == LOGNORMAL:
+            z: FloatArray = ndtri(u)
+            return law.a * np.exp(law.b * z)
+        if law.code == UNIFORM:
+            return law.a + law.b * u
+    raise ValueError(f"unknown time law code {law.code}")
+
+
+def _spread(plan: _Plan, mix: npt.NDArray[np.uint64], cap: int = 1024) -> tuple[Any, ...]:
+    spread: Callable[..., tuple[Any, ...]] = _jit_spread
+    return spread(mix, *plan.spread_args, cap)
+
+
+def _times(plan: _Plan, rec_u: FloatArray, rec_law: npt.NDArray[np.int32]) -> FloatArray:
+    """Every recorded intrusion's time, law by law (the ufuncs act element by element, so
+    grouping by law changes no bit)."""
+    if len(plan.laws) == 1:
+        return _law_times(plan.laws[0], rec_u)
+    out = np.empty(len(rec_u))
+    for k, law in enumerate(plan.laws):
+        idx = np.flatnonzero(rec_law == k)
+        if len(idx):
+            out[idx] = _law_times(law, rec_u[idx])
+    return out
+
+
+def numba_run_block(
+    c: CompiledScenario, seed: int, start: int, stop: int, *, paths: bool = False
+) -> BlockOutput:
+    """Run trials ``start..stop-1`` with the compiled kernel (no attack paths).
+
+    Raises :class:`~cyberready.errors.OptionalDependencyError` without numba and
+    :class:`ValueError` when ``paths`` is asked for (use the numpy kernel for those).
+    """
+    if _NUMBA is None:
+        raise OptionalDependencyError("fast", "the compiled kernel")
+    if paths:
+        raise ValueError("the compiled kernel does not trace attack paths; use the numpy kernel")
+    return _run(c, _Plan.of(c), seed, start, stop)
+
+
+def _run(c: CompiledScenario, plan: _Plan, seed: int, start: int, stop: int) -> BlockOutput:
+    g = c.graph
+    n_assets = g.n_assets
+    trials = stop - start
+    mix = trial_mix_array(seed, np.arange(start, stop, dtype=np.int64))
+
+    # 1. which intrusions succeed (integer hashing only), and their time uniforms
+    spread = _spread(plan, mix)
+    rec_att, rec_quiet, rec_u, rec_law, rec_ptr, ent_hi, fh_asset, fh_lo, fh_hi, fh_ptr = spread
+    del spread
+    # 2. their times, through the numpy kernel's own ufuncs
+    rec_dt = _times(plan, rec_u, rec_law)
+    del rec_u, rec_law
+    # 3. arrivals
+    c_asset, c_arr, c_quiet, c_ptr = _jit_arrivals(
+        n_assets,
+        plan.e_dst,
+        plan.s_dst,
+        rec_att,
+        rec_quiet,
+        rec_dt,
+        rec_ptr,
+        ent_hi,
+        fh_asset,
+        fh_lo,
+        fh_hi,
+        fh_ptr,
+    )
+    del rec_att, rec_quiet, rec_dt
+    c_trial = np.repeat(np.arange(trials, dtype=np.int64), np.diff(c_ptr))
+    comp_count = np.bincount(c_asset, minlength=n_assets).astype(np.int64)
+    det_count = np.bincount(c_asset[~c_quiet], minlength=n_assets).astype(np.int64)
+
+    # 4. effects on compromised (trial, asset) rows
+    n_rows = len(c_asset)
+    own = np.zeros(n_rows)
+    altered = np.zeros(n_rows, dtype=bool)
+    leaked = np.zeros(n_rows, dtype=bool)
+    events = np.zeros(trials, dtype=np.int64)
+    u_duration: FloatArray | None = None
+    for eff in g.effects:
+        hit = eff.targets[c_asset]
+        if eff.type == "alter":
+            hit &= c_quiet
+        if eff.type == "disrupt":
+            assert eff.law is not None
+            if u_duration is None:
+                u_duration = uniform_array(g.key_duration[c_asset], mix[c_trial])
+            outage = _law_times(eff.law, u_duration[hit]) * c.recovery[c_asset[hit]]
+            own[hit] = np.maximum(own[hit], outage)
+        elif eff.type == "alter":
+            altered[hit] = True
+        elif eff.type == "leak":
+            leaked[hit] = True
+        if eff.public:
+            events += np.bincount(c_trial[hit], minlength=trials) > 0
+
+    # 5. functions
+    fail_time = np.full((trials, len(g.function_ids)), np.inf)
+    empty = np.zeros(1, dtype=np.int64)
+    for fn in g.functions:
+        best = np.full(trials, np.inf)
+        for grp in fn.groups:
+            copies = grp.copies_rev
+            t_group = _jit_group_starts(
+                c_ptr,
+                c_asset,
+                c_arr,
+                own,
+                altered,
+                leaked,
+                np.ascontiguousarray(grp.members, dtype=np.int64),
+                grp.k,
+                fn.tolerance,
+                grp.depends_rev.ptr,
+                grp.depends_rev.items,
+                copies.ptr if copies is not None else np.zeros(n_assets + 1, np.int64),
+                copies.items if copies is not None else empty,
+                bool(grp.protects_data),
+            )
+            best = np.minimum(best, t_group)
+        fail_time[:, fn.index] = best
+    failed = np.isfinite(fail_time)
+    return BlockOutput(
+        start=start,
+        stop=stop,
+        fail_time=fail_time,
+        compromised=comp_count,
+        detected=det_count,
+        confidence_units=int(events.sum() + failed.sum()),
+        paths=Counter(),
+    )
+
+
+def draw_census(c: CompiledScenario, trials: int = 32, seed: int = 0) -> tuple[float, float]:
+    """Uniform draws one trial needs, and assets it compromises, averaged over ``trials``.
+
+    Draws are what the trial model cannot do without: each entry attempt's success; each step
+    out of an undetected compromised asset; the time and the detection draw of each successful
+    intrusion; one outage duration per compromised asset that a disrupt effect targets. (The
+    reference draws a few more — it re-draws the steps of its second pass.)
+    """
+    if _NUMBA is None:
+        raise OptionalDependencyError("fast", "counting draws")
+    g = c.graph
+    plan = _Plan.of(c)
+    mix = trial_mix_array(seed, np.arange(trials, dtype=np.int64))
+    rec_att, rec_quiet, rec_u, rec_law, rec_ptr, ent_hi, fh_asset, fh_lo, fh_hi, fh_ptr = _spread(
+        plan, mix
+    )
+    rec_dt = _times(plan, rec_u, rec_law)
+    c_asset, _arr, _quiet, _ptr = _jit_arrivals(
+        g.n_assets,
+        plan.e_dst,
+        plan.s_dst,
+        rec_att,
+        rec_quiet,
+        rec_dt,
+        rec_ptr,
+        ent_hi,
+        fh_asset,
+        fh_lo,
+        fh_hi,
+        fh_ptr,
+    )
+    steps_tried = int((g.out.ptr[fh_asset + 1] - g.out.ptr[fh_asset]).sum())
+    disrupt = np.zeros(g.n_assets, dtype=bool)
+    for eff in g.effects:
+        if eff.type == "disrupt":
+            disrupt |= eff.targets
+    durations = int(disrupt[c_asset].sum())
+    draws = trials * g.n_entries + steps_tried + 2 * len(rec_att) + durations
+    return draws / trials, len(c_asset) / trials
+
+
+# --------------------------------------------------------------------------- choosing a kernel
+
+
+@dataclass(frozen=True)
+class KernelChoice:
+    """Which kernel runs a compiled scenario, with what block size, and why."""
+
+    name: Literal["numpy", "numba"]
+    run_block: RunBlock
+    """``run_block(compiled, seed, start, stop, paths=...) -> BlockOutput``."""
+    block_size: int
+    reason: str
+    pilot_intrusions: float = 0.0
+    """Successful intrusions per trial measured by the pilot (0 when no pilot ran)."""
+    pilot_compromised: float = 0.0
+    """Compromised assets per trial measured by the pilot."""
+
+
+def _pilot(c: CompiledScenario, seed: int) -> tuple[float, float]:
+    """Successful intrusions and footholds (undetected compromised assets) per trial."""
+    mix = trial_mix_array(seed, np.arange(PILOT_TRIALS, dtype=np.int64))
+    spread = _spread(_Plan.of(c), mix)
+    rec_ptr, fh_ptr = spread[4], spread[9]
+    return float(rec_ptr[-1]) / PILOT_TRIALS, float(fh_ptr[-1]) / PILOT_TRIALS
+
+
+def _numpy_block(c: CompiledScenario, budget: int, intrusions: float) -> int:
+    g = c.graph
+    cells = (
+        g.n_assets
+        + g.n_entries
+        + intrusions
+        + sum(grp.n for fn in g.functions for grp in fn.groups)
+    )
+    return int(min(MAX_BLOCK, max(1, budget // (_NUMPY_BYTES_PER_CELL * max(cells, 1.0)))))
+
+
+def select_kernel(
+    c: CompiledScenario,
+    *,
+    paths: bool,
+    kernel: KernelName = "auto",
+    block_size: int | None = None,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET,
+    seed: int = 0,
+) -> KernelChoice:
+    """Choose the kernel and the block size for a compiled scenario.
+
+    ``auto`` takes the compiled kernel when numba is installed and no attack paths are asked
+    for, else the numpy kernel. Both give identical results; the choice only changes speed.
+    A pilot of a few trials (compiled spread pass, or nothing without numba) measures how far
+    compromise spreads, and the block size is the largest that keeps the block's arrays within
+    ``memory_budget`` bytes (``block_size`` overrides it).
+    """
+    if kernel not in ("auto", "numpy", "numba"):
+        raise ValueError(f"kernel must be auto, numpy or numba, not {kernel!r}")
+    if kernel == "numba" and _NUMBA is None:
+        raise OptionalDependencyError("fast", "the compiled kernel")
+    if kernel == "numba" and paths:
+        raise ValueError("the compiled kernel does not trace attack paths; use the numpy kernel")
+    use_numba = kernel == "numba" or (kernel == "auto" and _NUMBA is not None and not paths)
+    intrusions = compromised = 0.0
+    if _NUMBA is not None and (use_numba or block_size is None):
+        intrusions, compromised = _pilot(c, seed)
+    if not use_numba:
+        why = (
+            "asked for"
+            if kernel == "numpy"
+            else "attack paths are traced"
+            if paths
+            else "numba is not installed"
+        )
+        return KernelChoice(
+            name="numpy",
+            run_block=numpy_run_block,
+            block_size=block_size or _numpy_block(c, memory_budget, intrusions),
+            reason=f"numpy kernel: {why}",
+            pilot_intrusions=intrusions,
+            pilot_compromised=compromised,
+        )
+    plan = _Plan.of(c)
+    per_trial = (
+        _NUMBA_BYTES_PER_RECORD * intrusions
+        + _NUMBA_BYTES_PER_COMPROMISE * (compromised + 1)
+        + 8 * len(c.graph.function_ids)
+    )
+    block = block_size or int(min(MAX_BLOCK, max(1, memory_budget // max(per_trial, 1.0))))
+
+    def run(
+        cc: CompiledScenario, seed: int, start: int, stop: int, *, paths: bool = False
+    ) -> BlockOutput:
+        if paths:
+            raise ValueError("the compiled kernel does not trace attack paths")
+        return _run(cc, plan if cc is c else _Plan.of(cc), seed, start, stop)
+
+    return KernelChoice(
+        name="numba",
+        run_block=run,
+        block_size=block,
+        reason=f"compiled kernel ({intrusions:,.0f} intrusions per trial in the pilot)",
+        pilot_intrusions=intrusions,
+        pilot_compromised=compromised,
+    )

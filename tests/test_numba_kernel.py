@@ -1,0 +1,143 @@
+"""The compiled kernel (``fast`` extra) gives exactly the numpy kernel's numbers, and the kernel
+choice (numba or numpy, block size) never changes a result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from engine_models import random_model
+
+from cyberready.engine import compile_scenario, run_compiled
+from cyberready.engine.kernel import BlockOutput, run_block
+from cyberready.engine.rng import TimeLaw, inverse_times
+from cyberready.models import TimeDistribution
+
+pytest.importorskip("numba")
+
+from cyberready.engine import numba_kernel
+
+
+def assert_same(a: BlockOutput, b: BlockOutput) -> None:
+    np.testing.assert_array_equal(a.fail_time, b.fail_time)
+    np.testing.assert_array_equal(a.compromised, b.compromised)
+    np.testing.assert_array_equal(a.detected, b.detected)
+    assert a.confidence_units == b.confidence_units
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_compiled_equals_numpy_on_random_models(seed: int) -> None:
+    rs, sc, _controls, lv = random_model(seed)
+    c = compile_scenario(rs, sc, lv.posture())
+    for start, stop in [(0, 250), (250, 401)]:
+        want = run_block(c, seed * 104729, start, stop)
+        got = numba_kernel.numba_run_block(c, seed * 104729, start, stop)
+        assert_same(got, want)
+
+
+def test_random_models_fail_and_detect_so_equality_is_not_vacuous() -> None:
+    failures = detected = compromised = 0
+    for seed in range(20):
+        rs, sc, _controls, lv = random_model(seed)
+        out = numba_kernel.numba_run_block(compile_scenario(rs, sc, lv.posture()), seed, 0, 200)
+        failures += int(np.isfinite(out.fail_time).sum())
+        detected += int(out.detected.sum())
+        compromised += int(out.compromised.sum())
+    assert failures > 100 and detected > 100 and compromised > 1000
+
+
+def test_block_size_changes_nothing_in_the_compiled_kernel() -> None:
+    rs, sc, _controls, lv = random_model(7)
+    c = compile_scenario(rs, sc, lv.posture())
+    whole = numba_kernel.numba_run_block(c, 3, 0, 600)
+    parts = [numba_kernel.numba_run_block(c, 3, a, a + 150) for a in range(0, 600, 150)]
+    np.testing.assert_array_equal(np.concatenate([p.fail_time for p in parts]), whole.fail_time)
+    np.testing.assert_array_equal(sum(p.compromised for p in parts), whole.compromised)
+    np.testing.assert_array_equal(sum(p.detected for p in parts), whole.detected)
+    assert sum(p.confidence_units for p in parts) == whole.confidence_units
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [
+        {"fixed": 4},
+        {"exponential": {"mean": 48}},
+        {"lognormal": {"median": 24, "p90": 120}},
+        {"uniform": [2, 30]},
+    ],
+)
+def test_law_times_are_bit_identical_to_inverse_times(dist: dict[str, object]) -> None:
+    law = TimeLaw.of(TimeDistribution.model_validate(dist))
+    u = np.random.default_rng(1).random(100_000)
+    u[:4] = [2.0**-53 * 0.5, 0.5, 1.0 - 2.0**-53, 1.0]  # extremes, and 1.0 (an infinite time)
+    n = len(u)
+    want = inverse_times(np.full(n, law.code, np.int8), np.full(n, law.a), np.full(n, law.b), u)
+    got = numba_kernel._law_times(law, u)
+    assert got.tobytes() == want.tobytes()
+
+
+def test_selection_uses_numpy_for_paths_and_numba_otherwise() -> None:
+    rs, sc, _controls, lv = random_model(3)
+    c = compile_scenario(rs, sc, lv.posture())
+    assert numba_kernel.select_kernel(c, paths=False).name == "numba"
+    choice = numba_kernel.select_kernel(c, paths=True)
+    assert choice.name == "numpy" and "paths" in choice.reason
+    assert numba_kernel.select_kernel(c, paths=False, kernel="numpy").name == "numpy"
+    with pytest.raises(ValueError, match="paths"):
+        numba_kernel.select_kernel(c, paths=True, kernel="numba")
+    with pytest.raises(ValueError, match="kernel must be"):
+        numba_kernel.select_kernel(c, paths=False, kernel="fortran")  # type: ignore[arg-type]
+
+
+def test_block_size_follows_the_memory_budget() -> None:
+    rs, sc, _controls, lv = random_model(11)
+    c = compile_scenario(rs, sc, lv.posture())
+    roomy = numba_kernel.select_kernel(c, paths=False, memory_budget=1 << 30)
+    tight = numba_kernel.select_kernel(c, paths=False, memory_budget=1 << 16)
+    assert tight.block_size < roomy.block_size
+    assert tight.block_size >= 1
+    assert numba_kernel.select_kernel(c, paths=False, block_size=17).block_size == 17
+    numpy_tight = numba_kernel.select_kernel(c, paths=False, kernel="numpy", memory_budget=1 << 16)
+    assert numpy_tight.block_size < numba_kernel.MAX_BLOCK
+
+
+def test_a_full_run_through_the_choice_equals_run_compiled() -> None:
+    rs, sc, _controls, lv = random_model(21)
+    c = compile_scenario(rs, sc, lv.posture())
+    want = run_compiled(c, 1000, 5, paths=False)
+    choice = numba_kernel.select_kernel(c, paths=False, memory_budget=1 << 14)
+    assert choice.block_size < 1000  # several blocks
+    outs = [
+        choice.run_block(c, 5, a, min(1000, a + choice.block_size))
+        for a in range(0, 1000, choice.block_size)
+    ]
+    np.testing.assert_array_equal(np.concatenate([o.fail_time for o in outs]), want.fail_time)
+    np.testing.assert_array_equal(sum(o.compromised for o in outs), want.compromised)
+    np.testing.assert_array_equal(sum(o.detected for o in outs), want.detected)
+
+
+def test_compiled_equals_numpy_on_a_generated_national_model(tmp_path: Path) -> None:
+    """The EMB-shaped benchmark workspace: at_least over thousands of kits, a protects_data
+    group fed by data copies, dependency hubs, posture from an assessment with overrides."""
+    import cyberready
+    from benchmarks.generators import write_emb_workspace
+    from cyberready.posture import build_posture
+
+    write_emb_workspace(tmp_path / "emb", 3000, seed=2)
+    ws = cyberready.load_workspace(tmp_path / "emb")
+    posture = build_posture(ws)
+    for sc in ws.scenarios:
+        c = compile_scenario(ws.resolved, sc, posture)
+        want = run_block(c, 9, 0, 120)
+        got = numba_kernel.numba_run_block(c, 9, 0, 120)
+        assert_same(got, want)
+        assert np.isfinite(want.fail_time).any(), sc.id
+
+
+def test_draw_census_counts_every_entry_attempt() -> None:
+    rs, sc, _controls, lv = random_model(4)
+    c = compile_scenario(rs, sc, lv.posture())
+    draws, compromised = numba_kernel.draw_census(c, trials=50)
+    assert draws >= c.graph.n_entries
+    assert 0 <= compromised <= rs.n_assets
