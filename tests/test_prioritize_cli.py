@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cyberready.cli import main
@@ -94,8 +95,9 @@ def test_prioritize_help_has_an_example() -> None:
     assert "cyberready prioritize examples/examplia" in res.output
 
 
-def test_demo_shows_the_top_actions() -> None:
-    res = CliRunner().invoke(main, ["demo"])
+@pytest.mark.slow  # the demo also renders every report (HTML and PDF)
+def test_demo_shows_the_top_actions(tmp_path: Path) -> None:
+    res = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "reports")])
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
     k = next(i for i, line in enumerate(lines) if line.startswith("top actions"))
