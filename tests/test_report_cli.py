@@ -1,0 +1,156 @@
+"""``cyberready report`` and the reports written by ``cyberready demo --out``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from report_workspace import write_workspace
+
+from cyberready import cli
+from cyberready.cli import main
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return write_workspace(tmp_path / "ws")
+
+
+def _invoke(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_report_writes_the_requested_audience_and_format(workspace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "donor.md"
+    res = _invoke(
+        "report",
+        str(workspace),
+        "--audience",
+        "donor",
+        "--format",
+        "md",
+        "--trials",
+        "100",
+        "--out",
+        str(out),
+    )
+    assert res.exit_code == 0, res.output
+    assert f"wrote {out}" in res.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("**TLP:GREEN**")
+    assert "Electoral Commission of Testland" in text
+    assert "vr-register" not in text
+
+
+def test_report_default_name_and_json(workspace: Path, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    res = _invoke("report", str(workspace), "--format", "json", "--trials", "50", "--seed", "4")
+    assert res.exit_code == 0, res.output
+    data = json.loads((tmp_path / "rep-emb-technical.json").read_text(encoding="utf-8"))
+    assert data["audience"] == "technical" and data["meta"]["seed"] == 4
+    assert data["banner"]["tlp"] == "TLP:AMBER+STRICT"
+
+
+def test_report_json_schema(workspace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "donor.schema.json"
+    res = _invoke(
+        "report",
+        str(workspace),
+        "--audience",
+        "donor",
+        "--format",
+        "json-schema",
+        "--out",
+        str(out),
+    )
+    assert res.exit_code == 0, res.output
+    schema = json.loads(out.read_text(encoding="utf-8"))
+    assert schema["title"] == "DonorView" and schema["additionalProperties"] is False
+
+
+def test_report_uses_user_templates(workspace: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "donor.html.j2").write_text("<p>{{ view.meta.emb_name }}</p>", encoding="utf-8")
+    out = tmp_path / "d.html"
+    res = _invoke(
+        "report",
+        str(workspace),
+        "--audience",
+        "donor",
+        "--templates",
+        str(templates),
+        "--trials",
+        "50",
+        "--out",
+        str(out),
+    )
+    assert res.exit_code == 0, res.output
+    assert out.read_text(encoding="utf-8") == "<p>Electoral Commission of Testland</p>"
+
+
+def test_report_pdf_without_the_extra_exits_2_naming_it(
+    workspace: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    out = tmp_path / "r.pdf"
+    res = CliRunner().invoke(
+        main, ["report", str(workspace), "--format", "pdf", "--trials", "50", "--out", str(out)]
+    )
+    assert res.exit_code == 2
+    assert "pip install 'cyberready[pdf]'" in res.output
+    assert not out.exists()
+
+
+def test_report_on_an_invalid_workspace_exits_3(workspace: Path) -> None:
+    (workspace / "system.yaml").write_text("schema_version: 1\nkind: system\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["report", str(workspace), "--trials", "10"])
+    assert res.exit_code == 3
+    assert "system.yaml" in res.output
+
+
+# --------------------------------------------------------------------------- demo
+
+
+@pytest.fixture
+def quick_demo(monkeypatch: Any) -> None:
+    """The demo with fewer trials, and without the other sections' own simulations."""
+    monkeypatch.setattr(cli, "_demo_top_risks", lambda ws: [])
+    monkeypatch.setattr(cli, "_demo_top_actions", lambda ws: [])
+    original = cli._demo_reports
+    monkeypatch.setattr(cli, "_demo_reports", lambda ws, out, trials: original(ws, out, trials=200))
+
+
+@pytest.mark.slow
+def test_demo_writes_every_audience_in_html_and_pdf(quick_demo: None, tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint")
+    out = tmp_path / "demo"
+    res = _invoke("demo", "--out", str(out))
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        f"examplia-iec-{a}.{f}" for a in ("advisor", "donor", "technical") for f in ("html", "pdf")
+    ]
+    for name in names:
+        assert str(out / name) in res.output
+        assert (out / name).stat().st_size > 10_000
+    assert (out / "examplia-iec-donor.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_demo_without_the_pdf_extra_writes_html_and_says_how(
+    quick_demo: None, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    out = tmp_path / "demo"
+    res = _invoke("demo", "--out", str(out))
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "examplia-iec-advisor.html",
+        "examplia-iec-donor.html",
+        "examplia-iec-technical.html",
+    ]
+    assert "pip install 'cyberready[pdf]'" in res.output

@@ -1,0 +1,267 @@
+"""Report renderers: every format escapes what users typed, templates can be overridden, strings
+go through gettext, and PDF without its extra fails with a message naming the extra."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from report_workspace import FORMULA, PAYLOAD, write_workspace
+
+import cyberready
+from cyberready.assess import AssessmentResult
+from cyberready.errors import OptionalDependencyError, ReportError
+from cyberready.report import build_view, make_charts, render
+from cyberready.report.charts import readiness_chart, to_svg
+from cyberready.report.i18n import extract_messages, parse_po, render_pot, translations
+from cyberready.report.models import DomainReadiness
+from cyberready.report.render import md_escape, tidy_markdown
+
+HAVE_PDFTOTEXT = shutil.which("pdftotext") is not None
+
+
+@pytest.fixture(scope="module")
+def payload_result(tmp_path_factory: pytest.TempPathFactory) -> AssessmentResult:
+    root = write_workspace(tmp_path_factory.mktemp("payload") / "ws", payload=PAYLOAD)
+    return cyberready.assess(root, trials=200, seed=5)
+
+
+AUDIENCES = ["technical", "advisor", "donor"]
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_html_escapes_every_free_text_field(
+    payload_result: AssessmentResult, audience: str
+) -> None:
+    out = render(build_view(payload_result, audience), "html").decode()  # type: ignore[arg-type]
+    assert "<script" not in out.lower()
+    assert "<img" not in out.lower()
+    assert "onerror=alert(1)>" not in out  # only ever as &gt; text
+    # the payload is shown as text: escaped once, in the page and in the charts
+    assert html.escape('<script>alert("x")</script>', quote=False) in out
+    assert out.count("&lt;script&gt;") >= 3  # EMB name, election name, function titles...
+    # no network, no script: the page forbids both
+    assert "default-src 'none'" in out
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//|javascript:)""", out, re.I)
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_markdown_escapes_every_free_text_field(
+    payload_result: AssessmentResult, audience: str
+) -> None:
+    out = render(build_view(payload_result, audience), "md").decode()  # type: ignore[arg-type]
+    assert "<script" not in out.lower() and "<img" not in out.lower()
+    assert "&lt;script&gt;" in out
+    # the Markdown link cannot form: its brackets are escaped
+    assert not re.search(r"(?<!\\)\[click(?<!\\)\]\(javascript:", out)
+    assert r"\[click\](javascript:alert(1))" in out
+    # a '|' in a value never splits a table cell
+    for line in out.splitlines():
+        if line.startswith("|") and "Testland" in line:
+            assert " | *b*" not in line
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_json_keeps_text_exact_but_never_raw_markup(
+    payload_result: AssessmentResult, audience: str
+) -> None:
+    raw = render(build_view(payload_result, audience), "json").decode()  # type: ignore[arg-type]
+    assert "<" not in raw and ">" not in raw and "&" not in raw
+    data = json.loads(raw)
+    assert data["meta"]["emb_name"] == f"Electoral Commission of Testland {PAYLOAD}"
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_xlsx_stores_text_never_formulas(payload_result: AssessmentResult, audience: str) -> None:
+    data = render(build_view(payload_result, audience), "xlsx")  # type: ignore[arg-type]
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets
+        for name in sheets:
+            assert "<f>" not in zf.read(name).decode()  # no formula element anywhere
+    wb = load_workbook(io.BytesIO(data))
+    texts = [
+        str(c.value)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    ]
+    assert any(PAYLOAD in t for t in texts)
+    for ws in wb.worksheets:
+        assert ws["A1"].value == build_view(payload_result, audience).banner.tlp  # type: ignore[arg-type]
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("="):
+                    assert c.data_type == "s" and c.quotePrefix
+    if audience != "donor":
+        assert any(t.startswith(FORMULA) for t in texts)
+
+
+@pytest.mark.skipif(not HAVE_PDFTOTEXT, reason="needs poppler-utils (pdftotext)")
+@pytest.mark.parametrize("audience", ["technical", "donor"])
+def test_pdf_prints_markup_as_text(payload_result: AssessmentResult, audience: str) -> None:
+    pytest.importorskip("weasyprint")
+    pdf = render(build_view(payload_result, audience), "pdf")  # type: ignore[arg-type]
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    flat = " ".join(text.split())
+    # markup that had been interpreted would have vanished from the page
+    assert '<script>alert("x")</script><img src=x onerror=alert(1)>' in flat
+
+
+def test_charts_escape_text_and_do_not_typeset_tex(payload_result: AssessmentResult) -> None:
+    charts = make_charts(build_view(payload_result, "technical"))
+    assert {"readiness", "heatmap", "graph"} <= set(charts)
+    for svg in charts.values():
+        assert "<script" not in svg and "<img" not in svg
+    assert "&lt;script&gt;" in charts["heatmap"]  # scenario titles, escaped by the SVG writer
+
+
+def test_chart_labels_are_literal_text_not_tex() -> None:
+    domain = DomainReadiness(
+        framework_id="f",
+        framework_title="F",
+        domain_id="d",
+        title="$x^{2$ & <b>",
+        score=50,
+        low=40,
+        high=60,
+        tier="Developing",
+        coverage=1,
+        controls=1,
+        unassessed=0,
+    )
+    fig = readiness_chart([domain], [(0, "Critical gaps"), (40, "Developing")], str)
+    svg = to_svg(fig, "t")
+    assert "$x^{2$ &amp; &lt;b&gt;" in svg  # as typed, escaped, not typeset (broken TeX raises)
+
+
+def test_md_escape_and_tidy() -> None:
+    assert str(md_escape("a|b\nc *d* [e](f) <g>")) == r"a\|b c \*d\* \[e\](f) &lt;g&gt;"
+    assert (
+        tidy_markdown("x\n# H\ny\n\n\n\n| a |\n|---|\nz") == "x\n\n# H\n\ny\n\n| a |\n|---|\n\nz\n"
+    )
+
+
+# --------------------------------------------------------------------------- templates
+
+
+@pytest.fixture(scope="module")
+def plain_result(tmp_path_factory: pytest.TempPathFactory) -> AssessmentResult:
+    root = write_workspace(tmp_path_factory.mktemp("plain") / "ws")
+    return cyberready.assess(root, trials=100, seed=1)
+
+
+def test_user_template_overrides_one_file(plain_result: AssessmentResult, tmp_path: Path) -> None:
+    (tmp_path / "glossary.html.j2").write_text(
+        "<p id='own'>{{ _('Our glossary') }}: {{ view.meta.emb_name }}</p>", encoding="utf-8"
+    )
+    view = build_view(plain_result, "technical")
+    out = render(view, "html", templates_dir=tmp_path).decode()
+    assert "<p id='own'>Our glossary: Electoral Commission of Testland</p>" in out
+    assert "Executive summary" in out  # everything else still comes from the shipped templates
+    default = render(view, "html").decode()
+    assert "id='own'" not in default
+
+
+def test_user_template_is_still_autoescaped(plain_result: AssessmentResult, tmp_path: Path) -> None:
+    (tmp_path / "donor.md.j2").write_text("{{ view.meta.country }} {{ '<b>' }}\n", encoding="utf-8")
+    (tmp_path / "donor.html.j2").write_text("{{ '<b>x</b>' }}", encoding="utf-8")
+    view = build_view(plain_result, "donor")
+    assert render(view, "html", templates_dir=tmp_path).decode() == "&lt;b&gt;x&lt;/b&gt;"
+    assert render(view, "md", templates_dir=tmp_path).decode() == "Testland (fictional) &lt;b&gt;\n"
+
+
+def test_broken_user_template_names_file_and_line(
+    plain_result: AssessmentResult, tmp_path: Path
+) -> None:
+    (tmp_path / "technical.md.j2").write_text("line one\n{% if %}\n", encoding="utf-8")
+    with pytest.raises(ReportError, match=r"technical\.md\.j2:2"):
+        render(build_view(plain_result, "technical"), "md", templates_dir=tmp_path)
+
+
+def test_missing_templates_folder_is_a_report_error(plain_result: AssessmentResult) -> None:
+    with pytest.raises(ReportError, match="not a folder"):
+        render(build_view(plain_result, "donor"), "html", templates_dir=Path("/nonexistent/x"))
+
+
+def test_pdf_without_the_extra_names_it(
+    plain_result: AssessmentResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint -> ImportError
+    with pytest.raises(OptionalDependencyError) as info:
+        render(build_view(plain_result, "donor"), "pdf")
+    assert "pip install 'cyberready[pdf]'" in str(info.value)
+    assert info.value.exit_code == 2
+
+
+def test_unknown_format_is_a_report_error(plain_result: AssessmentResult) -> None:
+    with pytest.raises(ReportError, match="unknown report format 'docx'"):
+        render(build_view(plain_result, "donor"), "docx")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- gettext
+
+
+def test_pot_catalog_is_up_to_date() -> None:
+    pot = Path(cyberready.report.__file__).parent / "locales" / "cyberready.pot"
+    assert pot.read_text(encoding="utf-8") == render_pot(extract_messages()), (
+        "locales/cyberready.pot is stale: run python -m cyberready.report.i18n"
+    )
+    en = pot.parent / "en" / "LC_MESSAGES" / "cyberready.po"
+    assert set(parse_po(en.read_text(encoding="utf-8"))) == set(
+        parse_po(pot.read_text(encoding="utf-8"))
+    )
+
+
+def test_template_strings_go_through_gettext(
+    plain_result: AssessmentResult, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    catalog = tmp_path / "xx" / "LC_MESSAGES"
+    catalog.mkdir(parents=True)
+    (catalog / "cyberready.po").write_text(
+        'msgid "Executive summary"\nmsgstr "Résumé exécutif"\n\n'
+        'msgid "Readiness by domain"\nmsgstr "Préparation par domaine"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("cyberready.report.i18n._locales_dir", lambda: tmp_path)
+    view = build_view(plain_result, "donor", locale="xx")
+    out = render(view, "html").decode()
+    assert "Résumé exécutif" in out and "Executive summary" not in out
+    charts = make_charts(view)
+    assert "Préparation par domaine" in charts["readiness"]  # chart titles too
+    assert 'lang="xx"' in out
+
+
+def test_unknown_locale_falls_back_to_english() -> None:
+    assert translations("zz").gettext("Executive summary") == "Executive summary"
+    assert translations("en_GB").gettext("Glossary") == "Glossary"
+
+
+def test_parse_po_handles_plurals_continuations_and_fuzzy() -> None:
+    text = (
+        'msgid ""\nmsgstr "Language: fr\\n"\n\n'
+        '#, fuzzy\nmsgid "Old"\nmsgstr "Vieux"\n\n'
+        'msgid "one %(num)d day"\nmsgid_plural "%(num)d days"\n'
+        'msgstr[0] "%(num)d jour"\nmsgstr[1] "%(num)d "\n"jours"\n'
+    )
+    assert parse_po(text) == {
+        ("one %(num)d day", 0): "%(num)d jour",
+        ("one %(num)d day", 1): "%(num)d jours",
+    }
+    with pytest.raises(ValueError, match="<po>:1"):
+        parse_po("bogus line\n")

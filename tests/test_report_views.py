@@ -1,0 +1,251 @@
+"""Report views: what each audience's data view holds, the donor view's structural redaction,
+golden JSON views and their schemas (DESIGN §6).
+
+Golden files live in ``tests/golden/``; regenerate them with ``CYBERREADY_UPDATE_GOLDEN=1``
+after a change that is meant to alter the views, and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+from report_workspace import write_workspace
+
+import cyberready
+from cyberready.assess import AssessmentResult
+from cyberready.report import build_view, render_json, view_schema
+from cyberready.report.models import (
+    AdvisorView,
+    DonorView,
+    TechnicalView,
+    check_donor_view,
+    term_pattern,
+)
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("CYBERREADY_UPDATE_GOLDEN", "") not in ("", "0")
+TRIALS, SEED = 400, 3
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> AssessmentResult:
+    root = write_workspace(tmp_path_factory.mktemp("rep") / "ws")
+    return cyberready.assess(root, trials=TRIALS, seed=SEED)
+
+
+def _rounded(value: object) -> object:
+    """Floats to 9 decimals, so the last bits of a sum never fail a golden comparison."""
+    if isinstance(value, float):
+        return round(value, 9)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def _normalized(text: str) -> str:
+    data = json.loads(text)
+    data["meta"]["cyberready_version"] = "<version>"
+    return json.dumps(_rounded(data), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _compare_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        if not UPDATE:
+            pytest.fail(f"{path} is missing; run with CYBERREADY_UPDATE_GOLDEN=1 to create it")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{name} differs from the golden file; if the change is intended, regenerate with "
+        "CYBERREADY_UPDATE_GOLDEN=1 and review the diff"
+    )
+
+
+# --------------------------------------------------------------------------- golden
+
+
+@pytest.mark.parametrize("audience", ["technical", "advisor", "donor"])
+def test_json_view_matches_golden_file(result: AssessmentResult, audience: str) -> None:
+    view = build_view(result, audience)  # type: ignore[arg-type]
+    _compare_golden(f"report-{audience}.json", _normalized(render_json(view)))
+
+
+@pytest.mark.parametrize("audience", ["technical", "advisor", "donor"])
+def test_json_schema_matches_golden_file(audience: str) -> None:
+    schema = json.dumps(view_schema(audience), indent=2, sort_keys=True) + "\n"  # type: ignore[arg-type]
+    _compare_golden(f"report-{audience}.schema.json", schema)
+
+
+@pytest.mark.parametrize("audience", ["technical", "advisor", "donor"])
+def test_json_report_validates_against_its_schema(result: AssessmentResult, audience: str) -> None:
+    view = build_view(result, audience)  # type: ignore[arg-type]
+    jsonschema.validate(json.loads(render_json(view)), view_schema(audience))  # type: ignore[arg-type]
+
+
+def test_json_report_round_trips_into_the_view_type(result: AssessmentResult) -> None:
+    for audience, cls in (
+        ("technical", TechnicalView),
+        ("advisor", AdvisorView),
+        ("donor", DonorView),
+    ):
+        view = build_view(result, audience)  # type: ignore[arg-type]
+        assert cls.model_validate_json(render_json(view)) == view
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_each_audience_carries_its_tlp_label(result: AssessmentResult) -> None:
+    labels = {a: build_view(result, a).banner.tlp for a in ("technical", "advisor", "donor")}  # type: ignore[arg-type]
+    assert labels == {
+        "technical": "TLP:AMBER+STRICT",
+        "advisor": "TLP:AMBER+STRICT",
+        "donor": "TLP:GREEN",
+    }
+
+
+def test_technical_view_holds_assets_paths_and_evidence(result: AssessmentResult) -> None:
+    view = build_view(result, "technical")
+    assert isinstance(view, TechnicalView) and not isinstance(view, AdvisorView)
+    assert {a.asset_id for a in view.assets} == {
+        "ws-staff",
+        "dc-main",
+        "vr-register",
+        "site-results",
+        "site-mirror",
+    }
+    evidence = {c.control_id: c.evidence for c in view.controls}
+    assert evidence["REP-NET-02"] == "Network diagram v3"
+    levels = {c.control_id: c.level for c in view.controls}
+    assert levels["REP-DATA-01"] is None  # unassessed, shown as such
+    assert levels["REP-DATA-02"] == "n/a"
+    spread = {c.control_id: c.spread for c in view.controls}
+    assert spread["REP-NET-03"] == (1, 3)  # the mirror's override is not averaged away
+    assert view.paths, "the phishing scenario reaches the register: a path is listed"
+    assert all(p.assets[0] == "ws-staff" for p in view.paths if p.scenario_id == "rep-phish")
+    assert view.limitations.unassessed_ids == ("REP-DATA-01",)
+    assert [p.as_of.isoformat() for p in view.readiness.trend] == ["2025-11-01", "2026-11-01"]
+
+
+def test_functions_are_ordered_by_chance_of_failure(result: AssessmentResult) -> None:
+    view = build_view(result, "technical")
+    assert isinstance(view, TechnicalView)
+    chances = [f.p_fail for f in view.functions]
+    assert chances == sorted(chances, reverse=True)
+    cycle = dict(
+        zip(result.simulation.function_ids, result.simulation.cycle_probability, strict=True)  # type: ignore[union-attr]
+    )
+    assert {f.function_id: f.p_fail for f in view.functions} == pytest.approx(cycle)
+
+
+def test_advisor_view_adds_crosswalks_roadmap_and_assumptions(result: AssessmentResult) -> None:
+    view = build_view(result, "advisor")
+    assert isinstance(view, AdvisorView)
+    assert ("REP-NET-01", "nist-csf-2.0", ("PR.AT-01",)) in {
+        (x.control_id, x.catalog_id, x.items) for x in view.crosswalks
+    }
+    assert view.roadmap, "the budget plan is placed on the calendar"
+    assert all(r.ready >= r.start for r in view.roadmap)
+    names = {a.name for a in view.assumptions}
+    assert {"Trials per scenario", "Random seed"} <= names
+
+
+def test_donor_priorities_add_up_to_the_plan(result: AssessmentResult) -> None:
+    view = build_view(result, "donor")
+    assert isinstance(view, DonorView)
+    assert view.plan is not None and view.priorities
+    total = sum(p.risk_reduction_share for p in view.priorities)
+    assert total == pytest.approx(view.plan.risk_reduction_share, abs=1e-9)
+    assert sum(p.actions for p in view.priorities) == view.plan.actions
+    assert [p.rank for p in view.priorities] == list(range(1, len(view.priorities) + 1))
+
+
+# --------------------------------------------------------------------------- redaction
+
+
+SENSITIVE_FIELD = re.compile(
+    r"^(assets?|asset_ids?|labels?|evidence|notes|paths|exposed_paths|graph_nodes|graph_edges"
+    r"|scope|why|spof|spof_for|controls_detail|matrix)$"
+)
+
+
+def _field_names(model: type) -> set[str]:
+    names: set[str] = set()
+    for name, field in model.model_fields.items():  # type: ignore[attr-defined]
+        names.add(name)
+        for arg in _types(field.annotation):
+            if hasattr(arg, "model_fields"):
+                names |= _field_names(arg)
+    return names
+
+
+def _types(tp: object) -> list[object]:
+    args = getattr(tp, "__args__", None)
+    if not args:
+        return [tp]
+    return [t for a in args for t in _types(a)]
+
+
+def test_donor_view_type_has_no_field_for_sensitive_data() -> None:
+    names = _field_names(DonorView)
+    assert not {n for n in names if SENSITIVE_FIELD.search(n)}
+    # ...while the technical view does hold them (the test would catch a rename)
+    technical = {n for n in _field_names(TechnicalView) if SENSITIVE_FIELD.search(n)}
+    assert {"asset_id", "label", "evidence", "notes", "paths", "graph_nodes"} <= technical
+
+
+def test_donor_view_refuses_unknown_fields() -> None:
+    view = DonorView.model_json_schema()
+    assert view.get("additionalProperties") is False
+
+
+def test_function_title_naming_an_asset_is_withheld_from_donors(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    system = (root / "system.yaml").read_text(encoding="utf-8")
+    system = system.replace("title: Publish provisional results", "title: Keep site-results up")
+    (root / "system.yaml").write_text(system, encoding="utf-8")
+    res = cyberready.assess(root, trials=50, seed=1, priorities=False)
+    donor = build_view(res, "donor")
+    assert isinstance(donor, DonorView)
+    titles = {f.title for f in donor.functions}
+    assert "Keep [withheld] up" in titles
+    assert "site-results" not in render_json(donor)
+    technical = build_view(res, "technical")
+    assert isinstance(technical, TechnicalView)
+    assert "Keep site-results up" in {f.title for f in technical.functions}
+
+
+def test_check_donor_view_reports_a_leak(result: AssessmentResult) -> None:
+    donor = build_view(result, "donor")
+    assert isinstance(donor, DonorView)
+    assert check_donor_view(donor, ["vr-register", "Central voter register"]) == []
+    leaked = donor.model_copy(
+        update={"meta": donor.meta.model_copy(update={"country": "vr-register"})}
+    )
+    assert check_donor_view(leaked, ["vr-register"]) == [("vr-register", "vr-register")]
+
+
+def test_term_pattern_matches_whole_tokens_only() -> None:
+    pattern = term_pattern(["ems", "vr-db"])
+    assert pattern is not None
+    assert pattern.search("the EMS server")
+    assert pattern.search("copy of vr-db.")
+    assert not pattern.search("election systems")
+    assert not pattern.search("vr-db-replica")
+
+
+def test_view_without_simulation_still_renders_readiness(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    res = cyberready.assess(root, simulation=False)
+    view = build_view(res, "technical")
+    assert isinstance(view, TechnicalView)
+    assert view.meta.trials is None and view.scenarios == () and view.actions == ()
+    assert view.readiness.domains
+    assert all(f.p_fail == 0 for f in view.functions)
