@@ -92,25 +92,21 @@ def _add_to_library(
     lib: Library, model: StrictModel, doc: Document, problems: list[Problem]
 ) -> None:
     if isinstance(model, TechniqueCatalog):
-        if ("techniques", "") in lib.docs:
-            problems.append(
-                doc.problem(
-                    ("kind",),
-                    "a second technique vocabulary",
-                    hint=f"the techniques are defined in {lib.doc('techniques', '').file}; "
-                    "add new techniques there",
-                )
-            )
+        # more technique files may add techniques; an id defined twice is a clash
         for k, tech in enumerate(model.techniques):
-            if tech.id in lib.techniques and ("techniques", "") not in lib.docs:
+            first = lib.docs.get(("technique", tech.id))
+            if first is not None and first.file != doc.file:
                 problems.append(
                     doc.problem(
                         ("techniques", k, "id"),
-                        f"technique {tech.id!r} is defined twice",
+                        f"technique {tech.id!r} clashes with the one in {first.file}",
                         value=tech.id,
+                        hint="ids must be unique across the shipped and your own files: rename one",
                     )
                 )
+                continue
             lib.techniques.setdefault(tech.id, tech)
+            lib.docs.setdefault(("technique", tech.id), doc)
         lib.docs.setdefault(("techniques", ""), doc)
         return
     if isinstance(model, Framework):
@@ -530,7 +526,9 @@ _LIBRARY_TYPES = (Framework, Catalog, Scenario, TechniqueCatalog)
 def _without(lib: Library, model: StrictModel) -> None:
     """Take out of ``lib`` what ``model`` replaces (same kind and id)."""
     if isinstance(model, TechniqueCatalog):
-        lib.techniques = {}
+        for tech in model.techniques:
+            lib.techniques.pop(tech.id, None)
+            lib.docs.pop(("technique", tech.id), None)
         lib.docs.pop(("techniques", ""), None)
     elif isinstance(model, Framework | Catalog | Scenario):
         for kind in ("framework", "catalog", "scenario"):

@@ -168,7 +168,8 @@ class Library:
     techniques: dict[str, Technique] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     docs: dict[tuple[str, str], Document] = field(default_factory=dict)
-    """(kind, id) -> the document it was read from; techniques use ('techniques', '')."""
+    """(kind, id) -> the document it was read from; each technique is under ('technique', id),
+    and the first technique file under ('techniques', '')."""
     gaps: Gaps = field(default_factory=Gaps)
     """What files that failed to load might have defined (empty for a library that loaded)."""
 

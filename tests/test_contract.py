@@ -319,3 +319,27 @@ def test_workspace_own_scenario_clash_names_both_files(tmp_path: Path) -> None:
     clash = [ln for ln in run.stderr.splitlines() if "clashes" in ln]
     assert len(clash) == 1, run.stderr
     assert "emb/scenarios/mine.yaml" in clash[0] and f"scenarios/{shipped.name}" in clash[0]
+
+
+def test_workspace_may_add_techniques_but_not_redefine_one(tmp_path: Path) -> None:
+    ws = _workspace_using(tmp_path, "acme-fw")
+    _user_framework(ws / "frameworks")
+    (ws / "scenarios").mkdir()
+    extra = ws / "scenarios" / "more-techniques.yaml"
+    extra.write_text(
+        "schema_version: 1\nkind: techniques\ntechniques:\n"
+        "  - {id: sim_swap, title: SIM swap of an official's phone number}\n",
+        encoding="utf-8",
+    )
+    loaded = load_workspace(ws)
+    assert "sim_swap" in loaded.library.techniques and "phishing" in loaded.library.techniques
+    extra.write_text(
+        extra.read_text(encoding="utf-8") + "  - {id: phishing, title: Phishing again}\n",
+        encoding="utf-8",
+    )
+    run = cli("validate", "emb", cwd=tmp_path)
+    assert run.returncode == 3
+    clash = [ln for ln in run.stderr.splitlines() if "clashes" in ln]
+    assert len(clash) == 1, run.stderr
+    assert "emb/scenarios/more-techniques.yaml:5" in clash[0]
+    assert "scenarios/techniques.yaml" in clash[0]
