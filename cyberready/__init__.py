@@ -29,6 +29,7 @@ from cyberready.errors import (
 )
 from cyberready.io import data_dir
 from cyberready.loaders import load_library, load_workspace, validate_paths
+from cyberready.portfolio import Portfolio, assess_portfolio
 from cyberready.posture import AssetLevels, Posture, asset_levels, build_posture
 from cyberready.scoring import score
 from cyberready.workspace import Library, Workspace
@@ -50,6 +51,7 @@ __all__ = [
     "InputError",
     "Library",
     "OptionalDependencyError",
+    "Portfolio",
     "Posture",
     "Problem",
     "ReportError",
@@ -60,6 +62,7 @@ __all__ = [
     "Workspace",
     "__version__",
     "assess",
+    "assess_portfolio",
     "asset_levels",
     "build_posture",
     "example_path",

@@ -664,3 +664,10 @@ def load_workspace_shared(path: Path | str) -> Workspace:
     raise_if(problems)
     assert ws is not None
     return ws
+
+
+def workspace_size(root: Path) -> int:
+    """Bytes of a workspace's system model and CSV files: a cheap estimate of how much work
+    it is, to start the largest first when many are assessed in parallel."""
+    files = [root / "system.yaml", *root.rglob("*.csv")]
+    return sum(p.stat().st_size for p in files if p.is_file())

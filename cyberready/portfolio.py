@@ -356,7 +356,9 @@ def _finish(ws: Workspace, ranges: Sequence[_Range], settings: RunSettings) -> E
     )
     view = build_view(result, "donor", locale=settings.locale)
     assert isinstance(view, DonorView)
-    pattern = term_pattern(forbidden_terms(ws))
+    titles = " ".join(fn.title for fn in ws.resolved.functions).casefold()
+    # only the sensitive strings that occur in a title: one small pattern, even at 10^5 assets
+    pattern = term_pattern(t for t in forbidden_terms(ws) if t.casefold() in titles)
     loss = np.zeros(len(sim.function_ids))
     for s in sim.scenarios.values():
         loss += s.loss_by_function
@@ -427,8 +429,12 @@ def _run_serial(
 def _run_pool(
     pool: cf.Executor, paths: Sequence[Path], settings: RunSettings, progress: Progress | None
 ) -> list[EmbRecord | list[Problem]]:
-    """One task per EMB on any ``concurrent.futures`` executor; results in input order."""
-    futures = {pool.submit(assess_emb, str(p), settings): k for k, p in enumerate(paths)}
+    """One task per EMB on any ``concurrent.futures`` executor, the largest started first (so
+    a national model does not run alone at the end); results in input order."""
+    from cyberready.loaders import workspace_size
+
+    order = sorted(range(len(paths)), key=lambda k: (-workspace_size(paths[k]), k))
+    futures = {pool.submit(assess_emb, str(paths[k]), settings): k for k in order}
     out: list[EmbRecord | list[Problem] | None] = [None] * len(paths)
     for done, fut in enumerate(cf.as_completed(futures), start=1):
         out[futures[fut]] = fut.result()
@@ -478,8 +484,11 @@ def _run_dask(
     distributed = _distributed()
     client, owned = _dask_client(scheduler)
     try:
-        loaded = [client.submit(_load, str(p), pure=False) for p in paths]
-        surveys = {client.submit(_survey, ws, pure=False): k for k, ws in enumerate(loaded)}
+        from cyberready.loaders import workspace_size
+
+        order = sorted(range(len(paths)), key=lambda k: (-workspace_size(paths[k]), k))
+        loaded = {k: client.submit(_load, str(paths[k]), pure=False) for k in order}
+        surveys = {client.submit(_survey, loaded[k], pure=False): k for k in order}
         finals: dict[Any, int] = {}
         out: list[EmbRecord | list[Problem] | None] = [None] * len(paths)
         for fut in distributed.as_completed(list(surveys)):

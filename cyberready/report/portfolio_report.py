@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import numpy as np
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from cyberready import __version__
 from cyberready.errors import OptionalDependencyError, ReportError
@@ -64,8 +65,11 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width)[:2]) or text
+def _wrap(text: str, width: int, lines: int = 3) -> str:
+    parts = textwrap.wrap(text, width) or [text]
+    if len(parts) > lines:
+        parts = [*parts[: lines - 1], _short(" ".join(parts[lines - 1 :]), width)]
+    return "\n".join(parts)
 
 
 def _f(value: Any) -> float:
@@ -112,7 +116,7 @@ def heatmap_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
             v = grid[i, j]
             text = "—" if math.isnan(v) else f"{v:.0f}"
             ax.text(j, i, text, ha="center", va="center", fontsize=7, color=_INK)
-    labels = [_wrap(t, 16) for _f, _d, t in cols] + [_("Overall")]
+    labels = [_wrap(t, 18) for _f, _d, t in cols] + [_("Overall")]
     ax.set_xticks(np.arange(len(labels)), labels, fontsize=7.5)
     ax.xaxis.tick_top()
     ax.set_yticks(np.arange(len(order)), [_short(e, 24) for e in order], fontsize=7.5)
@@ -189,6 +193,7 @@ def trend_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
         )
         ax.legend(frameon=False, **_FONT)
     ax.set_ylim(0, 100)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(_("Overall readiness (0–100)"))
     ax.set_xlabel(_("Assessment date (year)"))
     ax.set_title(_("Readiness over time, every EMB"), loc="left", fontsize=10)
