@@ -31,7 +31,7 @@ The rules, stated once:
 >>> import cyberready, shutil, tempfile, pathlib
 >>> root = pathlib.Path(tempfile.mkdtemp())
 >>> _ = shutil.copytree(cyberready.example_path(), root / "examplia")
->>> p = assess_portfolio(root, trials=100, executor="serial")
+>>> p = assess_portfolio(root, trials=100, priorities=False, executor="serial")
 >>> p.to_frame("embs")["emb"].tolist()
 ['examplia-iec']
 >>> bool(p.to_frame("domains")["suppressed"].all())  # one EMB: every breakdown is suppressed

@@ -312,6 +312,12 @@ def test_portfolio_command_writes_each_format(four: Path, tmp_path: Path) -> Non
     assert usage.exit_code == 2 and "--executor dask" in usage.output
 
 
+def test_pdf_report_is_a_pdf(portfolio: Portfolio) -> None:
+    pytest.importorskip("weasyprint")
+    pdf = render_portfolio(Portfolio(records=portfolio.records[:2], trials=120, seed=7), "pdf")
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 10_000
+
+
 def test_settings_screen_a_tenth_of_the_trials() -> None:
     assert RunSettings(trials=10_000).screening == 1_000
     assert RunSettings(trials=500).screening == 100
