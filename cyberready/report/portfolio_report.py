@@ -319,6 +319,8 @@ def _context(p: Portfolio) -> dict[str, Any]:
                 else None,
             }
         )  # fmt: skip
+    regions = _rows(p.to_frame("regions"))
+    small_regions = {r["region"] for r in regions if r["domain"] == "overall" and r["suppressed"]}
     all_tiers = tiers[tiers["region"] == "all"]
     total_plan = plans[plans["domain_title"] == "All budget plans"].iloc[0]
     median = float(embs["score"].median()) if p.shown(len(embs)) else None
@@ -339,7 +341,10 @@ def _context(p: Portfolio) -> dict[str, Any]:
         "tiers_suppressed": bool(all_tiers["suppressed"].all()) if len(all_tiers) else True,
         "domains": _rows(domains),
         "weak": p.weak_everywhere(),
-        "regions": _rows(p.to_frame("regions")),
+        # a region too small to show is one line, not one per domain
+        "regions": [
+            r for r in regions if r["domain"] == "overall" or r["region"] not in small_regions
+        ],
         "years": _rows(p.to_frame("years")),
         "phases": _rows(p.to_frame("phases")),
         "plans": _rows(plans[plans["domain_title"] != "All budget plans"]),
