@@ -158,10 +158,10 @@ def test_cli_assess_fail_under_exit_4(tmp_path: Path) -> None:
     json.loads(above.output)
 
 
-def test_cli_demo_prints_the_example_readiness() -> None:
-    result = CliRunner().invoke(main, ["demo"])
-    assert result.exit_code == 0, result.output
-    assert "readiness: " in result.output and "/100 overall" in result.output
+def test_cli_demo_prints_the_example_readiness(demo_run: tuple[int, str, Path]) -> None:
+    code, output, _ = demo_run
+    assert code == 0, output
+    assert "readiness: " in output and "/100 overall" in output
 
 
 def test_doctests_of_the_readiness_modules() -> None:

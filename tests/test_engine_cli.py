@@ -61,8 +61,8 @@ def test_simulate_help_has_an_example() -> None:
     assert "cyberready simulate examples/examplia" in out
 
 
-def test_demo_shows_top_risks() -> None:
-    code, out = _run("demo")
+def test_demo_shows_top_risks(demo_run: tuple[int, str, Path]) -> None:
+    code, out, _ = demo_run
     assert code == 0, out
     lines = out.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("top risks"))

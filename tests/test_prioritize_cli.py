@@ -96,10 +96,10 @@ def test_prioritize_help_has_an_example() -> None:
 
 
 @pytest.mark.slow  # the demo also renders every report (HTML and PDF)
-def test_demo_shows_the_top_actions(tmp_path: Path) -> None:
-    res = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "reports")])
-    assert res.exit_code == 0, res.output
-    lines = res.output.splitlines()
+def test_demo_shows_the_top_actions(demo_run: tuple[int, str, Path]) -> None:
+    code, output, _ = demo_run
+    assert code == 0, output
+    lines = output.splitlines()
     k = next(i for i, line in enumerate(lines) if line.startswith("top actions"))
     assert [line.split(".")[0].strip() for line in lines[k + 1 : k + 4]] == ["1", "2", "3"]
     assert "expected loss -" in lines[k + 1] and "$" in lines[k + 1]

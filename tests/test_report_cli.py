@@ -154,3 +154,19 @@ def test_demo_without_the_pdf_extra_writes_html_and_says_how(
         "examplia-iec-technical.html",
     ]
     assert "pip install 'cyberready[pdf]'" in res.output
+
+
+def test_the_real_demo_writes_every_audience_and_says_where(
+    demo_run: tuple[int, str, Path],
+) -> None:
+    """The README's main command, end to end with default settings: six reports, each named."""
+    code, output, out = demo_run
+    assert code == 0, output
+    written = sorted(p.name for p in out.iterdir())
+    assert len(written) == 6, written
+    for audience in ("technical", "advisor", "donor"):
+        for suffix in (".html", ".pdf"):
+            match = [name for name in written if audience in name and name.endswith(suffix)]
+            assert match, (audience, suffix, written)
+            assert (out / match[0]).stat().st_size > 1000
+            assert match[0] in output
