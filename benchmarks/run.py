@@ -262,31 +262,9 @@ def run_point(
         draws_per_trial=draws,
     )
 
-    # reference: one trial at a time
-    ref_counts = None
-    t0 = time.perf_counter()
-    ref_model = ReferenceModel(system, scenario, model.posture)
-    point.reference_setup_seconds = time.perf_counter() - t0
-    outcomes = []
-    t0 = time.perf_counter()
-    outcomes.append(ref_model.trial(seed, 0))
-    first = time.perf_counter() - t0
-    if first > ref_max:
-        point.reference_note = f"one trial took {first:.0f} s (> {ref_max:.0f} s): not run further"
-        point.reference_trials = 1
-        point.reference_seconds = first
-        point.reference_throughput = n / first
-    else:
-        more = int(max(0, min(5_000, target / max(first, 1e-6)) - 1))
-        t1 = time.perf_counter()
-        outcomes += [ref_model.trial(seed, t) for t in range(1, 1 + more)]
-        point.reference_trials = 1 + more
-        point.reference_seconds = first + time.perf_counter() - t1
-        point.reference_throughput = point.reference_trials * n / point.reference_seconds
-        ref_counts = _reference_counts(outcomes, n, len(system.functions))
-    del ref_model
-
+    # kernels first, so their peak memory is not inflated by the reference's objects
     kernels = ["numpy"] + (["numba"] if available() else [])
+    runners: dict[str, Callable[[int], tuple[float, Any]]] = {}
     reach_trials = 0
     reach_sum = 0
     for name in kernels:
@@ -300,7 +278,8 @@ def run_point(
             ]
             return time.perf_counter() - t, outs
 
-        trials = _kernel_trials(lambda k: run_trials(k)[0], choice.block_size, target)
+        runners[name] = run_trials
+        trials = _kernel_trials(lambda k, f=run_trials: f(k)[0], choice.block_size, target)
         secs: list[float] = []
         peak = None
         for r in range(repeats):
@@ -308,16 +287,11 @@ def run_point(
                 s, outs = run_trials(trials)
             if r == 0:
                 peak = box[0]
-                comp = sum(int(o.compromised.sum()) for o in outs)
-                reach_sum += comp
+                reach_sum += sum(int(o.compromised.sum()) for o in outs)
                 reach_trials += trials
             secs.append(s)
             del outs
         throughput = trials * n / statistics.median(secs)
-        matches = None
-        if ref_counts is not None:
-            _s, outs = run_trials(ref_counts["trials"])
-            matches = _same(outs, ref_counts)
         rate = rng_numba if name == "numba" else rng_numpy
         bound = rate / draws * n if rate and draws == draws and draws > 0 else None
         point.kernels[name] = KernelRun(
@@ -328,9 +302,35 @@ def run_point(
             throughput=throughput,
             peak_rss_mb=peak,
             rng_fraction=throughput / bound if bound else None,
-            matches_reference=matches,
+            matches_reference=None,
         )
     point.reach = reach_sum / max(reach_trials * n, 1)
+
+    # the reference: one trial at a time
+    t0 = time.perf_counter()
+    ref_model = ReferenceModel(system, scenario, model.posture)
+    point.reference_setup_seconds = time.perf_counter() - t0
+    outcomes = []
+    t0 = time.perf_counter()
+    outcomes.append(ref_model.trial(seed, 0))
+    first = time.perf_counter() - t0
+    if first > ref_max:
+        point.reference_note = f"one trial took {first:.0f} s (> {ref_max:.0f} s): not run further"
+        more = 0
+    else:
+        more = int(max(0, min(5_000, target / max(first, 1e-6)) - 1))
+    t1 = time.perf_counter()
+    outcomes += [ref_model.trial(seed, t) for t in range(1, 1 + more)]
+    point.reference_trials = 1 + more
+    point.reference_seconds = first + time.perf_counter() - t1
+    point.reference_throughput = point.reference_trials * n / point.reference_seconds
+    del ref_model
+
+    # the same trials through each kernel: equal counts?
+    ref_counts = _reference_counts(outcomes, n, len(system.functions))
+    for name, run_trials in runners.items():
+        _s, outs = run_trials(ref_counts["trials"])
+        point.kernels[name].matches_reference = _same(outs, ref_counts)
     return point
 
 
@@ -396,6 +396,85 @@ def worker(args: argparse.Namespace) -> WorkerResult:
         rng_numba=rng_numba,
         points=points,
     )
+
+
+# --------------------------------------------------------------------------- the ordinary CLI
+
+_MEASURE = (
+    "import json, resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "print(json.dumps({'seconds': time.perf_counter() - t, 'rc': r.returncode,\n"
+    "    'rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,\n"
+    "    'out': r.stdout[-1500:], 'err': r.stderr[-1500:]}))\n"
+)
+
+
+@dataclass
+class CliRun:
+    """One ordinary ``cyberready`` command on a generated workspace."""
+
+    n_assets: int
+    command: str
+    seconds: float
+    exit_code: int
+    peak_rss_mb: float
+    tail: str
+
+
+def cli_runs(size: int, seed: int, trials: int, workdir: Path) -> list[CliRun]:
+    """validate, simulate and report a generated EMB workspace through ``python -m
+    cyberready``, each in a fresh process whose peak memory is measured."""
+    from benchmarks.generators import write_emb_workspace
+
+    path = workdir / f"emb-{size}"
+    shape = write_emb_workspace(path, size, seed=seed)
+    out = workdir / f"report-{size}.md"
+    commands = [
+        ["validate", str(path)],
+        ["simulate", str(path), "--trials", str(trials)],
+        [
+            "report",
+            str(path),
+            "--audience",
+            "technical",
+            "--format",
+            "md",
+            "--trials",
+            str(max(2, trials // 4)),
+            "--out",
+            str(out),
+        ],
+    ]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    runs = []
+    for args in commands:
+        proc = subprocess.run(
+            [sys.executable, "-c", _MEASURE, sys.executable, "-m", "cyberready", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        got = json.loads(proc.stdout.splitlines()[-1])
+        shown = " ".join(["cyberready", args[0], f"<emb-{size}>", *args[2:]])
+        shown = shown.replace(str(out), "report.md")
+        tail = (got["err"] if got["rc"] else got["out"]).strip().splitlines()
+        runs.append(
+            CliRun(
+                n_assets=shape.n_assets,
+                command=shown,
+                seconds=got["seconds"],
+                exit_code=got["rc"],
+                peak_rss_mb=got["rss_mb"],
+                tail=tail[-1] if tail else "",
+            )
+        )
+    return runs
 
 
 # --------------------------------------------------------------------------- the driver
@@ -488,7 +567,9 @@ def _ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.1f}×"
 
 
-def render(results: list[WorkerResult], meta: dict[str, Any]) -> str:
+def render(
+    results: list[WorkerResult], meta: dict[str, Any], cli: list[CliRun] | None = None
+) -> str:
     """``results.md``: the table, the targets and how the numbers were made."""
     lines = [
         "# Benchmark: engine versus reference",
@@ -512,7 +593,8 @@ def render(results: list[WorkerResult], meta: dict[str, Any]) -> str:
         "per-trial failure times, public-confidence units).",
         "",
         "| generator | assets | regime | reach | draws/trial | ref (trials) | numpy "
-        "| ×ref | numba | ×ref | numba/numpy | peak MB numpy / numba | RNG numpy / numba | same |",
+        "| ×ref | numba | ×ref | numba/numpy | peak MB numpy / numba | RNG numpy / numba "
+        "| same (trials) |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for res in sorted(results, key=lambda r: (r.generator, r.size)):
@@ -526,18 +608,14 @@ def render(results: list[WorkerResult], meta: dict[str, Any]) -> str:
             )
             if p.reference_note:
                 ref += "†"
-            same = {
-                (True, True): "yes",
-                (True, None): "yes (numpy)",
-            }.get(
-                (
-                    npk.matches_reference if npk else None,
-                    nbk.matches_reference if nbk else None,
-                ),
-                "n/a" if p.reference_note else "NO",
+            verdicts = [k.matches_reference for k in p.kernels.values()]
+            same = (
+                "NO"
+                if False in verdicts
+                else "n/a"
+                if None in verdicts or not verdicts
+                else f"yes ({p.reference_trials})"
             )
-            if p.reference_note or (npk and npk.matches_reference is None):
-                same = "n/a"
             peak = " / ".join(
                 f"{k.peak_rss_mb:.0f}" if k and k.peak_rss_mb else "–" for k in (npk, nbk)
             )
@@ -563,6 +641,23 @@ def render(results: list[WorkerResult], meta: dict[str, Any]) -> str:
             )
             + ". Its rate there is from that one trial.",
         ]
+    if cli:
+        lines += [
+            "",
+            "## The ordinary CLI on generated national workspaces",
+            "",
+            "Each command in a fresh process (peak memory of that process); the workspace comes "
+            "from `benchmarks/generators.py` (`generate:` CSVs), three scenarios in scope.",
+            "",
+            "| assets | command | exit | seconds | peak MB | last line of output |",
+            "|---:|---|---:|---:|---:|---|",
+        ]
+        for c in cli:
+            tail = c.tail.replace("|", "/")[:90]
+            lines.append(
+                f"| {c.n_assets:,} | `{c.command}` | {c.exit_code} | {c.seconds:.0f} | "
+                f"{c.peak_rss_mb:.0f} | {tail} |"
+            )
     lines += ["", "## Random-number ceiling (same run)", ""]
     lines += [
         "| generator | assets | numpy hash (uniforms/s) | compiled hash (uniforms/s) |",
@@ -602,6 +697,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--json", type=Path, default=None, help="Also write the raw results here.")
     ap.add_argument("--quick", action="store_true", help="10^3 assets, short runs, no file.")
+    ap.add_argument(
+        "--cli-sizes",
+        default="100000,1000000",
+        help="EMB sizes to validate, simulate and report through the ordinary CLI ('' for none).",
+    )
+    ap.add_argument("--cli-trials", type=int, default=200)
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--generator", default="emb", help=argparse.SUPPRESS)
     ap.add_argument("--size", type=int, default=1000, help=argparse.SUPPRESS)
@@ -617,7 +718,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(asdict(res)))
         return 0
     if args.quick:
-        args.sizes, args.target_seconds, args.repeats = "1000", 0.3, 1
+        args.sizes, args.target_seconds, args.repeats, args.cli_sizes = "1000", 0.3, 1, ""
     sizes = [int(float(s)) for s in str(args.sizes).split(",") if s]
     generators = [g for g in str(args.generators).split(",") if g]
     command = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -640,6 +741,17 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                     flush=True,
                 )
+    cli: list[CliRun] = []
+    for size in [int(float(x)) for x in str(args.cli_sizes).split(",") if x]:
+        print(f"[{time.strftime('%H:%M:%S')}] CLI on emb {size:,} …", file=sys.stderr, flush=True)
+        with tempfile.TemporaryDirectory(prefix="cyberready-cli-") as tmp:
+            cli += cli_runs(size, args.seed, args.cli_trials, Path(tmp))
+        for c in cli[-3:]:
+            print(
+                f"    {c.command}: exit {c.exit_code}, {c.seconds:.0f} s, {c.peak_rss_mb:.0f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
     meta = {
         "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "command": command.strip(),
@@ -650,9 +762,16 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.json:
         args.json.write_text(
-            json.dumps({"meta": meta, "results": [asdict(r) for r in results]}, indent=1)
+            json.dumps(
+                {
+                    "meta": meta,
+                    "results": [asdict(r) for r in results],
+                    "cli": [asdict(c) for c in cli],
+                },
+                indent=1,
+            )
         )
-    text = render(results, meta)
+    text = render(results, meta, cli)
     if args.quick:
         print(text)
         bad = [

@@ -80,7 +80,9 @@ def test_law_times_are_bit_identical_to_inverse_times(dist: dict[str, object]) -
 def test_selection_uses_numpy_for_paths_and_numba_otherwise() -> None:
     rs, sc, _controls, lv = random_model(3)
     c = compile_scenario(rs, sc, lv.posture())
-    assert numba_kernel.select_kernel(c, paths=False).name == "numba"
+    assert numba_kernel.select_kernel(c, paths=False, min_assets=0).name == "numba"
+    small = numba_kernel.select_kernel(c, paths=False)  # a small model: not worth compiling
+    assert small.name == "numpy" and "fewer than" in small.reason
     choice = numba_kernel.select_kernel(c, paths=True)
     assert choice.name == "numpy" and "paths" in choice.reason
     assert numba_kernel.select_kernel(c, paths=False, kernel="numpy").name == "numpy"
@@ -93,20 +95,26 @@ def test_selection_uses_numpy_for_paths_and_numba_otherwise() -> None:
 def test_block_size_follows_the_memory_budget() -> None:
     rs, sc, _controls, lv = random_model(11)
     c = compile_scenario(rs, sc, lv.posture())
-    roomy = numba_kernel.select_kernel(c, paths=False, memory_budget=1 << 30)
-    tight = numba_kernel.select_kernel(c, paths=False, memory_budget=1 << 16)
+    roomy = numba_kernel.select_kernel(c, paths=False, kernel="numba", memory_budget=1 << 30)
+    tight = numba_kernel.select_kernel(c, paths=False, kernel="numba", memory_budget=1 << 16)
     assert tight.block_size < roomy.block_size
     assert tight.block_size >= 1
     assert numba_kernel.select_kernel(c, paths=False, block_size=17).block_size == 17
+    assert (
+        numba_kernel.select_kernel(c, paths=False, kernel="numba", block_size=17).block_size == 17
+    )
     numpy_tight = numba_kernel.select_kernel(c, paths=False, kernel="numpy", memory_budget=1 << 16)
     assert numpy_tight.block_size < numba_kernel.MAX_BLOCK
+    # the numpy choice keeps scratch buffers between blocks and still equals the plain kernel
+    assert_same(numpy_tight.run_block(c, 2, 0, 300), run_block(c, 2, 0, 300))
+    assert_same(numpy_tight.run_block(c, 2, 300, 310), run_block(c, 2, 300, 310))
 
 
 def test_a_full_run_through_the_choice_equals_run_compiled() -> None:
     rs, sc, _controls, lv = random_model(21)
     c = compile_scenario(rs, sc, lv.posture())
     want = run_compiled(c, 1000, 5, paths=False)
-    choice = numba_kernel.select_kernel(c, paths=False, memory_budget=1 << 14)
+    choice = numba_kernel.select_kernel(c, paths=False, kernel="numba", memory_budget=1 << 14)
     assert choice.block_size < 1000  # several blocks
     outs = [
         choice.run_block(c, 5, a, min(1000, a + choice.block_size))
@@ -141,3 +149,37 @@ def test_draw_census_counts_every_entry_attempt() -> None:
     draws, compromised = numba_kernel.draw_census(c, trials=50)
     assert draws >= c.graph.n_entries
     assert 0 <= compromised <= rs.n_assets
+
+
+def test_degenerate_scenarios_match_too() -> None:
+    """No propagation, an entry that matches nothing, no function in phase, the DESIGN worked
+    example: the compiled kernel agrees with numpy on each."""
+    from engine_models import entry, function, scenario, spread, system
+
+    from cyberready.posture import Posture
+
+    rs = system(
+        [
+            ("ws", "staff_workstation"),
+            ("host", "data_center"),
+            ("site", "results_website"),
+            ("mirror", "results_website"),
+        ],
+        [("ws", "host", "connects_to"), ("site", "host", "hosted_on")],
+        [function("publish", [{"any": ["site", "mirror"]}])],
+    )
+    cases = [
+        scenario([entry(["ws"], 0.5), entry(["mirror"], 0.3)], [spread(["connects_to"], 0.6)]),
+        scenario([entry(["ws"], 0.5)]),
+        scenario([entry({"types": ["vendor"]}, 0.5), entry(["mirror"], 0.3)]),
+        scenario([entry(["mirror"], 0.9)], phases=["voting"]),
+    ]
+    worked = None
+    for sc in cases:
+        c = compile_scenario(rs, sc, Posture.neutral(rs.n_assets))
+        got = numba_kernel.numba_run_block(c, 1, 0, 20_000)
+        assert_same(got, run_block(c, 1, 0, 20_000))
+        worked = worked if worked is not None else got
+    assert worked is not None
+    # DESIGN §4 worked example: P(publish fails) = 0.3 × (0.5 × 0.6) = 0.09
+    assert abs(np.isfinite(worked.fail_time[:, 0]).mean() - 0.09) < 0.01

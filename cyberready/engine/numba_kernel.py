@@ -39,7 +39,7 @@ import numpy.typing as npt
 from scipy.special import ndtri
 
 from cyberready.engine.compile import CompiledScenario
-from cyberready.engine.kernel import BlockOutput
+from cyberready.engine.kernel import BlockOutput, Scratch
 from cyberready.engine.kernel import run_block as numpy_run_block
 from cyberready.engine.rng import (
     EXPONENTIAL,
@@ -77,6 +77,7 @@ def _njit(**options: Any) -> Callable[[F], F]:
 
 __all__ = [
     "DEFAULT_MEMORY_BUDGET",
+    "NUMBA_MIN_ASSETS",
     "KernelChoice",
     "KernelName",
     "available",
@@ -96,6 +97,8 @@ DEFAULT_MEMORY_BUDGET: Final = 512 * 1024 * 1024
 """Bytes a block of trials may use for its per-trial arrays (results do not depend on it)."""
 PILOT_TRIALS: Final = 8
 MAX_BLOCK: Final = 8192
+NUMBA_MIN_ASSETS: Final = 5_000
+"""``auto`` uses the compiled kernel from this many assets up."""
 _NUMPY_BYTES_PER_CELL: Final = 96
 """Measured peak bytes of the numpy kernel per (trial, asset) and per (trial, intrusion)."""
 _NUMBA_BYTES_PER_RECORD: Final = 80
@@ -156,17 +159,15 @@ def _spread_trial(
     e_q: Any,
     e_law: Any,
     out_ptr: Any,
-    out_items: Any,
     s_dst: Any,
     s_ks: Any,
     s_kt: Any,
     s_p: Any,
     s_q: Any,
     s_law: Any,
-    key_detect: Any,
-    stamp: Any,
+    kd: Any,
     queue: Any,
-    rec_att: Any,
+    rec_dst: Any,
     rec_quiet: Any,
     rec_u: Any,
     rec_law: Any,
@@ -178,19 +179,20 @@ def _spread_trial(
 ) -> tuple[int, int, int]:
     """One trial's successful intrusions (capacity for all of them is guaranteed)."""
     n_entries = len(e_dst)
+    mark = np.uint64(t + 1)
     head = 0
     tail = 0
     for i in range(n_entries):
         if _u(e_ks[i], m) < e_p[i]:
             v = e_dst[i]
-            quiet = _u(key_detect[v], m) >= e_q[i]
-            rec_att[nrec] = i
+            quiet = _u(kd[v, 0], m) >= e_q[i]
+            rec_dst[nrec] = v
             rec_quiet[nrec] = quiet
             rec_u[nrec] = _u(e_kt[i], m)
             rec_law[nrec] = e_law[i]
             nrec += 1
-            if quiet and stamp[v] != t:
-                stamp[v] = t
+            if quiet and kd[v, 1] != mark:
+                kd[v, 1] = mark
                 queue[tail] = v
                 tail += 1
     ent_hi = nrec
@@ -198,18 +200,17 @@ def _spread_trial(
         v = queue[head]
         head += 1
         lo = nrec
-        for j in range(out_ptr[v], out_ptr[v + 1]):
-            s = out_items[j]
-            if _u(s_ks[s], m) < s_p[s]:
-                w = s_dst[s]
-                quiet = _u(key_detect[w], m) >= s_q[s]
-                rec_att[nrec] = n_entries + s
+        for j in range(out_ptr[v], out_ptr[v + 1]):  # step arrays are in CSR order
+            if _u(s_ks[j], m) < s_p[j]:
+                w = s_dst[j]
+                quiet = _u(kd[w, 0], m) >= s_q[j]
+                rec_dst[nrec] = w
                 rec_quiet[nrec] = quiet
-                rec_u[nrec] = _u(s_kt[s], m)
-                rec_law[nrec] = s_law[s]
+                rec_u[nrec] = _u(s_kt[j], m)
+                rec_law[nrec] = s_law[j]
                 nrec += 1
-                if quiet and stamp[w] != t:
-                    stamp[w] = t
+                if quiet and kd[w, 1] != mark:
+                    kd[w, 1] = mark
                     queue[tail] = w
                     tail += 1
         fh_asset[nfh] = v
@@ -229,7 +230,6 @@ def _jit_spread(
     e_q: Any,
     e_law: Any,
     out_ptr: Any,
-    out_items: Any,
     s_dst: Any,
     s_ks: Any,
     s_kt: Any,
@@ -244,22 +244,24 @@ def _jit_spread(
     n_trials = len(mix)
     n_assets = len(key_detect)
     most = len(e_dst) + len(s_dst)  # a trial records at most every attempt once
-    rec_att = np.empty(max(cap, most), np.int64)
-    rec_quiet = np.empty(len(rec_att), np.bool_)
-    rec_u = np.empty(len(rec_att), np.float64)
-    rec_law = np.empty(len(rec_att), np.int32)
+    rec_dst = np.empty(max(cap, most), np.int64)
+    rec_quiet = np.empty(len(rec_dst), np.bool_)
+    rec_u = np.empty(len(rec_dst), np.float64)
+    rec_law = np.empty(len(rec_dst), np.int32)
     rec_ptr = np.zeros(n_trials + 1, np.int64)
     ent_hi = np.zeros(n_trials, np.int64)
     fh_asset = np.empty(n_assets, np.int64)
     fh_lo = np.empty(n_assets, np.int64)
     fh_hi = np.empty(n_assets, np.int64)
     fh_ptr = np.zeros(n_trials + 1, np.int64)
-    stamp = np.full(n_assets, -1, np.int64)
+    # per asset: its detection key, and the trial (+1) in which it became a foothold
+    kd = np.zeros((n_assets, 2), np.uint64)
+    kd[:, 0] = key_detect
     queue = np.empty(n_assets, np.int64)
     nrec = 0
     nfh = 0
     for t in range(n_trials):
-        rec_att = _grow(rec_att, nrec, nrec + most)
+        rec_dst = _grow(rec_dst, nrec, nrec + most)
         rec_quiet = _grow(rec_quiet, nrec, nrec + most)
         rec_u = _grow(rec_u, nrec, nrec + most)
         rec_law = _grow(rec_law, nrec, nrec + most)
@@ -276,17 +278,15 @@ def _jit_spread(
             e_q,
             e_law,
             out_ptr,
-            out_items,
             s_dst,
             s_ks,
             s_kt,
             s_p,
             s_q,
             s_law,
-            key_detect,
-            stamp,
+            kd,
             queue,
-            rec_att,
+            rec_dst,
             rec_quiet,
             rec_u,
             rec_law,
@@ -299,7 +299,7 @@ def _jit_spread(
         rec_ptr[t + 1] = nrec
         fh_ptr[t + 1] = nfh
     return (
-        rec_att[:nrec],
+        rec_dst[:nrec],
         rec_quiet[:nrec],
         rec_u[:nrec],
         rec_law[:nrec],
@@ -314,9 +314,10 @@ def _jit_spread(
 
 @_njit(inline="always")
 def _heap_push(ht: Any, hv: Any, size: int, t: float, v: int) -> int:
+    """Push onto a 4-ary min-heap of (time, asset) (shallower than binary: fewer cache misses)."""
     i = size
     while i > 0:
-        parent = (i - 1) >> 1
+        parent = (i - 1) >> 2
         if ht[parent] <= t:
             break
         ht[i] = ht[parent]
@@ -329,6 +330,7 @@ def _heap_push(ht: Any, hv: Any, size: int, t: float, v: int) -> int:
 
 @_njit(inline="always")
 def _heap_pop(ht: Any, hv: Any, size: int) -> tuple[float, int, int]:
+    """Pop the smallest (time, asset) of the 4-ary heap."""
     top_t = ht[0]
     top_v = hv[0]
     size -= 1
@@ -336,16 +338,19 @@ def _heap_pop(ht: Any, hv: Any, size: int) -> tuple[float, int, int]:
     v = hv[size]
     i = 0
     while True:
-        child = 2 * i + 1
-        if child >= size:
+        first = 4 * i + 1
+        if first >= size:
             break
-        if child + 1 < size and ht[child + 1] < ht[child]:
-            child += 1
-        if ht[child] >= t:
+        best = first
+        last = min(first + 4, size)
+        for child in range(first + 1, last):
+            if ht[child] < ht[best]:
+                best = child
+        if ht[best] >= t:
             break
-        ht[i] = ht[child]
-        hv[i] = hv[child]
-        i = child
+        ht[i] = ht[best]
+        hv[i] = hv[best]
+        i = best
     if size > 0:
         ht[i] = t
         hv[i] = v
@@ -354,10 +359,7 @@ def _heap_pop(ht: Any, hv: Any, size: int) -> tuple[float, int, int]:
 
 @_njit(cache=True)
 def _arrivals_trial(
-    n_entries: int,
-    e_dst: Any,
-    s_dst: Any,
-    rec_att: Any,
+    rec_dst: Any,
     rec_quiet: Any,
     rec_dt: Any,
     lo: int,
@@ -367,10 +369,7 @@ def _arrivals_trial(
     fh_asset: Any,
     fh_lo: Any,
     fh_hi: Any,
-    ap: Any,
-    tent: Any,
-    arr: Any,
-    fh_of: Any,
+    st: Any,
     mark: Any,
     touched: Any,
     ht: Any,
@@ -386,59 +385,57 @@ def _arrivals_trial(
     nt = 0
     size = 0
     for f in range(fh_start, fh_stop):
-        fh_of[fh_asset[f]] = f
+        st[fh_asset[f], 3] = f
     for r in range(lo, ent_hi):
-        v = e_dst[rec_att[r]]
+        v = rec_dst[r]
         dt = rec_dt[r]
         if not mark[v]:
             mark[v] = True
             touched[nt] = v
             nt += 1
-        if dt < arr[v]:
-            arr[v] = dt
-        if rec_quiet[r] and dt < tent[v]:
-            tent[v] = dt
+        if dt < st[v, 2]:
+            st[v, 2] = dt
+        if rec_quiet[r] and dt < st[v, 1]:
+            st[v, 1] = dt
             size = _heap_push(ht, hv, size, dt, v)
     while size > 0:
         tv, v, size = _heap_pop(ht, hv, size)
-        if ap[v] < inf or tv > tent[v]:
+        if st[v, 0] < inf or tv > st[v, 1]:
             continue
-        ap[v] = tv
-        f = fh_of[v]
+        st[v, 0] = tv
+        f = int(st[v, 3])
         for r in range(fh_lo[f], fh_hi[f]):
-            w = s_dst[rec_att[r] - n_entries]
+            w = rec_dst[r]
             cand = tv + rec_dt[r]
             if not mark[w]:
                 mark[w] = True
                 touched[nt] = w
                 nt += 1
-            if cand < arr[w]:
-                arr[w] = cand
-            if rec_quiet[r] and cand < tent[w] and ap[w] == inf:
-                tent[w] = cand
+            if cand < st[w, 2]:
+                st[w, 2] = cand
+            if rec_quiet[r] and cand < st[w, 1] and st[w, 0] == inf:
+                st[w, 1] = cand
                 size = _heap_push(ht, hv, size, cand, w)
     for f in range(fh_start, fh_stop):
-        fh_of[fh_asset[f]] = -1
+        st[fh_asset[f], 3] = -1.0
     for i in range(nt):
         v = touched[i]
         mark[v] = False
-        if arr[v] < inf:
+        if st[v, 2] < inf:
             c_asset[nc] = v
-            c_arr[nc] = arr[v]
-            c_quiet[nc] = ap[v] < inf
+            c_arr[nc] = st[v, 2]
+            c_quiet[nc] = st[v, 0] < inf
             nc += 1
-        arr[v] = inf
-        ap[v] = inf
-        tent[v] = inf
+        st[v, 2] = inf
+        st[v, 0] = inf
+        st[v, 1] = inf
     return nc
 
 
 @_njit(cache=True)
 def _jit_arrivals(
     n_assets: int,
-    e_dst: Any,
-    s_dst: Any,
-    rec_att: Any,
+    rec_dst: Any,
     rec_quiet: Any,
     rec_dt: Any,
     rec_ptr: Any,
@@ -451,11 +448,9 @@ def _jit_arrivals(
     """Per trial: Dijkstra over unnoticed intrusions (``Ap``), then the earliest intrusion
     of any kind (``A``); returns the compromised (trial, asset, A, Ap finite) rows."""
     n_trials = len(ent_hi)
-    n_entries = len(e_dst)
-    ap = np.full(n_assets, np.inf)
-    tent = np.full(n_assets, np.inf)
-    arr = np.full(n_assets, np.inf)
-    fh_of = np.full(n_assets, -1, np.int64)
+    # per asset, one cache line: Ap, tentative Ap, A, foothold index (-1: none)
+    st = np.full((n_assets, 4), np.inf)
+    st[:, 3] = -1.0
     mark = np.zeros(n_assets, np.bool_)
     touched = np.empty(n_assets, np.int64)
     most = 1
@@ -463,7 +458,7 @@ def _jit_arrivals(
         most = max(most, rec_ptr[t + 1] - rec_ptr[t])
     ht = np.empty(most, np.float64)
     hv = np.empty(most, np.int64)
-    cap = max(16, len(rec_att) // 2)
+    cap = max(16, len(rec_dst) // 2)
     c_asset = np.empty(cap, np.int64)
     c_arr = np.empty(cap, np.float64)
     c_quiet = np.empty(cap, np.bool_)
@@ -475,10 +470,7 @@ def _jit_arrivals(
         c_arr = _grow(c_arr, nc, need)
         c_quiet = _grow(c_quiet, nc, need)
         nc = _arrivals_trial(
-            n_entries,
-            e_dst,
-            s_dst,
-            rec_att,
+            rec_dst,
             rec_quiet,
             rec_dt,
             rec_ptr[t],
@@ -488,10 +480,7 @@ def _jit_arrivals(
             fh_asset,
             fh_lo,
             fh_hi,
-            ap,
-            tent,
-            arr,
-            fh_of,
+            st,
             mark,
             touched,
             ht,
@@ -581,12 +570,11 @@ def _jit_group_starts(
 
 @dataclass(frozen=True, eq=False)
 class _Plan:
-    """The compiled scenario's arrays as the loops want them (contiguous, one dtype each), and
-    the time law of every rule: entry rules first, then propagation rules."""
+    """The compiled scenario's arrays as the loops want them (contiguous, one dtype each; the
+    propagation steps permuted into the order of the source CSR, so a foothold's steps are read
+    sequentially), and the time law of every rule: entry rules first, then propagation rules."""
 
     spread_args: tuple[Any, ...]
-    e_dst: IntArray
-    s_dst: IntArray
     laws: tuple[TimeLaw, ...]
 
     @classmethod
@@ -604,28 +592,27 @@ class _Plan:
         def f64(x: npt.ArrayLike) -> FloatArray:
             return np.ascontiguousarray(x, dtype=np.float64)
 
-        e_dst, s_dst = i64(g.entry_dst), i64(g.step_dst)
+        order = g.out.items  # step ids, source by source
         spread_args = (
-            e_dst,
+            i64(g.entry_dst),
             u64(g.entry_key_success),
             u64(g.entry_key_time),
             f64(c.entry_p),
             f64(c.entry_q),
             np.ascontiguousarray(g.entry_rule, dtype=np.int32),
             i64(g.out.ptr),
-            i64(g.out.items),
-            s_dst,
-            u64(g.step_key_success),
-            u64(g.step_key_time),
-            f64(c.step_p),
-            f64(c.step_q),
-            np.ascontiguousarray(g.step_rule + n_entry_rules, dtype=np.int32),
+            i64(g.step_dst[order]),
+            u64(g.step_key_success[order]),
+            u64(g.step_key_time[order]),
+            f64(c.step_p[order]),
+            f64(c.step_q[order]),
+            np.ascontiguousarray(g.step_rule[order] + n_entry_rules, dtype=np.int32),
             u64(g.key_detect),
         )
         laws = tuple(TimeLaw.of(r.time) for r in sc.entry) + tuple(
             TimeLaw.of(r.time) for r in sc.propagation
         )
-        return cls(spread_args=spread_args, e_dst=e_dst, s_dst=s_dst, laws=laws)
+        return cls(spread_args=spread_args, laws=laws)
 
 
 def _law_times(law: TimeLaw, u: FloatArray) -> FloatArray:
@@ -686,7 +673,7 @@ def _run(c: CompiledScenario, plan: _Plan, seed: int, start: int, stop: int) -> 
 
     # 1. which intrusions succeed (integer hashing only), and their time uniforms
     spread = _spread(plan, mix)
-    rec_att, rec_quiet, rec_u, rec_law, rec_ptr, ent_hi, fh_asset, fh_lo, fh_hi, fh_ptr = spread
+    rec_dst, rec_quiet, rec_u, rec_law, rec_ptr, ent_hi, fh_asset, fh_lo, fh_hi, fh_ptr = spread
     del spread
     # 2. their times, through the numpy kernel's own ufuncs
     rec_dt = _times(plan, rec_u, rec_law)
@@ -694,9 +681,7 @@ def _run(c: CompiledScenario, plan: _Plan, seed: int, start: int, stop: int) -> 
     # 3. arrivals
     c_asset, c_arr, c_quiet, c_ptr = _jit_arrivals(
         n_assets,
-        plan.e_dst,
-        plan.s_dst,
-        rec_att,
+        rec_dst,
         rec_quiet,
         rec_dt,
         rec_ptr,
@@ -706,7 +691,7 @@ def _run(c: CompiledScenario, plan: _Plan, seed: int, start: int, stop: int) -> 
         fh_hi,
         fh_ptr,
     )
-    del rec_att, rec_quiet, rec_dt
+    del rec_dst, rec_quiet, rec_dt
     c_trial = np.repeat(np.arange(trials, dtype=np.int64), np.diff(c_ptr))
     comp_count = np.bincount(c_asset, minlength=n_assets).astype(np.int64)
     det_count = np.bincount(c_asset[~c_quiet], minlength=n_assets).astype(np.int64)
@@ -785,15 +770,13 @@ def draw_census(c: CompiledScenario, trials: int = 32, seed: int = 0) -> tuple[f
     g = c.graph
     plan = _Plan.of(c)
     mix = trial_mix_array(seed, np.arange(trials, dtype=np.int64))
-    rec_att, rec_quiet, rec_u, rec_law, rec_ptr, ent_hi, fh_asset, fh_lo, fh_hi, fh_ptr = _spread(
+    rec_dst, rec_quiet, rec_u, rec_law, rec_ptr, ent_hi, fh_asset, fh_lo, fh_hi, fh_ptr = _spread(
         plan, mix
     )
     rec_dt = _times(plan, rec_u, rec_law)
     c_asset, _arr, _quiet, _ptr = _jit_arrivals(
         g.n_assets,
-        plan.e_dst,
-        plan.s_dst,
-        rec_att,
+        rec_dst,
         rec_quiet,
         rec_dt,
         rec_ptr,
@@ -809,7 +792,7 @@ def draw_census(c: CompiledScenario, trials: int = 32, seed: int = 0) -> tuple[f
         if eff.type == "disrupt":
             disrupt |= eff.targets
     durations = int(disrupt[c_asset].sum())
-    draws = trials * g.n_entries + steps_tried + 2 * len(rec_att) + durations
+    draws = trials * g.n_entries + steps_tried + 2 * len(rec_dst) + durations
     return draws / trials, len(c_asset) / trials
 
 
@@ -839,15 +822,39 @@ def _pilot(c: CompiledScenario, seed: int) -> tuple[float, float]:
     return float(rec_ptr[-1]) / PILOT_TRIALS, float(fh_ptr[-1]) / PILOT_TRIALS
 
 
-def _numpy_block(c: CompiledScenario, budget: int, intrusions: float) -> int:
-    g = c.graph
-    cells = (
-        g.n_assets
-        + g.n_entries
-        + intrusions
-        + sum(grp.n for fn in g.functions for grp in fn.groups)
+def _numpy_choice(
+    c: CompiledScenario, block_size: int | None, memory_budget: int, why: str
+) -> KernelChoice:
+    """The numpy kernel with reusable scratch buffers, as :func:`run_compiled` runs it."""
+    from cyberready.engine import auto_block_size  # the engine imports this module lazily
+
+    block = block_size or max(
+        1,
+        min(
+            auto_block_size(c), memory_budget // (_NUMPY_BYTES_PER_CELL * max(c.graph.n_assets, 1))
+        ),
     )
-    return int(min(MAX_BLOCK, max(1, budget // (_NUMPY_BYTES_PER_CELL * max(cells, 1.0)))))
+    held: list[Scratch] = []
+
+    def run(
+        cc: CompiledScenario,
+        seed: int,
+        start: int,
+        stop: int,
+        *,
+        paths: bool = False,
+        scratch: Scratch | None = None,
+    ) -> BlockOutput:
+        if scratch is None:
+            cells = (stop - start) * cc.graph.n_assets
+            if not held or held[0].cells < cells:
+                held[:] = [Scratch.allocate(max(cells, block * cc.graph.n_assets))]
+            scratch = held[0]
+        return numpy_run_block(cc, seed, start, stop, paths=paths, scratch=scratch)
+
+    return KernelChoice(
+        name="numpy", run_block=run, block_size=block, reason=f"numpy kernel: {why}"
+    )
 
 
 def select_kernel(
@@ -857,15 +864,22 @@ def select_kernel(
     kernel: KernelName = "auto",
     block_size: int | None = None,
     memory_budget: int = DEFAULT_MEMORY_BUDGET,
+    min_assets: int = NUMBA_MIN_ASSETS,
     seed: int = 0,
 ) -> KernelChoice:
     """Choose the kernel and the block size for a compiled scenario.
 
-    ``auto`` takes the compiled kernel when numba is installed and no attack paths are asked
-    for, else the numpy kernel. Both give identical results; the choice only changes speed.
-    A pilot of a few trials (compiled spread pass, or nothing without numba) measures how far
-    compromise spreads, and the block size is the largest that keeps the block's arrays within
-    ``memory_budget`` bytes (``block_size`` overrides it).
+    ``auto`` takes the compiled kernel when numba is installed, no attack paths are asked for
+    and the model has at least ``min_assets`` assets (below that, numpy is fast enough and a
+    first-ever compilation would cost more than it saves); else the numpy kernel. Both give
+    identical results: the choice only changes speed and memory. For the compiled kernel a
+    pilot of a few trials measures how far compromise spreads (intrusions and compromised
+    assets per trial) and the block size is the largest whose records fit ``memory_budget``
+    bytes; the numpy kernel's blocks are the engine's automatic size, capped by the same
+    budget. ``block_size`` overrides both.
+
+    The returned ``run_block(compiled, seed, start, stop, paths=...)`` keeps its own scratch
+    buffers between calls.
     """
     if kernel not in ("auto", "numpy", "numba"):
         raise ValueError(f"kernel must be auto, numpy or numba, not {kernel!r}")
@@ -873,26 +887,16 @@ def select_kernel(
         raise OptionalDependencyError("fast", "the compiled kernel")
     if kernel == "numba" and paths:
         raise ValueError("the compiled kernel does not trace attack paths; use the numpy kernel")
-    use_numba = kernel == "numba" or (kernel == "auto" and _NUMBA is not None and not paths)
-    intrusions = compromised = 0.0
-    if _NUMBA is not None and (use_numba or block_size is None):
-        intrusions, compromised = _pilot(c, seed)
-    if not use_numba:
-        why = (
-            "asked for"
-            if kernel == "numpy"
-            else "attack paths are traced"
-            if paths
-            else "numba is not installed"
-        )
-        return KernelChoice(
-            name="numpy",
-            run_block=numpy_run_block,
-            block_size=block_size or _numpy_block(c, memory_budget, intrusions),
-            reason=f"numpy kernel: {why}",
-            pilot_intrusions=intrusions,
-            pilot_compromised=compromised,
-        )
+    if kernel == "numpy":
+        return _numpy_choice(c, block_size, memory_budget, "asked for")
+    if kernel == "auto":
+        if paths:
+            return _numpy_choice(c, block_size, memory_budget, "attack paths are traced")
+        if _NUMBA is None:
+            return _numpy_choice(c, block_size, memory_budget, "numba is not installed")
+        if c.graph.n_assets < min_assets:
+            return _numpy_choice(c, block_size, memory_budget, f"fewer than {min_assets:,} assets")
+    intrusions, compromised = _pilot(c, seed)
     plan = _Plan.of(c)
     per_trial = (
         _NUMBA_BYTES_PER_RECORD * intrusions
@@ -902,7 +906,13 @@ def select_kernel(
     block = block_size or int(min(MAX_BLOCK, max(1, memory_budget // max(per_trial, 1.0))))
 
     def run(
-        cc: CompiledScenario, seed: int, start: int, stop: int, *, paths: bool = False
+        cc: CompiledScenario,
+        seed: int,
+        start: int,
+        stop: int,
+        *,
+        paths: bool = False,
+        scratch: object = None,
     ) -> BlockOutput:
         if paths:
             raise ValueError("the compiled kernel does not trace attack paths")
