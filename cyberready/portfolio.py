@@ -471,7 +471,8 @@ def _dask_client(scheduler: Any) -> tuple[Any, bool]:
     if isinstance(scheduler, distributed.Client):
         return scheduler, False
     if scheduler is None:
-        cluster = distributed.LocalCluster(processes=True, dashboard_address=None)
+        # ":0": a free port, so a dashboard already on 8787 (another cluster) cannot stop us
+        cluster = distributed.LocalCluster(processes=True, dashboard_address=":0")
         return distributed.Client(cluster, set_as_default=False), True
     return distributed.Client(scheduler, set_as_default=False), True
 

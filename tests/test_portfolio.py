@@ -149,7 +149,7 @@ def test_local_pool_and_dask_cluster_give_identical_numbers(
     local = assess_portfolio(paths, trials=120, seed=7, executor="local", workers=2)
     with (
         distributed.LocalCluster(
-            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
