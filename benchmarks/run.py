@@ -52,6 +52,9 @@ RESULTS = ROOT / "benchmarks" / "results.md"
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 GENERATORS = ("emb", "random")
 REGIMES = {"emb": ("narrow", "wide", "posture"), "random": ("narrow", "wide")}
+REPORT_MAX_ASSETS = 100_000
+"""Largest workspace the CLI step also writes a report for (a report re-simulates every
+candidate action, which at 10^6 assets takes the better part of an hour)."""
 
 
 # --------------------------------------------------------------------------- measurements
@@ -433,6 +436,8 @@ def cli_runs(size: int, seed: int, trials: int, workdir: Path) -> list[CliRun]:
     commands = [
         ["validate", str(path)],
         ["simulate", str(path), "--trials", str(trials)],
+    ]
+    report = [
         [
             "report",
             str(path),
@@ -446,6 +451,8 @@ def cli_runs(size: int, seed: int, trials: int, workdir: Path) -> list[CliRun]:
             str(out),
         ],
     ]
+    if size <= REPORT_MAX_ASSETS:  # a report also ranks every candidate action by re-simulation
+        commands += report
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
@@ -567,6 +574,90 @@ def _ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.1f}×"
 
 
+def _verdict(value: float | None, goal: float, *, higher: bool = True) -> str:
+    if value is None or value != value:
+        return "not measured"
+    ok = value >= goal if higher else value <= goal
+    if ok:
+        return "met"
+    miss = goal / value if higher else value / goal
+    return f"**missed** by {miss:.2f}×"
+
+
+def targets(results: list[WorkerResult], cli: list[CliRun] | None) -> list[str]:
+    """The issue's targets, each with the measured value and whether it is met."""
+    at: dict[tuple[str, int, str], Point] = {}
+    for r in results:
+        for p in r.points:
+            at[(r.generator, r.size, p.regime)] = p
+    rows: list[tuple[str, str, str]] = []
+
+    def ratio(p: Point, kernel: str) -> float | None:
+        k = p.kernels.get(kernel)
+        if k is None or not p.reference_throughput:
+            return None
+        return k.throughput / p.reference_throughput
+
+    for (gen, size, regime), p in sorted(at.items()):
+        if size != 100_000:
+            continue
+        where = f"{gen} 10^5 {regime}"
+        r_np = ratio(p, "numpy")
+        rows.append(
+            (
+                f"numpy ≥ 10× reference ({where})",
+                f"{r_np:.0f}×" if r_np else "–",
+                _verdict(r_np, 10),
+            )
+        )
+        goal = 50.0 if regime == "wide" else 10.0
+        r_nb = ratio(p, "numba")
+        rows.append(
+            (
+                f"compiled ≥ {goal:.0f}× reference ({where})",
+                f"{r_nb:.0f}×" if r_nb else "–",
+                _verdict(r_nb, goal),
+            )
+        )
+    for (gen, size, regime), p in sorted(at.items()):
+        if size != 1_000_000 or (gen, 100_000, regime) not in at:
+            continue
+        small = at[(gen, 100_000, regime)]
+        for kernel in ("numpy", "numba"):
+            a, b = small.kernels.get(kernel), p.kernels.get(kernel)
+            if a is None or b is None:
+                continue
+            drop = a.throughput / b.throughput
+            rows.append(
+                (
+                    f"10^5 → 10^6 costs ≤ 2× throughput ({gen} {regime}, {kernel})",
+                    f"{drop:.2f}×",
+                    _verdict(drop, 2.0, higher=False),
+                )
+            )
+    peaks = [
+        (k.peak_rss_mb, f"{r.generator} {p.regime} {k.name}")
+        for r in results
+        if r.size >= 1_000_000
+        for p in r.points
+        for k in p.kernels.values()
+        if k.peak_rss_mb
+    ]
+    peaks += [(c.peak_rss_mb, c.command) for c in cli or [] if c.n_assets >= 900_000]
+    if peaks:
+        worst, what = max(peaks)
+        rows.append(
+            (
+                "a 10^6-asset model simulates within 4 GB",
+                f"{worst / 1024:.2f} GB at most ({what})",
+                _verdict(worst, 4096, higher=False),
+            )
+        )
+    lines = ["", "## Targets (issue 5)", "", "| target | measured | verdict |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return lines
+
+
 def render(
     results: list[WorkerResult], meta: dict[str, Any], cli: list[CliRun] | None = None
 ) -> str:
@@ -641,6 +732,10 @@ def render(
             )
             + ". Its rate there is from that one trial.",
         ]
+    lines += targets(results, cli)
+    notes = ROOT / "benchmarks" / "NOTES.md"
+    if notes.exists():
+        lines += ["", notes.read_text().strip()]
     if cli:
         lines += [
             "",
@@ -703,6 +798,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         help="EMB sizes to validate, simulate and report through the ordinary CLI ('' for none).",
     )
     ap.add_argument("--cli-trials", type=int, default=200)
+    ap.add_argument(
+        "--render-from",
+        type=Path,
+        default=None,
+        help="Re-write --out from the raw results a previous run saved with --json.",
+    )
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--generator", default="emb", help=argparse.SUPPRESS)
     ap.add_argument("--size", type=int, default=1000, help=argparse.SUPPRESS)
@@ -713,6 +814,20 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.render_from:
+        raw = json.loads(args.render_from.read_text())
+        from cyberready.io import atomic_write_text
+
+        atomic_write_text(
+            args.out,
+            render(
+                [_from_json(r) for r in raw["results"]],
+                raw["meta"],
+                [CliRun(**c) for c in raw.get("cli", [])],
+            ),
+        )
+        print(f"wrote {args.out}", file=sys.stderr)
+        return 0
     if args.worker:
         res = worker(args)
         print(json.dumps(asdict(res)))
@@ -721,7 +836,7 @@ def main(argv: list[str] | None = None) -> int:
         args.sizes, args.target_seconds, args.repeats, args.cli_sizes = "1000", 0.3, 1, ""
     sizes = [int(float(s)) for s in str(args.sizes).split(",") if s]
     generators = [g for g in str(args.generators).split(",") if g]
-    command = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = " ".join(["python -m benchmarks.run", *(argv if argv is not None else sys.argv[1:])])
     started = time.time()
     load_start = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     results = []
@@ -746,7 +861,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{time.strftime('%H:%M:%S')}] CLI on emb {size:,} …", file=sys.stderr, flush=True)
         with tempfile.TemporaryDirectory(prefix="cyberready-cli-") as tmp:
             cli += cli_runs(size, args.seed, args.cli_trials, Path(tmp))
-        for c in cli[-3:]:
+        for c in [c for c in cli if c.n_assets >= 0.9 * size]:
             print(
                 f"    {c.command}: exit {c.exit_code}, {c.seconds:.0f} s, {c.peak_rss_mb:.0f} MB",
                 file=sys.stderr,
