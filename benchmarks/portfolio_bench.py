@@ -43,6 +43,9 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=1_000)
     parser.add_argument("--screen-trials", type=int, default=None)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--dask-first", action="store_true", help="Run Dask before the local pool (order check)."
+    )
     args = parser.parse_args()
 
     import distributed
@@ -58,25 +61,36 @@ def main() -> None:
     print(f"sample: {args.n} EMBs (seed {args.seed}), big ones: {sizes} assets", flush=True)
     common = {"trials": args.trials, "seed": 1, "screen_trials": args.screen_trials}
 
-    local, t_local = _run(
-        f"local ({args.workers} processes)",
-        lambda: assess_portfolio(root, executor="local", workers=args.workers, **common),
-    )
-    t0 = time.perf_counter()
-    cluster = distributed.LocalCluster(
-        n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    client = distributed.Client(cluster)
-    t_up = time.perf_counter() - t0
-    print(f"  dask cluster start-up: {t_up:.1f} s", flush=True)
-    try:
-        dask, t_dask = _run(
-            f"dask LocalCluster ({args.workers} workers)",
-            lambda: assess_portfolio(root, executor="dask", scheduler=client, **common),
+    def run_local() -> tuple[Portfolio, float]:
+        return _run(
+            f"local ({args.workers} processes)",
+            lambda: assess_portfolio(root, executor="local", workers=args.workers, **common),
         )
-    finally:
-        client.close()
-        cluster.close()
+
+    def run_dask() -> tuple[Portfolio, float, float]:
+        t0 = time.perf_counter()
+        cluster = distributed.LocalCluster(
+            n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = distributed.Client(cluster)
+        t_up = time.perf_counter() - t0
+        print(f"  dask cluster start-up: {t_up:.1f} s", flush=True)
+        try:
+            p, t = _run(
+                f"dask LocalCluster ({args.workers} workers)",
+                lambda: assess_portfolio(root, executor="dask", scheduler=client, **common),
+            )
+        finally:
+            client.close()
+            cluster.close()
+        return p, t, t_up
+
+    if args.dask_first:
+        dask, t_dask, t_up = run_dask()
+        local, t_local = run_local()
+    else:
+        local, t_local = run_local()
+        dask, t_dask, t_up = run_dask()
     identical = local.to_dict() == dask.to_dict()
     print(f"  identical results: {identical}", flush=True)
 

@@ -88,8 +88,10 @@ DEFAULT_WEAK_BELOW: Final = 60.0
 EXECUTORS: Final = ("serial", "local", "dask")
 SUPPRESSED: Final = "suppressed (fewer than {n} EMBs)"
 WITHHELD: Final = "[withheld]"
-RANGE_CELLS: Final = 1 << 25
-"""Trial × asset cells per simulated range (one Dask task): a second or so of work."""
+RANGE_TRIALS: Final = 2_500
+"""Most trials in one simulated range (one Dask task). Each scenario is compiled once per EMB
+and shared by its ranges, so a range costs only its trials (the engine's work follows what the
+attacker touches, not the model's size)."""
 
 Executor = Literal["serial", "local", "dask"]
 Progress = Callable[[int, int], None]
@@ -205,10 +207,9 @@ def _load(path: str) -> Workspace | list[Problem]:
         return list(err.problems)
 
 
-def _ranges(n_assets: int, scenario_ids: Sequence[str], trials: int) -> list[tuple[str, int, int]]:
+def _ranges(scenario_ids: Sequence[str], trials: int) -> list[tuple[str, int, int]]:
     """The (scenario, start, stop) ranges of an EMB's simulation, in combination order."""
-    per = max(1, min(trials, RANGE_CELLS // max(1, n_assets)))
-    k = math.ceil(trials / per)
+    k = math.ceil(trials / RANGE_TRIALS)
     size = math.ceil(trials / k)
     return [(s, a, min(trials, a + size)) for s in scenario_ids for a in range(0, trials, size)]
 
@@ -258,10 +259,6 @@ def _run_range(c: CompiledScenario, start: int, stop: int, seed: int) -> _Range:
         not_applicable=g.not_applicable,
         reassurance=c.reassurance,
     )
-
-
-def _range_task(ws: Workspace, scenario_id: str, start: int, stop: int, seed: int) -> _Range:
-    return _run_range(_compile(ws, scenario_id), start, stop, seed)
 
 
 def _scenario_result(
@@ -396,20 +393,18 @@ def assess_emb(path: str | Path, settings: RunSettings) -> EmbRecord | list[Prob
     posture = build_posture(ws)
     ranges: list[_Range] = []
     compiled: dict[str, CompiledScenario] = {}
-    for sid, start, stop in _ranges(
-        ws.resolved.n_assets, [s.id for s in ws.scenarios], settings.trials
-    ):
+    for sid, start, stop in _ranges([s.id for s in ws.scenarios], settings.trials):
         if sid not in compiled:
             compiled[sid] = _compile(ws, sid, posture)
         ranges.append(_run_range(compiled[sid], start, stop, settings.seed))
     return _finish(ws, ranges, settings)
 
 
-def _survey(ws: Workspace | list[Problem]) -> tuple[int, tuple[str, ...]] | list[Problem]:
-    """(assets, scenario ids in scope) of a loaded workspace, or its problems."""
+def _survey(ws: Workspace | list[Problem]) -> tuple[str, ...] | list[Problem]:
+    """The scenario ids in scope of a loaded workspace, or its problems."""
     if isinstance(ws, list):
         return ws
-    return ws.resolved.n_assets, tuple(s.id for s in ws.scenarios)
+    return tuple(s.id for s in ws.scenarios)
 
 
 # --------------------------------------------------------------------------- executors
@@ -480,8 +475,9 @@ def _dask_client(scheduler: Any) -> tuple[Any, bool]:
 def _run_dask(
     paths: Sequence[Path], settings: RunSettings, scheduler: Any, progress: Progress | None
 ) -> list[EmbRecord | list[Problem]]:
-    """EMB × scenario × trial-range tasks on a Dask cluster; each EMB is loaded once, on a
-    worker, and its ranges are combined there in trial order."""
+    """EMB × scenario × trial-range tasks on a Dask cluster: each EMB is loaded once and each
+    of its scenarios compiled once, on workers; the ranges run anywhere and are combined in
+    trial order."""
     distributed = _distributed()
     client, owned = _dask_client(scheduler)
     try:
@@ -498,10 +494,10 @@ def _run_dask(
             if isinstance(survey, list):
                 out[k] = survey
                 continue
-            n_assets, scenario_ids = survey
+            compiled = {sid: client.submit(_compile, loaded[k], sid, pure=False) for sid in survey}
             ranges = [
-                client.submit(_range_task, loaded[k], sid, a, b, settings.seed, pure=False)
-                for sid, a, b in _ranges(n_assets, scenario_ids, settings.trials)
+                client.submit(_run_range, compiled[sid], a, b, settings.seed, pure=False)
+                for sid, a, b in _ranges(survey, settings.trials)
             ]
             finals[client.submit(_finish, loaded[k], ranges, settings, pure=False)] = k
         done = sum(1 for r in out if r is not None)

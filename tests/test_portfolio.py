@@ -17,6 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 import cyberready
+from cyberready import portfolio as portfolio_module
 from cyberready.cli import main
 from cyberready.errors import InputError, OptionalDependencyError
 from cyberready.portfolio import (
@@ -140,11 +141,14 @@ def test_trial_ranges_combine_to_the_engines_own_numbers(four: Path) -> None:
 
 
 def test_local_pool_and_dask_cluster_give_identical_numbers(
-    four: Path, portfolio: Portfolio
+    four: Path, portfolio: Portfolio, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The fixture ran in this process (serial); a process pool and a Dask cluster of two
-    worker processes give the very same records, priorities included."""
+    worker processes give the very same records, priorities included, though Dask splits each
+    scenario's 120 trials into three ranges spread over its workers."""
     distributed = pytest.importorskip("distributed")
+    monkeypatch.setattr(portfolio_module, "RANGE_TRIALS", 50)  # the plan is made in this process
+    assert portfolio_module._ranges(["s"], 120) == [("s", 0, 40), ("s", 40, 80), ("s", 80, 120)]
     paths = [four / "alpha-ec", four / "delta-ec"]
     local = assess_portfolio(paths, trials=120, seed=7, executor="local", workers=2)
     with (
