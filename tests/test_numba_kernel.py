@@ -183,3 +183,38 @@ def test_degenerate_scenarios_match_too() -> None:
     assert worked is not None
     # DESIGN §4 worked example: P(publish fails) = 0.3 × (0.5 × 0.6) = 0.09
     assert abs(np.isfinite(worked.fail_time[:, 0]).mean() - 0.09) < 0.01
+
+
+def test_simulate_picks_the_compiled_kernel_on_a_large_model_and_gets_numpy_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a user runs (``cyberready.simulate``) on a national-size model takes the compiled
+    path by itself, and every number equals the numpy kernel's on the same seed."""
+    import cyberready
+    from benchmarks.generators import write_emb_workspace
+    from cyberready.engine import PATHS_MAX_ASSETS
+    from cyberready.posture import build_posture
+
+    chosen: list[str] = []
+    real_select = numba_kernel.select_kernel
+
+    def spy(*args: object, **kwargs: object) -> numba_kernel.KernelChoice:
+        choice = real_select(*args, **kwargs)
+        chosen.append(choice.name)
+        return choice
+
+    monkeypatch.setattr(numba_kernel, "select_kernel", spy)
+    write_emb_workspace(tmp_path / "emb", PATHS_MAX_ASSETS + 2000, seed=5)
+    ws = cyberready.load_workspace(tmp_path / "emb")
+    assert ws.resolved.n_assets > PATHS_MAX_ASSETS  # no path tracing: the compiled kernel fits
+    result = cyberready.simulate(ws, trials=300, seed=4)
+    assert chosen and set(chosen) == {"numba"}
+    posture = build_posture(ws)
+    for sc in ws.scenarios:
+        c = compile_scenario(ws.resolved, sc, posture)
+        want = run_block(c, 4, 0, 300)
+        got = result.scenarios[sc.id]
+        np.testing.assert_array_equal(got.fail_time, want.fail_time)
+        np.testing.assert_array_equal(got.compromised, want.compromised)
+        np.testing.assert_array_equal(got.detected, want.detected)
+        assert got.confidence_units == want.confidence_units

@@ -98,16 +98,19 @@ def run_compiled(
         raise ValueError(f"block_size must be at least 1, got {block_size}")
     g = c.graph
     want_paths = g.n_assets <= PATHS_MAX_ASSETS if paths is None else paths
-    block = block_size or auto_block_size(c)
+    from cyberready.engine.numba_kernel import select_kernel
+
+    # numpy or the compiled kernel (fast extra), whichever suits the model; identical results
+    kernel = select_kernel(c, paths=want_paths, block_size=block_size, seed=seed)
+    block = kernel.block_size
     fail_time = np.empty((trials, len(g.function_ids)))
     compromised = np.zeros(g.n_assets, dtype=np.int64)
     detected = np.zeros(g.n_assets, dtype=np.int64)
     units = 0
     found: Counter[tuple[int, ...]] = Counter()
-    scratch = Scratch.allocate(min(block, trials) * g.n_assets)
     for start in range(0, trials, block):
         stop = min(trials, start + block)
-        out = run_block(c, seed, start, stop, paths=want_paths, scratch=scratch)
+        out = kernel.run_block(c, seed, start, stop, paths=want_paths)
         fail_time[start:stop] = out.fail_time
         compromised += out.compromised
         detected += out.detected
