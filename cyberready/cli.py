@@ -117,6 +117,28 @@ def emit_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
+def seed_option(help_text: str, *, default: int = 0) -> Callable[[F], F]:
+    """``--seed``: any 64-bit seed (the engine's counter-based randomness takes 64 bits)."""
+    return click.option(
+        "--seed",
+        type=click.IntRange(0, 2**64 - 1),
+        default=default,
+        show_default=True,
+        help=help_text,
+    )
+
+
+def trials_option(help_text: str, *, minimum: int = 1) -> Callable[[F], F]:
+    """``--trials``: Monte Carlo trials per scenario (DESIGN §4.9: 10,000 by default)."""
+    return click.option(
+        "--trials",
+        type=click.IntRange(min=minimum),
+        default=10_000,
+        show_default=True,
+        help=help_text,
+    )
+
+
 # --------------------------------------------------------------------------- the group
 
 
@@ -803,20 +825,8 @@ def _render_simulation(result: Any, titles: dict[str, str], *, limit: int = 15) 
     metavar="ID",
     help="Scenario to run (repeatable); default: those in scope in emb.yaml.",
 )
-@click.option(
-    "--trials",
-    type=click.IntRange(min=1),
-    default=10_000,
-    show_default=True,
-    help="Monte Carlo trials per scenario.",
-)
-@click.option(
-    "--seed",
-    type=click.IntRange(0, 2**64 - 1),
-    default=0,
-    show_default=True,
-    help="Seed: the same seed gives the same numbers.",
-)
+@trials_option("Monte Carlo trials per scenario.", minimum=1)
+@seed_option("Seed: the same seed gives the same numbers.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @handle_errors
 def simulate(
@@ -1031,13 +1041,7 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
     default=None,
     help="Plan start date, YYYY-MM-DD (default: as_of in emb.yaml, else today).",
 )
-@click.option(
-    "--trials",
-    type=click.IntRange(min=2),
-    default=10_000,
-    show_default=True,
-    help="Trials per scenario for the top actions and the plan.",
-)
+@trials_option("Trials per scenario for the top actions and the plan.", minimum=2)
 @click.option(
     "--screen-trials",
     type=click.IntRange(min=2),
@@ -1045,13 +1049,7 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
     show_default=True,
     help="Trials per scenario to screen every candidate.",
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(0, 2**64 - 1),
-    default=0,
-    show_default=True,
-    help="Seed: the same seed gives the same numbers.",
-)
+@seed_option("Seed: the same seed gives the same numbers.")
 @click.option(
     "--cost-basis",
     type=click.Choice(["low", "mid", "high"]),
@@ -1189,20 +1187,8 @@ def _demo_top_actions(ws: Any, trials: int = 2000) -> list[str]:
     help="Folder of templates that replace the shipped ones, file by file "
     "(technical.html.j2, style.css, …).",
 )
-@click.option(
-    "--trials",
-    type=click.IntRange(min=2),
-    default=10_000,
-    show_default=True,
-    help="Monte Carlo trials per scenario.",
-)
-@click.option(
-    "--seed",
-    type=click.IntRange(0, 2**64 - 1),
-    default=0,
-    show_default=True,
-    help="Seed: the same seed gives the same report.",
-)
+@trials_option("Monte Carlo trials per scenario.", minimum=2)
+@seed_option("Seed: the same seed gives the same report.")
 @click.option(
     "--budget",
     type=click.FloatRange(min=0),
@@ -1327,20 +1313,14 @@ def _demo_reports(ws: Any, out: Path, trials: int) -> list[str]:
 @click.option(
     "--workers", type=click.IntRange(1), default=None, help="Local processes [default: CPUs]."
 )
-@click.option(
-    "--trials",
-    type=click.IntRange(2),
-    default=10_000,
-    show_default=True,
-    help="Trials per scenario.",
-)
+@trials_option("Trials per scenario.", minimum=2)
 @click.option(
     "--screen-trials",
     type=click.IntRange(2),
     default=None,
     help="Trials of the priorities' screening pass [default: a tenth of --trials].",
 )
-@click.option("--seed", type=click.IntRange(0), default=0, show_default=True, help="Seed.")
+@seed_option("Seed: the same seed gives the same numbers.")
 @handle_errors
 def portfolio(
     source: Path,
@@ -1420,13 +1400,7 @@ def examples() -> None:
 @click.option(
     "--n", "n", type=click.IntRange(1, 1000), default=40, show_default=True, help="How many EMBs."
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(0),
-    default=2026,
-    show_default=True,
-    help="Seed: the same seed writes the same files.",
-)
+@seed_option("Seed: the same seed writes the same files.", default=2026)
 @click.option(
     "--out",
     "out",
