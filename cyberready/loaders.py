@@ -248,8 +248,13 @@ def load_workspace(
     Reads ``emb.yaml``, ``system.yaml``, ``assessment.yaml`` (optional: without it every control
     is unassessed), ``platforms/*.yaml``, ``history/*.yaml`` and the workspace's own
     ``frameworks/`` and ``scenarios/``. Raises :class:`InputError` listing every problem.
+
+    The shipped frameworks and scenarios are read and checked once per process
+    (:func:`shipped_library`): they are package data and never change while it runs.
     """
-    ws, problems = _load_workspace(Path(path), frameworks_dirs, scenarios_dirs)
+    ws, problems = _load_workspace(
+        Path(path), frameworks_dirs, scenarios_dirs, base=shipped_library()
+    )
     raise_if(problems)
     assert ws is not None
     return ws
@@ -654,16 +659,6 @@ def workspace_folders(root: Path) -> list[Path]:
             ]
         )
     return found
-
-
-def load_workspace_shared(path: Path | str) -> Workspace:
-    """:func:`load_workspace` against the shipped library read once per process
-    (:func:`shipped_library`) rather than once per call: the same workspace and the same
-    checks, a second or so faster per workspace when one process loads many (a portfolio)."""
-    ws, problems = _load_workspace(Path(path), (), (), base=shipped_library())
-    raise_if(problems)
-    assert ws is not None
-    return ws
 
 
 def workspace_size(root: Path) -> int:

@@ -199,10 +199,10 @@ class _Range:
 
 def _load(path: str) -> Workspace | list[Problem]:
     """Load a workspace; problems are returned, not raised (they cross process boundaries)."""
-    from cyberready.loaders import load_workspace_shared
+    from cyberready.loaders import load_workspace
 
     try:
-        return load_workspace_shared(Path(path))
+        return load_workspace(Path(path))
     except InputError as err:
         return list(err.problems)
 
