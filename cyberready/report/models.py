@@ -515,13 +515,20 @@ def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
 
 
-def check_donor_view(view: DonorView, forbidden: Iterable[str]) -> list[tuple[str, str]]:
+def check_donor_view(
+    view: DonorView, forbidden: Iterable[str] | re.Pattern[str] | None
+) -> list[tuple[str, str]]:
     """Every (string, forbidden term) pair where a donor-view string holds a forbidden term.
 
-    ``forbidden`` is the workspace's asset ids and labels, evidence and notes; an empty result
-    means the view is safe to render.
+    ``forbidden`` is the workspace's asset ids and labels, evidence and notes (or the
+    :func:`term_pattern` already built from them); an empty result means the view is safe to
+    render.
     """
-    pattern = term_pattern(forbidden)
+    pattern = (
+        forbidden
+        if isinstance(forbidden, re.Pattern) or forbidden is None
+        else term_pattern(forbidden)
+    )
     if pattern is None:
         return []
     hits: list[tuple[str, str]] = []

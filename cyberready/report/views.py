@@ -20,8 +20,9 @@ the same view.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -100,8 +101,11 @@ def build_view(result: AssessmentResult, audience: Audience, *, locale: str = "e
     if audience == "advisor":
         return _technical(result, locale, _, AdvisorView)
     if audience == "donor":
-        view = _donor(result, locale, _)
-        hits = check_donor_view(view, forbidden_terms(result.workspace))
+        # one pattern of every sensitive term serves the scrub and the check (it is large:
+        # every asset id of a national model)
+        forbidden = term_pattern(forbidden_terms(result.workspace))
+        view = _donor(result, locale, _, forbidden)
+        hits = check_donor_view(view, forbidden)
         if hits:  # pragma: no cover - _donor scrubs every string; this is the safety net
             raise ReportError(
                 f"the donor view would reveal sensitive text ({len(hits)} string(s)); refusing"
@@ -157,8 +161,8 @@ _ENUM_KEYS: Final = frozenset(
 class _Scrubber:
     """Replaces every forbidden term in free text by ``[withheld]``."""
 
-    def __init__(self, terms: Iterable[str]) -> None:
-        self._pattern = term_pattern(terms)
+    def __init__(self, pattern: re.Pattern[str] | None) -> None:
+        self._pattern = pattern
 
     def __call__(self, text: str) -> str:
         if self._pattern is None:
@@ -813,9 +817,11 @@ def _assumptions(result: AssessmentResult, _: Gettext) -> tuple[Assumption, ...]
 # --------------------------------------------------------------------------- donor
 
 
-def _donor(result: AssessmentResult, locale: str, _: Gettext) -> DonorView:
+def _donor(
+    result: AssessmentResult, locale: str, _: Gettext, forbidden: re.Pattern[str] | None
+) -> DonorView:
     ws = result.workspace
-    scrub = _Scrubber(forbidden_terms(ws))
+    scrub = _Scrubber(forbidden)
     sim = result.simulation
     fns = ws.resolved.functions
     functions = []
