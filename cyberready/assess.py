@@ -119,7 +119,7 @@ class AssessmentResult:
                 {
                     "function": [f.id for f in fns],
                     "title": [f.title for f in fns],
-                    "phase": [f.phase for f in fns],
+                    "phases": [", ".join(f.phases) for f in fns],
                     "weight": [f.weight for f in fns],
                     "p_fail_cycle": [
                         float(cycle[i]) if cycle is not None else None for i in range(len(fns))

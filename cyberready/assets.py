@@ -17,7 +17,14 @@ import numpy as np
 import numpy.typing as npt
 
 from cyberready.models import Asset, Function, Link, Selector, SystemModel
-from cyberready.models.vocab import ASSET_TYPES, DATA_CLASSES, EXPOSURES, LINK_KINDS
+from cyberready.models.vocab import (
+    ASSET_TYPES,
+    DATA_CLASSES,
+    EXPOSURES,
+    LINK_KINDS,
+    OPERATORS,
+    SITES,
+)
 
 if TYPE_CHECKING:
     from cyberready.generate import GeneratedAssets
@@ -30,6 +37,8 @@ BoolArray = npt.NDArray[np.bool_]
 _TYPE_CODE = {t: i for i, t in enumerate(ASSET_TYPES)}
 _EXPOSURE_CODE = {e: i for i, e in enumerate(EXPOSURES)}
 _KIND_CODE = {k: i for i, k in enumerate(LINK_KINDS)}
+_SITE_CODE = {v: i for i, v in enumerate(SITES)}
+_OPERATOR_CODE = {v: i for i, v in enumerate(OPERATORS)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,7 +46,9 @@ class ResolvedSystem:
     """Assets and links as arrays; asset ``i`` is ``ids[i]``.
 
     ``tags`` maps a tag to the sorted positions of the assets that carry it; ``data`` maps a
-    data class to a boolean mask. Explicit assets come first (``explicit`` of them), then the
+    data class to a boolean mask; ``sites`` and ``operators`` are vocabulary codes (-1: none).
+    ``link_group`` gives each link's alternatives group as an index into ``group_names``
+    (-1: an ordinary, required link). Explicit assets come first (``explicit`` of them), then the
     ``generate:`` replicas in file and row order; ``generated`` keeps where each replica came
     from (its CSV file and line).
     """
@@ -52,12 +63,28 @@ class ResolvedSystem:
     link_src: IntArray
     link_dst: IntArray
     link_kind: IntArray
+    sites: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    operators: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    link_group: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    group_names: tuple[str, ...] = ()
     functions: tuple[Function, ...] = ()
     explicit: int = 0
     """How many of the assets came from ``assets:`` (the rest are generated replicas)."""
     _index: dict[str, int] = field(default_factory=dict, repr=False)
     generated: GeneratedAssets | None = field(default=None, repr=False)
     """The ``generate:`` replicas' provenance (None when the model has none)."""
+
+    def __post_init__(self) -> None:
+        # sites, operators and link groups are optional: absent means none everywhere
+        for name, size in (
+            ("sites", len(self.ids)),
+            ("operators", len(self.ids)),
+            ("link_group", len(self.link_src)),
+        ):
+            if len(getattr(self, name)) != size:
+                if len(getattr(self, name)):
+                    raise ValueError(f"{name} has the wrong length")
+                object.__setattr__(self, name, np.full(size, -1, dtype=np.int64))
 
     # ------------------------------------------------------------------ construction
 
@@ -92,6 +119,11 @@ class ResolvedSystem:
                 tags.setdefault(t, []).append(i)
             for d in a.data:
                 data[d][i] = True
+        groups: dict[str, int] = {}
+        link_group = np.array(
+            [-1 if lk.group is None else groups.setdefault(lk.group, len(groups)) for lk in links],
+            dtype=np.int64,
+        )
         return cls(
             ids=ids,
             types=np.array([_TYPE_CODE[a.type] for a in assets], dtype=np.int64),
@@ -103,6 +135,15 @@ class ResolvedSystem:
             link_src=np.array([index[lk.from_] for lk in links], dtype=np.int64),
             link_dst=np.array([index[lk.to] for lk in links], dtype=np.int64),
             link_kind=np.array([_KIND_CODE[lk.kind] for lk in links], dtype=np.int64),
+            sites=np.array(
+                [-1 if a.site is None else _SITE_CODE[a.site] for a in assets], dtype=np.int64
+            ),
+            operators=np.array(
+                [-1 if a.operator is None else _OPERATOR_CODE[a.operator] for a in assets],
+                dtype=np.int64,
+            ),
+            link_group=link_group,
+            group_names=tuple(groups),
             functions=tuple(model.functions),
             explicit=len(model.assets),
             _index=index,
@@ -115,6 +156,19 @@ class ResolvedSystem:
         for t in explicit.tags.keys() | gen.tags.keys():
             parts = [p for p in (explicit.tags.get(t), gen.tags.get(t)) if p is not None]
             tags[t] = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        code: dict[str, int] = {}
+        own_groups = np.array(
+            [
+                -1 if lk.group is None else code.setdefault(lk.group, len(code))
+                for lk in model.links
+            ],
+            dtype=np.int64,
+        )
+        for g in gen.group_names:
+            code.setdefault(g, len(code))
+        names = tuple(code)
+        remap = np.array([code[g] for g in gen.group_names] + [-1], dtype=np.int64)
+        gen_groups = remap[gen.link_group]  # -1 indexes the trailing -1
         return cls(
             ids=(*explicit.ids, *gen.ids),
             types=np.concatenate([explicit.types, gen.types]),
@@ -131,6 +185,10 @@ class ResolvedSystem:
                     gen.link_kind,
                 ]
             ),
+            sites=np.concatenate([explicit.sites, gen.sites]),
+            operators=np.concatenate([explicit.operators, gen.operators]),
+            link_group=np.concatenate([own_groups, gen_groups]),
+            group_names=names,
             functions=tuple(model.functions),
             explicit=len(model.assets),
             _index=gen.index,
@@ -183,6 +241,21 @@ class ResolvedSystem:
         """Data classes held at row ``i``."""
         return [d for d in DATA_CLASSES if self.data[d][i]]
 
+    def site_of(self, i: int) -> str | None:
+        """Site of row ``i`` (None when not given)."""
+        code = int(self.sites[i])
+        return None if code < 0 else SITES[code]
+
+    def operator_of(self, i: int) -> str | None:
+        """Operator of row ``i`` (None when not given)."""
+        code = int(self.operators[i])
+        return None if code < 0 else OPERATORS[code]
+
+    def group_of(self, e: int) -> str | None:
+        """Alternatives group of link ``e`` (None: an ordinary link)."""
+        code = int(self.link_group[e])
+        return None if code < 0 else self.group_names[code]
+
     @cached_property
     def type_names(self) -> tuple[str, ...]:
         """Asset type name per row."""
@@ -221,6 +294,10 @@ class ResolvedSystem:
             for d in selector.data:
                 m |= self.data[d]
             out &= m
+        if selector.sites is not None:
+            out &= np.isin(self.sites, [_SITE_CODE[v] for v in selector.sites])
+        if selector.operators is not None:
+            out &= np.isin(self.operators, [_OPERATOR_CODE[v] for v in selector.operators])
         return out
 
     def select(self, selector: Selector | None) -> IntArray:

@@ -30,7 +30,15 @@ from cyberready.errors import Problem, did_you_mean
 from cyberready.io import MAX_ROW_PROBLEMS, CsvTable, Document, format_path
 from cyberready.models import SystemModel
 from cyberready.models.system import GenerateSpec
-from cyberready.models.vocab import ASSET_TYPES, DATA_CLASSES, EXPOSURES, ID_PATTERN, LINK_KINDS
+from cyberready.models.vocab import (
+    ASSET_TYPES,
+    DATA_CLASSES,
+    EXPOSURES,
+    ID_PATTERN,
+    LINK_KINDS,
+    OPERATORS,
+    SITES,
+)
 
 __all__ = ["GeneratedAssets", "Template", "expand_generate", "parse_template"]
 
@@ -42,6 +50,8 @@ _ID_MAX = 200
 _TYPE_CODE = {t: i for i, t in enumerate(ASSET_TYPES)}
 _EXPOSURE_CODE = {e: i for i, e in enumerate(EXPOSURES)}
 _KIND_CODE = {k: i for i, k in enumerate(LINK_KINDS)}
+_SITE_CODE = {v: i for i, v in enumerate(SITES)}
+_OPERATOR_CODE = {v: i for i, v in enumerate(OPERATORS)}
 _HINT_LIMIT = 20_000
 """Above this many assets, a dangling id gets no did-you-mean hint (it would take seconds)."""
 
@@ -128,6 +138,10 @@ class GeneratedAssets:
     exposure: IntArray
     counts: IntArray
     labels: list[str]
+    sites: IntArray
+    """Site code per replica (-1: none)."""
+    operators: IntArray
+    """Operator code per replica (-1: none)."""
     tags: dict[str, IntArray]
     """Tag -> sorted positions (in the whole system's numbering) of the replicas carrying it."""
     data: dict[str, BoolArray]
@@ -136,6 +150,10 @@ class GeneratedAssets:
     link_dst: IntArray
     link_kind: IntArray
     """Links of the templates, followed by nothing else (explicit links are the model's)."""
+    link_group: IntArray
+    """Alternatives group of each template link: an index into ``group_names`` (-1: none)."""
+    group_names: tuple[str, ...]
+    """The alternatives groups named by the templates' links."""
     explicit_link_src: IntArray
     explicit_link_dst: IntArray
     """The model's own ``links:`` resolved against every id (they may point into replicas)."""
@@ -172,6 +190,8 @@ class _Spec:
     type: Template
     label: Template
     exposure: Template
+    site: Template | None
+    operator: Template | None
     count: Template | int
     data: list[Template]
     tags: list[Template]
@@ -210,6 +230,8 @@ def _parse_spec(
     ttype = parse(a.type, _where(k, "asset", "type"))
     tlabel = parse(a.label, _where(k, "asset", "label"))
     texp = parse(a.exposure, _where(k, "asset", "exposure"))
+    tsite = None if a.site is None else parse(a.site, _where(k, "asset", "site"))
+    toper = None if a.operator is None else parse(a.operator, _where(k, "asset", "operator"))
     tcount: Template | int | None = (
         a.count if isinstance(a.count, int) else parse(a.count, _where(k, "asset", "count"))
     )
@@ -233,6 +255,8 @@ def _parse_spec(
             type=ttype,
             label=tlabel,
             exposure=texp,
+            site=tsite,
+            operator=toper,
             count=tcount,
             data=[t for t in tdata if t is not None],
             tags=[t for t in ttags if t is not None],
@@ -310,14 +334,69 @@ def _codes(
     return codes, []
 
 
+def _optional_codes(
+    s: _Spec,
+    t: Template | None,
+    vocab: dict[str, int],
+    path: tuple[str | int, ...],
+    what: str,
+    doc: Document,
+) -> tuple[IntArray, list[Problem]]:
+    """Codes of an optional vocabulary field, one per row: -1 where absent or empty."""
+    n = s.table.n_rows
+    if t is None:
+        return np.full(n, -1, dtype=np.int64), []
+    values = t.render(s.table)
+    if isinstance(values, str):
+        if not values:
+            return np.full(n, -1, dtype=np.int64), []
+        if values not in vocab:
+            return np.full(n, -1, dtype=np.int64), [
+                doc.problem(
+                    path,
+                    f"{values!r} is not a valid {what}",
+                    value=values,
+                    hint=did_you_mean(values, vocab),
+                )
+            ]
+        return np.full(n, vocab[values], dtype=np.int64), []
+    codes = np.fromiter((vocab.get(v, -2) if v else -1 for v in values), dtype=np.int64, count=n)
+    bad = np.flatnonzero(codes == -2).tolist()
+    if bad:
+        codes[bad] = -1
+        return codes, _row_problems(
+            s,
+            bad,
+            values,
+            path,
+            f"{{value!r}} is not a valid {what}",
+            "valid: " + ", ".join(vocab) + " (or empty for none)",
+            doc,
+        )
+    return codes, []
+
+
 def _rows(values: Rendered, n: int) -> list[str]:
     return [values] * n if isinstance(values, str) else values
 
 
-def _expand_assets(
-    s: _Spec, doc: Document
-) -> tuple[list[str], IntArray, IntArray, IntArray, list[str], dict[str, BoolArray], list[Problem]]:
-    """Ids, type codes, exposure codes, counts, labels and data masks of one entry."""
+@dataclass
+class _Columns:
+    """One entry's expanded asset columns."""
+
+    ids: list[str]
+    types: IntArray
+    exposure: IntArray
+    counts: IntArray
+    labels: list[str]
+    data: dict[str, BoolArray]
+    sites: IntArray
+    operators: IntArray
+
+
+def _expand_assets(s: _Spec, doc: Document) -> tuple[_Columns, list[Problem]]:
+    """Ids, type, exposure, site and operator codes, counts, labels and data masks of one
+    entry."""
     k, table, n = s.k, s.table, s.table.n_rows
     problems: list[Problem] = []
     rendered = s.id.render(table)
@@ -390,7 +469,14 @@ def _expand_assets(
                 "valid: " + ", ".join(DATA_CLASSES) + " (or empty for none)",
                 doc,
             )
-    return ids, types, exposure, counts, labels, data, problems
+    sites, more = _optional_codes(s, s.site, _SITE_CODE, _where(k, "asset", "site"), "site", doc)
+    problems += more
+    operators, more = _optional_codes(
+        s, s.operator, _OPERATOR_CODE, _where(k, "asset", "operator"), "operator", doc
+    )
+    problems += more
+    columns = _Columns(ids, types, exposure, counts, labels, data, sites, operators)
+    return columns, problems
 
 
 def _tag_groups(s: _Spec, offset: int) -> dict[str, IntArray]:
@@ -479,6 +565,8 @@ def expand_generate(
     types: list[IntArray] = []
     exposure: list[IntArray] = []
     counts: list[IntArray] = []
+    sites: list[IntArray] = []
+    operators: list[IntArray] = []
     lines: list[IntArray] = []
     labels: list[str] = []
     data_parts: dict[str, list[BoolArray]] = {d: [] for d in DATA_CLASSES}
@@ -486,15 +574,17 @@ def expand_generate(
     starts = [0]
     for s in specs:
         offset = explicit + len(ids)
-        s_ids, s_types, s_exp, s_counts, s_labels, s_data, more = _expand_assets(s, doc)
+        cols, more = _expand_assets(s, doc)
         problems += more
-        ids += s_ids
-        labels += s_labels
-        types.append(s_types)
-        exposure.append(s_exp)
-        counts.append(s_counts)
+        ids += cols.ids
+        labels += cols.labels
+        types.append(cols.types)
+        exposure.append(cols.exposure)
+        counts.append(cols.counts)
+        sites.append(cols.sites)
+        operators.append(cols.operators)
         lines.append(s.table.lines)
-        for d, mask in s_data.items():
+        for d, mask in cols.data.items():
             data_parts[d].append(mask)
         for tag, rows in _tag_groups(s, offset).items():
             tag_parts.setdefault(tag, []).append(rows)
@@ -512,6 +602,8 @@ def expand_generate(
     link_src: list[IntArray] = []
     link_dst: list[IntArray] = []
     link_kind: list[IntArray] = []
+    link_group: list[IntArray] = []
+    group_names: dict[str, int] = {}
     for s, first in zip(specs, starts, strict=False):
         replicas = np.arange(explicit + first, explicit + first + s.table.n_rows, dtype=np.int64)
         for j, (tfrom, tto) in enumerate(s.links):
@@ -528,6 +620,9 @@ def expand_generate(
             link_kind.append(
                 np.full(s.table.n_rows, _KIND_CODE[s.spec.links[j].kind], dtype=np.int64)
             )
+            group = s.spec.links[j].group
+            code = -1 if group is None else group_names.setdefault(group, len(group_names))
+            link_group.append(np.full(s.table.n_rows, code, dtype=np.int64))
     if problems:
         return None, problems
 
@@ -539,6 +634,8 @@ def expand_generate(
             exposure=_cat(exposure),
             counts=_cat(counts),
             labels=labels,
+            sites=_cat(sites),
+            operators=_cat(operators),
             tags={t: _cat(parts) for t, parts in tag_parts.items()},
             data={
                 d: np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
@@ -547,6 +644,8 @@ def expand_generate(
             link_src=_cat(link_src),
             link_dst=_cat(link_dst),
             link_kind=_cat(link_kind),
+            link_group=_cat(link_group),
+            group_names=tuple(group_names),
             explicit_link_src=explicit_src,
             explicit_link_dst=explicit_dst,
             index=index,

@@ -154,7 +154,7 @@ class FunctionLoss:
     (weight points, DESIGN §4.9). The title is scrubbed like the donor view's."""
 
     title: str
-    phase: str
+    phases: tuple[str, ...]
     weight: int
     p_fail: float
     expected_loss: float
@@ -363,7 +363,7 @@ def _finish(ws: Workspace, ranges: Sequence[_Range], settings: RunSettings) -> E
     functions = tuple(
         FunctionLoss(
             title=pattern.sub(WITHHELD, fn.title) if pattern else fn.title,
-            phase=fn.phase,
+            phases=fn.phases,
             weight=fn.weight,
             p_fail=float(cycle[i]),
             expected_loss=float(loss[i]),
@@ -906,7 +906,7 @@ class Portfolio:
             {
                 "emb": r.emb,
                 "function": f.title,
-                "phase": f.phase,
+                "phases": ", ".join(f.phases),
                 "weight": f.weight,
                 "p_fail": f.p_fail,
                 "expected_loss": f.expected_loss,
@@ -1068,7 +1068,9 @@ class Portfolio:
         per: dict[str, dict[str, float]] = defaultdict(dict)
         for r in self.records:
             for f in r.functions:
-                per[f.phase][r.emb] = per[f.phase].get(r.emb, 0.0) + f.expected_loss
+                # a function's loss counts in the first phase it serves
+                first = f.phases[0]
+                per[first][r.emb] = per[first].get(r.emb, 0.0) + f.expected_loss
         rows = []
         for phase in [p for p in PHASES if p in per]:
             values = list(per[phase].values())

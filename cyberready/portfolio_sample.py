@@ -1061,7 +1061,7 @@ def _overrides(
         for c in controls
         if isinstance(levels.get(c.id), int)
         and int(levels[c.id] or 0) >= 1
-        and {"organization", "staff_workstation", "admin_account"} & set(c.applies_to)
+        and {"organization", "staff_workstation", "admin_account"} & set(c.applies_names)
     ]
     out: list[dict[str, Any]] = []
     if office:
@@ -1082,7 +1082,7 @@ def _overrides(
         if isinstance(levels.get(c.id), int)
         and int(levels[c.id] or 0) <= 3
         and c.id not in {o["control"] for o in out}
-        and {"organization", "voter_registration_db", "tally_server"} & set(c.applies_to)
+        and {"organization", "voter_registration_db", "tally_server"} & set(c.applies_names)
     ]
     if jewels and rng.random() < 0.6:
         c = rng.choice(jewels)

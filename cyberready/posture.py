@@ -5,14 +5,15 @@ Two layers, so what-if analysis (priorities) can change levels without reloading
 * :class:`AssetLevels` — for every in-scope ``subject: emb`` control, its level on every asset
   (an ``int8`` row: ``-1`` when the control is ``n/a`` there or does not apply to the asset's
   type; unanswered counts as ``0``), built from the answers, the overrides (the most specific
-  selector wins: ids > tags > types > exposure/data) and each control's ``applies_to``.
+  selector wins: ids > tags > sites/operators > types > exposure/data) and each control's
+  ``applies_to``.
   :meth:`AssetLevels.raised` returns a copy with one control raised.
 * :class:`Posture` — what the engine reads: per technique, the per-asset success factor
   ``prod_c (1 - mitigates_c[t] * eff(L_c))`` and detection chance
   ``1 - prod_c (1 - detects_c[t] * eff(L_c))``; the per-asset recovery factor
   ``prod_c (1 - recovers_c * eff(L_c))``; and the organisation-wide reassurance factor
   ``prod_c (1 - reassures_c * eff(L_c))``. ``eff`` is each control's framework's
-  ``maturity_scale.effectiveness``.
+  ``maturity_scale.effectiveness`` (or the control's own ``effectiveness`` curve).
 
 >>> import cyberready
 >>> ws = cyberready.load_workspace(cyberready.example_path())
@@ -34,7 +35,6 @@ import numpy.typing as npt
 
 from cyberready.assets import ResolvedSystem
 from cyberready.models import Assessment, Control, Framework, Selector
-from cyberready.models.vocab import ASSET_TYPES
 
 if TYPE_CHECKING:
     from cyberready.workspace import Workspace
@@ -104,7 +104,8 @@ class AssetLevels:
     control_ids: tuple[str, ...]
     controls: tuple[Control, ...]
     effectiveness: FloatArray
-    """``[n_controls, 5]``: each control's framework's effectiveness curve."""
+    """``[n_controls, 5]``: each control's effectiveness curve (its own, else its
+    framework's)."""
     levels: Int8Array
     applicable: BoolArray
     org_levels: Int8Array
@@ -228,15 +229,14 @@ def levels_from(
 ) -> AssetLevels:
     """Build :class:`AssetLevels` from resolved assets, in-scope frameworks and answers.
 
-    Overrides are applied from the least to the most specific selector (ids > tags > types >
-    exposure/data), so the most specific one wins; equally specific overrides that overlap and
-    disagree are rejected when the workspace is loaded.
+    Overrides are applied from the least to the most specific selector (ids > tags >
+    sites/operators > types > exposure/data), so the most specific one wins; equally specific
+    overrides that overlap and disagree are rejected when the workspace is loaded.
     """
     pairs = _controls_in_scope(frameworks)
     n = system.n_assets
     answers = assessment.answers if assessment is not None else {}
     overrides = assessment.overrides if assessment is not None else ()
-    type_code = {t: i for i, t in enumerate(ASSET_TYPES)}
     levels = np.zeros((len(pairs), n), dtype=np.int8)
     applicable = np.zeros((len(pairs), n), dtype=bool)
     org = np.full(len(pairs), NA, dtype=np.int8)
@@ -247,19 +247,16 @@ def levels_from(
         lv = NA if ov.level == "n/a" else int(ov.level)
         by_control.setdefault(ov.control, []).append((k, ov.select, lv))
     for c, (fw, ctl) in enumerate(pairs):
-        eff[c] = fw.maturity_scale.effectiveness
+        eff[c] = fw.curve_of(ctl)
         answer = answers.get(ctl.id)
         if answer is None:
             base = 0
             unanswered.add(ctl.id)
         else:
             base = NA if answer.level == "n/a" else int(answer.level)
+        applies = system.mask(ctl.applies_selector)
         if ctl.organization_wide:
-            applies = np.ones(n, dtype=bool)
             org[c] = base
-        else:
-            codes = [type_code[t] for t in ctl.applies_to if t in type_code]
-            applies = np.isin(system.types, codes)
         row = np.full(n, base, dtype=np.int8)
         for _k, sel, lv in sorted(
             by_control.get(ctl.id, []), key=lambda t: (t[1].specificity(), t[0])

@@ -1041,7 +1041,7 @@ def schedule(
     phases: Mapping[Phase, PhaseWindow],
     election_day: dt.date | None = None,
     benefits: Mapping[str, Benefit] | None = None,
-    function_phase: Mapping[str, str] | None = None,
+    function_phase: Mapping[str, str | Sequence[str]] | None = None,
     quick_win_weeks: float = 4,
     quick_win_usd: float = 10_000,
 ) -> Roadmap:
@@ -1061,7 +1061,8 @@ def schedule(
         Action id -> its benefit (with ``by_function``), to split it into the part in time
         and the rest, and to flag quick wins.
     function_phase
-        Function id -> the phase it is delivered in.
+        Function id -> the phase (or phases) it is delivered in. A function's benefit is in
+        time when the action is ready before every one of its phases starts.
     quick_win_weeks, quick_win_usd
         Most weeks and most cost (high end) of a quick win.
 
@@ -1078,7 +1079,9 @@ def schedule(
     """
     marks = _milestones(phases, election_day)
     ordered_phases = sorted(phases.items(), key=lambda kv: (kv[1].start, kv[0]))
-    fphase = function_phase or {}
+    fphases = {
+        f: (p,) if isinstance(p, str) else tuple(p) for f, p in (function_phase or {}).items()
+    }
     entries = []
     for a in actions:
         ready = ready_date(start, a.weeks)
@@ -1091,7 +1094,11 @@ def schedule(
         quick = False
         if b is not None:
             in_time_value = float(
-                sum(v for f, v in b.by_function.items() if fphase.get(f) in in_time)
+                sum(
+                    v
+                    for f, v in b.by_function.items()
+                    if fphases.get(f) and all(p in in_time for p in fphases[f])
+                )
             )
             quick = (
                 b.low > 0
@@ -1944,7 +1951,7 @@ def prioritize(
     screen = _loss_model(ws, levels, scs, screen_trials, seed, run)
     full = screen if screen_trials == trials else _loss_model(ws, levels, scs, trials, seed, run)
     fns = ws.resolved.functions
-    function_phase = {f.id: f.phase for f in fns}
+    function_phase = {f.id: f.phases for f in fns}
 
     def tick(stage: str, done: int, total: int) -> None:
         if progress is not None:

@@ -61,7 +61,6 @@ from cyberready.errors import AssessmentError, Problem, did_you_mean
 from cyberready.models import Answer, Assessment, Control, Framework, Override, PlatformScorecard
 from cyberready.models.assessment import Level
 from cyberready.models.framework import DEFAULT_TIERS, Tier
-from cyberready.models.vocab import Selector
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -556,11 +555,7 @@ def _asset_levels(
     system: ResolvedSystem,
 ) -> tuple[tuple[AssetGroup, ...], tuple[int, int] | None]:
     """Groups of applicable assets by the level that holds there, and the min–max level."""
-    if control.organization_wide:
-        applicable = np.ones(system.n_assets, dtype=bool)
-    else:
-        types = tuple(t for t in control.applies_to if t != "organization")
-        applicable = system.mask(Selector(types=types))
+    applicable = system.mask(control.applies_selector)
     if not applicable.any():
         return (), None
     decider = np.full(system.n_assets, -1, dtype=np.int64)

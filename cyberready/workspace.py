@@ -474,6 +474,17 @@ def check_workspace(
                             hint=did_you_mean(sid, lib.scenarios),
                         )
                     )
+        if emb.threat_context is not None:
+            for sid in emb.threat_context.scenarios:
+                if sid not in lib.scenarios and not excused.covers("scenario", sid):
+                    problems.append(
+                        emb_doc.problem(
+                            ("threat_context", "scenarios", sid),
+                            f"threat_context names unknown scenario {sid!r}",
+                            value=sid,
+                            hint=did_you_mean(sid, lib.scenarios),
+                        )
+                    )
         if system is not None and system_doc is not None and system.emb != emb.id:
             problems.append(
                 system_doc.problem(

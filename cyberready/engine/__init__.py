@@ -37,6 +37,7 @@ from cyberready.engine.results import (
 from cyberready.errors import InputError, Problem, did_you_mean
 from cyberready.models import Scenario
 from cyberready.posture import Posture, build_posture
+from cyberready.threat import Likelihood, effective_likelihood
 
 if TYPE_CHECKING:
     from cyberready.workspace import Workspace
@@ -85,12 +86,14 @@ def run_compiled(
     block_size: int | None = None,
     progress: Callable[[int], None] | None = None,
     paths: bool | None = None,
+    likelihood: Likelihood | None = None,
 ) -> ScenarioResult:
     """Run ``trials`` trials (global indices ``0..trials-1``) of a compiled scenario.
 
     ``progress`` is called with the number of trials finished after each block. ``paths``
     defaults to tracing attack paths when the model has at most
-    :data:`PATHS_MAX_ASSETS` assets.
+    :data:`PATHS_MAX_ASSETS` assets. ``likelihood`` is the scenario's effective likelihood for
+    the EMB (default: its base likelihood, as without a threat context).
     """
     if trials < 1:
         raise ValueError(f"trials must be at least 1, got {trials}")
@@ -119,10 +122,14 @@ def run_compiled(
         if progress is not None:
             progress(stop - start)
     sc = g.scenario
+    lik = likelihood if likelihood is not None else effective_likelihood(sc, None)
     return ScenarioResult(
         scenario_id=sc.id,
         title=sc.title,
-        likelihood=sc.likelihood,
+        likelihood=lik.value,
+        base_likelihood=lik.base,
+        likelihood_origin=lik.origin,
+        likelihood_note=lik.describe(),
         trials=trials,
         seed=seed,
         function_ids=g.function_ids,
@@ -148,11 +155,15 @@ def simulate_scenario(
     seed: int = 0,
     block_size: int | None = None,
     progress: Callable[[int], None] | None = None,
+    likelihood: Likelihood | None = None,
 ) -> ScenarioResult:
-    """One scenario over one resolved system (no controls when ``posture`` is None)."""
+    """One scenario over one resolved system (no controls when ``posture`` is None;
+    ``likelihood`` as in :func:`run_compiled`)."""
     post = posture if posture is not None else Posture.neutral(system.n_assets)
     c = compile_scenario(system, scenario, post)
-    return run_compiled(c, trials, seed, block_size=block_size, progress=progress)
+    return run_compiled(
+        c, trials, seed, block_size=block_size, progress=progress, likelihood=likelihood
+    )
 
 
 def _pick_scenarios(ws: Workspace, scenarios: Iterable[str | Scenario] | None) -> list[Scenario]:
@@ -212,7 +223,8 @@ def simulate(
     Returns
     -------
     SimulationResult
-        Per scenario results, sorted by scenario id.
+        Per scenario results, sorted by scenario id, each with its effective likelihood under
+        the workspace's threat context (:func:`cyberready.threat.effective_likelihood`).
     """
     chosen = _pick_scenarios(ws, scenarios)
     post = posture if posture is not None else build_posture(ws)
@@ -225,6 +237,7 @@ def simulate(
             seed=seed,
             block_size=block_size,
             progress=progress,
+            likelihood=effective_likelihood(sc, ws.emb.threat_context),
         )
         for sc in chosen
     }

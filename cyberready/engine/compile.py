@@ -360,7 +360,9 @@ def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
             depends[a].append(b)
         elif kind == "copies_data_to":
             copies[a].append(b)
-    in_phase = np.array([fn.phase in scenario.phases for fn in system.functions], dtype=bool)
+    in_phase = np.array(
+        [any(p in scenario.phases for p in fn.phases) for fn in system.functions], dtype=bool
+    )
     selected: dict[tuple[int, int], IntArray] = {}
     for fi, fn in enumerate(system.functions):
         if in_phase[fi]:

@@ -208,7 +208,9 @@ class ReferenceModel:
         self._depends = depends
         self._copies = copies
         self.functions: list[tuple[int, Function]] = [
-            (fi, fn) for fi, fn in enumerate(system.functions) if fn.phase in scenario.phases
+            (fi, fn)
+            for fi, fn in enumerate(system.functions)
+            if any(p in scenario.phases for p in fn.phases)
         ]
         self.groups = {
             (fi, gi): [int(i) for i in system.select(g.members)]

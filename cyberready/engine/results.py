@@ -115,6 +115,19 @@ class ScenarioResult:
     reassurance: float
     paths: tuple[PathCount, ...] = ()
     not_applicable: tuple[str, ...] = ()
+    base_likelihood: float | None = None
+    """The scenario's own likelihood (None: the same as :attr:`likelihood`)."""
+    likelihood_origin: str = "generic"
+    """Where :attr:`likelihood` comes from: ``generic`` (the scenario's base, no threat
+    context), ``actor`` (base × the threat context's actor level) or ``emb`` (the EMB's own
+    figure)."""
+    likelihood_note: str = ""
+    """The origin in a few words (the EMB's rationale, or the multiplication)."""
+
+    @property
+    def base(self) -> float:
+        """The scenario's base likelihood (before any threat context)."""
+        return self.likelihood if self.base_likelihood is None else self.base_likelihood
 
     # ----------------------------------------------------------------- per trial
 
@@ -269,6 +282,9 @@ class ScenarioResult:
             "scenario": self.scenario_id,
             "title": self.title,
             "likelihood": self.likelihood,
+            "base_likelihood": self.base,
+            "likelihood_origin": self.likelihood_origin,
+            "likelihood_note": self.likelihood_note,
             "trials": self.trials,
             "seed": self.seed,
             "expected_loss": self.expected_loss,
@@ -381,6 +397,8 @@ class SimulationResult:
                         "scenario": r.scenario_id,
                         "title": r.title,
                         "likelihood": r.likelihood,
+                        "base_likelihood": r.base,
+                        "likelihood_origin": r.likelihood_origin,
                         "trials": r.trials,
                         "p_any_failure": r.p_any_failure,
                         "expected_loss": r.expected_loss,

@@ -427,7 +427,7 @@ def _domain_sheet(
         for k in range(5):
             _put_text(ws.cell(row=r, column=_COL[f"rubric{k}"]), _rubric(framework, c, k))
         ws.cell(row=r, column=_COL["weight"], value=c.weight)
-        _put_text(ws.cell(row=r, column=_COL["applies_to"]), ", ".join(c.applies_to))
+        _put_text(ws.cell(row=r, column=_COL["applies_to"]), c.describe_applies())
         if ans is not None:
             ws.cell(row=r, column=_COL["level"], value=ans.level)
             ws.cell(row=r, column=_COL["source"], value=ans.source)

@@ -9,6 +9,8 @@ from cyberready.models.assessment import (
     Override,
     PhaseWindow,
     PlatformScorecard,
+    ScenarioLikelihood,
+    ThreatContext,
 )
 from cyberready.models.framework import (
     Catalog,
@@ -19,6 +21,7 @@ from cyberready.models.framework import (
     Framework,
     Technique,
     TechniqueCatalog,
+    Verification,
 )
 from cyberready.models.scenario import Effect, EntryRule, PropagationRule, Scenario
 from cyberready.models.system import Asset, Function, Link, RequirementGroup, SystemModel
@@ -58,10 +61,13 @@ __all__ = [
     "PropagationRule",
     "RequirementGroup",
     "Scenario",
+    "ScenarioLikelihood",
     "Selector",
     "StrictModel",
     "SystemModel",
     "Technique",
     "TechniqueCatalog",
+    "ThreatContext",
     "TimeDistribution",
+    "Verification",
 ]

@@ -8,7 +8,16 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, WithJsonSchema, model_validator
 
-from cyberready.models.vocab import ControlId, EvidenceSource, Id, Phase, Selector, StrictModel
+from cyberready.models.vocab import (
+    Actor,
+    ActorLevel,
+    ControlId,
+    EvidenceSource,
+    Id,
+    Phase,
+    Selector,
+    StrictModel,
+)
 
 __all__ = [
     "Answer",
@@ -19,6 +28,8 @@ __all__ = [
     "Override",
     "PhaseWindow",
     "PlatformScorecard",
+    "ScenarioLikelihood",
+    "ThreatContext",
 ]
 
 
@@ -61,6 +72,38 @@ class Election(StrictModel):
     date: dt.date = Field(description="Polling day.")
 
 
+class ScenarioLikelihood(StrictModel):
+    """This EMB's own likelihood for one scenario, with the reason for it."""
+
+    likelihood: float = Field(
+        ge=0, le=1, description="Chance the campaign is attempted this cycle, 0–1, as written."
+    )
+    rationale: str = Field(min_length=1, description="Why: the evidence behind the figure.")
+
+
+class ThreatContext(StrictModel):
+    """What the EMB's likelihoods rest on: actor levels and per-scenario likelihoods.
+
+    A scenario's effective likelihood is its entry under ``scenarios`` when there is one;
+    otherwise its base likelihood times the multiplier of its actor's level (none 0, low 0.3,
+    medium 1, high 2; unlisted actors are medium), a raise capped at ``max(base, 0.95)``.
+    """
+
+    source: str = Field(
+        min_length=1,
+        description="What the levels rest on, e.g. a national threat assessment and its date.",
+    )
+    actors: dict[Actor, ActorLevel] = Field(
+        default_factory=dict,
+        description="Threat actor -> none, low, medium or high (unlisted actors: medium).",
+    )
+    scenarios: dict[Id, ScenarioLikelihood] = Field(
+        default_factory=dict,
+        description="Scenario id -> this EMB's likelihood and its rationale (overrides the "
+        "actor level).",
+    )
+
+
 class EmbProfile(StrictModel):
     """An election management body's workspace settings (``kind: emb``)."""
 
@@ -82,6 +125,18 @@ class EmbProfile(StrictModel):
     )
     scenarios: Literal["all"] | tuple[Id, ...] = Field(
         default="all", description="Scenarios in scope: all, or a list of ids."
+    )
+    public_confidence_weight: float = Field(
+        default=3,
+        ge=1,
+        le=5,
+        description="How much a loss of public trust counts beside the functions' weights "
+        "(1–5, default 3).",
+    )
+    threat_context: ThreatContext | None = Field(
+        default=None,
+        description="Actor levels and per-scenario likelihoods for this EMB, with their source "
+        "(without one, the scenarios' generic likelihoods are used).",
     )
 
 

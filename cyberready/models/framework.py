@@ -6,14 +6,16 @@ from __future__ import annotations
 import itertools
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from cyberready.models.vocab import (
     AssetType,
     ControlId,
     Id,
     Phase,
+    Selector,
     StrictModel,
+    TimeDistribution,
 )
 
 __all__ = [
@@ -31,10 +33,15 @@ __all__ = [
     "TechniqueCatalog",
     "Tier",
     "Translation",
+    "Verification",
 ]
 
-Provenance = Literal["official", "derived"]
-Subject = Literal["emb", "platform"]
+Provenance = Literal["official", "derived", "supplementary"]
+"""official: the source's text; derived: our encoding of its intent where the official text was
+not available; supplementary: a practice cyberready adds beyond the source's scope."""
+Subject = Literal["emb", "platform", "partner"]
+"""Whose practice a control is: the EMB's, a technology platform's, or the EMB's international
+partners' (scored apart from the EMB's own score)."""
 Probability = Annotated[float, Field(ge=0, le=1)]
 """A probability or fraction in [0, 1]."""
 
@@ -66,11 +73,7 @@ class MaturityScale(StrictModel):
     def _check(self) -> MaturityScale:
         if [lv.level for lv in self.levels] != [0, 1, 2, 3, 4]:
             raise ValueError("levels must be exactly 0, 1, 2, 3, 4 in order")
-        eff = self.effectiveness
-        if eff[0] != 0 or eff[-1] != 1:
-            raise ValueError(f"effectiveness must start at 0 and end at 1, got {list(eff)}")
-        if any(b < a for a, b in itertools.pairwise(eff)):
-            raise ValueError(f"effectiveness must be non-decreasing, got {list(eff)}")
+        _check_curve(self.effectiveness, "effectiveness")
         return self
 
 
@@ -97,8 +100,40 @@ class Domain(StrictModel):
     description: str = Field(default="", description="What the domain covers.")
 
 
+def _check_curve(values: tuple[float, ...], what: str) -> None:
+    if values[0] != 0 or values[-1] != 1:
+        raise ValueError(f"{what} must start at 0 and end at 1, got {list(values)}")
+    if any(not 0 <= v <= 1 for v in values):
+        raise ValueError(f"{what} values must be in [0, 1], got {list(values)}")
+    if any(b < a for a, b in itertools.pairwise(values)):
+        raise ValueError(f"{what} must be non-decreasing, got {list(values)}")
+
+
+def _selector_not_list(value: object) -> object:
+    if isinstance(value, list | tuple):
+        raise ValueError("a list here names asset types (or organization)")
+    return value
+
+
+AppliesSelector = Annotated[Selector, BeforeValidator(_selector_not_list)]
+"""``applies_to`` written as a selector (a mapping, or a shorthand such as ``site:X``)."""
+
+
+class Verification(StrictModel):
+    """A check that catches an alteration of an applicable asset whatever technique made it
+    (paper reconciliation, published polling-station results, an audit)."""
+
+    probability: Probability = Field(
+        description="Chance, at full strength, that an alteration is caught."
+    )
+    recheck: TimeDistribution = Field(
+        description="How long the asset is out once an alteration is caught (a recount, a "
+        "re-transmission), in hours."
+    )
+
+
 class Effects(StrictModel):
-    """How a control changes the simulation (DESIGN §4 step 1). All optional."""
+    """How a control changes the simulation (the trial model, step 1). All optional."""
 
     mitigates: dict[Id, Probability] = Field(
         default_factory=dict,
@@ -108,6 +143,11 @@ class Effects(StrictModel):
         default_factory=dict,
         description="Technique -> probability in [0, 1] of detecting a compromise at full "
         "strength.",
+    )
+    verifies: Verification | None = Field(
+        default=None,
+        description="Catches an alteration of an applicable asset, whatever technique made it, "
+        "with probability x strength; the asset is then out for the recheck time.",
     )
     recovers: float = Field(
         default=0.0, ge=0, le=1, description="Outage shortened by this fraction at full strength."
@@ -127,7 +167,13 @@ class Effects(StrictModel):
     @property
     def empty(self) -> bool:
         """True when the control has no effect on the simulation."""
-        return not (self.mitigates or self.detects or self.recovers or self.reassures)
+        return not (
+            self.mitigates
+            or self.detects
+            or self.verifies is not None
+            or self.recovers
+            or self.reassures
+        )
 
 
 class Effort(StrictModel):
@@ -159,6 +205,15 @@ class Translation(StrictModel):
     title: str | None = Field(default=None, description="Translated title.")
     objective: str | None = Field(default=None, description="Translated objective.")
     guidance: str | None = Field(default=None, description="Translated guidance.")
+    rubric: dict[int, str] | None = Field(
+        default=None, description="Translated rubric (all of levels 0–4)."
+    )
+
+    @model_validator(mode="after")
+    def _rubric_complete(self) -> Translation:
+        if self.rubric is not None and sorted(self.rubric) != [0, 1, 2, 3, 4]:
+            raise ValueError(f"rubric must give all levels 0–4, got {sorted(self.rubric)}")
+        return self
 
 
 class Control(StrictModel):
@@ -167,10 +222,13 @@ class Control(StrictModel):
     id: ControlId = Field(description="Upper-case id, e.g. ECBS-VR-03.")
     domain: str = Field(description="Id of the domain this control belongs to.")
     subject: Subject | None = Field(
-        default=None, description="emb or platform; defaults to the framework's subject."
+        default=None,
+        description="emb, platform or partner; defaults to the framework's subject.",
     )
     provenance: Provenance | None = Field(
-        default=None, description="Overrides the framework's provenance for this control."
+        default=None,
+        description="Overrides the framework's provenance for this control (supplementary: a "
+        "practice cyberready adds beyond the source's scope).",
     )
     title: str = Field(min_length=1, description="Short title.")
     objective: str = Field(description="What the control achieves.")
@@ -179,9 +237,11 @@ class Control(StrictModel):
         default=None, description="Per-level text (all of 0–4) replacing the scale's descriptions."
     )
     weight: int = Field(default=3, ge=1, le=5, description="Weight in scores, 1–5.")
-    applies_to: tuple[AssetType | Literal["organization"], ...] = Field(
+    applies_to: tuple[AssetType | Literal["organization"], ...] | AppliesSelector = Field(
         default=("organization",),
-        description="Asset types the control protects, or 'organization' for every asset.",
+        union_mode="left_to_right",
+        description="Asset types the control protects, or 'organization' for every asset; or a "
+        "selector, e.g. {types: [voter_registration_db], operators: [party, observer]}.",
     )
     phases: tuple[Phase, ...] = Field(default=(), description="Phases where it matters most.")
     effects: Effects = Field(default_factory=Effects, description="Effects on the simulation.")
@@ -193,17 +253,47 @@ class Control(StrictModel):
     translations: dict[str, Translation] = Field(
         default_factory=dict, description="Locale -> translated text."
     )
+    effectiveness: tuple[float, float, float, float, float] | None = Field(
+        default=None,
+        description="Control strength per level for this control, overriding the scale's "
+        "curve: non-decreasing, from 0 at level 0 to 1 at level 4 (a technical control that is "
+        "only documented, level 2, protects little).",
+    )
 
     @model_validator(mode="after")
     def _rubric_complete(self) -> Control:
         if self.rubric is not None and sorted(self.rubric) != [0, 1, 2, 3, 4]:
             raise ValueError(f"rubric must give all levels 0–4, got {sorted(self.rubric)}")
+        if self.effectiveness is not None:
+            _check_curve(self.effectiveness, "effectiveness")
         return self
 
     @property
     def organization_wide(self) -> bool:
-        """True when the control applies to every asset."""
-        return "organization" in self.applies_to
+        """True when the control applies to every asset (``applies_to: [organization]``)."""
+        return isinstance(self.applies_to, tuple) and "organization" in self.applies_to
+
+    @property
+    def applies_selector(self) -> Selector:
+        """The assets the control applies to, as a selector (empty: every asset)."""
+        if isinstance(self.applies_to, Selector):
+            return self.applies_to
+        if self.organization_wide:
+            return Selector()
+        return Selector(types=tuple(t for t in self.applies_to if t != "organization"))
+
+    @property
+    def applies_names(self) -> tuple[str, ...]:
+        """The asset types (or ``organization``) the control names, for grouping and display."""
+        if isinstance(self.applies_to, Selector):
+            return self.applies_to.types or ()
+        return tuple(self.applies_to)
+
+    def describe_applies(self) -> str:
+        """``applies_to`` in a few words: ``organization``, the types, or the selector."""
+        if isinstance(self.applies_to, Selector):
+            return self.applies_to.describe()
+        return ", ".join(self.applies_to)
 
 
 class Framework(StrictModel):
@@ -218,10 +308,12 @@ class Framework(StrictModel):
     source: Source | None = Field(default=None, description="Citation and URL.")
     provenance: Provenance = Field(
         default="official",
-        description="official, or derived: our encoding of the source's intent where the "
-        "official text was not available.",
+        description="official; derived: our encoding of the source's intent where the "
+        "official text was not available; supplementary: beyond the source's scope.",
     )
-    subject: Subject = Field(default="emb", description="Default subject of the controls.")
+    subject: Subject = Field(
+        default="emb", description="Default subject of the controls (emb, platform, partner)."
+    )
     maturity_scale: MaturityScale = Field(description="Levels 0–4 and their effectiveness.")
     tiers: tuple[Tier, ...] = Field(
         default=DEFAULT_TIERS, description="Readiness tiers by minimum score, ascending."
@@ -253,8 +345,12 @@ class Framework(StrictModel):
         return name
 
     def effectiveness(self, level: int) -> float:
-        """Control strength of a maturity level."""
+        """Control strength of a maturity level on the framework's scale."""
         return self.maturity_scale.effectiveness[level]
+
+    def curve_of(self, control: Control) -> tuple[float, float, float, float, float]:
+        """The control's effectiveness curve: its own, else the scale's."""
+        return control.effectiveness or self.maturity_scale.effectiveness
 
 
 class CatalogItem(StrictModel):

@@ -22,9 +22,16 @@ Visibility = Literal["none", "internal", "public"]
 
 
 class EntryRule(StrictModel):
-    """Where the campaign starts: each matched asset is one independent attempt."""
+    """Where the campaign starts: each matched asset is one independent attempt
+    (``mode: each``), or the campaign picks one of them (``mode: one``)."""
 
     select: Selector = Field(description="Assets attacked first.")
+    mode: Literal["each", "one"] = Field(
+        default="each",
+        description="each: every matched asset is one independent attempt; one: the campaign "
+        "goes after one of the matched assets (picked by count), as a real campaign strikes one "
+        "polling station's kit rather than each of thousands independently.",
+    )
     technique: Id = Field(description="Technique used (from scenarios/techniques.yaml).")
     probability: float = Field(ge=0, le=1, description="Base success probability, before controls.")
     time: TimeDistribution = Field(description="Time from the campaign's start, in hours.")
@@ -93,7 +100,14 @@ class Scenario(StrictModel):
     )
     phases: tuple[Phase, ...] = Field(min_length=1, description="Phases the campaign targets.")
     likelihood: float = Field(
-        ge=0, le=1, description="Chance the campaign is attempted this cycle."
+        ge=0,
+        le=1,
+        description="Chance the campaign is attempted this cycle (the base, for a medium "
+        "threat; an EMB's threat context may change it).",
+    )
+    likelihood_basis: str | None = Field(
+        default=None,
+        description="The source or reasoning behind the base likelihood, in one line.",
     )
     entry: tuple[EntryRule, ...] = Field(min_length=1, description="Entry rules.")
     propagation: tuple[PropagationRule, ...] = Field(default=(), description="Propagation rules.")

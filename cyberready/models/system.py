@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
 from cyberready.models.vocab import (
+    DEPENDENCY_LINK_KINDS,
     AssetType,
     DataClass,
     Exposure,
     Id,
     LinkKind,
+    Operator,
     Phase,
     Selector,
+    Site,
     StrictModel,
 )
 
@@ -40,11 +44,22 @@ class Asset(StrictModel):
     )
     data: tuple[DataClass, ...] = Field(default=(), description="Data classes held here.")
     tags: tuple[str, ...] = Field(default=(), description="Free tags used by selectors.")
+    site: Site | None = Field(
+        default=None,
+        description="Where the asset is (headquarters, regional_office, local_office, "
+        "polling_station, tally_centre, data_centre, cloud, vendor_premises, "
+        "third_party_premises, field).",
+    )
+    operator: Operator | None = Field(
+        default=None,
+        description="Who runs it or holds the copy (emb, government, vendor, party, observer, "
+        "oversight_body, platform, public).",
+    )
     count: int = Field(
         default=1,
         ge=1,
-        description="How many identical items this asset stands for (scales per-asset cost; "
-        "one node in the engine).",
+        description="How many identical, independent items this asset stands for: an attempt "
+        "on it succeeds if it succeeds on any item; effects hit the node as a whole.",
     )
     notes: str = Field(default="", description="Free text for the IT team (never shown to donors).")
 
@@ -61,7 +76,24 @@ class Link(StrictModel):
         "(connects_to, administers, authenticates, supplies: compromise of from lets an attacker "
         "try to) or data (copies_data_to: from's data also lives at to)."
     )
+    group: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Dependency links only: links of one asset that share a group are "
+        "alternatives (grid or generator, primary or standby); the group is out only while "
+        "all of them are out.",
+    )
     notes: str = Field(default="", description="Free text.")
+
+    @model_validator(mode="after")
+    def _group_on_dependency(self) -> Link:
+        if self.group is not None and self.kind not in DEPENDENCY_LINK_KINDS:
+            raise ValueError(
+                f"group is for dependency links (hosted_on, depends_on, powered_by), "
+                f"not {self.kind}"
+            )
+        return self
 
 
 class RequirementGroup(StrictModel):
@@ -112,17 +144,46 @@ class RequirementGroup(StrictModel):
 class Function(StrictModel):
     """An election function the systems must deliver."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["phase"]}, {"required": ["phases"]}]}
+    )
+
     id: Id = Field(description="Function id.")
     title: str = Field(description="Human title.")
     description: str = Field(default="", description="What the function is.")
     weight: int = Field(default=3, ge=1, le=5, description="Importance, 1–5 (loss weight).")
-    phase: Phase = Field(description="Phase in which the function is delivered.")
+    phases: tuple[Phase, ...] = Field(
+        default=(),
+        description="Phases in which the function is delivered (`phase: X` is shorthand for one).",
+    )
+    phase: Phase | None = Field(
+        default=None, description="Shorthand for `phases: [X]` (give one of phase, phases)."
+    )
     max_tolerable_outage_hours: float = Field(
         gt=0, description="Outage longer than this makes the function fail."
     )
     requires: tuple[RequirementGroup, ...] = Field(
         min_length=1, description="Every group must hold for the function to be delivered."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _phase_shorthand(cls, value: Any) -> Any:
+        if isinstance(value, Mapping) and "phase" in value and value.get("phase") is not None:
+            phases = value.get("phases")
+            if phases is None:
+                return {**value, "phases": [value["phase"]]}
+            if list(phases) != [value["phase"]]:
+                raise ValueError("give phase (one) or phases (a list), not both")
+        return value
+
+    @model_validator(mode="after")
+    def _some_phase(self) -> Function:
+        if not self.phases:
+            raise ValueError("a function needs phase (one) or phases (a list)")
+        if len(set(self.phases)) != len(self.phases):
+            raise ValueError(f"phases repeat: {list(self.phases)}")
+        return self
 
 
 class AssetTemplate(StrictModel):
@@ -134,6 +195,8 @@ class AssetTemplate(StrictModel):
     exposure: str = Field(default="internal", description="Exposure (or a template).")
     data: tuple[str, ...] = Field(default=(), description="Data classes (templates allowed).")
     tags: tuple[str, ...] = Field(default=(), description="Tag templates, e.g. region-{region}.")
+    site: str | None = Field(default=None, description="Site (or a template yielding one).")
+    operator: str | None = Field(default=None, description="Operator (or a template yielding one).")
     count: str | int = Field(default=1, description="Count or a template yielding one.")
 
 
@@ -145,11 +208,22 @@ class LinkTemplate(StrictModel):
     from_: str | None = Field(default=None, alias="from", description="Source id template.")
     to: str | None = Field(default=None, description="Target id template.")
     kind: LinkKind = Field(description="Link kind.")
+    group: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Alternatives group (dependency links only), as on an ordinary link.",
+    )
 
     @model_validator(mode="after")
     def _one_end(self) -> LinkTemplate:
         if self.from_ is None and self.to is None:
             raise ValueError("a generated link needs from or to (the other end is the replica)")
+        if self.group is not None and self.kind not in DEPENDENCY_LINK_KINDS:
+            raise ValueError(
+                f"group is for dependency links (hosted_on, depends_on, powered_by), "
+                f"not {self.kind}"
+            )
         return self
 
 

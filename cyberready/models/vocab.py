@@ -22,6 +22,7 @@ from pydantic_core import CoreSchema
 
 __all__ = [
     "ACTORS",
+    "ACTOR_LEVELS",
     "ASSET_TYPES",
     "ATTACK_LINK_KINDS",
     "DATA_CLASSES",
@@ -31,8 +32,11 @@ __all__ = [
     "EXPOSURES",
     "ID_PATTERN",
     "LINK_KINDS",
+    "OPERATORS",
     "PHASES",
+    "SITES",
     "Actor",
+    "ActorLevel",
     "AssetType",
     "ControlId",
     "DataClass",
@@ -40,8 +44,10 @@ __all__ = [
     "Exposure",
     "Id",
     "LinkKind",
+    "Operator",
     "Phase",
     "Selector",
+    "Site",
     "StrictModel",
     "TimeDistribution",
 ]
@@ -72,6 +78,10 @@ Actor = Literal["foreign_state", "government", "criminal", "hacktivist", "inside
 """The briefing series' five threat actors, plus ``accidental`` for non-malicious failures."""
 ACTORS: Final[tuple[str, ...]] = get_args(Actor)
 
+ActorLevel = Literal["none", "low", "medium", "high"]
+"""How active a threat actor is against this EMB (a threat context's actor levels)."""
+ACTOR_LEVELS: Final[tuple[str, ...]] = get_args(ActorLevel)
+
 EvidenceSource = Literal["document", "test", "observation", "interview", "none"]
 EVIDENCE_SOURCES: Final[tuple[str, ...]] = get_args(EvidenceSource)
 
@@ -98,6 +108,12 @@ AssetType = Literal[
     "vendor",
     "shared_government_it",
     "social_platform",
+    "removable_media",
+    "paper_records",
+    "ballot_printing",
+    "candidate_registration_system",
+    "official_device",
+    "dns",
 ]
 ASSET_TYPES: Final[tuple[str, ...]] = get_args(AssetType)
 
@@ -106,6 +122,27 @@ EXPOSURES: Final[tuple[str, ...]] = get_args(Exposure)
 
 DataClass = Literal["pii", "biometric", "results", "credentials"]
 DATA_CLASSES: Final[tuple[str, ...]] = get_args(DataClass)
+
+Site = Literal[
+    "headquarters",
+    "regional_office",
+    "local_office",
+    "polling_station",
+    "tally_centre",
+    "data_centre",
+    "cloud",
+    "vendor_premises",
+    "third_party_premises",
+    "field",
+]
+"""Where an asset is."""
+SITES: Final[tuple[str, ...]] = get_args(Site)
+
+Operator = Literal[
+    "emb", "government", "vendor", "party", "observer", "oversight_body", "platform", "public"
+]
+"""Who runs an asset, or holds the copy."""
+OPERATORS: Final[tuple[str, ...]] = get_args(Operator)
 
 LinkKind = Literal[
     "hosted_on",
@@ -132,7 +169,15 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
 
-_SELECTOR_SHORTHAND: Final = {"type": "types", "tag": "tags", "id": "ids"}
+_SELECTOR_SHORTHAND: Final = {
+    "type": "types",
+    "tag": "tags",
+    "id": "ids",
+    "site": "sites",
+    "operator": "operators",
+}
+SELECTOR_KEYS: Final = ("ids", "types", "tags", "exposure", "data", "sites", "operators")
+"""Every key of a selector, in the order :meth:`Selector.describe` lists them."""
 
 
 class Selector(StrictModel):
@@ -140,7 +185,9 @@ class Selector(StrictModel):
 
     Every key given must match (AND); any value within a key may match (OR). In files a
     selector may also be written as a list of asset ids, or as one shorthand string
-    ``type:X``, ``tag:X`` or ``id:X``. An empty selector matches every asset.
+    ``type:X``, ``tag:X``, ``site:X``, ``operator:X`` or ``id:X``. An empty selector matches
+    every asset. An asset without a ``site`` (``operator``) matches no selector that names
+    ``sites`` (``operators``).
     """
 
     ids: tuple[Id, ...] | None = Field(default=None, description="Asset ids (any of).")
@@ -152,6 +199,13 @@ class Selector(StrictModel):
     data: tuple[DataClass, ...] | None = Field(
         default=None, description="Data classes held by the asset (any of)."
     )
+    sites: tuple[Site, ...] | None = Field(
+        default=None, description="Asset sites (any of); assets without a site never match."
+    )
+    operators: tuple[Operator, ...] | None = Field(
+        default=None,
+        description="Asset operators (any of); assets without an operator never match.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -159,7 +213,10 @@ class Selector(StrictModel):
         if isinstance(value, str):
             key, sep, rest = value.partition(":")
             if not sep or key not in _SELECTOR_SHORTHAND or not rest:
-                raise ValueError(f"selector string {value!r} must be 'type:X', 'tag:X' or 'id:X'")
+                raise ValueError(
+                    f"selector string {value!r} must be 'type:X', 'tag:X', 'site:X', "
+                    "'operator:X' or 'id:X'"
+                )
             return {_SELECTOR_SHORTHAND[key]: [rest]}
         if isinstance(value, list | tuple):
             return {"ids": list(value)}
@@ -191,18 +248,21 @@ class Selector(StrictModel):
                 },
                 {
                     "type": "string",
-                    "pattern": "^(type|tag|id):.+$",
-                    "description": "Shorthand: type:X, tag:X or id:X.",
+                    "pattern": "^(type|tag|site|operator|id):.+$",
+                    "description": "Shorthand: type:X, tag:X, site:X, operator:X or id:X.",
                 },
             ],
             "description": cls.__doc__.split("\n\n")[0] if cls.__doc__ else "",
         }
 
     def specificity(self) -> int:
-        """Rank for override precedence: ids beat tags, tags beat types, types beat exposure."""
+        """Rank for override precedence: ids beat tags, tags beat sites and operators, those
+        beat types, types beat exposure and data."""
         if self.ids:
-            return 4
+            return 5
         if self.tags:
+            return 4
+        if self.sites or self.operators:
             return 3
         if self.types:
             return 2
@@ -211,10 +271,10 @@ class Selector(StrictModel):
         return 0
 
     def describe(self) -> str:
-        """A short human description, e.g. ``types=tally_server, tags=hq``."""
+        """A short human description, e.g. ``types=tally_server & sites=headquarters``."""
         parts = [
             f"{name}={','.join(values)}"
-            for name in ("ids", "types", "tags", "exposure", "data")
+            for name in SELECTOR_KEYS
             if (values := getattr(self, name))
         ]
         return " & ".join(parts) or "all assets"

@@ -108,7 +108,10 @@ class FrameworkReadiness(ViewModel):
 
     framework_id: str = Field(description="Framework id.")
     title: str = Field(description="Framework title.")
-    provenance: Literal["official", "derived"] = Field(description="official or derived.")
+    provenance: Literal["official", "derived", "supplementary"] = Field(
+        description="official, derived (our encoding of the source's intent) or supplementary "
+        "(a practice cyberready adds beyond the source)."
+    )
     score: Percent = Field(description="Weighted readiness score, 0–100.")
     low: Percent = Field(description="Lower end of the confidence band.")
     high: Percent = Field(description="Upper end of the confidence band.")
@@ -199,7 +202,10 @@ class ControlFinding(ViewModel):
     source: str = Field(default="none", description="Evidence source.")
     evidence: str = Field(default="", description="Evidence text.")
     notes: str = Field(default="", description="Notes.")
-    provenance: Literal["official", "derived"] = Field(description="official or derived.")
+    provenance: Literal["official", "derived", "supplementary"] = Field(
+        description="official, derived (our encoding of the source's intent) or supplementary "
+        "(a practice cyberready adds beyond the source)."
+    )
 
 
 class FunctionRisk(ViewModel):
@@ -207,7 +213,7 @@ class FunctionRisk(ViewModel):
 
     function_id: str = Field(description="Function id.")
     title: str = Field(description="Function title.")
-    phase: str = Field(description="Phase of the electoral cycle.")
+    phases: tuple[str, ...] = Field(description="Phases of the electoral cycle it serves.")
     weight: int = Field(description="Importance 1–5.")
     p_fail: Probability = Field(description="P(fails this cycle), over the scenarios in scope.")
     main_threats: tuple[str, ...] = Field(
@@ -418,7 +424,7 @@ class DonorFunctionRisk(ViewModel):
     """An election function's risk, without assets or scenarios."""
 
     title: str = Field(description="Function title.")
-    phase: str = Field(description="Phase of the electoral cycle.")
+    phases: tuple[str, ...] = Field(description="Phases of the electoral cycle it serves.")
     p_fail: Probability = Field(description="P(fails this cycle), rounded to 0.01.")
     level: Literal["high", "elevated", "moderate", "low"] = Field(
         description="Plain-language band."

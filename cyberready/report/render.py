@@ -134,7 +134,11 @@ def _risk_names(_: Gettext) -> dict[str, str]:
 
 
 def _provenance_names(_: Gettext) -> dict[str, str]:
-    return {"official": _("official text"), "derived": _("derived from the source's intent")}
+    return {
+        "official": _("official text"),
+        "derived": _("derived from the source's intent"),
+        "supplementary": _("supplementary: beyond the source's scope"),
+    }
 
 
 def _months(_: Gettext) -> list[str]:
@@ -331,6 +335,7 @@ class _Formatters:
             "date": self.date,
             "hours": self.hours,
             "phase": lambda p: self.phases.get(p, p),
+            "phases": lambda ps: ", ".join(self.phases.get(p, p) for p in ps),
             "actor": lambda a: self.actors.get(a, a),
             "objective": lambda o: self.objectives.get(o, o),
             "source": lambda s: self.sources.get(s, s),
@@ -698,7 +703,12 @@ def render_xlsx(view: View) -> bytes:
             _("Functions"),
             [_("Election function"), _("Phase"), _("Chance of failure"), _("Level")],
             [
-                [f.title, fmt.phases.get(f.phase, f.phase), f.p_fail, fmt.risks[f.level]]
+                [
+                    f.title,
+                    ", ".join(fmt.phases.get(p, p) for p in f.phases),
+                    f.p_fail,
+                    fmt.risks[f.level],
+                ]
                 for f in view.functions
             ],
         )
@@ -805,7 +815,7 @@ def _technical_sheets(
             [
                 f.function_id,
                 f.title,
-                fmt.phases.get(f.phase, f.phase),
+                ", ".join(fmt.phases.get(p, p) for p in f.phases),
                 f.weight,
                 f.p_fail,
                 f.main_threats,

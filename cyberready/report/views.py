@@ -549,7 +549,7 @@ def _technical(
                 FunctionRisk(
                     function_id=f.id,
                     title=f.title,
-                    phase=f.phase,
+                    phases=f.phases,
                     weight=f.weight,
                     p_fail=float(cycle[i]),
                     main_threats=tuple(titles.get(s, s) for _v, s in contrib),
@@ -606,7 +606,7 @@ def _technical(
                 FunctionRisk(
                     function_id=f.id,
                     title=f.title,
-                    phase=f.phase,
+                    phases=f.phases,
                     weight=f.weight,
                     p_fail=0.0,
                     spof=facts.single_points_of_failure.get(f.id, ()),
@@ -830,7 +830,12 @@ def _donor(
         for i in _function_order(result):
             p = round(float(cycle[i]), 2)
             functions.append(
-                {"title": fns[i].title, "phase": fns[i].phase, "p_fail": p, "level": risk_level(p)}
+                {
+                    "title": fns[i].title,
+                    "phases": fns[i].phases,
+                    "p_fail": p,
+                    "level": risk_level(p),
+                }
             )
     tlp = TLP["donor"]
     unassessed = result.readiness.unassessed
