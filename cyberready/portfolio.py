@@ -242,7 +242,7 @@ def _run_range(c: CompiledScenario, start: int, stop: int, seed: int) -> _Range:
         fail_time=np.concatenate([p.fail_time for p in parts]),
         compromised=np.sum([p.compromised for p in parts], axis=0, dtype=np.int64),
         detected=np.sum([p.detected for p in parts], axis=0, dtype=np.int64),
-        confidence_units=sum(p.confidence_units for p in parts),
+        confidence=np.concatenate([p.confidence for p in parts]),
         paths=found,
     )
     sc = g.scenario
@@ -291,7 +291,7 @@ def _scenario_result(
         fail_time=np.concatenate([r.block.fail_time for r in parts]),
         compromised=np.sum([r.block.compromised for r in parts], axis=0, dtype=np.int64),
         detected=np.sum([r.block.detected for r in parts], axis=0, dtype=np.int64),
-        confidence_units=sum(r.block.confidence_units for r in parts),
+        confidence=np.concatenate([r.block.confidence for r in parts]),
         reassurance=first.reassurance,
         paths=top_paths(found, first.function_ids, asset_ids, trials) if want_paths else (),
         not_applicable=first.not_applicable,

@@ -109,7 +109,7 @@ def run_compiled(
     fail_time = np.empty((trials, len(g.function_ids)))
     compromised = np.zeros(g.n_assets, dtype=np.int64)
     detected = np.zeros(g.n_assets, dtype=np.int64)
-    units = 0
+    confidence = np.zeros(trials, dtype=np.int64)
     found: Counter[tuple[int, ...]] = Counter()
     for start in range(0, trials, block):
         stop = min(trials, start + block)
@@ -117,7 +117,7 @@ def run_compiled(
         fail_time[start:stop] = out.fail_time
         compromised += out.compromised
         detected += out.detected
-        units += out.confidence_units
+        confidence[start:stop] = out.confidence
         found.update(out.paths)
         if progress is not None:
             progress(stop - start)
@@ -139,7 +139,7 @@ def run_compiled(
         fail_time=fail_time,
         compromised=compromised,
         detected=detected,
-        confidence_units=units,
+        confidence=confidence,
         reassurance=c.reassurance,
         paths=top_paths(found, g.function_ids, g.asset_ids, trials) if want_paths else (),
         not_applicable=g.not_applicable,

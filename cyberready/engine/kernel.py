@@ -58,8 +58,9 @@ class BlockOutput:
     """Per asset: trials in which it was compromised."""
     detected: IntArray
     """Per asset: trials in which it was compromised and detected."""
-    confidence_units: int
-    """Sum over trials of (public events + failed functions)."""
+    confidence: IntArray
+    """Per trial: public events + failed functions (the public-confidence units, before
+    reassurance)."""
     paths: Counter[tuple[int, ...]] = field(default_factory=Counter)
     """``(function index, entry, ..., cause[, member])`` -> trials."""
 
@@ -67,6 +68,11 @@ class BlockOutput:
     def failures(self) -> BoolArray:
         """``[trials, functions]`` boolean failure matrix."""
         return np.isfinite(self.fail_time)
+
+    @property
+    def confidence_units(self) -> int:
+        """Sum over trials of (public events + failed functions)."""
+        return int(self.confidence.sum())
 
 
 @dataclass
@@ -346,7 +352,7 @@ def run_block(
         fail_time[:, fn.index] = best
 
     failed = np.isfinite(fail_time)
-    units = int(events.sum() + failed.sum())
+    units = events + failed.sum(axis=1)
 
     # ---------------------------------------------------------------- paths
     found: Counter[tuple[int, ...]] = Counter()
@@ -361,7 +367,7 @@ def run_block(
         fail_time=fail_time,
         compromised=comp_count,
         detected=det_count,
-        confidence_units=units,
+        confidence=units.astype(np.int64),
         paths=found,
     )
 

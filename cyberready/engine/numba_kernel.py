@@ -752,7 +752,7 @@ def _run(c: CompiledScenario, plan: _Plan, seed: int, start: int, stop: int) -> 
         fail_time=fail_time,
         compromised=comp_count,
         detected=det_count,
-        confidence_units=int(events.sum() + failed.sum()),
+        confidence=(events + failed.sum(axis=1)).astype(np.int64),
         paths=Counter(),
     )
 

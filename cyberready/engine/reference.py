@@ -132,8 +132,14 @@ class ReferenceSummary:
     fail_time: npt.NDArray[np.float64]
     compromised: npt.NDArray[np.int64]
     detected: npt.NDArray[np.int64]
-    confidence_units: int
+    confidence: npt.NDArray[np.int64]
+    """Per trial: public events + failed functions."""
     paths: Counter[tuple[int, ...]] = field(default_factory=Counter)
+
+    @property
+    def confidence_units(self) -> int:
+        """Sum over trials of (public events + failed functions)."""
+        return int(self.confidence.sum())
 
 
 class ReferenceModel:
@@ -411,7 +417,7 @@ def run_reference(
     fail_time = np.full((len(indices), n_fn), INF)
     compromised = np.zeros(system.n_assets, dtype=np.int64)
     detected = np.zeros(system.n_assets, dtype=np.int64)
-    units = 0
+    confidence = np.zeros(len(indices), dtype=np.int64)
     paths: Counter[tuple[int, ...]] = Counter()
     for row, t in enumerate(indices):
         out = model.trial(seed, t)
@@ -422,7 +428,7 @@ def run_reference(
             compromised[v] += 1
         for v in out.detected:
             detected[v] += 1
-        units += out.confidence_units
+        confidence[row] = out.confidence_units
         if out.path is not None:
             paths[out.path] += 1
         if progress is not None:
@@ -433,6 +439,6 @@ def run_reference(
         fail_time=fail_time,
         compromised=compromised,
         detected=detected,
-        confidence_units=units,
+        confidence=confidence,
         paths=paths,
     )

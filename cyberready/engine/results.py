@@ -111,7 +111,8 @@ class ScenarioResult:
     fail_time: FloatArray
     compromised: IntArray
     detected: IntArray
-    confidence_units: int
+    confidence: IntArray
+    """Per trial: public events + failed functions (before reassurance)."""
     reassurance: float
     paths: tuple[PathCount, ...] = ()
     not_applicable: tuple[str, ...] = ()
@@ -193,6 +194,11 @@ class ScenarioResult:
             if len(t):
                 out[f] = np.quantile(t, list(q))
         return out
+
+    @property
+    def confidence_units(self) -> int:
+        """Sum over trials of (public events + failed functions), before reassurance."""
+        return int(self.confidence.sum())
 
     @property
     def confidence_total(self) -> float:
