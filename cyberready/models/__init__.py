@@ -20,6 +20,7 @@ from cyberready.models.framework import (
     Technique,
     TechniqueCatalog,
 )
+from cyberready.models.incident import Incident, IncidentRegistry, IncidentSource
 from cyberready.models.scenario import Effect, EntryRule, PropagationRule, Scenario
 from cyberready.models.system import Asset, Function, Link, RequirementGroup, SystemModel
 from cyberready.models.vocab import Selector, StrictModel, TimeDistribution
@@ -33,6 +34,7 @@ KIND_MODELS: dict[str, type[StrictModel]] = {
     "assessment": Assessment,
     "platform_scorecard": PlatformScorecard,
     "scenario": Scenario,
+    "incidents": IncidentRegistry,
 }
 """Every file kind and the model that validates it."""
 
@@ -51,6 +53,9 @@ __all__ = [
     "EntryRule",
     "Framework",
     "Function",
+    "Incident",
+    "IncidentRegistry",
+    "IncidentSource",
     "Link",
     "Override",
     "PhaseWindow",
