@@ -265,3 +265,10 @@ def test_donor_report_shows_no_incident(report_result: cyberready.AssessmentResu
     for fmt in ("html", "md", "json"):
         out = render(build_view(report_result, "donor"), fmt).decode()  # type: ignore[arg-type]
         assert "Testland register copy leaked" not in out
+
+
+def test_the_documented_example_is_a_valid_registry() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "incidents.md").read_text()
+    example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    registry = IncidentRegistry.model_validate(yaml.safe_load(example))
+    assert [i.type for i in registry.items] == ["incident", "dataset"]
