@@ -120,19 +120,31 @@ def test_an_incident_needs_a_source_that_says_what_it_backs() -> None:
 # --------------------------------------------------------------------------- shipped scenarios
 
 
-def test_a_shipped_scenario_citing_an_unknown_incident_fails_validation(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A copy of the shipped library in which one scenario has a typo in an incident id."""
+def _edit_shipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scenario: str, old: str, new: str
+) -> Path:
+    """A copy of the shipped library, loaded in its place, with one text edit in a scenario."""
     shipped = tmp_path / "shipped"
     for name in ("frameworks", "scenarios"):
         shutil.copytree(data_dir(name), shipped / name)
-    scenario = shipped / "scenarios" / "ransomware-shared-it.yaml"
-    text = scenario.read_text(encoding="utf-8")
-    assert "hall-county-ga-2020" in text
-    scenario.write_text(text.replace("hall-county-ga-2020", "hall-county-ga-2002"), "utf-8")
+    path = shipped / "scenarios" / scenario
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
     monkeypatch.setattr(cyberready.loaders, "data_dir", lambda name: shipped / name)
+    return path
 
+
+def test_a_shipped_scenario_citing_an_unknown_incident_fails_validation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenario = _edit_shipped(
+        tmp_path,
+        monkeypatch,
+        "ransomware-shared-it.yaml",
+        "hall-county-ga-2020",
+        "hall-county-ga-2002",
+    )
     result = CliRunner().invoke(main, ["validate", str(data_dir("examples") / "examplia")])
     assert result.exit_code == 3, result.output
     line = _line_of(scenario, "hall-county-ga-2002")
@@ -145,14 +157,13 @@ def test_a_shipped_scenario_citing_an_unknown_incident_fails_validation(
 def test_a_shipped_scenario_may_not_cite_free_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shipped = tmp_path / "shipped"
-    for name in ("frameworks", "scenarios"):
-        shutil.copytree(data_dir(name), shipped / name)
-    scenario = shipped / "scenarios" / "website-defacement.yaml"
-    text = scenario.read_text(encoding="utf-8")
-    scenario.write_text(text.replace("[comelec-2016]", '["A defacement we heard of"]'), "utf-8")
-    monkeypatch.setattr(cyberready.loaders, "data_dir", lambda name: shipped / name)
-
+    _edit_shipped(
+        tmp_path,
+        monkeypatch,
+        "website-defacement.yaml",
+        "[comelec-2016]",
+        '["A defacement we heard of"]',
+    )
     found = validate_inputs([])
     assert [p.message for p in found.problems] == ["unknown incident 'A defacement we heard of'"]
     assert found.problems[0].file == "scenarios/website-defacement.yaml"
