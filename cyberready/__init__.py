@@ -28,7 +28,13 @@ from cyberready.errors import (
     ThresholdError,
 )
 from cyberready.io import data_dir
-from cyberready.loaders import load_library, load_workspace, validate_paths
+from cyberready.loaders import (
+    Validation,
+    load_library,
+    load_workspace,
+    validate_inputs,
+    validate_paths,
+)
 from cyberready.portfolio import Portfolio, assess_portfolio
 from cyberready.posture import AssetLevels, Posture, asset_levels, build_posture
 from cyberready.scoring import score
@@ -59,6 +65,7 @@ __all__ = [
     "SimulationResult",
     "SystemModelError",
     "ThresholdError",
+    "Validation",
     "Workspace",
     "__version__",
     "assess",
@@ -70,5 +77,6 @@ __all__ = [
     "load_workspace",
     "score",
     "simulate",
+    "validate_inputs",
     "validate_paths",
 ]

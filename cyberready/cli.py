@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from cyberready import __version__
-from cyberready.errors import CyberReadyError, InputError
+from cyberready.errors import CyberReadyError, InputError, Problem
 
 __all__ = ["main"]
 
@@ -60,7 +60,18 @@ def _fmt(value: object) -> str:
 def print_problems(err: InputError) -> None:
     """Every problem of an InputError, one per line, on stderr."""
     click.secho(err.summary + ":", fg="red", err=True)
-    for p in err.problems:
+    _print_lines(err.problems)
+
+
+def print_warnings(warnings: Sequence[Problem]) -> None:
+    """Warnings (allowed, but worth a look), one per line, on stderr; nothing when none."""
+    if warnings:
+        click.secho(f"{len(warnings)} warning(s):", fg="yellow", err=True)
+        _print_lines(warnings)
+
+
+def _print_lines(problems: Sequence[Problem]) -> None:
+    for p in problems:
         where = click.style(p.where(), bold=True)
         field = f" {p.field}:" if p.field else ""
         hint = click.style(f" ({p.hint})", fg="yellow") if p.hint else ""
@@ -174,15 +185,19 @@ def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...]) -> None
     """Check files or whole EMB workspaces and list every problem (changes nothing).
 
     A folder with an emb.yaml is a workspace; any other path is checked by its kind.
-    Exit 0 when valid, 3 when not.
+    Exit 0 when valid, 3 when not. Warnings (e.g. an incident your own scenario cites as
+    free text) are listed after a valid result and do not change the exit code.
     """
-    from cyberready.loaders import validate_paths
+    from cyberready.loaders import validate_inputs
 
-    problems = validate_paths(paths, frameworks_dirs=frameworks_dirs)
-    if problems:
-        files = {p.file for p in problems}
-        raise InputError(problems, f"{len(problems)} problem(s) in {len(files)} file(s)")
+    found = validate_inputs(paths, frameworks_dirs=frameworks_dirs)
+    if found.problems:
+        files = {p.file for p in found.problems}
+        raise InputError(
+            found.problems, f"{len(found.problems)} problem(s) in {len(files)} file(s)"
+        )
     click.secho(f"valid: {', '.join(str(p) for p in paths)}", fg="green")
+    print_warnings(found.warnings)
 
 
 # --------------------------------------------------------------------------- schema

@@ -30,10 +30,13 @@ from cyberready.models import (
     Catalog,
     EmbProfile,
     Framework,
+    Incident,
+    IncidentRegistry,
     PlatformScorecard,
     Scenario,
     StrictModel,
     SystemModel,
+    Technique,
     TechniqueCatalog,
 )
 from cyberready.workspace import (
@@ -44,22 +47,25 @@ from cyberready.workspace import (
     check_system,
     check_workspace,
     gaps_of,
+    library_warnings,
     raw_duplicates,
 )
 
 __all__ = [
+    "Validation",
     "check_workspace_paths",
     "load_library",
     "load_workspace",
     "resolve_system",
     "shipped_library",
+    "validate_inputs",
     "validate_paths",
 ]
 
-LIBRARY_KINDS = ("framework", "catalog", "techniques", "scenario")
+LIBRARY_KINDS = ("framework", "catalog", "techniques", "scenario", "incidents")
 _FRAMEWORK_KINDS = ("framework", "catalog", "control", "domain", "item")
 """What an unreadable file in a frameworks folder might have defined."""
-_SCENARIO_KINDS = ("scenario", "technique")
+_SCENARIO_KINDS = ("scenario", "technique", "incident")
 """What an unreadable file in a scenarios folder might have defined."""
 
 
@@ -88,26 +94,75 @@ def _ordered(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(unique, key=lambda p: (order[p.file], p.line or 0))
 
 
-def _add_to_library(
-    lib: Library, model: StrictModel, doc: Document, problems: list[Problem]
+def _add_items(
+    lib: Library,
+    model: TechniqueCatalog | IncidentRegistry,
+    doc: Document,
+    problems: list[Problem],
+    *,
+    shipped: bool,
 ) -> None:
+    """Add the techniques or incidents of one file: more files may add more, and an id
+    defined twice is a duplicate (in one file) or a clash (across files)."""
+    items: list[Technique | Incident]
     if isinstance(model, TechniqueCatalog):
-        # more technique files may add techniques; an id defined twice is a clash
-        for k, tech in enumerate(model.techniques):
-            first = lib.docs.get(("technique", tech.id))
-            if first is not None and first.file != doc.file:
+        kind, section = "technique", "techniques"
+        items = list(model.techniques)
+    else:
+        kind, section = "incident", "items"
+        items = list(model.items)
+    for k, item in enumerate(items):
+        first = lib.docs.get((kind, item.id))
+        if first is not None:
+            if first.file == doc.file:
+                where = first.line_of((section, _position(doc, section, item.id), "id"))
                 problems.append(
                     doc.problem(
-                        ("techniques", k, "id"),
-                        f"technique {tech.id!r} clashes with the one in {first.file}",
-                        value=tech.id,
+                        (section, k, "id"),
+                        f"duplicate {kind} id {item.id!r}",
+                        value=item.id,
+                        hint=f"first defined at line {where}",
+                    )
+                )
+            else:
+                problems.append(
+                    doc.problem(
+                        (section, k, "id"),
+                        f"{kind} {item.id!r} clashes with the one in {first.file}",
+                        value=item.id,
                         hint="ids must be unique across the shipped and your own files: rename one",
                     )
                 )
-                continue
-            lib.techniques.setdefault(tech.id, tech)
-            lib.docs.setdefault(("technique", tech.id), doc)
-        lib.docs.setdefault(("techniques", ""), doc)
+            continue
+        if isinstance(item, Technique):
+            lib.techniques[item.id] = item
+        else:
+            lib.incidents[item.id] = item
+        lib.docs[(kind, item.id)] = doc
+        if shipped:
+            lib.shipped.add((kind, item.id))
+    lib.docs.setdefault((model.kind, ""), doc)
+
+
+def _position(doc: Document, section: str, ident: str) -> int:
+    """Position of the first item with this id in a file's raw list (for a duplicate's hint)."""
+    items = doc.data.get(section) if isinstance(doc.data, dict) else None
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict) and item.get("id") == ident:
+            return i
+    return 0
+
+
+def _add_to_library(
+    lib: Library,
+    model: StrictModel,
+    doc: Document,
+    problems: list[Problem],
+    *,
+    shipped: bool = False,
+) -> None:
+    if isinstance(model, TechniqueCatalog | IncidentRegistry):
+        _add_items(lib, model, doc, problems, shipped=shipped)
         return
     if isinstance(model, Framework):
         kind, ident = "framework", model.id
@@ -137,6 +192,8 @@ def _add_to_library(
     else:
         lib.scenarios[ident] = model
     lib.docs[(kind, ident)] = doc
+    if shipped:
+        lib.shipped.add((kind, ident))
 
 
 def load_library(
@@ -146,7 +203,8 @@ def load_library(
     include_shipped: bool = True,
     check: bool = True,
 ) -> Library:
-    """Load frameworks, catalogs, techniques and scenarios: the shipped ones, then each folder.
+    """Load frameworks, catalogs, techniques, scenarios and incident registries: the shipped
+    ones, then each folder.
 
     Raises :class:`InputError` with every problem found (ids that clash are errors).
     """
@@ -165,13 +223,20 @@ def _copy(lib: Library) -> Library:
         catalogs=dict(lib.catalogs),
         techniques=dict(lib.techniques),
         scenarios=dict(lib.scenarios),
+        incidents=dict(lib.incidents),
         docs=dict(lib.docs),
         gaps=gaps,
+        shipped=set(lib.shipped),
     )
 
 
 def _load_into(
-    lib: Library, loaded: Loaded, unreadable: Sequence[str], problems: list[Problem]
+    lib: Library,
+    loaded: Loaded,
+    unreadable: Sequence[str],
+    problems: list[Problem],
+    *,
+    shipped: bool = False,
 ) -> None:
     """Add one loaded library file (or its salvaged part) to ``lib``; note its gaps."""
     problems += loaded.problems
@@ -181,7 +246,7 @@ def _load_into(
             problems += raw_duplicates(loaded.doc)
     usable = loaded.usable
     if usable is not None:
-        _add_to_library(lib, usable[0], usable[1], problems)
+        _add_to_library(lib, usable[0], usable[1], problems, shipped=shipped)
 
 
 def _load_library(
@@ -197,25 +262,26 @@ def _load_library(
     (``frameworks/x.yaml``), or to the ``workspace``'s parent for a workspace's own folders
     (``ws/frameworks/x.yaml``)."""
     problems: list[Problem] = []
-    folders: list[tuple[Path, Path, Sequence[str]]] = []
+    folders: list[tuple[Path, Path, Sequence[str], bool]] = []
     if base is not None:
         lib = _copy(base)
     else:
         lib = Library()
         if include_shipped:
             folders += [
-                (data_dir("frameworks"), data_dir("frameworks"), _FRAMEWORK_KINDS),
-                (data_dir("scenarios"), data_dir("scenarios"), _SCENARIO_KINDS),
+                (data_dir("frameworks"), data_dir("frameworks"), _FRAMEWORK_KINDS, True),
+                (data_dir("scenarios"), data_dir("scenarios"), _SCENARIO_KINDS, True),
             ]
-    folders += [(d, workspace or d, _FRAMEWORK_KINDS) for d in frameworks_dirs]
-    folders += [(d, workspace or d, _SCENARIO_KINDS) for d in scenarios_dirs]
-    for folder, shown_from, kinds in folders:
+    folders += [(d, workspace or d, _FRAMEWORK_KINDS, False) for d in frameworks_dirs]
+    folders += [(d, workspace or d, _SCENARIO_KINDS, False) for d in scenarios_dirs]
+    for folder, shown_from, kinds, shipped in folders:
         if not folder.is_dir():
             problems.append(Problem(file=str(folder), message="not a folder"))
             continue
         for path in _yaml_files(folder):
             shown = _display(path, shown_from)
-            _load_into(lib, load_file(path, display=shown, expect=LIBRARY_KINDS), kinds, problems)
+            loaded = load_file(path, display=shown, expect=LIBRARY_KINDS)
+            _load_into(lib, loaded, kinds, problems, shipped=shipped)
     return lib, problems
 
 
@@ -390,6 +456,7 @@ def _load_workspace(
         platforms=tuple(pl.model for pl in platforms_l if isinstance(pl.model, PlatformScorecard)),
         history=tuple(h for h, _ in sorted(history, key=lambda t: _history_sort_key(*t))),
         docs=docs,
+        warnings=tuple(_ordered(library_warnings(lib))),
     )
     return ws, []
 
@@ -493,39 +560,73 @@ def resolve_system(
     return (None if problems else resolved), problems
 
 
+@dataclass(frozen=True)
+class Validation:
+    """What :func:`validate_inputs` found: problems (the inputs are invalid) and warnings
+    (allowed, but worth a look), each grouped by file in line order."""
+
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        """True when there is no problem (warnings do not count)."""
+        return not self.problems
+
+
+def validate_inputs(
+    paths: Iterable[Path],
+    *,
+    frameworks_dirs: Sequence[Path] = (),
+    scenarios_dirs: Sequence[Path] = (),
+) -> Validation:
+    """Every problem and warning in the given files and workspaces; changes no file.
+
+    A folder with an ``emb.yaml`` is a workspace; any other folder is a set of files checked
+    together; a file is checked by its ``kind`` (frameworks, catalogs, techniques, scenarios
+    and incident registries together with the shipped library and any ``frameworks_dirs`` and
+    ``scenarios_dirs``, a file replacing the one of the same id). The shipped library is
+    checked too. Warnings are :func:`~cyberready.workspace.library_warnings` of your own
+    scenarios (incidents cited as free text).
+    """
+    problems: list[Problem] = []
+    base, base_problems = _load_library(frameworks_dirs, scenarios_dirs)
+    problems += base_problems + check_library(base)
+    warnings = library_warnings(base)
+    for path in paths:
+        if path.is_dir() and (path / "emb.yaml").exists():
+            ws, more = _load_workspace(path, (), (), base=base)
+            problems += more
+            warnings += ws.warnings if ws is not None else ()
+        elif path.is_dir():
+            files = _yaml_files(path)
+            if not files:
+                problems.append(Problem(file=str(path), message="no .yaml files here"))
+            more, notes = _validate_files(files, base)
+            problems += more
+            warnings += notes
+        elif path.exists():
+            more, notes = _validate_files([path], base)
+            problems += more
+            warnings += notes
+        else:
+            problems.append(Problem(file=str(path), message="no such file or folder"))
+    return Validation(tuple(_ordered(problems)), tuple(_ordered(warnings)))
+
+
 def validate_paths(
     paths: Iterable[Path],
     *,
     frameworks_dirs: Sequence[Path] = (),
     scenarios_dirs: Sequence[Path] = (),
 ) -> list[Problem]:
-    """Every problem in the given files and workspaces; changes no file.
-
-    A folder with an ``emb.yaml`` is a workspace; any other folder is a set of files checked
-    together; a file is checked by its ``kind`` (frameworks, catalogs, techniques and
-    scenarios together with the shipped library and any ``frameworks_dirs`` and
-    ``scenarios_dirs``, a file replacing the one of the same id). Problems come grouped by
-    file, in line order.
-    """
-    problems: list[Problem] = []
-    base, base_problems = _load_library(frameworks_dirs, scenarios_dirs)
-    problems += base_problems + check_library(base)
-    for path in paths:
-        if path.is_dir() and (path / "emb.yaml").exists():
-            problems += _load_workspace(path, (), (), base=base)[1]
-        elif path.is_dir():
-            files = _yaml_files(path)
-            if not files:
-                problems.append(Problem(file=str(path), message="no .yaml files here"))
-            problems += _validate_files(files, base)
-        elif path.exists():
-            problems += _validate_files([path], base)
-        else:
-            problems.append(Problem(file=str(path), message="no such file or folder"))
-    return _ordered(problems)
+    """Every problem in the given files and workspaces, grouped by file in line order;
+    changes no file. The problems of :func:`validate_inputs`, without its warnings."""
+    found = validate_inputs(paths, frameworks_dirs=frameworks_dirs, scenarios_dirs=scenarios_dirs)
+    return list(found.problems)
 
 
-_LIBRARY_TYPES = (Framework, Catalog, Scenario, TechniqueCatalog)
+_LIBRARY_TYPES = (Framework, Catalog, Scenario, TechniqueCatalog, IncidentRegistry)
 
 
 def _without(lib: Library, model: StrictModel) -> None:
@@ -535,17 +636,25 @@ def _without(lib: Library, model: StrictModel) -> None:
             lib.techniques.pop(tech.id, None)
             lib.docs.pop(("technique", tech.id), None)
         lib.docs.pop(("techniques", ""), None)
+    elif isinstance(model, IncidentRegistry):
+        for incident in model.items:
+            lib.incidents.pop(incident.id, None)
+            lib.docs.pop(("incident", incident.id), None)
+            lib.shipped.discard(("incident", incident.id))
+        lib.docs.pop(("incidents", ""), None)
     elif isinstance(model, Framework | Catalog | Scenario):
         for kind in ("framework", "catalog", "scenario"):
             lib.docs.pop((kind, model.id), None)
+            lib.shipped.discard((kind, model.id))
         lib.frameworks.pop(model.id, None)
         lib.catalogs.pop(model.id, None)
         lib.scenarios.pop(model.id, None)
 
 
-def _validate_files(files: Sequence[Path], base: Library) -> list[Problem]:
-    """Problems of loose files: library files are checked together, against the shipped
-    library (which they may replace id for id); other kinds as far as they can be alone."""
+def _validate_files(files: Sequence[Path], base: Library) -> tuple[list[Problem], list[Problem]]:
+    """Problems and warnings of loose files: library files are checked together, against the
+    shipped library (which they may replace id for id); other kinds as far as they can be
+    alone."""
     problems: list[Problem] = []
     loaded = [(path, load_file(path, display=str(path))) for path in files]
     lib = _copy(base)
@@ -574,7 +683,8 @@ def _validate_files(files: Sequence[Path], base: Library) -> list[Problem]:
             problems += _loose_system(path.parent, one)
         elif isinstance(model, Assessment | PlatformScorecard | EmbProfile):
             problems += _check_loose_refs(model, doc, lib)
-    return problems
+    warnings = [w for w in library_warnings(lib) if w.file in shown]
+    return problems, warnings
 
 
 def _loose_system(root: Path, loaded: Loaded) -> list[Problem]:

@@ -1,5 +1,5 @@
-"""Loaded, cross-checked inputs: the :class:`Library` of frameworks, catalogs, techniques and
-scenarios, and an EMB :class:`Workspace`.
+"""Loaded, cross-checked inputs: the :class:`Library` of frameworks, catalogs, techniques,
+scenarios and incidents, and an EMB :class:`Workspace`.
 
 The checks here are pure: they take parsed models (with the :class:`~cyberready.io.Document`
 each came from, for line numbers) and return every :class:`~cyberready.errors.Problem` found.
@@ -24,6 +24,7 @@ from cyberready.models import (
     Control,
     EmbProfile,
     Framework,
+    Incident,
     PlatformScorecard,
     Scenario,
     Selector,
@@ -40,6 +41,7 @@ __all__ = [
     "check_system",
     "check_workspace",
     "gaps_of",
+    "library_warnings",
     "raw_duplicates",
 ]
 
@@ -50,10 +52,11 @@ class Gaps:
 
     A reference into a broken file cannot be checked: reporting it as dangling would blame the
     wrong file, and the broken file's own problems are reported already. ``ids`` holds, per
-    kind (``framework``, ``catalog``, ``technique``, ``scenario``, ``control``, ``asset``,
-    ``domain:<framework>``, ``item:<catalog>``), the ids seen in broken files; ``unknown``
-    the kinds of which a file could not be read at all (any id may exist), and ``scope`` when
-    the frameworks in scope are uncertain (an emb.yaml or assessment whose list was broken).
+    kind (``framework``, ``catalog``, ``technique``, ``scenario``, ``incident``, ``control``,
+    ``asset``, ``domain:<framework>``, ``item:<catalog>``), the ids seen in broken files;
+    ``unknown`` the kinds of which a file could not be read at all (any id may exist), and
+    ``scope`` when the frameworks in scope are uncertain (an emb.yaml or assessment whose list
+    was broken).
     """
 
     ids: dict[str, set[str]] = field(default_factory=dict)
@@ -84,6 +87,7 @@ _RAW_SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "framework": (("controls", "control"), ("domains", "domain:{id}")),
     "catalog": (("items", "item:{id}"),),
     "techniques": (("techniques", "technique"),),
+    "incidents": (("items", "incident"),),
     "system": (("assets", "asset"), ("functions", "function")),
 }
 _SELF_KIND = {"framework": "framework", "catalog": "catalog", "scenario": "scenario"}
@@ -93,6 +97,7 @@ _ID_LISTS: dict[str, tuple[tuple[str, str], ...]] = {
     "framework": (("domains", "domain"), ("controls", "control")),
     "catalog": (("items", "item"),),
     "techniques": (("techniques", "technique"),),
+    "incidents": (("items", "incident"),),
     "system": (("assets", "asset"), ("functions", "function")),
 }
 
@@ -161,17 +166,27 @@ def gaps_of(doc: Document | None, kinds_if_unreadable: Iterable[str]) -> Gaps:
 
 @dataclass
 class Library:
-    """Frameworks, catalogs, techniques and scenarios available to an assessment."""
+    """Frameworks, catalogs, techniques, scenarios and incidents available to an assessment."""
 
     frameworks: dict[str, Framework] = field(default_factory=dict)
     catalogs: dict[str, Catalog] = field(default_factory=dict)
     techniques: dict[str, Technique] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    """Incident id -> incident, from every incident registry loaded (shipped and your own)."""
     docs: dict[tuple[str, str], Document] = field(default_factory=dict)
-    """(kind, id) -> the document it was read from; each technique is under ('technique', id),
-    and the first technique file under ('techniques', '')."""
+    """(kind, id) -> the document it was read from; each technique is under ('technique', id)
+    and each incident under ('incident', id), the first file of each under ('techniques', '')
+    and ('incidents', '')."""
     gaps: Gaps = field(default_factory=Gaps)
     """What files that failed to load might have defined (empty for a library that loaded)."""
+    shipped: set[tuple[str, str]] = field(default_factory=set)
+    """(kind, id) of what came from the shipped folders: a shipped scenario may cite only
+    shipped incidents, while an EMB's own scenarios may also cite their own or free text."""
+
+    def is_shipped(self, kind: str, ident: str) -> bool:
+        """True when the ``kind`` with this id came from the shipped library."""
+        return (kind, ident) in self.shipped
 
     def control(self, control_id: str) -> tuple[Framework, Control] | None:
         """The framework and control with this id, if any."""
@@ -205,6 +220,8 @@ class Workspace:
     """Earlier assessments, oldest first."""
     docs: dict[str, Document] = field(default_factory=dict)
     """Relative file name -> document."""
+    warnings: tuple[Problem, ...] = ()
+    """What is allowed but worth a look (see :func:`library_warnings`), found while loading."""
 
     @property
     def frameworks(self) -> list[Framework]:
@@ -297,8 +314,21 @@ def check_library(lib: Library) -> list[Problem]:
     for cid, cat in lib.catalogs.items():
         doc = lib.doc("catalog", cid)
         problems += _duplicates(doc, "items", [it.id for it in cat.items], "item")
+    shipped_incidents = {i for i in lib.incidents if lib.is_shipped("incident", i)}
     for sid, sc in lib.scenarios.items():
         doc = lib.doc("scenario", sid)
+        if lib.is_shipped("scenario", sid):
+            for k, ref in enumerate(sc.references.incidents):
+                if ref not in shipped_incidents and not gaps.covers("incident", ref):
+                    problems.append(
+                        doc.problem(
+                            ("references", "incidents", k),
+                            f"unknown incident {ref!r}",
+                            value=ref,
+                            hint=did_you_mean(ref, shipped_incidents)
+                            + " (shipped scenarios cite scenarios/incidents.yaml)",
+                        )
+                    )
         steps = [("entry", i, r.technique) for i, r in enumerate(sc.entry)] + [
             ("propagation", i, r.technique) for i, r in enumerate(sc.propagation)
         ]
@@ -313,6 +343,38 @@ def check_library(lib: Library) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def library_warnings(lib: Library) -> list[Problem]:
+    """What is allowed but worth a look: incidents cited as free text.
+
+    An EMB's own scenario may cite an incident that no registry holds (free text); reports then
+    show the text as written, without a year. Each such citation is a warning (a
+    :class:`~cyberready.errors.Problem`), at its line. Shipped scenarios never get here: an
+    incident they cite that the shipped registry lacks is an error of :func:`check_library`.
+    """
+    warnings: list[Problem] = []
+    known = sorted(lib.incidents)
+    for sid, sc in lib.scenarios.items():
+        if lib.is_shipped("scenario", sid):
+            continue
+        doc = lib.doc("scenario", sid)
+        for k, ref in enumerate(sc.references.incidents):
+            if ref in lib.incidents or lib.gaps.covers("incident", ref):
+                continue
+            close = did_you_mean(ref, known)
+            warnings.append(
+                doc.problem(
+                    ("references", "incidents", k),
+                    f"incident {ref!r} is in no incident registry: cited as free text",
+                    value=ref,
+                    hint=close
+                    if close.startswith("did you mean")
+                    else "to cite it by title and year, add it to an incidents file "
+                    "(kind: incidents) in your scenarios folder",
+                )
+            )
+    return warnings
 
 
 # --------------------------------------------------------------------------- workspace checks

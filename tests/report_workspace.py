@@ -1,10 +1,11 @@
 """A small hand-made EMB workspace for the report tests (not the shipped example).
 
-Its own framework (``rep``: two EMB domains and one platform domain) and scenarios
-(``rep-phish``, ``rep-ddos``) live in the workspace folder, so the golden views depend only on
-the engine's rules and the report code, not on the shipped catalogues. ``payload`` appends a
-markup/script/formula string to every free-text field (labels, notes, evidence, names, titles),
-for the escaping tests.
+Its own framework (``rep``: two EMB domains and one platform domain), scenarios (``rep-phish``,
+``rep-ddos``) and incident registry live in the workspace folder, so the golden views depend
+only on the engine's rules and the report code, not on the shipped catalogues. ``rep-phish``
+cites two incidents of that registry; ``rep-ddos`` cites one as free text (a warning).
+``payload`` appends a markup/script/formula string to every free-text field (labels, notes,
+evidence, names, titles), for the escaping tests.
 """
 
 from __future__ import annotations
@@ -164,6 +165,33 @@ def workspace_files(payload: str = "") -> dict[str, Any]:
                 "visibility": "public",
             },
         ],
+        "references": {"incidents": ["rep-register-leak-2021", "rep-phish-wave-2019"]},
+    }
+    incidents = {
+        "schema_version": 1,
+        "kind": "incidents",
+        "items": [
+            {
+                "id": "rep-register-leak-2021",
+                "title": _t("Testland register copy leaked", p),
+                "date": "2021-03",
+                "country": "Testland (fictional)",
+                "summary": "A copy of the register given to a party was posted online.",
+                "sources": [
+                    {"url": "https://example.invalid/leak", "supports": "the leak (fictional)"}
+                ],
+            },
+            {
+                "id": "rep-phish-wave-2019",
+                "title": "Phishing wave against Testland officials",
+                "date": 2019,
+                "country": "Testland (fictional)",
+                "summary": "Officials received fake password-reset e-mails.",
+                "sources": [
+                    {"url": "https://example.invalid/phish", "supports": "the wave (fictional)"}
+                ],
+            },
+        ],
     }
     ddos = {
         "schema_version": 1,
@@ -190,6 +218,7 @@ def workspace_files(payload: str = "") -> dict[str, Any]:
                 "visibility": "public",
             }
         ],
+        "references": {"incidents": [_t("Turnout site flooded on polling day", p)]},
     }
     emb = {
         "schema_version": 1,
@@ -343,6 +372,7 @@ def workspace_files(payload: str = "") -> dict[str, Any]:
         "frameworks/rep.yaml": framework,
         "scenarios/rep-phish.yaml": phish,
         "scenarios/rep-ddos.yaml": ddos,
+        "scenarios/incidents.yaml": incidents,
     }
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import cyberready
-from cyberready.io import data_dir
+from cyberready.io import data_dir, read_yaml
 from cyberready.loaders import load_library, load_workspace, validate_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +59,9 @@ def test_every_shipped_file_is_loaded_none_skipped() -> None:
     expected = {f"frameworks/{p.name}" for p in FRAMEWORK_FILES}
     expected |= {f"scenarios/{p.name}" for p in SCENARIO_FILES}
     assert loaded == expected
-    assert len(lib.scenarios) == len(SCENARIO_FILES) - 1  # all but techniques.yaml
+    registries = ("techniques.yaml", "incidents.yaml")  # the vocabulary and the incidents
+    assert len(lib.scenarios) == len(SCENARIO_FILES) - len(registries)
+    assert {p.name for p in SCENARIO_FILES} >= set(registries)
     assert {"usaid-ecbs", "ifes-tech-guidelines"} <= set(lib.frameworks)
     assert "nist-csf-2.0" in lib.catalogs
 
@@ -69,6 +71,9 @@ def test_every_shipped_reference_resolves() -> None:
     items named by controls and scenarios all exist, and control ids are unique."""
     lib = load_library()
     techniques = set(lib.techniques)
+    registry = read_yaml(data_dir("scenarios") / "incidents.yaml")[0]
+    assert registry is not None
+    incidents = {item["id"] for item in registry.data["items"]}
     dangling: list[str] = []
     seen: dict[str, str] = {}
     for fw in lib.frameworks.values():
@@ -92,7 +97,23 @@ def test_every_shipped_reference_resolves() -> None:
         for rule in (*sc.entry, *sc.propagation):
             if rule.technique not in techniques:
                 dangling.append(f"{sc.id}: technique {rule.technique}")
+        # a shipped scenario cites only incidents of the shipped registry, never free text
+        unknown = [i for i in sc.references.incidents if i not in incidents]
+        dangling += [f"{sc.id}: incident {i}" for i in unknown]
     assert dangling == []
+
+
+def test_attack_ids_are_pinned_to_a_release_and_none_is_revoked() -> None:
+    """techniques.yaml says which ATT&CK release its ids were checked against; T1656
+    (Impersonation) was revoked in v19 in favour of T1684.001 and is used nowhere."""
+    doc, problems = read_yaml(data_dir("scenarios") / "techniques.yaml")
+    assert doc is not None and not problems
+    assert doc.data["attack_version"] == "19"
+    lib = load_library()
+    used = {a for t in lib.techniques.values() for a in t.attack}
+    used |= {a for sc in lib.scenarios.values() for a in sc.references.attack}
+    assert "T1656" not in used
+    assert "T1684.001" in lib.techniques["impersonation_of_officials"].attack
 
 
 def test_the_csf_catalog_holds_the_106_subcategories() -> None:

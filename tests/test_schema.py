@@ -147,6 +147,8 @@ def test_every_selector_form_the_loader_reads_is_accepted(
         (("phases",), ["campaing"]),
         (("schema_version",), 2),
         (("entry", 0, "techniqe"), "phishing"),
+        (("references",), {"attack": ["1566"]}),
+        (("references",), {"attack": ["T1565.1"]}),
     ],
     ids=lambda v: str(v)[:30],
 )
@@ -189,3 +191,44 @@ def test_framework_weight_and_effect_ranges(schemas: dict[str, Any]) -> None:
     strong = copy.deepcopy(framework)
     strong["controls"][0]["effects"] = {"mitigates": {"phishing": 1.5}}
     assert list(validator.iter_errors(strong))
+
+
+@pytest.mark.parametrize(
+    ("date", "ok"),
+    [
+        ("2014-05-22", True),
+        ("2014-05", True),
+        ("2014", True),
+        (2014, True),  # what YAML makes of an unquoted year
+        ("May 2014", False),
+        ("14-05-22", False),
+        (2014.5, False),
+    ],
+)
+def test_incident_dates_schema_and_loader_agree(
+    schemas: dict[str, Any], date: Any, ok: bool
+) -> None:
+    from pydantic import ValidationError
+
+    from cyberready.models import IncidentRegistry
+
+    doc = {
+        "schema_version": 1,
+        "kind": "incidents",
+        "items": [
+            {
+                "id": "x-2014",
+                "title": "X",
+                "date": date,
+                "country": "Examplia",
+                "summary": "It happened. It mattered.",
+                "sources": [{"url": "https://example.invalid/x", "supports": "it happened"}],
+            }
+        ],
+    }
+    assert (list(_validator(schemas, "incidents").iter_errors(doc)) == []) is ok
+    if ok:
+        IncidentRegistry.model_validate(doc)
+    else:
+        with pytest.raises(ValidationError):
+            IncidentRegistry.model_validate(doc)

@@ -23,6 +23,7 @@ from cyberready.models.framework import (
     TechniqueCatalog,
     Verification,
 )
+from cyberready.models.incident import Incident, IncidentRegistry, IncidentSource
 from cyberready.models.scenario import Effect, EntryRule, PropagationRule, Scenario
 from cyberready.models.system import Asset, Function, Link, RequirementGroup, SystemModel
 from cyberready.models.vocab import Selector, StrictModel, TimeDistribution
@@ -36,6 +37,7 @@ KIND_MODELS: dict[str, type[StrictModel]] = {
     "assessment": Assessment,
     "platform_scorecard": PlatformScorecard,
     "scenario": Scenario,
+    "incidents": IncidentRegistry,
 }
 """Every file kind and the model that validates it."""
 
@@ -54,6 +56,9 @@ __all__ = [
     "EntryRule",
     "Framework",
     "Function",
+    "Incident",
+    "IncidentRegistry",
+    "IncidentSource",
     "Link",
     "Override",
     "PhaseWindow",

@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from cyberready.models.vocab import (
     AssetType,
+    AttackId,
     ControlId,
     Id,
     Phase,
@@ -378,8 +379,10 @@ class Technique(StrictModel):
     id: Id = Field(description="Technique id, e.g. phishing.")
     title: str = Field(description="Human title.")
     description: str = Field(default="", description="What it is, with an election example.")
-    attack: tuple[str, ...] = Field(
-        default=(), description="MITRE ATT&CK technique ids, where one exists."
+    attack: tuple[AttackId, ...] = Field(
+        default=(),
+        description="MITRE ATT&CK Enterprise technique ids, where one exists (of the version "
+        "in the file's attack_version).",
     )
 
 
@@ -388,4 +391,10 @@ class TechniqueCatalog(StrictModel):
 
     schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
     kind: Literal["techniques"] = Field(description="Always 'techniques'.")
+    attack_version: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]+(\.[0-9]+)*$",
+        description="The MITRE ATT&CK Enterprise release the attack ids were checked against, "
+        "e.g. '19' (ATT&CK revokes and renumbers techniques between releases).",
+    )
     techniques: tuple[Technique, ...] = Field(min_length=1, description="The techniques.")

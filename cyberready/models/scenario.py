@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from cyberready.models.vocab import (
     Actor,
+    AttackId,
     Id,
     LinkKind,
     Phase,
@@ -82,8 +83,14 @@ class Effect(StrictModel):
 class References(StrictModel):
     """Sources behind a scenario."""
 
-    attack: tuple[str, ...] = Field(default=(), description="MITRE ATT&CK technique ids.")
-    incidents: tuple[str, ...] = Field(default=(), description="Real incidents (free-text slugs).")
+    attack: tuple[AttackId, ...] = Field(
+        default=(), description="MITRE ATT&CK Enterprise technique ids, e.g. T1566 or T1565.001."
+    )
+    incidents: tuple[str, ...] = Field(
+        default=(),
+        description="Real incidents: ids from an incident registry (kind: incidents). A shipped "
+        "scenario cites only the shipped registry; your own may also cite free text (a warning).",
+    )
 
 
 class Scenario(StrictModel):

@@ -38,6 +38,7 @@ __all__ = [
     "Actor",
     "ActorLevel",
     "AssetType",
+    "AttackId",
     "ControlId",
     "DataClass",
     "EvidenceSource",
@@ -57,6 +58,9 @@ CONTROL_ID_PATTERN: Final = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=200)]
 """Ids of assets, functions, scenarios, frameworks, catalogs, EMBs and techniques."""
+
+AttackId = Annotated[str, StringConstraints(pattern=r"^T[0-9]{4}(\.[0-9]{3})?$")]
+"""A MITRE ATT&CK Enterprise technique or sub-technique id, e.g. ``T1566`` or ``T1684.001``."""
 
 ControlId = Annotated[str, StringConstraints(pattern=CONTROL_ID_PATTERN, max_length=64)]
 """Control ids are upper case, e.g. ``ECBS-VR-03``, ``TCG-04``, ``TCG-EMB-02``."""

@@ -38,6 +38,7 @@ __all__ = [
     "FunctionRisk",
     "GraphEdge",
     "GraphNode",
+    "IncidentCitation",
     "Limitations",
     "PathView",
     "Plan",
@@ -232,6 +233,15 @@ class ScenarioCell(ViewModel):
     high: Probability = Field(description="Wilson 95% upper bound.")
 
 
+class IncidentCitation(ViewModel):
+    """A real incident a scenario cites, as reports show it: its title and year."""
+
+    title: str = Field(description="The incident's title, or the free text a scenario cites.")
+    year: int | None = Field(
+        default=None, description="Year it began; none for free text not in any registry."
+    )
+
+
 class ScenarioRisk(ViewModel):
     """One threat scenario's simulated outcome."""
 
@@ -249,6 +259,9 @@ class ScenarioRisk(ViewModel):
         default=(), description="Hours to first failure in failing trials (capped sample)."
     )
     public_confidence: float = Field(ge=0, description="Mean public-confidence impact.")
+    incidents: tuple[IncidentCitation, ...] = Field(
+        default=(), description="Real incidents the scenario is grounded in, oldest first."
+    )
 
 
 class AssetRisk(ViewModel):

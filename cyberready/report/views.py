@@ -50,6 +50,7 @@ from cyberready.report.models import (
     FunctionRisk,
     GraphEdge,
     GraphNode,
+    IncidentCitation,
     Limitations,
     PathView,
     Plan,
@@ -70,9 +71,10 @@ from cyberready.report.render import banner_text
 
 if TYPE_CHECKING:
     from cyberready.assess import AssessmentResult
+    from cyberready.models import Scenario
     from cyberready.prioritize import Action as PlannedAction
     from cyberready.scoring import AggregateScore
-    from cyberready.workspace import Workspace
+    from cyberready.workspace import Library, Workspace
 
 __all__ = ["build_view", "forbidden_terms", "sensitive_strings"]
 
@@ -572,6 +574,7 @@ def _technical(
                     hours_to_failure=ttf,
                     failure_hours_sample=_sample(r.time_to_failure),
                     public_confidence=max(0.0, r.mean_confidence),
+                    incidents=_incidents(sc, ws.library),
                 )
             )
             lo, hi = r.p_fail_interval
@@ -692,6 +695,17 @@ def _control_title(result: AssessmentResult, control_id: str, title: str, locale
         return title
     tr = found[1].translations.get(locale) or found[1].translations.get(locale.split("_")[0])
     return tr.title if tr is not None and tr.title else title
+
+
+def _incidents(scenario: Scenario, library: Library) -> tuple[IncidentCitation, ...]:
+    """The incidents a scenario cites, by title and year (oldest first); a citation that is in
+    no registry (free text, allowed in an EMB's own scenarios) is shown as written, last."""
+    known = [library.incidents[i] for i in scenario.references.incidents if i in library.incidents]
+    free = [i for i in scenario.references.incidents if i not in library.incidents]
+    return tuple(
+        [IncidentCitation(title=i.title, year=i.year) for i in sorted(known, key=lambda i: i.date)]
+        + [IncidentCitation(title=text) for text in free]
+    )
 
 
 def _label(result: AssessmentResult, asset_id: str) -> str:
