@@ -169,6 +169,7 @@ def main() -> None:
 
 @main.command(
     epilog="\b\nExamples:\n  cyberready validate examples/examplia\n"
+    "  cyberready validate my-emb --strict\n"
     "  cyberready validate my-framework.yaml scenarios/my-scenario.yaml\n"
     "  cyberready validate my-emb --frameworks-dir my-frameworks/"
 )
@@ -180,13 +181,20 @@ def main() -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Extra folder of framework/catalog files the inputs may use (repeatable).",
 )
+@click.option(
+    "--strict", is_flag=True, help="Treat warnings as problems: exit 3 when there is any."
+)
 @handle_errors
-def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...]) -> None:
+def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...], strict: bool) -> None:
     """Check files or whole EMB workspaces and list every problem (changes nothing).
 
     A folder with an emb.yaml is a workspace; any other path is checked by its kind.
-    Exit 0 when valid, 3 when not. Warnings (e.g. an incident your own scenario cites as
-    free text) are listed after a valid result and do not change the exit code.
+    Exit 0 when valid, 3 when not. Warnings are listed after a valid result and do not change
+    the exit code (with --strict they exit 3): an incident your own scenario cites as free
+    text; for a workspace, each scenario rule that matches nothing and each scenario that can
+    affect nothing (with the file, line, rule, selector and what would connect it). Scenarios
+    that start from asset types the EMB does not have are listed once as not relevant, and a
+    note suggests site and operator values from tags when no asset has them.
     """
     from cyberready.loaders import validate_inputs
 
@@ -198,6 +206,19 @@ def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...]) -> None
         )
     click.secho(f"valid: {', '.join(str(p) for p in paths)}", fg="green")
     print_warnings(found.warnings)
+    for diag in found.diagnostics:
+        if diag.not_relevant:
+            click.echo(
+                f"not relevant to {diag.emb} (no asset of the types they start from): "
+                + ", ".join(d.scenario_id for d in diag.not_relevant)
+            )
+        if diag.note:
+            click.echo(f"note: {diag.note}")
+    if strict and found.warnings:
+        click.secho(
+            f"--strict: {len(found.warnings)} warning(s) count as problems", fg="red", err=True
+        )
+        sys.exit(EXIT_INPUT)
 
 
 # --------------------------------------------------------------------------- schema
@@ -738,9 +759,13 @@ def _interval(lo: float, hi: float) -> str:
     return f"{100 * lo:.1f}–{100 * hi:.1f}%"
 
 
-def _render_simulation(result: Any, titles: dict[str, str], *, limit: int = 15) -> None:
-    """Tables of a SimulationResult: scenarios, functions, (scenario, function) pairs with
-    Wilson intervals, most compromised assets, and rules that were not applicable."""
+def _render_simulation(
+    result: Any, titles: dict[str, str], diag: Any = None, *, limit: int = 15
+) -> None:
+    """Tables of a SimulationResult: scenarios (and why some show 0%), functions, (scenario,
+    function) pairs with Wilson intervals, most compromised assets, and the rules of relevant
+    scenarios that match nothing (from ``diag``, the scenarios'
+    :class:`~cyberready.diagnostics.Diagnostics`)."""
     runs = sorted(result.scenarios.values(), key=lambda r: (-r.expected_loss, r.scenario_id))
     click.secho(
         f"{len(runs)} scenario(s) × {result.trials:,} trials, seed {result.seed}; "
@@ -764,6 +789,8 @@ def _render_simulation(result: Any, titles: dict[str, str], *, limit: int = 15) 
             ],
         )
     )
+    if diag is not None:
+        _render_not_applied(diag)
     click.echo()
     click.secho("Functions: P(fails this cycle), over all scenarios", bold=True)
     cycle = result.cycle_probability
@@ -819,12 +846,24 @@ def _render_simulation(result: Any, titles: dict[str, str], *, limit: int = 15) 
             rows,
         )
     )
-    na = [(r.scenario_id, s) for r in runs for s in r.not_applicable]
-    if na:
+    rules = [(d.scenario_id, r) for d in diag.scenarios for r in d.rules] if diag else []
+    if rules:
         click.echo()
         click.secho("Not applicable in this system (rules that match nothing)", bold=True)
-        for sid, s in sorted(na):
-            click.echo(f"  {sid}: {s}")
+        for sid, rule in rules:
+            click.echo(f"  {sid}: {rule.rule} ({rule.selector}): {rule.reason}")
+
+
+def _render_not_applied(diag: Any) -> None:
+    """Below the scenarios table: why some scenarios show 0% (not relevant, could not
+    apply)."""
+    if diag.not_relevant:
+        click.echo(
+            "  0% by construction, not relevant here (no asset of the types they start from): "
+            + ", ".join(d.scenario_id for d in diag.not_relevant)
+        )
+    for d in diag.cannot_apply:
+        click.echo(f"  0% by construction, {d.scenario_id} could not apply: {d.reason}")
 
 
 @main.command(
@@ -871,10 +910,18 @@ def simulate(
             )
     else:
         result = run_simulation(ws, scenario_ids or None, trials=trials, seed=seed)
+    from cyberready.diagnostics import diagnose
+
+    diag = diagnose(ws, [ws.library.scenarios[s] for s in result.scenarios])
     if as_json:
-        emit_json(result.to_dict())
+        data = result.to_dict()
+        for entry in data["scenarios"]:
+            found = diag.of(entry["scenario"])
+            entry["status"] = found.status if found is not None else "applies"
+        data["diagnostics"] = diag.to_dict()
+        emit_json(data)
         return
-    _render_simulation(result, {fn.id: fn.title for fn in ws.resolved.functions})
+    _render_simulation(result, {fn.id: fn.title for fn in ws.resolved.functions}, diag)
 
 
 def _demo_top_risks(ws: Any, trials: int = 2000) -> list[str]:

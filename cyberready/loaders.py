@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cyberready.assets import ResolvedSystem
+from cyberready.diagnostics import Diagnostics, diagnose
 from cyberready.errors import Problem, did_you_mean
 from cyberready.generate import expand_generate
 from cyberready.io import (
@@ -563,10 +564,13 @@ def resolve_system(
 @dataclass(frozen=True)
 class Validation:
     """What :func:`validate_inputs` found: problems (the inputs are invalid) and warnings
-    (allowed, but worth a look), each grouped by file in line order."""
+    (allowed, but worth a look), each grouped by file in line order; and, per workspace that
+    loaded, its scenarios' :class:`~cyberready.diagnostics.Diagnostics` (whose warnings are
+    among ``warnings``)."""
 
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    diagnostics: tuple[Diagnostics, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -587,17 +591,23 @@ def validate_inputs(
     and incident registries together with the shipped library and any ``frameworks_dirs`` and
     ``scenarios_dirs``, a file replacing the one of the same id). The shipped library is
     checked too. Warnings are :func:`~cyberready.workspace.library_warnings` of your own
-    scenarios (incidents cited as free text).
+    scenarios (incidents cited as free text) and, for each workspace that loads, the
+    :func:`~cyberready.diagnostics.diagnose` warnings of its scenarios (rules that match
+    nothing, scenarios that can affect nothing).
     """
     problems: list[Problem] = []
     base, base_problems = _load_library(frameworks_dirs, scenarios_dirs)
     problems += base_problems + check_library(base)
     warnings = library_warnings(base)
+    diagnostics: list[Diagnostics] = []
     for path in paths:
         if path.is_dir() and (path / "emb.yaml").exists():
             ws, more = _load_workspace(path, (), (), base=base)
             problems += more
-            warnings += ws.warnings if ws is not None else ()
+            if ws is not None:
+                found = diagnose(ws)
+                diagnostics.append(found)
+                warnings += [*ws.warnings, *found.warnings]
         elif path.is_dir():
             files = _yaml_files(path)
             if not files:
@@ -611,7 +621,7 @@ def validate_inputs(
             warnings += notes
         else:
             problems.append(Problem(file=str(path), message="no such file or folder"))
-    return Validation(tuple(_ordered(problems)), tuple(_ordered(warnings)))
+    return Validation(tuple(_ordered(problems)), tuple(_ordered(warnings)), tuple(diagnostics))
 
 
 def validate_paths(
