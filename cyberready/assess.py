@@ -20,9 +20,11 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from cyberready.diagnostics import Diagnostics, diagnose
 from cyberready.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -89,7 +91,8 @@ class AssessmentResult:
 
     ``history`` holds the readiness of each earlier assessment in ``history/``, oldest first;
     ``simulation`` is None when threats were not simulated and ``priorities`` None when actions
-    were not ranked.
+    were not ranked; ``diagnostics`` says which scenarios are not relevant here or could not
+    apply, and why.
     """
 
     workspace: Workspace
@@ -100,6 +103,15 @@ class AssessmentResult:
     priorities: Priorities | None
     trials: int
     seed: int
+
+    @cached_property
+    def diagnostics(self) -> Diagnostics:
+        """Relevance, applicability and reachability of the scenarios simulated (or, without a
+        simulation, of those in scope): :func:`cyberready.diagnostics.diagnose`."""
+        ws = self.workspace
+        if self.simulation is None:
+            return diagnose(ws)
+        return diagnose(ws, [ws.library.scenarios[s] for s in self.simulation.scenarios])
 
     def to_frame(
         self, table: Literal["readiness", "domains", "functions", "assets", "actions"] = "readiness"
@@ -161,6 +173,8 @@ class AssessmentResult:
         }
         if self.simulation is not None:
             out["expected_loss"] = self.simulation.expected_loss
+            out["scenarios_not_relevant"] = [d.scenario_id for d in self.diagnostics.not_relevant]
+            out["scenarios_cannot_apply"] = [d.scenario_id for d in self.diagnostics.cannot_apply]
             out["top_risks"] = [
                 {"function": f, "p_fail_cycle": p, "main_scenario": s}
                 for f, p, s in self.simulation.top_risks(3)

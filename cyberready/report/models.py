@@ -33,6 +33,7 @@ __all__ = [
     "Crosswalk",
     "DomainReadiness",
     "DonorPriority",
+    "DonorScenarioNotApplied",
     "DonorView",
     "FrameworkReadiness",
     "FunctionRisk",
@@ -46,6 +47,7 @@ __all__ = [
     "ReportMeta",
     "RoadmapItem",
     "ScenarioCell",
+    "ScenarioNotApplied",
     "ScenarioRisk",
     "TechnicalView",
     "TrendPoint",
@@ -242,6 +244,10 @@ class IncidentCitation(ViewModel):
     )
 
 
+ScenarioStatus = Literal["applies", "partial", "cannot_apply", "not_relevant"]
+NotAppliedCause = Literal["no_entry", "no_target", "no_path"]
+
+
 class ScenarioRisk(ViewModel):
     """One threat scenario's simulated outcome."""
 
@@ -261,6 +267,12 @@ class ScenarioRisk(ViewModel):
     public_confidence: float = Field(ge=0, description="Mean public-confidence impact.")
     incidents: tuple[IncidentCitation, ...] = Field(
         default=(), description="Real incidents the scenario is grounded in, oldest first."
+    )
+    status: ScenarioStatus = Field(
+        default="applies",
+        description="applies; partial (some rule matches nothing here); cannot_apply (it can "
+        "affect nothing in this system model); not_relevant (no system of the types it starts "
+        "from). The last two explain a 0% (see limitations).",
     )
 
 
@@ -355,6 +367,19 @@ class Crosswalk(ViewModel):
     items: tuple[str, ...] = Field(description="Item ids.")
 
 
+class ScenarioNotApplied(ViewModel):
+    """A scenario that could affect nothing in this system model, and why."""
+
+    title: str = Field(description="Scenario title.")
+    cause: NotAppliedCause = Field(
+        description="no_entry (it can start nowhere), no_target (nothing it could harm matters "
+        "in its phases) or no_path (no link leads from where it starts to what it could harm)."
+    )
+    because: str = Field(description="The cause in plain words.")
+    detail: str = Field(default="", description="The rules and assets involved.")
+    fix: str = Field(default="", description="What would connect it, or where to look.")
+
+
 class Limitations(ViewModel):
     """What the numbers rest on and what they leave out."""
 
@@ -368,7 +393,13 @@ class Limitations(ViewModel):
         default=(), description="Number of answers per evidence source."
     )
     rules_not_applicable: tuple[str, ...] = Field(
-        default=(), description="Scenario rules that matched no asset (technical)."
+        default=(), description="Rules of relevant scenarios that match no asset (technical)."
+    )
+    scenarios_not_relevant: tuple[str, ...] = Field(
+        default=(), description="Titles of scenarios that start from no system of this EMB."
+    )
+    scenarios_not_applied: tuple[ScenarioNotApplied, ...] = Field(
+        default=(), description="Relevant scenarios that could affect nothing here, and why."
     )
 
 
@@ -459,14 +490,28 @@ class DonorPriority(ViewModel):
     ready_by: str | None = Field(default=None, description="First phase it can be ready for.")
 
 
+class DonorScenarioNotApplied(ViewModel):
+    """A scenario that could affect nothing here: its title and the kind of reason only."""
+
+    title: str = Field(description="Scenario title.")
+    cause: NotAppliedCause = Field(description="no_entry, no_target or no_path.")
+    because: str = Field(description="The cause in plain words.")
+
+
 class DonorLimitations(ViewModel):
-    """Limitations, as counts only."""
+    """Limitations: counts, and the titles of scenarios that did not apply."""
 
     derived_frameworks: tuple[str, ...] = Field(default=(), description="Derived frameworks.")
     unassessed: int = Field(ge=0, description="Controls not answered.")
     not_applicable: int = Field(ge=0, description="Controls answered n/a.")
     evidence_mix: tuple[EvidenceMix, ...] = Field(
         default=(), description="Number of answers per evidence source."
+    )
+    scenarios_not_relevant: tuple[str, ...] = Field(
+        default=(), description="Titles of scenarios that start from no system of this EMB."
+    )
+    scenarios_not_applied: tuple[DonorScenarioNotApplied, ...] = Field(
+        default=(), description="Titles of scenarios that could affect nothing here, and why."
     )
 
 

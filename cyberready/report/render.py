@@ -762,6 +762,16 @@ def render_xlsx(view: View) -> bytes:
     return buf.getvalue()
 
 
+def _status_text(status: str, _: Callable[[str], str]) -> str:
+    """Whether a scenario applies here, in words (a 0% is never left unexplained)."""
+    return {
+        "applies": _("yes"),
+        "partial": _("in part: some of its rules match nothing here"),
+        "cannot_apply": _("no: it could not affect anything here (see the report's limitations)"),
+        "not_relevant": _("no: not relevant here (see the report's limitations)"),
+    }.get(status, status)
+
+
 def _technical_sheets(
     view: TechnicalView, sheet: Callable[[str, list[str], list[list[object]]], None], fmt: Any
 ) -> None:
@@ -837,6 +847,7 @@ def _technical_sheets(
             _("Hours to impact, 10th percentile"),
             _("Hours to impact, median"),
             _("Hours to impact, 90th percentile"),
+            _("Applies here"),
         ],
         [
             [
@@ -848,6 +859,7 @@ def _technical_sheets(
                 s.p_any_failure,
                 round(s.expected_loss, 4),
                 *(s.hours_to_failure or (None, None, None)),
+                _status_text(s.status, _),
             ]
             for s in view.scenarios
         ],

@@ -44,6 +44,7 @@ from cyberready.report.models import (
     DomainReadiness,
     DonorLimitations,
     DonorPriority,
+    DonorScenarioNotApplied,
     DonorView,
     EvidenceMix,
     FrameworkReadiness,
@@ -59,6 +60,7 @@ from cyberready.report.models import (
     ReportMeta,
     RoadmapItem,
     ScenarioCell,
+    ScenarioNotApplied,
     ScenarioRisk,
     TechnicalView,
     TrendPoint,
@@ -533,7 +535,8 @@ def _technical(
     paths: list[PathView] = []
     compromise = np.zeros(system.n_assets)
     expected_loss = 0.0
-    not_applicable: list[str] = []
+    diagnostics = result.diagnostics
+    status = {d.scenario_id: d.status for d in diagnostics.scenarios}
     if sim is not None:
         cycle = sim.cycle_probability
         compromise = sim.cycle_compromise
@@ -575,6 +578,7 @@ def _technical(
                     failure_hours_sample=_sample(r.time_to_failure),
                     public_confidence=max(0.0, r.mean_confidence),
                     incidents=_incidents(sc, ws.library),
+                    status=status.get(r.scenario_id, "applies"),
                 )
             )
             lo, hi = r.p_fail_interval
@@ -588,7 +592,6 @@ def _technical(
                         high=float(hi[j]),
                     )
                 )
-            not_applicable += [f"{r.title}: {na}" for na in r.not_applicable]
             for pc in r.paths:
                 paths.append(
                     PathView(
@@ -660,7 +663,23 @@ def _technical(
         unassessed_ids=tuple(unassessed),
         not_applicable=result.readiness.overall.not_applicable,
         evidence_mix=_evidence_mix(result),
-        rules_not_applicable=tuple(not_applicable),
+        rules_not_applicable=tuple(
+            f"{d.title}: {rule.rule} ({rule.selector}): {rule.reason}"
+            for d in diagnostics.scenarios
+            for rule in d.rules
+        ),
+        scenarios_not_relevant=tuple(d.title for d in diagnostics.not_relevant),
+        scenarios_not_applied=tuple(
+            ScenarioNotApplied(
+                title=d.title,
+                cause=d.cause,
+                because=_not_applied_because(d.cause, _),
+                detail=d.reason,
+                fix=d.fix,
+            )
+            for d in diagnostics.cannot_apply
+            if d.cause is not None
+        ),
     )
     common: dict[str, Any] = {
         "audience": audience,
@@ -687,6 +706,19 @@ def _technical(
         common["roadmap"] = _roadmap(result)
         common["assumptions"] = _assumptions(result, _)
     return cls(**common)
+
+
+def _not_applied_because(cause: str, _: Gettext) -> str:
+    """Why a scenario could affect nothing, in words for every audience (no asset names)."""
+    return {
+        "no_entry": _("it can start from none of the systems described"),
+        "no_target": _(
+            "nothing it could harm is needed by an election function in the phases it targets"
+        ),
+        "no_path": _(
+            "no link in the system model leads from where it starts to what it could harm"
+        ),
+    }[cause]
 
 
 def _control_title(result: AssessmentResult, control_id: str, title: str, locale: str) -> str:
@@ -866,6 +898,14 @@ def _donor(
             unassessed=len(unassessed),
             not_applicable=result.readiness.overall.not_applicable,
             evidence_mix=_evidence_mix(result),
+            scenarios_not_relevant=tuple(d.title for d in result.diagnostics.not_relevant),
+            scenarios_not_applied=tuple(
+                DonorScenarioNotApplied(
+                    title=d.title, cause=d.cause, because=_not_applied_because(d.cause, _)
+                )
+                for d in result.diagnostics.cannot_apply
+                if d.cause is not None
+            ),
         ).model_dump(),
     }
     return DonorView.model_validate(scrub.deep(data))
