@@ -47,7 +47,7 @@ from scipy.sparse.csgraph import breadth_first_order
 from cyberready.assets import ResolvedSystem
 from cyberready.errors import Problem
 from cyberready.io import Document, format_path
-from cyberready.models import Effect, Scenario, Selector
+from cyberready.models import Scenario, Selector
 from cyberready.models.vocab import (
     ASSET_TYPES,
     DEPENDENCY_LINK_KINDS,
@@ -323,53 +323,148 @@ class Diagnostics:
 
 
 _KIND_CODE: Final = {k: i for i, k in enumerate(LINK_KINDS)}
-_DEPENDENCY_CODES: Final = [_KIND_CODE[k] for k in sorted(DEPENDENCY_LINK_KINDS)]
+_TYPE_CODE: Final = {t: i for i, t in enumerate(ASSET_TYPES)}
+
+Steps = tuple[tuple[str, str], ...]
+"""The links a search follows: sorted ``(kind, direction)`` pairs; ``forward`` goes from ``from``
+to ``to``, ``reverse`` the other way."""
+
+_DEPENDENCY_STEPS: Final[Steps] = tuple((k, "forward") for k in sorted(DEPENDENCY_LINK_KINDS))
+_COPY_STEPS: Final[Steps] = (("copies_data_to", "forward"),)
 
 
-def _reach(n: int, src: IntArray, dst: IntArray, seeds: BoolArray) -> BoolArray:
-    """The seeds and every asset reachable from them along the edges ``src[i] -> dst[i]``:
-    one breadth-first search from a virtual node linked to every seed."""
-    if not seeds.any() or len(src) == 0:
-        return seeds.copy()
-    starts = np.flatnonzero(seeds)
-    rows = np.concatenate([src, np.full(len(starts), n, dtype=np.int64)])
-    cols = np.concatenate([dst, starts])
-    graph = csr_array((np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(n + 1, n + 1))
-    order = breadth_first_order(graph, n, directed=True, return_predecessors=False)
-    out = np.zeros(n + 1, dtype=bool)
-    out[order] = True
-    return out[:n]
+def _steps_of(scenario: Scenario) -> Steps:
+    """The links a scenario's propagation follows (rules with probability 0 follow none)."""
+    return tuple(
+        sorted(
+            {(k, r.direction) for r in scenario.propagation if r.probability > 0 for k in r.kinds}
+        )
+    )
 
 
-@dataclass(frozen=True)
-class _Steps:
-    """The attack steps a scenario can take: from ``src[i]`` to ``dst[i]``."""
-
-    src: IntArray
-    dst: IntArray
+def _reversed(steps: Steps) -> Steps:
+    flip = {"forward": "reverse", "reverse": "forward"}
+    return tuple(sorted((k, flip[d]) for k, d in steps))
 
 
-def _steps(system: ResolvedSystem, scenario: Scenario) -> _Steps:
-    srcs: list[IntArray] = []
-    dsts: list[IntArray] = []
-    for rule in scenario.propagation:
-        if rule.probability <= 0:
-            continue
-        links = system.links_of_kinds(rule.kinds)
-        frm, to = system.link_src[links], system.link_dst[links]
-        forward = rule.direction == "forward"
-        srcs.append(frm if forward else to)
-        dsts.append(to if forward else frm)
-    empty = np.zeros(0, dtype=np.int64)
-    return _Steps(np.concatenate(srcs) if srcs else empty, np.concatenate(dsts) if dsts else empty)
+Needs = tuple[BoolArray, BoolArray, BoolArray, int]
+"""``(members, dependency closure, copies closure, number of functions)`` of the functions
+delivered in some phases."""
 
 
-def _entry_seeds(system: ResolvedSystem, scenario: Scenario) -> BoolArray:
-    seeds = np.zeros(system.n_assets, dtype=bool)
-    for rule in scenario.entry:
-        if rule.probability > 0:
-            seeds |= system.mask(rule.select)
-    return seeds
+class _Graph:
+    """One system's links and selectors, indexed once for many scenarios: link positions per
+    kind, a sparse adjacency per set of followed links, selector masks, and what the functions
+    of each set of phases need. Every search is one breadth-first search of
+    :mod:`scipy.sparse.csgraph` from a virtual node linked to every start."""
+
+    def __init__(self, system: ResolvedSystem) -> None:
+        self.system = system
+        self.n = system.n_assets
+        order = np.argsort(system.link_kind, kind="stable")
+        counts = np.bincount(system.link_kind, minlength=len(LINK_KINDS))
+        self._by_kind = np.split(order, np.cumsum(counts)[:-1])
+        self.present = np.bincount(system.types, minlength=len(ASSET_TYPES)) > 0
+        self._adjacency: dict[Steps, tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]] = {}
+        self._masks: dict[Selector | None, BoolArray] = {}
+        self._needs: dict[tuple[bool, ...], Needs] = {}
+
+    def links(self, kinds: Iterable[str]) -> IntArray:
+        """Positions of the links of these kinds."""
+        parts = [self._by_kind[_KIND_CODE[k]] for k in kinds]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def mask(self, selector: Selector | None) -> BoolArray:
+        """:meth:`ResolvedSystem.mask`, computed once per selector (read-only)."""
+        found = self._masks.get(selector)
+        if found is None:
+            found = self._masks[selector] = self.system.mask(selector)
+            found.flags.writeable = False
+        return found
+
+    def _csr(self, steps: Steps) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """``(indptr, indices)`` of the adjacency along ``steps``, one row per asset."""
+        if steps not in self._adjacency:
+            system = self.system
+            rows: list[IntArray] = []
+            cols: list[IntArray] = []
+            for kind, direction in steps:
+                links = self._by_kind[_KIND_CODE[kind]]
+                frm, to = system.link_src[links], system.link_dst[links]
+                rows.append(frm if direction == "forward" else to)
+                cols.append(to if direction == "forward" else frm)
+            r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+            c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+            adj = csr_array((np.ones(len(r), dtype=np.int8), (r, c)), shape=(self.n, self.n))
+            self._adjacency[steps] = (
+                adj.indptr.astype(np.int32, copy=False),
+                adj.indices.astype(np.int32, copy=False),
+            )
+        return self._adjacency[steps]
+
+    def reach(self, steps: Steps, starts: BoolArray) -> BoolArray:
+        """``starts`` and every asset reachable from them along ``steps``."""
+        indptr, indices = self._csr(steps)
+        if not starts.any() or len(indices) == 0:
+            return starts.copy()
+        first = np.flatnonzero(starts).astype(np.int32)
+        graph = csr_array(
+            (
+                np.ones(len(indices) + len(first), dtype=np.float64),
+                np.concatenate([indices, first]),
+                np.append(indptr, np.int32(len(indices) + len(first))),
+            ),
+            shape=(self.n + 1, self.n + 1),
+        )
+        order = breadth_first_order(graph, self.n, directed=True, return_predecessors=False)
+        out = np.zeros(self.n + 1, dtype=bool)
+        out[order] = True
+        return out[: self.n]
+
+    def needs(self, phases: Iterable[str]) -> Needs:
+        """What the functions delivered in ``phases`` need (computed once per set of them)."""
+        wanted = set(phases)
+        functions = self.system.functions
+        key = tuple(bool(wanted & set(fn.phases)) for fn in functions)
+        if key not in self._needs:
+            members = np.zeros(self.n, dtype=bool)
+            guarded = np.zeros(self.n, dtype=bool)
+            for fn, in_phase in zip(functions, key, strict=True):
+                for group in fn.requires if in_phase else ():
+                    members |= self.mask(group.members)
+                    if group.protects_data:
+                        guarded |= self.mask(group.members)
+            self._needs[key] = (
+                members,
+                self.reach(_DEPENDENCY_STEPS, members),
+                self.reach(_COPY_STEPS, guarded),
+                sum(key),
+            )
+        return self._needs[key]
+
+    def seeds(self, scenario: Scenario) -> BoolArray:
+        """The assets its entry rules with a chance of success match."""
+        out = np.zeros(self.n, dtype=bool)
+        for rule in scenario.entry:
+            if rule.probability > 0:
+                out |= self.mask(rule.select)
+        return out
+
+    def harm(self, scenario: Scenario) -> BoolArray:
+        """See :func:`harmable`."""
+        members, dep_closure, copy_closure, _ = self.needs(scenario.phases)
+        out = np.zeros(self.n, dtype=bool)
+        for effect in scenario.effects:
+            targets = self.mask(effect.targets)
+            if effect.effective_visibility == "public":
+                out |= targets
+            elif effect.type == "alter":
+                out |= targets & members
+            elif effect.type == "disrupt":
+                out |= targets & dep_closure
+            elif effect.type == "leak":
+                out |= targets & copy_closure
+        return out
 
 
 def reachable(system: ResolvedSystem, scenario: Scenario) -> BoolArray:
@@ -379,84 +474,19 @@ def reachable(system: ResolvedSystem, scenario: Scenario) -> BoolArray:
     reachable from them along the links its propagation rules follow, in each rule's direction
     (rules with probability 0 reach nothing). Controls are ignored: this is what *can* happen.
     """
-    steps = _steps(system, scenario)
-    return _reach(system.n_assets, steps.src, steps.dst, _entry_seeds(system, scenario))
-
-
-class _Needs:
-    """What the in-phase functions need, per set of phases: their members, the members'
-    dependency closure, and the copies closure of ``protects_data`` members (computed once per
-    phase set and system)."""
-
-    def __init__(self, system: ResolvedSystem) -> None:
-        self.system = system
-        self._cache: dict[tuple[bool, ...], tuple[BoolArray, BoolArray, BoolArray, int]] = {}
-        kind = system.link_kind
-        dep = np.isin(kind, _DEPENDENCY_CODES)
-        copy = kind == _KIND_CODE["copies_data_to"]
-        self._dep = (system.link_src[dep], system.link_dst[dep])
-        self._copy = (system.link_src[copy], system.link_dst[copy])
-        self._members: dict[tuple[int, int], BoolArray] = {}
-
-    def of(self, phases: Iterable[str]) -> tuple[BoolArray, BoolArray, BoolArray, int]:
-        """``(members, dependency closure, copies closure, functions in phase)``."""
-        wanted = set(phases)
-        system = self.system
-        key = tuple(bool(wanted & set(fn.phases)) for fn in system.functions)
-        if key not in self._cache:
-            n = system.n_assets
-            members = np.zeros(n, dtype=bool)
-            guarded = np.zeros(n, dtype=bool)
-            for fi, fn in enumerate(system.functions):
-                if not key[fi]:
-                    continue
-                for gi, group in enumerate(fn.requires):
-                    m = self._members.get((fi, gi))
-                    if m is None:
-                        m = self._members[(fi, gi)] = system.mask(group.members)
-                    members |= m
-                    if group.protects_data:
-                        guarded |= m
-            self._cache[key] = (
-                members,
-                _reach(n, *self._dep, members),
-                _reach(n, *self._copy, guarded),
-                sum(key),
-            )
-        return self._cache[key]
-
-
-def _effect_harm(
-    system: ResolvedSystem, effect: Effect, needs: tuple[BoolArray, BoolArray, BoolArray, int]
-) -> BoolArray:
-    """The assets where this effect, if it hit them, would hurt an in-phase function member
-    or be seen by the public."""
-    targets = system.mask(effect.targets)
-    if effect.effective_visibility == "public":
-        return targets
-    members, dep_closure, copy_closure, _ = needs
-    if effect.type == "alter":
-        return targets & members
-    if effect.type == "disrupt":
-        return targets & dep_closure
-    if effect.type == "leak":
-        return targets & copy_closure
-    return np.zeros(system.n_assets, dtype=bool)  # a deface that is not public
+    graph = _Graph(system)
+    return graph.reach(_steps_of(scenario), graph.seeds(scenario))
 
 
 def harmable(system: ResolvedSystem, scenario: Scenario) -> BoolArray:
     """Mask of the assets whose compromise would let ``scenario`` affect something: an effect
     hitting them would hurt a member of a function delivered in the scenario's phases (alter:
-    the member; disrupt: its dependency closure; leak: the copies closure of a
-    ``protects_data`` member), or has public visibility.
+    the member; disrupt: its dependency closure, alternatives groups included; leak: the copies
+    closure of a ``protects_data`` member), or has public visibility.
 
     The scenario can affect nothing exactly when ``reachable & harmable`` is empty.
     """
-    needs = _Needs(system).of(scenario.phases)
-    out = np.zeros(system.n_assets, dtype=bool)
-    for effect in scenario.effects:
-        out |= _effect_harm(system, effect, needs)
-    return out
+    return _Graph(system).harm(scenario)
 
 
 # --------------------------------------------------------------------------- plain words
@@ -502,7 +532,7 @@ def _kinds_of(scenario: Scenario, direction: str) -> list[str]:
     return kinds
 
 
-def _why_no_match(system: ResolvedSystem, selector: Selector | None) -> str:
+def _why_no_match(graph: _Graph, selector: Selector | None) -> str:
     """Why a selector matches no asset: the keys nothing has, else that no asset has all of
     them together."""
     if selector is None:
@@ -513,7 +543,7 @@ def _why_no_match(system: ResolvedSystem, selector: Selector | None) -> str:
         values = getattr(selector, key)
         if values is None:
             continue
-        alone = int(system.mask(Selector.model_validate({key: list(values)})).sum())
+        alone = int(graph.mask(Selector.model_validate({key: list(values)})).sum())
         label = key if len(values) > 1 or key in ("exposure", "data") else key.rstrip("s")
         if alone == 0:
             missing.append(f"{label} {', '.join(values)}")
@@ -646,18 +676,15 @@ def diagnose_scenario(
     """Relevance, rules that match nothing, and whether ``scenario`` can affect anything in
     ``system``; warnings are located in ``doc`` (the scenario's file), naming ``emb``."""
     doc = doc if doc is not None else Document(file=f"<scenario {scenario.id}>", data=None)
-    return _diagnose(system, scenario, doc, emb, _Needs(system))
+    return _diagnose(_Graph(system), scenario, doc, emb)
 
 
-def _diagnose(
-    system: ResolvedSystem, scenario: Scenario, doc: Document, emb: str, needs_of: _Needs
-) -> ScenarioDiagnosis:
+def _diagnose(graph: _Graph, scenario: Scenario, doc: Document, emb: str) -> ScenarioDiagnosis:
+    system = graph.system
     sid = scenario.id
-    present = np.bincount(system.types, minlength=len(ASSET_TYPES)) > 0
-    type_code = {t: i for i, t in enumerate(ASSET_TYPES)}
-    entry_masks = [system.mask(rule.select) for rule in scenario.entry]
+    entry_masks = [graph.mask(rule.select) for rule in scenario.entry]
     relevant = any(
-        bool(present[[type_code[t] for t in rule.select.types]].any())
+        bool(graph.present[[_TYPE_CODE[t] for t in rule.select.types]].any())
         if rule.select.types
         else bool(mask.any())
         for rule, mask in zip(scenario.entry, entry_masks, strict=True)
@@ -677,7 +704,7 @@ def _diagnose(
     for i, (rule, mask) in enumerate(zip(scenario.entry, entry_masks, strict=True)):
         if not mask.any():
             issue = RuleIssue(
-                f"entry[{i}]", rule.select.describe(), _why_no_match(system, rule.select)
+                f"entry[{i}]", rule.select.describe(), _why_no_match(graph, rule.select)
             )
             rules.append(issue)
             warnings.append(
@@ -691,7 +718,7 @@ def _diagnose(
                 )
             )
     for i, prop in enumerate(scenario.propagation):
-        if len(system.links_of_kinds(prop.kinds)) == 0:
+        if len(graph.links(prop.kinds)) == 0:
             kinds = ", ".join(prop.kinds)
             issue = RuleIssue(
                 f"propagation[{i}]", f"kinds={kinds}", f"no link of kind {kinds} in the system"
@@ -707,9 +734,9 @@ def _diagnose(
                 )
             )
     for i, effect in enumerate(scenario.effects):
-        if not system.mask(effect.targets).any():
+        if not graph.mask(effect.targets).any():
             described = effect.targets.describe() if effect.targets else "all assets"
-            issue = RuleIssue(f"effects[{i}]", described, _why_no_match(system, effect.targets))
+            issue = RuleIssue(f"effects[{i}]", described, _why_no_match(graph, effect.targets))
             rules.append(issue)
             warnings.append(
                 _located(
@@ -726,16 +753,10 @@ def _diagnose(
                 )
             )
 
-    needs = needs_of.of(scenario.phases)
-    harm = np.zeros(system.n_assets, dtype=bool)
-    for effect in scenario.effects:
-        harm |= _effect_harm(system, effect, needs)
-    steps = _steps(system, scenario)
-    seeds = np.zeros(system.n_assets, dtype=bool)
-    for rule, mask in zip(scenario.entry, entry_masks, strict=True):
-        if rule.probability > 0:
-            seeds |= mask
-    reach = _reach(system.n_assets, steps.src, steps.dst, seeds)
+    harm = graph.harm(scenario)
+    steps = _steps_of(scenario)
+    seeds = graph.seeds(scenario)
+    reach = graph.reach(steps, seeds)
     n_reach = int(reach.sum())
     if (reach & harm).any():
         return _with(base, rules, warnings, reachable=n_reach)
@@ -751,7 +772,7 @@ def _diagnose(
         fix = "check the type, exposure and data of the assets it should start from"
     elif not harm.any():
         cause, path = "no_target", ("effects",)
-        if needs[3] == 0:
+        if graph.needs(scenario.phases)[3] == 0:
             reason = (
                 f"no function of {emb} is delivered in its phases ({phases}), and none of its "
                 "effects is public"
@@ -777,7 +798,7 @@ def _diagnose(
             f"it can reach {_assets_text(system, reach)}, {where}, but its effects would "
             f"hurt only {_assets_text(system, harm)}"
         )
-        towards = _reach(system.n_assets, steps.dst, steps.src, harm)
+        towards = graph.reach(_reversed(steps), harm)
         bridges = _bridges(system, scenario, reach, towards)
         if bridges:
             fix = "; ".join(bridges)
@@ -827,9 +848,9 @@ def diagnose(ws: Workspace, scenarios: Iterable[Scenario] | None = None) -> Diag
         key=lambda s: s.id,
     )
     system = ws.resolved
-    needs = _Needs(system)
+    graph = _Graph(system)
     found = tuple(
-        _diagnose(system, sc, ws.library.doc("scenario", sc.id), ws.emb.id, needs) for sc in chosen
+        _diagnose(graph, sc, ws.library.doc("scenario", sc.id), ws.emb.id) for sc in chosen
     )
     missing = tuple(
         name

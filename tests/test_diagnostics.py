@@ -358,3 +358,83 @@ def test_tags_that_look_like_a_site_or_operator_are_suggested(
 def test_no_suggestion_for_a_field_some_asset_already_uses() -> None:
     s = system([{**WS, "tags": ["hq", "telecom"]}, {**HOST, "site": "data_centre"}])
     assert [(x.tag, x.field) for x in tag_suggestions(s)] == [("telecom", "operator")]
+
+
+# --------------------------------------------------------------------------- against the engine
+
+
+KINDS = [
+    "hosted_on",
+    "depends_on",
+    "powered_by",
+    "connects_to",
+    "administers",
+    "authenticates",
+    "supplies",
+    "copies_data_to",
+]
+
+
+def _random_case(rng: np.random.Generator) -> tuple[ResolvedSystem, Scenario]:
+    """A small random system and scenario where every step that can happen does (p = 1,
+    outages far past every tolerance, no controls) and every requirement is an `all` group,
+    so hurting one member fails its function."""
+    n = int(rng.integers(2, 8))
+    names = [f"a{i}" for i in range(n)]
+
+    def some() -> list[str]:
+        return [str(x) for x in rng.choice(names, size=int(rng.integers(1, 3)), replace=False)]
+
+    assets = [{"id": a, "type": "network"} for a in names]
+    links = [
+        (str(rng.choice(names)), str(rng.choice(names)), str(rng.choice(KINDS)))
+        for _ in range(int(rng.integers(0, 2 * n)))
+    ]
+    functions = [
+        {
+            "id": f"f{k}",
+            "title": "F",
+            "phase": str(rng.choice(["voting", "counting"])),
+            "max_tolerable_outage_hours": 1,
+            "requires": [{"all": some(), "protects_data": bool(rng.random() < 0.5)}],
+        }
+        for k in range(int(rng.integers(1, 3)))
+    ]
+    effects = []
+    for _ in range(int(rng.integers(1, 3))):
+        kind = str(rng.choice(["disrupt", "alter", "leak", "deface"]))
+        effect: dict[str, Any] = {
+            "type": kind,
+            "visibility": str(rng.choice(["none", "internal", "public"])),
+        }
+        if rng.random() < 0.6:
+            effect["targets"] = some()
+        if kind == "disrupt":
+            effect["duration"] = {"fixed": 1e6}
+        effects.append(effect)
+    propagation = [
+        {
+            "kinds": [str(k) for k in rng.choice(KINDS, size=2, replace=False)],
+            "direction": str(rng.choice(["forward", "reverse"])),
+            "probability": float(rng.choice([0.0, 1.0], p=[0.2, 0.8])),
+        }
+        for _ in range(int(rng.integers(0, 3)))
+    ]
+    entry = [(some(), float(rng.choice([0.0, 1.0], p=[0.2, 0.8])))]
+    return system(assets, links, functions), scenario(entry, effects, propagation)
+
+
+def test_a_scenario_can_affect_something_exactly_when_the_engine_shows_an_impact() -> None:
+    from cyberready.engine import simulate_scenario
+
+    rng = np.random.default_rng(20261203)
+    seen: set[str] = set()
+    for _ in range(300):
+        s, sc = _random_case(rng)
+        found = diagnose_scenario(s, sc)
+        seen.add(found.cause or found.status)
+        result = simulate_scenario(s, sc, trials=1)
+        impact = bool(result.failures.any()) or result.confidence_units > 0
+        assert impact == (found.cause is None), (sc.model_dump(), found)
+        assert int(result.compromised.astype(bool).sum()) == found.reachable
+    assert {"applies", "no_entry", "no_target", "no_path"} <= seen  # every verdict exercised
