@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cyberready.assess import AssessmentResult, assess
+from cyberready.diagnostics import Diagnostics, diagnose
 from cyberready.engine import SimulationResult, simulate
 from cyberready.errors import (
     AssessmentError,
@@ -53,6 +54,7 @@ __all__ = [
     "AssessmentResult",
     "AssetLevels",
     "CyberReadyError",
+    "Diagnostics",
     "FrameworkError",
     "InputError",
     "Library",
@@ -72,6 +74,7 @@ __all__ = [
     "assess_portfolio",
     "asset_levels",
     "build_posture",
+    "diagnose",
     "example_path",
     "load_library",
     "load_workspace",

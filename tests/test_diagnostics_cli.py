@@ -243,3 +243,25 @@ def test_every_report_names_the_scenarios_that_did_not_apply(
     else:
         assert "{from: phone, to: net, kind: connects_to}" in text
         assert "Could not apply here (see Limitations)" in text
+
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "diagnostics.md"
+
+
+def test_the_documented_validate_output_is_what_validate_prints(phones: Path) -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    shown = doc.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    result = CliRunner().invoke(main, ["validate", str(phones)])
+    printed = result.output.replace(str(phones), "phones").splitlines()
+    assert shown[0] == "$ cyberready validate phones"
+    assert sorted(shown[1:]) == sorted(printed)
+
+
+def test_the_documented_tag_table_is_the_one_validate_uses() -> None:
+    from cyberready.diagnostics import TAG_LOOKALIKES, _norm
+
+    rows = re.findall(r"^\| `(site|operator): (\w+)` \| (.+) \|$", DOC.read_text(), re.M)
+    documented = {
+        _norm(tag): (field, value) for field, value, tags in rows for tag in tags.split(", ")
+    }
+    assert documented == dict(TAG_LOOKALIKES)
