@@ -890,7 +890,9 @@ def simulate(
 
     Per function: the chance it fails this electoral cycle and, per scenario, given the
     attack is attempted (with 95% intervals); expected loss per scenario; the assets most
-    often compromised. A progress bar is shown when the output is a terminal.
+    often compromised. Scenarios at 0% because they are not relevant here or cannot affect
+    anything in the model say so below the scenario table (--json: each scenario's status and
+    a diagnostics section). A progress bar is shown when the output is a terminal.
     """
     import cyberready
     from cyberready.engine import simulate as run_simulation
