@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -55,6 +55,9 @@ from cyberready.models.vocab import (
     SELECTOR_KEYS,
 )
 from cyberready.workspace import Workspace
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "TAG_LOOKALIKES",
@@ -157,6 +160,15 @@ class TagSuggestion:
         return f"{self.tag} → {self.field}: {self.value} ({self.assets:,} asset{plural})"
 
 
+def _unused_fields(system: ResolvedSystem) -> tuple[LocationField, ...]:
+    """``site`` and/or ``operator`` when no asset carries one."""
+    fields: tuple[tuple[LocationField, IntArray], ...] = (
+        ("site", system.sites),
+        ("operator", system.operators),
+    )
+    return tuple(name for name, codes in fields if not (codes >= 0).any())
+
+
 def tag_suggestions(system: ResolvedSystem) -> tuple[TagSuggestion, ...]:
     """Site and operator values suggested from the tags, for each of the two fields that no
     asset carries (none when every field is used somewhere); sorted by field, then by tag.
@@ -167,11 +179,7 @@ def tag_suggestions(system: ResolvedSystem) -> tuple[TagSuggestion, ...]:
     >>> [s.describe() for s in tag_suggestions(ResolvedSystem.from_model(model))]
     ['HQ → site: headquarters (1 asset)', 'Telecom → operator: vendor (1 asset)']
     """
-    unused = {
-        name
-        for name, codes in (("site", system.sites), ("operator", system.operators))
-        if not (codes >= 0).any()
-    }
+    unused = _unused_fields(system)
     out = []
     for tag, rows in system.tags.items():
         found = TAG_LOOKALIKES.get(_norm(tag))
@@ -210,7 +218,7 @@ class ScenarioDiagnosis:
     cause: Cause | None = None
     """Set when the (relevant) scenario can affect nothing."""
     reason: str = ""
-    """Why it can affect nothing, in plain words (a clause that follows "because")."""
+    """Why it can affect nothing, in plain words (naming its rules and assets)."""
     fix: str = ""
     """What would connect it, or where to look."""
     reachable: int = 0
@@ -253,7 +261,7 @@ class Diagnostics:
     emb: str
     scenarios: tuple[ScenarioDiagnosis, ...]
     suggestions: tuple[TagSuggestion, ...] = ()
-    missing_fields: tuple[str, ...] = ()
+    missing_fields: tuple[LocationField, ...] = ()
     """``site`` and/or ``operator`` when no asset carries one."""
 
     def of(self, scenario_id: str) -> ScenarioDiagnosis | None:
@@ -293,6 +301,35 @@ class Diagnostics:
                 s.describe() for s in self.suggestions
             )
         return text
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per scenario: status, cause, reason, fix, assets it can reach, and the
+        rules that match nothing."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {
+                    "scenario": d.scenario_id,
+                    "status": d.status,
+                    "cause": d.cause,
+                    "reachable_assets": d.reachable,
+                    "rules_matching_nothing": "; ".join(r.rule for r in d.rules),
+                    "reason": d.reason,
+                    "fix": d.fix,
+                }
+                for d in self.scenarios
+            ],
+            columns=[
+                "scenario",
+                "status",
+                "cause",
+                "reachable_assets",
+                "rules_matching_nothing",
+                "reason",
+                "fix",
+            ],
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: per scenario, the not-relevant ids, warnings and suggestions."""
@@ -852,11 +889,7 @@ def diagnose(ws: Workspace, scenarios: Iterable[Scenario] | None = None) -> Diag
     found = tuple(
         _diagnose(graph, sc, ws.library.doc("scenario", sc.id), ws.emb.id) for sc in chosen
     )
-    missing = tuple(
-        name
-        for name, codes in (("site", system.sites), ("operator", system.operators))
-        if not (codes >= 0).any()
-    )
+    missing = _unused_fields(system)
     return Diagnostics(
         emb=ws.emb.id,
         scenarios=found,

@@ -221,6 +221,9 @@ def test_assess_carries_the_diagnostics(phones: Path) -> None:
     result = cyberready.assess(phones, trials=50, priorities=False)
     assert [d.scenario_id for d in result.diagnostics.cannot_apply] == ["phone-hijack"]
     assert result.summary()["scenarios_not_relevant"] == ["machine-tamper"]
+    frame = result.diagnostics.to_frame().set_index("scenario")
+    assert frame.loc["phone-hijack", "cause"] == "no_path"
+    assert frame.loc["site-attack", "rules_matching_nothing"] == "entry[0]; effects[1]"
 
 
 @pytest.mark.parametrize("audience", ["technical", "advisor", "donor"])
