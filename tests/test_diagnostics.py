@@ -17,7 +17,7 @@ from cyberready.diagnostics import (
     tag_suggestions,
 )
 from cyberready.models import Scenario, SystemModel
-from cyberready.models.vocab import OPERATORS, SITES
+from cyberready.models.vocab import LINK_KINDS, OPERATORS, SITES
 
 
 def system(
@@ -363,16 +363,7 @@ def test_no_suggestion_for_a_field_some_asset_already_uses() -> None:
 # --------------------------------------------------------------------------- against the engine
 
 
-KINDS = [
-    "hosted_on",
-    "depends_on",
-    "powered_by",
-    "connects_to",
-    "administers",
-    "authenticates",
-    "supplies",
-    "copies_data_to",
-]
+KINDS = list(LINK_KINDS)
 
 
 def _random_case(rng: np.random.Generator) -> tuple[ResolvedSystem, Scenario]:
