@@ -169,7 +169,8 @@ class RunSettings:
 @dataclass(frozen=True)
 class FunctionLoss:
     """One election function of one EMB: chance of failing this cycle and expected loss
-    (weight points, DESIGN §4.9). The title is scrubbed like the donor view's."""
+    (weight points, the functions' part of expected loss). The title is scrubbed like the
+    donor view's."""
 
     title: str
     phases: tuple[str, ...]

@@ -82,6 +82,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cyberready.assets import ResolvedSystem
+from cyberready.engine.results import trial_losses, trust_losses
 from cyberready.models import Answer, Assessment, Override, Scenario, Selector
 from cyberready.models.assessment import PhaseWindow
 from cyberready.models.vocab import Phase
@@ -769,7 +770,7 @@ class Benefit:
 @dataclass(frozen=True)
 class _Outcome:
     loss: FloatArray
-    """Per-trial loss (:attr:`cyberready.engine.ScenarioResult.trial_loss`)."""
+    """Per-trial loss (:func:`cyberready.engine.results.trial_losses`)."""
     p: FloatArray
     """Per-function failure probability given an attempt."""
     likelihood: float
@@ -777,9 +778,40 @@ class _Outcome:
     trust_loss: float
     """The public-trust part of the expected loss."""
 
+
+@dataclass(frozen=True)
+class _Trials:
+    """What a run of one scenario gives that the losses need, before reassurance: reassurance
+    scales the public-confidence units of every trial and changes nothing else, so one run
+    serves every reassurance factor."""
+
+    failed: FloatArray
+    """Per trial: weights of the failed functions."""
+    confidence: IntArray
+    """Per trial: public-confidence units (public events + failed functions)."""
+    p: FloatArray
+    likelihood: float
+    weight: float
+    """The EMB's public-confidence weight."""
+
     @classmethod
-    def of(cls, r: ScenarioResult) -> _Outcome:
-        return cls(loss=r.trial_loss, p=r.p_fail, likelihood=r.likelihood, trust_loss=r.trust_loss)
+    def of(cls, r: ScenarioResult) -> _Trials:
+        return cls(
+            failed=r.failed_weight,
+            confidence=r.confidence,
+            p=r.p_fail,
+            likelihood=r.likelihood,
+            weight=r.public_confidence_weight,
+        )
+
+    def outcome(self, reassurance: float) -> _Outcome:
+        trust = trust_losses(self.confidence, reassurance)
+        return _Outcome(
+            loss=trial_losses(self.likelihood, self.failed, trust, self.weight),
+            p=self.p,
+            likelihood=self.likelihood,
+            trust_loss=float(self.likelihood * self.weight * trust.mean()),
+        )
 
 
 _POSTURE_CACHE: Final = 32
@@ -796,8 +828,9 @@ def _can_cost_trust(scenario: Scenario, system: ResolvedSystem) -> bool:
     return fails and any(phases.intersection(fn.phases) for fn in system.functions)
 
 
-def _touches(action: Action, scenario: Scenario, system: ResolvedSystem) -> bool:
-    """True when the action can change the scenario's trials (see the module docstring)."""
+def _changes_trials(action: Action, scenario: Scenario, system: ResolvedSystem) -> bool:
+    """True when the action can change what happens in the scenario's trials (failures,
+    compromises, public events): everything but reassurance."""
     used = {r.technique for r in scenario.entry} | {r.technique for r in scenario.propagation}
     if action.techniques & used:
         return True
@@ -807,6 +840,13 @@ def _touches(action: Action, scenario: Scenario, system: ResolvedSystem) -> bool
         for e in scenario.effects:
             if e.type == "alter" and system.mask(e.targets)[action.positions].any():
                 return True
+    return False
+
+
+def _touches(action: Action, scenario: Scenario, system: ResolvedSystem) -> bool:
+    """True when the action can change the scenario's losses (see the module docstring)."""
+    if _changes_trials(action, scenario, system):
+        return True
     return action.reassures > 0 and _can_cost_trust(scenario, system)
 
 
@@ -832,9 +872,11 @@ def no_effect_reason(action: Action) -> str:
 class LossModel:
     """Expected losses of sets of actions on fixed trials (common random numbers).
 
-    Each scenario is simulated once per distinct set of the actions that can change it (see
-    the module docstring), and cached, so evaluating many overlapping sets is cheap. Build one
-    with :func:`loss_model`.
+    Each scenario is simulated once per distinct set of the actions that can change its trials
+    (see the module docstring), and cached, so evaluating many overlapping sets is cheap.
+    Reassurance only scales each trial's public-confidence units, so an action that only
+    reassures re-weighs the cached trials instead of re-running them. Build one with
+    :func:`loss_model`.
     """
 
     def __init__(
@@ -856,8 +898,26 @@ class LossModel:
         self.runner = runner
         self.runs = 0
         self._cache: dict[tuple[str, frozenset[str]], _Outcome] = {}
+        self._trials: dict[tuple[str, frozenset[str]], _Trials] = {}
         self._postures: dict[frozenset[str], Posture] = {}
         self._scope: dict[str, frozenset[str]] = {}
+        self._simulated: dict[str, frozenset[str]] = {}
+        self._reassurances: dict[frozenset[str], float] = {}
+        # only the organisation-wide reassuring controls decide the reassurance factor: the
+        # posture of these rows gives it, multiplied in the same order as the full posture's
+        calm = [
+            c
+            for c, ctl in enumerate(levels.controls)
+            if ctl.effects.reassures and ctl.organization_wide
+        ]
+        self._calm_levels = AssetLevels(
+            control_ids=tuple(levels.control_ids[c] for c in calm),
+            controls=tuple(levels.controls[c] for c in calm),
+            effectiveness=levels.effectiveness[calm],
+            levels=levels.levels[calm],
+            applicable=levels.applicable[calm],
+            org_levels=levels.org_levels[calm],
+        )
 
     def scenarios_of(self, action: Action) -> frozenset[str]:
         """Ids of the scenarios the action can change."""
@@ -875,15 +935,44 @@ class LossModel:
         key = (sid, frozenset(a.id for a in rel))
         got = self._cache.get(key)
         if got is None:
-            sc = self.scenarios[sid]
-            result = self.runner(sc, self._posture(key[1], rel), self.trials, self.seed)
+            run = self._run(sid, frozenset(a for a in rel if sid in self._changed_by(a)))
+            got = self._cache[key] = run.outcome(self._reassurance(rel))
+        return got
+
+    def _changed_by(self, action: Action) -> frozenset[str]:
+        """Ids of the scenarios whose trials the action changes (reassurance aside)."""
+        got = self._simulated.get(action.id)
+        if got is None:
+            got = frozenset(
+                s.id for s in self.scenarios.values() if _changes_trials(action, s, self.system)
+            )
+            self._simulated[action.id] = got
+        return got
+
+    def _run(self, sid: str, actions: frozenset[Action]) -> _Trials:
+        ids = frozenset(a.id for a in actions)
+        got = self._trials.get((sid, ids))
+        if got is None:
+            result = self.runner(
+                self.scenarios[sid], self._posture(ids, actions), self.trials, self.seed
+            )
             if result.fail_time.shape != (self.trials, len(self.weights)):
                 raise ValueError(
                     f"runner returned shape {result.fail_time.shape} for {sid}, expected "
                     f"({self.trials}, {len(self.weights)})"
                 )
             self.runs += 1
-            got = self._cache[key] = _Outcome.of(result)
+            got = self._trials[(sid, ids)] = _Trials.of(result)
+        return got
+
+    def _reassurance(self, actions: Iterable[Action]) -> float:
+        """The reassurance factor once ``actions`` are done (their reassuring ones count)."""
+        calm = frozenset(a for a in actions if a.reassures > 0)
+        ids = frozenset(a.id for a in calm)
+        got = self._reassurances.get(ids)
+        if got is None:
+            lv = apply_actions(self._calm_levels, calm) if calm else self._calm_levels
+            got = self._reassurances[ids] = lv.posture().reassurance
         return got
 
     def _posture(self, ids: frozenset[str], actions: frozenset[Action]) -> Posture:

@@ -143,6 +143,25 @@ def test_a_reassuring_control_gets_a_benefit_where_a_scenario_has_public_events(
     assert w.benefit.value == pytest.approx(b.value, abs=1e-12)
 
 
+def test_reassurance_reweighs_cached_trials_and_matches_a_full_re_simulation() -> None:
+    # reassurance scales each trial's public-confidence units and nothing else, so the loss
+    # model re-weighs the trials it has instead of running them again; the numbers are those
+    # of a full simulation with the action applied (what_if), to the last bit
+    ws = _with_deface()
+    model = loss_model(ws, trials=800, seed=4)
+    model.loss()
+    runs = model.runs
+    calm = raise_control(ws, "T-COMMS", 4)
+    for actions in ([calm], [calm, raise_control(ws, "T-PH", 4)]):
+        mine = model.benefit(frozenset(actions))
+        w = what_if(ws, actions, trials=800, seed=4)
+        assert mine.value == pytest.approx(w.benefit.value, abs=1e-12)
+        assert mine.se == pytest.approx(w.benefit.se, abs=1e-12)
+        assert mine.trust == pytest.approx(w.benefit.trust, abs=1e-12)
+        assert model.loss(frozenset(actions))[0] == pytest.approx(w.after, abs=1e-12)
+    assert model.runs == runs + 1  # only T-PH needed a new run (of the one scenario it changes)
+
+
 def test_a_reassuring_control_without_anything_public_stays_out_of_the_ranking() -> None:
     # no scenario can cost trust (deface not public, no function in its phase): readiness only
     quiet = {**DEFACE, "effects": [{"type": "deface", "visibility": "internal"}]}

@@ -36,7 +36,15 @@ from cyberready.threat import Origin
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["PathCount", "ScenarioResult", "SimulationResult", "top_paths", "wilson"]
+__all__ = [
+    "PathCount",
+    "ScenarioResult",
+    "SimulationResult",
+    "top_paths",
+    "trial_losses",
+    "trust_losses",
+    "wilson",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -70,6 +78,29 @@ def wilson(successes: npt.ArrayLike, n: int, z: float = Z95) -> tuple[FloatArray
     lo = np.where(k <= 0, 0.0, np.clip(center - half, 0.0, 1.0))  # exact at the ends
     hi = np.where(k >= n, 1.0, np.clip(center + half, 0.0, 1.0))
     return lo, hi
+
+
+def trust_losses(confidence: npt.ArrayLike, reassurance: float) -> FloatArray:
+    """Per trial, the trust loss ``T = min(C, 3) / 3`` with ``C`` = the public-confidence units
+    (public events + failed functions) × the reassurance factor.
+
+    >>> trust_losses(np.array([0, 1, 2, 3, 5]), 1.0).round(3).tolist()
+    [0.0, 0.333, 0.667, 1.0, 1.0]
+    >>> trust_losses(np.array([1, 4]), 0.5).round(3).tolist()
+    [0.167, 0.667]
+    """
+    c = reassurance * np.asarray(confidence, dtype=np.float64)
+    return np.asarray(np.minimum(c, FULL_TRUST_LOSS) / FULL_TRUST_LOSS, dtype=np.float64)
+
+
+def trial_losses(
+    likelihood: float, failed_weight: npt.ArrayLike, trust: npt.ArrayLike, confidence_weight: float
+) -> FloatArray:
+    """Per trial, the loss in weight points: ``likelihood × (the weights of the functions that
+    failed + confidence_weight × T)``; its mean over trials is the expected loss."""
+    failed = np.asarray(failed_weight, dtype=np.float64)
+    t = np.asarray(trust, dtype=np.float64)
+    return np.asarray(likelihood * (failed + confidence_weight * t), dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -235,8 +266,7 @@ class ScenarioResult:
     @property
     def trust(self) -> FloatArray:
         """Per trial: the trust loss ``T = min(C, 3) / 3``, 0 (none) to 1 (full loss)."""
-        c = self.reassurance * self.confidence.astype(np.float64)
-        return np.asarray(np.minimum(c, FULL_TRUST_LOSS) / FULL_TRUST_LOSS, dtype=np.float64)
+        return trust_losses(self.confidence, self.reassurance)
 
     @property
     def mean_trust(self) -> float:
@@ -265,13 +295,16 @@ class ScenarioResult:
         return self.function_loss + self.trust_loss
 
     @property
+    def failed_weight(self) -> FloatArray:
+        """Per trial: the sum of the weights of the functions that failed."""
+        return np.asarray(self.failures.astype(np.float64) @ self.function_weights)
+
+    @property
     def trial_loss(self) -> FloatArray:
-        """Per trial: ``likelihood * (weights of the failed functions + w_pc * T)``; its mean is
-        :attr:`expected_loss` (up to rounding)."""
-        failed = self.failures.astype(np.float64) @ self.function_weights
-        return np.asarray(
-            self.likelihood * (failed + self.public_confidence_weight * self.trust),
-            dtype=np.float64,
+        """Per trial: ``likelihood * (weights of the failed functions + w_pc * T)``
+        (:func:`trial_losses`); its mean is :attr:`expected_loss` (up to rounding)."""
+        return trial_losses(
+            self.likelihood, self.failed_weight, self.trust, self.public_confidence_weight
         )
 
     # ----------------------------------------------------------------- frames
