@@ -921,13 +921,7 @@ class LossModel:
 
     def scenarios_of(self, action: Action) -> frozenset[str]:
         """Ids of the scenarios the action can change."""
-        got = self._scope.get(action.id)
-        if got is None:
-            got = frozenset(
-                s.id for s in self.scenarios.values() if _touches(action, s, self.system)
-            )
-            self._scope[action.id] = got
-        return got
+        return self._where(action, _touches, self._scope)
 
     def outcome(self, sid: str, actions: frozenset[Action]) -> _Outcome:
         """Per-trial losses and per-function failure probabilities of one scenario."""
@@ -941,12 +935,18 @@ class LossModel:
 
     def _changed_by(self, action: Action) -> frozenset[str]:
         """Ids of the scenarios whose trials the action changes (reassurance aside)."""
-        got = self._simulated.get(action.id)
+        return self._where(action, _changes_trials, self._simulated)
+
+    def _where(
+        self,
+        action: Action,
+        test: Callable[[Action, Scenario, ResolvedSystem], bool],
+        cache: dict[str, frozenset[str]],
+    ) -> frozenset[str]:
+        got = cache.get(action.id)
         if got is None:
-            got = frozenset(
-                s.id for s in self.scenarios.values() if _changes_trials(action, s, self.system)
-            )
-            self._simulated[action.id] = got
+            got = frozenset(s.id for s in self.scenarios.values() if test(action, s, self.system))
+            cache[action.id] = got
         return got
 
     def _run(self, sid: str, actions: frozenset[Action]) -> _Trials:
