@@ -24,6 +24,7 @@ def assert_same(a: BlockOutput, b: BlockOutput) -> None:
     np.testing.assert_array_equal(a.compromised, b.compromised)
     np.testing.assert_array_equal(a.detected, b.detected)
     assert a.confidence_units == b.confidence_units
+    np.testing.assert_array_equal(a.confidence, b.confidence)
 
 
 @pytest.mark.parametrize("seed", range(60))
@@ -45,6 +46,20 @@ def test_random_models_fail_and_detect_so_equality_is_not_vacuous() -> None:
         detected += int(out.detected.sum())
         compromised += int(out.compromised.sum())
     assert failures > 100 and detected > 100 and compromised > 1000
+
+
+def test_random_models_compared_with_numpy_use_every_version_2_feature() -> None:
+    """Among the 60 models compared above, many spread outages through alternatives groups
+    (the compiled fixed point), verify alterations, pick with mode: one and count items."""
+    fixpoint = verified = picks = counted = 0
+    for seed in range(60):
+        rs, sc, _controls, lv = random_model(seed)
+        c = compile_scenario(rs, sc, lv.posture())
+        fixpoint += c.graph.dep_fixpoint
+        verified += c.verification is not None
+        picks += c.graph.has_picks
+        counted += bool((rs.counts > 1).any())
+    assert min(fixpoint, verified, picks, counted) >= 10
 
 
 def test_block_size_changes_nothing_in_the_compiled_kernel() -> None:
