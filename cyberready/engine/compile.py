@@ -150,9 +150,10 @@ class ScenarioGraph:
 
     Attempts are numbered entries first (``0 .. n_entries-1``), then propagation steps.
     ``rank`` orders attempts for tie-breaks (entry rules first, then rule order, then source
-    id, then link order). A ``mode: one`` rule's attempts are its matched assets sorted by id;
-    ``pick_lo[i]:pick_hi[i]`` are the attempts of the ``i``-th such rule and
-    ``pick_cumulative`` (aligned with the attempts) their cumulative item counts.
+    id, then link order). Entry attempts of ``mode: each`` rules come first (``0 ..
+    n_each-1``: every one is tried in every trial); then, per ``mode: one`` rule, its matched
+    assets sorted by id: ``pick_lo[i]:pick_hi[i]`` are the attempts of the ``i``-th such rule
+    and ``pick_cumulative`` (aligned with the attempts) their cumulative item counts.
     """
 
     scenario: Scenario
@@ -164,8 +165,8 @@ class ScenarioGraph:
     entry_base: FloatArray
     entry_count: IntArray
     """What an attempt's threshold is raised to: the asset's count (``mode: each``) or 1."""
-    each_entries: IntArray
-    """The attempts of ``mode: each`` rules (every one is tried in every trial)."""
+    n_each: int
+    """How many attempts belong to ``mode: each`` rules (they come first)."""
     pick_lo: IntArray
     pick_hi: IntArray
     pick_cumulative: IntArray
@@ -423,11 +424,10 @@ def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
     sid = scenario.id
     not_applicable: list[str] = []
 
-    # entries (a mode: one rule's matched assets sorted by id, for its pick)
+    # entries: the attempts of mode: each rules first, then each mode: one rule's (its matched
+    # assets sorted by id, for the pick)
     counts = np.asarray(system.counts, dtype=np.int64)
-    e_rule: list[IntArray] = []
-    e_dst: list[IntArray] = []
-    each: list[bool] = []
+    matched: dict[int, IntArray] = {}
     for r, rule in enumerate(scenario.entry):
         rows = system.select(rule.select)
         if len(rows) == 0:
@@ -437,22 +437,24 @@ def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
             )
         if rule.mode == "one":
             rows = rows[sorted(range(len(rows)), key=lambda i: ids[int(rows[i])])]
-        e_rule.append(np.full(len(rows), r, dtype=np.int64))
-        e_dst.append(rows)
-        each.append(rule.mode == "each")
-    entry_rule = np.concatenate(e_rule) if e_rule else np.zeros(0, np.int64)
-    entry_dst = np.concatenate(e_dst) if e_dst else np.zeros(0, np.int64)
+        matched[r] = rows
+    each_rules = [r for r, rule in enumerate(scenario.entry) if rule.mode == "each"]
+    picked = [r for r, rule in enumerate(scenario.entry) if rule.mode == "one" and len(matched[r])]
+    rule_order = each_rules + picked
+    entry_rule = np.concatenate(
+        [np.zeros(0, np.int64)] + [np.full(len(matched[r]), r, dtype=np.int64) for r in rule_order]
+    )
+    entry_dst = np.concatenate([np.zeros(0, np.int64)] + [matched[r] for r in rule_order])
     entry_keys = [
         entry_key(int(r), ids[int(a)]) for r, a in zip(entry_rule, entry_dst, strict=True)
     ]
     entry_laws = [TimeLaw.of(rule.time) for rule in scenario.entry]
     entry_code, entry_a, entry_b = _laws(entry_laws, entry_rule)
-    is_each = np.array(each, dtype=bool)[entry_rule] if len(entry_rule) else np.zeros(0, bool)
-    bounds = np.cumsum([0] + [len(rows) for rows in e_dst])
-    picked = [r for r, rule in enumerate(scenario.entry) if rule.mode == "one" and len(e_dst[r])]
+    n_each = sum(len(matched[r]) for r in each_rules)
+    bounds = np.cumsum([n_each] + [len(matched[r]) for r in picked])
     pick_cumulative = np.zeros(len(entry_rule), dtype=np.int64)
-    for r in picked:
-        pick_cumulative[bounds[r] : bounds[r + 1]] = np.cumsum(counts[e_dst[r]])
+    for i, r in enumerate(picked):
+        pick_cumulative[bounds[i] : bounds[i + 1]] = np.cumsum(counts[matched[r]])
 
     # propagation steps
     s_rule: list[IntArray] = []
@@ -581,10 +583,12 @@ def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
         )[entry_rule]
         if len(entry_rule)
         else np.zeros(0),
-        entry_count=np.where(is_each, counts[entry_dst], 1).astype(np.int64),
-        each_entries=np.flatnonzero(is_each).astype(np.int64),
-        pick_lo=np.array([bounds[r] for r in picked], dtype=np.int64),
-        pick_hi=np.array([bounds[r + 1] for r in picked], dtype=np.int64),
+        entry_count=np.where(np.arange(len(entry_rule)) < n_each, counts[entry_dst], 1).astype(
+            np.int64
+        ),
+        n_each=n_each,
+        pick_lo=bounds[:-1].astype(np.int64),
+        pick_hi=bounds[1:].astype(np.int64),
         pick_cumulative=pick_cumulative,
         pick_key=key64_many(sid, [entry_pick_key(r) for r in picked], "pick"),
         entry_key_success=key64_many(sid, entry_keys, "success"),

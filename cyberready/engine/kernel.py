@@ -340,14 +340,12 @@ def _entries(c: CompiledScenario, mix: npt.NDArray[np.uint64]) -> tuple[IntArray
     """Successful entry attempts: (trial row, attempt) pairs. Every attempt of a ``mode: each``
     rule is tried; a ``mode: one`` rule tries the attempt its pick draw lands on."""
     g = c.graph
-    cols = None if not g.has_picks else g.each_entries
-    keys = g.entry_key_success if cols is None else g.entry_key_success[cols]
-    thresholds = c.entry_p if cols is None else c.entry_p[cols]
-    us = uniform_array(keys[None, :], mix[:, None])
-    e_trial, e_idx = np.nonzero(us < thresholds[None, :])
+    each = slice(0, g.n_each)
+    us = uniform_array(g.entry_key_success[None, each], mix[:, None])
+    e_trial, e_idx = np.nonzero(us < c.entry_p[None, each])
     del us
     trial_rows = [e_trial.astype(np.int64)]
-    attempts = [e_idx.astype(np.int64) if cols is None else cols[e_idx]]
+    attempts = [e_idx.astype(np.int64)]
     everyone = np.arange(len(mix), dtype=np.int64)
     for lo, hi, key in zip(g.pick_lo, g.pick_hi, g.pick_key, strict=True):
         cumulative = g.pick_cumulative[lo:hi]

@@ -149,9 +149,7 @@ def _grow(a: Any, used: int, need: int) -> Any:
 
 @_njit(inline="always")
 def _record(
-    key_success: Any,
     key_time: Any,
-    p: float,
     q: float,
     law: int,
     w: int,
@@ -166,26 +164,24 @@ def _record(
     rec_law: Any,
     nrec: int,
 ) -> tuple[int, int]:
-    """One attempt on ``w``: if it succeeds, record it (and queue ``w`` when unnoticed)."""
-    if _u(key_success, m) < p:
-        quiet = _u(kd[w, 0], m) >= q
-        rec_dst[nrec] = w
-        rec_quiet[nrec] = quiet
-        rec_u[nrec] = _u(key_time, m)
-        rec_law[nrec] = law
-        nrec += 1
-        if quiet and kd[w, 1] != mark:
-            kd[w, 1] = mark
-            queue[tail] = w
-            tail += 1
-    return nrec, tail
+    """Record a successful intrusion into ``w`` (and queue ``w`` when it went unnoticed)."""
+    quiet = _u(kd[w, 0], m) >= q
+    rec_dst[nrec] = w
+    rec_quiet[nrec] = quiet
+    rec_u[nrec] = _u(key_time, m)
+    rec_law[nrec] = law
+    if quiet and kd[w, 1] != mark:
+        kd[w, 1] = mark
+        queue[tail] = w
+        tail += 1
+    return nrec + 1, tail
 
 
 @_njit(cache=True)
 def _spread_trial(
     t: int,
     m: Any,
-    e_each: Any,
+    n_each: int,
     e_dst: Any,
     e_ks: Any,
     e_kt: Any,
@@ -219,26 +215,12 @@ def _spread_trial(
     mark = np.uint64(t + 1)
     head = 0
     tail = 0
-    for ii in range(len(e_each)):  # every attempt of a mode: each rule
-        i = e_each[ii]
-        nrec, tail = _record(
-            e_ks[i],
-            e_kt[i],
-            e_p[i],
-            e_q[i],
-            e_law[i],
-            e_dst[i],
-            m,
-            kd,
-            mark,
-            queue,
-            tail,
-            rec_dst,
-            rec_quiet,
-            rec_u,
-            rec_law,
-            nrec,
-        )
+    for i in range(n_each):  # every attempt of a mode: each rule
+        if _u(e_ks[i], m) < e_p[i]:
+            nrec, tail = _record(
+                e_kt[i], e_q[i], e_law[i], e_dst[i], m, kd, mark, queue, tail,
+                rec_dst, rec_quiet, rec_u, rec_law, nrec,
+            )  # fmt: skip
     for r in range(len(pick_lo)):  # a mode: one rule tries the attempt its pick lands on
         lo = pick_lo[r]
         hi = pick_hi[r]
@@ -250,48 +232,22 @@ def _spread_trial(
                 hi = mid + 1
             else:
                 lo = mid + 1
-        nrec, tail = _record(
-            e_ks[lo],
-            e_kt[lo],
-            e_p[lo],
-            e_q[lo],
-            e_law[lo],
-            e_dst[lo],
-            m,
-            kd,
-            mark,
-            queue,
-            tail,
-            rec_dst,
-            rec_quiet,
-            rec_u,
-            rec_law,
-            nrec,
-        )
+        if _u(e_ks[lo], m) < e_p[lo]:
+            nrec, tail = _record(
+                e_kt[lo], e_q[lo], e_law[lo], e_dst[lo], m, kd, mark, queue, tail,
+                rec_dst, rec_quiet, rec_u, rec_law, nrec,
+            )  # fmt: skip
     ent_hi = nrec
     while head < tail:
         v = queue[head]
         head += 1
         lo = nrec
         for j in range(out_ptr[v], out_ptr[v + 1]):  # step arrays are in CSR order
-            nrec, tail = _record(
-                s_ks[j],
-                s_kt[j],
-                s_p[j],
-                s_q[j],
-                s_law[j],
-                s_dst[j],
-                m,
-                kd,
-                mark,
-                queue,
-                tail,
-                rec_dst,
-                rec_quiet,
-                rec_u,
-                rec_law,
-                nrec,
-            )
+            if _u(s_ks[j], m) < s_p[j]:
+                nrec, tail = _record(
+                    s_kt[j], s_q[j], s_law[j], s_dst[j], m, kd, mark, queue, tail,
+                    rec_dst, rec_quiet, rec_u, rec_law, nrec,
+                )  # fmt: skip
         fh_asset[nfh] = v
         fh_lo[nfh] = lo
         fh_hi[nfh] = nrec
@@ -302,7 +258,7 @@ def _spread_trial(
 @_njit(cache=True)
 def _jit_spread(
     mix: Any,
-    e_each: Any,
+    n_each: int,
     e_dst: Any,
     e_ks: Any,
     e_kt: Any,
@@ -355,7 +311,7 @@ def _jit_spread(
         nrec, nfh, ent_hi[t] = _spread_trial(
             t,
             mix[t],
-            e_each,
+            n_each,
             e_dst,
             e_ks,
             e_kt,
@@ -778,7 +734,7 @@ class _Plan:
 
         order = g.out.items  # step ids, source by source
         spread_args = (
-            i64(g.each_entries),
+            g.n_each,
             i64(g.entry_dst),
             u64(g.entry_key_success),
             u64(g.entry_key_time),
@@ -995,7 +951,7 @@ def draw_census(c: CompiledScenario, trials: int = 32, seed: int = 0) -> tuple[f
         if eff.type == "disrupt":
             disrupt |= eff.targets
     durations = int(disrupt[c_asset].sum())
-    entries = len(g.each_entries) + 2 * len(g.pick_lo)
+    entries = g.n_each + 2 * len(g.pick_lo)
     draws = trials * entries + steps_tried + 2 * len(rec_dst) + durations
     return draws / trials, len(c_asset) / trials
 

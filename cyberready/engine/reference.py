@@ -295,12 +295,13 @@ class ReferenceModel:
         self.verify = [float(x) for x in posture.verification()]
         laws = [TimeLaw.of(d) for d in posture.rechecks]
         acting = posture.recheck_at
-        self.recheck_laws: list[list[TimeLaw]] = [
-            [law for i, law in enumerate(laws) if acting is not None and acting[i, a]]
-            for a in range(n)
-        ]
-        self.key_verify = [key64(sid, asset_key(a), "verify") for a in self.ids]
-        self.key_recheck = [key64(sid, asset_key(a), "recheck") for a in self.ids]
+        verified = [a for a in range(n) if self.verify[a] > 0]
+        self.recheck_laws: dict[int, list[TimeLaw]] = {
+            a: [law for i, law in enumerate(laws) if acting is not None and acting[i, a]]
+            for a in verified
+        }
+        self.key_verify = {a: key64(sid, asset_key(self.ids[a]), "verify") for a in verified}
+        self.key_recheck = {a: key64(sid, asset_key(self.ids[a]), "recheck") for a in verified}
         # dependencies (required and alternatives), who depends on whom, data copies
         required: list[list[int]] = [[] for _ in range(n)]
         grouped: list[dict[int, list[int]]] = [{} for _ in range(n)]
