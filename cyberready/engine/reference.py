@@ -164,15 +164,6 @@ class _PickRule:
 
 
 @dataclass(frozen=True)
-class _Dependencies:
-    """An asset's dependency links: required targets, and alternatives groups (each a tuple of
-    targets, in link order, without repeats)."""
-
-    required: tuple[int, ...] = ()
-    groups: tuple[tuple[int, ...], ...] = ()
-
-
-@dataclass(frozen=True)
 class TrialOutcome:
     """What one trial did."""
 
@@ -302,9 +293,11 @@ class ReferenceModel:
         }
         self.key_verify = {a: key64(sid, asset_key(self.ids[a]), "verify") for a in verified}
         self.key_recheck = {a: key64(sid, asset_key(self.ids[a]), "recheck") for a in verified}
-        # dependencies (required and alternatives), who depends on whom, data copies
-        required: list[list[int]] = [[] for _ in range(n)]
-        grouped: list[dict[int, list[int]]] = [{} for _ in range(n)]
+        # dependencies: required targets, and per asset its alternatives groups (targets in
+        # link order, without repeats); who depends on whom; data copies
+        self.required: list[list[int]] = [[] for _ in range(n)]
+        alternatives: dict[int, dict[int, list[int]]] = {}
+        self.dependents: list[list[int]] = [[] for _ in range(n)]
         copies: list[list[int]] = [[] for _ in range(n)]
         for e in range(system.n_links):
             kind = system.kind_of(e)
@@ -312,23 +305,15 @@ class ReferenceModel:
             if kind in DEPENDENCY_LINK_KINDS:
                 gid = int(system.link_group[e])
                 if gid < 0:
-                    required[frm].append(to)
-                elif to not in grouped[frm].setdefault(gid, []):
-                    grouped[frm][gid].append(to)
+                    self.required[frm].append(to)
+                else:
+                    group = alternatives.setdefault(frm, {}).setdefault(gid, [])
+                    if to not in group:
+                        group.append(to)
+                self.dependents[to].append(frm)
             elif kind == "copies_data_to":
                 copies[frm].append(to)
-        self.dependencies = [
-            _Dependencies(tuple(required[a]), tuple(tuple(g) for g in grouped[a].values()))
-            for a in range(n)
-        ]
-        dependents: list[set[int]] = [set() for _ in range(n)]
-        for a, deps in enumerate(self.dependencies):
-            for d in deps.required:
-                dependents[d].add(a)
-            for g in deps.groups:
-                for d in g:
-                    dependents[d].add(a)
-        self.dependents = [sorted(s) for s in dependents]
+        self.alternatives = {a: list(g.values()) for a, g in alternatives.items()}
         self._copies = copies
         self.functions: list[tuple[int, Function]] = [
             (fi, fn)
@@ -367,11 +352,10 @@ class ReferenceModel:
         out = dict(own)
 
         def value(a: int) -> float:
-            deps = self.dependencies[a]
             return max(
                 own.get(a, 0.0),
-                *(out.get(d, 0.0) for d in deps.required),
-                *(min(out.get(d, 0.0) for d in g) for g in deps.groups),
+                *(out.get(d, 0.0) for d in self.required[a]),
+                *(min(out.get(d, 0.0) for d in g) for g in self.alternatives.get(a, ())),
             )
 
         todo = [a for a, o in own.items() if o > 0]
@@ -391,11 +375,10 @@ class ReferenceModel:
         out = dict(seeds)
 
         def value(a: int) -> Cause:
-            deps = self.dependencies[a]
             return min(
                 seeds.get(a, NO_CAUSE),
-                *(out.get(d, NO_CAUSE) for d in deps.required),
-                *(max(out.get(d, NO_CAUSE) for d in g) for g in deps.groups),
+                *(out.get(d, NO_CAUSE) for d in self.required[a]),
+                *(max(out.get(d, NO_CAUSE) for d in g) for g in self.alternatives.get(a, ())),
             )
 
         todo = list(seeds)
