@@ -11,8 +11,6 @@ from engine_models import random_model
 
 from cyberready.engine import compile_scenario, run_compiled
 from cyberready.engine.kernel import BlockOutput, run_block
-from cyberready.engine.rng import TimeLaw, inverse_times
-from cyberready.models import TimeDistribution
 
 pytest.importorskip("numba")
 
@@ -71,25 +69,6 @@ def test_block_size_changes_nothing_in_the_compiled_kernel() -> None:
     np.testing.assert_array_equal(sum(p.compromised for p in parts), whole.compromised)
     np.testing.assert_array_equal(sum(p.detected for p in parts), whole.detected)
     assert sum(p.confidence_units for p in parts) == whole.confidence_units
-
-
-@pytest.mark.parametrize(
-    "dist",
-    [
-        {"fixed": 4},
-        {"exponential": {"mean": 48}},
-        {"lognormal": {"median": 24, "p90": 120}},
-        {"uniform": [2, 30]},
-    ],
-)
-def test_law_times_are_bit_identical_to_inverse_times(dist: dict[str, object]) -> None:
-    law = TimeLaw.of(TimeDistribution.model_validate(dist))
-    u = np.random.default_rng(1).random(100_000)
-    u[:4] = [2.0**-53 * 0.5, 0.5, 1.0 - 2.0**-53, 1.0]  # extremes, and 1.0 (an infinite time)
-    n = len(u)
-    want = inverse_times(np.full(n, law.code, np.int8), np.full(n, law.a), np.full(n, law.b), u)
-    got = numba_kernel._law_times(law, u)
-    assert got.tobytes() == want.tobytes()
 
 
 def test_selection_uses_numpy_for_paths_and_numba_otherwise() -> None:

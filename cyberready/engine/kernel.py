@@ -44,7 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cyberready.engine.compile import CompiledScenario, Csr, ScenarioGraph
-from cyberready.engine.rng import TimeLaw, inverse_times, trial_mix_array, uniform_array
+from cyberready.engine.rng import inverse_times, trial_mix_array, uniform_array
 
 __all__ = ["BlockOutput", "Effects", "Scratch", "apply_effects", "run_block"]
 
@@ -129,13 +129,6 @@ class _Lookup:
             return np.full(len(query), -1, dtype=np.int64)
         pos = np.minimum(np.searchsorted(self.keys, query), len(self.keys) - 1)
         return np.where(self.keys[pos] == query, self.values[pos], -1)
-
-
-def _law_times(law: TimeLaw, u: FloatArray) -> FloatArray:
-    n = len(u)
-    return inverse_times(
-        np.full(n, law.code, dtype=np.int8), np.full(n, law.a), np.full(n, law.b), u
-    )
 
 
 def _unique(values: IntArray) -> IntArray:
@@ -250,7 +243,7 @@ def apply_effects(
             assert eff.law is not None
             if u_duration is None:
                 u_duration = uniform_array(g.key_duration[node], mix[row])
-            outage = _law_times(eff.law, u_duration[hit]) * c.recovery[node[hit]]
+            outage = eff.law.times(u_duration[hit]) * c.recovery[node[hit]]
             own[hit] = np.maximum(own[hit], outage)
         elif eff.type == "alter":
             altered |= hit
@@ -272,7 +265,7 @@ def apply_effects(
         shortest = np.full(len(idx), INF)
         for i, law in enumerate(ver.laws):
             acts = ver.acting[i, v]
-            shortest[acts] = np.minimum(shortest[acts], _law_times(law, u[acts]))
+            shortest[acts] = np.minimum(shortest[acts], law.times(u[acts]))
         recheck[idx] = shortest
     return Effects(own=own, altered=altered, leaked=leaked, recheck=recheck, events=events)
 

@@ -5,19 +5,27 @@ count, every per-trial failure time — for the same seed, whatever the block si
 numpy kernel expands a frontier over ``trials × assets`` arrays round after round, this one
 walks each trial's compromise in compiled loops, touching only what the trial reaches:
 
-1. **Spread** (numba). Per trial: every entry attempt; then a breadth-first walk over the
-   *unnoticed* intrusions (success ``u < p`` and ``u(detect) >= q``), recording each successful
-   intrusion out of every foothold. Which assets are reachable does not depend on times, so
-   this needs only the success and detection draws — integer hashing, bit-exact in numba.
+1. **Spread** (numba). Per trial: every ``mode: each`` entry attempt and, per ``mode: one``
+   rule, the attempt its pick draw lands on; then a breadth-first walk over the *unnoticed*
+   intrusions (success ``u < p``, the bound threshold with counts, and ``u(detect) >= q``),
+   recording each successful intrusion out of every foothold. Which assets are reachable does
+   not depend on times, so this needs only the success, pick and detection draws — integer
+   hashing, bit-exact in numba.
 2. **Times** (numpy). The recorded intrusions' times go through the very ufuncs the numpy
    kernel uses (:func:`cyberready.engine.rng.inverse_times`: ``log1p``, ``exp``, ``ndtri``), so
    they are bit-identical — compiled ``exp`` may differ from numpy's in the last bit.
 3. **Arrivals** (numba). Per trial, Dijkstra over the unnoticed intrusions gives ``Ap``; the
    earliest intrusion of any kind from a foothold gives ``A`` (the same shortest paths, with
    the same left-to-right sums, as the numpy kernel's Bellman-Ford).
-4. **Effects** (numpy, over compromised pairs only): outages, alterations, leaks, events.
-5. **Functions** (numba). Per trial and requirement group, only the members touched by an
-   outage, alteration or leak are visited; the ``k``-th start is selected among them.
+4. **Effects and verification** (numpy, over compromised pairs only): the numpy kernel's own
+   :func:`~cyberready.engine.kernel.apply_effects` — outages, alterations, verification
+   catches and their recheck outages, leaks, events.
+5. **Functions** (numba). Per distinct tolerance, the assets out past it: those whose own
+   outage exceeds it, or — when a member's dependencies use alternatives groups — the per-trial
+   fixed point over the reversed dependency links (:func:`_jit_fixpoint`, Dijkstra in Knuth's
+   generalization: a group is settled when its last member is). Per trial and requirement
+   group only the members touched by an outage, a recheck, an alteration or a leak are
+   visited; the ``(n-k+1)``-th member time is selected among them.
 
 Attack paths are not traced here: :func:`select_kernel` uses the numpy kernel when paths are
 asked for (models up to 10^4 assets by default, where it is fast anyway).
@@ -36,17 +44,12 @@ from typing import Any, Final, Literal, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import ndtri
 
 from cyberready.engine.compile import CompiledScenario, ScenarioGraph
 from cyberready.engine.kernel import BlockOutput, Scratch, apply_effects
 from cyberready.engine.kernel import run_block as numpy_run_block
 from cyberready.engine.rng import (
-    EXPONENTIAL,
-    FIXED,
     GOLDEN,
-    LOGNORMAL,
-    UNIFORM,
     TimeLaw,
     trial_mix_array,
 )
@@ -243,11 +246,18 @@ def _spread_trial(
         head += 1
         lo = nrec
         for j in range(out_ptr[v], out_ptr[v + 1]):  # step arrays are in CSR order
-            if _u(s_ks[j], m) < s_p[j]:
-                nrec, tail = _record(
-                    s_kt[j], s_q[j], s_law[j], s_dst[j], m, kd, mark, queue, tail,
-                    rec_dst, rec_quiet, rec_u, rec_law, nrec,
-                )  # fmt: skip
+            if _u(s_ks[j], m) < s_p[j]:  # (the hot loop: _record written out)
+                w = s_dst[j]
+                quiet = _u(kd[w, 0], m) >= s_q[j]
+                rec_dst[nrec] = w
+                rec_quiet[nrec] = quiet
+                rec_u[nrec] = _u(s_kt[j], m)
+                rec_law[nrec] = s_law[j]
+                nrec += 1
+                if quiet and kd[w, 1] != mark:
+                    kd[w, 1] = mark
+                    queue[tail] = w
+                    tail += 1
         fh_asset[nfh] = v
         fh_lo[nfh] = lo
         fh_hi[nfh] = nrec
@@ -760,23 +770,6 @@ class _Plan:
         return cls(spread_args=spread_args, laws=laws)
 
 
-def _law_times(law: TimeLaw, u: FloatArray) -> FloatArray:
-    """Inverse CDF of one law: the ufuncs of :func:`~cyberready.engine.rng.inverse_times`, in
-    the same order, with the law's parameters as scalars (element by element the same IEEE
-    operations, so the same bits — checked against ``inverse_times`` in the tests)."""
-    with np.errstate(divide="ignore"):  # u == 1.0 (chance 2**-53) gives an infinite time
-        if law.code == FIXED:
-            return np.full(len(u), law.a)
-        if law.code == EXPONENTIAL:
-            return -law.a * np.log1p(-u)
-        if law.code == LOGNORMAL:
-            z: FloatArray = ndtri(u)
-            return law.a * np.exp(law.b * z)
-        if law.code == UNIFORM:
-            return law.a + law.b * u
-    raise ValueError(f"unknown time law code {law.code}")
-
-
 def _spread(plan: _Plan, mix: npt.NDArray[np.uint64], cap: int = 1024) -> tuple[Any, ...]:
     spread: Callable[..., tuple[Any, ...]] = _jit_spread
     return spread(mix, *plan.spread_args, cap)
@@ -786,12 +779,12 @@ def _times(plan: _Plan, rec_u: FloatArray, rec_law: npt.NDArray[np.int32]) -> Fl
     """Every recorded intrusion's time, law by law (the ufuncs act element by element, so
     grouping by law changes no bit)."""
     if len(plan.laws) == 1:
-        return _law_times(plan.laws[0], rec_u)
+        return plan.laws[0].times(rec_u)
     out = np.empty(len(rec_u))
     for k, law in enumerate(plan.laws):
         idx = np.flatnonzero(rec_law == k)
         if len(idx):
-            out[idx] = _law_times(law, rec_u[idx])
+            out[idx] = law.times(rec_u[idx])
     return out
 
 
