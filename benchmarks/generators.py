@@ -399,13 +399,14 @@ V2_SCENARIO: dict[str, object] = {
         {
             "select": ["hq-ws"],
             "technique": "phishing",
-            "probability": 0.005,
+            "probability": 0.02,
             "time": {"exponential": {"mean": 120}},
         },
     ],
     "propagation": [
-        {
-            "kinds": ["authenticates", "administers", "supplies", "connects_to"],
+        {  # no supplies: a national push is the wide regime's, and its rare trials would
+            # dominate the timings
+            "kinds": ["authenticates", "administers", "connects_to"],
             "technique": "account_takeover",
             "probability": 0.4,
             "time": {"lognormal": {"median": 12, "p90": 72}},

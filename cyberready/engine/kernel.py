@@ -170,13 +170,38 @@ def _to_slots(
 
 
 def _earliest(*parts: _Candidates) -> _Candidates:
-    """Per (trial, member) key, the smallest (time, cause) pair."""
-    key = np.concatenate([p[0] for p in parts])
-    time = np.concatenate([p[1] for p in parts])
-    cause = np.concatenate([p[2] for p in parts])
+    """Per (trial, member) key, the smallest (time, cause) pair, in key order."""
+    key, time, cause = parts[0]
+    if len(parts) > 1:
+        key = np.concatenate([p[0] for p in parts])
+        time = np.concatenate([p[1] for p in parts])
+        cause = np.concatenate([p[2] for p in parts])
     order = np.lexsort((cause, time, key))
     keep = order[_first_per(key[order])]
     return key[keep], time[keep], cause[keep]
+
+
+def _merge(base: _Candidates, extra: _Candidates) -> _Candidates:
+    """:func:`_earliest` of ``base`` (unique keys in key order) and ``extra`` (unique keys),
+    without sorting ``base`` again: a key in both keeps the smaller (time, cause) pair. The
+    result's keys are unique (new ones after the others), as :func:`_kth` needs."""
+    key, time, cause = base
+    x_key, x_time, x_cause = extra
+    if len(x_key) == 0:
+        return base
+    pos = np.minimum(np.searchsorted(key, x_key), max(len(key) - 1, 0))
+    both = (key[pos] == x_key) if len(key) else np.zeros(len(x_key), dtype=bool)
+    at, x = pos[both], np.flatnonzero(both)
+    smaller = (x_time[x] < time[at]) | ((x_time[x] == time[at]) & (x_cause[x] < cause[at]))
+    time, cause = time.copy(), cause.copy()
+    time[at[smaller]] = x_time[x[smaller]]
+    cause[at[smaller]] = x_cause[x[smaller]]
+    new = ~both
+    return (
+        np.concatenate([key, x_key[new]]),
+        np.concatenate([time, x_time[new]]),
+        np.concatenate([cause, x_cause[new]]),
+    )
 
 
 def _kth(
@@ -497,7 +522,8 @@ def run_block(
             slot_key, when, why = _earliest(*parts)
             unusable = (slot_key, when + tol, why)
             if len(altered_pairs[0]):
-                unusable = _earliest(unusable, _to_slots(*altered_pairs, grp.members_rev, n))
+                # an asset is one member at most: its altered pairs have unique keys
+                unusable = _merge(unusable, _to_slots(*altered_pairs, grp.members_rev, n))
             modes = [_kth(unusable, n, n - k, trials)]
             if grp.protects_data:
                 assert grp.copies_rev is not None
