@@ -1302,7 +1302,13 @@ def _demo_top_actions(ws: Any, trials: int = 2000) -> list[str]:
     default=None,
     help="Budget in USD for the plan (default: budget_usd in emb.yaml).",
 )
-@click.option("--locale", default="en", show_default=True, help="Report language.")
+@click.option(
+    "--locale",
+    default="en",
+    show_default=True,
+    help="Report language: a shipped one (en), optionally with a region (en_GB); any other "
+    "is refused before the assessment runs.",
+)
 @handle_errors
 def report(
     workspace: Path,
@@ -1325,7 +1331,9 @@ def report(
     import cyberready
     from cyberready.io import atomic_write_bytes
     from cyberready.report import default_filename, make_report, view_schema
+    from cyberready.report.i18n import check_locale
 
+    locale = check_locale(locale)
     ws = cyberready.load_workspace(workspace)
     target = out or Path(
         default_filename(ws.emb.id, audience, fmt.replace("json-schema", "schema.json"))
