@@ -189,7 +189,8 @@ def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...], strict:
     """Check files or whole EMB workspaces and list every problem (changes nothing).
 
     A folder with an emb.yaml is a workspace; any other path is checked by its kind.
-    Exit 0 when valid, 3 when not. Warnings are listed after a valid result and do not change
+    Exit 0 when valid, 3 when not. A valid workspace gets a one-line summary: assets (and the
+    items they stand for), links, functions, answers, and how many scenarios apply. Warnings are listed after a valid result and do not change
     the exit code (with --strict they exit 3): an incident your own scenario cites as free
     text; for a workspace, each scenario rule that matches nothing and each scenario that can
     affect nothing (with the file, line, rule, selector and what would connect it). Scenarios
@@ -205,6 +206,8 @@ def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...], strict:
             found.problems, f"{len(found.problems)} problem(s) in {len(files)} file(s)"
         )
     click.secho(f"valid: {', '.join(str(p) for p in paths)}", fg="green")
+    for ws, diag in zip(found.workspaces, found.diagnostics, strict=True):
+        click.echo(_workspace_summary(ws, diag))
     print_warnings(found.warnings)
     for diag in found.diagnostics:
         if diag.not_relevant:
@@ -219,6 +222,36 @@ def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...], strict:
             f"--strict: {len(found.warnings)} warning(s) count as problems", fg="red", err=True
         )
         sys.exit(EXIT_INPUT)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _workspace_summary(ws: Any, diag: Any) -> str:
+    """One line on what a valid workspace holds and how its scenarios apply."""
+    r = ws.resolved
+    items = int(r.counts.sum())
+    assets = f"{r.n_assets:,} assets" + (f" ({items:,} items)" if items != r.n_assets else "")
+    n_controls = sum(1 for fw in ws.frameworks for c in fw.controls if fw.subject_of(c) == "emb")
+    answers = (
+        f"{len(ws.assessment.answers)} of {n_controls} EMB controls answered"
+        if ws.assessment
+        else "no assessment yet"
+    )
+    status = [d.status for d in diag.scenarios]
+    parts = [
+        f"{status.count('applies')} apply",
+        f"{status.count('partial')} in part" if "partial" in status else "",
+        f"{status.count('cannot_apply')} can affect nothing" if "cannot_apply" in status else "",
+        f"{status.count('not_relevant')} not relevant" if "not_relevant" in status else "",
+    ]
+    functions = _plural(len(r.functions), "election function")
+    scenarios = _plural(len(status), "scenario")
+    return (
+        f"{ws.emb.id}: {assets}, {r.n_links:,} links, {functions}; {answers}; "
+        f"{scenarios} in scope ({', '.join(p for p in parts if p)})"
+    )
 
 
 # --------------------------------------------------------------------------- schema

@@ -565,12 +565,13 @@ def resolve_system(
 class Validation:
     """What :func:`validate_inputs` found: problems (the inputs are invalid) and warnings
     (allowed, but worth a look), each grouped by file in line order; and, per workspace that
-    loaded, its scenarios' :class:`~cyberready.diagnostics.Diagnostics` (whose warnings are
-    among ``warnings``)."""
+    loaded, the workspace and its scenarios' :class:`~cyberready.diagnostics.Diagnostics`
+    (whose warnings are among ``warnings``), in the same order."""
 
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
     diagnostics: tuple[Diagnostics, ...] = ()
+    workspaces: tuple[Workspace, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -600,6 +601,7 @@ def validate_inputs(
     problems += base_problems + check_library(base)
     warnings = library_warnings(base)
     diagnostics: list[Diagnostics] = []
+    workspaces: list[Workspace] = []
     for path in paths:
         if path.is_dir() and (path / "emb.yaml").exists():
             ws, more = _load_workspace(path, (), (), base=base)
@@ -607,6 +609,7 @@ def validate_inputs(
             if ws is not None:
                 found = diagnose(ws)
                 diagnostics.append(found)
+                workspaces.append(ws)
                 warnings += [*ws.warnings, *found.warnings]
         elif path.is_dir():
             files = _yaml_files(path)
@@ -621,7 +624,12 @@ def validate_inputs(
             warnings += notes
         else:
             problems.append(Problem(file=str(path), message="no such file or folder"))
-    return Validation(tuple(_ordered(problems)), tuple(_ordered(warnings)), tuple(diagnostics))
+    return Validation(
+        tuple(_ordered(problems)),
+        tuple(_ordered(warnings)),
+        tuple(diagnostics),
+        tuple(workspaces),
+    )
 
 
 def validate_paths(
