@@ -190,11 +190,12 @@ def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...], strict:
 
     A folder with an emb.yaml is a workspace; any other path is checked by its kind.
     Exit 0 when valid, 3 when not. A valid workspace gets a one-line summary: assets (and the
-    items they stand for), links, functions, answers, and how many scenarios apply. Warnings are listed after a valid result and do not change
-    the exit code (with --strict they exit 3): an incident your own scenario cites as free
-    text; for a workspace, each scenario rule that matches nothing and each scenario that can
-    affect nothing (with the file, line, rule, selector and what would connect it). Scenarios
-    that start from asset types the EMB does not have are listed once as not relevant, and a
+    items they stand for), links, functions, answers, and how many scenarios apply. Warnings
+    are listed after a valid result and do not change the exit code (with --strict they exit
+    3): an incident your own scenario cites as free text, a target below the level reached;
+    for a workspace, each scenario rule that matches nothing and each scenario that can affect
+    nothing (with the file, line, rule, selector and what would connect it). Scenarios that
+    start from asset types the EMB does not have are listed once as not relevant, and a
     note suggests site and operator values from tags when no asset has them.
     """
     from cyberready.loaders import validate_inputs

@@ -457,9 +457,29 @@ def _load_workspace(
         platforms=tuple(pl.model for pl in platforms_l if isinstance(pl.model, PlatformScorecard)),
         history=tuple(h for h, _ in sorted(history, key=lambda t: _history_sort_key(*t))),
         docs=docs,
-        warnings=tuple(_ordered(library_warnings(lib))),
+        warnings=tuple(_ordered([*library_warnings(lib), *_answer_warnings(assessment_l)])),
     )
     return ws, []
+
+
+def _answer_warnings(loaded: Loaded) -> list[Problem]:
+    """Answers whose target sits below the level already reached: allowed (a target may have
+    been set before the work was done), but no action will be planned towards it."""
+    if not isinstance(loaded.model, Assessment) or loaded.doc is None:
+        return []
+    warnings: list[Problem] = []
+    for cid, answer in loaded.model.answers.items():
+        if answer.target is None or answer.level == "n/a" or answer.target >= answer.level:
+            continue
+        warnings.append(
+            loaded.doc.problem(
+                ("answers", cid, "target"),
+                f"target {answer.target} is below the level already reached ({answer.level})",
+                value=answer.target,
+                hint=f"raise the target to {answer.level} or more, or remove it",
+            )
+        )
+    return warnings
 
 
 def _system_for_checks(
