@@ -1122,6 +1122,9 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
     what = "the plan" if p.plan is not None else f"the top {len(p.roadmap.entries)}"
     click.secho(f"Roadmap of {what}, all started on {p.roadmap.start}", bold=True)
     dates = {label: d for label, _, d in p.roadmap.milestones}
+    if p.roadmap.begun:
+        under_way = ", ".join(f"{label} ({d})" for label, _, d in p.roadmap.begun)
+        click.echo(f"  already under way on {p.roadmap.start}, not a target: {under_way}")
     for label, entries in p.roadmap.by_milestone().items():
         when = f" ({dates[label]})" if label in dates else ""
         listed = ", ".join(
@@ -1179,7 +1182,7 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
     "--start",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Plan start date, YYYY-MM-DD (default: as_of in emb.yaml, else today).",
+    help="Plan start date, YYYY-MM-DD (default: the assessment's as_of).",
 )
 @trials_option("Trials per scenario for the top actions and the plan.", minimum=2)
 @click.option(
@@ -1237,9 +1240,9 @@ def prioritize(
     random numbers. Benefit = drop in expected loss (weight points, public trust included),
     with a 95% interval.
     """
-    import datetime as dt
 
     import cyberready
+    from cyberready.prioritize import plan_start
     from cyberready.prioritize import prioritize as run_prioritize
 
     if as_json and as_csv:
@@ -1250,7 +1253,7 @@ def prioritize(
         result = run_prioritize(
             ws,
             budget_usd=budget,
-            start=start.date() if start else (ws.emb.as_of or dt.date.today()),
+            start=start.date() if start else plan_start(ws),
             trials=trials,
             screen_trials=screen_trials,
             leaders=top,

@@ -390,8 +390,9 @@ def _start(result: AssessmentResult) -> dt.date:
     p = result.priorities
     if p is not None:
         return p.start
-    ws = result.workspace
-    return ws.emb.as_of or (ws.assessment.as_of if ws.assessment else dt.date(1970, 1, 1))
+    from cyberready.prioritize import plan_start
+
+    return plan_start(result.workspace)
 
 
 # --------------------------------------------------------------------------- actions
@@ -872,6 +873,13 @@ def _assumptions(result: AssessmentResult, _: Gettext) -> tuple[Assumption, ...]
             )
         )
         out.append(Assumption(name=_("Plan start"), value=p.start.isoformat()))
+        if p.roadmap.begun:
+            out.append(
+                Assumption(
+                    name=_("Already under way at the plan start (not a target)"),
+                    value=", ".join(f"{lb} ({d.isoformat()})" for lb, _p, d in p.roadmap.begun),
+                )
+            )
         if p.plan is not None:
             out.append(Assumption(name=_("Cost basis of the budget plan"), value=p.plan.basis))
     scen = list(result.simulation.scenarios.values()) if result.simulation is not None else []
