@@ -11,41 +11,109 @@ scenarios over its system graph, rank risk-reduction actions and render reports.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
+import types
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from cyberready.assess import AssessmentResult, assess
-from cyberready.diagnostics import Diagnostics, diagnose
-from cyberready.engine import SimulationResult, simulate
-from cyberready.errors import (
-    AssessmentError,
-    CyberReadyError,
-    FrameworkError,
-    InputError,
-    OptionalDependencyError,
-    Problem,
-    ReportError,
-    ScenarioError,
-    SystemModelError,
-    ThresholdError,
-)
-from cyberready.io import data_dir
-from cyberready.loaders import (
-    Validation,
-    load_library,
-    load_workspace,
-    validate_inputs,
-    validate_paths,
-)
-from cyberready.portfolio import Portfolio, assess_portfolio
-from cyberready.posture import AssetLevels, Posture, asset_levels, build_posture
-from cyberready.scoring import score
-from cyberready.workspace import Library, Workspace
+if TYPE_CHECKING:
+    from cyberready.assess import AssessmentResult, assess
+    from cyberready.diagnostics import Diagnostics, diagnose
+    from cyberready.engine import SimulationResult, simulate
+    from cyberready.errors import (
+        AssessmentError,
+        CyberReadyError,
+        FrameworkError,
+        InputError,
+        OptionalDependencyError,
+        Problem,
+        ReportError,
+        ScenarioError,
+        SystemModelError,
+        ThresholdError,
+    )
+    from cyberready.loaders import (
+        Validation,
+        load_library,
+        load_workspace,
+        validate_inputs,
+        validate_paths,
+    )
+    from cyberready.portfolio import Portfolio, assess_portfolio
+    from cyberready.posture import AssetLevels, Posture, asset_levels, build_posture
+    from cyberready.scoring import score
+    from cyberready.workspace import Library, Workspace
 
 __version__ = "0.1.0"
+
+# The public names and the module each lives in: imported on first use, so that
+# `cyberready --help` and `import cyberready.errors` do not load pandas, scipy and numpy.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(("AssessmentResult", "assess"), "cyberready.assess"),
+    **dict.fromkeys(("Diagnostics", "diagnose"), "cyberready.diagnostics"),
+    **dict.fromkeys(("SimulationResult", "simulate"), "cyberready.engine"),
+    **dict.fromkeys(
+        (
+            "AssessmentError",
+            "CyberReadyError",
+            "FrameworkError",
+            "InputError",
+            "OptionalDependencyError",
+            "Problem",
+            "ReportError",
+            "ScenarioError",
+            "SystemModelError",
+            "ThresholdError",
+        ),
+        "cyberready.errors",
+    ),
+    **dict.fromkeys(
+        ("Validation", "load_library", "load_workspace", "validate_inputs", "validate_paths"),
+        "cyberready.loaders",
+    ),
+    **dict.fromkeys(("Portfolio", "assess_portfolio"), "cyberready.portfolio"),
+    **dict.fromkeys(
+        ("AssetLevels", "Posture", "asset_levels", "build_posture"), "cyberready.posture"
+    ),
+    "score": "cyberready.scoring",
+    **dict.fromkeys(("Library", "Workspace"), "cyberready.workspace"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        if not name.startswith("_") and importlib.util.find_spec(f"cyberready.{name}"):
+            return importlib.import_module(f"cyberready.{name}")  # a subpackage: cyberready.report
+        raise AttributeError(f"module 'cyberready' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+class _Package(types.ModuleType):
+    """Keeps ``cyberready.assess`` the function: importing the submodule of the same name
+    would otherwise bind the module over it (the import system sets the attribute)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def example_path(name: str = "examplia") -> Path:
     """Path of a shipped example workspace (default: the fictional Examplia EMB)."""
+    from cyberready.io import data_dir
+
     return data_dir("examples") / name
 
 

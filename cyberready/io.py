@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Any, Final, TypeVar, get_args, get_origin
 
 import numpy as np
 import numpy.typing as npt
@@ -361,6 +361,30 @@ def _syntax_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
     )
 
 
+_FAST_COMPOSER: Final = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of one YAML document. libyaml's safe loader composes it when PyYAML was
+    built with it (several times faster; its nodes carry the same line marks); a text it
+    refuses is composed again by the pure-Python loader, whose error messages (and limits) the
+    problems are worded from. Only nodes are composed here: :class:`_Walker` builds plain data
+    from them with the safe constructor."""
+    if _FAST_COMPOSER is not None:
+        fast = _FAST_COMPOSER(text)
+        try:
+            return fast.get_single_node()  # type: ignore[no-any-return]
+        except yaml.YAMLError:
+            pass
+        finally:
+            fast.dispose()
+    loader = yaml.SafeLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def read_yaml(path: Path, *, display: str | None = None) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML file safely, keeping the line of every field path.
 
@@ -374,11 +398,7 @@ def read_yaml(path: Path, *, display: str | None = None) -> tuple[Document | Non
         return None, problems
     doc = Document(file=name, data=None)
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_problem(name, exc)]
     except yaml.YAMLError as exc:

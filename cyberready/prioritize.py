@@ -1107,7 +1107,7 @@ class Roadmap:
         """Entries grouped by milestone, in milestone order (``next cycle`` last; only
         ``unscheduled`` without a calendar)."""
         out: dict[str, list[RoadmapEntry]] = {label: [] for label, _, _ in self.milestones}
-        out[NEXT_CYCLE if self.milestones else UNSCHEDULED] = []
+        out[NEXT_CYCLE if self.milestones or self.begun else UNSCHEDULED] = []
         for e in self.entries:
             out.setdefault(e.milestone, []).append(e)
         return out
@@ -1262,7 +1262,7 @@ def schedule(
     for a in actions:
         ready = ready_date(start, a.weeks)
         milestone = next(
-            (lb for lb, _, d in marks if ready < d), NEXT_CYCLE if marks else UNSCHEDULED
+            (lb for lb, _, d in marks if ready < d), NEXT_CYCLE if known else UNSCHEDULED
         )
         in_time = tuple(p for p, w in ordered_phases if ready < w.start)
         b = benefits.get(a.id) if benefits is not None else None

@@ -8,6 +8,8 @@ editing this file.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -108,3 +110,22 @@ def test_folder_without_yaml_is_reported(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(tmp_path)])
     assert result.exit_code == 3
     assert "no .yaml files here" in result.output
+
+
+def test_help_does_not_load_the_numerical_stack() -> None:
+    # `cyberready --help` must answer at once: pandas, scipy and numpy load only for real work
+    code = (
+        "import sys\n"
+        "from cyberready.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in ('pandas', 'scipy', 'numpy') if m in sys.modules)\n"
+        "print('HEAVY', heavy)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert "Usage:" in proc.stdout
+    assert "HEAVY []" in proc.stdout

@@ -756,3 +756,25 @@ def test_a_target_below_the_level_reached_is_a_warning_at_its_line(tmp_path: Pat
     assert run.code == 0, run.err
     assert f"assessment.yaml:{warning.line}: answers.MINI-GV-01.target: target 1" in run.err
     assert cli("validate", "--strict", ws.name, cwd=tmp_path).code == 3
+
+
+def test_the_fast_yaml_composer_reads_every_shipped_file_as_the_python_one_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cyberready.io as cio
+
+    if cio._FAST_COMPOSER is None:
+        pytest.skip("PyYAML was built without libyaml")
+    files = [
+        p
+        for d in ("frameworks", "scenarios", "examples")
+        for p in sorted((ROOT / d).rglob("*.yaml"))
+    ]
+    assert len(files) > 40
+    fast = {p: read_yaml(p) for p in files}
+    monkeypatch.setattr(cio, "_FAST_COMPOSER", None)
+    for p in files:
+        doc, problems = read_yaml(p)
+        fdoc, fproblems = fast[p]
+        assert doc is not None and fdoc is not None, p
+        assert (fdoc.data, fdoc.lines, fproblems) == (doc.data, doc.lines, problems), p
