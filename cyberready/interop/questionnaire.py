@@ -230,6 +230,8 @@ def build_workbook(
     from openpyxl.workbook.protection import WorkbookProtection
 
     fws = [fw for fw in _as_list(frameworks) if _emb_controls(fw)]
+    if not fws:
+        raise ValueError("no framework with EMB controls to put in the questionnaire")
     wb = Workbook()
     sheets = _sheet_names(fws)
     answers = assessment.answers if assessment is not None else {}
