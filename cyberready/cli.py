@@ -743,28 +743,33 @@ def diff(old: Path, new: Path | None, frameworks_dirs: tuple[Path, ...], as_json
 
 
 @main.group(
-    epilog="\b\nExamples:\n  cyberready questionnaire export --framework usaid-ecbs "
-    "--emb my-emb --out q.xlsx\n"
+    epilog="\b\nExamples:\n  cyberready questionnaire export --emb my-emb --out q.xlsx\n"
     "  cyberready questionnaire import q.xlsx --into my-emb"
 )
 def questionnaire() -> None:
-    """Export a framework's questionnaire as a workbook (or CSV) to fill in offline, and
-    import it back into a workspace, checking every cell."""
+    """Export the questionnaire of every framework in an EMB's scope as one workbook (or CSV)
+    to fill in offline, and import it back into the workspace, checking every cell."""
 
 
 @questionnaire.command(
     "export",
-    epilog="\b\nExamples:\n  cyberready questionnaire export --framework usaid-ecbs "
-    "--emb my-emb --out q.xlsx\n"
+    epilog="\b\nExamples:\n  cyberready questionnaire export --emb my-emb --out q.xlsx\n"
+    "  cyberready questionnaire export --emb my-emb --framework usaid-ecbs --out vr.xlsx\n"
     "  cyberready questionnaire export --framework ifes-tech-guidelines --out blank.csv",
 )
-@click.option("--framework", "framework_id", required=True, help="Framework id.")
+@click.option(
+    "--framework",
+    "framework_ids",
+    multiple=True,
+    help="Framework id; repeat for several (default: every framework in the EMB's scope).",
+)
 @click.option(
     "--emb",
     "emb_dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
-    help="Workspace whose current answers are prefilled (default: a blank questionnaire).",
+    help="Workspace whose frameworks are exported, current answers prefilled (default: a blank "
+    "questionnaire of the --framework ones).",
 )
 @click.option(
     "--out",
@@ -775,14 +780,18 @@ def questionnaire() -> None:
 @_FRAMEWORK_DIRS
 @handle_errors
 def questionnaire_export(
-    framework_id: str, emb_dir: Path | None, out: Path, frameworks_dirs: tuple[Path, ...]
+    framework_ids: tuple[str, ...],
+    emb_dir: Path | None,
+    out: Path,
+    frameworks_dirs: tuple[Path, ...],
 ) -> None:
-    """Write the questionnaire of one framework: an instructions sheet, one sheet per domain
-    with drop-downs and the rubric beside each control, answers prefilled, structure locked."""
+    """Write one questionnaire for all the frameworks of an assessment: an instructions sheet
+    (each framework's maturity scale), one sheet per domain of each framework with drop-downs
+    and the rubric beside each control, answers prefilled, structure locked."""
     from cyberready.interop.questionnaire import write_questionnaire
 
     path = write_questionnaire(
-        out, framework_id, workspace=emb_dir, frameworks_dirs=frameworks_dirs
+        out, framework_ids, workspace=emb_dir, frameworks_dirs=frameworks_dirs
     )
     click.echo(f"wrote {path}")
 
@@ -790,9 +799,10 @@ def questionnaire_export(
 @questionnaire.command(
     "import",
     epilog="\b\nExamples:\n  cyberready questionnaire import q.xlsx --into my-emb\n"
+    "  cyberready questionnaire import vr.xlsx it.xlsx --into my-emb\n"
     "  cyberready questionnaire import q.csv --into my-emb --as-of 2026-11-01",
 )
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--into",
     "workspace",
@@ -804,39 +814,52 @@ def questionnaire_export(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Assessment date (required for CSV; overrides the workbook's).",
+    help="Assessment date (required for CSV; overrides the workbooks'). Confirms a change to "
+    "the assessment of the same date.",
 )
 @click.option("--assessor", default=None, help="Who assessed (overrides the workbook's).")
 @_FRAMEWORK_DIRS
 @handle_errors
 def questionnaire_import(
-    file: Path,
+    files: tuple[Path, ...],
     workspace: Path,
     as_of: Any,
     assessor: str | None,
     frameworks_dirs: tuple[Path, ...],
 ) -> None:
-    """Check a filled-in questionnaire and write it into the workspace's assessment.yaml.
+    """Check filled-in questionnaires and write them, as one assessment, into the workspace's
+    assessment.yaml. Each file replaces the answers of its frameworks; the others are kept.
 
-    Every problem is listed with its sheet and cell (exit 3) and nothing is written. On
-    success the previous assessment.yaml is first kept as history/assessment-<as_of>.yaml.
+    Every problem is listed with its sheet and cell (exit 3) and nothing is written. A new
+    assessment date first keeps the previous assessment.yaml as history/assessment-<as_of>.yaml.
+    The same date adds no history entry when the import only answers frameworks not yet
+    assessed at that date, and writes nothing when nothing changed; any other change with the
+    same date is refused unless --as-of confirms it.
     """
     from cyberready.interop.questionnaire import import_questionnaire
 
     result = import_questionnaire(
-        file,
+        files,
         workspace,
         as_of=as_of.date() if as_of is not None else None,
         assessor=assessor,
         frameworks_dirs=frameworks_dirs,
     )
-    click.secho(
-        f"imported {result.framework}: {result.answered} answered "
-        f"({result.not_applicable} n/a), {result.unassessed} unassessed -> {result.written}",
-        fg="green",
+    counts = (
+        f"{', '.join(result.frameworks)}: {result.answered} answered "
+        f"({result.not_applicable} n/a), {result.unassessed} unassessed"
     )
+    if result.written is None:
+        click.echo(f"nothing changed ({counts}); nothing written, no history entry")
+        return
+    click.secho(f"imported {counts} -> {result.written}", fg="green")
     if result.archived is not None:
         click.echo(f"previous assessment kept as {result.archived}")
+    elif result.change == "completed":
+        click.echo(
+            f"completed the assessment of {result.assessment.as_of}: no history entry (only "
+            "frameworks not yet assessed at that date were answered)"
+        )
 
 
 # --------------------------------------------------------------------------- simulation (issue 4)

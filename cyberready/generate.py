@@ -510,7 +510,11 @@ def _hint(value: str, index: dict[str, int]) -> str:
 
 
 def expand_generate(
-    system: SystemModel, doc: Document, tables: Sequence[CsvTable | None]
+    system: SystemModel,
+    doc: Document,
+    tables: Sequence[CsvTable | None],
+    *,
+    check_references: bool = True,
 ) -> tuple[GeneratedAssets | None, list[Problem]]:
     """Fill every ``generate:`` template over its CSV rows, as arrays.
 
@@ -523,6 +527,10 @@ def expand_generate(
     tables
         The CSV of each ``generate:`` entry, in order (``None`` where it could not be read; the
         reader has reported why).
+    check_references
+        Check that link ends name an asset or replica. Also skipped when a table is missing or
+        incomplete, or a template is wrong: the ids they would give are unknown. Everything
+        else is checked anyway, row by row, so that one run lists every problem.
 
     Returns
     -------
@@ -557,8 +565,12 @@ def expand_generate(
         problems += more
         if parsed is not None:
             specs.append(parsed)
-    if problems or len(specs) != len(system.generate):
-        return None, problems
+    # the rows of the templates that work are still checked; references only with every id
+    references = (
+        check_references
+        and len(specs) == len(system.generate)
+        and all(s.table.complete for s in specs)
+    )
 
     explicit = len(system.assets)
     ids: list[str] = []
@@ -597,6 +609,8 @@ def expand_generate(
     if len(index) != explicit + len(ids):
         problems += _duplicates(system, doc, specs, ids, starts)
 
+    if not references:
+        return None, problems
     explicit_src, explicit_dst, more = _explicit_links(system, doc, index)
     problems += more
     link_src: list[IntArray] = []

@@ -954,6 +954,9 @@ class CsvTable:
     columns: dict[str, list[str]]
     lines: npt.NDArray[np.int64]
     header_line: int = 1
+    complete: bool = True
+    """False when rows were left out (a row with the wrong number of fields, or everything
+    after a syntax error): the table is then only good for checking the rows it has."""
 
     @property
     def n_rows(self) -> int:
@@ -989,7 +992,10 @@ def read_csv_columns(
 
     Values and header names are stripped of surrounding spaces; blank lines are skipped; a row
     with the wrong number of fields, an empty or repeated column name, or bytes that are not
-    UTF-8 are problems naming the line.
+    UTF-8 are problems naming the line. After such a problem in the structure, the table of
+    the rows that could be read is still returned (a repeated column keeps its first values,
+    ``complete`` is False when rows were left out), so that their values can be checked in
+    the same run; it is None only when the file has no header row or cannot be read.
 
     Examples
     --------
@@ -1032,6 +1038,7 @@ def read_csv_columns(
     header: list[str] = []
     header_line = 1
     ragged: list[tuple[int, str, str]] = []
+    broken = False
     try:
         for first in reader:
             if any(v.strip() for v in first):
@@ -1048,6 +1055,7 @@ def read_csv_columns(
             elif any(v.strip() for v in row):
                 ragged.append((start, "", f"{len(row)} fields"))
     except csv.Error as exc:
+        broken = True
         problems.append(
             Problem(file=name, line=reader.line_num, message=f"CSV syntax error: {exc}")
         )
@@ -1074,16 +1082,9 @@ def read_csv_columns(
         f"row does not have the header's {len(header)} fields",
         "quote values that contain commas",
     )
-    if problems:
-        return None, problems
-    columns = (
-        {
-            h: [v.strip() for v in col]
-            for h, col in zip(header, zip(*rows, strict=True), strict=True)
-        }
-        if rows
-        else {h: [] for h in header}
-    )
+    columns: dict[str, list[str]] = {}
+    for h, col in zip(header, zip(*rows, strict=True) if rows else [()] * len(header), strict=True):
+        columns.setdefault(h, [v.strip() for v in col])  # a repeated column: its first values
     return (
         CsvTable(
             file=name,
@@ -1091,8 +1092,9 @@ def read_csv_columns(
             columns=columns,
             lines=np.array(lines, dtype=np.int64),
             header_line=header_line,
+            complete=not ragged and not broken,
         ),
-        [],
+        problems,
     )
 
 

@@ -515,9 +515,34 @@ def _system_for_checks(
     files.problems += raw_duplicates(loaded.doc)
     files.problems += check_system(partial, pdoc, None, gaps=own)
     files.problems += check_workspace_paths(root, partial, pdoc)
+    files.problems += _generate_problems(root, partial, pdoc)
     lenient = _resolve_leniently(partial)
     files.problems += check_system(partial, pdoc, lenient, gaps=own)
     return None, lenient
+
+
+def _generate_problems(root: Path, system: SystemModel, doc: Document) -> list[Problem]:
+    """The problems of the ``generate:`` CSVs and their rows, for a system file with problems
+    elsewhere: a broken asset does not hide a bad CSV (link ends are not checked, since the
+    ids of the broken part are unknown)."""
+    tables, problems = _read_tables(root, system, doc)
+    _, more = expand_generate(system, doc, tables, check_references=False)
+    return problems + more
+
+
+def _read_tables(
+    root: Path, system: SystemModel, doc: Document
+) -> tuple[list[CsvTable | None], list[Problem]]:
+    """The CSV of each ``generate:`` entry (each file read, and its problems reported, once)."""
+    problems: list[Problem] = []
+    tables: list[CsvTable | None] = []
+    read: dict[str, CsvTable | None] = {}
+    for k, spec in enumerate(system.generate):
+        if spec.csv not in read:
+            read[spec.csv], more = read_workspace_csv(root, spec.csv, doc, ("generate", k, "csv"))
+            problems += more
+        tables.append(read[spec.csv])
+    return tables, problems
 
 
 def _resolve_leniently(system: SystemModel) -> ResolvedSystem:
@@ -563,15 +588,8 @@ def resolve_system(
     else:
         # duplicates are checked here; links are checked with the replicas they may point into
         problems = check_system(system.model_copy(update={"links": ()}), doc, None)
-        tables = []
-        read: dict[str, CsvTable | None] = {}  # each CSV is read (and reported) once
-        for k, spec in enumerate(system.generate):
-            if spec.csv not in read:
-                read[spec.csv], more = read_workspace_csv(
-                    root, spec.csv, doc, ("generate", k, "csv")
-                )
-                problems += more
-            tables.append(read[spec.csv])
+        tables, more = _read_tables(root, system, doc)
+        problems += more
         generated, more = expand_generate(system, doc, tables)
         problems += more
         if problems or generated is None:

@@ -160,18 +160,20 @@ def test_round_trip_fill_programmatically_and_import_identical(ws: Path, tmp_pat
     assert yaml.safe_load(kept.read_text(encoding="utf-8"))["answers"] == ANSWERS
 
 
-def test_export_then_import_unchanged_gives_identical_answers(ws: Path, tmp_path: Path) -> None:
-    before = _answers(ws)
+def test_export_then_import_unchanged_writes_nothing_and_no_history(
+    ws: Path, tmp_path: Path
+) -> None:
+    before = snapshot(ws)
     for name in ("q.xlsx", "q.csv"):
         path = _export(ws, tmp_path / name)
         extra = ("--as-of", "2026-01-10") if name.endswith(".csv") else ()
-        result = _import(path, ws, *extra)
-        assert result.exit_code == 0, result.output
-        assert _answers(ws) == before
-    assert sorted(p.name for p in (ws / "history").iterdir()) == [
-        "assessment-2026-01-10-2.yaml",
-        "assessment-2026-01-10.yaml",
-    ]
+        for _ in range(2):
+            result = _import(path, ws, *extra)
+            assert result.exit_code == 0, result.output
+            assert "nothing changed" in result.output
+    # identical answers, imported four times: not a byte changed, no history copy
+    assert snapshot(ws) == before
+    assert not (ws / "history").exists()
 
 
 def test_overrides_and_other_frameworks_answers_are_kept(tmp_path: Path) -> None:
@@ -453,7 +455,13 @@ def test_previous_assessment_survives_every_import_and_diff_shows_the_change(
     wb = openpyxl.load_workbook(path)
     wb["A"].cell(row=_row(wb["A"], "MINI-A-01"), column=4).value = 1
     wb.save(path)
-    assert _import(path, ws).exit_code == 0  # same date: 2026-01-10
+    before = snapshot(ws)
+    refused = _import(path, ws)  # changed answers, the old date (2026-01-10) left in the workbook
+    assert refused.exit_code == 3, refused.output
+    assert "already assessed on 2026-01-10, and gives the same date" in refused.output
+    assert "--as-of 2026-01-10" in refused.output and "Traceback" not in refused.output
+    assert snapshot(ws) == before
+    assert _import(path, ws, "--as-of", "2026-01-10").exit_code == 0  # a confirmed correction
     second = (ws / "assessment.yaml").read_bytes()
     wb["A"].cell(row=_row(wb["A"], "MINI-A-01"), column=4).value = 2
     wb["Instructions"]["B6"].value = dt.date(2026, 5, 1)

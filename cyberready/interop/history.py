@@ -153,17 +153,21 @@ def _as_of_of(path: Path) -> str:
     return "undated"
 
 
-def save_assessment(root: Path, assessment: Assessment, *, header: str = "") -> Path | None:
+def save_assessment(
+    root: Path, assessment: Assessment, *, header: str = "", keep_previous: bool = True
+) -> Path | None:
     """Write ``root/assessment.yaml``, first keeping the previous one in ``history/``.
 
     Returns the history file the previous assessment was copied to (None if there was none).
     The previous file is copied byte for byte (comments kept) to
     ``history/assessment-<its as_of>.yaml``, or ``-2``, ``-3``… if that name is taken; then the
-    new file replaces ``assessment.yaml`` atomically.
+    new file replaces ``assessment.yaml`` atomically. ``keep_previous=False`` is for the caller
+    that has checked that nothing of the previous file would be lost (the same assessment,
+    completed): it is replaced without a history entry.
     """
     target = root / ASSESSMENT_FILE
     archived = None
-    if target.exists():
+    if keep_previous and target.exists():
         archived = _archive(root, _as_of_of(target), target.read_bytes())
     atomic_write_text(target, assessment_yaml(assessment, header))
     return archived

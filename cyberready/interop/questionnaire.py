@@ -1,18 +1,21 @@
-"""The spreadsheet questionnaire: one framework's EMB answers as an XLSX workbook (or a CSV)
-that a non-programmer can fill in offline, and its validated import back into a workspace.
+"""The spreadsheet questionnaire: an EMB's answers to every framework in its scope as one XLSX
+workbook (or a CSV) that a non-programmer can fill in offline, and its validated import back
+into a workspace.
 
-The workbook has an *Instructions* sheet (how to fill it in, the maturity scale, the evidence
-sources, the assessment date and assessor cells), one sheet per domain (one row per control:
-the answer cells — level, evidence source, evidence, notes, target — are the only unlocked
-cells, with drop-downs; the rubric of each level sits beside them) and a hidden metadata sheet
-naming the framework, its version, the EMB and the sheet and row of every control, so that
-renamed sheets and deleted rows are caught on import.
+The workbook has an *Instructions* sheet (how to fill it in, each framework's maturity scale,
+the evidence sources, the assessment date and assessor cells), one sheet per domain of each
+framework (one row per control: the answer cells — level, evidence source, evidence, notes,
+target — are the only unlocked cells, with drop-downs; the rubric of each level sits beside
+them) and a hidden metadata sheet naming the frameworks, their versions, the EMB and the sheet
+and row of every control, so that renamed sheets and deleted rows are caught on import.
 
 :func:`read_questionnaire` checks every cell and reports all problems at once, each with its
 sheet and cell (``VR!D14``: ``level 7 is not in 0–4 or n/a``); :func:`import_questionnaire`
-writes nothing unless everything is valid, and keeps the previous ``assessment.yaml`` under
-``history/`` (:mod:`cyberready.interop.history`). The CSV form holds the same answers, one row
-per control, and is checked the same way (problems name the CSV line).
+takes one or more files as one assessment, writes nothing unless everything is valid, and
+keeps the previous ``assessment.yaml`` under ``history/`` (:mod:`cyberready.interop.history`)
+when the import starts a new assessment; completing the current one (another framework's
+answers for the same date) or changing nothing adds no history entry. The CSV form holds the
+same answers, one row per control, and is checked the same way (problems name the CSV line).
 
 Carriage returns in text cells come back as plain newlines (XML normalises them).
 """
@@ -25,17 +28,20 @@ import io
 import warnings
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from cyberready.errors import AssessmentError, Problem, did_you_mean
-from cyberready.interop.history import save_assessment
+from cyberready.interop.history import ASSESSMENT_FILE, save_assessment
 from cyberready.io import MAX_FILE_BYTES, atomic_write_bytes, atomic_write_text, read_text
 from cyberready.models import Answer, Assessment, Control, EmbProfile, Framework
 from cyberready.models.assessment import Level
 from cyberready.models.vocab import EVIDENCE_SOURCES
 from cyberready.scoring import SOURCE_WEIGHTS
+
+if TYPE_CHECKING:
+    from cyberready.workspace import Workspace
 
 __all__ = [
     "FORMAT_NAME",
@@ -51,7 +57,8 @@ __all__ = [
 ]
 
 FORMAT_NAME: Final = "cyberready-questionnaire"
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
+"""Version 2 holds several frameworks (version 1, one framework per workbook, is still read)."""
 META_SHEET: Final = "_cyberready"
 INSTRUCTIONS_SHEET: Final = "Instructions"
 AS_OF_CELL: Final = "B6"
@@ -122,7 +129,8 @@ spreadsheet does not run it as a formula (CSV injection); the import removes it 
 class QuestionnaireAnswers:
     """What a filled-in questionnaire says (validated)."""
 
-    framework: str
+    frameworks: tuple[str, ...]
+    """The frameworks it holds, in order (every control of each has a row)."""
     emb: str
     """The EMB it was exported for ("" for a blank questionnaire)."""
     as_of: dt.date | None
@@ -131,18 +139,30 @@ class QuestionnaireAnswers:
     """Answered controls only (a blank level = unassessed), in framework order."""
 
 
+ImportChange = Literal["first", "new", "completed", "corrected", "unchanged"]
+
+
 @dataclass(frozen=True)
 class ImportResult:
-    """What :func:`import_questionnaire` wrote."""
+    """What :func:`import_questionnaire` did.
+
+    ``change`` says how the import relates to the assessment it replaces: ``first`` (there
+    was none), ``new`` (another date: the previous one is kept in ``history/``), ``completed``
+    (same date, only answers of frameworks not yet assessed at that date: no history entry),
+    ``corrected`` (same date, changed answers, the date confirmed with ``as_of``: the previous
+    one is kept in ``history/``) or ``unchanged`` (nothing written).
+    """
 
     assessment: Assessment
-    written: Path
+    written: Path | None
+    """``assessment.yaml``, or None when nothing changed (nothing was written)."""
     archived: Path | None
-    """Where the previous ``assessment.yaml`` was kept (None if there was none)."""
-    framework: str
+    """Where the previous ``assessment.yaml`` was kept (None if it was not)."""
+    frameworks: tuple[str, ...]
     answered: int
     not_applicable: int
     unassessed: int
+    change: ImportChange = "new"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -165,19 +185,25 @@ def _objective(control: Control) -> str:
     return text
 
 
-def _sheet_names(framework: Framework) -> dict[str, str]:
-    """Domain id -> sheet name (the domain id, made safe and unique for Excel)."""
-    out: dict[str, str] = {}
+def _sheet_names(frameworks: Sequence[Framework]) -> dict[tuple[str, str], str]:
+    """(framework id, domain id) -> sheet name (the domain id, made safe for Excel and unique
+    across the frameworks: a repeated one gets ``-2``, ``-3``…)."""
+    out: dict[tuple[str, str], str] = {}
     used = {INSTRUCTIONS_SHEET.casefold(), META_SHEET.casefold()}
-    for d in framework.domains:
-        base = "".join("_" if ch in "[]:*?/\\'" else ch for ch in d.id)[:31] or "Domain"
-        name, k = base, 2
-        while name.casefold() in used:
-            suffix = f"-{k}"
-            name, k = base[: 31 - len(suffix)] + suffix, k + 1
-        used.add(name.casefold())
-        out[d.id] = name
+    for fw in frameworks:
+        for d in fw.domains:
+            base = "".join("_" if ch in "[]:*?/\\'" else ch for ch in d.id)[:31] or "Domain"
+            name, k = base, 2
+            while name.casefold() in used:
+                suffix = f"-{k}"
+                name, k = base[: 31 - len(suffix)] + suffix, k + 1
+            used.add(name.casefold())
+            out[(fw.id, d.id)] = name
     return out
+
+
+def _as_list(frameworks: Framework | Sequence[Framework]) -> list[Framework]:
+    return [frameworks] if isinstance(frameworks, Framework) else list(frameworks)
 
 
 def _csv_guard(text: str) -> str:
@@ -192,40 +218,53 @@ def _csv_unguard(text: str) -> str:
 
 
 def build_workbook(
-    framework: Framework,
+    frameworks: Framework | Sequence[Framework],
     assessment: Assessment | None = None,
     *,
     emb: EmbProfile | None = None,
 ) -> Any:
-    """The questionnaire workbook of ``framework``'s ``subject: emb`` controls, with the
-    answers of ``assessment`` (if given) prefilled. Returns an ``openpyxl.Workbook``."""
+    """The questionnaire workbook of the ``subject: emb`` controls of ``frameworks`` (one or
+    several: a sheet per domain of each), with the answers of ``assessment`` (if given)
+    prefilled. Returns an ``openpyxl.Workbook``."""
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
+    fws = [fw for fw in _as_list(frameworks) if _emb_controls(fw)]
+    if not fws:
+        raise ValueError("no framework with EMB controls to put in the questionnaire")
     wb = Workbook()
-    sheets = _sheet_names(framework)
-    controls = _emb_controls(framework)
-    domains = [d for d in framework.domains if any(c.domain == d.id for c in controls)]
+    sheets = _sheet_names(fws)
     answers = assessment.answers if assessment is not None else {}
-    _instructions(wb.active, framework, assessment, emb, [(sheets[d.id], d.title) for d in domains])
-    meta_rows: list[tuple[str, str, int, str]] = []
-    for d in domains:
-        ws = wb.create_sheet(sheets[d.id])
-        in_domain = [c for c in controls if c.domain == d.id]
-        _domain_sheet(ws, framework, d.id, d.title, d.description, in_domain, answers)
-        meta_rows += [(ws.title, d.id, FIRST_ROW + i, c.id) for i, c in enumerate(in_domain)]
+    listed: list[tuple[str, str]] = []
+    meta_rows: list[tuple[str, str, int, str, str]] = []
+    parts = []
+    for fw in fws:
+        controls = _emb_controls(fw)
+        domains = [d for d in fw.domains if any(c.domain == d.id for c in controls)]
+        parts.append((fw, controls, domains))
+        prefix = f"{fw.title}: " if len(fws) > 1 else ""
+        listed += [(sheets[(fw.id, d.id)], prefix + d.title) for d in domains]
+    _instructions(wb.active, fws, assessment, emb, listed)
+    for fw, controls, domains in parts:
+        for d in domains:
+            ws = wb.create_sheet(sheets[(fw.id, d.id)])
+            in_domain = [c for c in controls if c.domain == d.id]
+            _domain_sheet(ws, fw, d.id, d.title, d.description, in_domain, answers)
+            meta_rows += [
+                (ws.title, d.id, FIRST_ROW + i, c.id, fw.id) for i, c in enumerate(in_domain)
+            ]
     meta = wb.create_sheet(META_SHEET)
     for key, value in (
         ("format", FORMAT_NAME),
         ("format_version", FORMAT_VERSION),
-        ("framework", framework.id),
-        ("framework_version", framework.version),
+        ("frameworks", ",".join(fw.id for fw in fws)),
+        ("framework_versions", ",".join(fw.version for fw in fws)),
         ("emb", emb.id if emb is not None else ""),
         ("exported_as_of", assessment.as_of.isoformat() if assessment is not None else ""),
     ):
         meta.append([key, value])
     meta.append([])
-    meta.append(["sheet", "domain", "row", "control"])
+    meta.append(["sheet", "domain", "row", "control", "framework"])
     for row in meta_rows:
         meta.append(list(row))
     meta.sheet_state = "veryHidden"
@@ -266,9 +305,15 @@ def _protect(ws: Any) -> None:
     ws.protection.formatRows = False
 
 
+def _provenance(framework: Framework) -> str:
+    if framework.provenance == "derived":
+        return "derived: our encoding of the source's intent; the official text was not available"
+    return "official"
+
+
 def _instructions(
     ws: Any,
-    framework: Framework,
+    frameworks: Sequence[Framework],
     assessment: Assessment | None,
     emb: EmbProfile | None,
     sheets: Sequence[tuple[str, str]],
@@ -279,15 +324,19 @@ def _instructions(
     ws.title = INSTRUCTIONS_SHEET
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 100
-    ws["A1"] = f"cyberready questionnaire: {framework.title}"
+    several = len(frameworks) > 1
+    ws["A1"] = "cyberready questionnaire: " + " and ".join(fw.title for fw in frameworks)
     ws["A1"].font = st["title"]
     rows: list[tuple[str, str]] = [
-        ("Framework", f"{framework.id}, version {framework.version or 'unversioned'}"),
+        (
+            "Frameworks" if several else "Framework",
+            "; ".join(f"{fw.id}, version {fw.version or 'unversioned'}" for fw in frameworks),
+        ),
         (
             "Provenance",
-            "derived: our encoding of the source's intent; the official text was not available"
-            if framework.provenance == "derived"
-            else "official",
+            "; ".join(f"{fw.id}: {_provenance(fw)}" for fw in frameworks)
+            if several
+            else _provenance(frameworks[0]),
         ),
         ("EMB", f"{emb.name} ({emb.id})" if emb else "(blank questionnaire, for any EMB)"),
     ]
@@ -319,7 +368,11 @@ def _instructions(
     lines: list[tuple[str, str]] = [
         ("", ""),
         ("How to fill it in", ""),
-        ("1.", "Each domain has its own sheet (the tabs below); each control is one row."),
+        (
+            "1.",
+            "Each domain of each framework has its own sheet (the tabs below); each control is "
+            "one row. Its framework's maturity scale heads the rubric columns.",
+        ),
         (
             "2.",
             "Type only in the yellow cells: Level, Evidence source, Evidence, Notes and Target "
@@ -348,9 +401,10 @@ def _instructions(
         ),
         (
             "7.",
-            "Fill in the assessment date above, save, then run: cyberready questionnaire "
-            "import <this file> --into <workspace folder>. Nothing is written if any cell is "
-            "wrong; the previous assessment is kept in the workspace's history/ folder.",
+            "Fill in the date of this assessment above (a new date for a new assessment), "
+            "save, then run: cyberready questionnaire import <this file> --into <workspace "
+            "folder>. Nothing is written if any cell is wrong; the previous assessment is kept "
+            "in the workspace's history/ folder.",
         ),
         (
             "8.",
@@ -358,10 +412,7 @@ def _instructions(
             "workbook; they are kept as they are in the workspace's assessment.yaml.",
         ),
         ("", ""),
-        ("Maturity levels", ""),
-        *((f"{lv.level} {lv.name}", lv.description) for lv in framework.maturity_scale.levels),
-        ("n/a", "The control does not apply to this EMB (say why in Notes)."),
-        ("", ""),
+        *_scales(frameworks),
         ("Evidence sources", "(the confidence weight of each source is in brackets)"),
         ("test", f"A technical test, exercise or audit checked it ({SOURCE_WEIGHTS['test']:.1f})."),
         (
@@ -382,13 +433,27 @@ def _instructions(
     for i, (a, b) in enumerate(lines):
         ca = ws.cell(row=start + i, column=1)
         _put_text(ca, a)
-        if a in _HEADINGS:
+        if a in _HEADINGS or a.startswith("Maturity levels"):
             ca.font = st["bold"]
         cb = ws.cell(row=start + i, column=2)
         _put_text(cb, b)
         cb.alignment = st["wrap"]
         ca.alignment = st["top"]
     _protect(ws)
+
+
+def _scales(frameworks: Sequence[Framework]) -> list[tuple[str, str]]:
+    """The maturity scale of each framework, as Instructions rows."""
+    out: list[tuple[str, str]] = []
+    for fw in frameworks:
+        title = f"Maturity levels: {fw.id}" if len(frameworks) > 1 else "Maturity levels"
+        out += [
+            (title, fw.title if len(frameworks) > 1 else ""),
+            *((f"{lv.level} {lv.name}", lv.description) for lv in fw.maturity_scale.levels),
+            ("n/a", "The control does not apply to this EMB (say why in Notes)."),
+            ("", ""),
+        ]
+    return out
 
 
 def _domain_sheet(
@@ -404,7 +469,7 @@ def _domain_sheet(
     from openpyxl.worksheet.datavalidation import DataValidation
 
     st = _styles()
-    ws["A1"] = f"{domain_id}: {title}"
+    ws["A1"] = f"{framework.title} — {domain_id}: {title}"
     ws["A1"].font = st["title"]
     _put_text(ws["A2"], " ".join(description.split()))
     levels = framework.maturity_scale.levels
@@ -468,13 +533,16 @@ def _domain_sheet(
     _protect(ws)
 
 
-def questionnaire_csv(framework: Framework, assessment: Assessment | None = None) -> str:
-    """The same questionnaire as CSV text: one row per ``subject: emb`` control."""
+def questionnaire_csv(
+    frameworks: Framework | Sequence[Framework], assessment: Assessment | None = None
+) -> str:
+    """The same questionnaire as CSV text: one row per ``subject: emb`` control of each
+    framework."""
     answers = assessment.answers if assessment is not None else {}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(_CSV_COLUMNS)
-    for c in _emb_controls(framework):
+    for framework, c in ((fw, c) for fw in _as_list(frameworks) for c in _emb_controls(fw)):
         a = answers.get(c.id)
         writer.writerow(
             [
@@ -495,7 +563,7 @@ def questionnaire_csv(framework: Framework, assessment: Assessment | None = None
 
 def export_questionnaire(
     path: Path,
-    framework: Framework,
+    frameworks: Framework | Sequence[Framework],
     assessment: Assessment | None = None,
     *,
     emb: EmbProfile | None = None,
@@ -507,7 +575,7 @@ def export_questionnaire(
     suffix = path.suffix.lower()
     if suffix == ".csv":
         # with a byte-order mark so that spreadsheet programs read it as UTF-8
-        atomic_write_text(path, "\ufeff" + questionnaire_csv(framework, assessment))
+        atomic_write_text(path, "\ufeff" + questionnaire_csv(frameworks, assessment))
         return path
     if suffix != ".xlsx":
         raise AssessmentError(
@@ -519,7 +587,7 @@ def export_questionnaire(
                 )
             ]
         )
-    wb = build_workbook(framework, assessment, emb=emb)
+    wb = build_workbook(frameworks, assessment, emb=emb)
     buf = io.BytesIO()
     wb.save(buf)
     atomic_write_bytes(path, buf.getvalue())
@@ -528,57 +596,74 @@ def export_questionnaire(
 
 def write_questionnaire(
     out: Path,
-    framework_id: str,
+    framework_ids: str | Sequence[str] = (),
     *,
     workspace: Path | None = None,
     frameworks_dirs: Sequence[Path] = (),
 ) -> Path:
-    """Export the questionnaire of ``framework_id`` to ``out`` (``.xlsx`` or ``.csv``).
+    """Export the questionnaire of ``framework_ids`` to ``out`` (``.xlsx`` or ``.csv``).
 
-    With ``workspace``, the framework must be in its scope and its current answers are
-    prefilled; without, the questionnaire is blank (frameworks from the shipped library and
-    ``frameworks_dirs``). Raises :class:`AssessmentError` for an unknown framework.
+    With ``workspace``, the frameworks must be in its scope (default: every framework in its
+    scope that has EMB controls) and its current answers are prefilled; without, the
+    questionnaire is blank (frameworks from the shipped library and ``frameworks_dirs``; at
+    least one must be named). Raises :class:`AssessmentError` for an unknown framework.
     """
     from cyberready.loaders import load_library, load_workspace
 
+    ids = [framework_ids] if isinstance(framework_ids, str) else list(framework_ids)
     emb: EmbProfile | None = None
     assessment: Assessment | None = None
     if workspace is not None:
         ws = load_workspace(workspace, frameworks_dirs=frameworks_dirs)
         frameworks, emb, assessment = ws.library.frameworks, ws.emb, ws.assessment
         in_scope: Sequence[str] = ws.emb.frameworks
+        if not ids:
+            ids = [f for f in in_scope if f in frameworks and _emb_controls(frameworks[f])]
     else:
         frameworks = load_library(frameworks_dirs).frameworks
         in_scope = list(frameworks)
-    framework = frameworks.get(framework_id)
     where = "<command line>"
-    if framework is None or framework_id not in in_scope:
-        raise AssessmentError(
-            [
-                Problem(
-                    file=where,
-                    field="--framework",
-                    value=framework_id,
-                    message=f"unknown framework {framework_id!r}"
-                    if framework is None
-                    else f"framework {framework_id!r} is not in the workspace's scope",
-                    hint=did_you_mean(framework_id, in_scope),
-                )
-            ]
+    problems: list[Problem] = []
+    if not ids:
+        problems.append(
+            Problem(
+                file=where,
+                field="--framework",
+                message="no framework to export"
+                if workspace is not None
+                else "name the frameworks of a blank questionnaire",
+                hint="pass --framework ID (repeat it for several), or --emb DIR for every "
+                "framework in a workspace's scope",
+            )
         )
-    if not _emb_controls(framework):
-        raise AssessmentError(
-            [
+    for fid in dict.fromkeys(ids):
+        framework = frameworks.get(fid)
+        if framework is None or fid not in in_scope:
+            problems.append(
                 Problem(
                     file=where,
                     field="--framework",
-                    value=framework_id,
-                    message=f"{framework_id} has no EMB controls (only platform commitments)",
+                    value=fid,
+                    message=f"unknown framework {fid!r}"
+                    if framework is None
+                    else f"framework {fid!r} is not in the workspace's scope",
+                    hint=did_you_mean(fid, in_scope),
+                )
+            )
+        elif not _emb_controls(framework):
+            problems.append(
+                Problem(
+                    file=where,
+                    field="--framework",
+                    value=fid,
+                    message=f"{fid} has no EMB controls (only platform commitments)",
                     hint="platform commitments are answered per company in platforms/*.yaml",
                 )
-            ]
-        )
-    return export_questionnaire(out, framework, assessment, emb=emb)
+            )
+    if problems:
+        raise AssessmentError(problems)
+    chosen = [frameworks[f] for f in dict.fromkeys(ids)]
+    return export_questionnaire(out, chosen, assessment, emb=emb)
 
 
 # --------------------------------------------------------------------------- cell parsing
@@ -831,9 +916,11 @@ def _open_workbook(path: Path) -> tuple[Any, list[Problem]]:
     return wb, []
 
 
-def _meta(
-    wb: Any, name: str
-) -> tuple[dict[str, str], list[tuple[str, str, int, str]], list[Problem]]:
+_MetaRow = tuple[str, str, int, str, str]
+"""sheet, domain, row, control, framework"""
+
+
+def _meta(wb: Any, name: str) -> tuple[dict[str, str], list[_MetaRow], list[Problem]]:
     if META_SHEET not in wb.sheetnames:
         return (
             {},
@@ -848,16 +935,17 @@ def _meta(
         )
     ws = wb[META_SHEET]
     info: dict[str, str] = {}
-    rows: list[tuple[str, str, int, str]] = []
+    rows: list[_MetaRow] = []
     in_table = False
     for values in ws.iter_rows(values_only=True):
-        cells = [*values, None, None, None, None][:4]
+        cells = [*values, None, None, None, None, None][:5]
         if cells[0] == "sheet" and cells[3] == "control":
             in_table = True
             continue
         if in_table:
             if cells[0] is not None and isinstance(cells[2], int):
-                rows.append((str(cells[0]), str(cells[1]), cells[2], str(cells[3])))
+                fid = _as_text(cells[4]) or info.get("framework", "")  # version 1: one framework
+                rows.append((str(cells[0]), str(cells[1]), cells[2], str(cells[3]), fid))
         elif cells[0] is not None:
             info[str(cells[0])] = _as_text(cells[1])
     problems = []
@@ -869,12 +957,12 @@ def _meta(
                 hint="export one with `cyberready questionnaire export`",
             )
         )
-    elif info.get("format_version") != str(FORMAT_VERSION):
+    elif info.get("format_version") not in ("1", str(FORMAT_VERSION)):
         problems.append(
             Problem(
                 file=name,
                 message=f"questionnaire format version {info.get('format_version')!r} is not "
-                f"supported (this cyberready reads {FORMAT_VERSION})",
+                f"supported (this cyberready reads 1 to {FORMAT_VERSION})",
             )
         )
     return info, rows, problems
@@ -899,19 +987,22 @@ def _read_workbook(
     info, meta_rows, problems = _meta(wb, name)
     if problems:
         return None, problems
-    fid = info.get("framework", "")
-    framework = frameworks.get(fid)
-    if framework is None:
-        return None, [
-            Problem(
-                file=name,
-                cell=f"{META_SHEET}!B3",
-                field="framework",
-                value=fid,
-                message=f"unknown framework {fid!r}",
-                hint=did_you_mean(fid, frameworks) + "; pass its folder with --frameworks-dir",
+    fids = [f for f in info.get("frameworks", info.get("framework", "")).split(",") if f]
+    for fid in fids if fids else [""]:
+        if fid not in frameworks:
+            problems.append(
+                Problem(
+                    file=name,
+                    cell=f"{META_SHEET}!B3",
+                    field="framework",
+                    value=fid,
+                    message=f"unknown framework {fid!r}",
+                    hint=did_you_mean(fid, frameworks) + "; pass its folder with --frameworks-dir",
+                )
             )
-        ]
+    if problems:
+        return None, problems
+    chosen = [frameworks[f] for f in fids]
     as_of: dt.date | None = None
     assessor: str | None = None
     if INSTRUCTIONS_SHEET in wb.sheetnames:
@@ -941,10 +1032,10 @@ def _read_workbook(
             )
         )
 
-    emb_controls = {c.id: c for c in _emb_controls(framework)}
-    platform_ids = [c.id for c in framework.controls if c.id not in emb_controls]
-    expected_at = {control: (sheet, row) for sheet, _, row, control in meta_rows}
-    sheets = list(dict.fromkeys(sheet for sheet, _, _, _ in meta_rows))
+    emb_controls = {c.id: c for fw in chosen for c in _emb_controls(fw)}
+    platform_ids = [c.id for fw in chosen for c in fw.controls if c.id not in emb_controls]
+    expected_at = {control: (sheet, row) for sheet, _, row, control, _ in meta_rows}
+    sheets = list(dict.fromkeys(sheet for sheet, _, _, _, _ in meta_rows))
     unknown_sheets = [
         s for s in wb.sheetnames if s not in (*sheets, INSTRUCTIONS_SHEET, META_SHEET)
     ]
@@ -1004,7 +1095,7 @@ def _read_workbook(
         return None, sorted(problems, key=lambda p: _cell_key(p.cell, order))
     return (
         QuestionnaireAnswers(
-            framework=framework.id,
+            frameworks=tuple(fids),
             emb=info.get("emb", ""),
             as_of=as_of,
             assessor=assessor,
@@ -1128,15 +1219,17 @@ def _read_csv(
                 line=1,
                 value=col,
                 message=f"unknown column {col!r}",
-                hint=did_you_mean(col, _CSV_COLUMNS),
+                hint=did_you_mean(col, _CSV_COLUMNS) or "it is ignored; remove it",
             )
         )
-    for col in sorted(_CSV_REQUIRED - set(header)):
+    missing = sorted(_CSV_REQUIRED - set(header))
+    for col in missing:
         problems.append(Problem(file=name, line=1, message=f"missing column {col!r}"))
-    for col in sorted({h for h in header if header.count(h) > 1}):
+    twice = sorted({h for h in header if header.count(h) > 1})
+    for col in twice:
         problems.append(Problem(file=name, line=1, message=f"column {col!r} appears twice"))
-    if problems:
-        return None, problems
+    if missing or twice:
+        return None, problems  # the rows cannot be read reliably (an unknown column is ignored)
     index = {h: i for i, h in enumerate(header)}
     rows: list[tuple[int, dict[str, str]]] = []
     line = 1
@@ -1149,40 +1242,37 @@ def _read_csv(
             padded = [*values, *([""] * len(header))]
             rows.append((start, {h: padded[i] for h, i in index.items()}))
     except csv.Error as exc:
-        return None, [Problem(file=name, line=reader.line_num, message=f"CSV error: {exc}")]
+        problems.append(Problem(file=name, line=reader.line_num, message=f"CSV error: {exc}"))
+    if not rows:
+        return None, [*problems, Problem(file=name, field="framework", message="no rows")]
     fids = list(dict.fromkeys(r["framework"].strip() for _, r in rows))
-    if len(fids) != 1:
-        return None, [
-            Problem(
-                file=name,
-                field="framework",
-                message="no rows" if not fids else f"rows of several frameworks: {fids}",
-                hint="one framework per questionnaire",
-            )
-        ]
-    framework = frameworks.get(fids[0])
-    if framework is None:
-        return None, [
-            Problem(
-                file=name,
-                line=rows[0][0],
-                field="framework",
-                value=fids[0],
-                message=f"unknown framework {fids[0]!r}",
-                hint=did_you_mean(fids[0], frameworks),
-            )
-        ]
-    emb_controls = {c.id: c for c in _emb_controls(framework)}
-    platform_ids = [c.id for c in framework.controls if c.id not in emb_controls]
+    known = [f for f in fids if f in frameworks]
+    emb_controls = {c.id: c for f in known for c in _emb_controls(frameworks[f])}
+    platform_ids = [c.id for f in known for c in frameworks[f].controls if c.id not in emb_controls]
+    bad_fw: set[str] = set()
     seen: dict[str, int] = {}
     answers: dict[str, Answer] = {}
     for start, row in rows:
         cid = row["control"].strip()
+        fid = row["framework"].strip()
 
         def locate(key: str, start: int = start, cid: str = cid) -> dict[str, Any]:
             return {"file": name, "line": start, "field": f"{cid or '(no id)'} {key}"}
 
-        if cid not in emb_controls:
+        if fid not in frameworks:
+            if fid not in bad_fw:  # once per framework, at its first row
+                bad_fw.add(fid)
+                problems.append(
+                    Problem(
+                        **locate("framework"),
+                        value=fid,
+                        message=f"unknown framework {fid!r}",
+                        hint=did_you_mean(fid, frameworks),
+                    )
+                )
+            continue
+        control = emb_controls.get(cid)
+        if control is None:
             problems.append(
                 Problem(
                     **locate("control"),
@@ -1191,6 +1281,16 @@ def _read_csv(
                     if cid in platform_ids
                     else f"unknown control id {cid!r}",
                     hint="" if cid in platform_ids else did_you_mean(cid, emb_controls),
+                )
+            )
+            continue
+        if not any(c.id == cid for c in frameworks[fid].controls):
+            problems.append(
+                Problem(
+                    **locate("framework"),
+                    value=fid,
+                    message=f"control {cid} is not in framework {fid!r}",
+                    hint="do not change the framework column",
                 )
             )
             continue
@@ -1225,51 +1325,91 @@ def _read_csv(
     if problems:
         return None, problems
     ordered = {cid: answers[cid] for cid in emb_controls if cid in answers}
-    return QuestionnaireAnswers(framework.id, "", None, None, ordered), []
+    return QuestionnaireAnswers(tuple(known), "", None, None, ordered), []
 
 
 # --------------------------------------------------------------------------- import
 
 
 def import_questionnaire(
-    path: Path,
+    paths: Path | Sequence[Path],
     workspace: Path,
     *,
     as_of: dt.date | None = None,
     assessor: str | None = None,
     frameworks_dirs: Sequence[Path] = (),
 ) -> ImportResult:
-    """Import a filled-in questionnaire into a workspace's ``assessment.yaml``.
+    """Import one or more filled-in questionnaires into a workspace's ``assessment.yaml``, as
+    one assessment.
 
-    The questionnaire's framework must be in the workspace's scope. Its answers replace that
-    framework's answers (a blank level removes an answer: the control becomes unassessed);
-    other frameworks' answers and all overrides are kept. The date is ``as_of`` if given,
-    else the workbook's assessment date (a CSV needs ``as_of``). Nothing is written unless
-    everything checks out; then the previous ``assessment.yaml`` is kept as
-    ``history/assessment-<its as_of>.yaml`` and the new one is written atomically.
+    Each file's frameworks must be in the workspace's scope, and no framework may come from
+    two files. Their answers replace those frameworks' answers (a blank level removes an
+    answer: the control becomes unassessed); other frameworks' answers and all overrides are
+    kept. The date is ``as_of`` if given, else the workbooks' assessment date (they must
+    agree; a CSV needs ``as_of``). Nothing is written unless everything checks out. Then:
+
+    - nothing changed: nothing is written (``change="unchanged"``);
+    - another date than the current assessment's: the current ``assessment.yaml`` is kept as
+      ``history/assessment-<its as_of>.yaml`` and the new one written atomically (``new``);
+    - the same date, and only frameworks not yet assessed at that date change (their answers
+      are still those of the previous assessment in ``history/``, or there are none): the
+      assessment is completed in place, no history entry (``completed``);
+    - the same date with other changes: refused unless ``as_of`` is given (a correction: the
+      current file is kept in ``history/`` first, ``corrected``), since a workbook exported
+      with the old date and filled in again is most likely a new assessment.
 
     Raises
     ------
     InputError
         The workspace does not load (:class:`~cyberready.errors.InputError`), or the
-        questionnaire has problems (:class:`AssessmentError`, every one with its cell).
+        questionnaires have problems (:class:`AssessmentError`, every one with its cell).
     """
     from cyberready.loaders import load_workspace
 
+    files = [paths] if isinstance(paths, Path) else list(paths)
     ws = load_workspace(workspace, frameworks_dirs=frameworks_dirs)
-    name = str(path)
-    q, problems = _read(path, ws.library.frameworks, need_date=as_of is None)
-    if q is not None:
-        if q.framework not in ws.emb.frameworks:
+    read: list[tuple[Path, QuestionnaireAnswers]] = []
+    problems: list[Problem] = []
+    taken: dict[str, str] = {}
+    for path in files:
+        name = str(path)
+        q, more = _read(path, ws.library.frameworks, need_date=as_of is None)
+        problems += more
+        if as_of is None and path.suffix.lower() == ".csv":
+            # said even when cells are wrong: one run lists everything to fix
             problems.append(
                 Problem(
                     file=name,
-                    field="framework",
-                    value=q.framework,
-                    message=f"framework {q.framework!r} is not in the workspace's scope",
-                    hint="emb.yaml lists: " + ", ".join(ws.emb.frameworks),
+                    message="no assessment date",
+                    hint="pass --as-of YYYY-MM-DD (a CSV carries no date)",
                 )
             )
+        if q is None:
+            continue
+        read.append((path, q))
+        for fid in q.frameworks:
+            if fid not in ws.emb.frameworks:
+                problems.append(
+                    Problem(
+                        file=name,
+                        field="framework",
+                        value=fid,
+                        message=f"framework {fid!r} is not in the workspace's scope",
+                        hint="emb.yaml lists: " + ", ".join(ws.emb.frameworks),
+                    )
+                )
+            elif fid in taken:
+                problems.append(
+                    Problem(
+                        file=name,
+                        field="framework",
+                        value=fid,
+                        message=f"the answers of {fid} are also in {taken[fid]}",
+                        hint="give each framework's answers once",
+                    )
+                )
+            else:
+                taken[fid] = name
         if q.emb and q.emb != ws.emb.id:
             problems.append(
                 Problem(
@@ -1280,51 +1420,115 @@ def import_questionnaire(
                     hint="import it into its own workspace",
                 )
             )
-        if as_of is None and q.as_of is None:
-            problems.append(
-                Problem(
-                    file=name,
-                    message="no assessment date",
-                    hint="pass --as-of YYYY-MM-DD (a CSV carries no date)",
-                )
+    dates = {q.as_of for _, q in read if q.as_of is not None}
+    if as_of is None and len(dates) > 1:
+        problems.append(
+            Problem(
+                file=", ".join(str(p) for p, _ in read),
+                field="assessment date",
+                message="the workbooks give different assessment dates: "
+                + ", ".join(f"{p.name} {q.as_of}" for p, q in read if q.as_of is not None),
+                hint="one assessment has one date: correct the Instructions sheets, or pass "
+                "--as-of YYYY-MM-DD",
             )
-    if problems or q is None:
-        raise AssessmentError(problems, f"{len(problems)} problem(s) in {name}; nothing written")
-    date = as_of or q.as_of
-    assert date is not None
+        )
+    shown = ", ".join(str(p) for p in files)
+    if problems or len(read) != len(files):
+        raise AssessmentError(problems, f"{len(problems)} problem(s) in {shown}; nothing written")
+    date = as_of or next(iter(dates))
     old = ws.assessment
+    imported: dict[str, Answer] = {}
+    for _, q in read:
+        imported.update(q.answers)
     merged: dict[str, Answer] = {}
     for fw in ws.frameworks:
-        source = q.answers if fw.id == q.framework else (old.answers if old else {})
+        source = imported if fw.id in taken else (old.answers if old else {})
         for c in _emb_controls(fw):
             if c.id in source:
                 merged[c.id] = source[c.id]
+    given = next((q.assessor for _, q in read if q.assessor), None)
     new = Assessment(
         schema_version=1,
         kind="assessment",
         emb=ws.emb.id,
         frameworks=ws.emb.frameworks,
         as_of=date,
-        assessor=assessor if assessor is not None else q.assessor or (old.assessor if old else ""),
+        assessor=assessor if assessor is not None else given or (old.assessor if old else ""),
         answers=merged,
         overrides=old.overrides if old else (),
     )
-    archived = save_assessment(
-        ws.path,
-        new,
-        header=f"Assessment of {ws.emb.name}, as of {date}.\n"
-        f"Answers for {q.framework} imported from {path.name} by cyberready; "
-        "earlier assessments are in history/.",
-    )
-    fw = ws.library.frameworks[q.framework]
-    n_controls = len(_emb_controls(fw))
-    n_na = sum(1 for a in q.answers.values() if a.level == "n/a")
-    return ImportResult(
+    change = _change(ws, old, new, list(taken), confirmed=as_of is not None)
+    fw_ids = tuple(taken)
+    n_controls = sum(len(_emb_controls(ws.library.frameworks[f])) for f in fw_ids)
+    answered = len(imported)  # each file's answers are of its own frameworks only
+    result = ImportResult(
         assessment=new,
-        written=ws.path / "assessment.yaml",
-        archived=archived,
-        framework=q.framework,
-        answered=len(q.answers),
-        not_applicable=n_na,
-        unassessed=n_controls - len(q.answers),
+        written=None,
+        archived=None,
+        frameworks=fw_ids,
+        answered=answered,
+        not_applicable=sum(1 for a in imported.values() if a.level == "n/a"),
+        unassessed=n_controls - answered,
+        change=change,
+    )
+    if change == "unchanged":
+        return result
+    header = (
+        f"Assessment of {ws.emb.name}, as of {date}.\n"
+        f"Answers for {', '.join(fw_ids)} imported from {', '.join(p.name for p in files)} "
+        "by cyberready; earlier assessments are in history/."
+    )
+    archived = save_assessment(ws.path, new, header=header, keep_previous=change != "completed")
+    return replace(result, written=ws.path / ASSESSMENT_FILE, archived=archived)
+
+
+def _change(
+    ws: Workspace,
+    old: Assessment | None,
+    new: Assessment,
+    imported: Sequence[str],
+    *,
+    confirmed: bool,
+) -> ImportChange:
+    """How ``new`` relates to the current assessment ``old`` (see :func:`import_questionnaire`);
+    raises :class:`AssessmentError` for a changed import with the current date, unconfirmed."""
+    if old is None:
+        return "first"
+    if new == old:
+        return "unchanged"
+    if new.as_of != old.as_of:
+        return "new"
+    earlier = [h for h in ws.history if h.as_of < old.as_of]
+    before = earlier[-1].answers if earlier else {}
+
+    def answers_of(answers: Mapping[str, Answer], fid: str) -> dict[str, Answer]:
+        ids = {c.id for c in _emb_controls(ws.library.frameworks[fid])}
+        return {cid: a for cid, a in answers.items() if cid in ids}
+
+    changed = [f for f in imported if answers_of(old.answers, f) != answers_of(new.answers, f)]
+    # completing the assessment loses nothing: what is replaced is empty, or still the answers
+    # of the previous assessment, which history/ holds
+    if all(
+        not answers_of(old.answers, f) or answers_of(old.answers, f) == answers_of(before, f)
+        for f in changed
+    ):
+        return "completed"
+    if confirmed:
+        return "corrected"
+    frameworks = [f for f in changed if answers_of(old.answers, f) != answers_of(before, f)]
+    raise AssessmentError(
+        [
+            Problem(
+                file=str(ws.path / ASSESSMENT_FILE),
+                field="as_of",
+                value=old.as_of.isoformat(),
+                message=f"the import changes answers of {', '.join(frameworks)} already "
+                f"assessed on {old.as_of}, and gives the same date",
+                hint="for a new assessment, type its date in the workbook's Instructions!"
+                f"{AS_OF_CELL} or pass --as-of YYYY-MM-DD; to correct the assessment of "
+                f"{old.as_of} (the current one is then kept in history/), pass --as-of "
+                f"{old.as_of}",
+            )
+        ],
+        "the assessment date was not changed; nothing written",
     )
