@@ -44,8 +44,25 @@ from cyberready.workspace import Library, Workspace
 __version__ = "0.1.0"
 
 
+def example_names() -> tuple[str, ...]:
+    """Names of the shipped example workspaces, sorted (each is a fictional EMB).
+
+    >>> "examplia" in example_names() and "tarvonia" in example_names()
+    True
+    """
+    root = data_dir("examples")
+    return tuple(sorted(p.name for p in root.iterdir() if (p / "emb.yaml").is_file()))
+
+
 def example_path(name: str = "examplia") -> Path:
-    """Path of a shipped example workspace (default: the fictional Examplia EMB)."""
+    """Path of a shipped example workspace (default: the fictional Examplia EMB).
+
+    >>> example_path("tarvonia").name
+    'tarvonia'
+    """
+    names = example_names()
+    if name not in names:
+        raise ValueError(f"no shipped example {name!r}; choose one of: {', '.join(names)}")
     return data_dir("examples") / name
 
 
@@ -75,6 +92,7 @@ __all__ = [
     "asset_levels",
     "build_posture",
     "diagnose",
+    "example_names",
     "example_path",
     "load_library",
     "load_workspace",
