@@ -3,7 +3,8 @@
 :func:`assess` scores readiness (today and at every earlier assessment in ``history/``), runs the
 threat scenarios over the system graph, answers the graph questions reports ask (blast radius,
 single points of failure, internet-exposed paths) and ranks what to fix first. The CLI, the
-notebooks and the portfolio all call it; reports are rendered from its
+notebooks and the portfolio all call it (a caller skips what it does not need, or passes a
+simulation it ran elsewhere, but never re-assembles the stages); reports are rendered from its
 :class:`AssessmentResult` (:mod:`cyberready.report`).
 
 >>> import cyberready
@@ -59,6 +60,18 @@ class GraphFacts:
     edges: tuple[tuple[str, str, str], ...]
     critical: frozenset[str]
 
+    @classmethod
+    def empty(cls) -> GraphFacts:
+        """No graph facts (``assess(graph=False)``: the donor view does not use them, and they
+        are the slow part of an assessment of a large model)."""
+        return cls(
+            blast_radius={},
+            single_points_of_failure={},
+            exposed_paths=(),
+            edges=(),
+            critical=frozenset(),
+        )
+
 
 def graph_facts(ws: Workspace, *, max_paths: int = 100) -> GraphFacts:
     """The graph analyses of :mod:`cyberready.graph` for a workspace."""
@@ -90,9 +103,9 @@ class AssessmentResult:
     """Everything :func:`assess` computed for one EMB.
 
     ``history`` holds the readiness of each earlier assessment in ``history/``, oldest first;
-    ``simulation`` is None when threats were not simulated and ``priorities`` None when actions
-    were not ranked; ``diagnostics`` says which scenarios are not relevant here or could not
-    apply, and why.
+    ``graph`` is empty when the graph was not analysed, ``simulation`` is None when threats
+    were not simulated and ``priorities`` None when actions were not ranked; ``diagnostics``
+    says which scenarios are not relevant here or could not apply, and why.
     """
 
     workspace: Workspace
@@ -175,6 +188,7 @@ class AssessmentResult:
             out["expected_loss"] = self.simulation.expected_loss
             out["scenarios_not_relevant"] = [d.scenario_id for d in self.diagnostics.not_relevant]
             out["scenarios_cannot_apply"] = [d.scenario_id for d in self.diagnostics.cannot_apply]
+            out["trust_loss"] = self.simulation.trust_loss
             out["top_risks"] = [
                 {"function": f, "p_fail_cycle": p, "main_scenario": s}
                 for f, p, s in self.simulation.top_risks(3)
@@ -191,7 +205,10 @@ class AssessmentResult:
             f"{html.escape(str(s['confidence']))}"
         ]
         if "expected_loss" in s:
-            parts.append(f", expected loss {s['expected_loss']:.3f} weight points")
+            parts.append(
+                f", expected loss {s['expected_loss']:.3f} weight points (of which public trust "
+                f"{s['trust_loss']:.3f})"
+            )
         parts.append(".</p>")
         if "top_risks" in s:
             parts.append("<ol>")
@@ -210,9 +227,11 @@ def assess(
     trials: int = 10_000,
     seed: int = 0,
     screen_trials: int | None = None,
+    priority_trials: int | None = None,
     budget_usd: float | None = None,
-    simulation: bool = True,
+    simulation: bool | SimulationResult = True,
     priorities: bool = True,
+    graph: bool = True,
     progress: Progress | None = None,
 ) -> AssessmentResult:
     """Score, simulate, analyse and prioritise one EMB.
@@ -222,19 +241,27 @@ def assess(
     workspace
         A loaded :class:`~cyberready.workspace.Workspace`, or the path of its folder.
     trials
-        Monte Carlo trials per scenario (default 10,000), also used to re-simulate the leading
-        actions.
+        Monte Carlo trials per scenario (default 10,000).
     seed
         Seed of every simulation; the same inputs and seed give the same result.
     screen_trials
-        Trials per scenario when screening every candidate action (default: a tenth of
-        ``trials``, at least 100 and at most ``trials``).
+        Trials per scenario when screening every candidate action (default:
+        :func:`~cyberready.prioritize.screening_trials` of ``trials``: a tenth, at least 100,
+        at most ``trials``).
+    priority_trials
+        Trials per scenario to re-simulate the leading actions and the plan (default:
+        ``trials``; the portfolio uses the screening trials).
     budget_usd
         Budget of the plan (default: ``emb.yaml``'s ``budget_usd``; no plan without one).
     simulation
-        Run the threat scenarios (False: readiness and graph facts only).
+        True: run the threat scenarios; False: readiness and graph facts only; or a
+        :class:`~cyberready.engine.SimulationResult` of this workspace's in-scope scenarios as
+        they are (its posture, ``trials`` and ``seed``), run elsewhere — e.g. combined from a
+        cluster's trial ranges — and used as is.
     priorities
-        Rank actions (needs ``simulation``).
+        Rank actions (needs a simulation).
+    graph
+        Analyse the system graph (False: :meth:`GraphFacts.empty`).
     progress
         Called as ``progress(stage, done, total)``.
 
@@ -242,6 +269,7 @@ def assess(
     -------
     AssessmentResult
     """
+    from cyberready.engine import SimulationResult
     from cyberready.scoring import score
 
     if not isinstance(workspace, Workspace):
@@ -249,6 +277,17 @@ def assess(
 
         workspace = load_workspace(Path(workspace))
     ws = workspace
+    if isinstance(simulation, SimulationResult):
+        if (simulation.trials, simulation.seed) != (trials, seed):
+            raise ValueError(
+                f"the simulation ran {simulation.trials} trials with seed {simulation.seed}, "
+                f"not {trials} with seed {seed}"
+            )
+        if set(simulation.scenarios) != {s.id for s in ws.scenarios}:
+            raise ValueError(
+                "the simulation must cover exactly the workspace's in-scope scenarios "
+                f"({len(ws.scenarios)}), not {len(simulation.scenarios)}"
+            )
 
     def tick(stage: str, done: int, total: int) -> None:
         if progress is not None:
@@ -258,12 +297,14 @@ def assess(
     readiness = score(ws)
     history = tuple(score(ws, assessment=h) for h in ws.history)
     tick("readiness", 1, 1)
-    tick("graph", 0, 1)
-    facts = graph_facts(ws)
-    tick("graph", 1, 1)
-    sim = None
+    facts = GraphFacts.empty()
+    if graph:
+        tick("graph", 0, 1)
+        facts = graph_facts(ws)
+        tick("graph", 1, 1)
+    sim = simulation if isinstance(simulation, SimulationResult) else None
     prio = None
-    if simulation:
+    if simulation is True:
         from cyberready.engine import simulate
 
         n_scen = len(ws.scenarios)
@@ -274,18 +315,18 @@ def assess(
             tick("simulation", done[0], n_scen * trials)
 
         sim = simulate(ws, trials=trials, seed=seed, progress=sim_tick)
-        if priorities:
-            from cyberready.prioritize import prioritize
+    if sim is not None and priorities:
+        from cyberready.prioritize import prioritize, screening_trials
 
-            screen = screen_trials or max(min(trials // 10, trials), min(100, trials))
-            prio = prioritize(
-                ws,
-                budget_usd=budget_usd,
-                trials=trials,
-                screen_trials=min(screen, trials),
-                seed=seed,
-                progress=progress,
-            )
+        full = priority_trials if priority_trials is not None else trials
+        prio = prioritize(
+            ws,
+            budget_usd=budget_usd,
+            trials=full,
+            screen_trials=min(screening_trials(trials, screen_trials), full),
+            seed=seed,
+            progress=progress,
+        )
     return AssessmentResult(
         workspace=ws,
         readiness=readiness,

@@ -769,21 +769,34 @@ def _render_simulation(
     runs = sorted(result.scenarios.values(), key=lambda r: (-r.expected_loss, r.scenario_id))
     click.secho(
         f"{len(runs)} scenario(s) × {result.trials:,} trials, seed {result.seed}; "
-        f"expected loss {result.expected_loss:.3f} weight points per cycle",
+        f"expected loss {result.expected_loss:.3f} weight points per cycle, of which public "
+        f"trust {result.trust_loss:.3f}",
         bold=True,
     )
     click.echo()
     click.secho("Scenarios (by expected loss)", bold=True)
     click.echo(
         render_table(
-            ["scenario", "likelihood", "P(any failure | attempt)", "expected loss", "mean C"],
+            [
+                "scenario",
+                "likelihood",
+                "base",
+                "from",
+                "P(any failure | attempt)",
+                "trust loss | attempt",
+                "expected loss",
+                "of which trust",
+            ],
             [
                 [
                     r.scenario_id,
                     r.likelihood,
+                    r.base,
+                    r.likelihood_origin,
                     _pct(r.p_any_failure),
+                    _pct(r.mean_trust),
                     r.expected_loss,
-                    r.mean_confidence,
+                    r.trust_loss,
                 ]
                 for r in runs
             ],
@@ -791,6 +804,19 @@ def _render_simulation(
     )
     if diag is not None:
         _render_not_applied(diag)
+    weights = sorted({r.public_confidence_weight for r in runs})
+    click.echo(
+        click.wrap_text(
+            "likelihood = chance the campaign is attempted this cycle (base: the scenario's own; "
+            "from: generic, actor level or the EMB's figure in threat_context). Trust loss: each "
+            "public incident or failed function in a campaign erodes public confidence, three or "
+            "more are a full loss (100%); a full loss counts as "
+            + " or ".join(f"{w:g}" for w in weights)
+            + " weight points (public_confidence_weight). Expected loss = likelihood × (weights "
+            "of the functions that fail × their chance + that weight × trust loss).",
+            width=100,
+        )
+    )
     click.echo()
     click.secho("Functions: P(fails this cycle), over all scenarios", bold=True)
     cycle = result.cycle_probability
@@ -889,10 +915,13 @@ def simulate(
     """Run threat scenarios over an EMB's systems (Monte Carlo) and show what fails.
 
     Per function: the chance it fails this electoral cycle and, per scenario, given the
-    attack is attempted (with 95% intervals); expected loss per scenario; the assets most
-    often compromised. Scenarios at 0% because they are not relevant here or cannot affect
-    anything in the model say so below the scenario table (--json: each scenario's status and
-    a diagnostics section). A progress bar is shown when the output is a terminal.
+    attack is attempted (with 95% intervals); per scenario, its effective likelihood (from the
+    threat context in emb.yaml, if any) beside the generic one, the public trust it costs and
+    its expected loss (weight points: likelihood x (weights of the failed functions + the
+    public-confidence weight x the trust lost)); the assets most often compromised. Scenarios
+    at 0% because they are not relevant here or cannot affect anything in the model say so
+    below the scenario table (--json: each scenario's status and a diagnostics section). A
+    progress bar is shown when the output is a terminal.
     """
     import cyberready
     from cyberready.engine import simulate as run_simulation
@@ -932,13 +961,17 @@ def _demo_top_risks(ws: Any, trials: int = 2000) -> list[str]:
 
     result = run_simulation(ws, trials=trials, seed=0)
     titles = {fn.id: fn.title for fn in ws.resolved.functions}
-    lines = [f"top risks ({len(result.scenarios)} scenarios × {trials:,} trials):"]
+    lines = [
+        f"expected loss {result.expected_loss:.2f} weight points per cycle, "
+        f"{result.trust_loss:.2f} of it from public trust",
+        f"top risks ({len(result.scenarios)} scenarios × {trials:,} trials):",
+    ]
     for fid, p, sid in result.top_risks(3):
         lines.append(
             f"  {titles.get(fid, fid)} ({fid}): {_pct(p)} chance of failing this cycle; "
             f"mostly {sid}"
         )
-    if len(lines) == 1:
+    if len(lines) == 2:
         lines.append("  no function failed in any trial")
     return lines
 
@@ -982,8 +1015,17 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
     click.secho(f"Priorities for {ws.emb.name} ({p.emb}), plan start {p.start}", bold=True)
     share = f" ({100 * p.baseline_se / p.baseline:.1f}% SE)" if p.baseline > 0 else ""
     click.echo(
-        f"expected loss today {p.baseline:.3f} weight points{share} over {len(p.scenarios)} "
-        f"scenario(s), {p.trials:,} trials each, seed {p.seed}; {p.candidates} candidate actions"
+        f"expected loss today {p.baseline:.3f} weight points{share}, of which public trust "
+        f"{p.baseline_trust:.3f}, over {len(p.scenarios)} scenario(s), {p.trials:,} trials "
+        f"each, seed {p.seed}; {p.candidates} candidate actions"
+    )
+    click.echo(
+        click.wrap_text(
+            "benefit = drop in expected loss (weight points: likelihood × the weights of the "
+            "functions that fail, plus public_confidence_weight × the trust lost to public "
+            "incidents and failed functions), with its 95% interval",
+            width=100,
+        )
     )
     click.echo()
     click.secho(f"Top {min(top, len(p.ranking))} actions by benefit per cost", bold=True)
@@ -1158,7 +1200,8 @@ def prioritize(
 
     Every candidate (raise a control to its target, everywhere or on an override's assets) is
     screened with --screen-trials; the best --top are re-simulated with --trials on the same
-    random numbers. Benefit = drop in expected loss (weight points), with a 95% interval.
+    random numbers. Benefit = drop in expected loss (weight points, public trust included),
+    with a 95% interval.
     """
     import datetime as dt
 

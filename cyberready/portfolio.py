@@ -1,9 +1,10 @@
 """Many EMBs assessed together, for donors, regional networks and analysts (DESIGN §6–7).
 
-:func:`assess_portfolio` runs every EMB workspace of a folder (or a list of them) through the
-scoring, the threat simulation and the *screening* pass of the priorities, and keeps only each
-EMB's **donor view** (:mod:`cyberready.report.views`, TLP:GREEN) plus its expected loss by
-election function. Everything a :class:`Portfolio` shows — tidy DataFrames, comparisons, the
+:func:`assess_portfolio` runs every EMB workspace of a folder (or a list of them) through
+:func:`cyberready.assess` — scoring, the threat simulation and the priorities at their
+*screening* trials, without the graph analyses — and keeps only each EMB's **donor view**
+(:mod:`cyberready.report.views`, TLP:GREEN) plus its expected loss by election function and
+from public trust. Everything a :class:`Portfolio` shows — tidy DataFrames, comparisons, the
 portfolio report — is built from those records, so no asset name, path, evidence or note of any
 workspace can reach it.
 
@@ -25,8 +26,9 @@ The rules, stated once:
 * **Executors**: ``serial`` (in this process), ``local`` (default: a process pool sized to the
   machine, one EMB per task) or ``dask`` (a ``dask.distributed`` cluster; the ``dask`` extra):
   each EMB is loaded once on a worker, its scenarios' trials are split into ranges that run as
-  separate tasks, and the ranges are combined in trial order. Randomness is counter-based per
-  trial (DESIGN §4), so every executor gives identical numbers for the same seed.
+  separate tasks (:func:`cyberready.engine.run_range`), combined in trial order
+  (:func:`cyberready.engine.combine`) and handed to :func:`cyberready.assess`. Randomness is
+  counter-based per trial, so every executor gives identical numbers for the same seed.
 
 >>> import cyberready, shutil, tempfile, pathlib
 >>> root = pathlib.Path(tempfile.mkdtemp())
@@ -62,10 +64,8 @@ from cyberready.errors import InputError, OptionalDependencyError, Problem
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cyberready.engine.compile import CompiledScenario
-    from cyberready.engine.kernel import BlockOutput
-    from cyberready.engine.results import ScenarioResult
-    from cyberready.posture import Posture
+    from cyberready.assess import AssessmentResult
+    from cyberready.engine import BlockOutput, CompiledScenario, SimulationResult
     from cyberready.report.models import DonorView
     from cyberready.workspace import Workspace
 
@@ -132,7 +132,8 @@ TABLES: Final[tuple[Table, ...]] = (
 @dataclass(frozen=True)
 class RunSettings:
     """How each EMB is assessed. ``screen_trials`` None: a tenth of ``trials`` (at least 100,
-    at most ``trials``), the screening pass of the priorities."""
+    at most ``trials``, :func:`cyberready.prioritize.screening_trials`), the screening pass of
+    the priorities."""
 
     trials: int = 10_000
     seed: int = 0
@@ -142,16 +143,34 @@ class RunSettings:
 
     @property
     def screening(self) -> int:
-        """Trials per scenario when screening candidate actions."""
-        if self.screen_trials is not None:
-            return min(self.screen_trials, self.trials)
-        return min(self.trials, max(100, self.trials // 10))
+        """Trials per scenario when screening candidate actions (and for the leaders and the
+        plan: a portfolio runs the screening pass only)."""
+        from cyberready.prioritize import screening_trials
+
+        return screening_trials(self.trials, self.screen_trials)
+
+    def assess(self, ws: Workspace, simulation: bool | SimulationResult = True) -> AssessmentResult:
+        """:func:`cyberready.assess` of one EMB with these settings (no graph analyses: the
+        donor view does not use them)."""
+        from cyberready.assess import assess
+
+        return assess(
+            ws,
+            trials=self.trials,
+            seed=self.seed,
+            screen_trials=self.screening,
+            priority_trials=self.screening,
+            simulation=simulation,
+            priorities=self.priorities,
+            graph=False,
+        )
 
 
 @dataclass(frozen=True)
 class FunctionLoss:
     """One election function of one EMB: chance of failing this cycle and expected loss
-    (weight points, DESIGN §4.9). The title is scrubbed like the donor view's."""
+    (weight points, the functions' part of expected loss). The title is scrubbed like the
+    donor view's."""
 
     title: str
     phases: tuple[str, ...]
@@ -162,12 +181,17 @@ class FunctionLoss:
 
 @dataclass(frozen=True)
 class EmbRecord:
-    """What a portfolio keeps of one EMB: its donor view and donor-safe numbers only."""
+    """What a portfolio keeps of one EMB: its donor view and donor-safe numbers only.
+
+    ``expected_loss`` is the EMB's total (weight points, public trust included);
+    ``trust_loss`` its public-trust part and ``functions`` the functions' part, by function.
+    """
 
     view: DonorView
     region: str | None
     functions: tuple[FunctionLoss, ...]
     expected_loss: float
+    trust_loss: float
     assets: int
     """Nodes in the system model (for throughput figures; never rendered)."""
 
@@ -178,23 +202,6 @@ class EmbRecord:
 
 
 # --------------------------------------------------------------------------- one EMB
-
-
-@dataclass(frozen=True)
-class _Range:
-    """Trials ``start..stop-1`` of one scenario, with what is needed to combine ranges."""
-
-    scenario_id: str
-    start: int
-    stop: int
-    block: BlockOutput
-    title: str
-    likelihood: float
-    function_ids: tuple[str, ...]
-    function_weights: Any
-    in_phase: Any
-    not_applicable: tuple[str, ...]
-    reassurance: float
 
 
 def _load(path: str) -> Workspace | list[Problem]:
@@ -208,158 +215,39 @@ def _load(path: str) -> Workspace | list[Problem]:
 
 
 def _ranges(scenario_ids: Sequence[str], trials: int) -> list[tuple[str, int, int]]:
-    """The (scenario, start, stop) ranges of an EMB's simulation, in combination order."""
+    """The (scenario, start, stop) ranges of an EMB's simulation on a cluster."""
     k = math.ceil(trials / RANGE_TRIALS)
     size = math.ceil(trials / k)
     return [(s, a, min(trials, a + size)) for s in scenario_ids for a in range(0, trials, size)]
 
 
-def _compile(ws: Workspace, scenario_id: str, posture: Posture | None = None) -> CompiledScenario:
-    from cyberready.engine.compile import compile_scenario
+def _compile(ws: Workspace, scenario_id: str) -> CompiledScenario:
+    """One in-scope scenario bound to the workspace's posture (as :func:`cyberready.simulate`
+    binds it)."""
+    from cyberready.engine import compile_scenario
     from cyberready.posture import build_posture
 
-    post = posture if posture is not None else build_posture(ws)
-    return compile_scenario(ws.resolved, ws.library.scenarios[scenario_id], post)
+    return compile_scenario(ws.resolved, ws.library.scenarios[scenario_id], build_posture(ws))
 
 
-def _run_range(c: CompiledScenario, start: int, stop: int, seed: int) -> _Range:
-    """Run trials ``start..stop-1`` in the engine's own blocks and merge them."""
-    from cyberready.engine import PATHS_MAX_ASSETS, auto_block_size
-    from cyberready.engine.kernel import BlockOutput, run_block
+def _record(result: AssessmentResult, locale: str) -> EmbRecord:
+    """What the portfolio keeps of an assessment: the donor view and donor-safe numbers."""
+    from cyberready.report.models import term_pattern
+    from cyberready.report.views import donor_view, forbidden_terms
 
-    g = c.graph
-    paths = g.n_assets <= PATHS_MAX_ASSETS
-    block = auto_block_size(c)
-    parts = [
-        run_block(c, seed, a, min(stop, a + block), paths=paths) for a in range(start, stop, block)
-    ]
-    found: Counter[tuple[int, ...]] = Counter()
-    for p in parts:
-        found.update(p.paths)
-    merged = BlockOutput(
-        start=start,
-        stop=stop,
-        fail_time=np.concatenate([p.fail_time for p in parts]),
-        compromised=np.sum([p.compromised for p in parts], axis=0, dtype=np.int64),
-        detected=np.sum([p.detected for p in parts], axis=0, dtype=np.int64),
-        confidence=np.concatenate([p.confidence for p in parts]),
-        paths=found,
-    )
-    sc = g.scenario
-    return _Range(
-        scenario_id=sc.id,
-        start=start,
-        stop=stop,
-        block=merged,
-        title=sc.title,
-        likelihood=sc.likelihood,
-        function_ids=g.function_ids,
-        function_weights=g.function_weights,
-        in_phase=g.in_phase,
-        not_applicable=g.not_applicable,
-        reassurance=c.reassurance,
-    )
-
-
-def _scenario_result(
-    ranges: Sequence[_Range], trials: int, seed: int, asset_ids: tuple[str, ...]
-) -> ScenarioResult:
-    """One scenario's result from its ranges, combined in trial order."""
-    from cyberready.engine import PATHS_MAX_ASSETS
-    from cyberready.engine.results import ScenarioResult, top_paths
-
-    parts = sorted(ranges, key=lambda r: r.start)
-    covered = [(r.start, r.stop) for r in parts]
-    expected = list(zip([0] + [b for _a, b in covered[:-1]], [b for _a, b in covered], strict=True))
-    if covered != expected or not parts or parts[-1].stop != trials:
-        raise ValueError(f"ranges {covered} do not cover trials 0..{trials - 1} once")
-    first = parts[0]
-    found: Counter[tuple[int, ...]] = Counter()
-    for r in parts:
-        found.update(r.block.paths)
-    want_paths = len(asset_ids) <= PATHS_MAX_ASSETS
-    return ScenarioResult(
-        scenario_id=first.scenario_id,
-        title=first.title,
-        likelihood=first.likelihood,
-        trials=trials,
-        seed=seed,
-        function_ids=first.function_ids,
-        function_weights=first.function_weights,
-        in_phase=first.in_phase,
-        asset_ids=asset_ids,
-        fail_time=np.concatenate([r.block.fail_time for r in parts]),
-        compromised=np.sum([r.block.compromised for r in parts], axis=0, dtype=np.int64),
-        detected=np.sum([r.block.detected for r in parts], axis=0, dtype=np.int64),
-        confidence=np.concatenate([r.block.confidence for r in parts]),
-        reassurance=first.reassurance,
-        paths=top_paths(found, first.function_ids, asset_ids, trials) if want_paths else (),
-        not_applicable=first.not_applicable,
-    )
-
-
-def _no_graph() -> Any:
-    """Empty graph facts: the donor view does not use them, and they are the slow part of
-    :func:`cyberready.assess.assess` on large models."""
-    from cyberready.assess import GraphFacts
-
-    return GraphFacts(
-        blast_radius={},
-        single_points_of_failure={},
-        exposed_paths=(),
-        edges=(),
-        critical=frozenset(),
-    )
-
-
-def _finish(ws: Workspace, ranges: Sequence[_Range], settings: RunSettings) -> EmbRecord:
-    """Combine an EMB's ranges, score it, screen its priorities and keep its donor view."""
-    from cyberready.assess import AssessmentResult
-    from cyberready.engine.results import SimulationResult
-    from cyberready.report.models import DonorView, term_pattern
-    from cyberready.report.views import build_view, forbidden_terms
-    from cyberready.scoring import score
-
-    by_scenario: dict[str, list[_Range]] = defaultdict(list)
-    for r in ranges:
-        by_scenario[r.scenario_id].append(r)
-    ids = ws.resolved.ids
-    sim = SimulationResult(
-        scenarios={
-            sid: _scenario_result(by_scenario[sid], settings.trials, settings.seed, ids)
-            for sid in sorted(by_scenario)
-        },
-        function_ids=tuple(fn.id for fn in ws.resolved.functions),
-        asset_ids=ids,
-        trials=settings.trials,
-        seed=settings.seed,
-        meta={"emb": ws.emb.id},
-    )
-    prio = None
-    if settings.priorities and sim.scenarios:
-        from cyberready.prioritize import prioritize
-
-        screen = settings.screening
-        prio = prioritize(ws, trials=screen, screen_trials=screen, seed=settings.seed)
-    result = AssessmentResult(
-        workspace=ws,
-        readiness=score(ws),
-        history=tuple(score(ws, assessment=h) for h in ws.history),
-        graph=_no_graph(),
-        simulation=sim,
-        priorities=prio,
-        trials=settings.trials,
-        seed=settings.seed,
-    )
-    view = build_view(result, "donor", locale=settings.locale)
-    assert isinstance(view, DonorView)
+    ws = result.workspace
+    sim = result.simulation
+    view = donor_view(result, locale=locale)
     titles = " ".join(fn.title for fn in ws.resolved.functions).casefold()
     # only the sensitive strings that occur in a title: one small pattern, even at 10^5 assets
     pattern = term_pattern(t for t in forbidden_terms(ws) if t.casefold() in titles)
-    loss = np.zeros(len(sim.function_ids))
-    for s in sim.scenarios.values():
-        loss += s.loss_by_function
-    cycle = sim.cycle_probability
+    n = len(ws.resolved.functions)
+    loss = np.zeros(n)
+    cycle = np.zeros(n)
+    if sim is not None:
+        for s in sim.scenarios.values():
+            loss += s.loss_by_function
+        cycle = sim.cycle_probability
     functions = tuple(
         FunctionLoss(
             title=pattern.sub(WITHHELD, fn.title) if pattern else fn.title,
@@ -374,30 +262,35 @@ def _finish(ws: Workspace, ranges: Sequence[_Range], settings: RunSettings) -> E
         view=view,
         region=ws.emb.region,
         functions=functions,
-        expected_loss=sim.expected_loss,
+        expected_loss=sim.expected_loss if sim is not None else 0.0,
+        trust_loss=sim.trust_loss if sim is not None else 0.0,
         assets=ws.resolved.n_assets,
     )
 
 
-def assess_emb(path: str | Path, settings: RunSettings) -> EmbRecord | list[Problem]:
-    """Assess one EMB workspace in this process: its :class:`EmbRecord`, or its problems.
+def _finish(
+    ws: Workspace,
+    compiled: Mapping[str, CompiledScenario],
+    parts: Mapping[str, Sequence[BlockOutput]],
+    settings: RunSettings,
+) -> EmbRecord:
+    """An EMB's record from its scenarios' trial ranges, run elsewhere (a cluster): the
+    engine's combine, then :func:`cyberready.assess` with that simulation."""
+    from cyberready.engine import combine, simulation_result
 
-    The simulation runs the same trial ranges the Dask executor fans out, in order, so the
-    record is identical whichever executor produced it.
-    """
+    results = (combine(parts[sid], compiled[sid], seed=settings.seed, emb=ws.emb) for sid in parts)
+    sim = simulation_result(ws, results, trials=settings.trials, seed=settings.seed)
+    return _record(settings.assess(ws, sim), settings.locale)
+
+
+def assess_emb(path: str | Path, settings: RunSettings) -> EmbRecord | list[Problem]:
+    """Assess one EMB workspace in this process (:func:`cyberready.assess`): its
+    :class:`EmbRecord`, or its problems. The record is identical whichever executor produced
+    it."""
     ws = _load(str(path))
     if isinstance(ws, list):
         return ws
-    from cyberready.posture import build_posture
-
-    posture = build_posture(ws)
-    ranges: list[_Range] = []
-    compiled: dict[str, CompiledScenario] = {}
-    for sid, start, stop in _ranges([s.id for s in ws.scenarios], settings.trials):
-        if sid not in compiled:
-            compiled[sid] = _compile(ws, sid, posture)
-        ranges.append(_run_range(compiled[sid], start, stop, settings.seed))
-    return _finish(ws, ranges, settings)
+    return _record(settings.assess(ws), settings.locale)
 
 
 def _survey(ws: Workspace | list[Problem]) -> tuple[str, ...] | list[Problem]:
@@ -476,8 +369,10 @@ def _run_dask(
     paths: Sequence[Path], settings: RunSettings, scheduler: Any, progress: Progress | None
 ) -> list[EmbRecord | list[Problem]]:
     """EMB × scenario × trial-range tasks on a Dask cluster: each EMB is loaded once and each
-    of its scenarios compiled once, on workers; the ranges run anywhere and are combined in
-    trial order."""
+    of its scenarios compiled once, on workers; the ranges run anywhere
+    (:func:`cyberready.engine.run_range`) and are combined in trial order."""
+    from cyberready.engine import run_range
+
     distributed = _distributed()
     client, owned = _dask_client(scheduler)
     try:
@@ -495,11 +390,13 @@ def _run_dask(
                 out[k] = survey
                 continue
             compiled = {sid: client.submit(_compile, loaded[k], sid, pure=False) for sid in survey}
-            ranges = [
-                client.submit(_run_range, compiled[sid], a, b, settings.seed, pure=False)
-                for sid, a, b in _ranges(survey, settings.trials)
-            ]
-            finals[client.submit(_finish, loaded[k], ranges, settings, pure=False)] = k
+            parts: dict[str, list[Any]] = defaultdict(list)
+            for sid, a, b in _ranges(survey, settings.trials):
+                parts[sid].append(
+                    client.submit(run_range, compiled[sid], a, b, settings.seed, pure=False)
+                )
+            final = client.submit(_finish, loaded[k], compiled, dict(parts), settings, pure=False)
+            finals[final] = k
         done = sum(1 for r in out if r is not None)
         if progress is not None and done:
             progress(done, len(paths))
@@ -803,6 +700,7 @@ class Portfolio:
                     "assessments": len(trend),
                     "change": trend[-1].score - trend[0].score if len(trend) > 1 else None,
                     "expected_loss": r.expected_loss,
+                    "trust_loss": r.trust_loss,
                     "budget_usd": plan.budget_usd if plan else None,
                     "plan_cost_low": plan.cost_low if plan else None,
                     "plan_cost_high": plan.cost_high if plan else None,
@@ -915,7 +813,7 @@ class Portfolio:
             for f in r.functions
         ]
         return pd.DataFrame(
-            rows, columns=["emb", "function", "phase", "weight", "p_fail", "expected_loss"]
+            rows, columns=["emb", "function", "phases", "weight", "p_fail", "expected_loss"]
         )
 
     def _priorities(self) -> pd.DataFrame:
@@ -1189,7 +1087,7 @@ class Portfolio:
 _EMB_COLUMNS = [
     "emb", "name", "country", "region", "as_of", "election_date", "score", "low", "high", "tier",
     "confidence", "coverage", "unassessed", "assessments", "change", "expected_loss",
-    "budget_usd", "plan_cost_low", "plan_cost_high", "plan_risk_reduction",
+    "trust_loss", "budget_usd", "plan_cost_low", "plan_cost_high", "plan_risk_reduction",
 ]  # fmt: skip
 _READINESS_COLUMNS = [
     "emb", "region", "framework", "framework_title", "domain", "domain_title", "score", "low",

@@ -15,16 +15,22 @@ The rules, stated once:
   kept as a ``[low, high]`` range; rankings use the midpoint. In a plan, actions on the same
   control share one fixed cost and pay per asset once (the union of the assets they raise), so
   raising a control twice is never paid twice.
-* **Benefit** = the drop in expected loss (DESIGN §4.9, weight points summed over the in-scope
-  scenarios), simulated with common random numbers: the same seed and trials with and without
-  the action, the per-trial loss difference giving the mean and its standard error (scenarios
-  are independent, so variances add). Only scenarios an action can change are re-simulated:
-  those using a technique the control mitigates or detects, or — for a control with
-  ``recovers`` — having a ``disrupt`` effect (recovery shortens outages, which the trial model
-  simulates). Every other scenario's trials are identical by construction, so its share of the
-  benefit is exactly 0; an action touching no in-scope scenario has zero risk benefit and goes
-  to the readiness list, as does one whose screening trials all came out unchanged.
-* **Screening.** Every candidate is simulated with ``screen_trials`` (1,000) per scenario; the
+* **Benefit** = the drop in expected loss (weight points summed over the in-scope scenarios:
+  effective likelihood × (weights of the failed functions + ``public_confidence_weight`` × the
+  trial's trust loss), :mod:`cyberready.engine.results`), simulated with common random
+  numbers: the same seed and trials with and without the action, the per-trial loss
+  difference giving the mean and its standard error (scenarios are independent, so variances
+  add). Only scenarios an action can change are re-simulated: those using a technique the
+  control mitigates or detects; for a control with ``recovers``, those with a ``disrupt``
+  effect (recovery shortens outages); for a control that ``verifies``, those with an ``alter``
+  effect that can hit an asset the action raises; for a control that ``reassures`` (raised
+  organisation-wide), those where the public-confidence impact can be above 0 (a public
+  effect, or an effect that can fail a function of the scenario's phases). Every other
+  scenario's trials are identical by construction, so its share of the benefit is exactly 0;
+  an action touching no in-scope scenario has zero risk benefit and goes to the readiness
+  list, as does one whose screening trials all came out unchanged.
+* **Screening.** Every candidate is simulated with ``screen_trials`` (1,000; in
+  :func:`cyberready.assess`, :func:`screening_trials` of its trials) per scenario; the
   ``leaders`` (10) best by benefit per cost are re-simulated with ``trials`` (10,000). The
   first screening trials are the first full trials (same global trial index), so the two agree.
 * **Ranking** by benefit per thousand USD (midpoint cost), best first; actions without a
@@ -75,6 +81,8 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Literal, Protocol, TypeVa
 import numpy as np
 import numpy.typing as npt
 
+from cyberready.assets import ResolvedSystem
+from cyberready.engine.results import trial_losses, trust_losses
 from cyberready.models import Answer, Assessment, Override, Scenario, Selector
 from cyberready.models.assessment import PhaseWindow
 from cyberready.models.vocab import Phase
@@ -118,6 +126,7 @@ __all__ = [
     "raised_assessment",
     "ready_date",
     "schedule",
+    "screening_trials",
     "what_if",
 ]
 
@@ -136,6 +145,10 @@ MILESTONES: Final[tuple[tuple[Phase, str], ...]] = (
     ("results_publication", "before results"),
 )
 """(phase, label) of the roadmap's milestones; an action ready after all of them waits."""
+SCREEN_SHARE: Final = 10
+"""By default, candidates are screened with a tenth of the trials (at least
+:data:`MIN_SCREEN_TRIALS`, at most all of them)."""
+MIN_SCREEN_TRIALS: Final = 100
 NEXT_CYCLE: Final = "next cycle"
 UNSCHEDULED: Final = "unscheduled"
 """The milestone of every action when ``emb.yaml`` gives no phase windows nor election date."""
@@ -211,6 +224,11 @@ class Action:
     techniques: frozenset[str] = frozenset()
     recovers: float = 0.0
     reassures: float = 0.0
+    """The control's ``reassures`` when this action raises its organisation-wide level (the
+    level reassurance reads); 0 otherwise."""
+    verifies: float = 0.0
+    """The control's chance of catching an alteration at full strength (0: it does not
+    verify)."""
     references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     from_levels: tuple[int, int] = (0, 0)
     """Lowest and highest current level over the assets raised."""
@@ -331,7 +349,12 @@ def _make_action(
         weeks=float(effort.weeks),
         techniques=ctl.effects.techniques,
         recovers=float(ctl.effects.recovers),
-        reassures=float(ctl.effects.reassures),
+        reassures=(
+            float(ctl.effects.reassures) if ctl.organization_wide and selector is None else 0.0
+        ),
+        verifies=(
+            float(ctl.effects.verifies.probability) if ctl.effects.verifies is not None else 0.0
+        ),
         references=MappingProxyType(dict(ctl.references)),
         from_levels=(int(current.min()), int(current.max())) if len(current) else (goal, goal),
         unassessed=ctl.id in levels.unanswered,
@@ -686,19 +709,21 @@ def exhaustive_plan(
 
 
 class Runner(Protocol):
-    """Simulates one scenario under a posture: ``fail[trial, function]`` (functions in the
-    resolved system's order). The engine's runner is the default; tests may pass another."""
+    """Simulates trials ``0..trials-1`` of one scenario under a posture, for the EMB (its
+    effective likelihood and public-confidence weight). The engine's runner is the default;
+    tests may pass another."""
 
     def __call__(
         self, scenario: Scenario, posture: Posture, trials: int, seed: int
-    ) -> BoolArray: ...
+    ) -> ScenarioResult: ...
 
 
 @dataclass(frozen=True)
 class Benefit:
     """A drop in expected loss (weight points), estimated with common random numbers.
 
-    ``by_scenario`` and ``by_function`` split :attr:`value` (they add up to it);
+    ``by_scenario`` splits :attr:`value` by scenario; ``by_function`` and :attr:`trust` split
+    it into the functions' part and the public-trust part (together they add up to it);
     ``p_cycle`` is the drop in each function's chance of failing this cycle
     (``1 - prod_s (1 - likelihood_s P_s(f))``), in probability units.
     """
@@ -709,6 +734,8 @@ class Benefit:
     by_scenario: Mapping[str, float] = field(default_factory=dict)
     by_function: Mapping[str, float] = field(default_factory=dict)
     p_cycle: Mapping[str, float] = field(default_factory=dict)
+    trust: float = 0.0
+    """The drop in the public-trust part of expected loss (weight points)."""
 
     @property
     def low(self) -> float:
@@ -735,6 +762,7 @@ class Benefit:
             "trials": self.trials,
             "by_scenario": dict(self.by_scenario),
             "by_function": dict(self.by_function),
+            "trust": self.trust,
             "p_cycle": dict(self.p_cycle),
         }
 
@@ -742,59 +770,158 @@ class Benefit:
 @dataclass(frozen=True)
 class _Outcome:
     loss: FloatArray
-    """Per-trial loss: likelihood × sum of the weights of the functions that failed."""
+    """Per-trial loss (:func:`cyberready.engine.results.trial_losses`)."""
     p: FloatArray
     """Per-function failure probability given an attempt."""
+    likelihood: float
+    """The scenario's effective likelihood."""
+    trust_loss: float
+    """The public-trust part of the expected loss."""
+
+
+@dataclass(frozen=True)
+class _Trials:
+    """What a run of one scenario gives that the losses need, before reassurance: reassurance
+    scales the public-confidence units of every trial and changes nothing else, so one run
+    serves every reassurance factor."""
+
+    failed: FloatArray
+    """Per trial: weights of the failed functions."""
+    confidence: IntArray
+    """Per trial: public-confidence units (public events + failed functions)."""
+    p: FloatArray
+    likelihood: float
+    weight: float
+    """The EMB's public-confidence weight."""
+
+    @classmethod
+    def of(cls, r: ScenarioResult) -> _Trials:
+        return cls(
+            failed=r.failed_weight,
+            confidence=r.confidence,
+            p=r.p_fail,
+            likelihood=r.likelihood,
+            weight=r.public_confidence_weight,
+        )
+
+    def outcome(self, reassurance: float) -> _Outcome:
+        trust = trust_losses(self.confidence, reassurance)
+        return _Outcome(
+            loss=trial_losses(self.likelihood, self.failed, trust, self.weight),
+            p=self.p,
+            likelihood=self.likelihood,
+            trust_loss=float(self.likelihood * self.weight * trust.mean()),
+        )
 
 
 _POSTURE_CACHE: Final = 32
 """Postures kept by a :class:`LossModel` (each holds a few arrays per technique)."""
 
 
-def _touches(action: Action, scenario: Scenario) -> bool:
+def _can_cost_trust(scenario: Scenario, system: ResolvedSystem) -> bool:
+    """True when the public-confidence impact ``C`` can be above 0 in the scenario: a public
+    effect, or an effect that can fail a function of one of its phases."""
+    if any(e.effective_visibility == "public" for e in scenario.effects):
+        return True
+    fails = any(e.type in ("disrupt", "alter", "leak") for e in scenario.effects)
+    phases = set(scenario.phases)
+    return fails and any(phases.intersection(fn.phases) for fn in system.functions)
+
+
+def _changes_trials(action: Action, scenario: Scenario, system: ResolvedSystem) -> bool:
+    """True when the action can change what happens in the scenario's trials (failures,
+    compromises, public events): everything but reassurance."""
     used = {r.technique for r in scenario.entry} | {r.technique for r in scenario.propagation}
     if action.techniques & used:
         return True
-    return action.recovers > 0 and any(e.type == "disrupt" for e in scenario.effects)
+    if action.recovers > 0 and any(e.type == "disrupt" for e in scenario.effects):
+        return True
+    if action.verifies > 0 and len(action.positions):
+        for e in scenario.effects:
+            if e.type == "alter" and system.mask(e.targets)[action.positions].any():
+                return True
+    return False
+
+
+def _touches(action: Action, scenario: Scenario, system: ResolvedSystem) -> bool:
+    """True when the action can change the scenario's losses (see the module docstring)."""
+    if _changes_trials(action, scenario, system):
+        return True
+    return action.reassures > 0 and _can_cost_trust(scenario, system)
+
+
+def no_effect_reason(action: Action) -> str:
+    """Why an action touches no in-scope scenario, in words (for the readiness list)."""
+    what = []
+    if action.techniques:
+        what.append("uses a technique it mitigates or detects")
+    if action.verifies > 0:
+        what.append("alters an asset it verifies")
+    if action.recovers > 0:
+        what.append("disrupts an asset")
+    if action.reassures > 0:
+        what.append("can cause a public incident or a failure")
+    if not what:
+        return (
+            "it has no simulated effect (nothing it mitigates, detects, verifies, recovers "
+            "or reassures)"
+        )
+    return "no in-scope scenario " + " or ".join(what)
 
 
 class LossModel:
     """Expected losses of sets of actions on fixed trials (common random numbers).
 
-    Each scenario is simulated once per distinct set of the actions that can change it (see
-    the module docstring), and cached, so evaluating many overlapping sets is cheap. Build one
-    with :func:`loss_model`.
+    Each scenario is simulated once per distinct set of the actions that can change its trials
+    (see the module docstring), and cached, so evaluating many overlapping sets is cheap.
+    Reassurance only scales each trial's public-confidence units, so an action that only
+    reassures re-weighs the cached trials instead of re-running them. Build one with
+    :func:`loss_model`.
     """
 
     def __init__(
         self,
+        system: ResolvedSystem,
         levels: AssetLevels,
         scenarios: Sequence[Scenario],
-        weights: FloatArray,
-        function_ids: Sequence[str],
         trials: int,
         seed: int,
         runner: Runner,
     ) -> None:
+        self.system = system
         self.levels = levels
         self.scenarios = {s.id: s for s in scenarios}
-        self.weights = weights
-        self.function_ids = tuple(function_ids)
+        self.weights = np.array([float(f.weight) for f in system.functions])
+        self.function_ids = tuple(f.id for f in system.functions)
         self.trials = trials
         self.seed = seed
         self.runner = runner
         self.runs = 0
         self._cache: dict[tuple[str, frozenset[str]], _Outcome] = {}
+        self._trials: dict[tuple[str, frozenset[str]], _Trials] = {}
         self._postures: dict[frozenset[str], Posture] = {}
         self._scope: dict[str, frozenset[str]] = {}
+        self._simulated: dict[str, frozenset[str]] = {}
+        self._reassurances: dict[frozenset[str], float] = {}
+        # only the organisation-wide reassuring controls decide the reassurance factor: the
+        # posture of these rows gives it, multiplied in the same order as the full posture's
+        calm = [
+            c
+            for c, ctl in enumerate(levels.controls)
+            if ctl.effects.reassures and ctl.organization_wide
+        ]
+        self._calm_levels = AssetLevels(
+            control_ids=tuple(levels.control_ids[c] for c in calm),
+            controls=tuple(levels.controls[c] for c in calm),
+            effectiveness=levels.effectiveness[calm],
+            levels=levels.levels[calm],
+            applicable=levels.applicable[calm],
+            org_levels=levels.org_levels[calm],
+        )
 
     def scenarios_of(self, action: Action) -> frozenset[str]:
         """Ids of the scenarios the action can change."""
-        got = self._scope.get(action.id)
-        if got is None:
-            got = frozenset(s.id for s in self.scenarios.values() if _touches(action, s))
-            self._scope[action.id] = got
-        return got
+        return self._where(action, _touches, self._scope)
 
     def outcome(self, sid: str, actions: frozenset[Action]) -> _Outcome:
         """Per-trial losses and per-function failure probabilities of one scenario."""
@@ -802,21 +929,50 @@ class LossModel:
         key = (sid, frozenset(a.id for a in rel))
         got = self._cache.get(key)
         if got is None:
-            sc = self.scenarios[sid]
-            fail = np.asarray(
-                self.runner(sc, self._posture(key[1], rel), self.trials, self.seed), dtype=bool
+            run = self._run(sid, frozenset(a for a in rel if sid in self._changed_by(a)))
+            got = self._cache[key] = run.outcome(self._reassurance(rel))
+        return got
+
+    def _changed_by(self, action: Action) -> frozenset[str]:
+        """Ids of the scenarios whose trials the action changes (reassurance aside)."""
+        return self._where(action, _changes_trials, self._simulated)
+
+    def _where(
+        self,
+        action: Action,
+        test: Callable[[Action, Scenario, ResolvedSystem], bool],
+        cache: dict[str, frozenset[str]],
+    ) -> frozenset[str]:
+        got = cache.get(action.id)
+        if got is None:
+            got = frozenset(s.id for s in self.scenarios.values() if test(action, s, self.system))
+            cache[action.id] = got
+        return got
+
+    def _run(self, sid: str, actions: frozenset[Action]) -> _Trials:
+        ids = frozenset(a.id for a in actions)
+        got = self._trials.get((sid, ids))
+        if got is None:
+            result = self.runner(
+                self.scenarios[sid], self._posture(ids, actions), self.trials, self.seed
             )
-            if fail.shape != (self.trials, len(self.weights)):
+            if result.fail_time.shape != (self.trials, len(self.weights)):
                 raise ValueError(
-                    f"runner returned shape {fail.shape} for {sid}, expected "
+                    f"runner returned shape {result.fail_time.shape} for {sid}, expected "
                     f"({self.trials}, {len(self.weights)})"
                 )
             self.runs += 1
-            got = _Outcome(
-                loss=sc.likelihood * (fail.astype(np.float64) @ self.weights),
-                p=fail.mean(axis=0),
-            )
-            self._cache[key] = got
+            got = self._trials[(sid, ids)] = _Trials.of(result)
+        return got
+
+    def _reassurance(self, actions: Iterable[Action]) -> float:
+        """The reassurance factor once ``actions`` are done (their reassuring ones count)."""
+        calm = frozenset(a for a in actions if a.reassures > 0)
+        ids = frozenset(a.id for a in calm)
+        got = self._reassurances.get(ids)
+        if got is None:
+            lv = apply_actions(self._calm_levels, calm) if calm else self._calm_levels
+            got = self._reassurances[ids] = lv.posture().reassurance
         return got
 
     def _posture(self, ids: frozenset[str], actions: frozenset[Action]) -> Posture:
@@ -855,7 +1011,7 @@ class LossModel:
     def benefit(self, actions: frozenset[Action], base: frozenset[Action] = frozenset()) -> Benefit:
         """Drop in expected loss from ``base`` to ``base | actions`` (paired per trial)."""
         after = base | actions
-        value = var = 0.0
+        value = var = trust = 0.0
         by_scenario: dict[str, float] = {}
         by_function = np.zeros(len(self.weights))
         changed = self._affected(actions)
@@ -866,14 +1022,16 @@ class LossModel:
             value += m
             var += float(d.var(ddof=1)) / len(d) if len(d) > 1 else 0.0
             by_scenario[sid] = m
-            by_function += self.scenarios[sid].likelihood * self.weights * (o0.p - o1.p)
+            by_function += o0.likelihood * self.weights * (o0.p - o1.p)
+            trust += o0.trust_loss - o1.trust_loss
         p_cycle: dict[str, float] = {}
         if changed:
             keep0 = np.ones(len(self.weights))
             keep1 = np.ones(len(self.weights))
-            for sid, sc in self.scenarios.items():
-                keep0 *= 1.0 - sc.likelihood * self.outcome(sid, base).p
-                keep1 *= 1.0 - sc.likelihood * self.outcome(sid, after).p
+            for sid in self.scenarios:
+                o0, o1 = self.outcome(sid, base), self.outcome(sid, after)
+                keep0 *= 1.0 - o0.likelihood * o0.p
+                keep1 *= 1.0 - o1.likelihood * o1.p
             p_cycle = {
                 f: float(keep1[k] - keep0[k])
                 for k, f in enumerate(self.function_ids)
@@ -888,11 +1046,13 @@ class LossModel:
                 {f: float(v) for f, v in zip(self.function_ids, by_function, strict=True) if v}
             ),
             p_cycle=MappingProxyType(p_cycle),
+            trust=trust,
         )
 
 
 def engine_runner(ws: Workspace) -> Runner:
-    """The default :class:`Runner`: the vectorized engine, one scenario at a time.
+    """The default :class:`Runner`: the engine's run over trials ``0..n-1`` and its combine
+    (:func:`cyberready.engine.run_compiled`), one scenario at a time, for the workspace's EMB.
 
     Each scenario is compiled once (:func:`cyberready.engine.prepare`) and re-bound to each
     posture, so a what-if costs one kernel run (attack paths are not traced).
@@ -901,12 +1061,11 @@ def engine_runner(ws: Workspace) -> Runner:
 
     graphs: dict[str, ScenarioGraph] = {}
 
-    def run(scenario: Scenario, posture: Posture, trials: int, seed: int) -> BoolArray:
+    def run(scenario: Scenario, posture: Posture, trials: int, seed: int) -> ScenarioResult:
         graph = graphs.get(scenario.id)
         if graph is None:
             graph = graphs[scenario.id] = prepare(ws.resolved, scenario)
-        compiled = graph.bind(posture)
-        return run_compiled(compiled, trials, seed, paths=False).failures
+        return run_compiled(graph.bind(posture), trials, seed, paths=False, emb=ws.emb)
 
     return run
 
@@ -1190,7 +1349,12 @@ class Recommendation:
             f"({a.n_assets} asset(s){items}: {listed}).",
             f"Expected loss falls by {self.benefit.value:.3f} points "
             f"(95% interval {self.benefit.low:.3f} to {self.benefit.high:.3f}, "
-            f"{self.benefit.trials:,} trials per scenario).",
+            f"{self.benefit.trials:,} trials per scenario)"
+            + (
+                f", {self.benefit.trust:.3f} of it from public trust."
+                if self.benefit.trust > 0
+                else "."
+            ),
         ]
         sc = self.protects()
         if sc:
@@ -1235,6 +1399,7 @@ class Recommendation:
             "benefit": self.benefit.value,
             "benefit_low": self.benefit.low,
             "benefit_high": self.benefit.high,
+            "benefit_trust": self.benefit.trust,
             "se": self.benefit.se,
             "trials": self.benefit.trials,
             "per_kusd": self.per_kusd,
@@ -1410,7 +1575,7 @@ class Priorities:
     screen_trials: int
     scenarios: tuple[str, ...]
     baseline: float
-    """Expected loss today (weight points, full trials)."""
+    """Expected loss today (weight points, full trials), public trust included."""
     baseline_se: float
     ranking: tuple[Recommendation, ...]
     readiness: tuple[ReadinessAction, ...]
@@ -1418,6 +1583,8 @@ class Priorities:
     roadmap: Roadmap
     candidates: int
     """How many candidate actions were generated."""
+    baseline_trust: float = 0.0
+    """The public-trust part of :attr:`baseline`."""
 
     def top(self, k: int) -> tuple[Recommendation, ...]:
         """The first ``k`` of the ranking."""
@@ -1460,7 +1627,11 @@ class Priorities:
             "trials": self.trials,
             "screen_trials": self.screen_trials,
             "scenarios": list(self.scenarios),
-            "baseline": {"expected_loss": self.baseline, "se": self.baseline_se},
+            "baseline": {
+                "expected_loss": self.baseline,
+                "se": self.baseline_se,
+                "trust_loss": self.baseline_trust,
+            },
             "candidates": self.candidates,
             "ranking": [
                 {
@@ -1480,7 +1651,8 @@ class Priorities:
     def _repr_html_(self) -> str:
         head = (
             f"<p><b>Priorities for {html.escape(self.emb)}</b> from {self.start}: expected loss "
-            f"today {self.baseline:.3f} ± {Z95 * self.baseline_se:.3f} weight points over "
+            f"today {self.baseline:.3f} ± {Z95 * self.baseline_se:.3f} weight points (of which "
+            f"public trust {self.baseline_trust:.3f}) over "
             f"{len(self.scenarios)} scenario(s); {len(self.ranking)} risk action(s), "
             f"{len(self.readiness)} readiness-only action(s), {len(self.quick_wins)} quick "
             "win(s).</p>"
@@ -1512,6 +1684,7 @@ _RANKING_COLUMNS: Final = [
     "benefit",
     "benefit_low",
     "benefit_high",
+    "benefit_trust",
     "se",
     "trials",
     "per_kusd",
@@ -1645,16 +1818,10 @@ class WhatIf:
         )
 
 
-def _trial_losses(r: ScenarioResult) -> FloatArray:
-    return np.asarray(
-        r.likelihood * (r.failures.astype(np.float64) @ r.function_weights), dtype=np.float64
-    )
-
-
 def _loss_se(result: SimulationResult) -> float:
     var = 0.0
     for r in result.scenarios.values():
-        loss = _trial_losses(r)
+        loss = r.trial_loss
         var += float(loss.var(ddof=1)) / len(loss) if len(loss) > 1 else 0.0
     return math.sqrt(var)
 
@@ -1672,16 +1839,17 @@ def paired_benefit(before: SimulationResult, after: SimulationResult) -> Benefit
         tuple(after.scenarios),
     ):
         raise ValueError("paired_benefit needs the same scenarios, trials and seed")
-    value = var = 0.0
+    value = var = trust = 0.0
     by_scenario: dict[str, float] = {}
     by_function = np.zeros(len(before.function_ids))
     for sid, r0 in before.scenarios.items():
         r1 = after.scenarios[sid]
-        d = _trial_losses(r0) - _trial_losses(r1)
+        d = r0.trial_loss - r1.trial_loss
         by_scenario[sid] = float(d.mean())
         value += by_scenario[sid]
         var += float(d.var(ddof=1)) / len(d) if len(d) > 1 else 0.0
         by_function += r0.loss_by_function - r1.loss_by_function
+        trust += r0.trust_loss - r1.trust_loss
     p_drop = before.cycle_probability - after.cycle_probability
     return Benefit(
         value=value,
@@ -1694,6 +1862,7 @@ def paired_benefit(before: SimulationResult, after: SimulationResult) -> Benefit
         p_cycle=MappingProxyType(
             {f: float(v) for f, v in zip(before.function_ids, p_drop, strict=True) if v}
         ),
+        trust=trust,
     )
 
 
@@ -1788,28 +1957,13 @@ def loss_model(
     True
     """
     levels = asset_levels(ws) if levels is None else levels
-    return _loss_model(
-        ws, levels, _scenarios(ws, scenarios), trials, seed, runner or engine_runner(ws)
-    )
-
-
-def _loss_model(
-    ws: Workspace,
-    levels: AssetLevels,
-    scenarios: Sequence[Scenario],
-    trials: int,
-    seed: int,
-    runner: Runner,
-) -> LossModel:
-    fns = ws.resolved.functions
     return LossModel(
+        ws.resolved,
         levels,
-        scenarios,
-        np.array([float(f.weight) for f in fns]),
-        [f.id for f in fns],
+        _scenarios(ws, scenarios),
         trials,
         seed,
-        runner,
+        runner or engine_runner(ws),
     )
 
 
@@ -1877,6 +2031,24 @@ def what_if(
 # --------------------------------------------------------------------------- the pipeline
 
 Progress = Callable[[str, int, int], None]
+
+
+def screening_trials(trials: int, screen_trials: int | None = None) -> int:
+    """Trials per scenario for screening every candidate when ``trials`` are run in full:
+    ``screen_trials`` if given, else a tenth of ``trials`` but at least 100; never more than
+    ``trials``.
+
+    >>> screening_trials(10_000), screening_trials(500), screening_trials(50)
+    (1000, 100, 50)
+    >>> screening_trials(10_000, 300)
+    300
+    """
+    wanted = (
+        screen_trials
+        if screen_trials is not None
+        else max(MIN_SCREEN_TRIALS, trials // SCREEN_SHARE)
+    )
+    return min(wanted, trials)
 
 
 def prioritize(
@@ -1948,8 +2120,12 @@ def prioritize(
     levels = asset_levels(ws)
     scs = _scenarios(ws, scenarios)
     run = runner or engine_runner(ws)
-    screen = _loss_model(ws, levels, scs, screen_trials, seed, run)
-    full = screen if screen_trials == trials else _loss_model(ws, levels, scs, trials, seed, run)
+    screen = LossModel(ws.resolved, levels, scs, screen_trials, seed, run)
+    full = (
+        screen
+        if screen_trials == trials
+        else LossModel(ws.resolved, levels, scs, trials, seed, run)
+    )
     fns = ws.resolved.functions
     function_phase = {f.id: f.phases for f in fns}
 
@@ -2061,10 +2237,13 @@ def prioritize(
     readiness = _readiness_actions(
         ws,
         start,
-        [(a, "no in-scope scenario uses a technique it mitigates or detects") for a in outside]
+        [(a, no_effect_reason(a)) for a in outside]
         + [(a, f"no trial changed in {screen_trials:,} screening trials") for a in unchanged],
     )
     baseline, baseline_se = full.loss(frozenset())
+    baseline_trust = sum(
+        full.outcome(sid, frozenset()).trust_loss for sid in sorted(full.scenarios)
+    )
     return Priorities(
         emb=ws.emb.id,
         start=start,
@@ -2074,6 +2253,7 @@ def prioritize(
         scenarios=tuple(s.id for s in scs),
         baseline=baseline,
         baseline_se=baseline_se,
+        baseline_trust=baseline_trust,
         ranking=ranking,
         readiness=readiness,
         plan=chosen_plan,

@@ -34,7 +34,7 @@ from typing import Final, Literal
 
 from cyberready.models import Scenario, ThreatContext
 
-__all__ = ["ACTOR_MULTIPLIER", "CAP", "Likelihood", "effective_likelihood"]
+__all__ = ["ACTOR_MULTIPLIER", "CAP", "Likelihood", "Origin", "effective_likelihood"]
 
 ACTOR_MULTIPLIER: Final = {"none": 0.0, "low": 0.3, "medium": 1.0, "high": 2.0}
 """Factor on a scenario's base likelihood for each actor level."""

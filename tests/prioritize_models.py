@@ -34,6 +34,8 @@ def control(
     mitigates: dict[str, float] | None = None,
     detects: dict[str, float] | None = None,
     recovers: float = 0.0,
+    reassures: float = 0.0,
+    verifies: dict[str, Any] | None = None,
     cost: tuple[float, float] = (1000, 2000),
     per_asset: tuple[float, float] | None = None,
     weeks: float = 4,
@@ -47,6 +49,10 @@ def control(
         effects["detects"] = detects
     if recovers:
         effects["recovers"] = recovers
+    if reassures:
+        effects["reassures"] = reassures
+    if verifies is not None:
+        effects["verifies"] = verifies
     effort: dict[str, Any] = {"cost_usd": list(cost), "weeks": weeks}
     if per_asset is not None:
         effort["per_asset_usd"] = list(per_asset)
@@ -75,8 +81,10 @@ def build(
     phases: dict[str, Any] | None = None,
     budget: float | None = None,
     as_of: dt.date = dt.date(2026, 11, 1),
+    emb: dict[str, Any] | None = None,
 ) -> Workspace:
-    """A workspace from plain data, checked by the same models as files are."""
+    """A workspace from plain data, checked by the same models as files are (``emb``: more
+    ``emb.yaml`` fields, e.g. ``threat_context``)."""
     shipped = _shipped()
     fw = Framework.model_validate(
         {
@@ -120,6 +128,7 @@ def build(
             "budget_usd": budget,
             "frameworks": ["tfw"],
             "scenarios": sorted(scs),
+            **(emb or {}),
         }
     )
     assessment = Assessment.model_validate(

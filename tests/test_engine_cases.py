@@ -111,8 +111,10 @@ def test_worked_example_gives_0_09(worked_ws: cyberready.Workspace) -> None:
     assert compromised(r, "site")[0] == 0  # down through its host, never compromised itself
     lo, hi = r.p_fail_interval
     assert lo[0] < 0.09 < hi[0]
-    # expected loss = likelihood x weight x P = 0.5 x 3 x P
-    assert r.expected_loss == pytest.approx(0.5 * 3 * r.p_fail[0])
+    # expected loss = likelihood x (weight x P + w_pc x mean T) = 0.5 x (3 x P + 3 x P / 3): the
+    # only public-confidence unit is the failed function (T = 1/3 when it fails)
+    assert r.expected_loss == pytest.approx(0.5 * (3 * r.p_fail[0] + 3 * r.p_fail[0] / 3))
+    assert r.trust_loss == pytest.approx(0.5 * r.p_fail[0])
     assert result.cycle_probability[0] == pytest.approx(0.5 * r.p_fail[0])
     # the two ways publish fails: site (via ws -> host) went down last, or mirror did
     paths = {p.assets for p in r.paths}

@@ -40,10 +40,24 @@ def _combined() -> SimulationResult:
 def test_losses_add_and_cycle_probability_combines_independent_campaigns() -> None:
     res = _combined()
     one, two = res.scenarios["one"], res.scenarios["two"]
-    # expected loss = likelihood * sum_f weight_f * P_f; scenarios add
-    assert one.expected_loss == pytest.approx(0.2 * 5 * one.p_fail[0])
-    assert two.expected_loss == pytest.approx(0.5 * (5 * two.p_fail[0] + 2 * two.p_fail[1]))
+
+    # expected loss = likelihood * (sum_f weight_f * P_f + w_pc * mean T), with T = min(C, 3)/3
+    # and C = failed functions here (no public effect, no reassurance); scenarios add
+    def trust(r: object) -> float:
+        failed = r.failures.sum(axis=1)  # type: ignore[attr-defined]
+        return float(np.mean(np.minimum(failed, 3) / 3))
+
+    assert one.public_confidence_weight == two.public_confidence_weight == 3
+    assert one.mean_trust == pytest.approx(trust(one)) and one.mean_trust > 0
+    assert one.expected_loss == pytest.approx(0.2 * (5 * one.p_fail[0] + 3 * trust(one)))
+    assert two.expected_loss == pytest.approx(
+        0.5 * (5 * two.p_fail[0] + 2 * two.p_fail[1] + 3 * trust(two))
+    )
+    assert one.trust_loss == pytest.approx(0.2 * 3 * trust(one))
+    assert one.loss_by_function.sum() == pytest.approx(0.2 * 5 * one.p_fail[0])
     assert res.expected_loss == pytest.approx(one.expected_loss + two.expected_loss)
+    assert res.trust_loss == pytest.approx(one.trust_loss + two.trust_loss)
+    assert one.trial_loss.mean() == pytest.approx(one.expected_loss, rel=1e-12)
     # P(f fails this cycle) = 1 - prod_s (1 - likelihood_s * P_s(f))
     expected = 1 - (1 - 0.2 * one.p_fail) * (1 - 0.5 * two.p_fail)
     np.testing.assert_allclose(res.cycle_probability, expected)
@@ -65,11 +79,21 @@ def test_frames_json_and_html() -> None:
     assert set(res.to_frame("paths")["function"]) <= {"tally", "publish"}
     with pytest.raises(ValueError, match="view"):
         res.to_frame("nope")  # type: ignore[arg-type]
+    scen = res.to_frame("scenarios")
+    assert {"mean_trust", "trust_loss", "public_confidence_weight", "base_likelihood"} <= set(
+        scen.columns
+    )
+    assert scen["trust_loss"].sum() == pytest.approx(res.trust_loss)
     data = json.loads(json.dumps(res.to_dict()))
     assert [s["scenario"] for s in data["scenarios"]] == ["one", "two"]
+    assert data["trust_loss"] == pytest.approx(res.trust_loss)
+    first = data["scenarios"][0]
+    assert first["expected_loss"] == pytest.approx(first["function_loss"] + first["trust_loss"])
+    assert first["public_confidence_weight"] == 3 and 0 < first["mean_trust"] <= 1
     html = res._repr_html_()
-    assert "one" in html and "two" in html
+    assert "one" in html and "two" in html and "trust loss" in html
     assert "tally" in res.scenarios["one"]._repr_html_()
+    assert "public trust" in res.scenarios["one"]._repr_html_()
 
 
 def test_wilson_contains_the_estimate_and_narrows_with_trials() -> None:

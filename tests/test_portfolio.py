@@ -26,10 +26,9 @@ from cyberready.portfolio import (
     _compile,
     _dask_client,
     _load,
-    _run_range,
-    _scenario_result,
     assess_portfolio,
 )
+from cyberready.report import build_view
 from cyberready.report.portfolio_report import render_portfolio
 
 CANARIES = (
@@ -121,23 +120,26 @@ def _all_outputs(p: Portfolio) -> dict[str, str]:
 
 def test_trial_ranges_combine_to_the_engines_own_numbers(four: Path) -> None:
     """Any split of the trials, combined in trial order, is the engine's simulation."""
-    from cyberready.engine import simulate
+    from cyberready.engine import combine, run_range, simulate
 
     ws = _load(str(four / "alpha-ec"))
     assert not isinstance(ws, list)
     sid = "ransomware-shared-it"
     c = _compile(ws, sid)
-    ranges = [_run_range(c, a, b, seed=5) for a, b in ((100, 250), (0, 37), (37, 100))]
-    combined = _scenario_result(ranges, 250, 5, ws.resolved.ids)
+    ranges = [run_range(c, a, b, seed=5) for a, b in ((100, 250), (0, 37), (37, 100))]
+    combined = combine(ranges, c, seed=5, emb=ws.emb)
     direct = simulate(ws, scenarios=[sid], trials=250, seed=5).scenarios[sid]
     assert (combined.fail_time == direct.fail_time).all()
     assert (combined.compromised == direct.compromised).all()
     assert (combined.detected == direct.detected).all()
-    assert combined.confidence_units == direct.confidence_units
+    assert (combined.confidence == direct.confidence).all()
     assert combined.paths == direct.paths
     assert combined.expected_loss == direct.expected_loss
+    assert combined.trust_loss == direct.trust_loss > 0
     with pytest.raises(ValueError, match="do not cover"):
-        _scenario_result(ranges[:2], 250, 5, ws.resolved.ids)
+        combine(ranges[:2], c, seed=5)
+    with pytest.raises(ValueError, match="do not cover"):
+        combine([*ranges, ranges[0]], c, seed=5)
 
 
 def test_local_pool_and_dask_cluster_give_identical_numbers(
@@ -163,6 +165,15 @@ def test_local_pool_and_dask_cluster_give_identical_numbers(
     assert serial.to_dict() == local.to_dict() == dask.to_dict()
     assert local.records == dask.records == serial.records
     assert all(r.view.plan is not None for r in dask.records)  # priorities ran on the workers
+    # one pipeline: each EMB's record holds the façade's own donor view, whichever executor
+    screening = RunSettings(trials=120).screening
+    for path in paths:
+        result = cyberready.assess(path, trials=120, seed=7, priority_trials=screening)
+        own = build_view(result, "donor")
+        emb = result.workspace.emb.id
+        assert local.record(emb).view == own == dask.record(emb).view
+        assert result.simulation is not None
+        assert local.record(emb).expected_loss == result.simulation.expected_loss
 
 
 def test_missing_dask_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:

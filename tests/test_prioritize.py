@@ -134,14 +134,18 @@ def test_raised_assessment_gives_the_same_levels_as_the_actions() -> None:
 
 def test_benefit_matches_the_worked_example_probabilities() -> None:
     ws = worked_example()
-    # no controls: P(publish fails) = 0.3 × 0.3; loss 4 × 0.09. T-PH at 3 (effectiveness 0.8):
-    # P(ws) = 0.5 × 0.2, P(fail) = 0.1 × 0.6 × 0.3 = 0.018, benefit 4 × 0.072 = 0.288.
+    # no controls: P(publish fails) = 0.3 × 0.3. A trial where publish fails costs its weight 4
+    # plus public trust: C = 1 failed function, T = 1/3, times w_pc = 3 → 1; so loss 5 × 0.09.
+    # T-PH at 3 (effectiveness 0.8): P(ws) = 0.5 × 0.2, P(fail) = 0.1 × 0.6 × 0.3 = 0.018,
+    # benefit 5 × 0.072 = 0.36, of which public trust 0.072.
     w = what_if(ws, ["T-PH>3"], trials=40_000, seed=3)
-    assert _near(w.before, 0.36, w.before_se)
-    assert _near(w.benefit.value, 0.288, w.benefit.se)
-    # all three risk actions: site down 0.1 × 0.3, mirror 0.15 → loss 4 × 0.0045
+    assert _near(w.before, 0.45, w.before_se)
+    assert _near(w.benefit.value, 0.36, w.benefit.se)
+    assert w.benefit.trust == pytest.approx(w.benefit.value / 5)
+    assert w.benefit.trust + sum(w.benefit.by_function.values()) == pytest.approx(w.benefit.value)
+    # all three risk actions: site down 0.1 × 0.3, mirror 0.15 → loss 5 × 0.0045
     w3 = what_if(ws, ["T-PH>3", "T-LAT>4", "T-DDOS>4"], trials=40_000, seed=3)
-    assert _near(w3.after, 0.018, w3.after_se)
+    assert _near(w3.after, 0.0225, w3.after_se)
     assert w3.before == w.before  # common random numbers: the same baseline trials
     assert w3.p_before["publish"] == pytest.approx(w.p_before["publish"])
 
@@ -161,7 +165,7 @@ def test_an_action_that_mitigates_nothing_in_scope_has_zero_risk_benefit() -> No
         assert w.after == w.before
     p = prioritize(ws, trials=1_000, screen_trials=500, budget_usd=None)
     ranked = [r.action.id for r in p.ranking]
-    assert ranked == ["T-PH>3", "T-LAT>4", "T-DDOS>4"]  # 0.288/2.9k, 0.18/3k, 0.18/5k
+    assert ranked == ["T-PH>3", "T-LAT>4", "T-DDOS>4"]  # 0.36/2.9k, 0.225/3k, 0.225/5k
     readiness = {r.action.id: r for r in p.readiness}
     assert set(readiness) == {"T-INS>4", "T-DOC>4", "T-PH>3@tags=regional"}
     assert "no in-scope scenario" in readiness["T-INS>4"].reason
@@ -195,8 +199,10 @@ def test_explanations_name_scenarios_functions_assets_references_and_cost() -> N
     for part in ("T-PH", "Results site outage", "Publish results", "ws, ws-north", "PR.AA-01"):
         assert part in text
     assert "$1,600–$4,200" in text and "2 weeks" in text
-    # the function's chance of failing this cycle drops by the benefit / weight (likelihood 1)
-    assert top.benefit.p_cycle["publish"] == pytest.approx(top.benefit.value / 4)
+    # the function's chance of failing this cycle drops by the benefit / (weight 4 + the trust
+    # lost when it fails, 3 × 1/3) (likelihood 1)
+    assert top.benefit.p_cycle["publish"] == pytest.approx(top.benefit.value / 5)
+    assert "of it from public trust" in text
 
 
 # --------------------------------------------------------------------------- plans
@@ -620,7 +626,9 @@ def test_nothing_in_scope_or_nothing_affordable_still_gives_a_full_answer() -> N
     p = prioritize(worked_example(scenarios=[]), trials=100, screen_trials=50, budget_usd=5_000)
     assert p.ranking == () and p.baseline == 0.0
     assert len(p.readiness) == 6
-    assert all("no in-scope scenario" in r.reason for r in p.readiness)
+    reasons = {r.action.id: r.reason for r in p.readiness}
+    assert "no simulated effect" in reasons.pop("T-DOC>4")  # it has no effects at all
+    assert all("no in-scope scenario" in r for r in reasons.values())
     assert p.plan is not None and p.plan.steps == () and p.plan.method == "nothing affordable"
     json.dumps(p.to_dict(), allow_nan=False)
     p = prioritize(worked_example(), trials=100, screen_trials=50, budget_usd=0)

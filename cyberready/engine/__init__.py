@@ -8,6 +8,10 @@ Layers, each usable on its own:
 * :mod:`~cyberready.engine.kernel` — the vectorized numpy kernel, one block of trials at a time.
 * :mod:`~cyberready.engine.results` — per-scenario and combined results, DataFrames, HTML.
 
+Whatever simulates goes through :func:`run_range` (trials ``start..stop-1``, any kernel, in
+blocks) and :func:`combine` (ranges, in trial order, into a :class:`ScenarioResult`):
+:func:`simulate`, the priorities' runner and every portfolio executor.
+
 >>> import cyberready
 >>> from cyberready.engine import simulate
 >>> ws = cyberready.load_workspace(cyberready.example_path())
@@ -19,7 +23,7 @@ Layers, each usable on its own:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,6 +32,7 @@ from cyberready.assets import ResolvedSystem
 from cyberready.engine.compile import CompiledScenario, ScenarioGraph, compile_scenario, prepare
 from cyberready.engine.kernel import BlockOutput, Scratch, run_block
 from cyberready.engine.results import (
+    DEFAULT_CONFIDENCE_WEIGHT,
     PathCount,
     ScenarioResult,
     SimulationResult,
@@ -35,9 +40,9 @@ from cyberready.engine.results import (
     wilson,
 )
 from cyberready.errors import InputError, Problem, did_you_mean
-from cyberready.models import Scenario
+from cyberready.models import EmbProfile, Scenario
 from cyberready.posture import Posture, build_posture
-from cyberready.threat import Likelihood, effective_likelihood
+from cyberready.threat import effective_likelihood
 
 if TYPE_CHECKING:
     from cyberready.workspace import Workspace
@@ -53,12 +58,15 @@ __all__ = [
     "Scratch",
     "SimulationResult",
     "auto_block_size",
+    "combine",
     "compile_scenario",
     "prepare",
     "run_block",
     "run_compiled",
+    "run_range",
     "simulate",
     "simulate_scenario",
+    "simulation_result",
     "wilson",
 ]
 
@@ -78,6 +86,113 @@ def auto_block_size(c: CompiledScenario) -> int:
     return int(min(8192, max(8, _BLOCK_BUDGET // width)))
 
 
+def _merge(parts: Sequence[BlockOutput]) -> BlockOutput:
+    """Consecutive blocks (in trial order) as one."""
+    if len(parts) == 1:
+        return parts[0]
+    found: Counter[tuple[int, ...]] = Counter()
+    for p in parts:
+        found.update(p.paths)
+    return BlockOutput(
+        start=parts[0].start,
+        stop=parts[-1].stop,
+        fail_time=np.concatenate([p.fail_time for p in parts]),
+        compromised=np.sum([p.compromised for p in parts], axis=0, dtype=np.int64),
+        detected=np.sum([p.detected for p in parts], axis=0, dtype=np.int64),
+        confidence=np.concatenate([p.confidence for p in parts]),
+        paths=found,
+    )
+
+
+def run_range(
+    c: CompiledScenario,
+    start: int,
+    stop: int,
+    seed: int = 0,
+    *,
+    paths: bool | None = None,
+    block_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BlockOutput:
+    """Run trials ``start..stop-1`` (global trial indices) of a compiled scenario.
+
+    The one place trials are run: it picks the kernel (the compiled one, with the ``fast``
+    extra, on large models without path tracing; else numpy — identical results) and its
+    memory-budgeted block size, runs the blocks and merges them in trial order. Because every
+    draw is keyed by the global trial index, any split of ``0..n-1`` into ranges, run anywhere
+    and passed to :func:`combine`, gives the numbers of one run over ``0..n-1``.
+
+    ``paths`` defaults to tracing attack paths when the model has at most
+    :data:`PATHS_MAX_ASSETS` assets; ``progress`` is called with the number of trials finished
+    after each block.
+    """
+    if not 0 <= start < stop:
+        raise ValueError(f"need 0 <= start < stop, got {start}..{stop}")
+    if block_size is not None and block_size < 1:
+        raise ValueError(f"block_size must be at least 1, got {block_size}")
+    want_paths = c.graph.n_assets <= PATHS_MAX_ASSETS if paths is None else paths
+    from cyberready.engine.numba_kernel import select_kernel
+
+    kernel = select_kernel(c, paths=want_paths, block_size=block_size, seed=seed)
+    parts = []
+    for a in range(start, stop, kernel.block_size):
+        b = min(stop, a + kernel.block_size)
+        parts.append(kernel.run_block(c, seed, a, b, paths=want_paths))
+        if progress is not None:
+            progress(b - a)
+    return _merge(parts)
+
+
+def combine(
+    parts: Iterable[BlockOutput],
+    c: CompiledScenario,
+    *,
+    seed: int,
+    emb: EmbProfile | None = None,
+) -> ScenarioResult:
+    """One scenario's result from trial ranges of :func:`run_range`, merged in trial order.
+
+    The ranges (in any order) must cover trials ``0..n-1`` exactly once. The result carries
+    the most frequent attack paths (when the ranges traced them), the scenario's effective
+    likelihood under ``emb``'s threat context and the EMB's ``public_confidence_weight`` (without
+    ``emb``: the generic likelihood and the default weight 3).
+    """
+    ordered = sorted(parts, key=lambda p: p.start)
+    covered = [(p.start, p.stop) for p in ordered]
+    stops = [b for _a, b in covered]
+    if not ordered or [a for a, _b in covered] != [0, *stops[:-1]]:
+        raise ValueError(f"ranges {covered} do not cover trials 0..n-1 exactly once")
+    merged = _merge(ordered)
+    g = c.graph
+    sc = g.scenario
+    lik = effective_likelihood(sc, emb.threat_context if emb is not None else None)
+    trials = merged.stop
+    return ScenarioResult(
+        scenario_id=sc.id,
+        title=sc.title,
+        likelihood=lik.value,
+        base_likelihood=lik.base,
+        likelihood_origin=lik.origin,
+        likelihood_note=lik.describe(),
+        public_confidence_weight=(
+            float(emb.public_confidence_weight) if emb is not None else DEFAULT_CONFIDENCE_WEIGHT
+        ),
+        trials=trials,
+        seed=seed,
+        function_ids=g.function_ids,
+        function_weights=g.function_weights,
+        in_phase=g.in_phase,
+        asset_ids=g.asset_ids,
+        fail_time=merged.fail_time,
+        compromised=merged.compromised,
+        detected=merged.detected,
+        confidence=merged.confidence,
+        reassurance=c.reassurance,
+        paths=top_paths(merged.paths, g.function_ids, g.asset_ids, trials),
+        not_applicable=g.not_applicable,
+    )
+
+
 def run_compiled(
     c: CompiledScenario,
     trials: int = DEFAULT_TRIALS,
@@ -86,64 +201,15 @@ def run_compiled(
     block_size: int | None = None,
     progress: Callable[[int], None] | None = None,
     paths: bool | None = None,
-    likelihood: Likelihood | None = None,
+    emb: EmbProfile | None = None,
 ) -> ScenarioResult:
-    """Run ``trials`` trials (global indices ``0..trials-1``) of a compiled scenario.
-
-    ``progress`` is called with the number of trials finished after each block. ``paths``
-    defaults to tracing attack paths when the model has at most
-    :data:`PATHS_MAX_ASSETS` assets. ``likelihood`` is the scenario's effective likelihood for
-    the EMB (default: its base likelihood, as without a threat context).
-    """
+    """Run ``trials`` trials (global indices ``0..trials-1``) of a compiled scenario:
+    :func:`combine` of one :func:`run_range` (``paths``, ``block_size``, ``progress`` as
+    there; ``emb`` as in :func:`combine`)."""
     if trials < 1:
         raise ValueError(f"trials must be at least 1, got {trials}")
-    if block_size is not None and block_size < 1:
-        raise ValueError(f"block_size must be at least 1, got {block_size}")
-    g = c.graph
-    want_paths = g.n_assets <= PATHS_MAX_ASSETS if paths is None else paths
-    from cyberready.engine.numba_kernel import select_kernel
-
-    # numpy or the compiled kernel (fast extra), whichever suits the model; identical results
-    kernel = select_kernel(c, paths=want_paths, block_size=block_size, seed=seed)
-    block = kernel.block_size
-    fail_time = np.empty((trials, len(g.function_ids)))
-    compromised = np.zeros(g.n_assets, dtype=np.int64)
-    detected = np.zeros(g.n_assets, dtype=np.int64)
-    confidence = np.zeros(trials, dtype=np.int64)
-    found: Counter[tuple[int, ...]] = Counter()
-    for start in range(0, trials, block):
-        stop = min(trials, start + block)
-        out = kernel.run_block(c, seed, start, stop, paths=want_paths)
-        fail_time[start:stop] = out.fail_time
-        compromised += out.compromised
-        detected += out.detected
-        confidence[start:stop] = out.confidence
-        found.update(out.paths)
-        if progress is not None:
-            progress(stop - start)
-    sc = g.scenario
-    lik = likelihood if likelihood is not None else effective_likelihood(sc, None)
-    return ScenarioResult(
-        scenario_id=sc.id,
-        title=sc.title,
-        likelihood=lik.value,
-        base_likelihood=lik.base,
-        likelihood_origin=lik.origin,
-        likelihood_note=lik.describe(),
-        trials=trials,
-        seed=seed,
-        function_ids=g.function_ids,
-        function_weights=g.function_weights,
-        in_phase=g.in_phase,
-        asset_ids=g.asset_ids,
-        fail_time=fail_time,
-        compromised=compromised,
-        detected=detected,
-        confidence=confidence,
-        reassurance=c.reassurance,
-        paths=top_paths(found, g.function_ids, g.asset_ids, trials) if want_paths else (),
-        not_applicable=g.not_applicable,
-    )
+    part = run_range(c, 0, trials, seed, paths=paths, block_size=block_size, progress=progress)
+    return combine([part], c, seed=seed, emb=emb)
 
 
 def simulate_scenario(
@@ -155,14 +221,33 @@ def simulate_scenario(
     seed: int = 0,
     block_size: int | None = None,
     progress: Callable[[int], None] | None = None,
-    likelihood: Likelihood | None = None,
+    emb: EmbProfile | None = None,
 ) -> ScenarioResult:
-    """One scenario over one resolved system (no controls when ``posture`` is None;
-    ``likelihood`` as in :func:`run_compiled`)."""
+    """One scenario over one resolved system (no controls when ``posture`` is None; ``emb``
+    as in :func:`combine`)."""
     post = posture if posture is not None else Posture.neutral(system.n_assets)
     c = compile_scenario(system, scenario, post)
-    return run_compiled(
-        c, trials, seed, block_size=block_size, progress=progress, likelihood=likelihood
+    return run_compiled(c, trials, seed, block_size=block_size, progress=progress, emb=emb)
+
+
+def simulation_result(
+    ws: Workspace, results: Iterable[ScenarioResult], *, trials: int, seed: int
+) -> SimulationResult:
+    """A workspace's :class:`SimulationResult` from its scenarios' results (sorted by id), as
+    :func:`simulate` returns it; for results combined elsewhere (a cluster's trial ranges)."""
+    by_id = {r.scenario_id: r for r in results}
+    wrong = sorted(sid for sid, r in by_id.items() if (r.trials, r.seed) != (trials, seed))
+    if wrong:
+        raise ValueError(
+            f"scenario(s) {', '.join(wrong)} were not run with {trials} trials, seed {seed}"
+        )
+    return SimulationResult(
+        scenarios={sid: by_id[sid] for sid in sorted(by_id)},
+        function_ids=tuple(fn.id for fn in ws.resolved.functions),
+        asset_ids=ws.resolved.ids,
+        trials=trials,
+        seed=seed,
+        meta={"emb": ws.emb.id},
     )
 
 
@@ -224,12 +309,13 @@ def simulate(
     -------
     SimulationResult
         Per scenario results, sorted by scenario id, each with its effective likelihood under
-        the workspace's threat context (:func:`cyberready.threat.effective_likelihood`).
+        the workspace's threat context (:func:`cyberready.threat.effective_likelihood`) and the
+        EMB's ``public_confidence_weight``.
     """
     chosen = _pick_scenarios(ws, scenarios)
     post = posture if posture is not None else build_posture(ws)
-    results = {
-        sc.id: simulate_scenario(
+    results = (
+        simulate_scenario(
             ws.resolved,
             sc,
             post,
@@ -237,15 +323,8 @@ def simulate(
             seed=seed,
             block_size=block_size,
             progress=progress,
-            likelihood=effective_likelihood(sc, ws.emb.threat_context),
+            emb=ws.emb,
         )
         for sc in chosen
-    }
-    return SimulationResult(
-        scenarios=results,
-        function_ids=tuple(fn.id for fn in ws.resolved.functions),
-        asset_ids=ws.resolved.ids,
-        trials=trials,
-        seed=seed,
-        meta={"emb": ws.emb.id},
     )
+    return simulation_result(ws, results, trials=trials, seed=seed)

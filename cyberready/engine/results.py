@@ -5,6 +5,18 @@ Counts are integers and per-trial rows are kept in trial order, so every number 
 same whatever the block size. Probabilities are conditional on the campaign being attempted
 (``P(fail | attempt)``); :attr:`SimulationResult.cycle_probability` folds in each scenario's
 likelihood, treating scenarios as independent campaigns.
+
+**Expected loss** (weight points) of a scenario, with ``L`` its effective likelihood for the EMB
+and ``w_pc`` the EMB's ``public_confidence_weight``::
+
+    L × (sum_f weight_f × P(f fails | attempt) + w_pc × mean T)
+
+where, per trial, ``C`` = (public events + failed functions) × the reassurance factor and the
+**trust loss** ``T = min(C, 3) / 3`` (three public incidents or failed functions in one campaign
+are a full loss of public confidence). :attr:`ScenarioResult.loss_by_function` is the first
+part, :attr:`ScenarioResult.trust_loss` the second; :attr:`ScenarioResult.trial_loss` is the
+same sum trial by trial (its mean is the expected loss), which the priorities difference under
+common random numbers.
 """
 
 from __future__ import annotations
@@ -19,10 +31,20 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from cyberready.threat import Origin
+
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["PathCount", "ScenarioResult", "SimulationResult", "top_paths", "wilson"]
+__all__ = [
+    "PathCount",
+    "ScenarioResult",
+    "SimulationResult",
+    "top_paths",
+    "trial_losses",
+    "trust_losses",
+    "wilson",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -31,6 +53,10 @@ BoolArray = npt.NDArray[np.bool_]
 Z95 = 1.959963984540054
 QUANTILES = (0.1, 0.5, 0.9)
 TOP_PATHS = 5
+FULL_TRUST_LOSS = 3
+"""Public events + failed functions in one campaign that make a full loss of public trust."""
+DEFAULT_CONFIDENCE_WEIGHT = 3.0
+"""``public_confidence_weight`` when no EMB profile says otherwise (its default in ``emb.yaml``)."""
 
 
 def wilson(successes: npt.ArrayLike, n: int, z: float = Z95) -> tuple[FloatArray, FloatArray]:
@@ -52,6 +78,29 @@ def wilson(successes: npt.ArrayLike, n: int, z: float = Z95) -> tuple[FloatArray
     lo = np.where(k <= 0, 0.0, np.clip(center - half, 0.0, 1.0))  # exact at the ends
     hi = np.where(k >= n, 1.0, np.clip(center + half, 0.0, 1.0))
     return lo, hi
+
+
+def trust_losses(confidence: npt.ArrayLike, reassurance: float) -> FloatArray:
+    """Per trial, the trust loss ``T = min(C, 3) / 3`` with ``C`` = the public-confidence units
+    (public events + failed functions) × the reassurance factor.
+
+    >>> trust_losses(np.array([0, 1, 2, 3, 5]), 1.0).round(3).tolist()
+    [0.0, 0.333, 0.667, 1.0, 1.0]
+    >>> trust_losses(np.array([1, 4]), 0.5).round(3).tolist()
+    [0.167, 0.667]
+    """
+    c = reassurance * np.asarray(confidence, dtype=np.float64)
+    return np.asarray(np.minimum(c, FULL_TRUST_LOSS) / FULL_TRUST_LOSS, dtype=np.float64)
+
+
+def trial_losses(
+    likelihood: float, failed_weight: npt.ArrayLike, trust: npt.ArrayLike, confidence_weight: float
+) -> FloatArray:
+    """Per trial, the loss in weight points: ``likelihood × (the weights of the functions that
+    failed + confidence_weight × T)``; its mean over trials is the expected loss."""
+    failed = np.asarray(failed_weight, dtype=np.float64)
+    t = np.asarray(trust, dtype=np.float64)
+    return np.asarray(likelihood * (failed + confidence_weight * t), dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -118,12 +167,15 @@ class ScenarioResult:
     not_applicable: tuple[str, ...] = ()
     base_likelihood: float | None = None
     """The scenario's own likelihood (None: the same as :attr:`likelihood`)."""
-    likelihood_origin: str = "generic"
+    likelihood_origin: Origin = "generic"
     """Where :attr:`likelihood` comes from: ``generic`` (the scenario's base, no threat
     context), ``actor`` (base × the threat context's actor level) or ``emb`` (the EMB's own
     figure)."""
     likelihood_note: str = ""
     """The origin in a few words (the EMB's rationale, or the multiplication)."""
+    public_confidence_weight: float = DEFAULT_CONFIDENCE_WEIGHT
+    """``w_pc``: weight points a full loss of public trust costs (the EMB's
+    ``public_confidence_weight``, 1–5)."""
 
     @property
     def base(self) -> float:
@@ -207,18 +259,53 @@ class ScenarioResult:
 
     @property
     def mean_confidence(self) -> float:
-        """Mean public-confidence impact ``C`` per trial."""
+        """Mean public-confidence impact ``C`` per trial: public incidents and failed functions
+        per campaign, after reassurance."""
         return self.reassurance * self.confidence_units / self.trials if self.trials else 0.0
 
     @property
+    def trust(self) -> FloatArray:
+        """Per trial: the trust loss ``T = min(C, 3) / 3``, 0 (none) to 1 (full loss)."""
+        return trust_losses(self.confidence, self.reassurance)
+
+    @property
+    def mean_trust(self) -> float:
+        """Mean trust loss ``T`` per trial (0–1)."""
+        return float(self.trust.mean()) if self.trials else 0.0
+
+    @property
     def loss_by_function(self) -> FloatArray:
-        """Per function: ``likelihood * weight * P(fail | attempt)``."""
+        """Per function: ``likelihood * weight * P(fail | attempt)`` (weight points)."""
         return self.likelihood * self.function_weights * self.p_fail
 
     @property
-    def expected_loss(self) -> float:
-        """``likelihood * sum_f weight_f * P(f fails | attempt)`` (weight points)."""
+    def function_loss(self) -> float:
+        """The functions' part of the expected loss: ``sum(loss_by_function)``."""
         return float(self.loss_by_function.sum())
+
+    @property
+    def trust_loss(self) -> float:
+        """The public-trust part of the expected loss: ``likelihood * w_pc * mean T``."""
+        return float(self.likelihood * self.public_confidence_weight * self.mean_trust)
+
+    @property
+    def expected_loss(self) -> float:
+        """``likelihood * (sum_f weight_f * P(f fails | attempt) + w_pc * mean T)`` (weight
+        points): :attr:`function_loss` + :attr:`trust_loss`."""
+        return self.function_loss + self.trust_loss
+
+    @property
+    def failed_weight(self) -> FloatArray:
+        """Per trial: the sum of the weights of the functions that failed."""
+        return np.asarray(self.failures.astype(np.float64) @ self.function_weights)
+
+    @property
+    def trial_loss(self) -> FloatArray:
+        """Per trial: ``likelihood * (weights of the failed functions + w_pc * T)``
+        (:func:`trial_losses`); its mean is :attr:`expected_loss` (up to rounding)."""
+        return trial_losses(
+            self.likelihood, self.failed_weight, self.trust, self.public_confidence_weight
+        )
 
     # ----------------------------------------------------------------- frames
 
@@ -272,8 +359,12 @@ class ScenarioResult:
         paths = "".join(f"<li>{html.escape(p.describe())}: {p.trials}</li>" for p in self.paths)
         return (
             f"<div><strong>{html.escape(self.scenario_id)}</strong>: {html.escape(self.title)}"
-            f" — {self.trials:,} trials, seed {self.seed}, expected loss "
-            f"{self.expected_loss:.4f}<table><thead><tr><th>function</th><th>P(fail | attempt)"
+            f" — {self.trials:,} trials, seed {self.seed}, likelihood {self.likelihood:g} "
+            f"({html.escape(self.likelihood_note or self.likelihood_origin)}); expected loss "
+            f"{self.expected_loss:.4f} weight points, of which public trust "
+            f"{self.trust_loss:.4f} (mean trust loss {self.mean_trust:.3f} of a full loss, "
+            f"weight {self.public_confidence_weight:g})"
+            "<table><thead><tr><th>function</th><th>P(fail | attempt)"
             "</th><th>95% interval</th><th>expected loss</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
             + (f"<p>Most frequent paths:</p><ol>{paths}</ol>" if paths else "")
@@ -294,8 +385,12 @@ class ScenarioResult:
             "trials": self.trials,
             "seed": self.seed,
             "expected_loss": self.expected_loss,
+            "function_loss": self.function_loss,
+            "trust_loss": self.trust_loss,
+            "public_confidence_weight": self.public_confidence_weight,
             "p_any_failure": self.p_any_failure,
             "mean_confidence": self.mean_confidence,
+            "mean_trust": self.mean_trust,
             "time_to_failure_h": {
                 f"p{round(p * 100)}": (None if math.isnan(v) else float(v))
                 for p, v in zip(QUANTILES, q, strict=True)
@@ -342,8 +437,14 @@ class SimulationResult:
 
     @property
     def expected_loss(self) -> float:
-        """Sum of the scenarios' expected losses (independent campaigns: losses add)."""
+        """Sum of the scenarios' expected losses (independent campaigns: losses add), public
+        trust included."""
         return float(sum(r.expected_loss for r in self.scenarios.values()))
+
+    @property
+    def trust_loss(self) -> float:
+        """The public-trust part of :attr:`expected_loss`, summed over the scenarios."""
+        return float(sum(r.trust_loss for r in self.scenarios.values()))
 
     @property
     def cycle_probability(self) -> FloatArray:
@@ -408,7 +509,11 @@ class SimulationResult:
                         "trials": r.trials,
                         "p_any_failure": r.p_any_failure,
                         "expected_loss": r.expected_loss,
+                        "function_loss": r.function_loss,
+                        "trust_loss": r.trust_loss,
+                        "public_confidence_weight": r.public_confidence_weight,
                         "mean_confidence": r.mean_confidence,
+                        "mean_trust": r.mean_trust,
                         **{
                             f"ttf_p{round(p * 100)}_h": v for p, v in zip(QUANTILES, q, strict=True)
                         },
@@ -443,6 +548,7 @@ class SimulationResult:
             "trials": self.trials,
             "seed": self.seed,
             "expected_loss": self.expected_loss,
+            "trust_loss": self.trust_loss,
             "functions": [
                 {"function": f, "p_fail_cycle": float(cycle[i])}
                 for i, f in enumerate(self.function_ids)
@@ -455,7 +561,8 @@ class SimulationResult:
         cycle = self.cycle_probability
         rows = "".join(
             f"<tr><td>{html.escape(r.scenario_id)}</td><td>{r.likelihood:.2f}</td>"
-            f"<td>{r.p_any_failure:.3f}</td><td>{r.expected_loss:.3f}</td></tr>"
+            f"<td>{r.base:.2f}</td><td>{r.p_any_failure:.3f}</td><td>{r.mean_trust:.3f}</td>"
+            f"<td>{r.expected_loss:.3f}</td><td>{r.trust_loss:.3f}</td></tr>"
             for r in self.scenarios.values()
         )
         frows = "".join(
@@ -465,9 +572,13 @@ class SimulationResult:
         return (
             f"<div><strong>Simulation</strong>: {len(self.scenarios)} scenario(s), "
             f"{self.trials:,} trials each, seed {self.seed}; expected loss "
-            f"{self.expected_loss:.3f} weight points"
-            "<table><thead><tr><th>scenario</th><th>likelihood</th><th>P(any failure | attempt)"
-            f"</th><th>expected loss</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"{self.expected_loss:.3f} weight points, of which public trust "
+            f"{self.trust_loss:.3f}. Trust loss: the share of a full loss of public confidence "
+            "per attempt (three public incidents or failed functions in one campaign are a full "
+            "loss)."
+            "<table><thead><tr><th>scenario</th><th>likelihood</th><th>base likelihood</th>"
+            "<th>P(any failure | attempt)</th><th>mean trust loss</th><th>expected loss</th>"
+            f"<th>of which public trust</th></tr></thead><tbody>{rows}</tbody></table>"
             "<table><thead><tr><th>function</th><th>P(fails this cycle)</th></tr></thead>"
             f"<tbody>{frows}</tbody></table></div>"
         )

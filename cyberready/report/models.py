@@ -50,6 +50,8 @@ __all__ = [
     "ScenarioNotApplied",
     "ScenarioRisk",
     "TechnicalView",
+    "ThreatActorLevel",
+    "ThreatContextView",
     "TrendPoint",
     "View",
     "check_donor_view",
@@ -104,6 +106,17 @@ class ReportMeta(ViewModel):
     cyberready_version: str = Field(description="Version of cyberready that built the view.")
     trials: int | None = Field(default=None, description="Monte Carlo trials per scenario.")
     seed: int | None = Field(default=None, description="Random seed of the simulation.")
+    threat_context: bool = Field(
+        default=False,
+        description="True when the likelihoods follow the EMB's own threat context (its content "
+        "is in the technical and advisor views only); False: generic likelihoods.",
+    )
+    public_confidence_weight: float = Field(
+        default=3,
+        ge=0,
+        description="Weight points a full loss of public trust counts for (the EMB's "
+        "public_confidence_weight).",
+    )
 
 
 class FrameworkReadiness(ViewModel):
@@ -248,6 +261,25 @@ ScenarioStatus = Literal["applies", "partial", "cannot_apply", "not_relevant"]
 NotAppliedCause = Literal["no_entry", "no_target", "no_path"]
 
 
+class ThreatActorLevel(ViewModel):
+    """A threat actor's level in the EMB's threat context."""
+
+    actor: str = Field(description="Threat actor.")
+    level: Literal["none", "low", "medium", "high"] = Field(description="Its level.")
+
+
+class ThreatContextView(ViewModel):
+    """The EMB's threat context, as the technical and advisor views show it."""
+
+    source: str = Field(description="What the levels rest on.")
+    actors: tuple[ThreatActorLevel, ...] = Field(
+        default=(), description="Actor levels set by the EMB (unlisted actors: medium)."
+    )
+    own_figures: int = Field(
+        default=0, ge=0, description="Scenarios whose likelihood the EMB set itself."
+    )
+
+
 class ScenarioRisk(ViewModel):
     """One threat scenario's simulated outcome."""
 
@@ -255,8 +287,33 @@ class ScenarioRisk(ViewModel):
     title: str = Field(description="Scenario title.")
     actor: str = Field(description="Threat actor.")
     objective: str = Field(description="availability, integrity, confidentiality or perception.")
-    likelihood: Probability = Field(description="Chance the campaign is attempted this cycle.")
-    expected_loss: float = Field(ge=0, description="Expected loss in weight points.")
+    likelihood: Probability = Field(
+        description="Effective likelihood: chance the campaign is attempted this cycle."
+    )
+    base_likelihood: Probability = Field(
+        description="The scenario's generic likelihood, before any threat context."
+    )
+    likelihood_origin: Literal["generic", "actor", "emb"] = Field(
+        default="generic",
+        description="generic (no threat context), actor (generic × the actor level's "
+        "multiplier) or emb (the EMB's own figure).",
+    )
+    actor_level: Literal["none", "low", "medium", "high"] | None = Field(
+        default=None, description="The actor's level in the threat context (none without one)."
+    )
+    likelihood_rationale: str = Field(
+        default="", description="The EMB's rationale for its own figure (origin emb)."
+    )
+    expected_loss: float = Field(
+        ge=0, description="Expected loss in weight points, public trust included."
+    )
+    trust_loss: float = Field(
+        default=0, ge=0, description="The public-trust part of the expected loss."
+    )
+    mean_trust: Probability = Field(
+        default=0,
+        description="Share of public trust lost per attempt: min(C, 3) / 3 averaged over trials.",
+    )
     p_any_failure: Probability = Field(description="P(some function fails | attempt).")
     hours_to_failure: tuple[float, float, float] | None = Field(
         default=None, description="10th, 50th, 90th percentile hours to first failure."
@@ -264,7 +321,11 @@ class ScenarioRisk(ViewModel):
     failure_hours_sample: tuple[float, ...] = Field(
         default=(), description="Hours to first failure in failing trials (capped sample)."
     )
-    public_confidence: float = Field(ge=0, description="Mean public-confidence impact.")
+    public_confidence: float = Field(
+        ge=0,
+        description="Mean C per attempt: public incidents plus failed functions in a campaign, "
+        "after reassurance.",
+    )
     incidents: tuple[IncidentCitation, ...] = Field(
         default=(), description="Real incidents the scenario is grounded in, oldest first."
     )
@@ -451,7 +512,13 @@ class TechnicalView(_ViewBase):
     graph_nodes: tuple[GraphNode, ...] = Field(description="Nodes of the graph chart.")
     graph_edges: tuple[GraphEdge, ...] = Field(description="Edges of the graph chart.")
     actions: tuple[Action, ...] = Field(default=(), description="Ranked recommendations.")
-    expected_loss: float = Field(ge=0, description="Total expected loss (weight points).")
+    expected_loss: float = Field(
+        ge=0, description="Total expected loss (weight points), public trust included."
+    )
+    trust_loss: float = Field(default=0, ge=0, description="Its public-trust part.")
+    threat_context: ThreatContextView | None = Field(
+        default=None, description="The EMB's threat context (None: generic likelihoods)."
+    )
     limitations: Limitations = Field(description="Limitations.")
 
 

@@ -313,6 +313,7 @@ def _context(p: Portfolio) -> dict[str, Any]:
                 "confidence": rec.confidence,
                 "change": rec.change,
                 "expected_loss": rec.expected_loss,
+                "trust_loss": rec.trust_loss,
                 "above": int((rows["vs_portfolio"] > 0).sum()),
                 "below": int((rows["vs_portfolio"] < 0).sum()),
                 "vs_region": float(rows["vs_region"].mean()) if rows["vs_region"].notna().any()

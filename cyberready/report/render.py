@@ -35,6 +35,7 @@ from cyberready.report.i18n import translations
 from cyberready.report.models import (
     AdvisorView,
     DonorView,
+    ScenarioRisk,
     TechnicalView,
     View,
     risk_level,
@@ -118,6 +119,10 @@ def _exposure_names(_: Gettext) -> dict[str, str]:
         "isolated": _("Isolated"),
         "physical": _("Physical"),
     }
+
+
+def _threat_level_names(_: Gettext) -> dict[str, str]:
+    return {"none": _("none"), "low": _("low"), "medium": _("medium"), "high": _("high")}
 
 
 def _confidence_names(_: Gettext) -> dict[str, str]:
@@ -298,6 +303,7 @@ class _Formatters:
         self.confidences = _confidence_names(self._)
         self.risks = _risk_names(self._)
         self.provenances = _provenance_names(self._)
+        self.threat_levels = _threat_level_names(self._)
         self.months = _months(self._)
 
     def date(self, d: dt.date | None) -> str:
@@ -317,6 +323,20 @@ class _Formatters:
 
     def asset_type(self, t: str) -> str:
         return t.replace("_", " ")
+
+    def likelihood_origin(self, s: ScenarioRisk) -> str:
+        """Where a scenario's effective likelihood comes from, in words."""
+        base = _fmt_pct(s.base_likelihood)
+        if s.likelihood_origin == "emb":
+            text = self._("set by the EMB (generic %(base)s)") % {"base": base}
+            return f"{text}: {s.likelihood_rationale}" if s.likelihood_rationale else text
+        if s.likelihood_origin == "actor":
+            return self._("generic %(base)s, %(actor)s at threat level %(level)s") % {
+                "base": base,
+                "actor": self.actors.get(s.actor, s.actor),
+                "level": self.threat_levels.get(s.actor_level or "medium", s.actor_level),
+            }
+        return self._("generic")
 
     def tier_index(self, name: str) -> int:
         names = [n for _lo, n in self.tiers]
@@ -342,6 +362,8 @@ class _Formatters:
             "exposure": lambda e: self.exposures.get(e, e),
             "confidence": lambda c: self.confidences.get(c, c),
             "provenance": lambda p: self.provenances.get(p, p),
+            "threat_level": lambda lv: self.threat_levels.get(lv, lv),
+            "likelihood_origin": self.likelihood_origin,
             "risk_level": risk_level,
             "risk_text": lambda r: self.risks.get(r, r),
             "asset_type": self.asset_type,
@@ -660,7 +682,21 @@ def render_xlsx(view: View) -> bytes:
         [_("Confidence"), fmt.confidences.get(r.confidence, r.confidence)],
         [_("Answered"), round(r.coverage, 3)],
         [_("cyberready version"), m.cyberready_version],
+        [
+            _("Likelihoods"),
+            _("the EMB's threat context") if m.threat_context else _("generic"),
+        ],
+        [_("Weight of a full loss of public trust"), m.public_confidence_weight],
     ]
+    if isinstance(view, TechnicalView):
+        summary.append([_("Expected loss (weight points)"), round(view.expected_loss, 4)])
+        summary.append([_("Of which public trust"), round(view.trust_loss, 4)])
+        if view.threat_context is not None:
+            summary.append([_("Threat context"), view.threat_context.source])
+            summary += [
+                [fmt.actors.get(a.actor, a.actor), fmt.threat_levels.get(a.level, a.level)]
+                for a in view.threat_context.actors
+            ]
     if view.plan:
         summary += [
             [_("Budget (USD)"), view.plan.budget_usd],
@@ -842,8 +878,12 @@ def _technical_sheets(
             _("Actor"),
             _("Aim"),
             _("Likelihood"),
+            _("Generic likelihood"),
+            _("Likelihood from"),
             _("Some function fails, if attempted"),
+            _("Public trust lost, if attempted"),
             _("Expected loss"),
+            _("Of which public trust"),
             _("Hours to impact, 10th percentile"),
             _("Hours to impact, median"),
             _("Hours to impact, 90th percentile"),
@@ -856,8 +896,12 @@ def _technical_sheets(
                 fmt.actors.get(s.actor, s.actor),
                 fmt.objectives.get(s.objective, s.objective),
                 s.likelihood,
+                s.base_likelihood,
+                fmt.likelihood_origin(s),
                 s.p_any_failure,
+                s.mean_trust,
                 round(s.expected_loss, 4),
+                round(s.trust_loss, 4),
                 *(s.hours_to_failure or (None, None, None)),
                 _status_text(s.status, _),
             ]

@@ -63,6 +63,8 @@ from cyberready.report.models import (
     ScenarioNotApplied,
     ScenarioRisk,
     TechnicalView,
+    ThreatActorLevel,
+    ThreatContextView,
     TrendPoint,
     View,
     check_donor_view,
@@ -78,7 +80,7 @@ if TYPE_CHECKING:
     from cyberready.scoring import AggregateScore
     from cyberready.workspace import Library, Workspace
 
-__all__ = ["build_view", "forbidden_terms", "sensitive_strings"]
+__all__ = ["build_view", "donor_view", "forbidden_terms", "sensitive_strings"]
 
 Gettext = Callable[[str], str]
 
@@ -105,17 +107,29 @@ def build_view(result: AssessmentResult, audience: Audience, *, locale: str = "e
     if audience == "advisor":
         return _technical(result, locale, _, AdvisorView)
     if audience == "donor":
-        # one pattern of every sensitive term serves the scrub and the check (it is large:
-        # every asset id of a national model)
-        forbidden = term_pattern(forbidden_terms(result.workspace))
-        view = _donor(result, locale, _, forbidden)
-        hits = check_donor_view(view, forbidden)
-        if hits:  # pragma: no cover - _donor scrubs every string; this is the safety net
-            raise ReportError(
-                f"the donor view would reveal sensitive text ({len(hits)} string(s)); refusing"
-            )
-        return view
+        return donor_view(result, locale=locale)
     raise ReportError(f"unknown audience {audience!r}; valid: technical, advisor, donor")
+
+
+def donor_view(result: AssessmentResult, *, locale: str = "en") -> DonorView:
+    """The donor view of ``result`` (``build_view(result, "donor")``, typed as such).
+
+    Raises
+    ------
+    ReportError
+        (A bug) if a donor view would still hold a sensitive string.
+    """
+    _ = translations(locale).gettext
+    # one pattern of every sensitive term serves the scrub and the check (it is large:
+    # every asset id of a national model)
+    forbidden = term_pattern(forbidden_terms(result.workspace))
+    view = _donor(result, locale, _, forbidden)
+    hits = check_donor_view(view, forbidden)
+    if hits:  # pragma: no cover - _donor scrubs every string; this is the safety net
+        raise ReportError(
+            f"the donor view would reveal sensitive text ({len(hits)} string(s)); refusing"
+        )
+    return view
 
 
 # --------------------------------------------------------------------------- sensitive text
@@ -204,6 +218,19 @@ def _meta(result: AssessmentResult, locale: str) -> ReportMeta:
         cyberready_version=__version__,
         trials=result.trials if result.simulation is not None else None,
         seed=result.seed if result.simulation is not None else None,
+        threat_context=emb.threat_context is not None,
+        public_confidence_weight=emb.public_confidence_weight,
+    )
+
+
+def _threat_context(ws: Workspace) -> ThreatContextView | None:
+    ctx = ws.emb.threat_context
+    if ctx is None:
+        return None
+    return ThreatContextView(
+        source=ctx.source,
+        actors=tuple(ThreatActorLevel(actor=a, level=lv) for a, lv in sorted(ctx.actors.items())),
+        own_figures=len(ctx.scenarios),
     )
 
 
@@ -534,13 +561,15 @@ def _technical(
     matrix: list[ScenarioCell] = []
     paths: list[PathView] = []
     compromise = np.zeros(system.n_assets)
-    expected_loss = 0.0
+    expected_loss = trust_loss = 0.0
     diagnostics = result.diagnostics
     status = {d.scenario_id: d.status for d in diagnostics.scenarios}
+    context = ws.emb.threat_context
     if sim is not None:
         cycle = sim.cycle_probability
         compromise = sim.cycle_compromise
         expected_loss = sim.expected_loss
+        trust_loss = sim.trust_loss
         for i in _function_order(result):
             f = fns[i]
             contrib = sorted(
@@ -572,7 +601,17 @@ def _technical(
                     actor=sc.actor,
                     objective=sc.objective,
                     likelihood=r.likelihood,
+                    base_likelihood=r.base,
+                    likelihood_origin=r.likelihood_origin,
+                    actor_level=context.actors.get(sc.actor, "medium") if context else None,
+                    likelihood_rationale=(
+                        context.scenarios[sc.id].rationale
+                        if context and sc.id in context.scenarios
+                        else ""
+                    ),
                     expected_loss=max(0.0, r.expected_loss),
+                    trust_loss=max(0.0, r.trust_loss),
+                    mean_trust=r.mean_trust,
                     p_any_failure=r.p_any_failure,
                     hours_to_failure=ttf,
                     failure_hours_sample=_sample(r.time_to_failure),
@@ -699,6 +738,8 @@ def _technical(
         "graph_edges": graph_edges,
         "actions": _actions(result, _),
         "expected_loss": max(0.0, expected_loss),
+        "trust_loss": max(0.0, trust_loss),
+        "threat_context": _threat_context(ws),
         "limitations": limitations,
     }
     if cls is AdvisorView:
@@ -827,7 +868,7 @@ def _assumptions(result: AssessmentResult, _: Gettext) -> tuple[Assumption, ...]
         out.append(Assumption(name=_("Plan start"), value=p.start.isoformat()))
         if p.plan is not None:
             out.append(Assumption(name=_("Cost basis of the budget plan"), value=p.plan.basis))
-    scen = ws.scenarios
+    scen = list(result.simulation.scenarios.values()) if result.simulation is not None else []
     if scen:
         lk = sorted(s.likelihood for s in scen)
         out.append(
@@ -837,6 +878,22 @@ def _assumptions(result: AssessmentResult, _: Gettext) -> tuple[Assumption, ...]
                 % {"n": len(scen), "lo": lk[0] * 100, "hi": lk[-1] * 100},
             )
         )
+    out.append(
+        Assumption(
+            name=_("Weight of a full loss of public trust"),
+            value=_("%(weight)g weight points (public_confidence_weight in emb.yaml)")
+            % {"weight": ws.emb.public_confidence_weight},
+        )
+    )
+    out.append(
+        Assumption(
+            name=_("Likelihoods"),
+            value=_("the EMB's threat context: %(source)s")
+            % {"source": ws.emb.threat_context.source}
+            if ws.emb.threat_context is not None
+            else _("generic (no threat context in emb.yaml)"),
+        )
+    )
     out.append(
         Assumption(
             name=_("Confidence weight of each evidence source"),
