@@ -23,6 +23,12 @@ Regimes (the same graph, different spread):
 * ``wide`` — propagation probability 0.9 through the hubs (tens of % reached);
 * ``posture`` (hierarchy only) — real techniques whose step probabilities come from an
   assessment with per-region overrides, so every asset has its own probability.
+* ``v2`` (the hierarchy written with ``version2=True``) — the trial model's version-2
+  features at national scale: regional tallies and every results kit powered by the region's
+  grid *or* its generator (an alternatives group, so outages spread by the per-trial fixed
+  point), two verifying controls on tallies and kits (a framework of the workspace's own),
+  a ``mode: one`` entry that strikes one station's account, and the 120 HQ workstations
+  attacked as one asset with a count.
 
 Everything is a pure function of ``(n_assets, seed)``.
 """
@@ -387,6 +393,96 @@ def _hierarchy_scenarios() -> list[dict[str, object]]:
     return [narrow, wide, posture]
 
 
+V2_SCENARIO: dict[str, object] = {
+    "id": "bench-v2",
+    "title": "Power cuts, one station's account and a malicious update, with verification "
+    "(version-2 features)",
+    "actor": "foreign_state",
+    "objective": "integrity",
+    "phases": ["tabulation_transmission", "voting"],
+    "likelihood": 0.1,
+    "entry": [
+        {
+            "select": {"types": ["power"]},
+            "technique": "equipment_failure",
+            "probability": 0.3,
+            "time": {"exponential": {"mean": 24}},
+        },
+        {
+            "select": {"types": ["admin_account"], "tags": ["field"]},
+            "mode": "one",
+            "technique": "account_takeover",
+            "probability": 0.5,
+            "time": {"exponential": {"mean": 72}},
+        },
+        {
+            "select": ["hq-ws"],
+            "technique": "phishing",
+            "probability": 0.02,
+            "time": {"exponential": {"mean": 120}},
+        },
+    ],
+    "propagation": [
+        {  # no supplies: a national push is the wide regime's, and its rare trials would
+            # dominate the timings
+            "kinds": ["authenticates", "administers", "connects_to"],
+            "technique": "account_takeover",
+            "probability": 0.4,
+            "time": {"lognormal": {"median": 12, "p90": 72}},
+        }
+    ],
+    "effects": [
+        {
+            "type": "disrupt",
+            "targets": {"types": ["power"]},
+            "duration": {"lognormal": {"median": 10, "p90": 48}},
+            "visibility": "public",
+        },
+        {
+            "type": "alter",
+            "targets": {"types": ["results_transmission", "tally_server"]},
+            "visibility": "public",
+        },
+    ],
+}
+
+V2_FRAMEWORK: dict[str, object] = {
+    "schema_version": 1,
+    "kind": "framework",
+    "id": "bench-verify",
+    "title": "Benchmark verification practices",
+    "provenance": "supplementary",
+    "maturity_scale": {
+        "levels": [{"level": i, "name": f"L{i}", "description": ""} for i in range(5)],
+        "effectiveness": [0.0, 0.2, 0.5, 0.8, 1.0],
+    },
+    "domains": [{"id": "VER", "title": "Verification"}],
+    "controls": [
+        {
+            "id": "BENCH-VER-01",
+            "domain": "VER",
+            "title": "Reconcile transmitted results with the signed paper forms",
+            "objective": "Catch an altered result whatever technique altered it.",
+            "applies_to": ["tally_server", "results_transmission"],
+            "effects": {
+                "verifies": {
+                    "probability": 0.6,
+                    "recheck": {"lognormal": {"median": 12, "p90": 48}},
+                }
+            },
+        },
+        {
+            "id": "BENCH-VER-02",
+            "domain": "VER",
+            "title": "Audit the regional tallies",
+            "objective": "Catch an altered tally.",
+            "applies_to": ["tally_server"],
+            "effects": {"verifies": {"probability": 0.5, "recheck": {"fixed": 36}}},
+        },
+    ],
+}
+
+
 def _assessment(shape: HierarchyShape, seed: int) -> dict[str, object]:
     """Answers to every usaid-ecbs EMB control (seeded levels) and per-region overrides."""
     from cyberready.loaders import shipped_library
@@ -421,12 +517,20 @@ def _assessment(shape: HierarchyShape, seed: int) -> dict[str, object]:
     }
 
 
-def write_emb_workspace(root: Path, n_assets: int, *, seed: int = 0) -> HierarchyShape:
+def write_emb_workspace(
+    root: Path, n_assets: int, *, seed: int = 0, version2: bool = False
+) -> HierarchyShape:
     """Write an EMB-shaped workspace of about ``n_assets`` assets into ``root``.
 
     Files: ``emb.yaml``, ``system.yaml`` (9 central assets and three ``generate:`` CSVs),
     ``regions.csv``, ``districts.csv``, ``stations.csv``, ``assessment.yaml`` and the three
-    benchmark scenarios in ``scenarios/``. Returns the shape (its ``n_assets`` is exact).
+    benchmark scenarios in ``scenarios/``. Returns the shape (its ``n_assets`` is exact, less the
+    two power assets per region of ``version2``).
+
+    ``version2`` adds a grid and a generator per region, as alternatives powering the regional
+    tally and every results kit of the region, the verification framework
+    ``frameworks/bench-verify.yaml`` (answered in the assessment) and the ``bench-v2``
+    scenario.
     """
     shape = hierarchy_shape(n_assets, seed=seed)
     root.mkdir(parents=True, exist_ok=True)
@@ -583,8 +687,44 @@ def write_emb_workspace(root: Path, n_assets: int, *, seed: int = 0) -> Hierarch
             },
         ],
     }
-    atomic_write_text(root / "system.yaml", dump_yaml(system))
+    frameworks = ["usaid-ecbs"]
     scenarios = _hierarchy_scenarios()
+    assessment = _assessment(shape, seed)
+    if version2:
+        power = {"kind": "powered_by", "group": "power"}
+        generate = system["generate"]
+        assert isinstance(generate, list)
+        for spec in generate:
+            if spec["asset"]["id"] in ("tally-{region}", "kit-{station}"):
+                spec["links"] = [
+                    *spec["links"],
+                    {"to": "grid-{region}", **power},
+                    {"to": "gen-{region}", **power},
+                ]
+        for name, label in (("grid", "Grid supply"), ("gen", "Standby generator")):
+            generate.insert(
+                0,
+                {
+                    "csv": "regions.csv",
+                    "asset": {
+                        "id": f"{name}-{{region}}",
+                        "type": "power",
+                        "label": f"{label} {{region}}",
+                        "exposure": "physical",
+                        "tags": ["regional", "region-{region}"],
+                    },
+                },
+            )
+        (root / "frameworks").mkdir(exist_ok=True)
+        atomic_write_text(root / "frameworks" / "bench-verify.yaml", dump_yaml(V2_FRAMEWORK))
+        frameworks.append("bench-verify")
+        scenarios.append(V2_SCENARIO)
+        answers = assessment["answers"]
+        assert isinstance(answers, dict)
+        answers["BENCH-VER-01"] = {"level": 3, "source": "document"}
+        answers["BENCH-VER-02"] = {"level": 2, "source": "document"}
+        assessment["frameworks"] = frameworks
+    atomic_write_text(root / "system.yaml", dump_yaml(system))
     for sc in scenarios:
         doc = {"schema_version": 1, "kind": "scenario", **sc}
         atomic_write_text(root / "scenarios" / f"{sc['id']}.yaml", dump_yaml(doc))
@@ -594,11 +734,11 @@ def write_emb_workspace(root: Path, n_assets: int, *, seed: int = 0) -> Hierarch
         "id": "bench-emb",
         "name": "Benchmark EMB (generated)",
         "country": "Benchmarkia (fictional)",
-        "frameworks": ["usaid-ecbs"],
+        "frameworks": frameworks,
         "scenarios": [sc["id"] for sc in scenarios],
     }
     atomic_write_text(root / "emb.yaml", dump_yaml(emb))
-    atomic_write_text(root / "assessment.yaml", dump_yaml(_assessment(shape, seed)))
+    atomic_write_text(root / "assessment.yaml", dump_yaml(assessment))
     return shape
 
 

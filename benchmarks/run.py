@@ -50,8 +50,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results.md"
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
-GENERATORS = ("emb", "random")
-REGIMES = {"emb": ("narrow", "wide", "posture"), "random": ("narrow", "wide")}
+GENERATORS = ("emb", "random", "emb-v2")
+REGIMES = {
+    "emb": ("narrow", "wide", "posture"),
+    "random": ("narrow", "wide"),
+    "emb-v2": ("v2",),
+}
 REPORT_MAX_ASSETS = 100_000
 """Largest workspace the CLI step also writes a report for (a report re-simulates every
 candidate action, which at 10^6 assets takes the better part of an hour)."""
@@ -187,17 +191,17 @@ class Model:
 
 
 def build_model(generator: str, size: int, seed: int, workdir: Path) -> Model:
-    """The model of a point: the EMB workspace through the ordinary loader, or the random
-    graph built in code."""
+    """The model of a point: the EMB workspace through the ordinary loader (``emb-v2``: with
+    the version-2 features), or the random graph built in code."""
     from benchmarks.generators import random_graph, write_emb_workspace
     from cyberready.posture import Posture
 
-    if generator == "emb":
+    if generator in ("emb", "emb-v2"):
         import cyberready
         from cyberready.posture import build_posture
 
-        path = workdir / f"emb-{size}"
-        write_emb_workspace(path, size, seed=seed)
+        path = workdir / f"{generator}-{size}"
+        write_emb_workspace(path, size, seed=seed, version2=generator == "emb-v2")
         ws = cyberready.load_workspace(path)
         by_regime = {s.id.removeprefix("bench-"): s for s in ws.scenarios}
         return Model(ws.resolved, build_posture(ws), by_regime)
@@ -282,6 +286,7 @@ def run_point(
             return time.perf_counter() - t, outs
 
         runners[name] = run_trials
+        run_trials(1)  # compile or load the compiled loops before the pilot times a block
         trials = _kernel_trials(lambda k, f=run_trials: f(k)[0], choice.block_size, target)
         secs: list[float] = []
         peak = None
@@ -789,7 +794,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     )
     ap.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
     ap.add_argument("--generators", default=",".join(GENERATORS))
-    ap.add_argument("--regimes", default="narrow,wide,posture")
+    ap.add_argument("--regimes", default="narrow,wide,posture,v2")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--target-seconds", type=float, default=3.0)
     ap.add_argument("--ref-max-seconds", type=float, default=60.0)

@@ -11,8 +11,10 @@ Two layers, so what-if analysis (priorities) can change levels without reloading
 * :class:`Posture` — what the engine reads: per technique, the per-asset success factor
   ``prod_c (1 - mitigates_c[t] * eff(L_c))`` and detection chance
   ``1 - prod_c (1 - detects_c[t] * eff(L_c))``; the per-asset recovery factor
-  ``prod_c (1 - recovers_c * eff(L_c))``; and the organisation-wide reassurance factor
-  ``prod_c (1 - reassures_c * eff(L_c))``. ``eff`` is each control's framework's
+  ``prod_c (1 - recovers_c * eff(L_c))``; the per-asset verification chance
+  ``1 - prod_c (1 - verifies_c.probability * eff(L_c))`` with, per asset, the recheck laws of the
+  verifying controls that act there (``eff(L_c) > 0``); and the organisation-wide reassurance
+  factor ``prod_c (1 - reassures_c * eff(L_c))``. ``eff`` is each control's framework's
   ``maturity_scale.effectiveness`` (or the control's own ``effectiveness`` curve).
 
 >>> import cyberready
@@ -34,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cyberready.assets import ResolvedSystem
-from cyberready.models import Assessment, Control, Framework, Selector
+from cyberready.models import Assessment, Control, Framework, Selector, TimeDistribution
 
 if TYPE_CHECKING:
     from cyberready.workspace import Workspace
@@ -66,6 +68,13 @@ class Posture:
     """Per-asset factor on outage durations, in [0, 1] (None: 1 everywhere)."""
     reassurance: float = 1.0
     """Factor on public-confidence impact, from organisation-wide controls."""
+    verify: FloatArray | None = None
+    """Per-asset chance that an alteration is caught by verification (None: 0 everywhere)."""
+    rechecks: tuple[TimeDistribution, ...] = ()
+    """The distinct recheck-time laws of the verifying controls."""
+    recheck_at: BoolArray | None = None
+    """``[len(rechecks), assets]``: which laws act at each asset (a verifying control with
+    effectiveness above 0 there); a caught alteration keeps the asset out for the shortest."""
 
     @classmethod
     def neutral(cls, n_assets: int) -> Posture:
@@ -85,6 +94,10 @@ class Posture:
     def recovery_factor(self) -> FloatArray:
         """Per-asset factor on outage durations."""
         return np.ones(self.n_assets) if self.recovery is None else self.recovery
+
+    def verification(self) -> FloatArray:
+        """Per-asset chance that an alteration is caught by verification."""
+        return np.zeros(self.n_assets) if self.verify is None else self.verify
 
 
 @dataclass(frozen=True, eq=False)
@@ -185,12 +198,15 @@ class AssetLevels:
         success: dict[str, FloatArray] = {}
         undetected: dict[str, FloatArray] = {}
         recovery: FloatArray | None = None
+        unverified: FloatArray | None = None
+        rechecks: dict[TimeDistribution, BoolArray] = {}
         reassurance = 1.0
         for c, ctl in enumerate(self.controls):
             eff = ctl.effects
             if eff.empty:
                 continue
-            strength = self.strength(c) if (eff.mitigates or eff.detects or eff.recovers) else None
+            per_asset = eff.mitigates or eff.detects or eff.recovers or eff.verifies is not None
+            strength = self.strength(c) if per_asset else None
             for tech, reduction in sorted(eff.mitigates.items()):
                 assert strength is not None
                 cur = success.setdefault(tech, np.ones(n))
@@ -204,6 +220,13 @@ class AssetLevels:
                 if recovery is None:
                     recovery = np.ones(n)
                 recovery *= 1.0 - eff.recovers * strength
+            if eff.verifies is not None:
+                assert strength is not None
+                if unverified is None:
+                    unverified = np.ones(n)
+                unverified *= 1.0 - eff.verifies.probability * strength
+                acts = rechecks.setdefault(eff.verifies.recheck, np.zeros(n, dtype=bool))
+                acts |= strength > 0
             if eff.reassures and ctl.organization_wide:
                 org = int(self.org_levels[c])
                 org_eff = 0.0 if org < 0 else float(self.effectiveness[c, org])
@@ -215,6 +238,11 @@ class AssetLevels:
             detect=detect,
             recovery=recovery,
             reassurance=reassurance,
+            verify=None if unverified is None else 1.0 - unverified,
+            rechecks=tuple(rechecks),
+            recheck_at=np.array(list(rechecks.values())).reshape(len(rechecks), n)
+            if rechecks
+            else None,
         )
 
 

@@ -18,17 +18,22 @@ SCALE = {
 
 def system(
     assets: Sequence[dict[str, Any] | tuple[str, str]],
-    links: Sequence[tuple[str, str, str]] = (),
+    links: Sequence[tuple[str, str, str] | tuple[str, str, str, str]] = (),
     functions: Sequence[dict[str, Any]] = (),
 ) -> ResolvedSystem:
-    """A resolved system; assets as dicts or ``(id, type)``, links as ``(from, to, kind)``."""
+    """A resolved system; assets as dicts or ``(id, type)``, links as ``(from, to, kind)`` or
+    ``(from, to, kind, group)`` (a dependency link in an alternatives group)."""
     model = SystemModel.model_validate(
         {
             "schema_version": 1,
             "kind": "system",
             "emb": "test-emb",
             "assets": [a if isinstance(a, dict) else {"id": a[0], "type": a[1]} for a in assets],
-            "links": [{"from": f, "to": t, "kind": k} for f, t, k in links],
+            "links": [
+                {"from": lk[0], "to": lk[1], "kind": lk[2]}
+                | ({"group": lk[3]} if len(lk) == 4 else {})
+                for lk in links
+            ],
             "functions": list(functions),
         }
     )
@@ -40,15 +45,15 @@ def function(
     requires: Sequence[dict[str, Any]],
     *,
     tolerance: float = 6,
-    phase: str = "results_publication",
+    phase: str | Sequence[str] = "results_publication",
     weight: int = 3,
 ) -> dict[str, Any]:
-    """A function definition (dict, as in system.yaml)."""
+    """A function definition (dict, as in system.yaml); ``phase`` one phase or a list."""
     return {
         "id": fid,
         "title": fid,
         "weight": weight,
-        "phase": phase,
+        **({"phase": phase} if isinstance(phase, str) else {"phases": list(phase)}),
         "max_tolerable_outage_hours": tolerance,
         "requires": list(requires),
     }
@@ -81,10 +86,13 @@ def scenario(
     )
 
 
-def entry(select: Any, p: float, time: Any = None, technique: str = "phishing") -> dict[str, Any]:
-    """An entry rule."""
+def entry(
+    select: Any, p: float, time: Any = None, technique: str = "phishing", *, mode: str = "each"
+) -> dict[str, Any]:
+    """An entry rule (``mode``: each or one)."""
     return {
         "select": select,
+        "mode": mode,
         "technique": technique,
         "probability": p,
         "time": time or {"fixed": 1},
@@ -175,7 +183,8 @@ KINDS = (
     "copies_data_to",
 )
 TECHNIQUES = ("phishing", "lateral_movement", "web_exploit", "ddos")
-PHASES = ("results_publication", "voting")
+DEPENDENCY_KINDS = ("hosted_on", "depends_on", "powered_by")
+PHASES = ("results_publication", "voting", "counting")
 
 
 def _time(rnd: random.Random) -> dict[str, Any]:
@@ -201,7 +210,12 @@ def _selector(rnd: random.Random, ids: list[str]) -> Any:
 
 
 def random_model(seed: int) -> tuple[ResolvedSystem, Scenario, list[dict[str, Any]], AssetLevels]:
-    """A small random system, scenario and control set (with random levels)."""
+    """A small random system, scenario and control set (with random levels).
+
+    Every feature of the trial model appears across seeds: counts, ``mode: one`` entries,
+    alternatives groups (often in a dependency cycle through the group), functions over several
+    phases, several verifying controls with different recheck laws, public effects, detection,
+    mitigation, recovery and reassurance."""
     rnd = random.Random(seed)
     n = rnd.randint(2, 9)
     ids = [f"a{i}" for i in range(n)]
@@ -211,12 +225,20 @@ def random_model(seed: int) -> tuple[ResolvedSystem, Scenario, list[dict[str, An
             "type": rnd.choice(TYPES),
             "tags": ["t0"] if rnd.random() < 0.3 else [],
             "data": ["pii"] if rnd.random() < 0.4 else [],
+            "count": rnd.choice([1, 1, 1, 2, 3, 5]),
         }
         for a in ids
     ]
-    links = [
+    links: list[tuple[str, str, str] | tuple[str, str, str, str]] = [
         (rnd.choice(ids), rnd.choice(ids), rnd.choice(KINDS)) for _ in range(rnd.randint(1, 3 * n))
     ]
+    for gi in range(rnd.choice([0, 1, 1, 2, 3])):  # alternatives groups, often in a cycle
+        owner = rnd.choice(ids)
+        alternatives = rnd.sample(ids, rnd.randint(1, min(3, n)))
+        links += [(owner, m, rnd.choice(DEPENDENCY_KINDS), f"g{gi}") for m in alternatives]
+        if rnd.random() < 0.6:
+            links.append((rnd.choice(alternatives), owner, rnd.choice(DEPENDENCY_KINDS)))
+    rnd.shuffle(links)
     functions = []
     for fi in range(rnd.randint(1, 3)):
         groups = []
@@ -236,14 +258,14 @@ def random_model(seed: int) -> tuple[ResolvedSystem, Scenario, list[dict[str, An
                 f"f{fi}",
                 groups,
                 tolerance=rnd.choice([0.5, 4, 12, 30]),
-                phase=rnd.choice(PHASES),
+                phase=rnd.sample(PHASES, rnd.randint(1, 2)),
                 weight=rnd.randint(1, 5),
             )
         )
     rs = system(assets, links, functions)
     effects = []
     for _ in range(rnd.randint(1, 3)):
-        etype = rnd.choice(["disrupt", "alter", "leak", "deface"])
+        etype = rnd.choice(["disrupt", "alter", "alter", "leak", "deface"])
         eff: dict[str, Any] = {"type": etype}
         if etype == "disrupt":
             eff["duration"] = _time(rnd)
@@ -254,7 +276,13 @@ def random_model(seed: int) -> tuple[ResolvedSystem, Scenario, list[dict[str, An
         effects.append(eff)
     sc = scenario(
         entry=[
-            entry(_selector(rnd, ids), rnd.uniform(0.1, 0.9), _time(rnd), rnd.choice(TECHNIQUES))
+            entry(
+                _selector(rnd, ids),
+                rnd.uniform(0.1, 0.9),
+                _time(rnd),
+                rnd.choice(TECHNIQUES),
+                mode="one" if rnd.random() < 0.35 else "each",
+            )
             for _ in range(rnd.randint(1, 3))
         ],
         propagation=[
@@ -272,24 +300,26 @@ def random_model(seed: int) -> tuple[ResolvedSystem, Scenario, list[dict[str, An
         sid=f"random-{seed}",
     )
     controls = []
-    for ci in range(rnd.randint(1, 4)):
+    for ci in range(rnd.randint(1, 5)):
         techs = rnd.sample(TECHNIQUES, rnd.randint(1, 3))
+        effects_of: dict[str, Any] = {
+            "mitigates": {t: round(rnd.uniform(0, 1), 2) for t in techs if rnd.random() < 0.7},
+            "detects": {t: round(rnd.uniform(0, 1), 2) for t in techs if rnd.random() < 0.6},
+            "recovers": round(rnd.uniform(0, 1), 2) if rnd.random() < 0.3 else 0.0,
+            "reassures": round(rnd.uniform(0, 1), 2) if rnd.random() < 0.3 else 0.0,
+        }
+        if rnd.random() < 0.45:
+            effects_of["verifies"] = {
+                "probability": round(rnd.uniform(0.2, 1), 2),
+                "recheck": _time(rnd),
+            }
         controls.append(
             {
                 "id": f"C-{ci}",
                 "applies_to": ["organization"]
                 if rnd.random() < 0.5
                 else rnd.sample(TYPES, rnd.randint(1, 3)),
-                "effects": {
-                    "mitigates": {
-                        t: round(rnd.uniform(0, 1), 2) for t in techs if rnd.random() < 0.7
-                    },
-                    "detects": {
-                        t: round(rnd.uniform(0, 1), 2) for t in techs if rnd.random() < 0.6
-                    },
-                    "recovers": round(rnd.uniform(0, 1), 2) if rnd.random() < 0.3 else 0.0,
-                    "reassures": round(rnd.uniform(0, 1), 2) if rnd.random() < 0.3 else 0.0,
-                },
+                "effects": effects_of,
             }
         )
     answers = {c["id"]: rnd.randint(0, 4) for c in controls if rnd.random() < 0.85}

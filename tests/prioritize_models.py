@@ -169,7 +169,13 @@ OUTAGE = {
     "phases": ["results_publication"],
     "likelihood": 1.0,
     "entry": [
-        {"select": ["ws"], "technique": "phishing", "probability": 0.5, "time": {"fixed": 1}},
+        {
+            "select": ["ws"],
+            "mode": "one",
+            "technique": "phishing",
+            "probability": 0.5,
+            "time": {"fixed": 1},
+        },
         {"select": ["mirror"], "technique": "ddos", "probability": 0.3, "time": {"fixed": 1}},
     ],
     "propagation": [

@@ -318,10 +318,11 @@ def test_integrity_with_a_paper_fallback() -> None:
     assert close(*p_of(r, "publish"), 0.14)
 
 
-def test_an_outage_and_an_alteration_do_not_add_up() -> None:
-    # DESIGN §4.7: integrity counts altered members as down with outages ignored, and
-    # availability ignores alterations. form altered (certain) + tally down (certain): neither
-    # check fails, so publish (any of them) never fails.
+def test_an_altered_member_and_an_out_fallback_fail_an_any_group() -> None:
+    # One rule for availability and integrity: a member is unusable when it is altered or out
+    # past the tolerance. form altered (certain, at 1 h) + tally down 48 h (certain, from 1 h,
+    # tolerance 6 h): no usable member, so publish (any of them) fails in every trial, at the
+    # later member time, 1 + 6 = 7 h. (Version 1 judged the two apart and never failed here.)
     rs = system(
         [("form", "results_form"), ("tally", "tally_server")],
         [],
@@ -334,7 +335,11 @@ def test_an_outage_and_an_alteration_do_not_add_up() -> None:
             {"type": "disrupt", "targets": ["tally"], "duration": {"fixed": 48}},
         ],
     )
-    assert p_of(run(rs, sc, trials=500), "publish")[0] == 0
+    r = run(rs, sc, trials=500)
+    assert p_of(r, "publish")[0] == 500
+    assert set(r.time_to_failure.tolist()) == {7.0}
+    ref = run_reference(rs, sc, Posture.neutral(rs.n_assets), 500, seed=2024)
+    np.testing.assert_array_equal(ref.fail_time, r.fail_time)
 
 
 def test_leak_through_data_copies() -> None:

@@ -1,5 +1,7 @@
 """Raising any control level never raises any failure probability — trial for trial, under
-common random numbers (same seed), detection included (DESIGN §4 step 4)."""
+common random numbers (same seed), detection (DESIGN §4 step 4) and verification (step 5)
+included: no trial fails that did not, none fails earlier, and no trial's public-confidence
+units grow."""
 
 from __future__ import annotations
 
@@ -31,6 +33,8 @@ def test_raising_a_control_never_raises_failures(
     base = run_compiled(graph.bind(lv.posture()), 300, sim_seed)
     high = run_compiled(graph.bind(up.posture()), 300, sim_seed)
     assert not (high.failures & ~base.failures).any(), "a trial failed only after raising"
+    assert (high.fail_time >= base.fail_time).all(), "a function failed earlier after raising"
+    assert (high.confidence <= base.confidence).all(), "a trial lost more confidence"
     assert (high.compromised <= base.compromised).all()
     assert high.mean_confidence <= base.mean_confidence + 1e-12
     assert high.expected_loss <= base.expected_loss + 1e-12
@@ -49,6 +53,25 @@ def test_random_models_have_controls_that_matter() -> None:
         high = run_compiled(graph.bind(top.posture()), 200, seed)
         lowered += int(base.failures.sum() - high.failures.sum())
     assert lowered > 100
+
+
+def test_random_models_have_verification_that_matters() -> None:
+    """Raising only the verifying controls to 4 lowers failures or delays them somewhere, so
+    the property above holds for ``verifies`` with teeth."""
+    lowered = delayed = 0
+    for seed in range(40):
+        rs, sc, controls, lv = random_model(seed)
+        top = lv
+        for c in controls:
+            if "verifies" in c["effects"]:
+                top = top.raised(c["id"], 4)
+        graph = compile_scenario(rs, sc, lv.posture()).graph
+        base = run_compiled(graph.bind(lv.posture()), 200, seed)
+        high = run_compiled(graph.bind(top.posture()), 200, seed)
+        lowered += int(base.failures.sum() - high.failures.sum())
+        delayed += int((high.fail_time > base.fail_time).sum())
+    assert lowered > 200
+    assert delayed > lowered
 
 
 def test_blocking_a_watched_route_does_not_open_a_stealthy_one() -> None:

@@ -138,3 +138,22 @@ def test_mixed_laws_in_one_call() -> None:
         u,
     )
     assert got.tolist() == [lw.sample(0.5) for lw in laws]
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [
+        {"fixed": 4},
+        {"exponential": {"mean": 48}},
+        {"lognormal": {"median": 24, "p90": 120}},
+        {"uniform": [2, 30]},
+    ],
+)
+def test_a_laws_times_are_bit_identical_to_inverse_times(dist: dict[str, object]) -> None:
+    law = TimeLaw.of(TimeDistribution.model_validate(dist))
+    u = np.random.default_rng(1).random(100_000)
+    u[:4] = [2.0**-53 * 0.5, 0.5, 1.0 - 2.0**-53, 1.0]  # extremes, and 1.0 (an infinite time)
+    n = len(u)
+    want = inverse_times(np.full(n, law.code, np.int8), np.full(n, law.a), np.full(n, law.b), u)
+    got = law.times(u)
+    assert got.tobytes() == want.tobytes()

@@ -1,13 +1,24 @@
 """Compile a scenario over a resolved system into flat arrays, once (DESIGN §4).
 
 :func:`prepare` does everything that does not depend on control levels — which assets each
-entry rule attempts, which links each propagation rule follows and in which direction, the
-random keys of every attempt (hashed once here), tie-break ranks, dependency and data-copy
+entry rule attempts (and, for ``mode: one`` rules, the cumulative item counts the pick draws
+from), which links each propagation rule follows and in which direction, the random keys of
+every attempt (hashed once here), tie-break ranks, the dependency structure and data-copy
 closures of function members — and returns a :class:`ScenarioGraph`.
 :meth:`ScenarioGraph.bind` then multiplies in a :class:`~cyberready.posture.Posture` (success
-and detection per attempt, recovery per asset), which is cheap, so what-if analysis re-binds
-one graph to many postures. A kernel (:mod:`cyberready.engine.kernel`) only reads the
-resulting :class:`CompiledScenario`.
+thresholds with counts, detection per attempt, recovery and verification per asset), which is
+cheap, so what-if analysis re-binds one graph to many postures. A kernel
+(:mod:`cyberready.engine.kernel`) only reads the resulting :class:`CompiledScenario`.
+
+**Dependency spread, two ways.** Without alternatives groups an asset's outage is the largest
+own outage in its dependency closure, so each requirement group carries, per asset, the
+members whose closure holds it (``depends_rev``) and a kernel maps outages straight onto
+members. When a member's closure reaches an asset with a grouped dependency link, closures no
+longer say who is out (``dep_fixpoint``): the graph then carries the dependency links reversed
+(``dep_required_rev``: asset -> the assets that require it; ``dep_group_rev``: asset -> the
+alternatives groups it belongs to; ``group_members``, ``group_owner``) and a kernel computes the
+least fixed point per trial over the assets an outage touches. A model without groups pays
+nothing for them.
 
 Rules or effects whose selector matches nothing, and propagation rules with no link of their
 kinds, are *not applicable* in this system: they are listed in ``not_applicable``, not errors.
@@ -23,9 +34,17 @@ import numpy.typing as npt
 
 from cyberready.assets import ResolvedSystem
 from cyberready.engine.reference import group_k
-from cyberready.engine.rng import TimeLaw, asset_key, entry_key, key64_many, link_key
+from cyberready.engine.rng import (
+    TimeLaw,
+    asset_key,
+    count_thresholds,
+    entry_key,
+    entry_pick_key,
+    key64_many,
+    link_key,
+)
 from cyberready.models import Scenario
-from cyberready.models.vocab import DEPENDENCY_LINK_KINDS
+from cyberready.models.vocab import DEPENDENCY_LINK_KINDS, LINK_KINDS
 from cyberready.posture import Posture
 
 __all__ = [
@@ -34,6 +53,7 @@ __all__ = [
     "CompiledGroup",
     "CompiledScenario",
     "ScenarioGraph",
+    "Verification",
     "compile_scenario",
     "prepare",
 ]
@@ -96,16 +116,17 @@ class CompiledGroup:
     """A requirement group: members (sorted positions), ``k`` and reverse closures.
 
     Each ``*_rev`` maps an asset to member slots (indices into ``members``):
-    ``members_rev`` to the slot of that very asset, ``depends_rev`` to the members whose
-    dependency closure holds it, ``copies_rev`` (``protects_data`` groups only) to the members
-    whose data is copied to it, transitively.
+    ``members_rev`` to the slot of that very asset, ``depends_rev`` (None when the graph
+    spreads outages by fixed point, ``dep_fixpoint``) to the members whose dependency closure
+    holds it, ``copies_rev`` (``protects_data`` groups only) to the members whose data is
+    copied to it, transitively.
     """
 
     members: IntArray
     k: int
     protects_data: bool
     members_rev: Csr
-    depends_rev: Csr
+    depends_rev: Csr | None
     copies_rev: Csr | None
 
     @property
@@ -129,15 +150,27 @@ class ScenarioGraph:
 
     Attempts are numbered entries first (``0 .. n_entries-1``), then propagation steps.
     ``rank`` orders attempts for tie-breaks (entry rules first, then rule order, then source
-    id, then link order).
+    id, then link order). Entry attempts of ``mode: each`` rules come first (``0 ..
+    n_each-1``: every one is tried in every trial); then, per ``mode: one`` rule, its matched
+    assets sorted by id: ``pick_lo[i]:pick_hi[i]`` are the attempts of the ``i``-th such rule
+    and ``pick_cumulative`` (aligned with the attempts) their cumulative item counts.
     """
 
     scenario: Scenario
     asset_ids: tuple[str, ...]
+    counts: IntArray
     # entry attempts
     entry_rule: IntArray
     entry_dst: IntArray
     entry_base: FloatArray
+    entry_count: IntArray
+    """What an attempt's threshold is raised to: the asset's count (``mode: each``) or 1."""
+    n_each: int
+    """How many attempts belong to ``mode: each`` rules (they come first)."""
+    pick_lo: IntArray
+    pick_hi: IntArray
+    pick_cumulative: IntArray
+    pick_key: U64Array
     entry_key_success: U64Array
     entry_key_time: U64Array
     entry_code: CodeArray
@@ -164,6 +197,42 @@ class ScenarioGraph:
     function_weights: FloatArray
     in_phase: BoolArray
     not_applicable: tuple[str, ...]
+    dep_fixpoint: bool = False
+    """Outages spread by per-trial fixed point (a member's dependencies use groups)."""
+    dep_required_rev: Csr | None = None
+    """Asset -> the assets with an ungrouped dependency link to it (``dep_fixpoint`` only)."""
+    dep_group_rev: Csr | None = None
+    """Asset -> the alternatives groups it is a member of (``dep_fixpoint`` only)."""
+    group_members: Csr | None = None
+    """Alternatives group -> its member assets, without repeats (``dep_fixpoint`` only)."""
+    group_owner: IntArray | None = None
+    """Alternatives group -> the asset whose dependency links form it."""
+    _asset_keys: dict[str, tuple[U64Array, BoolArray]] = dataclasses.field(
+        default_factory=dict, repr=False
+    )
+
+    @property
+    def has_picks(self) -> bool:
+        """True when some entry rule is ``mode: one``."""
+        return len(self.pick_lo) > 0
+
+    def asset_keys(self, purpose: str, positions: IntArray) -> U64Array:
+        """Per-asset random keys (``asset:<id>``, ``purpose``) for all assets, hashed on demand
+        for ``positions`` only (kept between calls: what-if postures re-bind often). Entries
+        never asked for stay 0."""
+        keys, done = self._asset_keys.get(purpose) or (
+            np.zeros(self.n_assets, dtype=np.uint64),
+            np.zeros(self.n_assets, dtype=bool),
+        )
+        todo = positions[~done[positions]]
+        if len(todo):
+            keys = keys.copy()
+            done = done.copy()
+            sid = self.scenario.id
+            keys[todo] = key64_many(sid, [asset_key(self.asset_ids[int(a)]) for a in todo], purpose)
+            done[todo] = True
+            self._asset_keys[purpose] = (keys, done)
+        return keys
 
     @property
     def n_assets(self) -> int:
@@ -181,7 +250,8 @@ class ScenarioGraph:
         return len(self.step_dst)
 
     def bind(self, posture: Posture) -> CompiledScenario:
-        """Multiply in a posture: success and detection per attempt, recovery per asset."""
+        """Multiply in a posture: success thresholds (with counts, :func:`count_thresholds`)
+        and detection per attempt, recovery and verification per asset."""
         if posture.n_assets != self.n_assets:
             raise ValueError(
                 f"posture has {posture.n_assets} assets but the system has {self.n_assets}"
@@ -203,18 +273,58 @@ class ScenarioGraph:
             step_q[m] = posture.detection(prop.technique)[dst]
         return CompiledScenario(
             graph=self,
-            entry_p=entry_p,
+            entry_p=count_thresholds(entry_p, self.entry_count),
             entry_q=entry_q,
-            step_p=step_p,
+            step_p=count_thresholds(step_p, self.counts[self.step_dst]),
             step_q=step_q,
             recovery=np.asarray(posture.recovery_factor(), dtype=np.float64),
             reassurance=float(posture.reassurance),
+            verification=self._verification(posture),
+        )
+
+    def _verification(self, posture: Posture) -> Verification | None:
+        """The posture's verification where an alteration can happen (None: nowhere, and the
+        kernels skip it)."""
+        if posture.verify is None or posture.recheck_at is None:
+            return None
+        can_alter = np.zeros(self.n_assets, dtype=bool)
+        for eff in self.effects:
+            if eff.type == "alter":
+                can_alter |= eff.targets
+        chance = np.where(can_alter, posture.verify, 0.0)
+        where = np.flatnonzero(chance > 0)
+        if len(where) == 0:
+            return None
+        return Verification(
+            chance=chance,
+            laws=tuple(TimeLaw.of(d) for d in posture.rechecks),
+            acting=np.asarray(posture.recheck_at, dtype=bool),
+            key_verify=self.asset_keys("verify", where),
+            key_recheck=self.asset_keys("recheck", where),
         )
 
 
 @dataclass(frozen=True, eq=False)
+class Verification:
+    """Verification under a posture, where it can act: per asset the chance ``v`` that an
+    alteration is caught (0 where no alter effect of the scenario reaches), the recheck laws,
+    which of them act at each asset (``[laws, assets]``), and the per-asset random keys of the
+    verify and recheck draws (filled where ``v > 0``)."""
+
+    chance: FloatArray
+    laws: tuple[TimeLaw, ...]
+    acting: BoolArray
+    key_verify: U64Array
+    key_recheck: U64Array
+
+
+@dataclass(frozen=True, eq=False)
 class CompiledScenario:
-    """A :class:`ScenarioGraph` bound to a posture: what a kernel runs."""
+    """A :class:`ScenarioGraph` bound to a posture: what a kernel runs.
+
+    ``entry_p`` and ``step_p`` are success thresholds, counts included; ``verification`` is
+    None when no control verifies an asset the scenario can alter.
+    """
 
     graph: ScenarioGraph
     entry_p: FloatArray
@@ -223,6 +333,7 @@ class CompiledScenario:
     step_q: FloatArray
     recovery: FloatArray
     reassurance: float
+    verification: Verification | None = None
 
     def rebind(self, posture: Posture) -> CompiledScenario:
         """The same graph under another posture."""
@@ -265,6 +376,47 @@ def _reverse(members: IntArray, closure: dict[int, list[int]], n_assets: int) ->
     return Csr.from_pairs(n_assets, fwd.items, slots)
 
 
+@dataclass(frozen=True, eq=False)
+class _DependencyStructure:
+    """Dependency links reversed, for the per-trial fixed point: asset -> the assets that
+    require it, asset -> the alternatives groups it is in; per group (one per asset and group
+    name), its members without repeats and the asset it belongs to."""
+
+    required_rev: Csr
+    group_rev: Csr
+    members: Csr
+    owner: IntArray
+
+    @classmethod
+    def of(cls, system: ResolvedSystem) -> _DependencyStructure:
+        n = system.n_assets
+        dep = np.isin(system.link_kind, [LINK_KINDS.index(k) for k in DEPENDENCY_LINK_KINDS])
+        src, dst, grp = system.link_src[dep], system.link_dst[dep], system.link_group[dep]
+        req = grp < 0
+        required_rev = Csr.from_pairs(n, dst[req], src[req])
+        # one alternatives group per (asset, group name); members in link order, no repeats
+        index: dict[tuple[int, int], int] = {}
+        members: list[list[int]] = []
+        pairs = zip(src[~req].tolist(), dst[~req].tolist(), grp[~req].tolist(), strict=True)
+        for a, b, name in pairs:
+            gi = index.setdefault((a, name), len(members))
+            if gi == len(members):
+                members.append([])
+            if b not in members[gi]:
+                members[gi].append(b)
+        owner = np.zeros(len(members), dtype=np.int64)
+        for (a, _name), gi in index.items():
+            owner[gi] = a
+        table = Csr.from_lists(members)
+        slots = np.repeat(np.arange(len(members), dtype=np.int64), np.diff(table.ptr))
+        return cls(
+            required_rev=required_rev,
+            group_rev=Csr.from_pairs(n, table.items, slots),
+            members=table,
+            owner=owner,
+        )
+
+
 def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
     """Compile the level-independent part of ``scenario`` over ``system``."""
     ids = system.ids
@@ -272,9 +424,10 @@ def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
     sid = scenario.id
     not_applicable: list[str] = []
 
-    # entries
-    e_rule: list[IntArray] = []
-    e_dst: list[IntArray] = []
+    # entries: the attempts of mode: each rules first, then each mode: one rule's (its matched
+    # assets sorted by id, for the pick)
+    counts = np.asarray(system.counts, dtype=np.int64)
+    matched: dict[int, IntArray] = {}
     for r, rule in enumerate(scenario.entry):
         rows = system.select(rule.select)
         if len(rows) == 0:
@@ -282,15 +435,26 @@ def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
                 f"entry[{r}] ({rule.technique}): selector ({rule.select.describe()}) "
                 "matches no asset"
             )
-        e_rule.append(np.full(len(rows), r, dtype=np.int64))
-        e_dst.append(rows)
-    entry_rule = np.concatenate(e_rule) if e_rule else np.zeros(0, np.int64)
-    entry_dst = np.concatenate(e_dst) if e_dst else np.zeros(0, np.int64)
+        if rule.mode == "one":
+            rows = rows[sorted(range(len(rows)), key=lambda i: ids[int(rows[i])])]
+        matched[r] = rows
+    each_rules = [r for r, rule in enumerate(scenario.entry) if rule.mode == "each"]
+    picked = [r for r, rule in enumerate(scenario.entry) if rule.mode == "one" and len(matched[r])]
+    rule_order = each_rules + picked
+    entry_rule = np.concatenate(
+        [np.zeros(0, np.int64)] + [np.full(len(matched[r]), r, dtype=np.int64) for r in rule_order]
+    )
+    entry_dst = np.concatenate([np.zeros(0, np.int64)] + [matched[r] for r in rule_order])
     entry_keys = [
         entry_key(int(r), ids[int(a)]) for r, a in zip(entry_rule, entry_dst, strict=True)
     ]
     entry_laws = [TimeLaw.of(rule.time) for rule in scenario.entry]
     entry_code, entry_a, entry_b = _laws(entry_laws, entry_rule)
+    n_each = sum(len(matched[r]) for r in each_rules)
+    bounds = np.cumsum([n_each] + [len(matched[r]) for r in picked])
+    pick_cumulative = np.zeros(len(entry_rule), dtype=np.int64)
+    for i, r in enumerate(picked):
+        pick_cumulative[bounds[i] : bounds[i + 1]] = np.cumsum(counts[matched[r]])
 
     # propagation steps
     s_rule: list[IntArray] = []
@@ -350,14 +514,16 @@ def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
             )
         )
 
-    # functions in phase, with dependency and data-copy closures of their members
+    # functions in phase, with the dependency structure and data-copy closures of members
     depends: list[list[int]] = [[] for _ in range(n)]
     copies: list[list[int]] = [[] for _ in range(n)]
+    grouped = np.zeros(n, dtype=bool)  # assets with a grouped dependency link
     for e in range(system.n_links):
         kind = system.kind_of(e)
         a, b = int(system.link_src[e]), int(system.link_dst[e])
         if kind in DEPENDENCY_LINK_KINDS:
             depends[a].append(b)
+            grouped[a] |= bool(system.link_group[e] >= 0)
         elif kind == "copies_data_to":
             copies[a].append(b)
     in_phase = np.array(
@@ -376,6 +542,8 @@ def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
         for m in rows
     }
     dep_closure = _closures(depends, need_dep)
+    fixpoint = any(grouped[d] for closure in dep_closure.values() for d in closure)
+    spread = _DependencyStructure.of(system) if fixpoint else None
     copy_closure = _closures(copies, need_copy)
     functions: list[CompiledFunction] = []
     for fi, fn in enumerate(system.functions):
@@ -394,7 +562,7 @@ def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
                     k=group_k(g.mode, g.at_least, len(members)),
                     protects_data=g.protects_data,
                     members_rev=Csr.from_pairs(n, members, np.arange(len(members), dtype=np.int64)),
-                    depends_rev=_reverse(members, dep_closure, n),
+                    depends_rev=None if fixpoint else _reverse(members, dep_closure, n),
                     copies_rev=copy_rev,
                 )
             )
@@ -407,6 +575,7 @@ def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
     return ScenarioGraph(
         scenario=scenario,
         asset_ids=ids,
+        counts=counts,
         entry_rule=entry_rule,
         entry_dst=entry_dst,
         entry_base=np.array(
@@ -414,6 +583,14 @@ def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
         )[entry_rule]
         if len(entry_rule)
         else np.zeros(0),
+        entry_count=np.where(np.arange(len(entry_rule)) < n_each, counts[entry_dst], 1).astype(
+            np.int64
+        ),
+        n_each=n_each,
+        pick_lo=bounds[:-1].astype(np.int64),
+        pick_hi=bounds[1:].astype(np.int64),
+        pick_cumulative=pick_cumulative,
+        pick_key=key64_many(sid, [entry_pick_key(r) for r in picked], "pick"),
         entry_key_success=key64_many(sid, entry_keys, "success"),
         entry_key_time=key64_many(sid, entry_keys, "time"),
         entry_code=entry_code,
@@ -440,6 +617,11 @@ def prepare(system: ResolvedSystem, scenario: Scenario) -> ScenarioGraph:
         function_weights=np.array([float(fn.weight) for fn in system.functions]),
         in_phase=in_phase,
         not_applicable=tuple(not_applicable),
+        dep_fixpoint=fixpoint,
+        dep_required_rev=spread.required_rev if spread else None,
+        dep_group_rev=spread.group_rev if spread else None,
+        group_members=spread.members if spread else None,
+        group_owner=spread.owner if spread else None,
     )
 
 

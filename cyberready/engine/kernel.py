@@ -13,7 +13,9 @@ Work is proportional to what the attacker touches, not to the size of the model:
 entry draws, everything runs on sparse ``(trial, asset)`` pairs, addressed as the flat index
 ``trial * n_assets + asset``.
 
-* Entry attempts are drawn densely (``trials × entry attempts``).
+* Entry attempts of ``mode: each`` rules are drawn densely (``trials × attempts``); a
+  ``mode: one`` rule draws its pick per trial and tries the picked attempt only. Thresholds
+  (counts included) come bound in the compiled scenario.
 * Unnoticed arrivals ``Ap`` come from a frontier-driven Bellman-Ford: each round expands the
   pairs whose ``Ap`` improved along their outgoing steps (CSR), draws success, detection and
   time for those (trial, step) pairs only, and scatter-mins the candidates into a dense
@@ -22,9 +24,15 @@ entry draws, everything runs on sparse ``(trial, asset)`` pairs, addressed as th
 * One more pass over every unnoticed foothold collects all intrusions, giving the arrival
   ``A`` of every compromised pair and, for paths, the step achieving each arrival (tie-break
   by the compiled ``rank``).
-* Effects, dependency spread and functions work on the compromised pairs: each is mapped to
-  the member slots it affects (reverse closures, CSR), reduced per (trial, member), then each
-  group's ``k``-th start is read from the per-trial sorted segment.
+* Effects and verification work on the compromised pairs (:func:`apply_effects`, shared with
+  the compiled kernel). Dependency spread: without alternatives groups, the pairs whose own
+  outage exceeds a function's tolerance are mapped to the member slots whose dependency
+  closure holds them (reverse closures, CSR); with groups, a frontier-driven fixed point over
+  the reversed dependency links (:func:`_spread_outages`, one round per level of the
+  dependency graph, vectorized over trials) gives every (trial, asset) that is out past the
+  tolerance with its cause, and those map to slots by membership. Per (trial, member) the
+  earliest cause is kept, the tolerance added and alterations merged in; each group's
+  ``(n-k+1)``-th member time is read from the per-trial sorted segment.
 """
 
 from __future__ import annotations
@@ -35,12 +43,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from cyberready.engine.compile import CompiledScenario, Csr
-from cyberready.engine.rng import TimeLaw, inverse_times, trial_mix_array, uniform_array
+from cyberready.engine.compile import CompiledScenario, Csr, ScenarioGraph
+from cyberready.engine.rng import inverse_times, trial_mix_array, uniform_array
 
-__all__ = ["BlockOutput", "Scratch", "run_block"]
+__all__ = ["BlockOutput", "Effects", "Scratch", "apply_effects", "run_block"]
 
 INF = np.inf
+NONE = np.iinfo(np.int64).max
+"""Sentinel of the fixed point's integer cause keys: no cause."""
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -77,14 +87,23 @@ class BlockOutput:
 
 @dataclass
 class Scratch:
-    """Two inf-filled buffers of ``trials × assets`` floats, reused across blocks.
+    """Two inf-filled buffers of ``trials × assets`` floats, reused across blocks, and (only
+    for models with alternatives groups, made when first needed) one of ints.
 
-    :func:`run_block` leaves them inf-filled again, resetting only the cells it wrote, so a
+    :func:`run_block` leaves them as it found them, resetting only the cells it wrote, so a
     block costs what the attacker touched rather than the size of the model.
     """
 
     unnoticed: FloatArray
     arrival: FloatArray
+    causes: IntArray | None = None
+    """Filled with :data:`NONE`: the dependency fixed point's cause keys."""
+
+    def cause_buffer(self, cells: int) -> IntArray:
+        """The int buffer, of at least ``cells`` cells (all :data:`NONE`)."""
+        if self.causes is None or len(self.causes) < cells:
+            self.causes = np.full(max(cells, len(self.unnoticed)), NONE, dtype=np.int64)
+        return self.causes
 
     @classmethod
     def allocate(cls, cells: int) -> Scratch:
@@ -110,13 +129,6 @@ class _Lookup:
             return np.full(len(query), -1, dtype=np.int64)
         pos = np.minimum(np.searchsorted(self.keys, query), len(self.keys) - 1)
         return np.where(self.keys[pos] == query, self.values[pos], -1)
-
-
-def _law_times(law: TimeLaw, u: FloatArray) -> FloatArray:
-    n = len(u)
-    return inverse_times(
-        np.full(n, law.code, dtype=np.int8), np.full(n, law.a), np.full(n, law.b), u
-    )
 
 
 def _unique(values: IntArray) -> IntArray:
@@ -145,45 +157,225 @@ def _pred(
     return _Lookup(keys=flat[first], values=step[first])
 
 
-_Pairs = tuple[IntArray, IntArray, FloatArray]
-"""Sparse ``(trial row, asset, arrival)`` triples."""
+_Candidates = tuple[IntArray, FloatArray, IntArray]
+"""Per (trial, member) candidates: ``(trial * n + slot, time, cause asset)``."""
 
 
-def _kth_start(
-    source: _Pairs, rev: Csr, n: int, index: int, trials: int
+def _to_slots(
+    rows: IntArray, assets: IntArray, times: FloatArray, causes: IntArray, rev: Csr, n: int
+) -> _Candidates:
+    """Map (trial, asset) pairs onto the member slots ``rev`` gives each asset."""
+    which, slots = rev.expand(assets)
+    return rows[which] * n + slots, times[which], causes[which]
+
+
+def _earliest(*parts: _Candidates) -> _Candidates:
+    """Per (trial, member) key, the smallest (time, cause) pair, in key order."""
+    key, time, cause = parts[0]
+    if len(parts) > 1:
+        key = np.concatenate([p[0] for p in parts])
+        time = np.concatenate([p[1] for p in parts])
+        cause = np.concatenate([p[2] for p in parts])
+    order = np.lexsort((cause, time, key))
+    keep = order[_first_per(key[order])]
+    return key[keep], time[keep], cause[keep]
+
+
+def _merge(base: _Candidates, extra: _Candidates) -> _Candidates:
+    """:func:`_earliest` of ``base`` (unique keys in key order) and ``extra`` (unique keys),
+    without sorting ``base`` again: a key in both keeps the smaller (time, cause) pair. The
+    result's keys are unique (new ones after the others), as :func:`_kth` needs."""
+    key, time, cause = base
+    x_key, x_time, x_cause = extra
+    if len(x_key) == 0:
+        return base
+    pos = np.minimum(np.searchsorted(key, x_key), max(len(key) - 1, 0))
+    both = (key[pos] == x_key) if len(key) else np.zeros(len(x_key), dtype=bool)
+    at, x = pos[both], np.flatnonzero(both)
+    smaller = (x_time[x] < time[at]) | ((x_time[x] == time[at]) & (x_cause[x] < cause[at]))
+    time, cause = time.copy(), cause.copy()
+    time[at[smaller]] = x_time[x[smaller]]
+    cause[at[smaller]] = x_cause[x[smaller]]
+    new = ~both
+    return (
+        np.concatenate([key, x_key[new]]),
+        np.concatenate([time, x_time[new]]),
+        np.concatenate([cause, x_cause[new]]),
+    )
+
+
+def _kth(
+    cands: _Candidates, n: int, index: int, trials: int
 ) -> tuple[FloatArray, IntArray, IntArray]:
-    """Per trial, the group's start: map source pairs to member slots through ``rev``, keep the
-    earliest arrival per (trial, member) (ties: lower asset position), and take the member at
-    sorted position ``index`` (by start, then slot).
-
-    Returns ``(start, slot, cause)`` per trial: inf / -1 where fewer than ``index + 1`` members
-    are affected.
-    """
+    """Per trial, the member at sorted position ``index`` (by time, then slot) among the
+    (unique) candidates: ``(time, slot, cause)``, inf / -1 where there are fewer."""
     start = np.full(trials, INF)
     slot_of = np.full(trials, -1, dtype=np.int64)
     cause_of = np.full(trials, -1, dtype=np.int64)
-    rows, assets, values = source
-    if len(rows) == 0:
+    key, time, cause = cands
+    if len(key) == 0:
         return start, slot_of, cause_of
-    which, slots = rev.expand(assets)
-    if len(which) == 0:
-        return start, slot_of, cause_of
-    rows, assets, values = rows[which], assets[which], values[which]
-    key = rows * n + slots
-    order = np.lexsort((assets, values, key))
-    keep = order[_first_per(key[order])]
-    rows, slots, values, assets = rows[keep], slots[keep], values[keep], assets[keep]
-    order = np.lexsort((slots, values, rows))
-    rows, slots, values, assets = rows[order], slots[order], values[order], assets[order]
+    rows, slots = key // n, key % n
+    order = np.lexsort((slots, time, rows))
+    rows, slots, time, cause = rows[order], slots[order], time[order], cause[order]
     count = np.bincount(rows, minlength=trials)
     first = np.zeros(trials, dtype=np.int64)
     np.cumsum(count[:-1], out=first[1:])
     ok = np.flatnonzero(count > index)
     pos = first[ok] + index
-    start[ok] = values[pos]
+    start[ok] = time[pos]
     slot_of[ok] = slots[pos]
-    cause_of[ok] = assets[pos]
+    cause_of[ok] = cause[pos]
     return start, slot_of, cause_of
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What the effects and verification did to the compromised (trial, asset) rows."""
+
+    own: FloatArray
+    """Own outage (disrupt), 0 where none: spreads along dependencies."""
+    altered: BoolArray
+    """Altered, and caught neither by detection nor by verification."""
+    leaked: BoolArray
+    recheck: FloatArray | None
+    """Recheck outage after a verification catch, 0 where none (None: no catch possible)."""
+    events: IntArray
+    """Per trial: public events."""
+
+
+def apply_effects(
+    c: CompiledScenario,
+    node: IntArray,
+    row: IntArray,
+    quiet: BoolArray,
+    mix: npt.NDArray[np.uint64],
+    trials: int,
+) -> Effects:
+    """Effects on compromised rows (asset ``node``, trial ``row``, undetected ``quiet``), then
+    verification of the alterations. Both kernels run this very code, so their bits agree."""
+    g = c.graph
+    own = np.zeros(len(node))
+    altered = np.zeros(len(node), dtype=bool)
+    leaked = np.zeros(len(node), dtype=bool)
+    events = np.zeros(trials, dtype=np.int64)
+    u_duration: FloatArray | None = None
+    for eff in g.effects:
+        hit = eff.targets[node]
+        if eff.type == "alter":
+            hit &= quiet
+        if eff.type == "disrupt":
+            assert eff.law is not None
+            if u_duration is None:
+                u_duration = uniform_array(g.key_duration[node], mix[row])
+            outage = eff.law.times(u_duration[hit]) * c.recovery[node[hit]]
+            own[hit] = np.maximum(own[hit], outage)
+        elif eff.type == "alter":
+            altered |= hit
+        elif eff.type == "leak":
+            leaked |= hit
+        if eff.public:
+            events += np.bincount(row[hit], minlength=trials) > 0
+    recheck: FloatArray | None = None
+    ver = c.verification
+    if ver is not None:
+        recheck = np.zeros(len(node))
+        idx = np.flatnonzero(altered)
+        idx = idx[ver.chance[node[idx]] > 0]
+        v = node[idx]
+        idx = idx[uniform_array(ver.key_verify[v], mix[row[idx]]) < ver.chance[v]]
+        v = node[idx]
+        altered[idx] = False
+        u = uniform_array(ver.key_recheck[v], mix[row[idx]])
+        shortest = np.full(len(idx), INF)
+        for i, law in enumerate(ver.laws):
+            acts = ver.acting[i, v]
+            shortest[acts] = np.minimum(shortest[acts], law.times(u[acts]))
+        recheck[idx] = shortest
+    return Effects(own=own, altered=altered, leaked=leaked, recheck=recheck, events=events)
+
+
+def _spread_outages(
+    g: ScenarioGraph,
+    rows: IntArray,
+    assets: IntArray,
+    times: FloatArray,
+    trials: int,
+    key: IntArray,
+) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+    """The dependency fixed point (alternatives groups): from the (trial, asset) pairs whose own
+    outage exceeds the tolerance, with their arrival, every (trial, asset) that is out past it
+    and its cause (the least fixed point of the reference's ``causes``).
+
+    Causes are (time, asset) pairs, and every cause is one of the seeds', so they are handled
+    as integer keys: a seed's rank in (time, asset) order. Rounds relax the pairs whose key
+    improved along the reversed required links and through the groups holding them (a group's
+    key: the largest of its members', none while one has none). ``key`` is an all-:data:`NONE`
+    buffer of ``trials × assets`` cells, left so. Returns ``(rows, assets, cause time, cause
+    asset)``.
+    """
+    n = g.n_assets
+    assert g.dep_required_rev is not None and g.dep_group_rev is not None
+    assert g.group_members is not None and g.group_owner is not None
+    n_groups = len(g.group_owner)
+    order = np.lexsort((assets, times))
+    rank_time, rank_asset = times[order], assets[order]
+    seeds = rows[order] * n + assets[order]
+    key[seeds] = np.arange(len(seeds), dtype=np.int64)
+    written = [seeds]
+    frontier = _unique(seeds)
+    while len(frontier):
+        f_row, f_asset = frontier // n, frontier % n
+        f_key = key[frontier]
+        which, dependent = g.dep_required_rev.expand(f_asset)
+        targets = [f_row[which] * n + dependent]
+        cands = [f_key[which]]
+        which, grp = g.dep_group_rev.expand(f_asset)
+        if len(which):
+            inst = _unique(f_row[which] * n_groups + grp)
+            i_row, i_grp = inst // n_groups, inst % n_groups
+            pos, member = g.group_members.expand(i_grp)
+            worst = np.maximum.reduceat(
+                key[i_row[pos] * n + member], np.flatnonzero(_first_per(pos))
+            )
+            down = worst < NONE
+            targets.append(i_row[down] * n + g.group_owner[i_grp[down]])
+            cands.append(worst[down])
+        tgt = np.concatenate(targets)
+        cand = np.concatenate(cands)
+        better = cand < key[tgt]
+        tgt, cand = tgt[better], cand[better]
+        np.minimum.at(key, tgt, cand)
+        written.append(tgt)
+        frontier = _unique(tgt)
+    out = _unique(np.concatenate(written))
+    ranks = key[out]
+    key[out] = NONE
+    return out // n, out % n, rank_time[ranks], rank_asset[ranks]
+
+
+def _entries(c: CompiledScenario, mix: npt.NDArray[np.uint64]) -> tuple[IntArray, IntArray]:
+    """Successful entry attempts: (trial row, attempt) pairs. Every attempt of a ``mode: each``
+    rule is tried; a ``mode: one`` rule tries the attempt its pick draw lands on."""
+    g = c.graph
+    each = slice(0, g.n_each)
+    us = uniform_array(g.entry_key_success[None, each], mix[:, None])
+    e_trial, e_idx = np.nonzero(us < c.entry_p[None, each])
+    del us
+    trial_rows = [e_trial.astype(np.int64)]
+    attempts = [e_idx.astype(np.int64)]
+    everyone = np.arange(len(mix), dtype=np.int64)
+    for lo, hi, key in zip(g.pick_lo, g.pick_hi, g.pick_key, strict=True):
+        cumulative = g.pick_cumulative[lo:hi]
+        total = int(cumulative[-1])
+        item = np.minimum(np.floor(uniform_array(key, mix) * total), total - 1).astype(np.int64)
+        att = lo + np.searchsorted(cumulative, item, side="right")
+        ok = uniform_array(g.entry_key_success[att], mix) < c.entry_p[att]
+        trial_rows.append(everyone[ok])
+        attempts.append(att[ok])
+    if len(trial_rows) == 1:
+        return trial_rows[0], attempts[0]
+    return np.concatenate(trial_rows), np.concatenate(attempts)
 
 
 def run_block(
@@ -211,11 +403,7 @@ def run_block(
     mix = trial_mix_array(seed, np.arange(start, stop, dtype=np.int64))
 
     # ---------------------------------------------------------------- entries
-    us = uniform_array(g.entry_key_success[None, :], mix[:, None])
-    e_trial, e_idx = np.nonzero(us < c.entry_p[None, :])
-    del us
-    e_trial = e_trial.astype(np.int64)
-    e_idx = e_idx.astype(np.int64)
+    e_trial, e_idx = _entries(c, mix)
     e_dst = g.entry_dst[e_idx]
     e_time = inverse_times(
         g.entry_code[e_idx],
@@ -298,61 +486,58 @@ def run_block(
     arrival[s_tgt] = INF
 
     # ---------------------------------------------------------------- effects
-    own = np.zeros(len(comp_flat))
-    altered = np.zeros(len(comp_flat), dtype=bool)
-    leaked = np.zeros(len(comp_flat), dtype=bool)
-    events = np.zeros(trials, dtype=np.int64)
-    u_duration: FloatArray | None = None
-    for eff in g.effects:
-        hit = eff.targets[comp_node]
-        if eff.type == "alter":
-            hit &= comp_quiet
-        if eff.type == "disrupt":
-            assert eff.law is not None
-            if u_duration is None:
-                u_duration = uniform_array(g.key_duration[comp_node], mix[comp_row])
-            outage = _law_times(eff.law, u_duration[hit]) * c.recovery[comp_node[hit]]
-            own[hit] = np.maximum(own[hit], outage)
-        elif eff.type == "alter":
-            altered |= hit
-        elif eff.type == "leak":
-            leaked |= hit
-        if eff.public:
-            events += np.bincount(comp_row[hit], minlength=trials) > 0
+    fx = apply_effects(c, comp_node, comp_row, comp_quiet, mix, trials)
 
     # ---------------------------------------------------------------- functions
-    def pairs(mask: BoolArray) -> _Pairs:
-        return comp_row[mask], comp_node[mask], comp_arrival[mask]
+    def pairs(mask: BoolArray) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+        """(trial, asset, arrival, asset) of the masked compromised pairs."""
+        return comp_row[mask], comp_node[mask], comp_arrival[mask], comp_node[mask]
 
     n_fn = len(g.function_ids)
     fail_time = np.full((trials, n_fn), INF)
     why_member = np.full((trials, n_fn), -1, dtype=np.int64)
     why_cause = np.full((trials, n_fn), -1, dtype=np.int64)
-    altered_pairs = pairs(altered)
-    leaked_pairs = pairs(leaked)
+    altered_pairs = pairs(fx.altered)
+    leaked_pairs = pairs(fx.leaked)
+    out_past: dict[float, tuple[IntArray, IntArray, FloatArray, IntArray]] = {}
     for fn in g.functions:
         tol = fn.tolerance
-        down_pairs = pairs(own > tol)
+        if tol not in out_past:  # (trial, asset) pairs out past the tolerance, with cause
+            seeds = pairs(fx.own > tol)
+            if g.dep_fixpoint and len(seeds[0]):
+                keys = scratch.cause_buffer(trials * n_assets)
+                seeds = _spread_outages(g, seeds[0], seeds[1], seeds[2], trials, keys)
+            out_past[tol] = seeds
+        rechecked = pairs(fx.recheck > tol) if fx.recheck is not None else None
         best = np.full(trials, INF)
         member = why_member[:, fn.index]
         cause = why_cause[:, fn.index]
         for grp in fn.groups:
             n, k = grp.n, grp.k
-            av, av_slot, av_cause = _kth_start(down_pairs, grp.depends_rev, n, n - k, trials)
-            modes = [(av + tol, av_slot, av_cause)]
-            modes.append(_kth_start(altered_pairs, grp.members_rev, n, n - k, trials))
+            # out past the tolerance: the earliest cause, plus the tolerance
+            rev = grp.members_rev if grp.depends_rev is None else grp.depends_rev
+            parts = [_to_slots(*out_past[tol], rev, n)]
+            if rechecked is not None:
+                parts.append(_to_slots(*rechecked, grp.members_rev, n))
+            slot_key, when, why = _earliest(*parts)
+            unusable = (slot_key, when + tol, why)
+            if len(altered_pairs[0]):
+                # an asset is one member at most: its altered pairs have unique keys
+                unusable = _merge(unusable, _to_slots(*altered_pairs, grp.members_rev, n))
+            modes = [_kth(unusable, n, n - k, trials)]
             if grp.protects_data:
                 assert grp.copies_rev is not None
-                modes.append(_kth_start(leaked_pairs, grp.copies_rev, n, 0, trials))
-            for t_mode, slot, why in modes:
+                leaks = _earliest(_to_slots(*leaked_pairs, grp.copies_rev, n))
+                modes.append(_kth(leaks, n, 0, trials))
+            for t_mode, slot, why_mode in modes:
                 better = t_mode < best
                 best = np.where(better, t_mode, best)
                 member[better] = grp.members[slot[better]]
-                cause[better] = why[better]
+                cause[better] = why_mode[better]
         fail_time[:, fn.index] = best
 
     failed = np.isfinite(fail_time)
-    units = events + failed.sum(axis=1)
+    units = fx.events + failed.sum(axis=1)
 
     # ---------------------------------------------------------------- paths
     found: Counter[tuple[int, ...]] = Counter()

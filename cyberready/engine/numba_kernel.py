@@ -5,19 +5,27 @@ count, every per-trial failure time — for the same seed, whatever the block si
 numpy kernel expands a frontier over ``trials × assets`` arrays round after round, this one
 walks each trial's compromise in compiled loops, touching only what the trial reaches:
 
-1. **Spread** (numba). Per trial: every entry attempt; then a breadth-first walk over the
-   *unnoticed* intrusions (success ``u < p`` and ``u(detect) >= q``), recording each successful
-   intrusion out of every foothold. Which assets are reachable does not depend on times, so
-   this needs only the success and detection draws — integer hashing, bit-exact in numba.
+1. **Spread** (numba). Per trial: every ``mode: each`` entry attempt and, per ``mode: one``
+   rule, the attempt its pick draw lands on; then a breadth-first walk over the *unnoticed*
+   intrusions (success ``u < p``, the bound threshold with counts, and ``u(detect) >= q``),
+   recording each successful intrusion out of every foothold. Which assets are reachable does
+   not depend on times, so this needs only the success, pick and detection draws — integer
+   hashing, bit-exact in numba.
 2. **Times** (numpy). The recorded intrusions' times go through the very ufuncs the numpy
    kernel uses (:func:`cyberready.engine.rng.inverse_times`: ``log1p``, ``exp``, ``ndtri``), so
    they are bit-identical — compiled ``exp`` may differ from numpy's in the last bit.
 3. **Arrivals** (numba). Per trial, Dijkstra over the unnoticed intrusions gives ``Ap``; the
    earliest intrusion of any kind from a foothold gives ``A`` (the same shortest paths, with
    the same left-to-right sums, as the numpy kernel's Bellman-Ford).
-4. **Effects** (numpy, over compromised pairs only): outages, alterations, leaks, events.
-5. **Functions** (numba). Per trial and requirement group, only the members touched by an
-   outage, alteration or leak are visited; the ``k``-th start is selected among them.
+4. **Effects and verification** (numpy, over compromised pairs only): the numpy kernel's own
+   :func:`~cyberready.engine.kernel.apply_effects` — outages, alterations, verification
+   catches and their recheck outages, leaks, events.
+5. **Functions** (numba). Per distinct tolerance, the assets out past it: those whose own
+   outage exceeds it, or — when a member's dependencies use alternatives groups — the per-trial
+   fixed point over the reversed dependency links (:func:`_jit_fixpoint`, Dijkstra in Knuth's
+   generalization: a group is settled when its last member is). Per trial and requirement
+   group only the members touched by an outage, a recheck, an alteration or a leak are
+   visited; the ``(n-k+1)``-th member time is selected among them.
 
 Attack paths are not traced here: :func:`select_kernel` uses the numpy kernel when paths are
 asked for (models up to 10^4 assets by default, where it is fast anyway).
@@ -36,20 +44,14 @@ from typing import Any, Final, Literal, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import ndtri
 
-from cyberready.engine.compile import CompiledScenario
-from cyberready.engine.kernel import BlockOutput, Scratch
+from cyberready.engine.compile import CompiledScenario, ScenarioGraph
+from cyberready.engine.kernel import BlockOutput, Scratch, apply_effects
 from cyberready.engine.kernel import run_block as numpy_run_block
 from cyberready.engine.rng import (
-    EXPONENTIAL,
-    FIXED,
     GOLDEN,
-    LOGNORMAL,
-    UNIFORM,
     TimeLaw,
     trial_mix_array,
-    uniform_array,
 )
 from cyberready.errors import OptionalDependencyError
 
@@ -148,16 +150,51 @@ def _grow(a: Any, used: int, need: int) -> Any:
     return b
 
 
+@_njit(inline="always")
+def _record(
+    key_time: Any,
+    q: float,
+    law: int,
+    w: int,
+    m: Any,
+    kd: Any,
+    mark: Any,
+    queue: Any,
+    tail: int,
+    rec_dst: Any,
+    rec_quiet: Any,
+    rec_u: Any,
+    rec_law: Any,
+    nrec: int,
+) -> tuple[int, int]:
+    """Record a successful intrusion into ``w`` (and queue ``w`` when it went unnoticed)."""
+    quiet = _u(kd[w, 0], m) >= q
+    rec_dst[nrec] = w
+    rec_quiet[nrec] = quiet
+    rec_u[nrec] = _u(key_time, m)
+    rec_law[nrec] = law
+    if quiet and kd[w, 1] != mark:
+        kd[w, 1] = mark
+        queue[tail] = w
+        tail += 1
+    return nrec + 1, tail
+
+
 @_njit(cache=True)
 def _spread_trial(
     t: int,
     m: Any,
+    n_each: int,
     e_dst: Any,
     e_ks: Any,
     e_kt: Any,
     e_p: Any,
     e_q: Any,
     e_law: Any,
+    pick_lo: Any,
+    pick_hi: Any,
+    pick_cum: Any,
+    pick_key: Any,
     out_ptr: Any,
     s_dst: Any,
     s_ks: Any,
@@ -178,30 +215,38 @@ def _spread_trial(
     nfh: int,
 ) -> tuple[int, int, int]:
     """One trial's successful intrusions (capacity for all of them is guaranteed)."""
-    n_entries = len(e_dst)
     mark = np.uint64(t + 1)
     head = 0
     tail = 0
-    for i in range(n_entries):
+    for i in range(n_each):  # every attempt of a mode: each rule
         if _u(e_ks[i], m) < e_p[i]:
-            v = e_dst[i]
-            quiet = _u(kd[v, 0], m) >= e_q[i]
-            rec_dst[nrec] = v
-            rec_quiet[nrec] = quiet
-            rec_u[nrec] = _u(e_kt[i], m)
-            rec_law[nrec] = e_law[i]
-            nrec += 1
-            if quiet and kd[v, 1] != mark:
-                kd[v, 1] = mark
-                queue[tail] = v
-                tail += 1
+            nrec, tail = _record(
+                e_kt[i], e_q[i], e_law[i], e_dst[i], m, kd, mark, queue, tail,
+                rec_dst, rec_quiet, rec_u, rec_law, nrec,
+            )  # fmt: skip
+    for r in range(len(pick_lo)):  # a mode: one rule tries the attempt its pick lands on
+        lo = pick_lo[r]
+        hi = pick_hi[r]
+        total = pick_cum[hi - 1]
+        item = min(np.floor(_u(pick_key[r], m) * total), total - 1)
+        while lo < hi - 1:  # the first attempt whose cumulative count exceeds the item
+            mid = (lo + hi - 1) // 2
+            if pick_cum[mid] > item:
+                hi = mid + 1
+            else:
+                lo = mid + 1
+        if _u(e_ks[lo], m) < e_p[lo]:
+            nrec, tail = _record(
+                e_kt[lo], e_q[lo], e_law[lo], e_dst[lo], m, kd, mark, queue, tail,
+                rec_dst, rec_quiet, rec_u, rec_law, nrec,
+            )  # fmt: skip
     ent_hi = nrec
     while head < tail:
         v = queue[head]
         head += 1
         lo = nrec
         for j in range(out_ptr[v], out_ptr[v + 1]):  # step arrays are in CSR order
-            if _u(s_ks[j], m) < s_p[j]:
+            if _u(s_ks[j], m) < s_p[j]:  # (the hot loop: _record written out)
                 w = s_dst[j]
                 quiet = _u(kd[w, 0], m) >= s_q[j]
                 rec_dst[nrec] = w
@@ -223,12 +268,17 @@ def _spread_trial(
 @_njit(cache=True)
 def _jit_spread(
     mix: Any,
+    n_each: int,
     e_dst: Any,
     e_ks: Any,
     e_kt: Any,
     e_p: Any,
     e_q: Any,
     e_law: Any,
+    pick_lo: Any,
+    pick_hi: Any,
+    pick_cum: Any,
+    pick_key: Any,
     out_ptr: Any,
     s_dst: Any,
     s_ks: Any,
@@ -271,12 +321,17 @@ def _jit_spread(
         nrec, nfh, ent_hi[t] = _spread_trial(
             t,
             mix[t],
+            n_each,
             e_dst,
             e_ks,
             e_kt,
             e_p,
             e_q,
             e_law,
+            pick_lo,
+            pick_hi,
+            pick_cum,
+            pick_key,
             out_ptr,
             s_dst,
             s_ks,
@@ -495,65 +550,160 @@ def _jit_arrivals(
 
 
 @_njit(cache=True)
+def _jit_fixpoint(
+    s_ptr: Any,
+    s_asset: Any,
+    s_time: Any,
+    req_ptr: Any,
+    req_items: Any,
+    grp_ptr: Any,
+    grp_items: Any,
+    member_ptr: Any,
+    owner: Any,
+    n_assets: int,
+) -> Any:
+    """Per trial, the dependency fixed point with alternatives groups: from the assets whose
+    own outage exceeds the tolerance (with their arrival), every asset out past it and its
+    cause time. Dijkstra in Knuth's generalization (a group is a max of its members, settled
+    when its last member is): assets are settled in order of cause time, a required link
+    passes its source's time on, a group passes on its last member's."""
+    inf = np.inf
+    n_trials = len(s_ptr) - 1
+    n_groups = len(owner)
+    best = np.full(n_assets, inf)
+    settled = np.zeros(n_assets, np.bool_)
+    remaining = np.full(n_groups, -1, np.int64)
+    touched = np.empty(n_assets, np.int64)
+    touched_groups = np.empty(max(n_groups, 1), np.int64)
+    cap = n_assets + len(req_items) + len(grp_items) + 1
+    ht = np.empty(cap, np.float64)
+    hv = np.empty(cap, np.int64)
+    d_asset = np.empty(max(16, len(s_asset)), np.int64)
+    d_time = np.empty(len(d_asset), np.float64)
+    d_ptr = np.zeros(n_trials + 1, np.int64)
+    nd = 0
+    for t in range(n_trials):
+        d_asset = _grow(d_asset, nd, nd + n_assets)
+        d_time = _grow(d_time, nd, nd + n_assets)
+        nt = 0
+        ng = 0
+        size = 0
+        for i in range(s_ptr[t], s_ptr[t + 1]):
+            v = s_asset[i]
+            if best[v] == inf:
+                touched[nt] = v
+                nt += 1
+            if s_time[i] < best[v]:
+                best[v] = s_time[i]
+                size = _heap_push(ht, hv, size, s_time[i], v)
+        while size > 0:
+            tv, v, size = _heap_pop(ht, hv, size)
+            if settled[v] or tv > best[v]:
+                continue
+            settled[v] = True
+            d_asset[nd] = v
+            d_time[nd] = tv
+            nd += 1
+            for j in range(req_ptr[v], req_ptr[v + 1]):
+                a = req_items[j]
+                if not settled[a] and tv < best[a]:
+                    if best[a] == inf:
+                        touched[nt] = a
+                        nt += 1
+                    best[a] = tv
+                    size = _heap_push(ht, hv, size, tv, a)
+            for j in range(grp_ptr[v], grp_ptr[v + 1]):
+                gi = grp_items[j]
+                if remaining[gi] < 0:
+                    remaining[gi] = member_ptr[gi + 1] - member_ptr[gi]
+                    touched_groups[ng] = gi
+                    ng += 1
+                remaining[gi] -= 1
+                a = owner[gi]
+                if remaining[gi] == 0 and not settled[a] and tv < best[a]:
+                    if best[a] == inf:
+                        touched[nt] = a
+                        nt += 1
+                    best[a] = tv
+                    size = _heap_push(ht, hv, size, tv, a)
+        for i in range(nt):
+            best[touched[i]] = inf
+            settled[touched[i]] = False
+        for i in range(ng):
+            remaining[touched_groups[i]] = -1
+        d_ptr[t + 1] = nd
+    return d_ptr, d_asset[:nd], d_time[:nd]
+
+
+@_njit(cache=True)
 def _jit_group_starts(
     c_ptr: Any,
     c_asset: Any,
     c_arr: Any,
-    own: Any,
     altered: Any,
+    recheck: Any,
     leaked: Any,
-    members: Any,
+    s_ptr: Any,
+    s_asset: Any,
+    s_time: Any,
+    out_ptr: Any,
+    out_items: Any,
+    member_ptr: Any,
+    member_items: Any,
+    n: int,
     k: int,
     tol: float,
-    dep_ptr: Any,
-    dep_items: Any,
     copy_ptr: Any,
-    copy_items: Any,
     protects: bool,
 ) -> Any:
-    """Per trial: the earliest failure time of one requirement group (inf if it holds)."""
+    """Per trial: the earliest failure time of one requirement group (inf if it holds).
+
+    A member's time: the earliest cause of an outage past the tolerance (``s`` rows mapped to
+    slots by ``out_*``; a recheck longer than the tolerance on the member itself) plus the
+    tolerance, or its arrival if it is altered, whichever is first; the group fails at the
+    ``(n-k+1)``-th earliest member time."""
     inf = np.inf
     n_trials = len(c_ptr) - 1
-    n = len(members)
     kth = n - k
     out = np.full(n_trials, inf)
     starts = np.full(n, inf)
+    alt = np.full(n, inf)
     touched = np.empty(n, np.int64)
     buf = np.empty(n, np.float64)
     for t in range(n_trials):
         best = inf
-        # availability: outages over the tolerance, spread along dependencies
         nt = 0
-        for i in range(c_ptr[t], c_ptr[t + 1]):
-            if own[i] > tol:
+        for i in range(s_ptr[t], s_ptr[t + 1]):  # out past the tolerance (spread)
+            d = s_asset[i]
+            a = s_time[i]
+            for j in range(out_ptr[d], out_ptr[d + 1]):
+                slot = out_items[j]
+                if starts[slot] == inf and alt[slot] == inf:
+                    touched[nt] = slot
+                    nt += 1
+                if a < starts[slot]:
+                    starts[slot] = a
+        for i in range(c_ptr[t], c_ptr[t + 1]):  # rechecks past it, and alterations
+            if recheck[i] > tol or altered[i]:
                 d = c_asset[i]
                 a = c_arr[i]
-                for j in range(dep_ptr[d], dep_ptr[d + 1]):
-                    slot = dep_items[j]
-                    if starts[slot] == inf:
+                for j in range(member_ptr[d], member_ptr[d + 1]):
+                    slot = member_items[j]
+                    if starts[slot] == inf and alt[slot] == inf:
                         touched[nt] = slot
                         nt += 1
-                    if a < starts[slot]:
+                    if altered[i]:
+                        alt[slot] = min(alt[slot], a)
+                    elif a < starts[slot]:
                         starts[slot] = a
         if nt > kth:
             for i in range(nt):
-                buf[i] = starts[touched[i]]
-            best = np.partition(buf[:nt], kth)[kth] + tol
+                slot = touched[i]
+                buf[i] = min(starts[slot] + tol, alt[slot])
+            best = np.partition(buf[:nt], kth)[kth]
         for i in range(nt):
             starts[touched[i]] = inf
-        # integrity: altered members are down
-        nt = 0
-        for i in range(c_ptr[t], c_ptr[t + 1]):
-            if altered[i]:
-                d = c_asset[i]
-                slot = np.searchsorted(members, d)
-                if slot < n and members[slot] == d:
-                    buf[nt] = c_arr[i]
-                    nt += 1
-        if nt > kth:
-            v = np.partition(buf[:nt], kth)[kth]
-            if v < best:
-                best = v
+            alt[touched[i]] = inf
         # confidentiality: a leaked copy of a member's data
         if protects:
             for i in range(c_ptr[t], c_ptr[t + 1]):
@@ -594,12 +744,17 @@ class _Plan:
 
         order = g.out.items  # step ids, source by source
         spread_args = (
+            g.n_each,
             i64(g.entry_dst),
             u64(g.entry_key_success),
             u64(g.entry_key_time),
             f64(c.entry_p),
             f64(c.entry_q),
             np.ascontiguousarray(g.entry_rule, dtype=np.int32),
+            i64(g.pick_lo),
+            i64(g.pick_hi),
+            f64(g.pick_cumulative),
+            u64(g.pick_key),
             i64(g.out.ptr),
             i64(g.step_dst[order]),
             u64(g.step_key_success[order]),
@@ -615,23 +770,6 @@ class _Plan:
         return cls(spread_args=spread_args, laws=laws)
 
 
-def _law_times(law: TimeLaw, u: FloatArray) -> FloatArray:
-    """Inverse CDF of one law: the ufuncs of :func:`~cyberready.engine.rng.inverse_times`, in
-    the same order, with the law's parameters as scalars (element by element the same IEEE
-    operations, so the same bits — checked against ``inverse_times`` in the tests)."""
-    with np.errstate(divide="ignore"):  # u == 1.0 (chance 2**-53) gives an infinite time
-        if law.code == FIXED:
-            return np.full(len(u), law.a)
-        if law.code == EXPONENTIAL:
-            return -law.a * np.log1p(-u)
-        if law.code == LOGNORMAL:
-            z: FloatArray = ndtri(u)
-            return law.a * np.exp(law.b * z)
-        if law.code == UNIFORM:
-            return law.a + law.b * u
-    raise ValueError(f"unknown time law code {law.code}")
-
-
 def _spread(plan: _Plan, mix: npt.NDArray[np.uint64], cap: int = 1024) -> tuple[Any, ...]:
     spread: Callable[..., tuple[Any, ...]] = _jit_spread
     return spread(mix, *plan.spread_args, cap)
@@ -641,12 +779,12 @@ def _times(plan: _Plan, rec_u: FloatArray, rec_law: npt.NDArray[np.int32]) -> Fl
     """Every recorded intrusion's time, law by law (the ufuncs act element by element, so
     grouping by law changes no bit)."""
     if len(plan.laws) == 1:
-        return _law_times(plan.laws[0], rec_u)
+        return plan.laws[0].times(rec_u)
     out = np.empty(len(rec_u))
     for k, law in enumerate(plan.laws):
         idx = np.flatnonzero(rec_law == k)
         if len(idx):
-            out[idx] = _law_times(law, rec_u[idx])
+            out[idx] = law.times(rec_u[idx])
     return out
 
 
@@ -696,51 +834,43 @@ def _run(c: CompiledScenario, plan: _Plan, seed: int, start: int, stop: int) -> 
     comp_count = np.bincount(c_asset, minlength=n_assets).astype(np.int64)
     det_count = np.bincount(c_asset[~c_quiet], minlength=n_assets).astype(np.int64)
 
-    # 4. effects on compromised (trial, asset) rows
-    n_rows = len(c_asset)
-    own = np.zeros(n_rows)
-    altered = np.zeros(n_rows, dtype=bool)
-    leaked = np.zeros(n_rows, dtype=bool)
-    events = np.zeros(trials, dtype=np.int64)
-    u_duration: FloatArray | None = None
-    for eff in g.effects:
-        hit = eff.targets[c_asset]
-        if eff.type == "alter":
-            hit &= c_quiet
-        if eff.type == "disrupt":
-            assert eff.law is not None
-            if u_duration is None:
-                u_duration = uniform_array(g.key_duration[c_asset], mix[c_trial])
-            outage = _law_times(eff.law, u_duration[hit]) * c.recovery[c_asset[hit]]
-            own[hit] = np.maximum(own[hit], outage)
-        elif eff.type == "alter":
-            altered[hit] = True
-        elif eff.type == "leak":
-            leaked[hit] = True
-        if eff.public:
-            events += np.bincount(c_trial[hit], minlength=trials) > 0
+    # 4. effects and verification on compromised (trial, asset) rows (the numpy kernel's code)
+    fx = apply_effects(c, c_asset, c_trial, c_quiet, mix, trials)
+    recheck = fx.recheck if fx.recheck is not None else np.zeros(len(c_asset))
 
     # 5. functions
     fail_time = np.full((trials, len(g.function_ids)), np.inf)
-    empty = np.zeros(1, dtype=np.int64)
+    no_copies = np.zeros(n_assets + 1, np.int64)
+    out_past: dict[float, tuple[IntArray, IntArray, FloatArray]] = {}
     for fn in g.functions:
+        tol = fn.tolerance
+        if tol not in out_past:  # assets out past the tolerance, with their cause time
+            m = fx.own > tol
+            s_ptr = np.zeros(trials + 1, dtype=np.int64)
+            np.cumsum(np.bincount(c_trial[m], minlength=trials), out=s_ptr[1:])
+            sources = (s_ptr, c_asset[m], c_arr[m])
+            if g.dep_fixpoint and m.any():
+                sources = _fixpoint(g, *sources)
+            out_past[tol] = sources
         best = np.full(trials, np.inf)
         for grp in fn.groups:
-            copies = grp.copies_rev
+            rev = grp.members_rev if grp.depends_rev is None else grp.depends_rev
             t_group = _jit_group_starts(
                 c_ptr,
                 c_asset,
                 c_arr,
-                own,
-                altered,
-                leaked,
-                np.ascontiguousarray(grp.members, dtype=np.int64),
+                fx.altered,
+                recheck,
+                fx.leaked,
+                *out_past[tol],
+                rev.ptr,
+                rev.items,
+                grp.members_rev.ptr,
+                grp.members_rev.items,
+                grp.n,
                 grp.k,
-                fn.tolerance,
-                grp.depends_rev.ptr,
-                grp.depends_rev.items,
-                copies.ptr if copies is not None else np.zeros(n_assets + 1, np.int64),
-                copies.items if copies is not None else empty,
+                tol,
+                grp.copies_rev.ptr if grp.copies_rev is not None else no_copies,
                 bool(grp.protects_data),
             )
             best = np.minimum(best, t_group)
@@ -752,15 +882,37 @@ def _run(c: CompiledScenario, plan: _Plan, seed: int, start: int, stop: int) -> 
         fail_time=fail_time,
         compromised=comp_count,
         detected=det_count,
-        confidence=(events + failed.sum(axis=1)).astype(np.int64),
+        confidence=(fx.events + failed.sum(axis=1)).astype(np.int64),
         paths=Counter(),
+    )
+
+
+def _fixpoint(
+    g: ScenarioGraph, s_ptr: IntArray, s_asset: IntArray, s_time: FloatArray
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """:func:`_jit_fixpoint` on the graph's reversed dependency links."""
+    assert g.dep_required_rev is not None and g.dep_group_rev is not None
+    assert g.group_members is not None and g.group_owner is not None
+    fixpoint: Callable[..., tuple[IntArray, IntArray, FloatArray]] = _jit_fixpoint
+    return fixpoint(
+        s_ptr,
+        s_asset,
+        s_time,
+        g.dep_required_rev.ptr,
+        g.dep_required_rev.items,
+        g.dep_group_rev.ptr,
+        g.dep_group_rev.items,
+        g.group_members.ptr,
+        g.group_owner,
+        g.n_assets,
     )
 
 
 def draw_census(c: CompiledScenario, trials: int = 32, seed: int = 0) -> tuple[float, float]:
     """Uniform draws one trial needs, and assets it compromises, averaged over ``trials``.
 
-    Draws are what the trial model cannot do without: each entry attempt's success; each step
+    Draws are what the trial model cannot do without: each entry attempt's success (a
+    ``mode: one`` rule: its pick and one success); each step
     out of an undetected compromised asset; the time and the detection draw of each successful
     intrusion; one outage duration per compromised asset that a disrupt effect targets. (The
     reference draws a few more — it re-draws the steps of its second pass.)
@@ -792,7 +944,8 @@ def draw_census(c: CompiledScenario, trials: int = 32, seed: int = 0) -> tuple[f
         if eff.type == "disrupt":
             disrupt |= eff.targets
     durations = int(disrupt[c_asset].sum())
-    draws = trials * g.n_entries + steps_tried + 2 * len(rec_dst) + durations
+    entries = g.n_each + 2 * len(g.pick_lo)
+    draws = trials * entries + steps_tried + 2 * len(rec_dst) + durations
     return draws / trials, len(c_asset) / trials
 
 

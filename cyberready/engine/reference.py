@@ -1,18 +1,27 @@
 """The reference trial model: plain Python, one trial at a time, read against DESIGN §4.
 
 This module is the executable statement of the trial model. It is slow on purpose and shares
-nothing with the vectorized kernel except the random draws (:mod:`cyberready.engine.rng`), the
-posture and the selector matching of :class:`~cyberready.assets.ResolvedSystem`; the test
-suite checks that the kernel's counts equal these exactly for the same seed.
+nothing with the vectorized kernels except the random draws and the shared thresholds
+(:mod:`cyberready.engine.rng`), the posture and the selector matching of
+:class:`~cyberready.assets.ResolvedSystem`; the test suite checks that the kernels' counts equal
+these exactly for the same seed.
 
 Per scenario and trial (time 0 = campaign start):
 
-1. Controls give, per asset and technique, the step success factor and detection chance
+1. Controls give, per asset, the step success factor and detection chance per technique, the
+   recovery factor, the verification chance and the recheck laws
    (:class:`~cyberready.posture.Posture`).
-2. **Entry.** Each (entry rule, matched asset) is one attempt: success iff
-   ``u(entry:<r>:<a>, success) < base * factor``; its time is drawn from the rule.
+2. **Entry.** A ``mode: each`` rule makes one attempt per matched asset: success iff
+   ``u(entry:<r>:<a>, success) < T(base * factor, count)``, where ``T(p, n) = 1 - (1 - p)^n``
+   (:func:`~cyberready.engine.rng.count_threshold`: an asset standing for ``n`` items falls if
+   any item does; ``T(p, 1) = p``); its time is drawn from the rule. A ``mode: one`` rule makes
+   one attempt: the matched assets, sorted by id and weighted by their counts, are picked from
+   with ``u(entry:<r>:*, pick)`` (item ``min(floor(u * N), N - 1)``, ``N`` the sum of counts),
+   and the picked asset is attempted with its own ``p`` (not raised to its count) and the
+   ``success`` and ``time`` draws of ``entry:<r>:<asset>``.
 3. **Propagation.** Each (propagation rule, link of a listed kind, in the rule's direction) is
-   one attempt from a compromised, undetected source, with the target's factor.
+   one attempt from a compromised, undetected source, with threshold ``T(base * factor, count)``
+   of the target.
 4. **Detection** (see "Detection and monotonicity" below). An *intrusion* (a successful entry
    or step into ``v``) by technique ``t`` goes unnoticed iff ``u(asset:<v>, detect) >= q_t(v)``.
    ``Ap[v]`` is the earliest unnoticed intrusion (a shortest path, Dijkstra, over unnoticed
@@ -23,22 +32,42 @@ Per scenario and trial (time 0 = campaign start):
 5. **Effects** hit compromised assets matching ``targets``: disrupt (outage = duration drawn
    from ``u(asset:<a>, duration)`` times the recovery factor; two disrupts: the longer), alter
    (only where undetected), leak (also exposes assets that ``copies_data_to`` it, transitively),
-   deface. A public effect that hits at least one asset is one public event.
-6. **Dependency spread**: an asset's outage is the max over itself and everything it depends
-   on (``hosted_on``, ``depends_on``, ``powered_by``), transitively.
-7. **Functions** whose phase is in the scenario's phases: each group (any: ``k = 1``; all:
-   ``k = n``; at_least ``f``: ``k = ceil(f*n - 1e-9)``) fails on availability (``k``-th smallest
-   member outage > tolerance), integrity (altered members counted as down, outages ignored:
-   fewer than ``k`` unaltered) or confidentiality (a ``protects_data`` group with a leaked
-   member). Start times as §4.7; the function's time is its earliest failing group's.
+   deface. A public effect that hits at least one asset is one public event (an alteration
+   counts where detection did not catch it, whether or not verification then does).
+   **Verification**: an altered asset ``a`` with verification chance ``v > 0`` is caught iff
+   ``u(asset:<a>, verify) < v``; it is then no longer altered but out for the *recheck* time,
+   the minimum over the recheck laws acting at ``a`` of their inverse CDF at
+   ``u(asset:<a>, recheck)``. A recheck outage stays on its asset (it does not spread) and
+   ``recovers`` does not shorten it.
+6. **Dependency spread.** An asset's outage ``O`` is the least fixed point, reached from the own
+   outages, of ``O[a] = max(own[a], O[d] for each required dependency d, min(O[g] for g in G)
+   for each alternatives group G of a)``: dependency links (``hosted_on``, ``depends_on``,
+   ``powered_by``) of one asset that share a ``group`` are alternatives, all others required.
+   Starting from the own outages, a cycle through a group cannot keep itself down.
+7. **Functions** whose phases meet the scenario's phases. For a tolerance ``tol`` the *cause*
+   of an asset is the least fixed point (in the same sense: from the own causes) of
+   ``C[a] = min((A[a], a) if own[a] > tol, C[d] for required d, max(C[g] for g in G) per
+   group G)`` over (time, asset) pairs in lexicographic order, infinite where nothing causes
+   an outage: ``C[a]`` is finite exactly where ``O[a] > tol`` (asserted), and its time is the
+   arrival at the asset whose outage causes ``a``'s (for a group, the latest of its members').
+   A member ``m`` is *unusable* when it is altered, or out past the tolerance (``O[m] > tol``
+   or a recheck longer than ``tol``). It becomes unusable at the earliest of: ``A[m]`` if
+   altered; ``t + tol`` where ``(t, cause)`` is the smaller of ``C[m]`` and, for a recheck past
+   the tolerance, ``(A[m], m)``. A group of ``n`` (any: ``k = 1``; all: ``k = n``; at_least
+   ``f``: ``k = ceil(f*n - 1e-9)``) is down with fewer than ``k`` usable members, at the
+   ``(n-k+1)``-th earliest member time (ties: lower member position). A ``protects_data``
+   group also fails at the earliest arrival among leaked assets in its members' copies
+   closure (confidentiality). The function's time is its earliest failing group's.
 8. **Public confidence units** = public events + failed functions (the engine multiplies their
    sum by the reassurance factor).
 
 **Tie-breaks.** Among intrusions into one asset at the same time, entry rules beat propagation
 rules, then the earlier rule in the file, then the lower source id (string order), then the
-earlier link in the system file. Equal group start times go to the lower member position,
-equal cause arrivals to the lower asset position; groups, modes (availability, integrity,
-confidentiality) and functions tie in file order.
+earlier link in the system file. Causes compare as (time, asset position) pairs, so equal
+arrivals go to the lower asset position, except in an alternatives group, whose cause is its
+members' largest pair. Member times tie to the lower member position (the cause breaking a tie
+between an alteration and an outage at the same time is the smaller pair); groups, then the
+two ways a group fails (unusable members, confidentiality), then functions tie in file order.
 
 **Detection and monotonicity.** DESIGN §4 lets the technique of the step achieving ``A_v``
 decide ``v``'s detection chance. That breaks the monotonicity §4 promises: raising a control
@@ -47,15 +76,22 @@ the attacker then goes further. Here every intrusion into ``v`` is judged by its
 against ``v``'s one detection draw, and the attacker continues from the earliest unnoticed
 one. With one technique reaching ``v`` this is exactly §4; with several it is monotone:
 removing an intrusion or raising a detection chance can only shrink the undetected set.
+
+**Verification and monotonicity.** A catch replaces "altered from ``A[m]``" by "out for the
+recheck from ``A[m]``", which makes ``m`` unusable only past the tolerance and never earlier,
+and raising a verifying control only raises ``v`` or adds a recheck law to the minimum; a
+catch adds no public event. Raising any control therefore never raises a failure.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import numpy as np
 import numpy.typing as npt
@@ -64,9 +100,12 @@ from cyberready.assets import ResolvedSystem
 from cyberready.engine.rng import (
     TimeLaw,
     asset_key,
+    count_threshold,
     entry_key,
+    entry_pick_key,
     key64,
     link_key,
+    pick_index,
     uniform,
 )
 from cyberready.models import Function, Scenario
@@ -76,6 +115,11 @@ from cyberready.posture import Posture
 __all__ = ["ReferenceModel", "ReferenceSummary", "TrialOutcome", "group_k", "run_reference"]
 
 INF = math.inf
+NO_CAUSE: tuple[float, int] = (INF, -1)
+"""The cause of an asset whose outage stays within the tolerance."""
+
+Cause = tuple[float, int]
+"""``(arrival time, asset position)`` of the asset whose outage causes another's."""
 
 
 def group_k(mode: str, at_least: float | None, n: int) -> int:
@@ -105,6 +149,21 @@ class _Attempt:
 
 
 @dataclass(frozen=True)
+class _PickRule:
+    """A ``mode: one`` entry rule: its attempts (matched assets sorted by id) and the
+    cumulative item counts the pick draw indexes into."""
+
+    attempts: tuple[_Attempt, ...]
+    cumulative: tuple[int, ...]
+    key_pick: int
+
+    def pick(self, u: float) -> _Attempt:
+        """The attempt whose asset holds item ``min(floor(u * N), N - 1)``."""
+        item = pick_index(u, self.cumulative[-1])
+        return self.attempts[bisect_right(self.cumulative, item)]
+
+
+@dataclass(frozen=True)
 class TrialOutcome:
     """What one trial did."""
 
@@ -116,6 +175,8 @@ class TrialOutcome:
     """Public events + failed functions."""
     path: tuple[int, ...] | None
     """``(function index, asset positions from the entry to the cause[, the member])``."""
+    caught: frozenset[int] = frozenset()
+    """Assets whose alteration verification caught."""
 
     @property
     def time(self) -> float:
@@ -135,6 +196,8 @@ class ReferenceSummary:
     confidence: npt.NDArray[np.int64]
     """Per trial: public events + failed functions."""
     paths: Counter[tuple[int, ...]] = field(default_factory=Counter)
+    caught: npt.NDArray[np.int64] | None = None
+    """Per asset: trials in which verification caught its alteration."""
 
     @property
     def confidence_units(self) -> int:
@@ -152,27 +215,44 @@ class ReferenceModel:
         self.ids = system.ids
         n = system.n_assets
         sid = scenario.id
+        counts = [int(c) for c in system.counts]
         attempts: list[_Attempt] = []
+        self.each_entries: list[_Attempt] = []
+        self.pick_rules: list[_PickRule] = []
         for r, rule in enumerate(scenario.entry):
             factor = posture.success_factor(rule.technique)
             detect = posture.detection(rule.technique)
             law = TimeLaw.of(rule.time)
-            for a in (int(i) for i in system.select(rule.select)):
+            matched = [int(i) for i in system.select(rule.select)]
+            if rule.mode == "one":
+                matched.sort(key=lambda a: self.ids[a])
+            rule_attempts: list[_Attempt] = []
+            for a in matched:
                 key = entry_key(r, self.ids[a])
-                attempts.append(
-                    _Attempt(
-                        step=len(attempts),
-                        rank=(0, r, "", 0),
-                        src=-1,
-                        dst=a,
-                        p=rule.probability * float(factor[a]),
-                        q=float(detect[a]),
-                        law=law,
-                        key_success=key64(sid, key, "success"),
-                        key_time=key64(sid, key, "time"),
+                p = rule.probability * float(factor[a])
+                attempt = _Attempt(
+                    step=len(attempts),
+                    rank=(0, r, "", 0),
+                    src=-1,
+                    dst=a,
+                    p=p if rule.mode == "one" else count_threshold(p, counts[a]),
+                    q=float(detect[a]),
+                    law=law,
+                    key_success=key64(sid, key, "success"),
+                    key_time=key64(sid, key, "time"),
+                )
+                attempts.append(attempt)
+                rule_attempts.append(attempt)
+            if rule.mode == "each":
+                self.each_entries.extend(rule_attempts)
+            elif rule_attempts:
+                self.pick_rules.append(
+                    _PickRule(
+                        attempts=tuple(rule_attempts),
+                        cumulative=tuple(accumulate(counts[a] for a in matched)),
+                        key_pick=key64(sid, entry_pick_key(r), "pick"),
                     )
                 )
-        self.entries = attempts[:]
         self.out_steps: list[list[_Attempt]] = [[] for _ in range(n)]
         for r, prop in enumerate(scenario.propagation):
             factor = posture.success_factor(prop.technique)
@@ -190,7 +270,7 @@ class ReferenceModel:
                     rank=(1, r, self.ids[src], e),
                     src=src,
                     dst=dst,
-                    p=prop.probability * float(factor[dst]),
+                    p=count_threshold(prop.probability * float(factor[dst]), counts[dst]),
                     q=float(detect[dst]),
                     law=law,
                     key_success=key64(sid, key, "success"),
@@ -202,16 +282,38 @@ class ReferenceModel:
         self.key_detect = [key64(sid, asset_key(a), "detect") for a in self.ids]
         self.key_duration = [key64(sid, asset_key(a), "duration") for a in self.ids]
         self.recovery = [float(x) for x in posture.recovery_factor()]
-        depends: list[list[int]] = [[] for _ in range(n)]
+        # verification: chance per asset, and the recheck laws acting there
+        self.verify = [float(x) for x in posture.verification()]
+        laws = [TimeLaw.of(d) for d in posture.rechecks]
+        acting = posture.recheck_at
+        verified = [a for a in range(n) if self.verify[a] > 0]
+        self.recheck_laws: dict[int, list[TimeLaw]] = {
+            a: [law for i, law in enumerate(laws) if acting is not None and acting[i, a]]
+            for a in verified
+        }
+        self.key_verify = {a: key64(sid, asset_key(self.ids[a]), "verify") for a in verified}
+        self.key_recheck = {a: key64(sid, asset_key(self.ids[a]), "recheck") for a in verified}
+        # dependencies: required targets, and per asset its alternatives groups (targets in
+        # link order, without repeats); who depends on whom; data copies
+        self.required: list[list[int]] = [[] for _ in range(n)]
+        alternatives: dict[int, dict[int, list[int]]] = {}
+        self.dependents: list[list[int]] = [[] for _ in range(n)]
         copies: list[list[int]] = [[] for _ in range(n)]
         for e in range(system.n_links):
             kind = system.kind_of(e)
             frm, to = int(system.link_src[e]), int(system.link_dst[e])
             if kind in DEPENDENCY_LINK_KINDS:
-                depends[frm].append(to)
+                gid = int(system.link_group[e])
+                if gid < 0:
+                    self.required[frm].append(to)
+                else:
+                    group = alternatives.setdefault(frm, {}).setdefault(gid, [])
+                    if to not in group:
+                        group.append(to)
+                self.dependents[to].append(frm)
             elif kind == "copies_data_to":
                 copies[frm].append(to)
-        self._depends = depends
+        self.alternatives = {a: list(g.values()) for a, g in alternatives.items()}
         self._copies = copies
         self.functions: list[tuple[int, Function]] = [
             (fi, fn)
@@ -240,13 +342,54 @@ class ReferenceModel:
                     todo.append(w)
         return sorted(seen)
 
-    def depends_closure(self, a: int) -> list[int]:
-        """``a`` and every asset it depends on, transitively."""
-        return self._closure(a, self._depends)
-
     def copies_closure(self, a: int) -> list[int]:
         """``a`` and every asset its data is copied to, transitively."""
         return self._closure(a, self._copies)
+
+    def outages(self, own: dict[int, float]) -> dict[int, float]:
+        """Step 6: every asset's outage (assets absent: 0), the least fixed point of
+        ``O[a] = max(own[a], O[d] required, min over each alternatives group)`` from ``own``."""
+        out = dict(own)
+
+        def value(a: int) -> float:
+            return max(
+                own.get(a, 0.0),
+                *(out.get(d, 0.0) for d in self.required[a]),
+                *(min(out.get(d, 0.0) for d in g) for g in self.alternatives.get(a, ())),
+            )
+
+        todo = [a for a, o in own.items() if o > 0]
+        while todo:
+            d = todo.pop()
+            for a in self.dependents[d]:
+                new = value(a)
+                if new > out.get(a, 0.0):
+                    out[a] = new
+                    todo.append(a)
+        return out
+
+    def causes(self, seeds: dict[int, Cause]) -> dict[int, Cause]:
+        """Step 7: every asset's cause (absent: none), the least fixed point of ``C[a] =
+        min(seed[a], C[d] required, max over each alternatives group)`` from the seeds (the
+        assets whose own outage exceeds the tolerance, with their own arrival)."""
+        out = dict(seeds)
+
+        def value(a: int) -> Cause:
+            return min(
+                seeds.get(a, NO_CAUSE),
+                *(out.get(d, NO_CAUSE) for d in self.required[a]),
+                *(max(out.get(d, NO_CAUSE) for d in g) for g in self.alternatives.get(a, ())),
+            )
+
+        todo = list(seeds)
+        while todo:
+            d = todo.pop()
+            for a in self.dependents[d]:
+                new = value(a)
+                if new < out.get(a, NO_CAUSE):
+                    out[a] = new
+                    todo.append(a)
+        return out
 
     # ----------------------------------------------------------------- one trial
 
@@ -269,10 +412,12 @@ class ReferenceModel:
                 return att.law.sample(u(att.key_time))
             return None
 
-        # entries and the shortest unnoticed paths (Dijkstra)
+        # entries (each: every matched asset; one: the picked one) and the shortest unnoticed
+        # paths (Dijkstra)
+        entries = self.each_entries + [rule.pick(u(rule.key_pick)) for rule in self.pick_rules]
         intrusions: list[tuple[float, tuple[int, int, str, int], _Attempt, bool]] = []
         heap: list[tuple[float, int]] = []
-        for att in self.entries:
+        for att in entries:
             t = attempt(att)
             if t is None:
                 continue
@@ -312,7 +457,7 @@ class ReferenceModel:
         detected = frozenset(v for v in compromised if v not in ap)
 
         # effects
-        own = [0.0] * self.system.n_assets
+        own: dict[int, float] = {}
         altered: set[int] = set()
         leaked_at: set[int] = set()
         events = 0
@@ -325,7 +470,7 @@ class ReferenceModel:
                 law = TimeLaw.of(eff.duration)
                 for v in hits:
                     outage = law.sample(u(self.key_duration[v])) * self.recovery[v]
-                    own[v] = max(own[v], outage)
+                    own[v] = max(own.get(v, 0.0), outage)
             elif eff.type == "alter":
                 altered.update(hits)
             elif eff.type == "leak":
@@ -333,11 +478,28 @@ class ReferenceModel:
             if hits and eff.effective_visibility == "public":
                 events += 1
 
+        # verification: a caught alteration becomes a recheck outage on that asset
+        recheck: dict[int, float] = {}
+        for v in sorted(altered):
+            if self.verify[v] > 0 and u(self.key_verify[v]) < self.verify[v]:
+                u_recheck = u(self.key_recheck[v])
+                recheck[v] = min(law.sample(u_recheck) for law in self.recheck_laws[v])
+        altered -= recheck.keys()
+
+        # dependency spread (own outages only: rechecks, alterations and leaks stay put)
+        out_for = self.outages(own)
+
         # functions
         fail_time: dict[int, float] = {}
         why: dict[int, tuple[int, int]] = {}  # function -> (member, cause)
+        causes_at: dict[float, dict[int, Cause]] = {}
         for fi, fn in self.functions:
             tol = fn.max_tolerable_outage_hours
+            if tol not in causes_at:
+                seeds = {a: (arrival[a], a) for a, o in own.items() if o > tol}
+                causes_at[tol] = self.causes(seeds)
+                assert set(causes_at[tol]) == {a for a, o in out_for.items() if o > tol}
+            cause = causes_at[tol]
             failing: list[tuple[float, int, int, int, int]] = []  # (time, group, mode, m, cause)
             for gi, group in enumerate(fn.requires):
                 members = self.groups[(fi, gi)]
@@ -345,49 +507,46 @@ class ReferenceModel:
                 if n == 0:
                     continue
                 k = group_k(group.mode, group.at_least, n)
-                # availability: outages spread along dependencies
-                member_outage = [max(own[d] for d in self.depends_closure(m)) for m in members]
-                if sorted(member_outage)[k - 1] > tol:
-                    causes = [
-                        [(arrival[d], d) for d in self.depends_closure(m) if own[d] > tol]
-                        for m in members
-                    ]
-                    starts = [min(c)[0] if c else INF for c in causes]
-                    j = sorted(range(n), key=lambda j: (starts[j], j))[n - k]
-                    failing.append((starts[j] + tol, gi, 0, members[j], min(causes[j])[1]))
-                # integrity: altered members are down, outages ignored
-                down = [m in altered for m in members]
-                if n - sum(down) < k:
-                    starts = [arrival[m] if d else INF for m, d in zip(members, down, strict=True)]
-                    j = sorted(range(n), key=lambda j: (starts[j], j))[n - k]
-                    failing.append((starts[j], gi, 1, members[j], members[j]))
+                # unusable members: altered, or out past the tolerance (incl. a recheck)
+                unusable: list[Cause] = []
+                for m in members:
+                    out_cause = cause.get(m, NO_CAUSE)
+                    if recheck.get(m, 0.0) > tol:
+                        out_cause = min(out_cause, (arrival[m], m))
+                    when = (out_cause[0] + tol, out_cause[1]) if out_cause[0] < INF else NO_CAUSE
+                    if m in altered:
+                        when = min(when, (arrival[m], m))
+                    unusable.append(when)
+                if sum(w[0] < INF for w in unusable) > n - k:
+                    j = sorted(range(n), key=lambda j: (unusable[j][0], j))[n - k]
+                    failing.append((unusable[j][0], gi, 0, members[j], unusable[j][1]))
                 # confidentiality: a leaked member of a protects_data group
                 if group.protects_data:
-                    causes = [
+                    leaks = [
                         [(arrival[d], d) for d in self.copies_closure(m) if d in leaked_at]
                         for m in members
                     ]
-                    starts = [min(c)[0] if c else INF for c in causes]
+                    starts = [min(c)[0] if c else INF for c in leaks]
                     if min(starts) < INF:
                         j = starts.index(min(starts))
-                        failing.append((starts[j], gi, 2, members[j], min(causes[j])[1]))
+                        failing.append((starts[j], gi, 1, members[j], min(leaks[j])[1]))
             if failing:
-                t, _g, _mode, member, cause = min(failing)
+                t, _g, _mode, member, why_cause = min(failing)
                 fail_time[fi] = t
-                why[fi] = (member, cause)
+                why[fi] = (member, why_cause)
 
         # the path of the earliest failure
         path: tuple[int, ...] | None = None
         if fail_time:
             fi = min(fail_time, key=lambda f: (fail_time[f], f))
-            member, cause = why[fi]
-            chain = [cause]
-            att = best[cause][2]
+            member, first = why[fi]
+            chain = [first]
+            att = best[first][2]
             while att.src >= 0 and len(chain) <= self.system.n_assets:
                 chain.append(att.src)
                 att = best_quiet[att.src][2]
             chain.reverse()
-            if member != cause:
+            if member != first:
                 chain.append(member)
             path = (fi, *chain)
 
@@ -397,6 +556,7 @@ class ReferenceModel:
             fail_time=fail_time,
             confidence_units=events + len(fail_time),
             path=path,
+            caught=frozenset(recheck),
         )
 
 
@@ -417,6 +577,7 @@ def run_reference(
     fail_time = np.full((len(indices), n_fn), INF)
     compromised = np.zeros(system.n_assets, dtype=np.int64)
     detected = np.zeros(system.n_assets, dtype=np.int64)
+    caught = np.zeros(system.n_assets, dtype=np.int64)
     confidence = np.zeros(len(indices), dtype=np.int64)
     paths: Counter[tuple[int, ...]] = Counter()
     for row, t in enumerate(indices):
@@ -428,6 +589,8 @@ def run_reference(
             compromised[v] += 1
         for v in out.detected:
             detected[v] += 1
+        for v in out.caught:
+            caught[v] += 1
         confidence[row] = out.confidence_units
         if out.path is not None:
             paths[out.path] += 1
@@ -441,4 +604,5 @@ def run_reference(
         detected=detected,
         confidence=confidence,
         paths=paths,
+        caught=caught,
     )

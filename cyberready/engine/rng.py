@@ -9,9 +9,13 @@ vectorized engine draws::
     x     = splitmix64(key64 ^ splitmix64(seed ^ (trial * 0x9E3779B97F4A7C15 mod 2**64)))
     u     = ((x >> 11) + 0.5) / 2**53
 
-Object keys come from stable ids (:func:`entry_key`, :func:`link_key`, :func:`asset_key`), never
-from array positions. ``rule#`` in a key is the rule's 0-based position in the scenario's
-``entry:`` or ``propagation:`` list.
+Object keys come from stable ids (:func:`entry_key`, :func:`entry_pick_key`, :func:`link_key`,
+:func:`asset_key`), never from array positions. ``rule#`` in a key is the rule's 0-based position
+in the scenario's ``entry:`` or ``propagation:`` list.
+
+Derived numbers that every implementation must share bit for bit are computed here, once, by
+one piece of code: the success threshold of an attempt on an asset that stands for ``n`` items
+(:func:`count_threshold`), and the item drawn by a ``mode: one`` entry (:func:`pick_index`).
 
 Times are drawn by exact inverse CDF (:class:`TimeLaw`). Both the scalar and the vectorized
 inverse go through the same numpy / scipy ufuncs (Python's ``math.exp`` and ``numpy.exp`` may
@@ -45,10 +49,14 @@ __all__ = [
     "TimeLaw",
     "U64Array",
     "asset_key",
+    "count_threshold",
+    "count_thresholds",
     "entry_key",
+    "entry_pick_key",
     "key64",
     "key64_many",
     "link_key",
+    "pick_index",
     "splitmix64",
     "splitmix64_array",
     "trial_mix",
@@ -68,8 +76,16 @@ _TWO53: Final = float(2**53)
 _Z90: Final = 1.2815515655446004
 """The standard normal's 90th percentile: ``sigma = ln(p90 / median) / _Z90``."""
 
-Purpose = Literal["success", "time", "detect", "duration"]
-PURPOSES: Final[tuple[str, ...]] = ("success", "time", "detect", "duration")
+Purpose = Literal["success", "time", "detect", "duration", "pick", "verify", "recheck"]
+PURPOSES: Final[tuple[str, ...]] = (
+    "success",
+    "time",
+    "detect",
+    "duration",
+    "pick",
+    "verify",
+    "recheck",
+)
 
 
 # --------------------------------------------------------------------------- keys
@@ -78,6 +94,11 @@ PURPOSES: Final[tuple[str, ...]] = ("success", "time", "detect", "duration")
 def entry_key(rule: int, asset: str) -> str:
     """Object key of entry rule ``rule``'s attempt on ``asset``: ``entry:<rule#>:<asset>``."""
     return f"entry:{rule}:{asset}"
+
+
+def entry_pick_key(rule: int) -> str:
+    """Object key of the pick of a ``mode: one`` entry rule: ``entry:<rule#>:*``."""
+    return f"entry:{rule}:*"
 
 
 def link_key(rule: int, src: str, dst: str, kind: str) -> str:
@@ -90,7 +111,8 @@ def link_key(rule: int, src: str, dst: str, kind: str) -> str:
 
 
 def asset_key(asset: str) -> str:
-    """Object key of per-asset draws (detection, outage duration): ``asset:<asset>``."""
+    """Object key of per-asset draws (detection, outage duration, verification, recheck time):
+    ``asset:<asset>``."""
     return f"asset:{asset}"
 
 
@@ -115,6 +137,47 @@ def key64_many(scenario_id: str, object_keys: Sequence[str], purpose: str) -> U6
         blake(f"{prefix}{k}{suffix}".encode(), digest_size=8).digest() for k in object_keys
     )
     return np.frombuffer(raw, dtype="<u8").astype(np.uint64)
+
+
+# --------------------------------------------------------------------------- shared derived numbers
+
+
+def count_threshold(p: float, n: int) -> float:
+    """Success threshold of one attempt on an asset standing for ``n`` independent items:
+    ``1 - (1 - p)^n`` (it succeeds if it succeeds on any item), and ``p`` itself when ``n == 1``
+    (``1 - (1 - p)`` is not always ``p`` in float64).
+
+    Python's float power (the C library's ``pow``), element by element: numpy's vectorized
+    power may take a SIMD path whose last bit differs, and a compiled kernel's differs again,
+    so every implementation takes its thresholds from here, computed once per binding.
+
+    >>> count_threshold(0.2, 1)
+    0.2
+    >>> round(count_threshold(0.2, 3), 12)
+    0.488
+    """
+    if n == 1:
+        return p
+    return 1.0 - (1.0 - p) ** n
+
+
+def count_thresholds(p: npt.ArrayLike, n: npt.ArrayLike) -> FloatArray:
+    """:func:`count_threshold` elementwise (a loop over the elements with ``n != 1`` only, so
+    a model without counts pays one comparison per attempt)."""
+    out = np.array(p, dtype=np.float64, copy=True)
+    counts = np.asarray(n, dtype=np.int64)
+    for i in np.flatnonzero(counts != 1).tolist():
+        out[i] = count_threshold(float(out[i]), int(counts[i]))
+    return out
+
+
+def pick_index(u: float, n: int) -> int:
+    """The item a uniform picks among ``n``: ``min(floor(u * n), n - 1)`` (``u`` may be 1.0).
+
+    >>> pick_index(0.5, 6), pick_index(1.0, 6)
+    (3, 5)
+    """
+    return min(math.floor(u * n), n - 1)
 
 
 # --------------------------------------------------------------------------- scalar version
@@ -211,6 +274,23 @@ class TimeLaw:
         assert dist.uniform is not None
         lo, hi = float(dist.uniform[0]), float(dist.uniform[1])
         return cls(UNIFORM, lo, hi - lo)
+
+    def times(self, u: FloatArray) -> FloatArray:
+        """Inverse CDF at many uniforms: the ufuncs of :func:`inverse_times`, in the same order,
+        with the law's parameters as scalars (element by element the same IEEE operations, so
+        the same bits — checked against :func:`inverse_times` in the tests), without its masks.
+        """
+        with np.errstate(divide="ignore"):  # u == 1.0 (chance 2**-53) gives an infinite time
+            if self.code == FIXED:
+                return np.full(len(u), self.a)
+            if self.code == EXPONENTIAL:
+                return -self.a * np.log1p(-u)
+            if self.code == LOGNORMAL:
+                z: FloatArray = ndtri(u)
+                return self.a * np.exp(self.b * z)
+            if self.code == UNIFORM:
+                return self.a + self.b * u
+        raise ValueError(f"unknown time law code {self.code}")
 
     def sample(self, u: float) -> float:
         """Inverse CDF at one uniform (same ufuncs as :func:`inverse_times`)."""
