@@ -149,7 +149,9 @@ class ImportResult:
 
 
 def _emb_controls(framework: Framework) -> list[Control]:
-    return [c for c in framework.controls if framework.subject_of(c) == "emb"]
+    """The controls an EMB answers in its assessment: its own (``subject: emb``) and its
+    partners' practices (``subject: partner``, scored apart); platform commitments are not."""
+    return [c for c in framework.controls if framework.subject_of(c) in ("emb", "partner")]
 
 
 def _rubric(framework: Framework, control: Control, level: int) -> str:
@@ -197,8 +199,9 @@ def build_workbook(
     *,
     emb: EmbProfile | None = None,
 ) -> Any:
-    """The questionnaire workbook of ``framework``'s ``subject: emb`` controls, with the
-    answers of ``assessment`` (if given) prefilled. Returns an ``openpyxl.Workbook``."""
+    """The questionnaire workbook of ``framework``'s ``subject: emb`` and ``partner``
+    controls, with the answers of ``assessment`` (if given) prefilled. Returns an
+    ``openpyxl.Workbook``."""
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
@@ -469,7 +472,7 @@ def _domain_sheet(
 
 
 def questionnaire_csv(framework: Framework, assessment: Assessment | None = None) -> str:
-    """The same questionnaire as CSV text: one row per ``subject: emb`` control."""
+    """The same questionnaire as CSV text: one row per ``subject: emb`` or ``partner`` control."""
     answers = assessment.answers if assessment is not None else {}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
