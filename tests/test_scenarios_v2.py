@@ -6,11 +6,6 @@ shipped example and can affect something in every shipped example it is relevant
 technique is used, and every phase of the electoral cycle is one a shipped scenario can make a
 function fail in.
 
-``WRITTEN_BEFORE_V2`` holds the scenarios written before these rules; they are checked for
-the rules they already meet (techniques, phases) and skipped for the others until they are
-rewritten. Empty it, id by id, as they are: a stale entry (a scenario that now meets the rules,
-or no longer exists) is itself a failure, so the set cannot silently outlive its purpose.
-
 "Can affect something" is decided by an oracle of this file, independent of the engine: the
 assets reachable from the entry rules along the propagation rules, then the effects on them —
 a public effect that hits an asset, or an in-phase function member that an alteration hits
@@ -36,30 +31,6 @@ from cyberready.workspace import Workspace
 EXAMPLES = sorted(p for p in data_dir("examples").iterdir() if (p / "emb.yaml").is_file())
 EVM_EXAMPLE = data_dir("examples") / "vardenia"
 
-WRITTEN_BEFORE_V2 = frozenset(
-    {
-        "destructive-malware-pre-election",
-        "falsified-results-display",
-        "hack-and-leak-disinformation",
-        "insider-tally-centre",
-        "internet-shutdown",
-        "outage-misread-as-attack",
-        "phished-local-credential",
-        "ransomware-shared-it",
-        "register-copy-leak",
-        "registration-portal-exploit",
-        "results-site-ddos",
-        "results-transmission-interference",
-        "tally-supply-chain",
-        "totalisation-capacity-failure",
-        "transmission-failure-sms-fallback",
-        "usb-malware-isolated-systems",
-        "vendor-spear-phishing",
-        "website-defacement",
-    }
-)
-"""Shipped scenarios not yet rewritten to the version-2 content rules (the lead empties it)."""
-
 OFFLINE_ENTRY_TECHNIQUES = frozenset(
     {
         # someone with hands on it, or what it is built and fed with
@@ -84,10 +55,6 @@ SCENARIOS = {s.id: s for s in sorted(LIBRARY.scenarios.values(), key=lambda s: s
 
 def library_scenarios() -> list[Scenario]:
     return list(SCENARIOS.values())
-
-
-def rewritten() -> list[Scenario]:
-    return [s for s in library_scenarios() if s.id not in WRITTEN_BEFORE_V2]
 
 
 @pytest.fixture(scope="module")
@@ -200,22 +167,14 @@ def idle_rules(system: ResolvedSystem, scenario: Scenario) -> list[str]:
 # --------------------------------------------------------------------------- the rules
 
 
-def test_the_exemptions_are_not_stale() -> None:
-    """Every exempt scenario exists and still lacks a likelihood basis: once it has one (it
-    was rewritten), it leaves the set."""
-    assert set(SCENARIOS) >= WRITTEN_BEFORE_V2, WRITTEN_BEFORE_V2 - set(SCENARIOS)
-    done = sorted(i for i in WRITTEN_BEFORE_V2 if SCENARIOS[i].likelihood_basis)
-    assert done == [], f"rewritten, take out of WRITTEN_BEFORE_V2: {done}"
-
-
-@pytest.mark.parametrize("scenario", rewritten(), ids=lambda s: s.id)
+@pytest.mark.parametrize("scenario", library_scenarios(), ids=lambda s: s.id)
 def test_the_base_likelihood_has_a_one_line_basis(scenario: Scenario) -> None:
     basis = (scenario.likelihood_basis or "").strip()
     assert len(basis) >= 40, "likelihood_basis: say where the base rate comes from"
     assert "\n" not in basis
 
 
-@pytest.mark.parametrize("scenario", rewritten(), ids=lambda s: s.id)
+@pytest.mark.parametrize("scenario", library_scenarios(), ids=lambda s: s.id)
 def test_selectors_use_the_vocabulary_only(scenario: Scenario) -> None:
     """Never tags or ids (an EMB would have to name things by convention); entry selectors
     only types, exposure and data (whether a campaign can start never depends on sites)."""
@@ -229,7 +188,7 @@ def test_selectors_use_the_vocabulary_only(scenario: Scenario) -> None:
             assert effect.targets.tags is None and effect.targets.ids is None
 
 
-@pytest.mark.parametrize("scenario", rewritten(), ids=lambda s: s.id)
+@pytest.mark.parametrize("scenario", library_scenarios(), ids=lambda s: s.id)
 def test_offline_assets_are_entered_only_the_ways_they_can_be(
     scenario: Scenario, workspaces: dict[str, Workspace]
 ) -> None:
@@ -247,7 +206,7 @@ def test_offline_assets_are_entered_only_the_ways_they_can_be(
     assert wrong == []
 
 
-@pytest.mark.parametrize("scenario", rewritten(), ids=lambda s: s.id)
+@pytest.mark.parametrize("scenario", library_scenarios(), ids=lambda s: s.id)
 def test_relevant_somewhere_and_effective_wherever_relevant(
     scenario: Scenario,
     workspaces: dict[str, Workspace],
