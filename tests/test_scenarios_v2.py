@@ -4,7 +4,7 @@ Every shipped scenario says why its base likelihood is what it is, selects on th
 only, enters isolated and physical assets only the ways they can be entered, is relevant to a
 shipped example and can affect something in every shipped example it is relevant to. Every
 technique is used, and every phase of the electoral cycle is one a shipped scenario can make a
-function fail in.
+function fail in. ``docs/scenarios.md`` is generated from the files and kept in step.
 
 "Can affect something" is decided by an oracle of this file, independent of the engine: the
 assets reachable from the entry rules along the propagation rules, then the effects on them —
@@ -22,6 +22,8 @@ import pytest
 
 from cyberready import load_workspace, validate_paths
 from cyberready.assets import ResolvedSystem
+from cyberready.docs_scenarios import main as docs_main
+from cyberready.docs_scenarios import render as render_page
 from cyberready.io import data_dir
 from cyberready.loaders import load_library
 from cyberready.models import Scenario
@@ -30,6 +32,7 @@ from cyberready.workspace import Workspace
 
 EXAMPLES = sorted(p for p in data_dir("examples").iterdir() if (p / "emb.yaml").is_file())
 EVM_EXAMPLE = data_dir("examples") / "vardenia"
+SCENARIOS_PAGE = Path(__file__).resolve().parent.parent / "docs" / "scenarios.md"
 
 OFFLINE_ENTRY_TECHNIQUES = frozenset(
     {
@@ -244,6 +247,37 @@ def test_every_phase_has_a_scenario_that_can_fail_a_function_in_it(
         if phase in phases_of[(name, fn)]
     }
     assert failing, f"no scenario can fail a {phase} function in any shipped example"
+
+
+# --------------------------------------------------------------------------- docs/scenarios.md
+
+
+def test_the_scenarios_page_is_the_one_the_files_give() -> None:
+    assert SCENARIOS_PAGE.read_text(encoding="utf-8") == render_page(LIBRARY), (
+        "docs/scenarios.md is out of date: run python -m cyberready.docs_scenarios"
+    )
+
+
+@pytest.mark.parametrize("scenario", library_scenarios(), ids=lambda s: s.id)
+def test_the_scenarios_page_shows_each_scenario_in_full(scenario: Scenario) -> None:
+    """Title, actor, phases, base likelihood, its basis and every incident by title and year."""
+    section = render_page(LIBRARY).split(f'<a id="{scenario.id}"></a>')[1].split("<a id=")[0]
+    assert f"## {scenario.title}" in section and f"actor: {scenario.actor}" in section
+    assert ", ".join(scenario.phases) in section
+    assert f"**Base likelihood:** {scenario.likelihood:g}" in section
+    assert " ".join((scenario.likelihood_basis or "-").split()) in section
+    for iid in scenario.references.incidents:
+        incident = LIBRARY.incidents[iid]
+        assert f"{incident.title} ({incident.year})" in section
+
+
+def test_the_page_check_fails_on_a_stale_page_and_passes_once_written(tmp_path: Path) -> None:
+    page = tmp_path / "scenarios.md"
+    page.write_text(SCENARIOS_PAGE.read_text(encoding="utf-8").replace("0.25", "0.5"), "utf-8")
+    assert docs_main([str(page), "--check"]) == 1
+    assert docs_main([str(page)]) == 0
+    assert docs_main([str(page), "--check"]) == 0
+    assert page.read_text(encoding="utf-8") == SCENARIOS_PAGE.read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- the EVM example
