@@ -71,6 +71,7 @@ from cyberready.models.vocab import (
 
 __all__ = [
     "attack_reach",
+    "blast_radii",
     "blast_radius",
     "dependency_closure",
     "dependents",
@@ -437,6 +438,96 @@ def blast_radius(G: nx.MultiDiGraph, asset: str) -> set[str]:
     ['host', 'portal', 'site', 'ws']
     """
     return _outage_closure(G, attack_reach(G, asset))
+
+
+def _bits(ix: Iterable[int]) -> int:
+    out = 0
+    for i in ix:
+        out |= 1 << i
+    return out
+
+
+def _set_bits(x: int) -> Iterator[int]:
+    while x:
+        low = x & -x
+        yield low.bit_length() - 1
+        x ^= low
+
+
+def blast_radii(G: nx.MultiDiGraph, assets: Iterable[str] | None = None) -> dict[str, int]:
+    """``len(blast_radius(G, a))`` for each of ``assets`` (default: every node), all at once.
+
+    Calling :func:`blast_radius` per asset walks the graph once per asset (quadratic on a
+    national model). Here the attack graph's strongly connected components are taken in
+    reverse topological order, and a component's blast radius (a bitset) is the union of its
+    successors' radii and its own members, closed under outage spread. The union of closed sets
+    can only bring down more where an alternatives group's members come from different sets, so
+    the closure starts from the members and from the assets whose grouped dependency links all
+    point into the union, and walks only what is new. Same result as :func:`blast_radius`.
+
+    An attacker on ``ws`` can reach both the grid and the generator of ``dc``, which is down
+    only when both are:
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edges_from([("ws", "grid", {"kind": "connects_to"}),
+    ...                   ("ws", "gen", {"kind": "connects_to"}),
+    ...                   ("dc", "grid", {"kind": "powered_by", "group": "power"}),
+    ...                   ("dc", "gen", {"kind": "powered_by", "group": "power"})])
+    [0, 0, 0, 0]
+    >>> blast_radii(G)
+    {'ws': 4, 'grid': 1, 'gen': 1, 'dc': 1}
+    """
+    wanted = _check_nodes(G, G.nodes if assets is None else assets)
+    nodes = list(G.nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    attack = nx.DiGraph()
+    attack.add_nodes_from(range(len(nodes)))
+    attack.add_edges_from((index[v], index[w]) for v in nodes for w in _attack_next(G, v))
+    # outage spread: who goes down with i (ungrouped), and the grouped links into i
+    plain: list[list[int]] = [[] for _ in nodes]
+    grouped_in: list[list[tuple[int, str]]] = [[] for _ in nodes]
+    alternatives: dict[tuple[int, str], int] = {}
+    for u, w, attrs in G.edges(data=True):
+        if attrs.get("kind") not in DEPENDENCY_LINK_KINDS:
+            continue
+        iu, iw, group = index[u], index[w], attrs.get("group")
+        if group is None:
+            plain[iw].append(iu)
+        else:
+            grouped_in[iw].append((iu, group))
+            alternatives[(iu, group)] = alternatives.get((iu, group), 0) | (1 << iw)
+    group_targets = _bits(i for i, links in enumerate(grouped_in) if links)
+
+    def spread(down: int, start: list[int]) -> int:
+        """Close ``down`` (closed but for ``start`` and groups) under outage spread."""
+        for w in _set_bits(down & group_targets):
+            for u, group in grouped_in[w]:
+                if not down >> u & 1 and alternatives[(u, group)] & ~down == 0:
+                    down |= 1 << u
+                    start.append(u)
+        stack = start
+        while stack:
+            w = stack.pop()
+            for u in plain[w]:
+                if not down >> u & 1:
+                    down |= 1 << u
+                    stack.append(u)
+            for u, group in grouped_in[w]:
+                if not down >> u & 1 and alternatives[(u, group)] & ~down == 0:
+                    down |= 1 << u
+                    stack.append(u)
+        return down
+
+    dag = nx.condensation(attack)
+    radius: dict[int, int] = {}
+    for c in reversed(list(nx.topological_sort(dag))):
+        members = list(dag.nodes[c]["members"])
+        down = _bits(members)
+        for s in dag.successors(c):
+            down |= radius[s]
+        radius[c] = spread(down, members)
+    of = dag.graph["mapping"]
+    return {a: radius[of[index[a]]].bit_count() for a in wanted}
 
 
 # ---------------------------------------------------------------------------------- functions
