@@ -364,6 +364,7 @@ def frameworks_show(framework_id: str, frameworks_dirs: tuple[Path, ...], as_jso
                         fw.subject_of(c),
                         c.weight,
                         ", ".join(sorted(c.effects.techniques))
+                        + (" +verifies" if c.effects.verifies is not None else "")
                         + (" +recovers" if c.effects.recovers else "")
                         + (" +reassures" if c.effects.reassures else ""),
                     ]
