@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import click
 
@@ -189,11 +189,13 @@ def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...], strict:
     """Check files or whole EMB workspaces and list every problem (changes nothing).
 
     A folder with an emb.yaml is a workspace; any other path is checked by its kind.
-    Exit 0 when valid, 3 when not. Warnings are listed after a valid result and do not change
-    the exit code (with --strict they exit 3): an incident your own scenario cites as free
-    text; for a workspace, each scenario rule that matches nothing and each scenario that can
-    affect nothing (with the file, line, rule, selector and what would connect it). Scenarios
-    that start from asset types the EMB does not have are listed once as not relevant, and a
+    Exit 0 when valid, 3 when not. A valid workspace gets a one-line summary: assets (and the
+    items they stand for), links, functions, answers, and how many scenarios apply. Warnings
+    are listed after a valid result and do not change the exit code (with --strict they exit
+    3): an incident your own scenario cites as free text, a target below the level reached;
+    for a workspace, each scenario rule that matches nothing and each scenario that can affect
+    nothing (with the file, line, rule, selector and what would connect it). Scenarios that
+    start from asset types the EMB does not have are listed once as not relevant, and a
     note suggests site and operator values from tags when no asset has them.
     """
     from cyberready.loaders import validate_inputs
@@ -205,6 +207,8 @@ def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...], strict:
             found.problems, f"{len(found.problems)} problem(s) in {len(files)} file(s)"
         )
     click.secho(f"valid: {', '.join(str(p) for p in paths)}", fg="green")
+    for ws, diag in zip(found.workspaces, found.diagnostics, strict=True):
+        click.echo(_workspace_summary(ws, diag))
     print_warnings(found.warnings)
     for diag in found.diagnostics:
         if diag.not_relevant:
@@ -219,6 +223,36 @@ def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...], strict:
             f"--strict: {len(found.warnings)} warning(s) count as problems", fg="red", err=True
         )
         sys.exit(EXIT_INPUT)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _workspace_summary(ws: Any, diag: Any) -> str:
+    """One line on what a valid workspace holds and how its scenarios apply."""
+    r = ws.resolved
+    items = int(r.counts.sum())
+    assets = f"{r.n_assets:,} assets" + (f" ({items:,} items)" if items != r.n_assets else "")
+    n_controls = sum(1 for fw in ws.frameworks for c in fw.controls if fw.subject_of(c) == "emb")
+    answers = (
+        f"{len(ws.assessment.answers)} of {n_controls} EMB controls answered"
+        if ws.assessment
+        else "no assessment yet"
+    )
+    status = [d.status for d in diag.scenarios]
+    parts = [
+        f"{status.count('applies')} apply",
+        f"{status.count('partial')} in part" if "partial" in status else "",
+        f"{status.count('cannot_apply')} can affect nothing" if "cannot_apply" in status else "",
+        f"{status.count('not_relevant')} not relevant" if "not_relevant" in status else "",
+    ]
+    functions = _plural(len(r.functions), "election function")
+    scenarios = _plural(len(status), "scenario")
+    return (
+        f"{ws.emb.id}: {assets}, {r.n_links:,} links, {functions}; {answers}; "
+        f"{scenarios} in scope ({', '.join(p for p in parts if p)})"
+    )
 
 
 # --------------------------------------------------------------------------- schema
@@ -516,7 +550,8 @@ def _render_readiness(result: Any, *, controls: bool) -> None:
 @main.command(
     epilog="\b\nExamples:\n  cyberready assess examples/examplia\n"
     "  cyberready assess examples/examplia --json > readiness.json\n"
-    "  cyberready assess my-emb --fail-under 60   # exit 4 below 60, for scheduled checks"
+    "  cyberready assess my-emb --fail-under 60   # exit 4 below 60, for scheduled checks\n"
+    "  cyberready assess my-emb --save run.json   # then: cyberready report my-emb --from run.json"
 )
 @click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @_FRAMEWORK_DIRS
@@ -530,6 +565,31 @@ def _render_readiness(result: Any, *, controls: bool) -> None:
     metavar="SCORE",
     help="Exit with code 4 when the overall score is below SCORE (0–100).",
 )
+@click.option(
+    "--save",
+    "save_to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="RUN",
+    help="Also run the whole assessment (simulation and priorities) and save every "
+    "audience's report view to RUN, for `cyberready report --from RUN` (sensitive: "
+    "TLP:AMBER+STRICT).",
+)
+@trials_option("With --save: Monte Carlo trials per scenario.", minimum=2)
+@seed_option("With --save: seed of the simulation.")
+@click.option(
+    "--screen-trials",
+    type=click.IntRange(min=2),
+    default=None,
+    help="With --save: trials per scenario when screening candidate actions.",
+)
+@click.option(
+    "--budget",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="With --save: budget in USD for the plan (default: budget_usd in emb.yaml).",
+)
+@click.option("--locale", default="en", show_default=True, help="With --save: report language.")
 @handle_errors
 def assess(
     workspace: Path,
@@ -538,18 +598,49 @@ def assess(
     as_csv: bool,
     show_controls: bool,
     fail_under: float | None,
+    save_to: Path | None,
+    trials: int,
+    seed: int,
+    screen_trials: int | None,
+    budget: float | None,
+    locale: str,
 ) -> None:
     """Readiness scores of an EMB workspace: overall, per framework, domain and control.
 
     Unassessed controls are listed and counted as 0; n/a controls are left out; levels that
-    differ across assets are shown as a spread; the band reflects the evidence sources.
+    differ across assets are shown as a spread; the band reflects the evidence sources. With
+    --save, the whole assessment is run once and saved, so any number of reports can be
+    rendered from it (`cyberready report DIR --from RUN`).
     """
     import cyberready
     from cyberready.errors import ThresholdError
 
     if as_json and as_csv:
         raise click.UsageError("--json and --csv cannot be used together")
-    result = cyberready.score(cyberready.load_workspace(workspace, frameworks_dirs=frameworks_dirs))
+    if save_to is not None and frameworks_dirs:
+        raise click.UsageError("--save runs the workspace as reports do: without --frameworks-dir")
+    ws = cyberready.load_workspace(workspace, frameworks_dirs=frameworks_dirs)
+    if save_to is not None:
+        from cyberready.report.i18n import check_locale
+        from cyberready.report.runfile import save_run
+
+        locale = check_locale(locale)
+        progress = _StageProgress()
+        try:
+            full = cyberready.assess(
+                ws,
+                trials=trials,
+                seed=seed,
+                screen_trials=screen_trials,
+                budget_usd=budget,
+                progress=progress,
+            )
+        finally:
+            progress.close()
+        options = {"trials": trials, "seed": seed, "screen_trials": screen_trials}
+        save_run(save_to, full, options={**options, "budget": budget}, locale=locale)
+        click.echo(f"saved the run to {save_to} (TLP:AMBER+STRICT: it names systems)", err=True)
+    result = cyberready.score(ws)
     if as_json:
         emit_json(result.to_dict())
     elif as_csv:
@@ -1089,6 +1180,9 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
     what = "the plan" if p.plan is not None else f"the top {len(p.roadmap.entries)}"
     click.secho(f"Roadmap of {what}, all started on {p.roadmap.start}", bold=True)
     dates = {label: d for label, _, d in p.roadmap.milestones}
+    if p.roadmap.begun:
+        under_way = ", ".join(f"{label} ({d})" for label, _, d in p.roadmap.begun)
+        click.echo(f"  already under way on {p.roadmap.start}, not a target: {under_way}")
     for label, entries in p.roadmap.by_milestone().items():
         when = f" ({dates[label]})" if label in dates else ""
         listed = ", ".join(
@@ -1146,7 +1240,7 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
     "--start",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Plan start date, YYYY-MM-DD (default: as_of in emb.yaml, else today).",
+    help="Plan start date, YYYY-MM-DD (default: the assessment's as_of).",
 )
 @trials_option("Trials per scenario for the top actions and the plan.", minimum=2)
 @click.option(
@@ -1204,9 +1298,9 @@ def prioritize(
     random numbers. Benefit = drop in expected loss (weight points, public trust included),
     with a 95% interval.
     """
-    import datetime as dt
 
     import cyberready
+    from cyberready.prioritize import plan_start
     from cyberready.prioritize import prioritize as run_prioritize
 
     if as_json and as_csv:
@@ -1217,7 +1311,7 @@ def prioritize(
         result = run_prioritize(
             ws,
             budget_usd=budget,
-            start=start.date() if start else (ws.emb.as_of or dt.date.today()),
+            start=start.date() if start else plan_start(ws),
             trials=trials,
             screen_trials=screen_trials,
             leaders=top,
@@ -1258,34 +1352,90 @@ def _demo_top_actions(ws: Any, trials: int = 2000) -> list[str]:
 # --------------------------------------------------------------------------- reports (issue 7)
 
 
+class _CommaChoice(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.3 on
+    """A comma-separated list of choices, or ``all`` for every one of ``all_means``."""
+
+    name = "list"
+
+    def __init__(self, choices: Sequence[str], all_means: Sequence[str]) -> None:
+        self.choices = tuple(choices)
+        self.all_means = tuple(all_means)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join((*self.choices, "all")) + "][,...]"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, ...]:
+        if isinstance(value, tuple):
+            return value
+        picked: list[str] = []
+        for item in (v.strip() for v in str(value).split(",")):
+            if item == "all":
+                picked += self.all_means
+            elif item in self.choices:
+                picked.append(item)
+            else:
+                self.fail(f"{item!r} is not one of {', '.join(self.choices)}, all", param, ctx)
+        return tuple(dict.fromkeys(picked))
+
+
+_REPORT_FORMATS: Final = ("html", "pdf", "md", "json", "xlsx")
+
+
+def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
+    """The options among ``names`` that the user gave on the command line, with their values."""
+    return {
+        n: ctx.params[n]
+        for n in names
+        if ctx.get_parameter_source(n) is click.core.ParameterSource.COMMANDLINE
+    }
+
+
 @main.command(
     epilog="\b\nExamples:\n  cyberready report examples/examplia --audience donor --format pdf\n"
     "  cyberready report my-emb --audience technical --format html --out it-team.html\n"
+    "  cyberready report my-emb --audience all --format html,pdf --out reports/\n"
+    "  cyberready assess my-emb --save run.json && "
+    "cyberready report my-emb --from run.json --audience all --format all --out reports/\n"
     "  cyberready report my-emb --format md --templates my-templates/ --trials 2000\n"
     "  cyberready report my-emb --audience donor --format json-schema --out donor.schema.json"
 )
 @click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(
     "--audience",
-    type=click.Choice(["technical", "advisor", "donor"]),
+    "audiences",
+    type=_CommaChoice(["technical", "advisor", "donor"], ["technical", "advisor", "donor"]),
     default="technical",
     show_default=True,
     help="technical (IT staff, TLP:AMBER+STRICT), advisor (plus roadmap and crosswalks, "
-    "TLP:AMBER+STRICT) or donor (no system detail, TLP:GREEN).",
+    "TLP:AMBER+STRICT) or donor (no system detail, TLP:GREEN); several separated by commas, "
+    "or all.",
 )
 @click.option(
     "--format",
-    "fmt",
-    type=click.Choice(["html", "pdf", "md", "json", "xlsx", "json-schema"]),
+    "fmts",
+    type=_CommaChoice([*_REPORT_FORMATS, "json-schema"], _REPORT_FORMATS),
     default="html",
     show_default=True,
-    help="Output format; json-schema writes the JSON Schema of the audience's JSON report.",
+    help="html, pdf, md, json or xlsx; several separated by commas, or all (every one but "
+    "json-schema). json-schema writes the JSON Schema of the audience's JSON report.",
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
-    help="File to write (default: <emb>-<audience>.<format> in the current folder).",
+    help="File to write (default: <emb>-<audience>.<format> in the current folder); with "
+    "several audiences or formats, the folder to write them into.",
+)
+@click.option(
+    "--from",
+    "run_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A run saved by `cyberready assess DIR --save RUN`: render from it instead of "
+    "running the assessment again (refused if the workspace, the version or an option given "
+    "here changed since).",
 )
 @click.option(
     "--templates",
@@ -1298,53 +1448,104 @@ def _demo_top_actions(ws: Any, trials: int = 2000) -> list[str]:
 @trials_option("Monte Carlo trials per scenario.", minimum=2)
 @seed_option("Seed: the same seed gives the same report.")
 @click.option(
+    "--screen-trials",
+    type=click.IntRange(min=2),
+    default=None,
+    help="Trials per scenario when screening candidate actions (default: a tenth of "
+    "--trials, at least 100).",
+)
+@click.option(
     "--budget",
     type=click.FloatRange(min=0),
     default=None,
     help="Budget in USD for the plan (default: budget_usd in emb.yaml).",
 )
-@click.option("--locale", default="en", show_default=True, help="Report language.")
+@click.option(
+    "--locale",
+    default="en",
+    show_default=True,
+    help="Report language: a shipped one (en), optionally with a region (en_GB); any other "
+    "is refused before the assessment runs.",
+)
+@click.pass_context
 @handle_errors
 def report(
+    ctx: click.Context,
     workspace: Path,
-    audience: str,
-    fmt: str,
+    audiences: tuple[str, ...],
+    fmts: tuple[str, ...],
     out: Path | None,
+    run_file: Path | None,
     templates_dir: Path | None,
     trials: int,
     seed: int,
+    screen_trials: int | None,
     budget: float | None,
     locale: str,
 ) -> None:
-    """Write a report for one audience as HTML, PDF, Markdown, JSON or XLSX.
+    """Write reports for one or more audiences as HTML, PDF, Markdown, JSON or XLSX.
 
-    Runs the whole assessment (readiness, threat simulation, priorities) and renders the
-    audience's view. Technical and advisor reports name systems and attack paths and are
-    marked TLP:AMBER+STRICT; the donor report is built from a separate view without them and
-    is marked TLP:GREEN. PDF needs the 'pdf' extra: pip install 'cyberready[pdf]'.
+    Runs the whole assessment (readiness, threat simulation, priorities) once and renders
+    every audience and format asked for from it; with --from, renders from a saved run
+    instead. Technical and advisor reports name systems and attack paths and are marked
+    TLP:AMBER+STRICT; the donor report is built from a separate view without them and is
+    marked TLP:GREEN. PDF needs the 'pdf' extra: pip install 'cyberready[pdf]'.
     """
     import cyberready
     from cyberready.io import atomic_write_bytes
-    from cyberready.report import default_filename, make_report, view_schema
+    from cyberready.report import build_view, default_filename, render, view_schema
+    from cyberready.report.i18n import check_locale
+    from cyberready.report.runfile import load_run
 
+    locale = check_locale(locale)
     ws = cyberready.load_workspace(workspace)
-    target = out or Path(
-        default_filename(ws.emb.id, audience, fmt.replace("json-schema", "schema.json"))
-    )
-    if fmt == "json-schema":
-        atomic_write_bytes(target, (json.dumps(view_schema(audience), indent=2) + "\n").encode())  # type: ignore[arg-type]
-        click.echo(f"wrote {target}")
+    pairs = [(a, f) for a in audiences for f in fmts]
+    several = len(pairs) > 1
+    if several and out is not None and out.exists() and not out.is_dir():
+        raise click.UsageError(f"--out {out} is a file; several reports need a folder")
+    if several and out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+
+    def target(audience: str, fmt: str) -> Path:
+        name = default_filename(ws.emb.id, audience, fmt.replace("json-schema", "schema.json"))
+        if several:
+            return (out or Path()) / name
+        return out or Path(name)
+
+    for audience in audiences:
+        if "json-schema" in fmts:
+            path = target(audience, "json-schema")
+            schema = view_schema(audience)  # type: ignore[arg-type]
+            atomic_write_bytes(path, (json.dumps(schema, indent=2) + "\n").encode())
+            click.echo(f"wrote {path}")
+    pairs = [(a, f) for a, f in pairs if f != "json-schema"]
+    if not pairs:
         return
-    progress = _StageProgress()
-    try:
-        result = cyberready.assess(
-            ws, trials=trials, seed=seed, budget_usd=budget, progress=progress
-        )
-    finally:
-        progress.close()
-    data = make_report(result, audience, fmt, templates_dir=templates_dir, locale=locale)  # type: ignore[arg-type]
-    atomic_write_bytes(target, data)
-    click.echo(f"wrote {target} ({audience}, {fmt}, {len(data):,} bytes)")
+    if run_file is not None:
+        asked = _given(ctx, "trials", "seed", "screen_trials", "budget")
+        if ctx.get_parameter_source("locale") is click.core.ParameterSource.COMMANDLINE:
+            asked["locale"] = locale
+        views = load_run(run_file, workspace, options=asked)
+        click.echo(f"from {run_file} (saved run, its inputs unchanged)")
+    else:
+        progress = _StageProgress()
+        try:
+            result = cyberready.assess(
+                ws,
+                trials=trials,
+                seed=seed,
+                screen_trials=screen_trials,
+                budget_usd=budget,
+                progress=progress,
+            )
+        finally:
+            progress.close()
+        views = {a: build_view(result, a, locale=locale) for a in audiences}  # type: ignore[arg-type,misc]
+    for audience, fmt in pairs:
+        data = render(views[audience], fmt, templates_dir=templates_dir)  # type: ignore[index,arg-type]
+        path = target(audience, fmt)
+        atomic_write_bytes(path, data)
+        click.echo(f"wrote {path} ({audience}, {fmt}, {len(data):,} bytes)")
 
 
 def _demo_reports(ws: Any, out: Path, trials: int) -> list[str]:

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io as _stdio
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -567,7 +568,14 @@ def _friendly(
     last = path[-1] if path else ""
     if etype == "extra_forbidden":
         owner = _model_at(model, path[:-1])
-        return f"unknown key {last!r}", did_you_mean(last, _field_names(owner)) if owner else "", ""
+        hint = did_you_mean(last, _field_names(owner)) if owner else ""
+        if isinstance(last, str) and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", last):
+            # `{label: Results (web, social)}`: the comma ended the value and began a key
+            hint = (
+                "a comma in an unquoted value inside { } starts a new key: put the value in "
+                'quotes, e.g. label: "Results (web, social)"'
+            )
+        return f"unknown key {last!r}", hint, ""
     if etype == "missing":
         return f"missing required field {last!r}", "", ""
     if etype == "literal_error":

@@ -457,9 +457,29 @@ def _load_workspace(
         platforms=tuple(pl.model for pl in platforms_l if isinstance(pl.model, PlatformScorecard)),
         history=tuple(h for h, _ in sorted(history, key=lambda t: _history_sort_key(*t))),
         docs=docs,
-        warnings=tuple(_ordered(library_warnings(lib))),
+        warnings=tuple(_ordered([*library_warnings(lib), *_answer_warnings(assessment_l)])),
     )
     return ws, []
+
+
+def _answer_warnings(loaded: Loaded) -> list[Problem]:
+    """Answers whose target sits below the level already reached: allowed (a target may have
+    been set before the work was done), but no action will be planned towards it."""
+    if not isinstance(loaded.model, Assessment) or loaded.doc is None:
+        return []
+    warnings: list[Problem] = []
+    for cid, answer in loaded.model.answers.items():
+        if answer.target is None or answer.level == "n/a" or answer.target >= answer.level:
+            continue
+        warnings.append(
+            loaded.doc.problem(
+                ("answers", cid, "target"),
+                f"target {answer.target} is below the level already reached ({answer.level})",
+                value=answer.target,
+                hint=f"raise the target to {answer.level} or more, or remove it",
+            )
+        )
+    return warnings
 
 
 def _system_for_checks(
@@ -565,12 +585,13 @@ def resolve_system(
 class Validation:
     """What :func:`validate_inputs` found: problems (the inputs are invalid) and warnings
     (allowed, but worth a look), each grouped by file in line order; and, per workspace that
-    loaded, its scenarios' :class:`~cyberready.diagnostics.Diagnostics` (whose warnings are
-    among ``warnings``)."""
+    loaded, the workspace and its scenarios' :class:`~cyberready.diagnostics.Diagnostics`
+    (whose warnings are among ``warnings``), in the same order."""
 
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
     diagnostics: tuple[Diagnostics, ...] = ()
+    workspaces: tuple[Workspace, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -600,6 +621,7 @@ def validate_inputs(
     problems += base_problems + check_library(base)
     warnings = library_warnings(base)
     diagnostics: list[Diagnostics] = []
+    workspaces: list[Workspace] = []
     for path in paths:
         if path.is_dir() and (path / "emb.yaml").exists():
             ws, more = _load_workspace(path, (), (), base=base)
@@ -607,6 +629,7 @@ def validate_inputs(
             if ws is not None:
                 found = diagnose(ws)
                 diagnostics.append(found)
+                workspaces.append(ws)
                 warnings += [*ws.warnings, *found.warnings]
         elif path.is_dir():
             files = _yaml_files(path)
@@ -621,7 +644,12 @@ def validate_inputs(
             warnings += notes
         else:
             problems.append(Problem(file=str(path), message="no such file or folder"))
-    return Validation(tuple(_ordered(problems)), tuple(_ordered(warnings)), tuple(diagnostics))
+    return Validation(
+        tuple(_ordered(problems)),
+        tuple(_ordered(warnings)),
+        tuple(diagnostics),
+        tuple(workspaces),
+    )
 
 
 def validate_paths(

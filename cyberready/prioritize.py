@@ -52,9 +52,11 @@ The rules, stated once:
   can be enumerated. The plan's cost, on the
   chosen basis (``mid`` by default; ``high`` for a plan that fits even if every cost comes in
   at the top of its range), never exceeds the budget.
-* **Roadmap.** Every action of the plan starts on the plan's start date (``emb.yaml``'s
-  ``as_of`` unless given) and is ready ``weeks`` later. It counts for a phase only if it is
-  ready *before* the phase starts (``ready < start``); a phase without a window in
+* **Roadmap.** Every action of the plan starts on the plan's start date (:func:`plan_start`:
+  the assessment's ``as_of`` unless given) and is ready ``weeks`` later. Milestones on or
+  before the start are *already under way*: listed as such, never offered as targets. An
+  action counts for a phase only if it is ready *before* the phase starts
+  (``ready < start``); a phase without a window in
   ``emb.yaml`` is never credited. Milestones: before registration (``voter_registration``
   start), before polling day (``voting`` start, else the election date), before results
   (``results_publication`` start); anything later waits for the next cycle (without any
@@ -1097,8 +1099,10 @@ class Roadmap:
 
     start: dt.date
     milestones: tuple[tuple[str, str, dt.date], ...]
-    """(label, phase, date) of each milestone known, by date."""
+    """(label, phase, date) of each milestone after the start, by date."""
     entries: tuple[RoadmapEntry, ...]
+    begun: tuple[tuple[str, str, dt.date], ...] = ()
+    """(label, phase, date) of each milestone on or before the start: already under way."""
 
     def by_milestone(self) -> dict[str, list[RoadmapEntry]]:
         """Entries grouped by milestone, in milestone order (``next cycle`` last; only
@@ -1137,6 +1141,9 @@ class Roadmap:
             "milestones": [
                 {"label": lb, "phase": ph, "date": d.isoformat()} for lb, ph, d in self.milestones
             ],
+            "begun": [
+                {"label": lb, "phase": ph, "date": d.isoformat()} for lb, ph, d in self.begun
+            ],
             "entries": [
                 {
                     "action": e.action.id,
@@ -1169,6 +1176,14 @@ _ROADMAP_COLUMNS: Final = [
     "benefit_in_time",
     "quick_win",
 ]
+
+
+def plan_start(ws: Workspace) -> dt.date:
+    """The day a plan starts unless told otherwise: the assessment's ``as_of`` (the state the
+    plan improves on), else ``emb.yaml``'s ``as_of``, else today."""
+    if ws.assessment is not None:
+        return ws.assessment.as_of
+    return ws.emb.as_of or dt.date.today()
 
 
 def ready_date(start: dt.date, weeks: float) -> dt.date:
@@ -1237,7 +1252,9 @@ def schedule(
     >>> e.ready, e.milestone, e.in_time_for
     (datetime.date(2026, 12, 13), 'before polling day', ('voting',))
     """
-    marks = _milestones(phases, election_day)
+    known = _milestones(phases, election_day)
+    marks = tuple(m for m in known if m[2] > start)
+    begun = tuple(m for m in known if m[2] <= start)
     ordered_phases = sorted(phases.items(), key=lambda kv: (kv[1].start, kv[0]))
     fphases = {
         f: (p,) if isinstance(p, str) else tuple(p) for f, p in (function_phase or {}).items()
@@ -1277,7 +1294,7 @@ def schedule(
                 quick_win=quick,
             )
         )
-    return Roadmap(start=start, milestones=marks, entries=tuple(entries))
+    return Roadmap(start=start, milestones=marks, entries=tuple(entries), begun=begun)
 
 
 # --------------------------------------------------------------------------- results
@@ -2078,7 +2095,7 @@ def prioritize(
     budget_usd
         Budget for the plan (default: ``emb.yaml``'s ``budget_usd``; no plan when neither).
     start
-        The plan's start date (default: ``emb.yaml``'s ``as_of``, else today).
+        The plan's start date (default: :func:`plan_start`, the assessment's ``as_of``).
     trials, screen_trials
         Trials per scenario for the leaders and plans, and for screening every candidate.
     leaders
@@ -2117,7 +2134,7 @@ def prioritize(
         raise ValueError("trials and screen_trials must be at least 2")
     if cost_basis not in ("low", "mid", "high"):
         raise ValueError(f"cost basis {cost_basis!r}: expected low, mid or high")
-    start = start or ws.emb.as_of or dt.date.today()
+    start = start or plan_start(ws)
     levels = asset_levels(ws)
     scs = _scenarios(ws, scenarios)
     run = runner or engine_runner(ws)

@@ -150,6 +150,24 @@ def test_validate_warns_with_file_rule_and_selector_and_exits_0(phones: Path) ->
     assert "types=dns; no asset has type dns" in err
 
 
+def test_validate_summarises_a_valid_workspace_in_one_line(phones: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(phones)])
+    assert (
+        "phones-emb: 4 assets, 3 links, 1 election function; no assessment yet; 3 scenarios in "
+        "scope (0 apply, 1 in part, 1 can affect nothing, 1 not relevant)"
+    ) in result.stdout.splitlines()
+    ws = cyberready.load_workspace(cyberready.example_path())
+    items = int(ws.resolved.counts.sum())
+    result = CliRunner().invoke(main, ["validate", str(cyberready.example_path())])
+    summary = next(ln for ln in result.stdout.splitlines() if ln.startswith(f"{ws.emb.id}: "))
+    assert f"{ws.resolved.n_assets} assets ({items:,} items), {ws.resolved.n_links} links" in (
+        summary
+    )
+    assert ws.assessment is not None
+    assert f"{len(ws.assessment.answers)} of " in summary
+    assert f"{len(ws.scenarios)} scenarios in scope" in summary
+
+
 def test_validate_strict_makes_warnings_exit_3(phones: Path) -> None:
     result = CliRunner().invoke(main, ["validate", "--strict", str(phones)])
     assert result.exit_code == 3, result.output

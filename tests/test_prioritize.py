@@ -6,6 +6,7 @@ shipped example only where the issue asks for it (the what-if check of the top t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -650,3 +651,27 @@ def test_nothing_in_scope_or_nothing_affordable_still_gives_a_full_answer() -> N
     assert p.plan is not None and p.plan.actions == () and p.plan.benefit is None
     assert p.plan.cost.high == 0 and p.roadmap.entries == ()
     assert "nothing affordable" in p._repr_html_()
+
+
+def test_the_plan_starts_at_the_assessment_and_never_targets_a_phase_under_way() -> None:
+    # emb.yaml dates from 1 November; the assessment from 10 January, after registration began
+    ws = worked_example()
+    assert ws.assessment is not None
+    later = dataclasses.replace(
+        ws, assessment=ws.assessment.model_copy(update={"as_of": dt.date(2027, 1, 10)})
+    )
+    p = prioritize(later, trials=200, screen_trials=100, plan=False)
+    assert p.start == p.roadmap.start == dt.date(2027, 1, 10)
+    assert [(lb, ph) for lb, ph, _ in p.roadmap.begun] == [
+        ("before registration", "voter_registration")
+    ]
+    assert "voter_registration" not in [ph for _, ph, _ in p.roadmap.milestones]
+    assert p.roadmap.entries
+    for e in p.roadmap.entries:
+        assert e.milestone != "before registration"
+        assert e.ready > dt.date(2027, 1, 10)
+    assert p.roadmap.to_dict()["begun"][0]["date"] == "2026-12-01"
+    # an explicit start still wins, and from 1 November registration is a target again
+    early = prioritize(later, trials=200, screen_trials=100, plan=False, start=dt.date(2026, 11, 1))
+    assert early.roadmap.begun == ()
+    assert "before registration" in {e.milestone for e in early.roadmap.entries}

@@ -14,15 +14,23 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
 from report_workspace import FORMULA, PAYLOAD, write_workspace
 
 import cyberready
 from cyberready.assess import AssessmentResult
-from cyberready.errors import OptionalDependencyError, ReportError
+from cyberready.cli import main
+from cyberready.errors import InputError, OptionalDependencyError, ReportError
 from cyberready.report import build_view, make_charts, render
 from cyberready.report.charts import readiness_chart, to_svg
-from cyberready.report.i18n import extract_messages, parse_po, render_pot, translations
+from cyberready.report.i18n import (
+    check_locale,
+    extract_messages,
+    parse_po,
+    render_pot,
+    translations,
+)
 from cyberready.report.models import DomainReadiness
 from cyberready.report.render import md_escape, tidy_markdown
 
@@ -247,9 +255,28 @@ def test_template_strings_go_through_gettext(
     assert 'lang="xx"' in out
 
 
-def test_unknown_locale_falls_back_to_english() -> None:
-    assert translations("zz").gettext("Executive summary") == "Executive summary"
+def test_a_locale_is_checked_against_the_shipped_catalogs(
+    plain_result: AssessmentResult,
+) -> None:
+    assert check_locale("en") == "en"
+    assert check_locale("en-gb") == check_locale("en_GB") == "en_GB"
     assert translations("en_GB").gettext("Glossary") == "Glossary"
+    for bad, says in (("fr", "no translation into 'fr'"), ("xx-YY-z", "is not a locale")):
+        with pytest.raises(InputError, match=says) as err:
+            check_locale(bad)
+        assert "shipped report languages: en" in str(err.value.problems[0])
+    with pytest.raises(InputError, match="'fr_FR'"):
+        build_view(plain_result, "donor", locale="fr_FR")
+
+
+def test_report_refuses_an_unshipped_locale_before_running(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    args = ["report", str(cyberready.example_path()), "--locale", "fr", "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 3
+    assert "no translation into 'fr'" in result.output and "en" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
 
 
 def test_parse_po_handles_plurals_continuations_and_fuzzy() -> None:

@@ -20,7 +20,7 @@ import pytest
 
 from cyberready.errors import Problem
 from cyberready.io import read_yaml, safe_join
-from cyberready.loaders import validate_paths
+from cyberready.loaders import validate_inputs, validate_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 120  # seconds; generous on purpose: a hang or an alias bomb would blow far past it
@@ -294,6 +294,18 @@ CASES: dict[str, Case] = {
         "system.yaml",
         "exposur:",
         ("unknown key 'exposur'", "did you mean 'exposure'"),
+    ),
+    "a comma in an unquoted flow value": Case(
+        {
+            "system_yaml": _sub(
+                SYSTEM,
+                "- {id: host, type: data_center, exposure: physical}",
+                "- {id: host, type: data_center, exposure: physical, label: Host (web, social)}",
+            )
+        },
+        "system.yaml",
+        "label: Host (web",
+        ("unknown key 'social)'", "put the value in quotes"),
     ),
     "wrong type": Case(
         {
@@ -726,3 +738,21 @@ def test_safe_join_refuses_a_link_pointing_outside(tmp_path: Path) -> None:
     (ws / "inside.csv").symlink_to(tmp_path / "secret.csv")
     assert safe_join(ws, "inside.csv") is None
     assert safe_join(ws, "data/stations.csv") == (ws / "data/stations.csv").resolve()
+
+
+def test_a_target_below_the_level_reached_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    answers = _sub(
+        ASSESSMENT,
+        "MINI-GV-01: {level: 2, source: document}",
+        "MINI-GV-01: {level: 2, source: document, target: 1}",
+    )
+    ws = make_workspace(tmp_path, assessment_yaml=answers)
+    found = validate_inputs([ws])
+    assert found.valid
+    [warning] = found.warnings
+    assert warning.line == line_of(ws / "assessment.yaml", "MINI-GV-01")
+    assert "target 1 is below the level already reached (2)" in warning.message
+    run = cli("validate", ws.name, cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert f"assessment.yaml:{warning.line}: answers.MINI-GV-01.target: target 1" in run.err
+    assert cli("validate", "--strict", ws.name, cwd=tmp_path).code == 3

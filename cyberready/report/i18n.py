@@ -3,8 +3,9 @@
 Every string a report shows goes through gettext (templates with ``{% trans %}`` / ``_()``,
 Python code through the ``gettext`` callables passed to it). Catalogs are plain ``.po`` files
 under ``cyberready/report/locales/<locale>/LC_MESSAGES/cyberready.po``; they are parsed here at
-load time, so no build step (and no Babel) is needed. A locale without a catalog falls back to
-English, the source language.
+load time, so no build step (and no Babel) is needed. A report asks for a locale whose language
+has a shipped catalog (:func:`check_locale`: ``en``, ``en_GB`` and ``en-GB`` are English); any
+other is refused with the list of shipped ones, never silently rendered in English.
 
 ``python -m cyberready.report.i18n`` rewrites ``locales/cyberready.pot`` from the templates and
 the report code; a test checks that it is up to date.
@@ -14,11 +15,19 @@ from __future__ import annotations
 
 import ast
 import gettext
+import re
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["DOMAIN", "available_locales", "extract_messages", "parse_po", "translations"]
+__all__ = [
+    "DOMAIN",
+    "available_locales",
+    "check_locale",
+    "extract_messages",
+    "parse_po",
+    "translations",
+]
 
 DOMAIN = "cyberready"
 """The gettext domain of every report string."""
@@ -119,6 +128,33 @@ def available_locales() -> list[str]:
     """Locales with a shipped catalog, sorted (``en`` is always among them)."""
     base = _locales_dir()
     return sorted(p.parent.parent.name for p in base.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+_LOCALE = re.compile(r"^([A-Za-z]{2,3})(?:[_-]([A-Za-z]{2}|[0-9]{3}))?$")
+
+
+def check_locale(locale: str) -> str:
+    """``locale`` in the form reports record (``en``, ``en_GB``), if its language ships.
+
+    Raises
+    ------
+    InputError
+        For a malformed locale, or one whose language has no shipped catalog; the message
+        lists the shipped locales.
+    """
+    from cyberready.errors import InputError, Problem
+
+    shipped = available_locales()
+    hint = f"shipped report languages: {', '.join(shipped)}"
+    match = _LOCALE.match(locale)
+    if match is None:
+        message = f"{locale!r} is not a locale: a language code such as 'en', or 'en_GB'"
+        raise InputError([Problem("--locale", message, value=locale, hint=hint)])
+    language, region = match.group(1).lower(), match.group(2)
+    if language not in shipped:
+        message = f"reports have no translation into {locale!r} yet"
+        raise InputError([Problem("--locale", message, value=locale, hint=hint)])
+    return f"{language}_{region.upper()}" if region else language
 
 
 def translations(locale: str = "en") -> gettext.NullTranslations:

@@ -30,7 +30,7 @@ import numpy as np
 from cyberready import __version__
 from cyberready.errors import ReportError
 from cyberready.models.vocab import PHASES
-from cyberready.report.i18n import translations
+from cyberready.report.i18n import check_locale, translations
 from cyberready.report.models import (
     TLP,
     Action,
@@ -102,7 +102,10 @@ def build_view(result: AssessmentResult, audience: Audience, *, locale: str = "e
     ------
     ReportError
         If the audience is unknown, or (a bug) a donor view would still hold a sensitive string.
+    InputError
+        If ``locale``'s language has no shipped catalog (:func:`check_locale`).
     """
+    locale = check_locale(locale)
     _ = translations(locale).gettext
     if audience == "technical":
         return _technical(result, locale, _, TechnicalView)
@@ -120,7 +123,10 @@ def donor_view(result: AssessmentResult, *, locale: str = "en") -> DonorView:
     ------
     ReportError
         (A bug) if a donor view would still hold a sensitive string.
+    InputError
+        If ``locale``'s language has no shipped catalog (:func:`check_locale`).
     """
+    locale = check_locale(locale)
     _ = translations(locale).gettext
     # one pattern of every sensitive term serves the scrub and the check (it is large:
     # every asset id of a national model)
@@ -386,8 +392,9 @@ def _start(result: AssessmentResult) -> dt.date:
     p = result.priorities
     if p is not None:
         return p.start
-    ws = result.workspace
-    return ws.emb.as_of or (ws.assessment.as_of if ws.assessment else dt.date(1970, 1, 1))
+    from cyberready.prioritize import plan_start
+
+    return plan_start(result.workspace)
 
 
 # --------------------------------------------------------------------------- actions
@@ -890,6 +897,13 @@ def _assumptions(result: AssessmentResult, _: Gettext) -> tuple[Assumption, ...]
             )
         )
         out.append(Assumption(name=_("Plan start"), value=p.start.isoformat()))
+        if p.roadmap.begun:
+            out.append(
+                Assumption(
+                    name=_("Already under way at the plan start (not a target)"),
+                    value=", ".join(f"{lb} ({d.isoformat()})" for lb, _p, d in p.roadmap.begun),
+                )
+            )
         if p.plan is not None:
             out.append(Assumption(name=_("Cost basis of the budget plan"), value=p.plan.basis))
     scen = list(result.simulation.scenarios.values()) if result.simulation is not None else []
