@@ -13,8 +13,9 @@ Two generators:
   replicas come from ``generate:`` CSVs: national centre → regions → districts → polling
   stations → a results kit, an e-pollbook and an officer account per station, with hubs (a
   central update server that supplies every kit and pollbook, a voter register copied to every
-  pollbook, an HQ admin account). It goes through the ordinary CLI
-  (``python -m cyberready validate DIR``, ``simulate DIR``).
+  pollbook, an HQ admin account). Assets carry a ``site`` and an ``operator``. It goes through
+  the ordinary CLI (``python -m cyberready validate DIR``, ``simulate DIR``); its three
+  scenarios are benchmark fixtures that select by tags and ids (the shipped scenarios never do).
 
 Regimes (the same graph, different spread):
 
@@ -161,21 +162,36 @@ def random_graph(n_assets: int, *, seed: int = 0) -> RandomGraph:
 
 # --------------------------------------------------------------------------- EMB hierarchy
 
+_HQ = {"site": "headquarters", "operator": "emb"}
 CENTRE_ASSETS = [
-    {"id": "dc-primary", "type": "data_center", "exposure": "physical", "tags": ["hq"]},
-    {"id": "net-wan", "type": "network", "tags": ["hq"]},
-    {"id": "net-mobile", "type": "network", "exposure": "internet", "tags": ["telecom"]},
-    {"id": "hq-ws", "type": "staff_workstation", "tags": ["hq"], "count": 120},
-    {"id": "admin-hq", "type": "admin_account", "tags": ["hq"]},
-    {"id": "update-server", "type": "election_management_system", "tags": ["hq", "hub"]},
+    {"id": "dc-primary", "type": "data_center", "exposure": "physical", **_HQ, "tags": ["hq"]},
+    {"id": "net-wan", "type": "network", "operator": "emb", "tags": ["hq"]},
+    {
+        "id": "net-mobile",
+        "type": "network",
+        "exposure": "internet",
+        "operator": "vendor",
+        "tags": ["telecom"],
+    },
+    {"id": "hq-ws", "type": "staff_workstation", **_HQ, "tags": ["hq"], "count": 120},
+    {"id": "admin-hq", "type": "admin_account", **_HQ, "tags": ["hq"]},
+    {"id": "update-server", "type": "election_management_system", **_HQ, "tags": ["hq", "hub"]},
     {
         "id": "vr-db",
         "type": "voter_registration_db",
         "data": ["pii", "biometric"],
+        **_HQ,
         "tags": ["hq", "crown_jewel", "hub"],
     },
-    {"id": "tally-national", "type": "tally_server", "data": ["results"], "tags": ["hq"]},
-    {"id": "results-site", "type": "results_website", "exposure": "internet", "tags": ["hq"]},
+    {"id": "tally-national", "type": "tally_server", "data": ["results"], **_HQ, "tags": ["hq"]},
+    {
+        "id": "results-site",
+        "type": "results_website",
+        "exposure": "internet",
+        "site": "cloud",
+        "operator": "emb",
+        "tags": ["hq"],
+    },
 ]
 CENTRE_LINKS = [
     {"from": "update-server", "to": "dc-primary", "kind": "hosted_on"},
@@ -250,6 +266,9 @@ def hierarchy_shape(n_assets: int, *, seed: int = 0) -> HierarchyShape:
 
 
 def _hierarchy_scenarios() -> list[dict[str, object]]:
+    """The three benchmark scenarios. They are fixtures of the benchmark, not shipped content:
+    they select by tags and ids (``field``, ``hq-ws``) on purpose, to start the spread at known
+    places whatever the vocabulary, so their numbers stay comparable across versions."""
     narrow = {
         "id": "bench-narrow",
         "title": "Phished station accounts (narrow spread)",
@@ -547,6 +566,8 @@ def write_emb_workspace(
                     "id": "tally-{region}",
                     "type": "tally_server",
                     "data": ["results"],
+                    "site": "regional_office",
+                    "operator": "emb",
                     "tags": ["regional", "region-{region}"],
                 },
                 "links": [
@@ -561,6 +582,8 @@ def write_emb_workspace(
                     "id": "rws-{region}",
                     "type": "staff_workstation",
                     "count": 12,
+                    "site": "regional_office",
+                    "operator": "emb",
                     "tags": ["regional", "region-{region}"],
                 },
                 "links": [
@@ -573,6 +596,8 @@ def write_emb_workspace(
                 "asset": {
                     "id": "dws-{district}",
                     "type": "staff_workstation",
+                    "site": "local_office",
+                    "operator": "emb",
                     "tags": ["district-office", "region-{region}", "district-{district}"],
                 },
                 "links": [
@@ -588,6 +613,8 @@ def write_emb_workspace(
                     "label": "Results kit {station}",
                     "exposure": "internet",
                     "data": ["results"],
+                    "site": "polling_station",
+                    "operator": "emb",
                     "tags": field_tags,
                 },
                 "links": [
@@ -603,6 +630,8 @@ def write_emb_workspace(
                     "type": "pollbook",
                     "exposure": "isolated",
                     "data": ["pii", "biometric"],
+                    "site": "polling_station",
+                    "operator": "emb",
                     "tags": field_tags,
                 },
                 "links": [
@@ -612,7 +641,13 @@ def write_emb_workspace(
             },
             {
                 "csv": "stations.csv",
-                "asset": {"id": "acct-{station}", "type": "admin_account", "tags": field_tags},
+                "asset": {
+                    "id": "acct-{station}",
+                    "type": "admin_account",
+                    "site": "polling_station",
+                    "operator": "emb",
+                    "tags": field_tags,
+                },
                 "links": [
                     {"from": "kit-{station}", "kind": "authenticates"},
                     {"from": "dws-{district}", "kind": "authenticates"},

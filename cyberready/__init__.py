@@ -110,10 +110,29 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
-def example_path(name: str = "examplia") -> Path:
-    """Path of a shipped example workspace (default: the fictional Examplia EMB)."""
+def example_names() -> tuple[str, ...]:
+    """Names of the shipped example workspaces, sorted (each is a fictional EMB).
+
+    >>> "examplia" in example_names() and "tarvonia" in example_names()
+    True
+    """
     from cyberready.io import data_dir
 
+    root = data_dir("examples")
+    return tuple(sorted(p.name for p in root.iterdir() if (p / "emb.yaml").is_file()))
+
+
+def example_path(name: str = "examplia") -> Path:
+    """Path of a shipped example workspace (default: the fictional Examplia EMB).
+
+    >>> example_path("tarvonia").name
+    'tarvonia'
+    """
+    from cyberready.io import data_dir
+
+    names = example_names()
+    if name not in names:
+        raise ValueError(f"no shipped example {name!r}; choose one of: {', '.join(names)}")
     return data_dir("examples") / name
 
 
@@ -143,6 +162,7 @@ __all__ = [
     "asset_levels",
     "build_posture",
     "diagnose",
+    "example_names",
     "example_path",
     "load_library",
     "load_workspace",

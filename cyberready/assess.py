@@ -80,7 +80,7 @@ def graph_facts(ws: Workspace, *, max_paths: int = 100) -> GraphFacts:
     G = g.to_digraph(ws.resolved)  # noqa: N806 - networkx's name for a graph
     system = ws.resolved
     ids = system.ids if system.n_assets <= BLAST_RADIUS_LIMIT else system.ids[: system.explicit]
-    radius = {a: len(g.blast_radius(G, a)) for a in ids}
+    radius = g.blast_radii(G, ids)
     spof = {f: tuple(v) for f, v in g.single_points_of_failure(G, system).items()}
     paths = tuple(tuple(p) for p in g.internet_exposed_paths(G, max_paths=max_paths))
     edges = tuple(sorted({(str(u), str(v), str(d["role"])) for u, v, d in G.edges(data=True)}))

@@ -398,6 +398,7 @@ def frameworks_show(framework_id: str, frameworks_dirs: tuple[Path, ...], as_jso
                         fw.subject_of(c),
                         c.weight,
                         ", ".join(sorted(c.effects.techniques))
+                        + (" +verifies" if c.effects.verifies is not None else "")
                         + (" +recovers" if c.effects.recovers else "")
                         + (" +reassures" if c.effects.reassures else ""),
                     ]
@@ -1798,8 +1799,17 @@ class _Progress:
 
 
 @main.command(
-    epilog="\b\nExample:\n  cyberready demo\n  cyberready demo --out /tmp/examplia-reports"
+    epilog="\b\nExamples:\n  cyberready demo\n  cyberready demo --list\n"
+    "  cyberready demo --example tarvonia --out /tmp/tarvonia-reports"
 )
+@click.option(
+    "--example",
+    "example",
+    default="examplia",
+    show_default=True,
+    help="Which shipped example EMB to run (--list shows them).",
+)
+@click.option("--list", "list_only", is_flag=True, help="List the shipped example EMBs and stop.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -1808,11 +1818,22 @@ class _Progress:
     help="Folder for the reports (every audience, HTML and PDF).",
 )
 @handle_errors
-def demo(out: Path) -> None:
-    """Run cyberready on the bundled example EMB (the fictional Examplia) and summarise it."""
+def demo(example: str, list_only: bool, out: Path) -> None:
+    """Run cyberready on a shipped example EMB (default: the fictional Examplia) and summarise
+    it: validation, readiness, top risks, top actions, and every audience's report."""
     import cyberready
 
-    path = cyberready.example_path()
+    if list_only:
+        for line in _example_lines():
+            click.echo(line)
+        return
+    if example not in cyberready.example_names():
+        raise click.BadParameter(
+            f"no shipped example {example!r}; choose one of: "
+            + ", ".join(cyberready.example_names()),
+            param_hint="--example",
+        )
+    path = cyberready.example_path(example)
     ws = cyberready.load_workspace(path)
     click.secho(f"{ws.emb.name} ({ws.emb.id})", bold=True)
     click.echo(f"workspace: {path}")
@@ -1822,7 +1843,7 @@ def demo(out: Path) -> None:
     n_controls = sum(1 for fw in ws.frameworks for c in fw.controls if fw.subject_of(c) == "emb")
     answered = len(ws.assessment.answers) if ws.assessment else 0
     click.echo(
-        f"system: {r.n_assets} assets, {r.n_links} links, {len(r.functions)} election functions"
+        f"system: {r.n_assets:,} assets, {r.n_links:,} links, {len(r.functions)} election functions"
     )
     click.echo(
         f"frameworks: {', '.join(f.id for f in ws.frameworks)} "
@@ -1839,6 +1860,19 @@ def demo(out: Path) -> None:
         click.echo(line)
     for line in _demo_reports(ws, out, trials=2000):  # reports (issue 7)
         click.echo(line)
+
+
+def _example_lines() -> list[str]:
+    """One line per shipped example: its name (for --example), the EMB and its country."""
+    import cyberready
+    from cyberready.io import read_yaml
+
+    lines = []
+    for name in cyberready.example_names():
+        doc, _ = read_yaml(cyberready.example_path(name) / "emb.yaml")
+        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        lines.append(f"{name:<10} {data.get('name', '?')}, {data.get('country', '?')}")
+    return lines
 
 
 if __name__ == "__main__":  # pragma: no cover

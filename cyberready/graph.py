@@ -71,6 +71,7 @@ from cyberready.models.vocab import (
 
 __all__ = [
     "attack_reach",
+    "blast_radii",
     "blast_radius",
     "dependency_closure",
     "dependents",
@@ -124,8 +125,9 @@ def to_digraph(system: ResolvedSystem) -> nx.MultiDiGraph:
         ``exposure`` (str), ``tags``, ``data`` (tuples), ``count`` (int) and ``functions`` (the
         sorted ids of the functions whose requirement groups select the asset). Edges go
         ``from -> to`` with attributes ``kind`` and ``role`` (``dependency``, ``attack`` or
-        ``data``); an edge's key is the link's position in ``system``'s link arrays, so two
-        links of one kind between the same assets stay two edges.
+        ``data``), and ``group`` for a dependency link in an alternatives group; an edge's key
+        is the link's position in ``system``'s link arrays, so two links of one kind between the
+        same assets stay two edges.
 
     Examples
     --------
@@ -179,18 +181,21 @@ def to_digraph(system: ResolvedSystem) -> nx.MultiDiGraph:
         for i, asset in enumerate(system.ids)
     )
     ids = system.ids
+    groups = system.group_names
     G.add_edges_from(
         (
             ids[s],
             ids[t],
             e,
-            {"kind": LINK_KINDS[k], "role": _ROLE[LINK_KINDS[k]]},
+            {"kind": LINK_KINDS[k], "role": _ROLE[LINK_KINDS[k]]}
+            | ({"group": groups[g]} if g >= 0 else {}),
         )
-        for e, (s, t, k) in enumerate(
+        for e, (s, t, k, g) in enumerate(
             zip(
                 system.link_src.tolist(),
                 system.link_dst.tolist(),
                 system.link_kind.tolist(),
+                system.link_group.tolist(),
                 strict=True,
             )
         )
@@ -206,13 +211,6 @@ def _needs(G: nx.MultiDiGraph, v: str) -> Iterator[str]:
     for _, w, kind in G.out_edges(v, data="kind"):
         if kind in DEPENDENCY_LINK_KINDS:
             yield w
-
-
-def _needed_by(G: nx.MultiDiGraph, v: str) -> Iterator[str]:
-    """What needs ``v`` directly: dependency links followed backwards."""
-    for u, _, kind in G.in_edges(v, data="kind"):
-        if kind in DEPENDENCY_LINK_KINDS:
-            yield u
 
 
 def _attack_next(G: nx.MultiDiGraph, v: str) -> Iterator[str]:
@@ -233,6 +231,32 @@ def _check_nodes(G: nx.MultiDiGraph, assets: Iterable[str]) -> list[str]:
     return out
 
 
+def _group_down(G: nx.MultiDiGraph, v: str, group: str, down: set[str]) -> bool:
+    """Every alternative of ``v``'s dependency group ``group`` is in ``down``."""
+    return all(
+        w in down
+        for _, w, attrs in G.out_edges(v, data=True)
+        if attrs.get("group") == group and attrs.get("kind") in DEPENDENCY_LINK_KINDS
+    )
+
+
+def _outage_closure(G: nx.MultiDiGraph, starts: Iterable[str]) -> set[str]:
+    """``starts`` and everything their outage takes down: dependency links followed backwards,
+    a link of an alternatives group only once every alternative in it is down. The least fixed
+    point, so a cycle through a group cannot keep itself down."""
+    down: set[str] = set(_check_nodes(G, starts))
+    stack = list(down)
+    while stack:
+        for u, _, attrs in G.in_edges(stack.pop(), data=True):
+            if u in down or attrs.get("kind") not in DEPENDENCY_LINK_KINDS:
+                continue
+            group = attrs.get("group")
+            if group is None or _group_down(G, u, group, down):
+                down.add(u)
+                stack.append(u)
+    return down
+
+
 def _closure(G: nx.MultiDiGraph, starts: Iterable[str], step: _Step) -> set[str]:
     """``starts`` and everything reachable from them by ``step`` (cycles are fine)."""
     seen: set[str] = set(_check_nodes(G, starts))
@@ -249,10 +273,11 @@ def _closure(G: nx.MultiDiGraph, starts: Iterable[str], step: _Step) -> set[str]
 
 
 def dependency_closure(G: nx.MultiDiGraph, asset: str) -> set[str]:
-    """``asset`` and everything it needs, transitively: an outage of any of them takes it down.
+    """``asset`` and everything it needs, transitively.
 
     Follows dependency links (``hosted_on``, ``depends_on``, ``powered_by``) from ``from`` to
-    ``to``.
+    ``to``, alternatives included: an outage of any of these takes ``asset`` down unless it
+    has an alternative (a link in an alternatives ``group``, see :func:`dependents`).
 
     Parameters
     ----------
@@ -287,8 +312,9 @@ def dependency_closure(G: nx.MultiDiGraph, asset: str) -> set[str]:
 def dependents(G: nx.MultiDiGraph, asset: str) -> set[str]:
     """``asset`` and everything that needs it, transitively: what its outage takes down.
 
-    This is the dependency spread of DESIGN §4 step 6: if ``X depends_on Y`` (or is
-    ``hosted_on`` / ``powered_by`` ``Y``) and ``Y`` is down, ``X`` is down too.
+    This is the dependency spread of the trial model: if ``X depends_on Y`` (or is
+    ``hosted_on`` / ``powered_by`` ``Y``) and ``Y`` is down, ``X`` is down too, unless the link
+    is in an alternatives ``group`` of ``X`` (grid or generator) with another member still up.
 
     Parameters
     ----------
@@ -316,8 +342,14 @@ def dependents(G: nx.MultiDiGraph, asset: str) -> set[str]:
     [0, 0, 0]
     >>> sorted(dependents(G, "grid"))
     ['grid', 'host', 'site']
+    >>> G.add_edges_from([("host", "generator", {"kind": "powered_by", "group": "mains"}),
+    ...                   ("host", "grid", {"kind": "powered_by", "group": "mains"})])
+    [0, 1]
+    >>> G.remove_edge("host", "grid", key=0)  # now the grid or the generator
+    >>> sorted(dependents(G, "grid"))
+    ['grid']
     """
-    return _closure(G, [asset], _needed_by)
+    return _outage_closure(G, [asset])
 
 
 def attack_reach(G: nx.MultiDiGraph, asset: str) -> set[str]:
@@ -367,9 +399,9 @@ def blast_radius(G: nx.MultiDiGraph, asset: str) -> set[str]:
        try ``to``) and from a compromised host to what is ``hosted_on`` it (:func:`attack_reach`).
     2. **Outage** spreads from every compromised asset to everything that depends on it,
        transitively (``hosted_on``, ``depends_on``, ``powered_by`` followed backwards: if
-       ``X depends_on Y`` and ``Y`` is affected, ``X`` is affected; :func:`dependents`). Assets
-       affected only by this stage are down, not compromised: the attack does not go on from
-       them.
+       ``X depends_on Y`` and ``Y`` is affected, ``X`` is affected; through an alternatives
+       group only once all its members are; :func:`dependents`). Assets affected only by this
+       stage are down, not compromised: the attack does not go on from them.
 
     Data copies (``copies_data_to``) are not followed. The result is an upper bound on what one
     compromise can touch, whatever the controls: removing an attack link never widens it.
@@ -405,7 +437,97 @@ def blast_radius(G: nx.MultiDiGraph, asset: str) -> set[str]:
     >>> sorted(blast_radius(G, "ws"))
     ['host', 'portal', 'site', 'ws']
     """
-    return _closure(G, attack_reach(G, asset), _needed_by)
+    return _outage_closure(G, attack_reach(G, asset))
+
+
+def _bits(ix: Iterable[int]) -> int:
+    out = 0
+    for i in ix:
+        out |= 1 << i
+    return out
+
+
+def _set_bits(x: int) -> Iterator[int]:
+    while x:
+        low = x & -x
+        yield low.bit_length() - 1
+        x ^= low
+
+
+def blast_radii(G: nx.MultiDiGraph, assets: Iterable[str] | None = None) -> dict[str, int]:
+    """``len(blast_radius(G, a))`` for each of ``assets`` (default: every node), all at once.
+
+    Calling :func:`blast_radius` per asset walks the graph once per asset (quadratic on a
+    national model). Here the attack graph's strongly connected components are taken in
+    reverse topological order, and a component's blast radius (a bitset) is the union of its
+    successors' radii and its own members, closed under outage spread. The union of closed sets
+    can only bring down more where an alternatives group's members come from different sets, so
+    the closure starts from the members and from the assets whose grouped dependency links all
+    point into the union, and walks only what is new. Same result as :func:`blast_radius`.
+
+    An attacker on ``ws`` can reach both the grid and the generator of ``dc``, which is down
+    only when both are:
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edges_from([("ws", "grid", {"kind": "connects_to"}),
+    ...                   ("ws", "gen", {"kind": "connects_to"}),
+    ...                   ("dc", "grid", {"kind": "powered_by", "group": "power"}),
+    ...                   ("dc", "gen", {"kind": "powered_by", "group": "power"})])
+    [0, 0, 0, 0]
+    >>> blast_radii(G)
+    {'ws': 4, 'grid': 1, 'gen': 1, 'dc': 1}
+    """
+    wanted = _check_nodes(G, G.nodes if assets is None else assets)
+    nodes = list(G.nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    attack = nx.DiGraph()
+    attack.add_nodes_from(range(len(nodes)))
+    attack.add_edges_from((index[v], index[w]) for v in nodes for w in _attack_next(G, v))
+    # outage spread: who goes down with i (ungrouped), and the grouped links into i
+    plain: list[list[int]] = [[] for _ in nodes]
+    grouped_in: list[list[tuple[int, str]]] = [[] for _ in nodes]
+    alternatives: dict[tuple[int, str], int] = {}
+    for u, w, attrs in G.edges(data=True):
+        if attrs.get("kind") not in DEPENDENCY_LINK_KINDS:
+            continue
+        iu, iw, group = index[u], index[w], attrs.get("group")
+        if group is None:
+            plain[iw].append(iu)
+        else:
+            grouped_in[iw].append((iu, group))
+            alternatives[(iu, group)] = alternatives.get((iu, group), 0) | (1 << iw)
+    group_targets = _bits(i for i, links in enumerate(grouped_in) if links)
+
+    def spread(down: int, start: list[int]) -> int:
+        """Close ``down`` (closed but for ``start`` and groups) under outage spread."""
+        for w in _set_bits(down & group_targets):
+            for u, group in grouped_in[w]:
+                if not down >> u & 1 and alternatives[(u, group)] & ~down == 0:
+                    down |= 1 << u
+                    start.append(u)
+        stack = start
+        while stack:
+            w = stack.pop()
+            for u in plain[w]:
+                if not down >> u & 1:
+                    down |= 1 << u
+                    stack.append(u)
+            for u, group in grouped_in[w]:
+                if not down >> u & 1 and alternatives[(u, group)] & ~down == 0:
+                    down |= 1 << u
+                    stack.append(u)
+        return down
+
+    dag = nx.condensation(attack)
+    radius: dict[int, int] = {}
+    for c in reversed(list(nx.topological_sort(dag))):
+        members = list(dag.nodes[c]["members"])
+        down = _bits(members)
+        for s in dag.successors(c):
+            down |= radius[s]
+        radius[c] = spread(down, members)
+    of = dag.graph["mapping"]
+    return {a: radius[of[index[a]]].bit_count() for a in wanted}
 
 
 # ---------------------------------------------------------------------------------- functions
@@ -429,12 +551,14 @@ def single_points_of_failure(
     """Assets whose outage alone makes a function fail, per function.
 
     An asset's outage takes down itself and, transitively, everything that depends on it
-    (:func:`dependents`). A function fails when one of its requirement groups fails; a group of
-    ``n`` members fails when fewer than ``k`` members are up, with ``k`` = 1 for ``any``, ``n``
-    for ``all`` and ``ceil(f*n - 1e-9)`` for ``at_least: f`` (DESIGN §4 step 7). An asset is a
-    single point of failure of the function if its outage alone brings more than ``n - k``
-    members of some group down. Alteration and leaks are not outages and do not count here; a
-    group whose selector matches no asset cannot fail.
+    (:func:`dependents`: an alternatives group only once all its members are down, so one of
+    a grid and a generator is not a single point of failure). A function fails when one of its
+    requirement groups fails; a group of ``n`` members fails when fewer than ``k`` members are
+    up, with ``k`` = 1 for ``any``, ``n`` for ``all`` and ``ceil(f*n - 1e-9)`` for
+    ``at_least: f`` (the trial model's step 7). An asset is a single point of failure of the
+    function if its outage alone brings more than ``n - k`` members of some group down.
+    Alteration and leaks are not outages and do not count here; a group whose selector matches
+    no asset cannot fail.
 
     Parameters
     ----------
@@ -474,7 +598,8 @@ def single_points_of_failure(
     {'publish': ['host', 'tally']}
     """
     chosen = sorted(system.functions if functions is None else functions, key=lambda f: f.id)
-    closures: dict[str, set[str]] = {}
+    needs: dict[str, set[str]] = {}
+    takes_down: dict[str, set[str]] = {}
     out: dict[str, list[str]] = {}
     for f in chosen:
         spof: set[str] = set()
@@ -483,13 +608,20 @@ def single_points_of_failure(
             if not members:
                 continue
             may_be_down = len(members) - _required_up(group, len(members))
-            downs: dict[str, int] = {}
+            downs: dict[str, int] = {}  # candidate -> members it may take down (an upper bound)
             for m in members:
-                if m not in closures:
-                    closures[m] = dependency_closure(G, m)
-                for a in closures[m]:
+                if m not in needs:
+                    needs[m] = dependency_closure(G, m)
+                for a in needs[m]:
                     downs[a] = downs.get(a, 0) + 1
-            spof.update(a for a, c in downs.items() if c > may_be_down)
+            member_set = set(members)
+            for a, bound in downs.items():
+                if bound <= may_be_down or a in spof:
+                    continue
+                if a not in takes_down:
+                    takes_down[a] = dependents(G, a)
+                if len(takes_down[a] & member_set) > may_be_down:
+                    spof.add(a)
         out[f.id] = sorted(spof)
     return out
 

@@ -390,12 +390,18 @@ def _asset(
     data: Sequence[str] = (),
     tags: Sequence[str] = (),
     count: int = 1,
+    site: str | None = None,
+    operator: str | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"id": asset_id, "type": type_, "label": label, "exposure": exposure}
     if data:
         out["data"] = list(data)
     if count != 1:
         out["count"] = count
+    if site:
+        out["site"] = site
+    if operator:
+        out["operator"] = operator
     if tags:
         out["tags"] = list(tags)
     return out
@@ -405,33 +411,37 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
     """The system model (and the stations CSV text, for large EMBs)."""
     bio = ["pii", "biometric"] if spec.biometric else ["pii"]
     a: list[dict[str, Any]] = []
-    links: list[tuple[str, str, str]] = []
+    links: list[dict[str, str]] = []
 
-    def link(src: str, dst: str, kind: str) -> None:
-        links.append((src, dst, kind))
+    def link(src: str, dst: str, kind: str, *, group: str | None = None) -> None:
+        links.append({"from": src, "to": dst, "kind": kind, **({"group": group} if group else {})})
 
     # --- facilities, hosting, power and networks
     a += [
         _asset("dc-primary", "data_center", "Primary data centre (headquarters)", "physical",
-               tags=["hq"]),
+               tags=["hq"], site="headquarters", operator="emb"),
         _asset("cloud-hosting", "cloud_hosting", "Commercial cloud and CDN", "internet",
-               tags=["public-facing"]),
-        _asset("power-grid", "power", "National grid supply", "physical"),
+               tags=["public-facing"], site="cloud", operator="vendor"),
+        _asset("power-grid", "power", "National grid supply", "physical", operator="government"),
         _asset("ups-hq", "power", "UPS and generator of the headquarters data centre",
-               "physical", tags=["hq"]),
+               "physical", tags=["hq"], site="headquarters", operator="emb"),
+        # one arrangement for every station: a count would make each battery take all down
         _asset("power-field", "power", "Field power (power banks, solar chargers)", "physical",
-               count=spec.stations, tags=["field"]),
-        _asset("net-hq-lan", "network", "Headquarters local network", "internal", tags=["hq"]),
+               tags=["field"], site="field", operator="emb"),
+        _asset("net-hq-lan", "network", "Headquarters local network", "internal", tags=["hq"],
+               site="headquarters", operator="emb"),
         _asset("net-wan", "network", "Government WAN to the regional offices", "internal",
-               tags=["regional-office"]),
-        _asset("net-isp", "network", "National internet access", "internet", tags=["telecom"]),
+               tags=["regional-office"], operator="government"),
+        _asset("net-isp", "network", "National internet access", "internet", tags=["telecom"],
+               operator="vendor"),
         _asset("net-mobile-data", "network", "Mobile data networks", "internet",
-               tags=["telecom", "field"]),
+               tags=["telecom", "field"], operator="vendor"),
         _asset("net-mobile-sms", "network", "Mobile SMS and voice service", "internal",
-               tags=["telecom", "field"]),
+               tags=["telecom", "field"], operator="vendor"),
     ]  # fmt: skip
-    link("dc-primary", "ups-hq", "powered_by")
-    link("net-hq-lan", "ups-hq", "powered_by")
+    for src in ("dc-primary", "net-hq-lan"):  # grid or the UPS and generator
+        link(src, "power-grid", "powered_by", group="mains")
+        link(src, "ups-hq", "powered_by", group="mains")
     link("net-wan", "gov-it", "depends_on")
     link("net-hq-lan", "net-wan", "connects_to")
     link("net-wan", "net-hq-lan", "connects_to")
@@ -443,6 +453,8 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
                 "Backup racks in the government data centre",
                 "physical",
                 tags=[f"region-{spec.subregions[0]}"],
+                site="data_centre",
+                operator="government",
             )
         )
         link("dc-backup", "power-grid", "powered_by")
@@ -451,18 +463,21 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
     # --- voter registration
     a += [
         _asset("civil-registry", "civil_registry_feed", "Civil registry and ID feed", "internal",
-               data=["pii"]),
+               data=["pii"], site="data_centre", operator="government"),
         _asset("vr-db", "voter_registration_db", "Central voter register", "internal", data=bio,
-               tags=["crown_jewel", "hq"]),
+               tags=["crown_jewel", "hq"], site="headquarters", operator="emb"),
         _asset("vr-db-replica", "voter_registration_db", "Standby copy of the voter register",
                "internal", data=bio, tags=["hq"] if not spec.backup_site else
-               [f"region-{spec.subregions[0]}"]),
+               [f"region-{spec.subregions[0]}"],
+               site="data_centre" if spec.backup_site else "headquarters", operator="emb"),
         _asset("regcopy-parties", "voter_registration_db", "Register copies issued to parties",
-               "internet", data=["pii"], count=3 + spec.index % 12, tags=["register-copy"]),
-        _asset("paper-voter-lists", "pollbook", "Printed polling-station voter lists",
-               "physical", data=["pii"], count=spec.stations, tags=["field"]),
+               "internet", data=["pii"], count=3 + spec.index % 12, tags=["register-copy"],
+               site="third_party_premises", operator="party"),
+        _asset("paper-voter-lists", "paper_records", "Printed polling-station voter lists",
+               "physical", data=["pii"], count=spec.stations, tags=["field"],
+               site="polling_station", operator="emb"),
         _asset("ems", "election_management_system", "Candidate nomination and ballot system",
-               "internal", data=["pii"], tags=["hq"]),
+               "internal", data=["pii"], tags=["hq"], site="headquarters", operator="emb"),
     ]  # fmt: skip
     link("vr-db", "dc-primary", "hosted_on")
     link("ems", "dc-primary", "hosted_on")
@@ -489,6 +504,8 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
                 "internal",
                 data=["pii", "biometric"],
                 tags=["hq"],
+                site="headquarters",
+                operator="emb",
             )
         )
         link("afis-server", "dc-primary", "hosted_on")
@@ -505,6 +522,8 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
                 "internet",
                 data=["pii"],
                 tags=["public-facing"],
+                site="cloud",
+                operator="emb",
             )
         )
         link("reg-portal", "cloud-hosting", "hosted_on")
@@ -515,15 +534,17 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
     # --- results
     a += [
         _asset("results-forms", "results_form", "Polling-station results forms (paper)",
-               "physical", data=["results"], count=spec.stations, tags=["field"]),
+               "physical", data=["results"], count=spec.stations, tags=["field"],
+               site="polling_station", operator="emb"),
         _asset("rtx-server", "results_transmission", "Results transmission receiving server",
-               "internet", data=["results"], tags=["hq"]),
+               "internet", data=["results"], tags=["hq"], site="headquarters", operator="emb"),
         _asset("sms-gateway", "results_transmission", "SMS results fallback gateway", "internal",
-               data=["results"], tags=["hq"]),
+               data=["results"], tags=["hq"], site="headquarters", operator="emb"),
         _asset("tally-national", "tally_server", "National tally server", "internal",
-               data=["results"], tags=["crown_jewel", "hq"]),
+               data=["results"], tags=["crown_jewel", "hq"], site="headquarters",
+               operator="emb"),
         _asset("results-site", "results_website", "Provisional results website", "internet",
-               data=["results"], tags=["public-facing"]),
+               data=["results"], tags=["public-facing"], site="headquarters", operator="emb"),
     ]  # fmt: skip
     for src in ("rtx-server", "sms-gateway", "tally-national", "results-site"):
         link(src, "dc-primary", "hosted_on")
@@ -545,6 +566,8 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
                 "internet",
                 data=["results"],
                 tags=["public-facing"],
+                site="cloud",
+                operator="emb",
             )
         )
         link("results-mirror", "cloud-hosting", "hosted_on")
@@ -556,9 +579,10 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
     # --- communication
     a += [
         _asset("emb-website", "emb_website", "Commission website", "internet",
-               tags=["public-facing"]),
+               tags=["public-facing"], site="cloud", operator="emb"),
         _asset("email-hq", "email", "Commission e-mail", "internet", data=["pii", "credentials"],
-               tags=["hq"]),
+               tags=["hq"], site="data_centre" if spec.gov_email else "cloud",
+               operator="government" if spec.gov_email else "vendor"),
     ]  # fmt: skip
     link("emb-website", "cloud-hosting", "hosted_on")
     link("emb-website", "net-isp", "depends_on")
@@ -575,6 +599,7 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
                 f"Official {net} account {k + 1}",
                 "internet",
                 tags=["public-facing"],
+                operator="platform",
             )
         )
         link(sid, "net-isp", "depends_on")
@@ -583,13 +608,17 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
     # --- headquarters staff and accounts
     a += [
         _asset("ws-hq-staff", "staff_workstation", "Headquarters staff workstations", "internal",
-               data=["pii"], count=40 + spec.stations // 40, tags=["hq"]),
+               data=["pii"], count=40 + spec.stations // 40, tags=["hq"],
+               site="headquarters", operator="emb"),
         _asset("ws-hq-ict", "staff_workstation", "ICT administrator workstations", "internal",
-               data=["credentials"], count=4 + spec.stations // 1000, tags=["hq"]),
+               data=["credentials"], count=4 + spec.stations // 1000, tags=["hq"],
+               site="headquarters", operator="emb"),
         _asset("acct-hq-admin", "admin_account", "Server and database administrator accounts",
-               "internal", data=["credentials"], count=3 + spec.stations // 2000, tags=["hq"]),
+               "internal", data=["credentials"], count=3 + spec.stations // 2000, tags=["hq"],
+               site="headquarters", operator="emb"),
         _asset("acct-comms", "admin_account", "Website and social media accounts", "internet",
-               data=["credentials"], count=2 + spec.socials, tags=["hq", "public-facing"]),
+               data=["credentials"], count=2 + spec.socials, tags=["hq", "public-facing"],
+               site="headquarters", operator="emb"),
     ]  # fmt: skip
     for ws in ("ws-hq-staff", "ws-hq-ict"):
         link(ws, "power-grid", "powered_by")
@@ -613,14 +642,25 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
 
     # --- vendors and shared government IT
     a += [
-        _asset("vendor-tally", "vendor", "Tally and results software vendor", "internet"),
-        _asset("vendor-tally-update", "vendor", "Vendor-operated update server", "internet"),
-        _asset("vendor-hosting", "vendor", "Cloud hosting provider", "internet"),
-        _asset("gov-it", "shared_government_it", "Ministry shared IT", "internet"),
-    ]
+        _asset("vendor-tally", "vendor", "Tally and results software vendor", "internet",
+               site="vendor_premises", operator="vendor"),
+        _asset("vendor-tally-update", "vendor", "Vendor-operated update server", "internet",
+               site="vendor_premises", operator="vendor"),
+        _asset("vendor-hosting", "vendor", "Cloud hosting provider", "internet",
+               site="vendor_premises", operator="vendor"),
+        _asset("gov-it", "shared_government_it", "Ministry shared IT", "internet",
+               site="data_centre", operator="government"),
+    ]  # fmt: skip
     if spec.biometric or spec.epollbooks:
         a.append(
-            _asset("vendor-biometric", "vendor", "Biometric and pollbook supplier", "internet")
+            _asset(
+                "vendor-biometric",
+                "vendor",
+                "Biometric and pollbook supplier",
+                "internet",
+                site="vendor_premises",
+                operator="vendor",
+            )
         )
         link("vendor-biometric", "email-hq", "connects_to")
     link("vendor-tally", "email-hq", "connects_to")
@@ -640,11 +680,13 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
         office = ["regional-office", tag]
         a += [
             _asset(f"tally-{r}", "tally_server", f"Tally server, {r} region", "internal",
-                   data=["results"], tags=office),
+                   data=["results"], tags=office, site="regional_office", operator="emb"),
             _asset(f"ws-regional-{r}", "staff_workstation", f"Regional office workstations, {r}",
-                   "internal", data=["pii"], count=6 + spec.districts * 2, tags=office),
+                   "internal", data=["pii"], count=6 + spec.districts * 2, tags=office,
+                   site="regional_office", operator="emb"),
             _asset(f"acct-regional-{r}", "admin_account", f"Regional officer accounts, {r}",
-                   "internal", data=["credentials"], count=4 + spec.districts, tags=office),
+                   "internal", data=["credentials"], count=4 + spec.districts, tags=office,
+                   site="regional_office", operator="emb"),
         ]  # fmt: skip
         link(f"tally-{r}", "power-grid", "powered_by")
         link(f"tally-{r}", "net-wan", "depends_on")
@@ -673,6 +715,8 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
                     data=["pii", "biometric"],
                     count=5 + spec.districts * 4,
                     tags=["field", tag],
+                    site="field",
+                    operator="emb",
                 )
             )
             link(f"bvr-kits-{r}", "power-field", "powered_by")
@@ -691,6 +735,8 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
                     data=["pii"],
                     count=3,
                     tags=["district-office", tag],
+                    site="local_office",
+                    operator="emb",
                 )
             )
             link(ws, "net-wan", "depends_on")
@@ -709,6 +755,8 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
                     data=["results"],
                     count=per_district,
                     tags=["field", tag],
+                    site="polling_station",
+                    operator="emb",
                 )
             )
             link(rtx, "power-field", "powered_by")
@@ -726,6 +774,8 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
                         data=bio,
                         count=per_district,
                         tags=["field", tag],
+                        site="polling_station",
+                        operator="emb",
                     )
                 )
                 link(pb, "power-field", "powered_by")
@@ -742,6 +792,8 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
                         data=["credentials"],
                         count=2,
                         tags=["district-office", tag],
+                        site="local_office",
+                        operator="emb",
                     )
                 )
                 link(acct, rtx, "administers")
@@ -759,6 +811,8 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
                     "label": "Results tablet, station {station}",
                     "exposure": "internet",
                     "data": ["results"],
+                    "site": "polling_station",
+                    "operator": "emb",
                     "tags": ["field", "region-{region}"],
                 },
                 "links": [
@@ -779,6 +833,8 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
                         "label": "E-pollbook, station {station}",
                         "exposure": "isolated",
                         "data": bio,
+                        "site": "polling_station",
+                        "operator": "emb",
                         "tags": ["field", "region-{region}"],
                     },
                     "links": [
@@ -805,7 +861,7 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
     }
     if generate:
         system["generate"] = generate
-    system["links"] = [{"from": s, "to": t, "kind": k} for s, t, k in links]
+    system["links"] = links
     system["functions"] = functions
     return system, csv_text
 
@@ -872,7 +928,7 @@ def _functions(spec: EmbSpec) -> list[dict[str, Any]]:
             "weight": 5,
             "phase": "voting",
             "max_tolerable_outage_hours": 3,
-            "requires": [{"any": {"types": ["pollbook"]}}],
+            "requires": [{"any": {"types": ["pollbook", "paper_records"]}}],
         },
         {
             "id": "communicate_with_public",
@@ -890,7 +946,10 @@ def _functions(spec: EmbSpec) -> list[dict[str, Any]]:
             "max_tolerable_outage_hours": 12,
             "requires": [
                 {"any": ["rtx-server", "sms-gateway"]},
-                {"at_least": 0.75, "of": {"types": ["results_transmission"], "tags": ["field"]}},
+                {
+                    "at_least": 0.75,
+                    "of": {"types": ["results_transmission"], "sites": ["polling_station"]},
+                },
             ],
         },
         {
@@ -901,7 +960,10 @@ def _functions(spec: EmbSpec) -> list[dict[str, Any]]:
             "max_tolerable_outage_hours": 24,
             "requires": [
                 {"all": ["tally-national"]},
-                {"at_least": 0.75, "of": {"types": ["tally_server"], "tags": ["regional-office"]}},
+                {
+                    "at_least": 0.75,
+                    "of": {"types": ["tally_server"], "sites": ["regional_office"]},
+                },
             ],
         },
         {
@@ -1070,7 +1132,7 @@ def _overrides(
         assert isinstance(lv, int)
         out.append(
             {
-                "select": {"tags": ["regional-office"]},
+                "select": {"sites": ["regional_office"]},
                 "control": c.id,
                 "level": lv - 1,
                 "notes": "Regional offices lag headquarters.",

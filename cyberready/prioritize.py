@@ -31,7 +31,8 @@ The rules, stated once:
   list, as does one whose screening trials all came out unchanged.
 * **Screening.** Every candidate is simulated with ``screen_trials`` (1,000; in
   :func:`cyberready.assess`, :func:`screening_trials` of its trials) per scenario; the
-  ``leaders`` (10) best by benefit per cost are re-simulated with ``trials`` (10,000). The
+  ``leaders`` (10) best by benefit per cost are re-simulated with ``trials`` (10,000), and so is
+  any action that a re-simulated leader's lower full benefit lets into the lead. The
   first screening trials are the first full trials (same global trial index), so the two agree.
 * **Ranking** by benefit per thousand USD (midpoint cost), best first; actions without a
   simulated effect are ranked separately by readiness gain (overall score points,
@@ -2164,11 +2165,17 @@ def prioritize(
     def ratio_key(b: Mapping[Action, Benefit]) -> Callable[[Action], tuple[float, str]]:
         return lambda a: (-_per_kusd(b[a].value, a.cost), a.id)
 
-    lead = sorted(effective, key=ratio_key(screened))[:leaders]
+    # re-simulate the leaders; one whose full benefit falls below a screened action lets that
+    # action into the lead, which is then re-simulated too, until every leader has full trials
     best = dict(screened)
-    for k, a in enumerate(lead):
-        best[a] = full.benefit(frozenset({a}))
-        tick("re-simulating leaders", k + 1, len(lead))
+    full_done: set[Action] = set()
+    while todo := [
+        a for a in sorted(effective, key=ratio_key(best))[:leaders] if a not in full_done
+    ]:
+        for a in todo:
+            best[a] = full.benefit(frozenset({a}))
+            full_done.add(a)
+            tick("re-simulating leaders", len(full_done), max(leaders, len(full_done)))
     ranked = sorted(effective, key=ratio_key(best))
 
     cumulative: dict[Action, Benefit] = {}

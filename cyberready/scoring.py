@@ -10,7 +10,9 @@ The rules, stated once (``docs/scoring.md`` says the same for readers of reports
   the ``subject: emb`` controls of **every framework in scope**, pooled (not a mean of the
   framework scores), so a framework with more controls weighs more. ``subject: platform``
   controls are never in EMB scores: they are scored in platform scorecards, one per company,
-  by the same rules.
+  by the same rules. ``subject: partner`` controls (practices of the EMB's international
+  partners, e.g. donor coordination) are answered in the EMB's assessment but kept out of every
+  EMB score: they get a score of their own, ``partners``, by the same rules.
 * **Coverage** = share of the controls that have an answer (a level or ``n/a``).
 * **Tier**: the framework's ``tiers`` (highest ``min`` at or below the score). Overall uses the
   tiers shared by every framework in scope, or the default tiers when they differ.
@@ -96,7 +98,7 @@ CONFIDENCE_BANDS: Final[tuple[tuple[float, str], ...]] = ((0.75, "High"), (0.5, 
 """(lowest confidence, name), highest first; below the last is ``Low``."""
 
 Status = Literal["answered", "n/a", "unassessed"]
-Scope = Literal["overall", "framework", "domain"]
+Scope = Literal["overall", "framework", "domain", "partner"]
 
 
 def confidence_band(confidence: float | None) -> str | None:
@@ -189,9 +191,9 @@ class AggregateScore:
 
     @property
     def label(self) -> str:
-        """``overall``, the framework id, or ``framework/domain``."""
-        if self.scope == "overall":
-            return "overall"
+        """``overall``, ``partner``, the framework id, or ``framework/domain``."""
+        if self.scope in ("overall", "partner"):
+            return self.scope
         return self.framework if self.scope == "framework" else f"{self.framework}/{self.domain}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -349,7 +351,7 @@ class PlatformReadiness:
         }
 
 
-FrameBy = Literal["control", "asset_group", "domain", "framework", "platform"]
+FrameBy = Literal["control", "asset_group", "domain", "framework", "platform", "partner"]
 
 
 @dataclass(frozen=True)
@@ -364,10 +366,15 @@ class Readiness:
     domains: tuple[AggregateScore, ...]
     controls: tuple[ControlScore, ...]
     platforms: tuple[PlatformReadiness, ...] = ()
+    partners: AggregateScore | None = None
+    """The ``subject: partner`` controls of every framework in scope, pooled: the EMB's
+    international partners' practices, kept out of the EMB's own scores (None: there are none)."""
+    partner_controls: tuple[ControlScore, ...] = ()
+    """The ``subject: partner`` controls, scored like the EMB's."""
     _by_id: dict[str, ControlScore] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._by_id.update({c.control: c for c in self.controls})
+        self._by_id.update({c.control: c for c in (*self.controls, *self.partner_controls)})
 
     # ------------------------------------------------------------------ look-ups
 
@@ -404,8 +411,9 @@ class Readiness:
         by
             ``control`` (one row per control, the default), ``asset_group`` (one row per
             control × group of assets sharing a level), ``domain``, ``framework`` (the
-            aggregates, overall included as the first row of ``framework``), or ``platform``
-            (one row per company × platform control).
+            aggregates, overall included as the first row of ``framework``), ``platform``
+            (one row per company × platform control), or ``partner`` (one row per
+            ``subject: partner`` control, scored apart from the EMB's own).
         """
         if by == "control":
             return _frame([_control_row(c) for c in self.controls], _CONTROL_COLUMNS)
@@ -433,7 +441,11 @@ class Readiness:
         if by == "platform":
             rows = [_control_row(c, company=p.company) for p in self.platforms for c in p.controls]
             return _frame(rows, ["company", *_CONTROL_COLUMNS])
-        raise ValueError(f"by={by!r}: expected control, asset_group, domain, framework or platform")
+        if by == "partner":
+            return _frame([_control_row(c) for c in self.partner_controls], _CONTROL_COLUMNS)
+        raise ValueError(
+            f"by={by!r}: expected control, asset_group, domain, framework, platform or partner"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (``cyberready assess --json``)."""
@@ -448,6 +460,8 @@ class Readiness:
                 for c in self.controls
             ],
             "platforms": [p.to_dict() for p in self.platforms],
+            "partners": self.partners.to_dict() if self.partners is not None else None,
+            "partner_controls": [_control_row(c) for c in self.partner_controls],
         }
 
     def _repr_html_(self) -> str:
@@ -489,7 +503,7 @@ def score_controls(
     framework: Framework,
     answers: Mapping[str, Answer],
     *,
-    subject: Literal["emb", "platform"] = "emb",
+    subject: Literal["emb", "platform", "partner"] = "emb",
     overrides: Sequence[Override] = (),
     system: ResolvedSystem | None = None,
 ) -> list[ControlScore]:
@@ -782,6 +796,7 @@ def score(
     overrides = assessment.overrides if assessment else ()
     lookup = {fw.id: fw for fw in frameworks} if library is None else library
     all_controls: list[ControlScore] = []
+    partner_controls: list[ControlScore] = []
     fw_scores: list[AggregateScore] = []
     dom_scores: list[AggregateScore] = []
     for fw in frameworks:
@@ -792,6 +807,8 @@ def score(
         fw_scores.append(total)
         dom_scores += domains
         all_controls += controls
+    for fw in frameworks:
+        partner_controls += score_controls(fw, answers, subject="partner")
     overall = aggregate(
         all_controls,
         scope="overall",
@@ -825,4 +842,15 @@ def score(
         domains=tuple(dom_scores),
         controls=tuple(all_controls),
         platforms=tuple(cards),
+        partners=(
+            aggregate(
+                partner_controls,
+                scope="partner",
+                title="International partners' practices",
+                tiers=_common_tiers(frameworks),
+            )
+            if partner_controls
+            else None
+        ),
+        partner_controls=tuple(partner_controls),
     )

@@ -635,7 +635,8 @@ def _check_assessment(
     platform_controls: set[str] = set()
     for fw in frameworks:
         for c in fw.controls:
-            if fw.subject_of(c) == "emb":
+            # partner practices are answered in the EMB's assessment but scored apart
+            if fw.subject_of(c) in ("emb", "partner"):
                 emb_controls[c.id] = c
             else:
                 platform_controls.add(c.id)

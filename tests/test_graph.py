@@ -326,6 +326,36 @@ def test_attack_links_do_not_spread_outages() -> None:
     assert single_points_of_failure(G, system) == {"f": ["b"]}
 
 
+def test_one_of_two_alternatives_is_no_spof_but_what_both_need_is() -> None:
+    """Grid or generator: neither alone takes the site down, the fuel that both need does; an
+    ungrouped link stays required, and a cycle through a group cannot keep itself down."""
+    grouped = {"kind": "powered_by", "group": "mains"}
+    system, G = build(
+        plain("site", "grid", "generator", "fuel", "host", "loop", "intruder"),
+        [
+            link("site", "host", "hosted_on"),
+            {"from": "host", "to": "grid", **grouped},
+            {"from": "host", "to": "generator", **grouped},
+            link("grid", "fuel", "depends_on"),
+            link("generator", "fuel", "depends_on"),
+            {"from": "grid", "to": "loop", "kind": "depends_on", "group": "either"},
+            {"from": "grid", "to": "host", "kind": "depends_on", "group": "either"},
+            link("intruder", "loop", "connects_to"),
+            link("intruder", "generator", "connects_to"),
+        ],
+        [function("publish", {"all": ["site"]})],
+    )
+    assert single_points_of_failure(G, system) == {"publish": ["fuel", "host", "site"]}
+    assert dependents(G, "grid") == {"grid"}
+    assert dependents(G, "fuel") == {"fuel", "grid", "generator", "host", "site"}
+    assert dependents(G, "loop") == {"loop"}  # grid also has host, which is up
+    assert blast_radius(G, "generator") == {"generator"}
+    # loop and generator down: grid waits for host, host for grid; neither goes down
+    assert blast_radius(G, "intruder") == {"intruder", "loop", "generator"}
+    assert G.edges["host", "grid", 1]["group"] == "mains"
+    assert "group" not in G.edges["site", "host", 0]
+
+
 # ---------------------------------------------------------------------------------- paths
 
 

@@ -4,12 +4,7 @@ Every shipped scenario says why its base likelihood is what it is, selects on th
 only, enters isolated and physical assets only the ways they can be entered, is relevant to a
 shipped example and can affect something in every shipped example it is relevant to. Every
 technique is used, and every phase of the electoral cycle is one a shipped scenario can make a
-function fail in.
-
-``WRITTEN_BEFORE_V2`` holds the scenarios written before these rules; they are checked for
-the rules they already meet (techniques, phases) and skipped for the others until they are
-rewritten. Empty it, id by id, as they are: a stale entry (a scenario that now meets the rules,
-or no longer exists) is itself a failure, so the set cannot silently outlive its purpose.
+function fail in. ``docs/scenarios.md`` is generated from the files and kept in step.
 
 "Can affect something" is decided by an oracle of this file, independent of the engine: the
 assets reachable from the entry rules along the propagation rules, then the effects on them —
@@ -27,6 +22,8 @@ import pytest
 
 from cyberready import load_workspace, validate_paths
 from cyberready.assets import ResolvedSystem
+from cyberready.docs_scenarios import main as docs_main
+from cyberready.docs_scenarios import render as render_page
 from cyberready.io import data_dir
 from cyberready.loaders import load_library
 from cyberready.models import Scenario
@@ -35,30 +32,7 @@ from cyberready.workspace import Workspace
 
 EXAMPLES = sorted(p for p in data_dir("examples").iterdir() if (p / "emb.yaml").is_file())
 EVM_EXAMPLE = data_dir("examples") / "vardenia"
-
-WRITTEN_BEFORE_V2 = frozenset(
-    {
-        "destructive-malware-pre-election",
-        "falsified-results-display",
-        "hack-and-leak-disinformation",
-        "insider-tally-centre",
-        "internet-shutdown",
-        "outage-misread-as-attack",
-        "phished-local-credential",
-        "ransomware-shared-it",
-        "register-copy-leak",
-        "registration-portal-exploit",
-        "results-site-ddos",
-        "results-transmission-interference",
-        "tally-supply-chain",
-        "totalisation-capacity-failure",
-        "transmission-failure-sms-fallback",
-        "usb-malware-isolated-systems",
-        "vendor-spear-phishing",
-        "website-defacement",
-    }
-)
-"""Shipped scenarios not yet rewritten to the version-2 content rules (the lead empties it)."""
+SCENARIOS_PAGE = Path(__file__).resolve().parent.parent / "docs" / "scenarios.md"
 
 OFFLINE_ENTRY_TECHNIQUES = frozenset(
     {
@@ -84,10 +58,6 @@ SCENARIOS = {s.id: s for s in sorted(LIBRARY.scenarios.values(), key=lambda s: s
 
 def library_scenarios() -> list[Scenario]:
     return list(SCENARIOS.values())
-
-
-def rewritten() -> list[Scenario]:
-    return [s for s in library_scenarios() if s.id not in WRITTEN_BEFORE_V2]
 
 
 @pytest.fixture(scope="module")
@@ -200,22 +170,14 @@ def idle_rules(system: ResolvedSystem, scenario: Scenario) -> list[str]:
 # --------------------------------------------------------------------------- the rules
 
 
-def test_the_exemptions_are_not_stale() -> None:
-    """Every exempt scenario exists and still lacks a likelihood basis: once it has one (it
-    was rewritten), it leaves the set."""
-    assert set(SCENARIOS) >= WRITTEN_BEFORE_V2, WRITTEN_BEFORE_V2 - set(SCENARIOS)
-    done = sorted(i for i in WRITTEN_BEFORE_V2 if SCENARIOS[i].likelihood_basis)
-    assert done == [], f"rewritten, take out of WRITTEN_BEFORE_V2: {done}"
-
-
-@pytest.mark.parametrize("scenario", rewritten(), ids=lambda s: s.id)
+@pytest.mark.parametrize("scenario", library_scenarios(), ids=lambda s: s.id)
 def test_the_base_likelihood_has_a_one_line_basis(scenario: Scenario) -> None:
     basis = (scenario.likelihood_basis or "").strip()
     assert len(basis) >= 40, "likelihood_basis: say where the base rate comes from"
     assert "\n" not in basis
 
 
-@pytest.mark.parametrize("scenario", rewritten(), ids=lambda s: s.id)
+@pytest.mark.parametrize("scenario", library_scenarios(), ids=lambda s: s.id)
 def test_selectors_use_the_vocabulary_only(scenario: Scenario) -> None:
     """Never tags or ids (an EMB would have to name things by convention); entry selectors
     only types, exposure and data (whether a campaign can start never depends on sites)."""
@@ -229,7 +191,7 @@ def test_selectors_use_the_vocabulary_only(scenario: Scenario) -> None:
             assert effect.targets.tags is None and effect.targets.ids is None
 
 
-@pytest.mark.parametrize("scenario", rewritten(), ids=lambda s: s.id)
+@pytest.mark.parametrize("scenario", library_scenarios(), ids=lambda s: s.id)
 def test_offline_assets_are_entered_only_the_ways_they_can_be(
     scenario: Scenario, workspaces: dict[str, Workspace]
 ) -> None:
@@ -247,7 +209,7 @@ def test_offline_assets_are_entered_only_the_ways_they_can_be(
     assert wrong == []
 
 
-@pytest.mark.parametrize("scenario", rewritten(), ids=lambda s: s.id)
+@pytest.mark.parametrize("scenario", library_scenarios(), ids=lambda s: s.id)
 def test_relevant_somewhere_and_effective_wherever_relevant(
     scenario: Scenario,
     workspaces: dict[str, Workspace],
@@ -285,6 +247,46 @@ def test_every_phase_has_a_scenario_that_can_fail_a_function_in_it(
         if phase in phases_of[(name, fn)]
     }
     assert failing, f"no scenario can fail a {phase} function in any shipped example"
+
+
+# --------------------------------------------------------------------------- docs/scenarios.md
+
+
+def test_the_scenarios_page_is_the_one_the_files_give() -> None:
+    assert SCENARIOS_PAGE.read_text(encoding="utf-8") == render_page(LIBRARY), (
+        "docs/scenarios.md is out of date: run python -m cyberready.docs_scenarios"
+    )
+
+
+@pytest.mark.parametrize("scenario", library_scenarios(), ids=lambda s: s.id)
+def test_the_scenarios_page_shows_each_scenario_in_full(scenario: Scenario) -> None:
+    """Title, actor, phases, base likelihood, its basis and every incident by title and year."""
+    section = render_page(LIBRARY).split(f'<a id="{scenario.id}"></a>')[1].split("<a id=")[0]
+    assert f"## {scenario.title}" in section and f"actor: {scenario.actor}" in section
+    assert ", ".join(scenario.phases) in section
+    assert f"**Base likelihood:** {scenario.likelihood:g}" in section
+    assert " ".join((scenario.likelihood_basis or "-").split()) in section
+    for iid in scenario.references.incidents:
+        incident = LIBRARY.incidents[iid]
+        assert f"{incident.title} ({incident.year})" in section
+
+
+def test_the_page_module_examples_run() -> None:
+    import doctest
+
+    import cyberready.docs_scenarios
+
+    failed, tried = doctest.testmod(cyberready.docs_scenarios)
+    assert tried > 0 and failed == 0
+
+
+def test_the_page_check_fails_on_a_stale_page_and_passes_once_written(tmp_path: Path) -> None:
+    page = tmp_path / "scenarios.md"
+    page.write_text(SCENARIOS_PAGE.read_text(encoding="utf-8").replace("0.25", "0.5"), "utf-8")
+    assert docs_main([str(page), "--check"]) == 1
+    assert docs_main([str(page)]) == 0
+    assert docs_main([str(page), "--check"]) == 0
+    assert page.read_text(encoding="utf-8") == SCENARIOS_PAGE.read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- the EVM example

@@ -169,7 +169,9 @@ class ImportResult:
 
 
 def _emb_controls(framework: Framework) -> list[Control]:
-    return [c for c in framework.controls if framework.subject_of(c) == "emb"]
+    """The controls an EMB answers in its assessment: its own (``subject: emb``) and its
+    partners' practices (``subject: partner``, scored apart); platform commitments are not."""
+    return [c for c in framework.controls if framework.subject_of(c) in ("emb", "partner")]
 
 
 def _rubric(framework: Framework, control: Control, level: int) -> str:
@@ -223,9 +225,9 @@ def build_workbook(
     *,
     emb: EmbProfile | None = None,
 ) -> Any:
-    """The questionnaire workbook of the ``subject: emb`` controls of ``frameworks`` (one or
-    several: a sheet per domain of each), with the answers of ``assessment`` (if given)
-    prefilled. Returns an ``openpyxl.Workbook``."""
+    """The questionnaire workbook of the ``subject: emb`` and ``partner`` controls of
+    ``frameworks`` (one or several: a sheet per domain of each), with the answers of
+    ``assessment`` (if given) prefilled. Returns an ``openpyxl.Workbook``."""
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
@@ -536,8 +538,8 @@ def _domain_sheet(
 def questionnaire_csv(
     frameworks: Framework | Sequence[Framework], assessment: Assessment | None = None
 ) -> str:
-    """The same questionnaire as CSV text: one row per ``subject: emb`` control of each
-    framework."""
+    """The same questionnaire as CSV text: one row per ``subject: emb`` or ``partner``
+    control of each framework."""
     answers = assessment.answers if assessment is not None else {}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")

@@ -41,6 +41,8 @@ __all__ = [
     "GraphNode",
     "IncidentCitation",
     "Limitations",
+    "PartnerPractice",
+    "PartnerReadiness",
     "PathView",
     "Plan",
     "PlatformScore",
@@ -175,6 +177,27 @@ class Readiness(ViewModel):
     domains: tuple[DomainReadiness, ...] = Field(description="Per domain.")
     trend: tuple[TrendPoint, ...] = Field(default=(), description="Oldest first, this one last.")
     tiers: tuple[tuple[float, str], ...] = Field(description="Tier thresholds (min, name).")
+
+
+class PartnerPractice(ViewModel):
+    """One practice of the EMB's international partners and its answer."""
+
+    control_id: str = Field(description="Control id.")
+    title: str = Field(description="Control title.")
+    level: int | None = Field(
+        default=None, ge=0, le=4, description="Answered level (None: unassessed or n/a)."
+    )
+    status: Literal["answered", "n/a", "unassessed"] = Field(description="Answer status.")
+
+
+class PartnerReadiness(ViewModel):
+    """How far the EMB's international partners' practices are in place (``subject: partner``
+    controls), scored like the EMB's own but never part of its score."""
+
+    score: Percent | None = Field(description="Weighted score, 0–100 (None: all n/a).")
+    tier: str = Field(description="Tier.")
+    coverage: Probability = Field(description="Share of practices answered.")
+    practices: tuple[PartnerPractice, ...] = Field(description="Each practice, in file order.")
 
 
 class PlatformScore(ViewModel):
@@ -529,6 +552,10 @@ class AdvisorView(TechnicalView):
     crosswalks: tuple[Crosswalk, ...] = Field(default=(), description="Control crosswalks.")
     roadmap: tuple[RoadmapItem, ...] = Field(default=(), description="Actions on the calendar.")
     assumptions: tuple[Assumption, ...] = Field(default=(), description="Modelling assumptions.")
+    partners: PartnerReadiness | None = Field(
+        default=None,
+        description="The international partners' practices, scored apart from the EMB's own.",
+    )
 
 
 class DonorFunctionRisk(ViewModel):
@@ -596,6 +623,10 @@ class DonorView(ViewModel):
     meta: ReportMeta = Field(description="EMB, election and run parameters.")
     readiness: Readiness = Field(description="Readiness scores (domain level).")
     platforms: tuple[PlatformScore, ...] = Field(default=(), description="Platform scorecards.")
+    partners: PartnerReadiness | None = Field(
+        default=None,
+        description="The international partners' practices, scored apart from the EMB's own.",
+    )
     plan: Plan | None = Field(default=None, description="Budget plan, when a budget is set.")
     functions: tuple[DonorFunctionRisk, ...] = Field(description="Election functions at risk.")
     priorities: tuple[DonorPriority, ...] = Field(description="Priorities by domain.")

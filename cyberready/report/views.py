@@ -53,6 +53,8 @@ from cyberready.report.models import (
     GraphNode,
     IncidentCitation,
     Limitations,
+    PartnerPractice,
+    PartnerReadiness,
     PathView,
     Plan,
     PlatformScore,
@@ -753,6 +755,7 @@ def _technical(
         common["crosswalks"] = _crosswalks(result, locale)
         common["roadmap"] = _roadmap(result)
         common["assumptions"] = _assumptions(result, _)
+        common["partners"] = _partners(result, locale)
     return cls(**common)
 
 
@@ -812,6 +815,27 @@ def _graph_assets(result: AssessmentResult, compromise: np.ndarray[Any, Any]) ->
         return list(range(system.n_assets))
     listed = list(range(min(system.explicit, GRAPH_NODE_LIMIT)))
     return listed
+
+
+def _partners(result: AssessmentResult, locale: str) -> PartnerReadiness | None:
+    """The international partners' practices (advisor and donor views only)."""
+    r = result.readiness
+    if r.partners is None:
+        return None
+    return PartnerReadiness(
+        score=r.partners.score,
+        tier=r.partners.tier or "",
+        coverage=r.partners.coverage or 0.0,
+        practices=tuple(
+            PartnerPractice(
+                control_id=c.control,
+                title=_control_title(result, c.control, c.title, locale),
+                level=c.level if isinstance(c.level, int) else None,
+                status=c.status,
+            )
+            for c in r.partner_controls
+        ),
+    )
 
 
 def _crosswalks(result: AssessmentResult, locale: str) -> tuple[Crosswalk, ...]:
@@ -961,6 +985,7 @@ def _donor(
         "meta": _meta(result, locale).model_dump(),
         "readiness": _readiness(result).model_dump(),
         "platforms": [p.model_dump() for p in _platforms(result, detail=False)],
+        "partners": (lambda p: p.model_dump() if p else None)(_partners(result, locale)),
         "plan": (lambda p: p.model_dump() if p else None)(_plan(result)),
         "functions": functions,
         "priorities": [p.model_dump() for p in _donor_priorities(result)],
