@@ -229,14 +229,21 @@ def _plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
+def _answered(ws: Any) -> tuple[int, int]:
+    """``(answered, total)`` of the EMB's own controls (``subject: emb``) in its frameworks."""
+    own = {c.id for fw in ws.frameworks for c in fw.controls if fw.subject_of(c) == "emb"}
+    answers = ws.assessment.answers if ws.assessment else {}
+    return len(own & set(answers)), len(own)
+
+
 def _workspace_summary(ws: Any, diag: Any) -> str:
     """One line on what a valid workspace holds and how its scenarios apply."""
     r = ws.resolved
     items = int(r.counts.sum())
     assets = f"{r.n_assets:,} assets" + (f" ({items:,} items)" if items != r.n_assets else "")
-    n_controls = sum(1 for fw in ws.frameworks for c in fw.controls if fw.subject_of(c) == "emb")
+    answered, n_controls = _answered(ws)
     answers = (
-        f"{len(ws.assessment.answers)} of {n_controls} EMB controls answered"
+        f"{answered} of {n_controls} EMB controls answered"
         if ws.assessment
         else "no assessment yet"
     )
@@ -1840,8 +1847,7 @@ def demo(example: str, list_only: bool, out: Path) -> None:
     if ws.emb.election:
         click.echo(f"election: {ws.emb.election.name} on {ws.emb.election.date}")
     r = ws.resolved
-    n_controls = sum(1 for fw in ws.frameworks for c in fw.controls if fw.subject_of(c) == "emb")
-    answered = len(ws.assessment.answers) if ws.assessment else 0
+    answered, n_controls = _answered(ws)
     click.echo(
         f"system: {r.n_assets:,} assets, {r.n_links:,} links, {len(r.functions)} election functions"
     )

@@ -94,19 +94,13 @@ PAIRS: dict[str, tuple[str, str]] = {
     "TCG-EMB-06": ("examplia", "fake-results-announcement"),
     "TCG-EMB-07": ("examplia", "fake-results-announcement"),
     "TCG-EMB-09": ("examplia", "phished-local-credential"),
+    "ECBS-VR-11": ("examplia", "lost-registration-kit"),
 }
 
 # Controls with effects that no shipped scenario can yet show, each with the scenario that comes
 # closest: the test below fails as soon as raising the control changes that scenario's loss, so
 # that the control moves into PAIRS.
-AWAITING_A_SCENARIO: dict[str, tuple[str, str, str]] = {
-    "ECBS-VR-11": (
-        "examplia",
-        "usb-malware-isolated-systems",
-        "kits and e-pollbooks are struck one at a time, internally, and the paper lists stand in "
-        "for pollbooks; no scenario leaks a lost or stolen field kit",
-    ),
-}
+AWAITING_A_SCENARIO: dict[str, tuple[str, str, str]] = {}
 
 # Events that someone else decides (a government, the grid, a supplier, the hardware): a shipped
 # control may shorten them (recovers), never make them less likely (mitigates).
