@@ -18,22 +18,23 @@ import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cyberready.errors import (  # light: no numerical imports
+    AssessmentError,
+    CyberReadyError,
+    FrameworkError,
+    InputError,
+    OptionalDependencyError,
+    Problem,
+    ReportError,
+    ScenarioError,
+    SystemModelError,
+    ThresholdError,
+)
+
 if TYPE_CHECKING:
     from cyberready.assess import AssessmentResult, assess
     from cyberready.diagnostics import Diagnostics, diagnose
     from cyberready.engine import SimulationResult, simulate
-    from cyberready.errors import (
-        AssessmentError,
-        CyberReadyError,
-        FrameworkError,
-        InputError,
-        OptionalDependencyError,
-        Problem,
-        ReportError,
-        ScenarioError,
-        SystemModelError,
-        ThresholdError,
-    )
     from cyberready.loaders import (
         Validation,
         load_library,
@@ -54,21 +55,6 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("AssessmentResult", "assess"), "cyberready.assess"),
     **dict.fromkeys(("Diagnostics", "diagnose"), "cyberready.diagnostics"),
     **dict.fromkeys(("SimulationResult", "simulate"), "cyberready.engine"),
-    **dict.fromkeys(
-        (
-            "AssessmentError",
-            "CyberReadyError",
-            "FrameworkError",
-            "InputError",
-            "OptionalDependencyError",
-            "Problem",
-            "ReportError",
-            "ScenarioError",
-            "SystemModelError",
-            "ThresholdError",
-        ),
-        "cyberready.errors",
-    ),
     **dict.fromkeys(
         ("Validation", "load_library", "load_workspace", "validate_inputs", "validate_paths"),
         "cyberready.loaders",

@@ -632,18 +632,9 @@ def assess(
         from cyberready.report.runfile import save_run
 
         locale = check_locale(locale)
-        progress = _StageProgress()
-        try:
-            full = cyberready.assess(
-                ws,
-                trials=trials,
-                seed=seed,
-                screen_trials=screen_trials,
-                budget_usd=budget,
-                progress=progress,
-            )
-        finally:
-            progress.close()
+        full = _assess_shown(
+            ws, trials=trials, seed=seed, screen_trials=screen_trials, budget_usd=budget
+        )
         options = {"trials": trials, "seed": seed, "screen_trials": screen_trials}
         save_run(save_to, full, options={**options, "budget": budget}, locale=locale)
         click.echo(f"saved the run to {save_to} (TLP:AMBER+STRICT: it names systems)", err=True)
@@ -1114,6 +1105,17 @@ def _ratio_text(value: float) -> str:
     return "free" if value == float("inf") else f"{value:.4f}"
 
 
+def _assess_shown(ws: Any, **options: Any) -> Any:
+    """``cyberready.assess(ws, **options)`` with its stages shown on stderr."""
+    import cyberready
+
+    progress = _StageProgress()
+    try:
+        return cyberready.assess(ws, progress=progress, **options)
+    finally:
+        progress.close()
+
+
 class _StageProgress:
     """``stage done/total`` on one line of stderr when it is a terminal; silent otherwise."""
 
@@ -1558,18 +1560,9 @@ def report(
         views = load_run(run_file, workspace, options=asked)
         click.echo(f"from {run_file} (saved run, its inputs unchanged)")
     else:
-        progress = _StageProgress()
-        try:
-            result = cyberready.assess(
-                ws,
-                trials=trials,
-                seed=seed,
-                screen_trials=screen_trials,
-                budget_usd=budget,
-                progress=progress,
-            )
-        finally:
-            progress.close()
+        result = _assess_shown(
+            ws, trials=trials, seed=seed, screen_trials=screen_trials, budget_usd=budget
+        )
         views = {a: build_view(result, a, locale=locale) for a in audiences}  # type: ignore[arg-type,misc]
     for audience, fmt in pairs:
         data = render(views[audience], fmt, templates_dir=templates_dir)  # type: ignore[index,arg-type]
@@ -1580,16 +1573,11 @@ def report(
 
 def _demo_reports(ws: Any, out: Path, trials: int) -> list[str]:
     """Write every audience's report as HTML and PDF into ``out``; the lines to print."""
-    import cyberready
     from cyberready.errors import OptionalDependencyError
     from cyberready.io import atomic_write_bytes
     from cyberready.report import AUDIENCES, build_view, default_filename, render
 
-    progress = _StageProgress()
-    try:
-        result = cyberready.assess(ws, trials=trials, seed=0, progress=progress)
-    finally:
-        progress.close()
+    result = _assess_shown(ws, trials=trials, seed=0)
     lines = [f"reports in {out}:"]
     missing_pdf = ""
     for audience in AUDIENCES:
