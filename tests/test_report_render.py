@@ -12,6 +12,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -292,3 +293,35 @@ def test_parse_po_handles_plurals_continuations_and_fuzzy() -> None:
     }
     with pytest.raises(ValueError, match="<po>:1"):
         parse_po("bogus line\n")
+
+
+def test_xlsx_formats_shares_money_and_hours_and_filters_every_table(
+    plain_result: AssessmentResult,
+) -> None:
+    wb = load_workbook(io.BytesIO(render(build_view(plain_result, "technical"), "xlsx")))
+
+    def column(sheet: str, header: str) -> list[Any]:
+        ws = wb[sheet]
+        headers = [c.value for c in ws[2]]
+        k = headers.index(header) + 1
+        return [r[k - 1] for r in ws.iter_rows(min_row=3) if r[k - 1].value is not None]
+
+    for sheet, header, number_format in (
+        ("Scenarios", "Likelihood", "0.0%"),
+        ("Scenarios", "Some function fails, if attempted", "0.0%"),
+        ("Scenarios", "Expected loss", "0.000"),
+        ("Functions", "Chance of failure", "0.0%"),
+        ("Actions", "Cost low (USD)", "#,##0"),
+        ("Readiness", "Answered", "0.0%"),
+    ):
+        cells = column(sheet, header)
+        assert cells, (sheet, header)
+        assert {c.number_format for c in cells} == {number_format}, (sheet, header)
+    hours = column("Scenarios", "Hours to impact, median")
+    assert all(c.number_format == "0.0" for c in hours)
+    summary = {r[0].value: r[1] for r in wb["Summary"].iter_rows(min_row=3)}
+    assert summary["Answered"].number_format == "0.0%"
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A3", ws.title
+        if ws.max_row > 2:
+            assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith("A2:"), ws.title

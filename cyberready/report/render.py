@@ -645,6 +645,37 @@ def render_xlsx(view: View) -> bytes:
     head_font = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="E4E7EB")
 
+    # number formats by column header (or, on the Summary sheet, by item): shares and chances
+    # as percentages, money as whole dollars, hours with one decimal, loss in weight points
+    percent = {
+        _("Answered"),
+        _("Chance of failure"),
+        _("Chance of compromise"),
+        _("Risk removed"),
+        _("Likelihood"),
+        _("Generic likelihood"),
+        _("Some function fails, if attempted"),
+        _("Public trust lost, if attempted"),
+        _("Budget plan: share of risk removed"),
+    }
+    hours = {
+        _("Hours to impact, 10th percentile"),
+        _("Hours to impact, median"),
+        _("Hours to impact, 90th percentile"),
+    }
+    points = {_("Expected loss"), _("Of which public trust"), _("Expected loss (weight points)")}
+
+    def number_format(name: str) -> str | None:
+        if name in percent:
+            return "0.0%"
+        if name in hours:
+            return "0.0"
+        if name in points:
+            return "0.000"
+        if "(USD)" in name:
+            return "#,##0"
+        return None
+
     def sheet(title: str, headers: list[str], rows: list[list[object]]) -> None:
         ws = wb.create_sheet(title)
         ws.append([tlp, view.banner.text])
@@ -663,11 +694,21 @@ def render_xlsx(view: View) -> bytes:
                     c.data_type = "s"
                     c.quotePrefix = True
         ws.freeze_panes = "A3"
+        if rows:
+            ws.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{len(rows) + 2}"
         for k, h in enumerate(headers, start=1):
             width = max([len(h)] + [len(str(r[k - 1])) for r in rows[:200] if k - 1 < len(r)])
             ws.column_dimensions[get_column_letter(k)].width = min(max(width + 2, 8), 60)
+            column_format = number_format(h)
             for c in ws[get_column_letter(k)][2:]:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
+                if column_format and isinstance(c.value, int | float):
+                    c.number_format = column_format
+        if headers == [_("Item"), _("Value")]:
+            for item, value in ws.iter_rows(min_row=3, max_col=2):
+                row_format = number_format(str(item.value))
+                if row_format and isinstance(value.value, int | float):
+                    value.number_format = row_format
 
     r = view.readiness
     m = view.meta
