@@ -18,7 +18,7 @@ from report_workspace import write_workspace
 
 import cyberready
 from cyberready.assess import AssessmentResult
-from cyberready.report import build_view, render_json, view_schema
+from cyberready.report import build_view, render, render_json, view_schema
 from cyberready.report.models import (
     AdvisorView,
     DonorView,
@@ -249,3 +249,36 @@ def test_view_without_simulation_still_renders_readiness(tmp_path: Path) -> None
     assert view.meta.trials is None and view.scenarios == () and view.actions == ()
     assert view.readiness.domains
     assert all(f.p_fail == 0 for f in view.functions)
+
+
+def test_donor_priorities_name_the_funded_actions_by_control_title(
+    result: AssessmentResult,
+) -> None:
+    view = build_view(result, "donor")
+    assert isinstance(view, DonorView) and view.priorities
+    p = result.priorities
+    assert p is not None and p.plan is not None
+    planned = {a.title for a in p.plan.actions}
+    named = [t for d in view.priorities for t in d.action_titles]
+    assert set(named) == planned
+    assert len(named) == len(set(named))  # each funded control once
+    md = render(view, "md").decode()
+    html = render(view, "html").decode()
+    for title in planned:
+        assert title in md and title in html
+
+
+def test_a_control_title_naming_an_asset_is_withheld_from_donors(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    framework = root / "frameworks" / "rep.yaml"
+    text = framework.read_text(encoding="utf-8")
+    assert "title: Network segmentation" in text
+    framework.write_text(
+        text.replace("title: Network segmentation", "title: Segment dc-main"), encoding="utf-8"
+    )
+    res = cyberready.assess(root, trials=100, seed=5)
+    donor = build_view(res, "donor")
+    assert isinstance(donor, DonorView)
+    titles = {t for d in donor.priorities for t in d.action_titles}
+    assert "Segment [withheld]" in titles
+    assert "dc-main" not in render_json(donor)

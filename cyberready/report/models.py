@@ -582,6 +582,10 @@ class DonorPriority(ViewModel):
     readiness_gain: float = Field(ge=0, description="Rise in the overall readiness score.")
     protects: tuple[str, ...] = Field(default=(), description="Election functions protected.")
     ready_by: str | None = Field(default=None, description="First phase it can be ready for.")
+    action_titles: tuple[str, ...] = Field(
+        default=(),
+        description="The funded actions by control title (what is done, never where).",
+    )
 
 
 class DonorScenarioNotApplied(ViewModel):

@@ -988,7 +988,7 @@ def _donor(
         "partners": (lambda p: p.model_dump() if p else None)(_partners(result, locale)),
         "plan": (lambda p: p.model_dump() if p else None)(_plan(result)),
         "functions": functions,
-        "priorities": [p.model_dump() for p in _donor_priorities(result)],
+        "priorities": [p.model_dump() for p in _donor_priorities(result, locale)],
         "limitations": DonorLimitations(
             derived_frameworks=_derived(result),
             unassessed=len(unassessed),
@@ -1007,8 +1007,9 @@ def _donor(
     return DonorView.model_validate(scrub.deep(data))
 
 
-def _donor_priorities(result: AssessmentResult) -> list[DonorPriority]:
-    """Actions of the budget plan (else the leading actions), grouped by domain.
+def _donor_priorities(result: AssessmentResult, locale: str = "en") -> list[DonorPriority]:
+    """Actions of the budget plan (else the leading actions), grouped by domain, each group
+    naming its actions by control title (never where they apply).
 
     Each action's share is its *marginal* benefit in pick order, so the domains' shares add up
     to the whole plan's, never double counting actions that protect the same thing.
@@ -1067,6 +1068,11 @@ def _donor_priorities(result: AssessmentResult) -> list[DonorPriority]:
                     readiness_gain=_readiness_gain(result, actions, cache),
                     protects=tuple(fn_title.get(f, f) for f, _v in top),
                     ready_by=_ready_by(ws, p.start, ready),
+                    action_titles=tuple(
+                        dict.fromkeys(
+                            _control_title(result, a.control, a.title, locale) for a in actions
+                        )
+                    ),
                 ),
             )
         )
