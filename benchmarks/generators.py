@@ -2,13 +2,13 @@
 
 Two generators:
 
-* :func:`random_graph` — the "mostly forward" random graph of the performance research
-  (``shared/reference/performance.md`` §2): out-degree Poisson(3), 95% of links to a uniformly
+* :func:`random_graph` — the "mostly forward" random graph of our performance research:
+  out-degree Poisson(3), 95% of links to a uniformly
   random *higher* position, 5% anywhere (so there are cycles), 8 entry assets in the first 1%,
   16 critical assets in the upper half. Built in code as a
   :class:`~cyberready.assets.ResolvedSystem`
-  plus scenarios (a 10^6-asset explicit ``system.yaml`` is exactly what DESIGN §3.3 says not to
-  write).
+  plus scenarios (a 10^6-asset explicit ``system.yaml`` is exactly what docs/system-model.md,
+  "Generated assets", advises against writing).
 * :func:`write_emb_workspace` — an EMB-shaped hierarchy written as an ordinary workspace whose
   replicas come from ``generate:`` CSVs: national centre → regions → districts → polling
   stations → a results kit, an e-pollbook and an officer account per station, with hubs (a

@@ -1,4 +1,4 @@
-"""The one façade: run everything cyberready knows about one EMB (DESIGN §2, §7).
+"""The one façade: run everything cyberready knows about one EMB (docs/risk.md, "One pipeline").
 
 :func:`assess` scores readiness (today and at every earlier assessment in ``history/``), runs the
 threat scenarios over the system graph, answers the graph questions reports ask (blast radius,

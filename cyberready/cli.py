@@ -140,7 +140,7 @@ def seed_option(help_text: str, *, default: int = 0) -> Callable[[F], F]:
 
 
 def trials_option(help_text: str, *, minimum: int = 1) -> Callable[[F], F]:
-    """``--trials``: Monte Carlo trials per scenario (DESIGN §4.9: 10,000 by default)."""
+    """``--trials``: Monte Carlo trials per scenario (10,000 by default)."""
     return click.option(
         "--trials",
         type=click.IntRange(min=minimum),

@@ -1,4 +1,4 @@
-"""Replicated assets and links from CSV rows (``generate:``, DESIGN §3.3), kept columnar.
+"""Replicated assets and links from CSV rows (``generate:``, docs/system-model.md), kept columnar.
 
 A national model has 10^4–10^6 polling stations, kits and accounts. They are described once, as
 a template over the columns of a CSV inside the workspace::

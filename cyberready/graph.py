@@ -1,4 +1,4 @@
-"""The system as a graph, and the analyses reports read from it (DESIGN §3.3, §4 steps 3, 6, 7).
+"""The system as a graph, and the analyses reports read from it (docs/trial-model.md, 3, 6, 7).
 
 Conversion happens in one place, :func:`to_digraph`; every analysis is a plain function
 ``f(G, ...)`` of the :class:`networkx.MultiDiGraph` it returns, so it also works on a graph built
@@ -534,7 +534,7 @@ def blast_radii(G: nx.MultiDiGraph, assets: Iterable[str] | None = None) -> dict
 
 
 def _required_up(group: RequirementGroup, n: int) -> int:
-    """How many of a group's ``n`` members must be up for it to hold (DESIGN §4 step 7)."""
+    """How many of a group's ``n`` members must be up for it to hold (trial model, step 7)."""
     if group.mode == "any":
         return 1
     if group.mode == "all":

@@ -1,4 +1,4 @@
-"""Many EMBs assessed together, for donors, regional networks and analysts (DESIGN §6–7).
+"""Many EMBs assessed together, for donors, regional networks and analysts (README, "Portfolios").
 
 :func:`assess_portfolio` runs every EMB workspace of a folder (or a list of them) through
 :func:`cyberready.assess` — scoring, the threat simulation and the priorities at their

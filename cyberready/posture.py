@@ -1,4 +1,6 @@
-"""From answers to step probabilities: per-asset control levels and the posture (DESIGN §4 step 1).
+"""From answers to step probabilities: per-asset control levels and the posture.
+
+The rule is step 1 of docs/trial-model.md.
 
 Two layers, so what-if analysis (priorities) can change levels without reloading anything:
 

@@ -1,4 +1,4 @@
-"""Prioritised risk reduction (DESIGN §5): what to fix first, for how much, before election day.
+"""Prioritised risk reduction (docs/risk.md): what to fix first, for how much, before election day.
 
 The rules, stated once:
 
@@ -441,7 +441,7 @@ def apply_actions(levels: AssetLevels, actions: Iterable[Action]) -> AssetLevels
     """The per-asset levels after the actions (order does not matter: levels only rise).
 
     An organisation-wide action on an organisation-wide control also raises the control's
-    organisation-wide level (which drives reassurance, DESIGN §4.8), unless it is ``n/a``.
+    organisation-wide level (which drives reassurance, trial model step 8), unless it is ``n/a``.
     """
     out = levels
     for a in sorted(set(actions), key=lambda x: x.id):

@@ -1,4 +1,4 @@
-"""Readiness scores (DESIGN §5): per control, domain, framework and overall, on 0–100.
+"""Readiness scores (docs/scoring.md): per control, domain, framework and overall, on 0–100.
 
 The rules, stated once (``docs/scoring.md`` says the same for readers of reports):
 

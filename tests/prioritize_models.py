@@ -1,6 +1,7 @@
 """Small hand-made workspaces for the prioritisation tests, built in code (no files).
 
-``worked_example`` is DESIGN §4's worked example with controls added; ``random_model`` draws a
+``worked_example`` is the worked example of docs/trial-model.md with controls added;
+``random_model`` draws a
 small model (a few assets, controls and scenarios) from a seed, for plan-quality checks where
 every subset of actions can be enumerated.
 """
@@ -197,7 +198,8 @@ PHASES = {
 
 
 def worked_example(**changes: Any) -> Workspace:
-    """DESIGN §4's worked example (P(publish fails) = 0.09 with no controls) plus controls.
+    """The worked example of docs/trial-model.md (P(publish fails) = 0.09 with no controls), plus
+    controls.
 
     ``site`` (hosted on ``host``) is down iff ``host`` is compromised (0.5 × 0.6); ``mirror`` is
     down with 0.3; the loss is 4 × 0.09 = 0.36. Controls:

@@ -1,7 +1,7 @@
-"""Hand-solved models: the DESIGN §4 worked example and further cases whose exact probability
-is worked out in a comment. Each check allows 4 standard errors of the Monte Carlo estimate;
-where a number is exact (paths, tie-breaks, fixed times) it is checked exactly, against the
-engine and the reference alike."""
+"""Hand-solved models: the worked example (docs/trial-model.md) and further cases whose exact
+probability is worked out in a comment. Each check allows 4 standard errors of the Monte Carlo
+estimate; where a number is exact (paths, tie-breaks, fixed times) it is checked exactly,
+against the engine and the reference alike."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ SCENARIO_YAML = """\
 schema_version: 1
 kind: scenario
 id: worked-example
-title: The worked example of DESIGN section 4
+title: The worked example
 actor: criminal
 objective: availability
 phases: [results_publication]

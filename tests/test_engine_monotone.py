@@ -1,5 +1,5 @@
 """Raising any control level never raises any failure probability — trial for trial, under
-common random numbers (same seed), detection (DESIGN §4 step 4) and verification (step 5)
+common random numbers (same seed), detection (docs/trial-model.md, step 4) and verification (step 5)
 included: no trial fails that did not, none fails earlier, and no trial's public-confidence
 units grow."""
 

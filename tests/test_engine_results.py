@@ -1,4 +1,4 @@
-"""Combining scenarios (DESIGN §4 step 9), DataFrames, JSON and the notebook view."""
+"""Combining scenarios (docs/trial-model.md), DataFrames, JSON and the notebook view."""
 
 from __future__ import annotations
 

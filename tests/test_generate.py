@@ -1,4 +1,4 @@
-"""``generate:`` (DESIGN §3.3): replicas from a CSV inside the workspace, kept columnar."""
+"""``generate:`` (docs/system-model.md): replicas from a CSV inside the workspace, kept columnar."""
 
 from __future__ import annotations
 

@@ -469,7 +469,7 @@ def systems(draw: st.DrawFn) -> tuple[list[Spec], list[Spec], list[Spec]]:
 
 
 def brute_force_spof(assets: list[Spec], links: list[Spec], functions: list[Spec]) -> Any:
-    """The rule of DESIGN §4 steps 6-7, applied literally, one outage at a time."""
+    """The rule of docs/trial-model.md, steps 6 and 7, applied literally, one outage at a time."""
     out = {}
     for f in sorted(functions, key=lambda f: f["id"]):
         found = []

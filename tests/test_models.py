@@ -1,4 +1,4 @@
-"""The file models (DESIGN §3) hold what the design says, and their problems read well.
+"""The file models (docs/system-model.md) hold what the design says, and their problems read well.
 
 Models are built in code here; what a user sees from a file is shown through
 :func:`cyberready.io.parse_model` on a small document, so the message and its location are

@@ -146,7 +146,7 @@ def test_draw_census_counts_every_entry_attempt() -> None:
 
 
 def test_degenerate_scenarios_match_too() -> None:
-    """No propagation, an entry that matches nothing, no function in phase, the DESIGN worked
+    """No propagation, an entry that matches nothing, no function in phase, the worked
     example: the compiled kernel agrees with numpy on each."""
     from engine_models import entry, function, scenario, spread, system
 
@@ -175,7 +175,7 @@ def test_degenerate_scenarios_match_too() -> None:
         assert_same(got, run_block(c, 1, 0, 20_000))
         worked = worked if worked is not None else got
     assert worked is not None
-    # DESIGN §4 worked example: P(publish fails) = 0.3 × (0.5 × 0.6) = 0.09
+    # docs/trial-model.md worked example: P(publish fails) = 0.3 × (0.5 × 0.6) = 0.09
     assert abs(np.isfinite(worked.fail_time[:, 0]).mean() - 0.09) < 0.01
 
 

@@ -1,4 +1,5 @@
-"""Posture (DESIGN §4 step 1): per-asset control levels and the step probabilities they give."""
+"""Posture (docs/trial-model.md, step 1): per-asset control levels and the step probabilities
+they give."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Report views: what each audience's data view holds, the donor view's structural redaction,
-golden JSON views and their schemas (DESIGN §6).
+golden JSON views and their schemas (README, "Reports").
 
 Golden files live in ``tests/golden/``; regenerate them with ``CYBERREADY_UPDATE_GOLDEN=1``
 after a change that is meant to alter the views, and review the diff.

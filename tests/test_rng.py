@@ -1,4 +1,4 @@
-"""Counter-based randomness (DESIGN §4 "Randomness"): known values, scalar == vector bit for
+"""Counter-based randomness (docs/trial-model.md): known values, scalar == vector bit for
 bit, and time laws by exact inverse CDF."""
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def test_object_keys_use_ids() -> None:
 
 
 def test_uniform_known_value() -> None:
-    # Worked by hand from the formula in DESIGN §4, with Python ints mod 2**64.
+    # Worked by hand from the formula in docs/trial-model.md, with Python ints mod 2**64.
     key = key64("demo", "asset:a", "detect")
     mix = splitmix64((7 ^ ((3 * 0x9E3779B97F4A7C15) & MASK)) & MASK)
     x = splitmix64(key ^ mix)

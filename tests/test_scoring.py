@@ -1,4 +1,4 @@
-"""Readiness scoring (DESIGN §5) on hand-computed cases, confidence bands, asset spreads,
+"""Readiness scoring (docs/scoring.md) on hand-computed cases, confidence bands, asset spreads,
 platform scorecards, and hypothesis properties of the rules."""
 
 from __future__ import annotations

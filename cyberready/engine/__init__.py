@@ -1,4 +1,4 @@
-"""The Monte Carlo engine: threat scenarios over an EMB's dependency graph (DESIGN §4).
+"""The Monte Carlo engine: threat scenarios over an EMB's dependency graph (docs/trial-model.md).
 
 Layers, each usable on its own:
 

@@ -1,4 +1,4 @@
-"""Compile a scenario over a resolved system into flat arrays, once (DESIGN §4).
+"""Compile a scenario over a resolved system into flat arrays, once (docs/trial-model.md).
 
 :func:`prepare` does everything that does not depend on control levels — which assets each
 entry rule attempts (and, for ``mode: one`` rules, the cumulative item counts the pick draws

@@ -1,4 +1,4 @@
-"""The reference trial model: plain Python, one trial at a time, read against DESIGN §4.
+"""The reference trial model: plain Python, one trial at a time, read against docs/trial-model.md.
 
 This module is the executable statement of the trial model. It is slow on purpose and shares
 nothing with the vectorized kernels except the random draws and the shared thresholds
@@ -69,13 +69,14 @@ members' largest pair. Member times tie to the lower member position (the cause 
 between an alteration and an outage at the same time is the smaller pair); groups, then the
 two ways a group fails (unusable members, confidentiality), then functions tie in file order.
 
-**Detection and monotonicity.** DESIGN §4 lets the technique of the step achieving ``A_v``
-decide ``v``'s detection chance. That breaks the monotonicity §4 promises: raising a control
-that blocks a well-detected step can let a stealthier one reach ``v`` first, undetected, and
-the attacker then goes further. Here every intrusion into ``v`` is judged by its own technique
-against ``v``'s one detection draw, and the attacker continues from the earliest unnoticed
-one. With one technique reaching ``v`` this is exactly §4; with several it is monotone:
-removing an intrusion or raising a detection chance can only shrink the undetected set.
+**Detection and monotonicity.** Letting the technique of the step achieving ``A_v`` decide
+``v``'s detection chance (as first written) breaks the monotonicity the model promises:
+raising a control that blocks a well-detected step can let a stealthier one reach ``v`` first,
+undetected, and the attacker then goes further. Here every intrusion into ``v`` is judged by
+its own technique against ``v``'s one detection draw, and the attacker continues from the
+earliest unnoticed one. With one technique reaching ``v`` the two rules agree; with several it
+is monotone: removing an intrusion or raising a detection chance can only shrink the
+undetected set.
 
 **Verification and monotonicity.** A catch replaces "altered from ``A[m]``" by "out for the
 recheck from ``A[m]``", which makes ``m`` unusable only past the tolerance and never earlier,

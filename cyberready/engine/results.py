@@ -1,5 +1,5 @@
 """Simulation results: per scenario (:class:`ScenarioResult`) and across scenarios
-(:class:`SimulationResult`), with DataFrames and an HTML view for notebooks (DESIGN §4 step 9).
+(:class:`SimulationResult`), with DataFrames and an HTML view for notebooks (docs/trial-model.md).
 
 Counts are integers and per-trial rows are kept in trial order, so every number here is the
 same whatever the block size. Probabilities are conditional on the campaign being attempted

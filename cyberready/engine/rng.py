@@ -1,4 +1,4 @@
-"""Counter-based randomness shared by the engine and the reference (DESIGN §4 "Randomness").
+"""Counter-based randomness shared by the engine and the reference (docs/trial-model.md).
 
 Every uniform draw of a simulation is a pure function of ``(seed, trial, scenario id, object
 key, purpose)``; nothing is a stream. The same numbers therefore come out whatever the block

@@ -1,4 +1,4 @@
-"""Writing ``assessment.yaml`` and keeping every earlier one under ``history/`` (DESIGN §3.2).
+"""Writing ``assessment.yaml`` and keeping every earlier one under ``history/`` (docs/scoring.md).
 
 An earlier assessment is never overwritten: before a new ``assessment.yaml`` replaces it, the
 old file is copied byte for byte to ``history/assessment-<as_of>.yaml`` (``-2``, ``-3``… when

@@ -1,4 +1,4 @@
-"""Strict pydantic models of every cyberready file kind (DESIGN §3)."""
+"""Strict pydantic models of every cyberready file kind (docs/system-model.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The EMB (``kind: emb``), its assessment (``kind: assessment``) and platform scorecards
-(``kind: platform_scorecard``) — DESIGN §3.2, §3.4."""
+(``kind: platform_scorecard``) — docs/scoring.md."""
 
 from __future__ import annotations
 

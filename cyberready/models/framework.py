@@ -1,5 +1,5 @@
 """Frameworks of scored controls (``kind: framework``), reference catalogs (``kind: catalog``)
-and the technique vocabulary (``kind: techniques``) — DESIGN §3.1."""
+and the technique vocabulary (``kind: techniques``) — docs/controls.md"""
 
 from __future__ import annotations
 

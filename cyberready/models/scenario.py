@@ -1,4 +1,4 @@
-"""Threat scenarios (``kind: scenario``) — DESIGN §3.5; their meaning is DESIGN §4."""
+"""Threat scenarios (``kind: scenario``): docs/system-model.md; what they do: trial-model.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The EMB's systems as a dependency graph (``kind: system``) — DESIGN §3.3."""
+"""The EMB's systems as a dependency graph (``kind: system``) — docs/system-model.md"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The shared vocabulary of every cyberready file (DESIGN §3.0).
+"""The shared vocabulary of every cyberready file (docs/system-model.md).
 
 Ids, phases, actors, evidence sources, asset types, link kinds, selectors and time
 distributions are defined once here and reused by every other model.

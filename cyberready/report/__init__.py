@@ -1,4 +1,4 @@
-"""Reports for every audience: data views, charts and renderers (DESIGN §6).
+"""Reports for every audience: data views, charts and renderers (README, "Reports").
 
 >>> import cyberready
 >>> from cyberready.report import build_view, render

@@ -1,4 +1,4 @@
-"""The data views reports are rendered from: one per audience (DESIGN §6).
+"""The data views reports are rendered from: one per audience (README, "Reports").
 
 A view is a frozen pydantic model holding exactly what its audience may see, already computed
 and translated; templates, charts and every output format read only the view. The technical and
