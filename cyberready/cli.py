@@ -150,6 +150,29 @@ def trials_option(help_text: str, *, minimum: int = 1) -> Callable[[F], F]:
     )
 
 
+def screen_trials_option(help_text: str, *, default: int | None = None) -> Callable[[F], F]:
+    """``--screen-trials``: trials per scenario when screening every candidate action."""
+    return click.option(
+        "--screen-trials",
+        type=click.IntRange(min=2),
+        default=default,
+        show_default=default is not None,
+        help=help_text,
+    )
+
+
+def budget_option(help_text: str) -> Callable[[F], F]:
+    """``--budget USD``: the plan's budget (default: ``budget_usd`` in emb.yaml)."""
+    return click.option(
+        "--budget", type=click.FloatRange(min=0), default=None, metavar="USD", help=help_text
+    )
+
+
+def locale_option(help_text: str) -> Callable[[F], F]:
+    """``--locale``: the report language, checked against the shipped catalogs."""
+    return click.option("--locale", default="en", show_default=True, help=help_text)
+
+
 # --------------------------------------------------------------------------- the group
 
 
@@ -584,19 +607,9 @@ def _render_readiness(result: Any, *, controls: bool) -> None:
 )
 @trials_option("With --save: Monte Carlo trials per scenario.", minimum=2)
 @seed_option("With --save: seed of the simulation.")
-@click.option(
-    "--screen-trials",
-    type=click.IntRange(min=2),
-    default=None,
-    help="With --save: trials per scenario when screening candidate actions.",
-)
-@click.option(
-    "--budget",
-    type=click.FloatRange(min=0),
-    default=None,
-    help="With --save: budget in USD for the plan (default: budget_usd in emb.yaml).",
-)
-@click.option("--locale", default="en", show_default=True, help="With --save: report language.")
+@screen_trials_option("With --save: trials per scenario when screening candidate actions.")
+@budget_option("With --save: budget for the plan (default: budget_usd in emb.yaml).")
+@locale_option("With --save: report language.")
 @handle_errors
 def assess(
     workspace: Path,
@@ -1254,13 +1267,7 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
 )
 @click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @_FRAMEWORK_DIRS
-@click.option(
-    "--budget",
-    type=click.FloatRange(min=0),
-    default=None,
-    metavar="USD",
-    help="Budget for the plan (default: budget_usd in emb.yaml; no plan without one).",
-)
+@budget_option("Budget for the plan (default: budget_usd in emb.yaml; no plan without one).")
 @click.option(
     "--top",
     type=click.IntRange(min=1),
@@ -1275,13 +1282,7 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
     help="Plan start date, YYYY-MM-DD (default: the assessment's as_of).",
 )
 @trials_option("Trials per scenario for the top actions and the plan.", minimum=2)
-@click.option(
-    "--screen-trials",
-    type=click.IntRange(min=2),
-    default=1_000,
-    show_default=True,
-    help="Trials per scenario to screen every candidate.",
-)
+@screen_trials_option("Trials per scenario to screen every candidate.", default=1_000)
 @seed_option("Seed: the same seed gives the same numbers.")
 @click.option(
     "--cost-basis",
@@ -1479,25 +1480,14 @@ def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
 )
 @trials_option("Monte Carlo trials per scenario.", minimum=2)
 @seed_option("Seed: the same seed gives the same report.")
-@click.option(
-    "--screen-trials",
-    type=click.IntRange(min=2),
-    default=None,
-    help="Trials per scenario when screening candidate actions (default: a tenth of "
-    "--trials, at least 100).",
+@screen_trials_option(
+    "Trials per scenario when screening candidate actions (default: a tenth of --trials, "
+    "at least 100)."
 )
-@click.option(
-    "--budget",
-    type=click.FloatRange(min=0),
-    default=None,
-    help="Budget in USD for the plan (default: budget_usd in emb.yaml).",
-)
-@click.option(
-    "--locale",
-    default="en",
-    show_default=True,
-    help="Report language: a shipped one (en), optionally with a region (en_GB); any other "
-    "is refused before the assessment runs.",
+@budget_option("Budget for the plan (default: budget_usd in emb.yaml).")
+@locale_option(
+    "Report language: a shipped one (en), optionally with a region (en_GB); any other is "
+    "refused before the assessment runs."
 )
 @click.pass_context
 @handle_errors
@@ -1641,12 +1631,7 @@ def _demo_reports(ws: Any, out: Path, trials: int) -> list[str]:
     "--workers", type=click.IntRange(1), default=None, help="Local processes [default: CPUs]."
 )
 @trials_option("Trials per scenario.", minimum=2)
-@click.option(
-    "--screen-trials",
-    type=click.IntRange(2),
-    default=None,
-    help="Trials of the priorities' screening pass [default: a tenth of --trials].",
-)
+@screen_trials_option("Trials of the priorities' screening pass [default: a tenth of --trials].")
 @seed_option("Seed: the same seed gives the same numbers.")
 @handle_errors
 def portfolio(
