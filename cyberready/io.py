@@ -129,8 +129,18 @@ def format_path(path: Sequence[str | int]) -> str:
 
 
 def _short(value: object, limit: int = 60) -> str:
+    """``value`` as text of at most ``limit`` characters, for a message or a problem's value:
+    a 100,000-digit number or a page of text pasted into a field is not echoed in full."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * limit:
+        digits = int(value.bit_length() * 0.30103) + 1  # log10(2): no str() of a huge int
+        return f"a whole number of about {digits:,} digits"
     text = repr(value) if not isinstance(value, str) else value
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _quoted(value: object) -> str:
+    """``repr`` of a value as a message shows it (shortened: see :func:`_short`)."""
+    return repr(_short(value)) if isinstance(value, str) else _short(value)
 
 
 def read_text(path: Path, *, display: str | None = None) -> tuple[str | None, list[Problem]]:
@@ -307,8 +317,13 @@ class _Walker:
                     file=self.doc.file,
                     line=node.start_mark.line + 1,
                     field=format_path(path),
-                    value=str(node.value),
-                    message=f"cannot read {node.value!r}: {exc}",
+                    value=_short(str(node.value)),
+                    message=f"cannot read {_quoted(str(node.value))}: "
+                    + (
+                        f"a number of {len(str(node.value)):,} digits is too large"
+                        if "digits" in str(exc)
+                        else _short(str(exc), 200)
+                    ),
                     hint="put the value in quotes if it is meant as text",
                 )
             )
@@ -521,7 +536,8 @@ def _describe(value: object) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()} (a yes/no value)"
     if isinstance(value, int | float):
-        return f"the number {value}"
+        text = _short(value)
+        return text if text.startswith("a ") else f"the number {text}"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
     if isinstance(value, dict):
@@ -575,7 +591,7 @@ def _one_of(choices: Sequence[str], limit: int = 6) -> str:
 
 
 def _number(x: object) -> str:
-    return f"{x:g}" if isinstance(x, float) else str(x)
+    return f"{x:g}" if isinstance(x, float) else _short(x)
 
 
 def _friendly(
@@ -600,11 +616,12 @@ def _friendly(
         return f"missing required field {last!r}", "", ""
     if etype == "literal_error":
         if last == "schema_version":
-            return f"unsupported schema_version {value!r}", "this cyberready reads 1", value
+            shown = str(value).lower() if isinstance(value, bool) else _quoted(value)
+            return f"unsupported schema_version {shown}", "this cyberready reads 1", value
         what = "key" if is_key else "value"
         if isinstance(value, str):
             hint = did_you_mean(value, _choices(err))
-            return f"{value!r} is not a valid {what} here", hint, value
+            return f"{_quoted(value)} is not a valid {what} here", hint, value
         hint = "expected " + _one_of(_choices(err))
         return f"{_describe(value)} is not a valid {what} here", hint, value
     if etype in ("value_error", "assertion_error"):
@@ -616,7 +633,7 @@ def _friendly(
         if is_key:
             noun += " (as a key)"
         return (
-            f"{value!r} is not a valid {noun}",
+            f"{_quoted(value)} is not a valid {noun}",
             _PATTERN_WORDS.get(pattern, f"it must match {pattern}"),
             value,
         )
@@ -628,6 +645,12 @@ def _friendly(
         return f"must be less than {_number(ctx.get('lt'))}, got {_number(value)}", "", value
     if etype == "less_than_equal":
         return f"must be at most {_number(ctx.get('le'))}, got {_number(value)}", "", value
+    if etype == "finite_number":
+        return (
+            f"{_describe(value)} is not a finite number",
+            "give an ordinary number: .inf and .nan are not amounts, durations or chances",
+            value,
+        )
     if etype == "too_short":
         n = ctx.get("min_length", 1)
         return f"needs at least {n} item{'s' if n != 1 else ''}", "", ""

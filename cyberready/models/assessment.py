@@ -14,9 +14,14 @@ from cyberready.models.vocab import (
     ControlId,
     EvidenceSource,
     Id,
+    Locale,
+    Number,
     Phase,
+    SchemaVersion,
     Selector,
     StrictModel,
+    Usd,
+    WholeNumber,
 )
 
 __all__ = [
@@ -40,7 +45,7 @@ def _check_level(level: int | str) -> int | str:
 
 
 Level = Annotated[
-    int | Literal["n/a"],
+    WholeNumber | Literal["n/a"],
     AfterValidator(_check_level),
     WithJsonSchema(
         {
@@ -75,7 +80,7 @@ class Election(StrictModel):
 class ScenarioLikelihood(StrictModel):
     """This EMB's own likelihood for one scenario, with the reason for it."""
 
-    likelihood: float = Field(
+    likelihood: Number = Field(
         ge=0, le=1, description="Chance the campaign is attempted this cycle, 0–1, as written."
     )
     rationale: str = Field(min_length=1, description="Why: the evidence behind the figure.")
@@ -107,26 +112,30 @@ class ThreatContext(StrictModel):
 class EmbProfile(StrictModel):
     """An election management body's workspace settings (``kind: emb``)."""
 
-    schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
+    schema_version: SchemaVersion = Field(
+        description="File format version; this cyberready reads 1."
+    )
     kind: Literal["emb"] = Field(description="Always 'emb'.")
     id: Id = Field(description="EMB id.")
     name: str = Field(description="Full name of the EMB.")
     country: str = Field(default="", description="Country.")
     region: str | None = Field(default=None, description="Region, for portfolio grouping.")
-    languages: tuple[str, ...] = Field(default=(), description="Report languages (locales).")
+    languages: tuple[Locale, ...] = Field(
+        default=(), description="Report languages (locales such as en or fr_CA)."
+    )
     election: Election | None = Field(default=None, description="The next election.")
     as_of: dt.date | None = Field(default=None, description="Date of this profile.")
     phases: dict[Phase, PhaseWindow] = Field(
         default_factory=dict, description="Phase windows of the electoral calendar."
     )
-    budget_usd: float | None = Field(default=None, ge=0, description="Budget for improvements.")
+    budget_usd: Usd | None = Field(default=None, description="Budget for improvements, in USD.")
     frameworks: tuple[Id, ...] = Field(
         default=("usaid-ecbs", "ifes-tech-guidelines"), description="Frameworks in scope."
     )
     scenarios: Literal["all"] | tuple[Id, ...] = Field(
         default="all", description="Scenarios in scope: all, or a list of ids."
     )
-    public_confidence_weight: float = Field(
+    public_confidence_weight: Number = Field(
         default=3,
         ge=1,
         le=5,
@@ -151,7 +160,7 @@ class Answer(StrictModel):
         default="", description="The evidence (sensitive; never shown to donors)."
     )
     notes: str = Field(default="", description="Free notes (sensitive; never shown to donors).")
-    target: int | None = Field(default=None, ge=0, le=4, description="Target level, 0–4.")
+    target: WholeNumber | None = Field(default=None, ge=0, le=4, description="Target level, 0–4.")
 
 
 class Override(StrictModel):
@@ -166,7 +175,9 @@ class Override(StrictModel):
 class Assessment(StrictModel):
     """An EMB's answers to its frameworks (``kind: assessment``)."""
 
-    schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
+    schema_version: SchemaVersion = Field(
+        description="File format version; this cyberready reads 1."
+    )
     kind: Literal["assessment"] = Field(description="Always 'assessment'.")
     emb: Id = Field(description="EMB id.")
     frameworks: tuple[Id, ...] = Field(description="Frameworks answered (must match emb.yaml).")
@@ -181,7 +192,9 @@ class Assessment(StrictModel):
 class PlatformScorecard(StrictModel):
     """A technology company's answers to the platform commitments (``kind: platform_scorecard``)."""
 
-    schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
+    schema_version: SchemaVersion = Field(
+        description="File format version; this cyberready reads 1."
+    )
     kind: Literal["platform_scorecard"] = Field(description="Always 'platform_scorecard'.")
     company: str = Field(min_length=1, description="Company name.")
     framework: Id = Field(description="Framework whose subject: platform controls are answered.")

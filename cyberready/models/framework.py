@@ -13,10 +13,14 @@ from cyberready.models.vocab import (
     AttackId,
     ControlId,
     Id,
+    Number,
     Phase,
+    SchemaVersion,
     Selector,
     StrictModel,
     TimeDistribution,
+    Usd,
+    WholeNumber,
 )
 
 __all__ = [
@@ -43,7 +47,10 @@ not available; supplementary: a practice cyberready adds beyond the source's sco
 Subject = Literal["emb", "platform", "partner"]
 """Whose practice a control is: the EMB's, a technology platform's, or the EMB's international
 partners' (scored apart from the EMB's own score)."""
-Probability = Annotated[float, Field(ge=0, le=1)]
+MAX_WEEKS = 520
+"""Longest time to put a control in place, in weeks (ten years)."""
+
+Probability = Annotated[Number, Field(ge=0, le=1)]
 """A probability or fraction in [0, 1]."""
 
 
@@ -57,7 +64,7 @@ class Source(StrictModel):
 class MaturityLevel(StrictModel):
     """One level of the maturity scale."""
 
-    level: int = Field(ge=0, le=4, description="The level, 0–4.")
+    level: WholeNumber = Field(ge=0, le=4, description="The level, 0–4.")
     name: str = Field(min_length=1, description="Short name, e.g. 'Documented'.")
     description: str = Field(description="What an organisation at this level does.")
 
@@ -66,7 +73,7 @@ class MaturityScale(StrictModel):
     """Levels 0–4 and the curve that turns a level into control strength."""
 
     levels: tuple[MaturityLevel, ...] = Field(description="Exactly the levels 0, 1, 2, 3, 4.")
-    effectiveness: tuple[float, float, float, float, float] = Field(
+    effectiveness: tuple[Number, Number, Number, Number, Number] = Field(
         description="Control strength per level: non-decreasing, from 0 at level 0 to 1 at 4."
     )
 
@@ -81,7 +88,7 @@ class MaturityScale(StrictModel):
 class Tier(StrictModel):
     """A readiness tier: scores at or above ``min`` (and below the next tier) get ``name``."""
 
-    min: float = Field(ge=0, le=100, description="Lowest score (0–100) in this tier.")
+    min: Number = Field(ge=0, le=100, description="Lowest score (0–100) in this tier.")
     name: str = Field(min_length=1, description="Tier name, e.g. 'Developing'.")
 
 
@@ -150,10 +157,10 @@ class Effects(StrictModel):
         description="Catches an alteration of an applicable asset, whatever technique made it, "
         "with probability x strength; the asset is then out for the recheck time.",
     )
-    recovers: float = Field(
+    recovers: Number = Field(
         default=0.0, ge=0, le=1, description="Outage shortened by this fraction at full strength."
     )
-    reassures: float = Field(
+    reassures: Number = Field(
         default=0.0,
         ge=0,
         le=1,
@@ -180,13 +187,15 @@ class Effects(StrictModel):
 class Effort(StrictModel):
     """What it takes to raise the control: cost ranges in USD and weeks."""
 
-    cost_usd: tuple[float, float] = Field(
+    cost_usd: tuple[Usd, Usd] = Field(
         default=(0.0, 0.0), description="Fixed cost range [low, high] in USD."
     )
-    per_asset_usd: tuple[float, float] | None = Field(
+    per_asset_usd: tuple[Usd, Usd] | None = Field(
         default=None, description="Extra cost range per asset touched (counts included)."
     )
-    weeks: float = Field(default=4, ge=0, description="Weeks needed to put it in place.")
+    weeks: Number = Field(
+        default=4, ge=0, le=MAX_WEEKS, description="Weeks needed to put it in place."
+    )
 
     @model_validator(mode="after")
     def _ranges(self) -> Effort:
@@ -206,7 +215,7 @@ class Translation(StrictModel):
     title: str | None = Field(default=None, description="Translated title.")
     objective: str | None = Field(default=None, description="Translated objective.")
     guidance: str | None = Field(default=None, description="Translated guidance.")
-    rubric: dict[int, str] | None = Field(
+    rubric: dict[WholeNumber, str] | None = Field(
         default=None, description="Translated rubric (all of levels 0–4)."
     )
 
@@ -234,10 +243,10 @@ class Control(StrictModel):
     title: str = Field(min_length=1, description="Short title.")
     objective: str = Field(description="What the control achieves.")
     guidance: str = Field(default="", description="How to put it in place.")
-    rubric: dict[int, str] | None = Field(
+    rubric: dict[WholeNumber, str] | None = Field(
         default=None, description="Per-level text (all of 0–4) replacing the scale's descriptions."
     )
-    weight: int = Field(default=3, ge=1, le=5, description="Weight in scores, 1–5.")
+    weight: WholeNumber = Field(default=3, ge=1, le=5, description="Weight in scores, 1–5.")
     applies_to: tuple[AssetType | Literal["organization"], ...] | AppliesSelector = Field(
         default=("organization",),
         union_mode="left_to_right",
@@ -254,7 +263,7 @@ class Control(StrictModel):
     translations: dict[str, Translation] = Field(
         default_factory=dict, description="Locale -> translated text."
     )
-    effectiveness: tuple[float, float, float, float, float] | None = Field(
+    effectiveness: tuple[Number, Number, Number, Number, Number] | None = Field(
         default=None,
         description="Control strength per level for this control, overriding the scale's "
         "curve: non-decreasing, from 0 at level 0 to 1 at level 4 (a technical control that is "
@@ -300,7 +309,9 @@ class Control(StrictModel):
 class Framework(StrictModel):
     """A framework of scored controls (``kind: framework``)."""
 
-    schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
+    schema_version: SchemaVersion = Field(
+        description="File format version; this cyberready reads 1."
+    )
     kind: Literal["framework"] = Field(description="Always 'framework'.")
     id: Id = Field(description="Framework id, e.g. usaid-ecbs.")
     title: str = Field(description="Human title.")
@@ -349,7 +360,7 @@ class Framework(StrictModel):
         """Control strength of a maturity level on the framework's scale."""
         return self.maturity_scale.effectiveness[level]
 
-    def curve_of(self, control: Control) -> tuple[float, float, float, float, float]:
+    def curve_of(self, control: Control) -> tuple[Number, Number, Number, Number, Number]:
         """The control's effectiveness curve: its own, else the scale's."""
         return control.effectiveness or self.maturity_scale.effectiveness
 
@@ -364,7 +375,9 @@ class CatalogItem(StrictModel):
 class Catalog(StrictModel):
     """A reference catalog (``kind: catalog``): not scored, only referenced."""
 
-    schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
+    schema_version: SchemaVersion = Field(
+        description="File format version; this cyberready reads 1."
+    )
     kind: Literal["catalog"] = Field(description="Always 'catalog'.")
     id: Id = Field(description="Catalog id, e.g. nist-csf-2.0.")
     title: str = Field(description="Human title.")
@@ -389,7 +402,9 @@ class Technique(StrictModel):
 class TechniqueCatalog(StrictModel):
     """The technique vocabulary (``kind: techniques``)."""
 
-    schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
+    schema_version: SchemaVersion = Field(
+        description="File format version; this cyberready reads 1."
+    )
     kind: Literal["techniques"] = Field(description="Always 'techniques'.")
     attack_version: str | None = Field(
         default=None,

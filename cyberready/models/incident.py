@@ -12,7 +12,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
-from cyberready.models.vocab import Id, StrictModel
+from cyberready.models.vocab import Id, SchemaVersion, StrictModel
 
 __all__ = [
     "INCIDENT_DATE_PATTERN",
@@ -104,6 +104,8 @@ class Incident(StrictModel):
 class IncidentRegistry(StrictModel):
     """A registry of real incidents (``kind: incidents``)."""
 
-    schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
+    schema_version: SchemaVersion = Field(
+        description="File format version; this cyberready reads 1."
+    )
     kind: Literal["incidents"] = Field(description="Always 'incidents'.")
     items: tuple[Incident, ...] = Field(min_length=1, description="The incidents.")

@@ -11,7 +11,9 @@ from cyberready.models.vocab import (
     AttackId,
     Id,
     LinkKind,
+    Number,
     Phase,
+    SchemaVersion,
     Selector,
     StrictModel,
     TimeDistribution,
@@ -34,7 +36,9 @@ class EntryRule(StrictModel):
         "polling station's kit rather than each of thousands independently.",
     )
     technique: Id = Field(description="Technique used (from scenarios/techniques.yaml).")
-    probability: float = Field(ge=0, le=1, description="Base success probability, before controls.")
+    probability: Number = Field(
+        ge=0, le=1, description="Base success probability, before controls."
+    )
     time: TimeDistribution = Field(description="Time from the campaign's start, in hours.")
 
 
@@ -46,7 +50,7 @@ class PropagationRule(StrictModel):
         default="forward", description="forward: from -> to; reverse: to -> from."
     )
     technique: Id = Field(description="Technique used at the target.")
-    probability: float = Field(ge=0, le=1, description="Base success probability per link.")
+    probability: Number = Field(ge=0, le=1, description="Base success probability per link.")
     time: TimeDistribution = Field(description="Time the step takes, in hours.")
 
 
@@ -96,7 +100,9 @@ class References(StrictModel):
 class Scenario(StrictModel):
     """A threat scenario (``kind: scenario``)."""
 
-    schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
+    schema_version: SchemaVersion = Field(
+        description="File format version; this cyberready reads 1."
+    )
     kind: Literal["scenario"] = Field(description="Always 'scenario'.")
     id: Id = Field(description="Scenario id.")
     title: str = Field(description="Human title.")
@@ -106,7 +112,7 @@ class Scenario(StrictModel):
         description="What the actor is after."
     )
     phases: tuple[Phase, ...] = Field(min_length=1, description="Phases the campaign targets.")
-    likelihood: float = Field(
+    likelihood: Number = Field(
         ge=0,
         le=1,
         description="Chance the campaign is attempted this cycle (the base, for a medium "

@@ -12,13 +12,18 @@ from cyberready.models.vocab import (
     AssetType,
     DataClass,
     Exposure,
+    Flag,
+    Hours,
     Id,
     LinkKind,
+    Number,
     Operator,
     Phase,
+    SchemaVersion,
     Selector,
     Site,
     StrictModel,
+    WholeNumber,
 )
 
 __all__ = [
@@ -55,7 +60,7 @@ class Asset(StrictModel):
         description="Who runs it or holds the copy (emb, government, vendor, party, observer, "
         "oversight_body, platform, public).",
     )
-    count: int = Field(
+    count: WholeNumber = Field(
         default=1,
         ge=1,
         description="How many identical, independent items this asset stands for: an attempt "
@@ -106,11 +111,11 @@ class RequirementGroup(StrictModel):
     all_: Selector | None = Field(
         default=None, alias="all", description="Up if every member is up."
     )
-    at_least: float | None = Field(
+    at_least: Number | None = Field(
         default=None, gt=0, le=1, description="Up if at least this fraction of `of` is up."
     )
     of: Selector | None = Field(default=None, description="Members counted by at_least.")
-    protects_data: bool = Field(
+    protects_data: Flag = Field(
         default=False,
         description="The function also fails (confidentiality) when a member's data leaks.",
     )
@@ -151,7 +156,7 @@ class Function(StrictModel):
     id: Id = Field(description="Function id.")
     title: str = Field(description="Human title.")
     description: str = Field(default="", description="What the function is.")
-    weight: int = Field(default=3, ge=1, le=5, description="Importance, 1–5 (loss weight).")
+    weight: WholeNumber = Field(default=3, ge=1, le=5, description="Importance, 1–5 (loss weight).")
     phases: tuple[Phase, ...] = Field(
         default=(),
         description="Phases in which the function is delivered (`phase: X` is shorthand for one).",
@@ -159,8 +164,8 @@ class Function(StrictModel):
     phase: Phase | None = Field(
         default=None, description="Shorthand for `phases: [X]` (give one of phase, phases)."
     )
-    max_tolerable_outage_hours: float = Field(
-        gt=0, description="Outage longer than this makes the function fail."
+    max_tolerable_outage_hours: Hours = Field(
+        description="Outage longer than this makes the function fail."
     )
     requires: tuple[RequirementGroup, ...] = Field(
         min_length=1, description="Every group must hold for the function to be delivered."
@@ -197,7 +202,7 @@ class AssetTemplate(StrictModel):
     tags: tuple[str, ...] = Field(default=(), description="Tag templates, e.g. region-{region}.")
     site: str | None = Field(default=None, description="Site (or a template yielding one).")
     operator: str | None = Field(default=None, description="Operator (or a template yielding one).")
-    count: str | int = Field(default=1, description="Count or a template yielding one.")
+    count: str | WholeNumber = Field(default=1, description="Count or a template yielding one.")
 
 
 class LinkTemplate(StrictModel):
@@ -238,7 +243,9 @@ class GenerateSpec(StrictModel):
 class SystemModel(StrictModel):
     """Assets, links and election functions of one EMB (``kind: system``)."""
 
-    schema_version: Literal[1] = Field(description="File format version; this cyberready reads 1.")
+    schema_version: SchemaVersion = Field(
+        description="File format version; this cyberready reads 1."
+    )
     kind: Literal["system"] = Field(description="Always 'system'.")
     emb: Id = Field(description="Id of the EMB this system belongs to.")
     assets: tuple[Asset, ...] = Field(default=(), description="The assets.")

@@ -11,14 +11,16 @@ from typing import Annotated, Any, Final, Literal, get_args
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    Strict,
     StringConstraints,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
+from pydantic_core import CoreSchema, PydanticCustomError
 
 __all__ = [
     "ACTORS",
@@ -32,6 +34,9 @@ __all__ = [
     "EXPOSURES",
     "ID_PATTERN",
     "LINK_KINDS",
+    "LOCALE_PATTERN",
+    "MAX_HOURS",
+    "MAX_USD",
     "OPERATORS",
     "PHASES",
     "SITES",
@@ -43,21 +48,63 @@ __all__ = [
     "DataClass",
     "EvidenceSource",
     "Exposure",
+    "Flag",
+    "Hours",
     "Id",
     "LinkKind",
+    "Locale",
+    "Number",
     "Operator",
     "Phase",
+    "SchemaVersion",
     "Selector",
     "Site",
     "StrictModel",
     "TimeDistribution",
+    "Usd",
+    "WholeNumber",
 ]
+
+# Numbers in files are strict: YAML's `true`, `1.0` where a whole number belongs, quoted text,
+# `.inf` and `.nan` are refused (pydantic would otherwise take `true` as 1, `3.0` as 3 and
+# `.inf` as a budget), so every number a model holds is a finite float or a real int.
+
+Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+"""A finite number: an int or a float, never text, true/false, ``.inf`` or ``.nan``."""
+WholeNumber = Annotated[int, Strict()]
+"""A whole number: never ``3.0``, ``true`` or ``"3"``."""
+Flag = Annotated[bool, Strict()]
+"""``true`` or ``false``: never ``1``, ``0`` or ``"yes"`` in quotes."""
+
+MAX_USD: Final = 1e12
+"""Largest amount of money a file may give (a trillion dollars: anything above is a typo)."""
+MAX_HOURS: Final = 1e6
+"""Longest duration a file may give, in hours (over a century)."""
+Usd = Annotated[Number, Field(ge=0, le=MAX_USD)]
+"""An amount in US dollars, 0 to :data:`MAX_USD`."""
+Hours = Annotated[Number, Field(gt=0, le=MAX_HOURS)]
+"""A duration in hours, above 0 and at most :data:`MAX_HOURS`."""
+
+
+def _exact_version(value: Any) -> Any:
+    """``schema_version`` is the integer 1: ``1.0`` and ``true`` (which equal 1) are not."""
+    if isinstance(value, bool | float):
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": "1"})
+    return value
+
+
+SchemaVersion = Annotated[Literal[1], BeforeValidator(_exact_version)]
+"""The file format version: the integer 1."""
 
 ID_PATTERN: Final = r"^[a-z0-9][a-z0-9_.-]*$"
 CONTROL_ID_PATTERN: Final = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=200)]
 """Ids of assets, functions, scenarios, frameworks, catalogs, EMBs and techniques."""
+
+LOCALE_PATTERN: Final = r"^([A-Za-z]{2,3})(?:[_-]([A-Za-z]{2}|[0-9]{3}))?$"
+Locale = Annotated[str, StringConstraints(pattern=LOCALE_PATTERN)]
+"""A report language: a language code such as ``en``, or ``en_GB`` (never a path)."""
 
 AttackId = Annotated[str, StringConstraints(pattern=r"^T[0-9]{4}(\.[0-9]{3})?$")]
 """A MITRE ATT&CK Enterprise technique or sub-technique id, e.g. ``T1566`` or ``T1684.001``."""
@@ -284,13 +331,17 @@ class Selector(StrictModel):
         return " & ".join(parts) or "all assets"
 
 
+_HoursBound = Annotated[Number, Field(le=MAX_HOURS)]
+"""A bound of a uniform duration (checked as ``0 <= lo < hi`` by the model)."""
+
+
 class _Mean(StrictModel):
-    mean: float = Field(gt=0, description="Mean, in hours.")
+    mean: Hours = Field(description="Mean, in hours.")
 
 
 class _Lognormal(StrictModel):
-    median: float = Field(gt=0, description="Median, in hours.")
-    p90: float = Field(gt=0, description="90th percentile, in hours; above the median.")
+    median: Hours = Field(description="Median, in hours.")
+    p90: Hours = Field(description="90th percentile, in hours; above the median.")
 
     @model_validator(mode="after")
     def _p90_above_median(self) -> _Lognormal:
@@ -305,12 +356,12 @@ class TimeDistribution(StrictModel):
 
     model_config = ConfigDict(json_schema_extra={"minProperties": 1, "maxProperties": 1})
 
-    fixed: float | None = Field(default=None, gt=0, description="Always this many hours.")
+    fixed: Hours | None = Field(default=None, description="Always this many hours.")
     exponential: _Mean | None = Field(default=None, description="Exponential with this mean.")
     lognormal: _Lognormal | None = Field(
         default=None, description="Lognormal given by its median and 90th percentile."
     )
-    uniform: tuple[float, float] | None = Field(
+    uniform: tuple[_HoursBound, _HoursBound] | None = Field(
         default=None, description="Uniform between [lo, hi] hours, 0 <= lo < hi."
     )
 

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 
+from cyberready.models.vocab import LOCALE_PATTERN
+
 __all__ = [
     "DOMAIN",
     "available_locales",
@@ -130,7 +132,7 @@ def available_locales() -> list[str]:
     return sorted(p.parent.parent.name for p in base.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
-_LOCALE = re.compile(r"^([A-Za-z]{2,3})(?:[_-]([A-Za-z]{2}|[0-9]{3}))?$")
+_LOCALE = re.compile(LOCALE_PATTERN)
 
 
 def check_locale(locale: str) -> str:
@@ -158,9 +160,15 @@ def check_locale(locale: str) -> str:
 
 
 def translations(locale: str = "en") -> gettext.NullTranslations:
-    """The catalog of ``locale`` (``fr``, ``fr_FR`` -> ``fr``), or English when none ships."""
+    """The catalog of ``locale`` (``fr``, ``fr_FR`` -> ``fr``), or English when none ships.
+
+    Only a shipped catalog is ever read: ``locale`` is matched against
+    :func:`available_locales` by name, never used as a path (``../../x`` gives English)."""
     base = _locales_dir()
+    shipped = available_locales()
     for candidate in (locale, locale.split("_")[0].split("-")[0]):
+        if candidate not in shipped:
+            continue
         po = base / candidate / "LC_MESSAGES" / f"{DOMAIN}.po"
         if po.is_file():
             return _Catalog(parse_po(po.read_text(encoding="utf-8"), name=str(po)))

@@ -21,6 +21,8 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cyberready.models.vocab import Locale
+
 __all__ = [
     "AUDIENCES",
     "TLP",
@@ -104,7 +106,7 @@ class ReportMeta(ViewModel):
     days_to_election: int | None = Field(
         default=None, description="Days from the assessment to polling day."
     )
-    locale: str = Field(default="en", description="Language of the report.")
+    locale: Locale = Field(default="en", description="Language of the report.")
     cyberready_version: str = Field(description="Version of cyberready that built the view.")
     trials: int | None = Field(default=None, description="Monte Carlo trials per scenario.")
     seed: int | None = Field(default=None, description="Random seed of the simulation.")
