@@ -25,6 +25,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import posixpath
+import re
 import warnings
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
@@ -34,7 +36,13 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from cyberready.errors import AssessmentError, Problem, did_you_mean
 from cyberready.interop.history import ASSESSMENT_FILE, save_assessment
-from cyberready.io import MAX_FILE_BYTES, atomic_write_bytes, atomic_write_text, read_text
+from cyberready.io import (
+    MAX_FILE_BYTES,
+    MAX_ROW_PROBLEMS,
+    atomic_write_bytes,
+    atomic_write_text,
+    read_text,
+)
 from cyberready.models import Answer, Assessment, Control, EmbProfile, Framework
 from cyberready.models.assessment import Level
 from cyberready.models.vocab import EVIDENCE_SOURCES
@@ -65,8 +73,15 @@ AS_OF_CELL: Final = "B6"
 ASSESSOR_CELL: Final = "B7"
 HEADER_ROW: Final = 3
 FIRST_ROW: Final = 4
-MAX_UNZIPPED_BYTES: Final = 256 * 1024 * 1024
+MAX_UNZIPPED_BYTES: Final = 64 * 1024 * 1024
 """Largest uncompressed workbook read (a questionnaire is a few hundred kilobytes)."""
+ROW_MARGIN: Final = 1_000
+"""Rows a sheet may use beyond one per control of the frameworks known (notes typed below the
+table, blank formatted rows); a sheet reaching further is refused before it is read."""
+MAX_COLUMNS: Final = 64
+"""Columns a sheet may use (A to BL; the domain sheets use A to O)."""
+MACRO_PARTS: Final = ("vbaproject.bin", "vbaprojectsignature.bin", "vbadata.xml")
+"""Zip members (lower case) that make a workbook macro-enabled: refused, whatever its name."""
 
 # (key, header) of each column of a domain sheet, in order: A, B, C, ...
 _COLUMNS: Final[tuple[tuple[str, str], ...]] = (
@@ -726,6 +741,19 @@ def _formula(value: object) -> bool:
     return isinstance(value, str) and value.startswith("=")
 
 
+_CELL_TYPES: Final = (str, int, float, dt.date, dt.time, dt.timedelta)
+"""What a typed cell holds (bool is an int; datetime a date)."""
+
+
+def _is_formula_cell(cell: object) -> bool:
+    """A workbook cell holding a formula (plain, shared, array or data table) or anything else
+    that is not a typed value."""
+    value = getattr(cell, "value", None)
+    return getattr(cell, "data_type", "") == "f" or not (
+        value is None or isinstance(value, _CELL_TYPES)
+    )
+
+
 def _parse_answer(
     cells: Mapping[str, object], locate: _Locate
 ) -> tuple[Answer | None, list[Problem]]:
@@ -851,9 +879,12 @@ def _read(
     suffix = path.suffix.lower()
     if not path.is_file():
         return None, [Problem(file=name, message="no such file")]
+    max_rows = FIRST_ROW + sum(len(_emb_controls(fw)) for fw in frameworks.values()) + ROW_MARGIN
     if suffix == ".csv":
-        return _read_csv(path, frameworks)
-    if suffix not in (".xlsx", ".xlsm"):
+        return _read_csv(path, frameworks, max_rows=max_rows)
+    if suffix in (".xlsm", ".xltm"):
+        return None, [_macro_problem(name)]
+    if suffix != ".xlsx":
         return None, [
             Problem(
                 file=name,
@@ -861,14 +892,75 @@ def _read(
                 hint="give the .xlsx workbook or a .csv exported by cyberready",
             )
         ]
-    wb, problems = _open_workbook(path)
+    wb, problems = _open_workbook(path, max_rows=max_rows)
     if wb is None:
         return None, problems
-    return _read_workbook(wb, name, frameworks, need_date=need_date)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            answers, problems = _read_workbook(wb, name, frameworks, need_date=need_date)
+    except Exception as exc:  # cells are parsed as they are read: a damaged one fails here
+        return None, [_unreadable(name, exc)]
+    finally:
+        wb.close()
+    return answers, _capped(problems)
 
 
-def _open_workbook(path: Path) -> tuple[Any, list[Problem]]:
-    """The workbook, or one clear problem if the file is not a readable .xlsx."""
+def _macro_problem(name: str) -> Problem:
+    return Problem(
+        file=name,
+        message="a macro-enabled workbook is not read (it may run code when opened)",
+        hint="open it, remove the macros and save it as an Excel workbook (.xlsx), or export "
+        "a new questionnaire",
+    )
+
+
+def _unreadable(name: str, exc: Exception) -> Problem:
+    return Problem(
+        file=name,
+        message=f"the workbook could not be read ({type(exc).__name__}: {str(exc)[:200]})",
+        hint="open it in a spreadsheet program and save it again as .xlsx",
+    )
+
+
+def _kind(message: str) -> str:
+    """A problem's message with its particulars (quoted values, ids, numbers) blanked out:
+    problems of one kind differ only in those."""
+    return re.sub(r"'[^']*'|\"[^\"]*\"|\S*\d\S*", "…", message)
+
+
+def _capped(problems: Sequence[Problem]) -> list[Problem]:
+    """At most :data:`~cyberready.io.MAX_ROW_PROBLEMS` problems of each kind (as for
+    ``generate:`` CSVs), then one line saying how many more there are."""
+    kinds = [(p.file, _kind(p.message)) for p in problems]
+    total: dict[tuple[str, str], int] = {}
+    for kind in kinds:
+        total[kind] = total.get(kind, 0) + 1
+    seen: dict[tuple[str, str], int] = {}
+    first: dict[tuple[str, str], str] = {}
+    out: list[Problem] = []
+    for p, kind in zip(problems, kinds, strict=True):
+        k = seen[kind] = seen.get(kind, 0) + 1
+        first.setdefault(kind, p.message)
+        if k <= MAX_ROW_PROBLEMS:
+            out.append(p)
+        elif k == MAX_ROW_PROBLEMS + 1:
+            more = total[kind] - MAX_ROW_PROBLEMS
+            out.append(
+                replace(
+                    p,
+                    message=f"… and {more:,} more like {first[kind]!r}",
+                    value="",
+                    hint="",
+                )
+            )
+    return out
+
+
+def _open_workbook(path: Path, *, max_rows: int) -> tuple[Any, list[Problem]]:
+    """The workbook (read-only: close it), or one clear problem if the file is not a readable
+    .xlsx, is macro-enabled, or has a sheet reaching beyond ``max_rows`` rows or
+    :data:`MAX_COLUMNS` columns (found by streaming each sheet, before any cell is read)."""
     from openpyxl import load_workbook
 
     name = str(path)
@@ -894,6 +986,8 @@ def _open_workbook(path: Path) -> tuple[Any, list[Problem]]:
         return None, [not_xlsx]
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         return None, [not_xlsx]
+    if any(n.lower().rpartition("/")[2] in MACRO_PARTS for n in names):
+        return None, [_macro_problem(name)]
     if unzipped > MAX_UNZIPPED_BYTES:
         return None, [
             Problem(
@@ -903,19 +997,99 @@ def _open_workbook(path: Path) -> tuple[Any, list[Problem]]:
             )
         ]
     try:
+        with zipfile.ZipFile(path) as zf:
+            for title, part in _sheet_parts(zf):
+                beyond = _beyond(zf, part, max_rows) if part in names else ""
+                if beyond:
+                    return None, [
+                        Problem(
+                            file=name,
+                            cell=f"{title}!A1",
+                            value=beyond,
+                            message=f"sheet {title!r} uses {beyond}, beyond the "
+                            f"questionnaire's {max_rows:,} rows and {MAX_COLUMNS} columns",
+                            hint="clear the cells below and right of the questionnaire (or "
+                            "export a new one and copy the answers over)",
+                        )
+                    ]
+    except Exception as exc:  # a damaged workbook or sheet part
+        return None, [_unreadable(name, exc)]
+    try:
         with warnings.catch_warnings():
             # spreadsheet programs add extensions openpyxl does not read; they do not matter here
             warnings.simplefilter("ignore")
-            wb = load_workbook(path, data_only=False, keep_links=False)
+            wb = load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file: report, don't crash
-        return None, [
-            Problem(
-                file=name,
-                message=f"the workbook could not be read ({type(exc).__name__}: {exc})",
-                hint="open it in a spreadsheet program and save it again as .xlsx",
-            )
-        ]
+        return None, [_unreadable(name, exc)]
     return wb, []
+
+
+_NS_MAIN: Final = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_DOC_REL: Final = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL: Final = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, zip member) of every sheet of the workbook, from ``xl/workbook.xml`` and
+    its relationships (read before openpyxl opens a sheet: it would parse a sheet without a
+    ``<dimension>`` whole just to size it)."""
+    from openpyxl.xml.functions import fromstring
+
+    book = fromstring(zf.read("xl/workbook.xml"))
+    rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {
+        r.get("Id"): str(r.get("Target", "")) for r in rels.iter(f"{_NS_PKG_REL}Relationship")
+    }
+    parts = []
+    for sheet in book.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_DOC_REL}id"), "")
+        if target:
+            part = target[1:] if target.startswith("/") else posixpath.normpath("xl/" + target)
+            parts.append((str(sheet.get("name", "")), part))
+    return parts
+
+
+_CELL_REF: Final = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+
+
+def _beyond(zf: zipfile.ZipFile, part: str, max_rows: int) -> str:
+    """``""``, or the range (``A1:XFD1048576``) or cell a worksheet part uses beyond
+    ``max_rows`` rows or :data:`MAX_COLUMNS` columns. Streams the XML and stops at the first
+    such cell, so a sheet of a million cells is refused as fast as one of a hundred."""
+    from openpyxl.utils.cell import column_index_from_string, get_column_letter
+    from openpyxl.xml.functions import iterparse
+
+    def position(ref: str) -> tuple[int, int] | None:
+        m = _CELL_REF.fullmatch(ref.strip())
+        return (int(m.group(2)), column_index_from_string(m.group(1).upper())) if m else None
+
+    row = col = cells = 0
+    with zf.open(part.lstrip("/")) as src:
+        for event, element in iterparse(src, events=("start", "end")):
+            tag = element.tag.rpartition("}")[2]
+            if event == "end":
+                if tag in ("c", "row"):
+                    element.clear()
+                continue
+            if tag == "dimension":
+                ref = str(element.get("ref", ""))
+                corners = [position(r) for r in ref.split(":")]
+                if any(c and (c[0] > max_rows or c[1] > MAX_COLUMNS) for c in corners):
+                    return ref
+            elif tag == "row":
+                row, col = int(element.get("r") or row + 1), 0
+            elif tag == "c":
+                cells += 1
+                if cells > max_rows * MAX_COLUMNS:
+                    return f"more than {max_rows * MAX_COLUMNS:,} cells"
+                found = position(element.get("r", ""))
+                row, col = found if found else (row, col + 1)  # no reference: the next cell
+            else:
+                continue
+            if row > max_rows or col > MAX_COLUMNS:
+                letter = get_column_letter(min(col, 16384) or 1)
+                return f"cell {letter}{row}" if col else f"row {row}"
+    return ""
 
 
 _MetaRow = tuple[str, str, int, str, str]
@@ -939,7 +1113,7 @@ def _meta(wb: Any, name: str) -> tuple[dict[str, str], list[_MetaRow], list[Prob
     info: dict[str, str] = {}
     rows: list[_MetaRow] = []
     in_table = False
-    for values in ws.iter_rows(values_only=True):
+    for values in ws.iter_rows(max_col=5, values_only=True):
         cells = [*values, None, None, None, None, None][:5]
         if cells[0] == "sheet" and cells[3] == "control":
             in_table = True
@@ -1009,9 +1183,25 @@ def _read_workbook(
     assessor: str | None = None
     if INSTRUCTIONS_SHEET in wb.sheetnames:
         ins = wb[INSTRUCTIONS_SHEET]
-        raw_date = ins[AS_OF_CELL].value
+        date_cell, assessor_cell = ins[AS_OF_CELL], ins[ASSESSOR_CELL]
+        for ref, cell in ((AS_OF_CELL, date_cell), (ASSESSOR_CELL, assessor_cell)):
+            if _is_formula_cell(cell):
+                problems.append(
+                    Problem(
+                        file=name,
+                        cell=f"{INSTRUCTIONS_SHEET}!{ref}",
+                        message="this cell holds a formula; type the value itself",
+                        hint="formulas are not read from a questionnaire",
+                    )
+                )
+        raw_date = None if _is_formula_cell(date_cell) else date_cell.value
         as_of = _read_date(raw_date)
-        if as_of is None and (need_date or not _is_blank(raw_date)):
+        if (
+            as_of is None
+            and date_cell is not None
+            and not _is_formula_cell(date_cell)
+            and (need_date or not _is_blank(raw_date))
+        ):
             problems.append(
                 Problem(
                     file=name,
@@ -1024,7 +1214,8 @@ def _read_workbook(
                     hint="type it as YYYY-MM-DD, e.g. 2026-11-01",
                 )
             )
-        assessor = _as_text(ins[ASSESSOR_CELL].value).strip() or None
+        if not _is_formula_cell(assessor_cell):
+            assessor = _as_text(assessor_cell.value).strip() or None
     elif need_date:
         problems.append(
             Problem(
@@ -1155,16 +1346,30 @@ def _read_rows(
     from openpyxl.utils import get_column_letter
 
     letters = {key: get_column_letter(col) for key, col in _COL.items()}
-    for r, values in enumerate(
-        ws.iter_rows(min_row=FIRST_ROW, max_col=len(_COLUMNS), values_only=True), start=FIRST_ROW
+    for r, row in enumerate(
+        ws.iter_rows(min_row=FIRST_ROW, max_col=len(_COLUMNS)), start=FIRST_ROW
     ):
-        cells = {key: values[_COL[key] - 1] for key in ("control", *_ANSWER_KEYS)}
+        typed = {key: row[_COL[key] - 1] for key in ("control", *_ANSWER_KEYS)}
+        cells = {key: getattr(cell, "value", None) for key, cell in typed.items()}
         raw_id = cells["control"]
-        cid = _as_text(raw_id).strip()
+        cid = "" if _is_formula_cell(typed["control"]) else _as_text(raw_id).strip()
 
         def locate(key: str, r: int = r, cid: str = cid) -> dict[str, Any]:
             return {"file": name, "cell": f"{sheet}!{letters[key]}{r}", "field": cid}
 
+        formulas = [
+            Problem(
+                **locate(key),
+                message=f"{key} is a formula; type the value itself",
+                hint="formulas are not read from a questionnaire (they could run or fetch "
+                "something when the file is opened)",
+            )
+            for key, cell in typed.items()
+            if _is_formula_cell(cell)
+        ]
+        if formulas:
+            problems += formulas
+            continue
         if not cid:
             if any(not _is_blank(cells[k]) for k in _ANSWER_KEYS):
                 problems.append(
@@ -1201,7 +1406,14 @@ def _read_rows(
 
 
 def _read_csv(
-    path: Path, frameworks: Mapping[str, Framework]
+    path: Path, frameworks: Mapping[str, Framework], *, max_rows: int
+) -> tuple[QuestionnaireAnswers | None, list[Problem]]:
+    answers, problems = _read_csv_rows(path, frameworks, max_rows=max_rows)
+    return answers, _capped(problems)
+
+
+def _read_csv_rows(
+    path: Path, frameworks: Mapping[str, Framework], *, max_rows: int
 ) -> tuple[QuestionnaireAnswers | None, list[Problem]]:
     name = str(path)
     text, problems = read_text(path, display=name)
@@ -1241,6 +1453,17 @@ def _read_csv(
             line = reader.line_num
             if not any(v.strip() for v in values):
                 continue
+            if len(rows) >= max_rows:
+                return None, [
+                    *problems,
+                    Problem(
+                        file=name,
+                        line=start,
+                        message=f"more than {max_rows:,} rows: a questionnaire of the known "
+                        "frameworks has one row per control",
+                        hint="is it the right file? keep only the exported rows",
+                    ),
+                ]
             padded = [*values, *([""] * len(header))]
             rows.append((start, {h: padded[i] for h, i in index.items()}))
     except csv.Error as exc:
@@ -1304,6 +1527,18 @@ def _read_csv(
             )
             continue
         seen[cid] = start
+        typed = [k for k in ("evidence", "notes") if _formula(row[k])]
+        if typed:  # an unguarded '=': a spreadsheet would run it (the export guards text)
+            problems += [
+                Problem(
+                    **locate(k),
+                    message=f"{k} is a formula; type the value itself",
+                    hint="formulas are not read from a questionnaire; start text that begins "
+                    "with '=' with an apostrophe",
+                )
+                for k in typed
+            ]
+            continue
         cells = {k: _csv_unguard(row[k]) for k in _ANSWER_KEYS}
         cells["level"], cells["source"], cells["target"] = (
             cells["level"].strip(),
