@@ -655,7 +655,9 @@ def assess(
     if as_json:
         emit_json(result.to_dict())
     elif as_csv:
-        click.echo(result.to_frame().to_csv(index=False), nl=False)
+        from cyberready.io import frame_csv
+
+        click.echo(frame_csv(result.to_frame()), nl=False)
     else:
         _render_readiness(result, controls=show_controls)
     overall = result.overall.score
@@ -1360,7 +1362,9 @@ def prioritize(
         frame = result.to_frame(table)  # type: ignore[arg-type]
         if table == "ranking":
             frame = frame.head(top)
-        click.echo(frame.to_csv(index=False), nl=False)
+        from cyberready.io import frame_csv
+
+        click.echo(frame_csv(frame), nl=False)
     else:
         _render_priorities(result, ws, top, explain)
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Final, TypeVar, get_args, get_origin
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +30,11 @@ from cyberready.errors import InputError, Problem, did_you_mean
 from cyberready.models import KIND_MODELS, StrictModel
 from cyberready.models.vocab import CONTROL_ID_PATTERN, ID_PATTERN
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
+    "CSV_GUARD",
     "MAX_CSV_BYTES",
     "MAX_FILE_BYTES",
     "MAX_ROW_PROBLEMS",
@@ -40,8 +44,10 @@ __all__ = [
     "Loaded",
     "atomic_write_bytes",
     "atomic_write_text",
+    "csv_guard",
     "data_dir",
     "dump_yaml",
+    "frame_csv",
     "load_file",
     "load_model_file",
     "parse_model",
@@ -1147,6 +1153,33 @@ def read_workspace_csv(
             )
         ]
     return read_csv_columns(target, display=shown)
+
+
+# --------------------------------------------------------------------------- CSV output
+
+CSV_GUARD: Final = ("=", "+", "-", "@", "\t", "\r", "'")
+"""A text cell starting with one of these is written with a leading ``'`` so that a spreadsheet
+does not run it as a formula (CSV injection); the questionnaire import removes it again."""
+
+
+def csv_guard(text: str) -> str:
+    """``text`` as a CSV cell a spreadsheet shows as text, never runs.
+
+    >>> csv_guard("=1+2"), csv_guard("Backups")
+    ("'=1+2", 'Backups')
+    """
+    return "'" + text if text.startswith(CSV_GUARD) else text
+
+
+def frame_csv(frame: pd.DataFrame) -> str:
+    """A table as CSV text, every text cell through :func:`csv_guard` (numbers stay numbers)."""
+    guarded = frame.copy()
+    for column in guarded.columns:
+        if guarded[column].dtype == object:
+            guarded[column] = guarded[column].map(
+                lambda v: csv_guard(v) if isinstance(v, str) else v
+            )
+    return str(guarded.to_csv(index=False))
 
 
 # --------------------------------------------------------------------------- file trees

@@ -22,6 +22,7 @@ blocks) and :func:`combine` (ranges, in trial order, into a :class:`ScenarioResu
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_TRIALS",
+    "MAX_TRIALS",
     "PATHS_MAX_ASSETS",
     "BlockOutput",
     "CompiledScenario",
@@ -58,6 +60,7 @@ __all__ = [
     "Scratch",
     "SimulationResult",
     "auto_block_size",
+    "check_trials",
     "combine",
     "compile_scenario",
     "prepare",
@@ -71,11 +74,52 @@ __all__ = [
 ]
 
 DEFAULT_TRIALS = 10_000
+MAX_TRIALS = 10_000_000
+"""Most trials per scenario: estimates settle long before (a larger number is a typo)."""
 PATHS_MAX_ASSETS = 10_000
 """Attack paths are traced for models up to this many assets."""
 _BLOCK_BUDGET = 1 << 22
 """Target number of (trial, asset) / (trial, entry attempt) cells per block (two float64
 scratch buffers of this many cells: 64 MB)."""
+
+
+def _memory_budget() -> int:
+    """Bytes a run may keep: half the machine's memory (8 GiB where it cannot be read)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    except (AttributeError, ValueError, OSError):
+        return 8 << 30
+
+
+def check_trials(
+    trials: int, n_functions: int, n_scenarios: int = 1, *, budget: int | None = None
+) -> None:
+    """Refuse a number of trials above :data:`MAX_TRIALS`, or one whose results would not fit
+    in memory, before anything is allocated.
+
+    Each trial keeps a row of failure times (8 bytes per function) and a confidence count
+    (8 bytes) per scenario; a scenario's blocks are copied once when merged. ``budget`` is the
+    bytes allowed (default: half the machine's memory).
+
+    Raises
+    ------
+    InputError
+        Naming ``--trials``, the estimate and the largest number that fits.
+    """
+    hint = f"the default is {DEFAULT_TRIALS:,}; more trials only narrow the intervals"
+    if trials > MAX_TRIALS:
+        message = f"{trials:,} trials per scenario is more than the {MAX_TRIALS:,} allowed"
+        raise InputError([Problem("--trials", message, value=str(trials), hint=hint)])
+    per_trial = 8 * (n_functions + 1) * (n_scenarios + 1)
+    allowed = _memory_budget() if budget is None else budget
+    if trials * per_trial > allowed:
+        fits = max(1, allowed // per_trial)
+        message = (
+            f"{trials:,} trials of {n_scenarios} scenario(s) need about "
+            f"{trials * per_trial / 2**30:,.1f} GiB of memory, more than the "
+            f"{allowed / 2**30:,.1f} GiB available (at most {fits:,} trials fit)"
+        )
+        raise InputError([Problem("--trials", message, value=str(trials), hint=hint)])
 
 
 def auto_block_size(c: CompiledScenario) -> int:
@@ -128,6 +172,7 @@ def run_range(
     """
     if not 0 <= start < stop:
         raise ValueError(f"need 0 <= start < stop, got {start}..{stop}")
+    check_trials(stop - start, len(c.graph.function_ids))
     if block_size is not None and block_size < 1:
         raise ValueError(f"block_size must be at least 1, got {block_size}")
     want_paths = c.graph.n_assets <= PATHS_MAX_ASSETS if paths is None else paths
@@ -313,6 +358,7 @@ def simulate(
         EMB's ``public_confidence_weight``.
     """
     chosen = _pick_scenarios(ws, scenarios)
+    check_trials(trials, len(ws.system.functions), len(chosen))
     post = posture if posture is not None else build_posture(ws)
     results = (
         simulate_scenario(

@@ -37,10 +37,12 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from cyberready.errors import AssessmentError, Problem, did_you_mean
 from cyberready.interop.history import ASSESSMENT_FILE, save_assessment
 from cyberready.io import (
+    CSV_GUARD,
     MAX_FILE_BYTES,
     MAX_ROW_PROBLEMS,
     atomic_write_bytes,
     atomic_write_text,
+    csv_guard,
     read_text,
 )
 from cyberready.models import Answer, Assessment, Control, EmbProfile, Framework
@@ -132,7 +134,7 @@ _CSV_COLUMNS: Final = (
     "target",
 )
 _CSV_REQUIRED: Final = frozenset({"framework", "control", *_ANSWER_KEYS})
-_CSV_GUARD: Final = ("=", "+", "-", "@", "\t", "\r", "'")
+_CSV_GUARD: Final = CSV_GUARD
 """A text cell starting with one of these is written with a leading ``'`` so that a
 spreadsheet does not run it as a formula (CSV injection); the import removes it again."""
 
@@ -223,8 +225,7 @@ def _as_list(frameworks: Framework | Sequence[Framework]) -> list[Framework]:
     return [frameworks] if isinstance(frameworks, Framework) else list(frameworks)
 
 
-def _csv_guard(text: str) -> str:
-    return "'" + text if text.startswith(_CSV_GUARD) else text
+_csv_guard = csv_guard  # the one guard of every CSV cyberready writes
 
 
 def _csv_unguard(text: str) -> str:
