@@ -1175,7 +1175,7 @@ def frame_csv(frame: pd.DataFrame) -> str:
     """A table as CSV text, every text cell through :func:`csv_guard` (numbers stay numbers)."""
     guarded = frame.copy()
     for column in guarded.columns:
-        if guarded[column].dtype == object:
+        if guarded[column].dtype.kind not in "biufcmM":  # text, object or categorical
             guarded[column] = guarded[column].map(
                 lambda v: csv_guard(v) if isinstance(v, str) else v
             )
