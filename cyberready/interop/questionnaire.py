@@ -1199,7 +1199,6 @@ def _read_workbook(
         as_of = _read_date(raw_date)
         if (
             as_of is None
-            and date_cell is not None
             and not _is_formula_cell(date_cell)
             and (need_date or not _is_blank(raw_date))
         ):
@@ -1370,6 +1369,8 @@ def _read_rows(
         ]
         if formulas:
             problems += formulas
+            if cid in emb_controls:
+                found.setdefault(cid, (sheet, r, None))  # its row is there: not "missing"
             continue
         if not cid:
             if any(not _is_blank(cells[k]) for k in _ANSWER_KEYS):

@@ -203,6 +203,7 @@ def test_formulas_in_questionnaire_cells_are_refused_with_the_cell(
     assert result.exit_code == 3, result.output
     assert f"VR!{ref}" in result.output and "formula" in result.output
     assert "ArrayFormula object" not in result.output
+    assert "missing" not in result.output  # the row is there; only its formula is wrong
     assert (ws / "assessment.yaml").read_bytes() == before
 
 
