@@ -32,12 +32,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from cyberready import __version__
 from cyberready.errors import AssessmentError, Problem, did_you_mean
 from cyberready.interop.history import ASSESSMENT_FILE, save_assessment
 from cyberready.io import MAX_FILE_BYTES, atomic_write_bytes, atomic_write_text, read_text
+from cyberready.lock import workspace_lock
 from cyberready.models import Answer, Assessment, Control, EmbProfile, Framework
 from cyberready.models.assessment import Level
 from cyberready.models.vocab import EVIDENCE_SOURCES
+from cyberready.outputs import GENERATOR
 from cyberready.scoring import SOURCE_WEIGHTS
 
 if TYPE_CHECKING:
@@ -272,6 +275,7 @@ def build_workbook(
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)
+    wb.properties.creator = f"{GENERATOR} {__version__}"  # until someone saves it filled in
     return wb
 
 
@@ -1366,6 +1370,21 @@ def import_questionnaire(
         The workspace does not load (:class:`~cyberready.errors.InputError`), or the
         questionnaires have problems (:class:`AssessmentError`, every one with its cell).
     """
+    with workspace_lock(Path(workspace)):
+        return _import_questionnaire(
+            paths, workspace, as_of=as_of, assessor=assessor, frameworks_dirs=frameworks_dirs
+        )
+
+
+def _import_questionnaire(
+    paths: Path | Sequence[Path],
+    workspace: Path,
+    *,
+    as_of: dt.date | None = None,
+    assessor: str | None = None,
+    frameworks_dirs: Sequence[Path] = (),
+) -> ImportResult:
+    """:func:`import_questionnaire`, with the workspace's lock held."""
     from cyberready.loaders import load_workspace
 
     files = [paths] if isinstance(paths, Path) else list(paths)
