@@ -150,8 +150,14 @@ _C1: Final = re.compile("[\x7f-\x9f]")
 
 
 def emit_json(data: object) -> None:
-    """Print JSON (sorted keys, UTF-8) to stdout; DEL and C1 controls, which JSON leaves
-    as they are, are written as ``\\u`` escapes (the same JSON, safe on a terminal)."""
+    r"""Print JSON (sorted keys, UTF-8) to stdout; DEL and C1 controls, which JSON leaves
+    as they are, are written as ``\u`` escapes (the same JSON, safe on a terminal).
+
+    >>> emit_json({"title": "a\x9b31mb"})
+    {
+      "title": "a\u009b31mb"
+    }
+    """
     text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     click.echo(_C1.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
 

@@ -974,10 +974,15 @@ def atomic_write_bytes(path: Path, data: bytes, *, exclusive: bool = False) -> N
     replaced, even by a writer racing this one). A temporary left by a killed writer is
     removed by the next write to the same path (:func:`remove_stale_temporaries`).
     """
-    with _atomic(path, exclusive=exclusive) as (fd, _tmp), os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+    try:
+        with _atomic(path, exclusive=exclusive) as (fd, _tmp), os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:  # a full disk says no file: name the one being written
+        if exc.filename is None and not isinstance(exc, FileExistsError):
+            exc.filename = str(path)
+        raise
 
 
 def atomic_write_text(path: Path, text: str) -> None:
