@@ -898,7 +898,8 @@ def questionnaire_import(
     assessment date first keeps the previous assessment.yaml as history/assessment-<as_of>.yaml.
     The same date adds no history entry when the import only answers frameworks not yet
     assessed at that date, and writes nothing when nothing changed; any other change with the
-    same date is refused unless --as-of confirms it.
+    same date is refused unless --as-of confirms it. One command writes a workspace at a
+    time: while another holds it, this one waits 3 seconds, then stops with exit code 5.
     """
     from cyberready.interop.questionnaire import import_questionnaire
 
