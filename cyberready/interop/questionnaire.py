@@ -1370,25 +1370,18 @@ def import_questionnaire(
         The workspace does not load (:class:`~cyberready.errors.InputError`), or the
         questionnaires have problems (:class:`AssessmentError`, every one with its cell).
     """
-    with workspace_lock(Path(workspace)):
-        return _import_questionnaire(
-            paths, workspace, as_of=as_of, assessor=assessor, frameworks_dirs=frameworks_dirs
-        )
-
-
-def _import_questionnaire(
-    paths: Path | Sequence[Path],
-    workspace: Path,
-    *,
-    as_of: dt.date | None = None,
-    assessor: str | None = None,
-    frameworks_dirs: Sequence[Path] = (),
-) -> ImportResult:
-    """:func:`import_questionnaire`, with the workspace's lock held."""
     from cyberready.loaders import load_workspace
 
     files = [paths] if isinstance(paths, Path) else list(paths)
-    ws = load_workspace(workspace, frameworks_dirs=frameworks_dirs)
+    with workspace_lock(Path(workspace)):
+        ws = load_workspace(workspace, frameworks_dirs=frameworks_dirs)
+        return _import_into(ws, files, as_of=as_of, assessor=assessor)
+
+
+def _import_into(
+    ws: Workspace, files: Sequence[Path], *, as_of: dt.date | None, assessor: str | None
+) -> ImportResult:
+    """:func:`import_questionnaire` into the loaded ``ws``, its lock held."""
     read: list[tuple[Path, QuestionnaireAnswers]] = []
     problems: list[Problem] = []
     taken: dict[str, str] = {}

@@ -29,25 +29,19 @@ def _run(*args: str) -> Any:
     return CliRunner().invoke(main, list(args))
 
 
+def _inject(path: Path, key: str, words: str, where: str) -> None:
+    """Put the payload into ``key: words`` of ``path``, after the word ``where``."""
+    text = path.read_text(encoding="utf-8")
+    evil = words.replace(where, where + EVIL)
+    assert f"{key}: {words}" in text
+    path.write_text(text.replace(f"{key}: {words}", f'{key}: "{evil}"'), encoding="utf-8")
+
+
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
     ws = Path(shutil.copytree(cyberready.example_path(), tmp_path / "examplia"))
-    emb = ws / "emb.yaml"
-    emb.write_text(
-        emb.read_text(encoding="utf-8").replace(
-            "name: Independent Electoral Commission of Examplia",
-            f'name: "Independent Electoral{EVIL} Commission of Examplia"',
-        ),
-        encoding="utf-8",
-    )
-    system = ws / "system.yaml"
-    system.write_text(
-        system.read_text(encoding="utf-8").replace(
-            "title: Register voters and de-duplicate biometrics",
-            f'title: "Register voters{EVIL} and de-duplicate biometrics"',
-        ),
-        encoding="utf-8",
-    )
+    _inject(ws / "emb.yaml", "name", "Independent Electoral Commission of Examplia", "Electoral")
+    _inject(ws / "system.yaml", "title", "Register voters and de-duplicate biometrics", "voters")
     return ws
 
 
