@@ -1,14 +1,19 @@
 """The ``cyberready`` command line: a thin click shell over the library.
 
 Each command parses options, calls one library function and renders its result. One handler
-maps errors to the documented exit codes: 0 ok, 1 internal error, 2 usage (or a missing
-optional extra), 3 invalid input, 4 below a ``--fail-under`` threshold.
+maps errors to the documented exit codes: 0 ok, 1 internal error or a file that cannot be
+written (a plain message naming it), 2 usage (a missing optional extra, an output path
+refused), 3 invalid input, 4 below a ``--fail-under`` threshold, 5 the workspace is in use by
+another cyberready command. Everything printed passes through :func:`echo` (no terminal
+escapes from input files); every output path through
+:func:`~cyberready.outputs.check_output`.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,6 +23,7 @@ import click
 
 from cyberready import __version__
 from cyberready.errors import CyberReadyError, InputError, Problem
+from cyberready.outputs import check_output, clean_text
 
 __all__ = ["main"]
 
@@ -59,23 +65,23 @@ def _fmt(value: object) -> str:
 
 def print_problems(err: InputError) -> None:
     """Every problem of an InputError, one per line, on stderr."""
-    click.secho(err.summary + ":", fg="red", err=True)
+    secho(err.summary + ":", fg="red", err=True)
     _print_lines(err.problems)
 
 
 def print_warnings(warnings: Sequence[Problem]) -> None:
     """Warnings (allowed, but worth a look), one per line, on stderr; nothing when none."""
     if warnings:
-        click.secho(f"{len(warnings)} warning(s):", fg="yellow", err=True)
+        secho(f"{len(warnings)} warning(s):", fg="yellow", err=True)
         _print_lines(warnings)
 
 
 def _print_lines(problems: Sequence[Problem]) -> None:
     for p in problems:
-        where = click.style(p.where(), bold=True)
-        field = f" {p.field}:" if p.field else ""
-        hint = click.style(f" ({p.hint})", fg="yellow") if p.hint else ""
-        click.echo(f"  {where}:{field} {p.message}{hint}", err=True)
+        where = click.style(clean_text(p.where()), bold=True)
+        field = clean_text(f" {p.field}:") if p.field else ""
+        hint = click.style(clean_text(f" ({p.hint})"), fg="yellow") if p.hint else ""
+        click.echo(f"  {where}:{field} {clean_text(p.message)}{hint}", err=True)
 
 
 def handle_errors(fn: F) -> F:
@@ -89,10 +95,10 @@ def handle_errors(fn: F) -> F:
             print_problems(err)
             sys.exit(err.exit_code)
         except CyberReadyError as err:
-            click.secho(f"error: {err}", fg="red", err=True)
+            secho(f"error: {err}", fg="red", err=True)
             sys.exit(err.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            echo("interrupted", err=True)
             sys.exit(130)
         except BrokenPipeError:
             # the reader went away (`cyberready assess DIR | head`): stop quietly, as cat does
@@ -103,10 +109,16 @@ def handle_errors(fn: F) -> F:
             sys.exit(EXIT_OK)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except OSError as err:  # a full disk, a read-only folder, no permission: not a bug
+            if _debug():
+                raise
+            where = f": {err.filename}" if err.filename else ""
+            secho(f"error: {err.strerror or err}{where}", fg="red", err=True)
+            sys.exit(EXIT_INTERNAL)
         except Exception as err:  # a bug: say so plainly, with a way to see more
             if _debug():
                 raise
-            click.secho(
+            secho(
                 f"internal error: {type(err).__name__}: {err}\n"
                 "This is a bug in cyberready; run again with CYBERREADY_DEBUG=1 for details.",
                 fg="red",
@@ -123,9 +135,31 @@ def _debug() -> bool:
     return os.environ.get("CYBERREADY_DEBUG", "") not in ("", "0")
 
 
+def echo(message: object = None, **kwargs: Any) -> None:
+    """``click.echo`` of text with terminal escapes and control characters removed
+    (:func:`~cyberready.outputs.clean_text`): every line the CLI prints goes through here."""
+    click.echo(None if message is None else clean_text(str(message)), **kwargs)
+
+
+def secho(message: object = None, **styles: Any) -> None:
+    """``click.secho``: the text cleaned as by :func:`echo`, then styled."""
+    click.secho(None if message is None else clean_text(str(message)), **styles)
+
+
+_C1: Final = re.compile("[\x7f-\x9f]")
+
+
 def emit_json(data: object) -> None:
-    """Print JSON (sorted keys, UTF-8) to stdout."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    r"""Print JSON (sorted keys, UTF-8) to stdout; DEL and C1 controls, which JSON leaves
+    as they are, are written as ``\u`` escapes (the same JSON, safe on a terminal).
+
+    >>> emit_json({"title": "a\x9b31mb"})
+    {
+      "title": "a\u009b31mb"
+    }
+    """
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    click.echo(_C1.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
 
 
 def seed_option(help_text: str, *, default: int = 0) -> Callable[[F], F]:
@@ -168,6 +202,15 @@ def budget_option(help_text: str) -> Callable[[F], F]:
     )
 
 
+def force_option(what: str = "an existing file that cyberready did not write") -> Callable[[F], F]:
+    """``--force``: replace ``what`` (never a file inside an EMB workspace)."""
+    return click.option(
+        "--force",
+        is_flag=True,
+        help=f"Replace {what} (files inside an EMB workspace are never replaced).",
+    )
+
+
 def locale_option(help_text: str) -> Callable[[F], F]:
     """``--locale``: the report language, checked against the shipped catalogs."""
     return click.option("--locale", default="en", show_default=True, help=help_text)
@@ -179,7 +222,9 @@ def locale_option(help_text: str) -> Callable[[F], F]:
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Example:\n\n\b\n  cyberready demo\n  cyberready validate examples/examplia\n\n"
-    "Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 below --fail-under.",
+    "Exit codes: 0 ok, 1 internal error or a file that cannot be written (disk full, no "
+    "permission), 2 usage (or an output path refused: see --force), 3 invalid input, 4 below "
+    "--fail-under, 5 workspace in use by another cyberready command.",
 )
 @click.version_option(__version__, prog_name="cyberready")
 def main() -> None:
@@ -229,22 +274,20 @@ def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...], strict:
         raise InputError(
             found.problems, f"{len(found.problems)} problem(s) in {len(files)} file(s)"
         )
-    click.secho(f"valid: {', '.join(str(p) for p in paths)}", fg="green")
+    secho(f"valid: {', '.join(str(p) for p in paths)}", fg="green")
     for ws, diag in zip(found.workspaces, found.diagnostics, strict=True):
-        click.echo(_workspace_summary(ws, diag))
+        echo(_workspace_summary(ws, diag))
     print_warnings(found.warnings)
     for diag in found.diagnostics:
         if diag.not_relevant:
-            click.echo(
+            echo(
                 f"not relevant to {diag.emb} (no asset of the types they start from): "
                 + ", ".join(d.scenario_id for d in diag.not_relevant)
             )
         if diag.note:
-            click.echo(f"note: {diag.note}")
+            echo(f"note: {diag.note}")
     if strict and found.warnings:
-        click.secho(
-            f"--strict: {len(found.warnings)} warning(s) count as problems", fg="red", err=True
-        )
+        secho(f"--strict: {len(found.warnings)} warning(s) count as problems", fg="red", err=True)
         sys.exit(EXIT_INPUT)
 
 
@@ -296,18 +339,22 @@ def _workspace_summary(ws: Any, diag: Any) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write <kind>.schema.json into.",
 )
+@force_option()
 @handle_errors
-def schema(out: Path) -> None:
+def schema(out: Path, force: bool) -> None:
     """Write a JSON Schema per file kind, so editors validate YAML as you type."""
     from cyberready.io import atomic_write_text
     from cyberready.models import KIND_MODELS
 
+    check_output(out, folder=True)
+    for kind in KIND_MODELS:
+        check_output(out / f"{kind}.schema.json", force=force)
     for kind, model in KIND_MODELS.items():
         doc = model.model_json_schema(by_alias=True)
         doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         doc["$id"] = f"https://cyberready.invalid/schema/v1/{kind}.schema.json"
         atomic_write_text(out / f"{kind}.schema.json", json.dumps(doc, indent=2) + "\n")
-        click.echo(f"wrote {out / f'{kind}.schema.json'}")
+        echo(f"wrote {out / f'{kind}.schema.json'}")
 
 
 # --------------------------------------------------------------------------- frameworks
@@ -368,7 +415,7 @@ def frameworks_list(frameworks_dirs: tuple[Path, ...], as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    click.echo(
+    echo(
         render_table(
             ["id", "kind", "title", "provenance", "domains", "controls/items"],
             [
@@ -408,17 +455,15 @@ def frameworks_show(framework_id: str, frameworks_dirs: tuple[Path, ...], as_jso
     if as_json:
         emit_json(fw.model_dump(mode="json", by_alias=True))
         return
-    click.secho(f"{fw.title} ({fw.id} {fw.version})", bold=True)
-    click.echo(f"publisher: {fw.publisher}   provenance: {fw.provenance}")
+    secho(f"{fw.title} ({fw.id} {fw.version})", bold=True)
+    echo(f"publisher: {fw.publisher}   provenance: {fw.provenance}")
     if fw.source:
-        click.echo(
-            f"source: {fw.source.citation}" + (f" <{fw.source.url}>" if fw.source.url else "")
-        )
+        echo(f"source: {fw.source.citation}" + (f" <{fw.source.url}>" if fw.source.url else ""))
     for dom in fw.domains:
-        click.echo()
-        click.secho(f"{dom.id}  {dom.title}", bold=True)
+        echo()
+        secho(f"{dom.id}  {dom.title}", bold=True)
         controls = [c for c in fw.controls if c.domain == dom.id]
-        click.echo(
+        echo(
             render_table(
                 ["control", "title", "subject", "weight", "effects"],
                 [
@@ -490,24 +535,24 @@ _AGG_HEADERS = ["scope", "score", "tier", "band", "confidence", "coverage", "ass
 
 def _render_readiness(result: Any, *, controls: bool) -> None:
     o = result.overall
-    click.secho(
+    secho(
         f"Readiness of {result.emb}" + (f" as of {result.as_of}" if result.as_of else ""),
         bold=True,
     )
-    click.echo(
+    echo(
         render_table(
             [*_AGG_HEADERS, "target", "gap"],
             _aggregate_rows([o, *result.frameworks, *result.domains]),
         )
     )
-    click.echo(
+    echo(
         "band = score ± (1 - confidence) × 25 from the evidence sources; asset spread = the "
         "score with every control at its lowest and highest asset level (docs/scoring.md)"
     )
     if o.unassessed:
-        click.echo()
-        click.secho(f"Unassessed, counted as 0 ({len(o.unassessed)}):", bold=True, fg="yellow")
-        click.echo(
+        echo()
+        secho(f"Unassessed, counted as 0 ({len(o.unassessed)}):", bold=True, fg="yellow")
+        echo(
             render_table(
                 ["control", "title", "weight"],
                 [[c, result.control(c).title, result.control(c).weight] for c in o.unassessed],
@@ -517,9 +562,9 @@ def _render_readiness(result: Any, *, controls: bool) -> None:
     hidden = [c for c in result.controls if c.spread and isinstance(c.level, int)]
     hidden = [c for c in hidden if c.spread[0] < c.level and c not in uneven]
     if uneven or hidden:
-        click.echo()
-        click.secho("Levels that differ across assets (never averaged away):", bold=True)
-        click.echo(
+        echo()
+        secho("Levels that differ across assets (never averaged away):", bold=True)
+        echo(
             render_table(
                 ["control", "answer", "lowest", "highest", "asset groups"],
                 [
@@ -535,9 +580,9 @@ def _render_readiness(result: Any, *, controls: bool) -> None:
             )
         )
     if controls:
-        click.echo()
-        click.secho("Controls:", bold=True)
-        click.echo(
+        echo()
+        secho("Controls:", bold=True)
+        echo(
             render_table(
                 ["control", "status", "level", "score", "source", "target", "spread", "title"],
                 [
@@ -556,9 +601,9 @@ def _render_readiness(result: Any, *, controls: bool) -> None:
             )
         )
     if result.platforms:
-        click.echo()
-        click.secho("Platform scorecards (one per company):", bold=True)
-        click.echo(
+        echo()
+        secho("Platform scorecards (one per company):", bold=True)
+        echo(
             render_table(
                 ["company", "framework", "as of", "score", "tier", "confidence", "coverage"],
                 [
@@ -610,6 +655,7 @@ def _render_readiness(result: Any, *, controls: bool) -> None:
 @screen_trials_option("With --save: trials per scenario when screening candidate actions.")
 @budget_option("With --save: budget for the plan (default: budget_usd in emb.yaml).")
 @locale_option("With --save: report language.")
+@force_option("an existing --save file that cyberready did not write")
 @handle_errors
 def assess(
     workspace: Path,
@@ -624,6 +670,7 @@ def assess(
     screen_trials: int | None,
     budget: float | None,
     locale: str,
+    force: bool,
 ) -> None:
     """Readiness scores of an EMB workspace: overall, per framework, domain and control.
 
@@ -639,6 +686,8 @@ def assess(
         raise click.UsageError("--json and --csv cannot be used together")
     if save_to is not None and frameworks_dirs:
         raise click.UsageError("--save runs the workspace as reports do: without --frameworks-dir")
+    if save_to is not None:
+        check_output(save_to, force=force)
     ws = cyberready.load_workspace(workspace, frameworks_dirs=frameworks_dirs)
     if save_to is not None:
         from cyberready.report.i18n import check_locale
@@ -650,14 +699,14 @@ def assess(
         )
         options = {"trials": trials, "seed": seed, "screen_trials": screen_trials}
         save_run(save_to, full, options={**options, "budget": budget}, locale=locale)
-        click.echo(f"saved the run to {save_to} (TLP:AMBER+STRICT: it names systems)", err=True)
+        echo(f"saved the run to {save_to} (TLP:AMBER+STRICT: it names systems)", err=True)
     result = cyberready.score(ws)
     if as_json:
         emit_json(result.to_dict())
     elif as_csv:
         from cyberready.io import frame_csv
 
-        click.echo(frame_csv(result.to_frame()), nl=False)
+        echo(frame_csv(result.to_frame()), nl=False)
     else:
         _render_readiness(result, controls=show_controls)
     overall = result.overall.score
@@ -694,8 +743,8 @@ def diff(old: Path, new: Path | None, frameworks_dirs: tuple[Path, ...], as_json
     if as_json:
         emit_json(d.to_dict())
         return
-    click.secho(f"{d.old_label} ({d.old_as_of}) -> {d.new_label} ({d.new_as_of})", bold=True)
-    click.echo(
+    secho(f"{d.old_label} ({d.old_as_of}) -> {d.new_label} ({d.new_as_of})", bold=True)
+    echo(
         render_table(
             ["scope", "old", "new", "delta", "coverage", "unassessed"],
             [
@@ -723,10 +772,10 @@ def diff(old: Path, new: Path | None, frameworks_dirs: tuple[Path, ...], as_json
         ),
     ]
     for title, changes in sections:
-        click.echo()
-        click.secho(f"{title}: {len(changes)}", bold=True)
+        echo()
+        secho(f"{title}: {len(changes)}", bold=True)
         if changes:
-            click.echo(
+            echo(
                 render_table(
                     ["control", "change", "old", "new", "delta", "source", "title"],
                     [
@@ -750,10 +799,10 @@ def diff(old: Path, new: Path | None, frameworks_dirs: tuple[Path, ...], as_json
         ("Overrides removed", d.overrides_removed),
     ):
         if items:
-            click.echo()
-            click.secho(f"{title}: {len(items)}", bold=True)
+            echo()
+            secho(f"{title}: {len(items)}", bold=True)
             for item in items:
-                click.echo(f"  {item}")
+                echo(f"  {item}")
 
 
 @main.group(
@@ -792,22 +841,25 @@ def questionnaire() -> None:
     help="Output file: .xlsx (a workbook) or .csv.",
 )
 @_FRAMEWORK_DIRS
+@force_option("an existing file that cyberready did not write (a CSV, or a filled-in workbook)")
 @handle_errors
 def questionnaire_export(
     framework_ids: tuple[str, ...],
     emb_dir: Path | None,
     out: Path,
     frameworks_dirs: tuple[Path, ...],
+    force: bool,
 ) -> None:
     """Write one questionnaire for all the frameworks of an assessment: an instructions sheet
     (each framework's maturity scale), one sheet per domain of each framework with drop-downs
     and the rubric beside each control, answers prefilled, structure locked."""
     from cyberready.interop.questionnaire import write_questionnaire
 
+    check_output(out, force=force)
     path = write_questionnaire(
         out, framework_ids, workspace=emb_dir, frameworks_dirs=frameworks_dirs
     )
-    click.echo(f"wrote {path}")
+    echo(f"wrote {path}")
 
 
 @questionnaire.command(
@@ -848,7 +900,8 @@ def questionnaire_import(
     assessment date first keeps the previous assessment.yaml as history/assessment-<as_of>.yaml.
     The same date adds no history entry when the import only answers frameworks not yet
     assessed at that date, and writes nothing when nothing changed; any other change with the
-    same date is refused unless --as-of confirms it.
+    same date is refused unless --as-of confirms it. One command writes a workspace at a
+    time: while another holds it, this one waits 3 seconds, then stops with exit code 5.
     """
     from cyberready.interop.questionnaire import import_questionnaire
 
@@ -864,13 +917,13 @@ def questionnaire_import(
         f"({result.not_applicable} n/a), {result.unassessed} unassessed"
     )
     if result.written is None:
-        click.echo(f"nothing changed ({counts}); nothing written, no history entry")
+        echo(f"nothing changed ({counts}); nothing written, no history entry")
         return
-    click.secho(f"imported {counts} -> {result.written}", fg="green")
+    secho(f"imported {counts} -> {result.written}", fg="green")
     if result.archived is not None:
-        click.echo(f"previous assessment kept as {result.archived}")
+        echo(f"previous assessment kept as {result.archived}")
     elif result.change == "completed":
-        click.echo(
+        echo(
             f"completed the assessment of {result.assessment.as_of}: no history entry (only "
             "frameworks not yet assessed at that date were answered)"
         )
@@ -895,15 +948,15 @@ def _render_simulation(
     scenarios that match nothing (from ``diag``, the scenarios'
     :class:`~cyberready.diagnostics.Diagnostics`)."""
     runs = sorted(result.scenarios.values(), key=lambda r: (-r.expected_loss, r.scenario_id))
-    click.secho(
+    secho(
         f"{len(runs)} scenario(s) × {result.trials:,} trials, seed {result.seed}; "
         f"expected loss {result.expected_loss:.3f} weight points per cycle, of which public "
         f"trust {result.trust_loss:.3f}",
         bold=True,
     )
-    click.echo()
-    click.secho("Scenarios (by expected loss)", bold=True)
-    click.echo(
+    echo()
+    secho("Scenarios (by expected loss)", bold=True)
+    echo(
         render_table(
             [
                 "scenario",
@@ -933,7 +986,7 @@ def _render_simulation(
     if diag is not None:
         _render_not_applied(diag)
     weights = sorted({r.public_confidence_weight for r in runs})
-    click.echo(
+    echo(
         click.wrap_text(
             "likelihood = chance the campaign is attempted this cycle (base: the scenario's own; "
             "from: generic, actor level or the EMB's figure in threat_context). Trust loss: each "
@@ -945,13 +998,13 @@ def _render_simulation(
             width=100,
         )
     )
-    click.echo()
-    click.secho("Functions: P(fails this cycle), over all scenarios", bold=True)
+    echo()
+    secho("Functions: P(fails this cycle), over all scenarios", bold=True)
     cycle = result.cycle_probability
     order = sorted(
         range(len(result.function_ids)), key=lambda f: (-cycle[f], result.function_ids[f])
     )
-    click.echo(
+    echo(
         render_table(
             ["function", "title", "P(fails this cycle)"],
             [
@@ -967,9 +1020,9 @@ def _render_simulation(
             if r.failure_counts[f]:
                 pairs.append((r.loss_by_function[f], r.scenario_id, fid, r.p_fail[f], lo[f], hi[f]))
     pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
-    click.echo()
-    click.secho("P(fail | attempt) with 95% Wilson intervals (by expected loss)", bold=True)
-    click.echo(
+    echo()
+    secho("P(fail | attempt) with 95% Wilson intervals (by expected loss)", bold=True)
+    echo(
         render_table(
             ["function", "scenario", "P(fail | attempt)", "95% interval", "expected loss"],
             [
@@ -979,22 +1032,22 @@ def _render_simulation(
         )
     )
     if len(pairs) > limit:
-        click.echo(f"({len(pairs) - limit} more; use --json for all)")
+        echo(f"({len(pairs) - limit} more; use --json for all)")
     comp = result.cycle_compromise
     top = [
         a
         for a in sorted(range(len(result.asset_ids)), key=lambda a: (-comp[a], result.asset_ids[a]))
         if comp[a] > 0
     ][:10]
-    click.echo()
-    click.secho("Most compromised assets", bold=True)
+    echo()
+    secho("Most compromised assets", bold=True)
     rows = []
     for a in top:
         worst = max(runs, key=lambda r: (r.p_compromise[a], r.scenario_id))
         rows.append(
             [result.asset_ids[a], _pct(comp[a]), worst.scenario_id, _pct(worst.p_compromise[a])]
         )
-    click.echo(
+    echo(
         render_table(
             ["asset", "P(compromised this cycle)", "worst scenario", "P(compromised | attempt)"],
             rows,
@@ -1002,22 +1055,22 @@ def _render_simulation(
     )
     rules = [(d.scenario_id, r) for d in diag.scenarios for r in d.rules] if diag else []
     if rules:
-        click.echo()
-        click.secho("Not applicable in this system (rules that match nothing)", bold=True)
+        echo()
+        secho("Not applicable in this system (rules that match nothing)", bold=True)
         for sid, rule in rules:
-            click.echo(f"  {sid}: {rule.rule} ({rule.selector}): {rule.reason}")
+            echo(f"  {sid}: {rule.rule} ({rule.selector}): {rule.reason}")
 
 
 def _render_not_applied(diag: Any) -> None:
     """Below the scenarios table: why some scenarios show 0% (not relevant, could not
     apply)."""
     if diag.not_relevant:
-        click.echo(
+        echo(
             "  0% by construction, not relevant here (no asset of the types they start from): "
             + ", ".join(d.scenario_id for d in diag.not_relevant)
         )
     for d in diag.cannot_apply:
-        click.echo(f"  0% by construction, {d.scenario_id} could not apply: {d.reason}")
+        echo(f"  0% by construction, {d.scenario_id} could not apply: {d.reason}")
 
 
 @main.command(
@@ -1140,7 +1193,7 @@ class _StageProgress:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.active:
-            click.echo(f"\r\033[K{stage} {done}/{total}", err=True, nl=False)
+            click.echo(f"\r\033[K{clean_text(stage)} {done}/{total}", err=True, nl=False)
             self.shown = True
 
     def close(self) -> None:
@@ -1151,14 +1204,14 @@ class _StageProgress:
 
 def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
     """Text view of Priorities: ranking, explanations, plan, roadmap, readiness-only."""
-    click.secho(f"Priorities for {ws.emb.name} ({p.emb}), plan start {p.start}", bold=True)
+    secho(f"Priorities for {ws.emb.name} ({p.emb}), plan start {p.start}", bold=True)
     share = f" ({100 * p.baseline_se / p.baseline:.1f}% SE)" if p.baseline > 0 else ""
-    click.echo(
+    echo(
         f"expected loss today {p.baseline:.3f} weight points{share}, of which public trust "
         f"{p.baseline_trust:.3f}, over {len(p.scenarios)} scenario(s), {p.trials:,} trials "
         f"each, seed {p.seed}; {p.candidates} candidate actions"
     )
-    click.echo(
+    echo(
         click.wrap_text(
             "benefit = drop in expected loss (weight points: likelihood × the weights of the "
             "functions that fail, plus public_confidence_weight × the trust lost to public "
@@ -1166,9 +1219,9 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
             width=100,
         )
     )
-    click.echo()
-    click.secho(f"Top {min(top, len(p.ranking))} actions by benefit per cost", bold=True)
-    click.echo(
+    echo()
+    secho(f"Top {min(top, len(p.ranking))} actions by benefit per cost", bold=True)
+    echo(
         render_table(
             ["#", "action", "title", "benefit", "95% interval", "cost", "per $1k", "weeks", ""],
             [
@@ -1188,13 +1241,13 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
         )
     )
     if explain:
-        click.echo()
-        click.secho("Why", bold=True)
+        echo()
+        secho("Why", bold=True)
         for r in p.ranking[: min(explain, top)]:
-            click.echo(f"{r.rank}. {r.explain()}")
+            echo(f"{r.rank}. {r.explain()}")
     if p.plan is not None:
         plan = p.plan
-        click.echo()
+        echo()
         b = plan.benefit
         gain = (
             f"benefit {b.value:.3f} ± {1.96 * b.se:.3f} "
@@ -1202,12 +1255,12 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
             if b is not None and p.baseline > 0
             else "no benefit"
         )
-        click.secho(
+        secho(
             f"Plan within {_usd_text(plan.budget)} ({plan.basis} costs; {plan.method}): "
             f"{len(plan.steps)} action(s), cost {_cost_text(plan.cost)}, {gain}",
             bold=True,
         )
-        click.echo(
+        echo(
             render_table(
                 ["step", "action", "adds", "cumulative", "added cost", "total cost"],
                 [
@@ -1223,27 +1276,27 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
                 ],
             )
         )
-    click.echo()
+    echo()
     what = "the plan" if p.plan is not None else f"the top {len(p.roadmap.entries)}"
-    click.secho(f"Roadmap of {what}, all started on {p.roadmap.start}", bold=True)
+    secho(f"Roadmap of {what}, all started on {p.roadmap.start}", bold=True)
     dates = {label: d for label, _, d in p.roadmap.milestones}
     if p.roadmap.begun:
         under_way = ", ".join(f"{label} ({d})" for label, _, d in p.roadmap.begun)
-        click.echo(f"  already under way on {p.roadmap.start}, not a target: {under_way}")
+        echo(f"  already under way on {p.roadmap.start}, not a target: {under_way}")
     for label, entries in p.roadmap.by_milestone().items():
         when = f" ({dates[label]})" if label in dates else ""
         listed = ", ".join(
             f"{e.action.id} ready {e.ready}" + (" [quick win]" if e.quick_win else "")
             for e in entries
         )
-        click.echo(f"  {label}{when}: {listed or '-'}")
+        echo(f"  {label}{when}: {listed or '-'}")
     if p.readiness:
-        click.echo()
-        click.secho(
+        echo()
+        secho(
             f"No simulated effect: {len(p.readiness)} action(s) by readiness gain per cost",
             bold=True,
         )
-        click.echo(
+        echo(
             render_table(
                 ["#", "action", "title", "score +", "cost", "reason"],
                 [
@@ -1364,7 +1417,7 @@ def prioritize(
             frame = frame.head(top)
         from cyberready.io import frame_csv
 
-        click.echo(frame_csv(frame), nl=False)
+        echo(frame_csv(frame), nl=False)
     else:
         _render_priorities(result, ws, top, explain)
 
@@ -1493,6 +1546,7 @@ def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
     "Report language: a shipped one (en), optionally with a region (en_GB); any other is "
     "refused before the assessment runs."
 )
+@force_option()
 @click.pass_context
 @handle_errors
 def report(
@@ -1508,6 +1562,7 @@ def report(
     screen_trials: int | None,
     budget: float | None,
     locale: str,
+    force: bool,
 ) -> None:
     """Write reports for one or more audiences as HTML, PDF, Markdown, JSON or XLSX.
 
@@ -1529,8 +1584,8 @@ def report(
     several = len(pairs) > 1
     if several and out is not None and out.exists() and not out.is_dir():
         raise click.UsageError(f"--out {out} is a file; several reports need a folder")
-    if several and out is not None:
-        out.mkdir(parents=True, exist_ok=True)
+    if several:
+        check_output(out or Path(), folder=True)
 
     def target(audience: str, fmt: str) -> Path:
         name = default_filename(ws.emb.id, audience, fmt.replace("json-schema", "schema.json"))
@@ -1538,12 +1593,16 @@ def report(
             return (out or Path()) / name
         return out or Path(name)
 
+    for audience, fmt in pairs:
+        check_output(target(audience, fmt), force=force)
+    if several and out is not None:
+        out.mkdir(parents=True, exist_ok=True)
     for audience in audiences:
         if "json-schema" in fmts:
             path = target(audience, "json-schema")
             schema = view_schema(audience)  # type: ignore[arg-type]
             atomic_write_bytes(path, (json.dumps(schema, indent=2) + "\n").encode())
-            click.echo(f"wrote {path}")
+            echo(f"wrote {path}")
     pairs = [(a, f) for a, f in pairs if f != "json-schema"]
     if not pairs:
         return
@@ -1552,7 +1611,7 @@ def report(
         if ctx.get_parameter_source("locale") is click.core.ParameterSource.COMMANDLINE:
             asked["locale"] = locale
         views = load_run(run_file, workspace, options=asked)
-        click.echo(f"from {run_file} (saved run, its inputs unchanged)")
+        echo(f"from {run_file} (saved run, its inputs unchanged)")
     else:
         result = _assess_shown(
             ws, trials=trials, seed=seed, screen_trials=screen_trials, budget_usd=budget
@@ -1562,7 +1621,7 @@ def report(
         data = render(views[audience], fmt, templates_dir=templates_dir)  # type: ignore[index,arg-type]
         path = target(audience, fmt)
         atomic_write_bytes(path, data)
-        click.echo(f"wrote {path} ({audience}, {fmt}, {len(data):,} bytes)")
+        echo(f"wrote {path} ({audience}, {fmt}, {len(data):,} bytes)")
 
 
 def _demo_reports(ws: Any, out: Path, trials: int) -> list[str]:
@@ -1637,6 +1696,7 @@ def _demo_reports(ws: Any, out: Path, trials: int) -> list[str]:
 @trials_option("Trials per scenario.", minimum=2)
 @screen_trials_option("Trials of the priorities' screening pass [default: a tenth of --trials].")
 @seed_option("Seed: the same seed gives the same numbers.")
+@force_option()
 @handle_errors
 def portfolio(
     source: Path,
@@ -1649,6 +1709,7 @@ def portfolio(
     trials: int,
     screen_trials: int | None,
     seed: int,
+    force: bool,
 ) -> None:
     """Assess every EMB workspace in SOURCE and write a donor summary across them.
 
@@ -1663,6 +1724,7 @@ def portfolio(
 
     if scheduler is not None and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
+    check_output(out, force=force)
     kind = fmt or {".pdf": "pdf", ".xlsx": "xlsx", ".json": "json"}.get(out.suffix.lower(), "html")
     with _Progress(None, "assessing EMBs") as bar:
         result = assess_portfolio(
@@ -1678,7 +1740,7 @@ def portfolio(
     shown = result.anonymize() if anonymize else result
     atomic_write_bytes(out, render_portfolio(shown, kind))  # type: ignore[arg-type]
     embs = shown.to_frame("embs")
-    click.echo(
+    echo(
         render_table(
             ["EMB", "region", "readiness", "tier", "expected loss"],
             [
@@ -1695,9 +1757,9 @@ def portfolio(
     )
     weak = shown.weak_everywhere()
     if weak:
-        click.echo(f"weak in every EMB: {', '.join(weak)}")
+        echo(f"weak in every EMB: {', '.join(weak)}")
     rate = len(shown) / result.elapsed * 60 if result.elapsed > 0 else float("inf")
-    click.echo(
+    echo(
         f"assessed {len(shown)} EMBs in {result.elapsed:.1f} s ({rate:.1f} EMBs per minute, "
         f"{executor} executor); wrote {out} ({kind}{', anonymised' if anonymize else ''})"
     )
@@ -1737,10 +1799,11 @@ def examples_portfolio(n: int, seed: int, out: Path, force: bool) -> None:
     from cyberready.loaders import shipped_library
     from cyberready.portfolio_sample import sample_portfolio
 
+    check_output(out, folder=True)
     with _Progress(n, "generating EMBs") as bar:
         files = sample_portfolio(n, seed, library=shipped_library(), progress=lambda _s: bar.step())
     count = write_files(out, files, overwrite=force)
-    click.echo(f"wrote {n} EMB workspaces ({count} files) to {out} (seed {seed})")
+    echo(f"wrote {n} EMB workspaces ({count} files) to {out} (seed {seed})")
 
 
 class _Progress:
@@ -1801,15 +1864,17 @@ class _Progress:
     show_default=True,
     help="Folder for the reports (every audience, HTML and PDF).",
 )
+@force_option("existing report files there that cyberready did not write")
 @handle_errors
-def demo(example: str, list_only: bool, out: Path) -> None:
+def demo(example: str, list_only: bool, out: Path, force: bool) -> None:
     """Run cyberready on a shipped example EMB (default: the fictional Examplia) and summarise
     it: validation, readiness, top risks, top actions, and every audience's report."""
     import cyberready
+    from cyberready.report import AUDIENCES, default_filename
 
     if list_only:
         for line in _example_lines():
-            click.echo(line)
+            echo(line)
         return
     if example not in cyberready.example_names():
         raise click.BadParameter(
@@ -1819,30 +1884,34 @@ def demo(example: str, list_only: bool, out: Path) -> None:
         )
     path = cyberready.example_path(example)
     ws = cyberready.load_workspace(path)
-    click.secho(f"{ws.emb.name} ({ws.emb.id})", bold=True)
-    click.echo(f"workspace: {path}")
+    check_output(out, folder=True)
+    for audience in AUDIENCES:
+        for fmt in ("html", "pdf"):
+            check_output(out / default_filename(ws.emb.id, audience, fmt), force=force)
+    secho(f"{ws.emb.name} ({ws.emb.id})", bold=True)
+    echo(f"workspace: {path}")
     if ws.emb.election:
-        click.echo(f"election: {ws.emb.election.name} on {ws.emb.election.date}")
+        echo(f"election: {ws.emb.election.name} on {ws.emb.election.date}")
     r = ws.resolved
     answered, n_controls = _answered(ws)
-    click.echo(
+    echo(
         f"system: {r.n_assets:,} assets, {r.n_links:,} links, {len(r.functions)} election functions"
     )
-    click.echo(
+    echo(
         f"frameworks: {', '.join(f.id for f in ws.frameworks)} "
         f"({answered} of {n_controls} EMB controls answered)"
     )
-    click.echo(f"platform scorecards: {', '.join(p.company for p in ws.platforms) or 'none'}")
-    click.echo(f"threat scenarios in scope: {len(ws.scenarios)}")
-    click.secho("valid: every file and reference checks out", fg="green")
+    echo(f"platform scorecards: {', '.join(p.company for p in ws.platforms) or 'none'}")
+    echo(f"threat scenarios in scope: {len(ws.scenarios)}")
+    secho("valid: every file and reference checks out", fg="green")
     for line in _readiness_lines(cyberready.score(ws)):  # readiness (issue 3)
-        click.echo(line)
+        echo(line)
     for line in _demo_top_risks(ws):  # simulation (issue 4)
-        click.echo(line)
+        echo(line)
     for line in _demo_top_actions(ws):  # priorities (issue 6)
-        click.echo(line)
+        echo(line)
     for line in _demo_reports(ws, out, trials=2000):  # reports (issue 7)
-        click.echo(line)
+        echo(line)
 
 
 def _example_lines() -> list[str]:

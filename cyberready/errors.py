@@ -9,6 +9,9 @@
     │   ├── AssessmentError         assessment.yaml, a questionnaire, a platform scorecard
     │   └── ScenarioError           a scenario or the technique vocabulary
     ├── OptionalDependencyError     an extra (pdf, dask, fast, notebook) is not installed (exit 2)
+    ├── OutputPathError             an output path that would replace a workspace's or another
+    │                               program's file (exit 2)
+    ├── WorkspaceBusyError          another cyberready command is writing the workspace  (exit 5)
     ├── ThresholdError              a score is below --fail-under                        (exit 4)
     └── ReportError                 a report could not be rendered                       (exit 1)
 
@@ -34,11 +37,13 @@ __all__ = [
     "FrameworkError",
     "InputError",
     "OptionalDependencyError",
+    "OutputPathError",
     "Problem",
     "ReportError",
     "ScenarioError",
     "SystemModelError",
     "ThresholdError",
+    "WorkspaceBusyError",
     "did_you_mean",
 ]
 
@@ -159,6 +164,30 @@ class OptionalDependencyError(CyberReadyError):
     def __init__(self, extra: str, feature: str) -> None:
         self.extra = extra
         super().__init__(f"{feature} needs the '{extra}' extra: pip install 'cyberready[{extra}]'")
+
+
+class OutputPathError(CyberReadyError):
+    """An output path cyberready will not write: inside an EMB workspace (whose files only the
+    commands that own them write), or an existing file that cyberready did not write (replaced
+    only with ``--force``). Nothing was written."""
+
+    exit_code = 2
+
+
+class WorkspaceBusyError(CyberReadyError):
+    """Another cyberready command holds the workspace's lock (it is writing the workspace);
+    nothing was read or written. Run the command again when the other one has finished."""
+
+    exit_code = 5
+
+    def __init__(self, workspace: str, pid: int | None) -> None:
+        self.workspace = workspace
+        self.pid = pid
+        holder = f" (pid {pid})" if pid is not None else ""
+        super().__init__(
+            f"workspace {workspace} is in use by another cyberready command{holder}; "
+            "nothing was written: run this command again when that one has finished"
+        )
 
 
 class ThresholdError(CyberReadyError):

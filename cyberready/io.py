@@ -14,6 +14,7 @@ import datetime as dt
 import io as _stdio
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ __all__ = [
     "data_dir",
     "dump_yaml",
     "frame_csv",
+    "is_inside",
     "load_file",
     "load_model_file",
     "parse_model",
@@ -55,6 +57,7 @@ __all__ = [
     "read_text",
     "read_workspace_csv",
     "read_yaml",
+    "remove_stale_temporaries",
     "safe_join",
     "salvage_model",
 ]
@@ -908,25 +911,107 @@ def safe_join(root: Path, relative: str) -> Path | None:
     return target
 
 
+def is_inside(root: Path, path: Path) -> bool:
+    """True when ``path``, links resolved, is ``root`` or lies below it (links resolved too).
+
+    The one rule for links in a workspace: a file or folder may be a link only to somewhere
+    inside the same workspace.
+    """
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+_TEMPORARY: Final = re.compile(r"\.(?P<name>.+?)(?:\.(?P<pid>\d+))?\.[a-z0-9_]{8}\.tmp")
+"""``.<file>.<pid>.<random>.tmp``: the temporary an atomic write fills before the rename
+(without ``<pid>`` from versions before 2026-12)."""
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` is running (on Windows, always assumed so)."""
+    if pid == os.getpid() or sys.platform == "win32":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but belongs to someone else
+        return True
+    return True
+
+
+def remove_stale_temporaries(
+    folder: Path, name: str | None = None, *, unowned: bool = False
+) -> list[Path]:
+    """Delete the temporaries that atomic writes of killed processes left in ``folder``
+    (those of ``name`` only, if given); returns the ones removed.
+
+    A temporary names the process that wrote it; one whose process is gone was never renamed
+    into place and never will be. ``unowned``: also those that name no process (left by an
+    older version), for a caller that knows no other writer is at work (the workspace lock).
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _TEMPORARY.fullmatch(entry.name)
+        if m is None or (name is not None and m["name"] != name):
+            continue
+        if (m["pid"] is None and not unowned) or (m["pid"] is not None and _alive(int(m["pid"]))):
+            continue
+        with contextlib.suppress(OSError):
+            entry.unlink()
+            removed.append(entry)
+    return removed
+
+
 @contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[tuple[int, str]]:
+def _atomic(path: Path, *, exclusive: bool = False) -> Iterator[tuple[int, str]]:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temporaries(path.parent, path.name)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
     try:
         yield fd, tmp
-        os.replace(tmp, path)
+        if exclusive:
+            try:
+                os.link(tmp, path)  # fails if path exists: never overwrites, even in a race
+            except FileExistsError:
+                raise
+            except OSError:  # no hard links here: claim the name first, then move onto it
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+                os.replace(tmp, path)
+            else:
+                os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: readers see the old file or the new, never half."""
-    with _atomic(path) as (fd, _tmp), os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+def atomic_write_bytes(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Write ``data`` to ``path`` atomically: readers see the old file or the new, never half.
+
+    ``exclusive``: create a new file; :class:`FileExistsError` if ``path`` exists (never
+    replaced, even by a writer racing this one). A temporary left by a killed writer is
+    removed by the next write to the same path (:func:`remove_stale_temporaries`).
+    """
+    try:
+        with _atomic(path, exclusive=exclusive) as (fd, _tmp), os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:  # a full disk says no file: name the one being written
+        if exc.filename is None and not isinstance(exc, FileExistsError):
+            exc.filename = str(path)
+        raise
 
 
 def atomic_write_text(path: Path, text: str) -> None:

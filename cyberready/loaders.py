@@ -21,6 +21,7 @@ from cyberready.io import (
     Document,
     Loaded,
     data_dir,
+    is_inside,
     load_file,
     raise_if,
     read_workspace_csv,
@@ -280,6 +281,8 @@ def _load_library(
             problems.append(Problem(file=str(folder), message="not a folder"))
             continue
         for path in _yaml_files(folder):
+            if workspace is not None and not is_inside(workspace, path):
+                continue  # a link out of the workspace: reported by _Files.folder
             shown = _display(path, shown_from)
             loaded = load_file(path, display=shown, expect=LIBRARY_KINDS)
             _load_into(lib, loaded, kinds, problems, shipped=shipped)
@@ -335,8 +338,32 @@ class _Files:
     problems: list[Problem] = field(default_factory=list)
     gaps: Gaps = field(default_factory=Gaps)
 
+    def inside(self, p: Path) -> bool:
+        """False (and a problem) when ``p`` is a link that leaves the workspace."""
+        if is_inside(self.root, p):
+            return True
+        self.problems.append(
+            Problem(
+                file=str(Path(self.root.name) / p.relative_to(self.root)),
+                message=f"is a link that leaves the workspace (to {p.resolve()}); not read",
+                hint="a workspace's files and folders may link only to places inside it "
+                "(copy the file in instead)",
+            )
+        )
+        return False
+
+    def folder(self, rel: str) -> list[Path]:
+        """The YAML files of the workspace's sub-folder ``rel`` (none if it is missing), each
+        checked to stay inside the workspace."""
+        d = self.root / rel
+        if not d.is_dir() or not self.inside(d):
+            return []
+        return [p for p in _yaml_files(d) if self.inside(p)]
+
     def load(self, rel: str, kind: str, *, required: bool) -> Loaded:
         p = self.root / rel
+        if (p.exists() or p.is_symlink()) and not self.inside(p):
+            return Loaded(None, None, [])
         if not p.exists():
             if required:
                 self.problems.append(
@@ -374,8 +401,8 @@ def _load_workspace(
     files = _Files(root)
     lib, lib_problems = _load_library(frameworks_dirs, scenarios_dirs, base=base)
     files.problems += lib_problems
-    own_f = [root / "frameworks"] if (root / "frameworks").is_dir() else []
-    own_s = [root / "scenarios"] if (root / "scenarios").is_dir() else []
+    own_f = [root / "frameworks"] if files.folder("frameworks") else []
+    own_s = [root / "scenarios"] if files.folder("scenarios") else []
     if own_f or own_s:  # the workspace's own, beside the shipped and --*-dir ones
         lib, lib_problems = _load_library(own_f, own_s, base=lib, workspace=root)
         files.problems += lib_problems
@@ -384,18 +411,14 @@ def _load_workspace(
     emb_l = files.load("emb.yaml", "emb", required=True)
     system_l = files.load("system.yaml", "system", required=True)
     assessment_l = files.load("assessment.yaml", "assessment", required=False)
-    platforms_l: list[Loaded] = []
-    if (root / "platforms").is_dir():
-        for p in _yaml_files(root / "platforms"):
-            platforms_l.append(
-                files.load(str(p.relative_to(root)), "platform_scorecard", required=True)
-            )
-    history_l: list[tuple[Loaded, str]] = []
-    if (root / "history").is_dir():
-        for p in _yaml_files(root / "history"):
-            history_l.append(
-                (files.load(str(p.relative_to(root)), "assessment", required=True), p.name)
-            )
+    platforms_l = [
+        files.load(str(p.relative_to(root)), "platform_scorecard", required=True)
+        for p in files.folder("platforms")
+    ]
+    history_l = [
+        (files.load(str(p.relative_to(root)), "assessment", required=True), p.name)
+        for p in files.folder("history")
+    ]
 
     resolved, checked = _system_for_checks(root, system_l, files)
     emb_u, sys_u, ass_u = emb_l.usable, system_l.usable, assessment_l.usable

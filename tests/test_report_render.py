@@ -20,9 +20,11 @@ from openpyxl import load_workbook
 from report_workspace import FORMULA, PAYLOAD, write_workspace
 
 import cyberready
+from cyberready import __version__
 from cyberready.assess import AssessmentResult
 from cyberready.cli import main
 from cyberready.errors import InputError, OptionalDependencyError, ReportError
+from cyberready.outputs import markdown_marker
 from cyberready.report import build_view, make_charts, render
 from cyberready.report.charts import readiness_chart, to_svg
 from cyberready.report.i18n import (
@@ -192,7 +194,8 @@ def test_user_template_is_still_autoescaped(plain_result: AssessmentResult, tmp_
     (tmp_path / "donor.html.j2").write_text("{{ '<b>x</b>' }}", encoding="utf-8")
     view = build_view(plain_result, "donor")
     assert render(view, "html", templates_dir=tmp_path).decode() == "&lt;b&gt;x&lt;/b&gt;"
-    assert render(view, "md", templates_dir=tmp_path).decode() == "Testland (fictional) &lt;b&gt;\n"
+    md = render(view, "md", templates_dir=tmp_path).decode()
+    assert md == "Testland (fictional) &lt;b&gt;\n" + markdown_marker(__version__)
 
 
 def test_broken_user_template_names_file_and_line(

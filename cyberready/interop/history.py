@@ -3,21 +3,27 @@
 An earlier assessment is never overwritten: before a new ``assessment.yaml`` replaces it, the
 old file is copied byte for byte to ``history/assessment-<as_of>.yaml`` (``-2``, ``-3``… when
 that date is already taken), created exclusively so that two writers cannot clobber each other,
-and only then is the new file put in place atomically.
+and only then is the new file put in place atomically. The workspace's lock is held meanwhile
+(:mod:`cyberready.lock`); copying bytes that history already holds adds no entry, so a run
+killed between the copy and the write can simply be run again.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from cyberready.errors import AssessmentError
-from cyberready.io import atomic_write_text, dump_yaml, load_model_file, raise_if, read_yaml
+from cyberready.errors import AssessmentError, Problem
+from cyberready.io import (
+    atomic_write_bytes,
+    atomic_write_text,
+    dump_yaml,
+    is_inside,
+    load_model_file,
+    raise_if,
+)
+from cyberready.lock import workspace_lock
 from cyberready.models import Answer, Assessment
 
 __all__ = [
@@ -105,52 +111,54 @@ def assessment_yaml(assessment: Assessment, header: str = "") -> str:
     return comments + dump_yaml(data)
 
 
-def _create_exclusive(path: Path, data: bytes) -> None:
-    """Write a new file atomically; FileExistsError if ``path`` exists (never overwrites)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)  # fails if path exists: no overwrite, even in a race
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links
-            with open(path, "xb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-
-
 def _archive(root: Path, as_of: str, data: bytes) -> Path:
+    """Keep ``data`` in ``history/``: the entry already holding these bytes if there is one
+    (a run killed between its archive and its write, then run again, adds no second copy),
+    else a new ``assessment-<as_of>[-n].yaml``, created exclusively."""
     folder = root / HISTORY_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    for path in history_files(root):
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return path
     n = 1
     while True:
         path = folder / (f"assessment-{as_of}.yaml" if n == 1 else f"assessment-{as_of}-{n}.yaml")
         if not path.exists():
             try:
-                _create_exclusive(path, data)
+                atomic_write_bytes(path, data, exclusive=True)
                 return path
             except FileExistsError:
                 pass
         n += 1
 
 
-def _as_of_of(path: Path) -> str:
-    """The ``as_of`` of an assessment file, as text (``undated`` if it has none)."""
-    doc, _ = read_yaml(path)
-    value = doc.data.get("as_of") if doc is not None and isinstance(doc.data, dict) else None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return value
-    return "undated"
+_AS_OF_LINE = re.compile(r"""^as_of:[ \t]*(["']?)(\d{4}-\d{2}-\d{2})\1[ \t]*(?:#.*)?$""", re.M)
+
+
+def _as_of_of(data: bytes) -> str:
+    """The top-level ``as_of`` of an assessment file's bytes, as text (``undated`` if it has
+    none): read from the very bytes that are archived, so name and content always agree."""
+    m = _AS_OF_LINE.search(data.decode("utf-8", "replace"))
+    return m[2] if m else "undated"
+
+
+def _check_links(root: Path) -> None:
+    """Refuse to write through a link that leaves the workspace (docs/security.md)."""
+    bad = [
+        p
+        for p in (root / ASSESSMENT_FILE, root / HISTORY_DIR)
+        if (p.exists() or p.is_symlink()) and not is_inside(root, p)
+    ]
+    raise_if(
+        [
+            Problem(
+                file=str(p),
+                message="is a link that leaves the workspace; nothing was written",
+                hint="a workspace's files and folders may link only to places inside it",
+            )
+            for p in bad
+        ],
+        AssessmentError,
+    )
 
 
 def save_assessment(
@@ -159,15 +167,20 @@ def save_assessment(
     """Write ``root/assessment.yaml``, first keeping the previous one in ``history/``.
 
     Returns the history file the previous assessment was copied to (None if there was none).
-    The previous file is copied byte for byte (comments kept) to
-    ``history/assessment-<its as_of>.yaml``, or ``-2``, ``-3``… if that name is taken; then the
-    new file replaces ``assessment.yaml`` atomically. ``keep_previous=False`` is for the caller
-    that has checked that nothing of the previous file would be lost (the same assessment,
-    completed): it is replaced without a history entry.
+    The previous file is read once, and those bytes are copied (comments kept) to
+    ``history/assessment-<their as_of>.yaml``, or ``-2``, ``-3``… if that name is taken (or
+    to nothing, if an entry already holds the same bytes); then the new file replaces
+    ``assessment.yaml`` atomically. ``keep_previous=False`` is for the caller that has checked
+    that nothing of the previous file would be lost (the same assessment, completed): it is
+    replaced without a history entry. The workspace's lock is held throughout
+    (:func:`~cyberready.lock.workspace_lock`); a link that leaves the workspace is refused.
     """
-    target = root / ASSESSMENT_FILE
-    archived = None
-    if keep_previous and target.exists():
-        archived = _archive(root, _as_of_of(target), target.read_bytes())
-    atomic_write_text(target, assessment_yaml(assessment, header))
-    return archived
+    with workspace_lock(root):
+        _check_links(root)
+        target = root / ASSESSMENT_FILE
+        archived = None
+        if keep_previous and target.exists():
+            data = target.read_bytes()
+            archived = _archive(root, _as_of_of(data), data)
+        atomic_write_text(target, assessment_yaml(assessment, header))
+        return archived

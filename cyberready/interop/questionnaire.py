@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from cyberready import __version__
 from cyberready.errors import AssessmentError, Problem, did_you_mean
 from cyberready.interop.history import ASSESSMENT_FILE, save_assessment
 from cyberready.io import (
@@ -45,9 +46,11 @@ from cyberready.io import (
     csv_guard,
     read_text,
 )
+from cyberready.lock import workspace_lock
 from cyberready.models import Answer, Assessment, Control, EmbProfile, Framework
 from cyberready.models.assessment import Level
 from cyberready.models.vocab import EVIDENCE_SOURCES
+from cyberready.outputs import GENERATOR
 from cyberready.scoring import SOURCE_WEIGHTS
 
 if TYPE_CHECKING:
@@ -288,6 +291,7 @@ def build_workbook(
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)
+    wb.properties.creator = f"{GENERATOR} {__version__}"  # until someone saves it filled in
     return wb
 
 
@@ -1606,7 +1610,15 @@ def import_questionnaire(
     from cyberready.loaders import load_workspace
 
     files = [paths] if isinstance(paths, Path) else list(paths)
-    ws = load_workspace(workspace, frameworks_dirs=frameworks_dirs)
+    with workspace_lock(Path(workspace)):
+        ws = load_workspace(workspace, frameworks_dirs=frameworks_dirs)
+        return _import_into(ws, files, as_of=as_of, assessor=assessor)
+
+
+def _import_into(
+    ws: Workspace, files: Sequence[Path], *, as_of: dt.date | None, assessor: str | None
+) -> ImportResult:
+    """:func:`import_questionnaire` into the loaded ``ws``, its lock held."""
     read: list[tuple[Path, QuestionnaireAnswers]] = []
     problems: list[Problem] = []
     taken: dict[str, str] = {}

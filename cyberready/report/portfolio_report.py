@@ -26,6 +26,7 @@ from matplotlib.ticker import MaxNLocator
 
 from cyberready import __version__
 from cyberready.errors import OptionalDependencyError, ReportError
+from cyberready.outputs import GENERATOR, clean_text
 from cyberready.report.charts import OKABE_ITO, tier_colour, to_svg
 from cyberready.report.i18n import translations
 
@@ -406,7 +407,8 @@ def render_portfolio_pdf(p: Portfolio) -> bytes:
         import weasyprint
     except (ImportError, OSError) as exc:
         raise OptionalDependencyError("pdf", "PDF reports") from exc
-    doc = weasyprint.HTML(string=render_portfolio_html(p), url_fetcher=_refuse_urls, base_url=None)
+    html = clean_text(render_portfolio_html(p))  # metadata: no escapes
+    doc = weasyprint.HTML(string=html, url_fetcher=_refuse_urls, base_url=None)
     pdf = doc.write_pdf(metadata=None, pdf_identifier=b"cyberready", uncompressed_pdf=False)
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
         raise ReportError("WeasyPrint returned no PDF")
@@ -483,6 +485,7 @@ def render_portfolio_xlsx(p: Portfolio) -> bytes:
                     c.quotePrefix = True
         ws.oddHeader.center.text = TLP_GREEN
         ws.oddFooter.center.text = TLP_GREEN
+    wb.properties.creator = f"{GENERATOR} {__version__}"  # the marker --out looks for
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -30,6 +30,7 @@ from markupsafe import Markup
 
 from cyberready import __version__
 from cyberready.errors import OptionalDependencyError, ReportError
+from cyberready.outputs import clean_text, markdown_marker
 from cyberready.report import charts as ch
 from cyberready.report.i18n import translations
 from cyberready.report.models import (
@@ -528,7 +529,8 @@ def render_html(view: View, *, templates_dir: Path | None = None) -> str:
 def render_markdown(view: View, *, templates_dir: Path | None = None) -> str:
     """The report as Markdown (GitHub-flavoured tables; no charts)."""
     env, fmt = _environment(view, "md", templates_dir)
-    return tidy_markdown(_render_template(env, _template_name(view, "md"), _context(view, fmt)))
+    text = tidy_markdown(_render_template(env, _template_name(view, "md"), _context(view, fmt)))
+    return text + markdown_marker(__version__)
 
 
 def tidy_markdown(text: str) -> str:
@@ -588,7 +590,7 @@ def render_pdf(view: View, *, templates_dir: Path | None = None) -> bytes:
         import weasyprint
     except (ImportError, OSError) as exc:
         raise OptionalDependencyError("pdf", "PDF reports") from exc
-    html = render_html(view, templates_dir=templates_dir)
+    html = clean_text(render_html(view, templates_dir=templates_dir))  # metadata: no escapes
     doc = weasyprint.HTML(string=html, url_fetcher=_data_urls_only(weasyprint), base_url=None)
     pdf = doc.write_pdf(
         metadata=None,
