@@ -1518,6 +1518,7 @@ def report(
     from cyberready.report import build_view, default_filename, render, view_schema
     from cyberready.report.i18n import check_locale
     from cyberready.report.runfile import load_run
+    from cyberready.report.views import redactor
 
     locale = check_locale(locale)
     ws = cyberready.load_workspace(workspace)
@@ -1554,8 +1555,14 @@ def report(
             ws, trials=trials, seed=seed, screen_trials=screen_trials, budget_usd=budget
         )
         views = {a: build_view(result, a, locale=locale) for a in audiences}  # type: ignore[arg-type,misc]
+    guard = redactor(ws, locale) if "donor" in audiences else None
     for audience, fmt in pairs:
-        data = render(views[audience], fmt, templates_dir=templates_dir)  # type: ignore[index,arg-type]
+        data = render(
+            views[audience],  # type: ignore[index]
+            fmt,  # type: ignore[arg-type]
+            templates_dir=templates_dir,
+            guard=guard if audience == "donor" else None,
+        )
         path = target(audience, fmt)
         atomic_write_bytes(path, data)
         click.echo(f"wrote {path} ({audience}, {fmt}, {len(data):,} bytes)")
@@ -1566,17 +1573,19 @@ def _demo_reports(ws: Any, out: Path, trials: int) -> list[str]:
     from cyberready.errors import OptionalDependencyError
     from cyberready.io import atomic_write_bytes
     from cyberready.report import AUDIENCES, build_view, default_filename, render
+    from cyberready.report.views import redactor
 
     result = _assess_shown(ws, trials=trials, seed=0)
     lines = [f"reports in {out}:"]
     missing_pdf = ""
+    guard = redactor(ws)
     for audience in AUDIENCES:
         view = build_view(result, audience)
         for fmt in ("html", "pdf"):
             if fmt == "pdf" and missing_pdf:
                 continue
             try:
-                data = render(view, fmt)
+                data = render(view, fmt, guard=guard if audience == "donor" else None)
             except OptionalDependencyError as err:
                 missing_pdf = str(err)
                 continue
