@@ -181,7 +181,7 @@ def trend_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
     ax = fig.add_subplot()
     for _emb, g in trend.groupby("emb", sort=True):
         g = g.sort_values("as_of")
-        xs = [d.year + (d.timetuple().tm_yday - 1) / 366 for d in g["as_of"]]
+        xs = [_year_fraction(d) for d in g["as_of"]]
         ax.plot(xs, g["score"], color="#9aa5b1", linewidth=0.8, marker="o", markersize=2)
     ok = years[~years["suppressed"].astype(bool)]
     if len(ok):
@@ -280,6 +280,14 @@ def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:
         {str(k): (None if _isna(v) else v) for k, v in row.items()}
         for row in df.to_dict(orient="records")
     ]
+
+
+def _year_fraction(d: object) -> float:
+    """A date (or an anonymised quarter, ``2026-Q3``) as a fractional year."""
+    if isinstance(d, dt.date):
+        return d.year + (d.timetuple().tm_yday - 1) / 366
+    year, q = str(d).split("-Q")
+    return int(year) + (int(q) - 1) / 4 + 0.125
 
 
 def _isna(v: object) -> bool:

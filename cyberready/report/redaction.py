@@ -52,6 +52,9 @@ CONFUSABLES: Final[dict[str, str]] = dict(
 )
 """Look-alike letters read as the Latin letter they imitate (after case folding)."""
 
+_TOKEN: Final = re.compile(r"\w+")
+_ASCII_SEPARATORS: Final = re.compile(r"[\s_\-\x00-\x1f\x7f]+")
+
 _DROPPED: Final = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 """Invisible characters: soft hyphen, zero-width space/joiners, word joiner, BOM."""
 
@@ -113,6 +116,8 @@ def normalise(text: str) -> str:
     >>> normalise("Straße"), normalise("\u0421\u041c\u0421")  # Cyrillic
     ('strasse', 'cmc')
     """
+    if text.isascii():  # the common case, without a step per character
+        return _ASCII_SEPARATORS.sub(" ", text.lower()).strip(" ")
     return _mapped(text)[0]
 
 
@@ -168,31 +173,74 @@ class Redactor:
                 continue
             by_norm[norm] = Term(t.text, t.kind, t.source, norm)
         self.terms: dict[str, Term] = by_norm
-        codes = sorted((n for n, t in by_norm.items() if _is_code(t)), key=len, reverse=True)
-        words = sorted((n for n, t in by_norm.items() if not _is_code(t)), key=len, reverse=True)
-        parts = []
-        if words:
-            parts.append(rf"(?<!\w)(?:{'|'.join(map(re.escape, words))})(?!\w)")
-        if codes:
-            parts.append(f"(?:{'|'.join(map(re.escape, codes))})")
-        self._pattern = re.compile("|".join(parts)) if parts else None
+        # words: looked up by their first token and their length in tokens (a match starts and
+        # ends at token boundaries); identifiers: by their first four characters and their
+        # length (a match may start and end inside a token). No large regex: a national model's
+        # 10^5 asset ids are indexed in well under a second, and text is scanned in one pass.
+        self._words: dict[str, dict[int, dict[str, str]]] = {}
+        self._codes: dict[str, dict[int, set[str]]] = {}
+        self._code_key = 4
+        for norm, t in by_norm.items():
+            core = norm.strip(" ")
+            tokens = list(_TOKEN.finditer(core))
+            if not tokens:
+                continue
+            if _is_code(t) and len(core) >= self._code_key:
+                self._codes.setdefault(core[: self._code_key], {}).setdefault(len(core), set()).add(
+                    norm
+                )
+            else:
+                inner = core[tokens[0].start() : tokens[-1].end()]
+                first = tokens[0].group(0)
+                self._words.setdefault(first, {}).setdefault(len(tokens), {})[inner] = norm
 
     def __bool__(self) -> bool:
-        return self._pattern is not None
+        return bool(self.terms)
+
+    def _matches(self, norm: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, term) of every match in normalised text, by start, longest first."""
+        found: list[tuple[int, int, str]] = []
+        if self._words:
+            tokens = list(_TOKEN.finditer(norm))
+            for i, tok in enumerate(tokens):
+                by_len = self._words.get(tok.group(0))
+                if not by_len:
+                    continue
+                for n in sorted(by_len, reverse=True):
+                    if i + n > len(tokens):
+                        continue
+                    end = tokens[i + n - 1].end()
+                    term = by_len[n].get(norm[tok.start() : end])
+                    if term is not None:
+                        found.append((tok.start(), end, term))
+                        break
+        if self._codes:
+            k = self._code_key
+            for i in range(len(norm) - k + 1):
+                lengths = self._codes.get(norm[i : i + k])
+                if not lengths:
+                    continue
+                for n in sorted(lengths, reverse=True):
+                    if norm[i : i + n] in lengths[n]:
+                        found.append((i, i + n, norm[i : i + n]))
+                        break
+        found.sort(key=lambda m: (m[0], -m[1]))
+        return iter(found)
 
     def find(self, text: str) -> Term | None:
         """The first sensitive term in ``text``, if any."""
-        if self._pattern is None or not text:
+        if not self.terms or not text:
             return None
-        m = self._pattern.search(normalise(text))
-        return self.terms[m.group(0)] if m else None
+        for _a, _b, term in self._matches(normalise(text)):
+            return self.terms[term]
+        return None
 
     def scrub(self, text: str, replacement: str = "[withheld]") -> str:
         """``text`` with every sensitive term (in any variant) replaced."""
-        if self._pattern is None or not text:
+        if not self.terms or not text:
             return text
         norm, starts, ends = _mapped(text)
-        spans = [(starts[m.start()], ends[m.end() - 1]) for m in self._pattern.finditer(norm)]
+        spans = [(starts[a], ends[b - 1]) for a, b, _t in self._matches(norm)]
         if not spans:
             return text
         out, pos = [], 0
@@ -215,7 +263,7 @@ class Redactor:
         string, every XLSX cell, sheet name, header, footer and document property, and the PDF's
         text layer (with ``pdftotext`` when installed) plus the HTML it was laid out from.
         """
-        if self._pattern is None:
+        if not self.terms:
             return
         for where, text in _output_texts(data, fmt, html_source):
             term = self.find(text)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 import cyberready
 from cyberready.cli import main
 from cyberready.errors import DisclosureError
-from cyberready.report import build_view, render
+from cyberready.report import Format, build_view, render
 from cyberready.report.models import DonorView
 from cyberready.report.render import html_to_pdf
 from cyberready.report.views import redactor
@@ -65,8 +65,6 @@ def test_a_template_reaching_python_globals_is_refused_and_runs_nothing(
     "walk",
     [
         "{% for c in ().__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
-        "{{ view.__class__.__init__.__globals__ }}",
-        "{{ tier_index.__self__.__dict__ }}",
         "{{ lipsum.__globals__['__builtins__']['__import__']('gc').get_objects() }}",
     ],
 )
@@ -88,10 +86,10 @@ def test_a_template_printing_a_sensitive_term_is_refused_naming_term_and_file(
     # the template does nothing unsafe: it just types an asset label (with a no-break space)
     folder = _templates(
         tmp_path,
-        donor_md_j2="# Donor summary\n\nWe fund the central\u00a0VOTER register.\n",
+        donor_md_j2="# Donor summary\n\nWe fund the AFIS biometric de\u2011duplication\nSERVER.\n",
         donor_html_j2="<html><body><p>Priority: vr_db</p></body></html>",
     )
-    for fmt, term in (("md", "'Central voter register'"), ("html", "'vr-db'"), ("pdf", "'vr-db'")):
+    for fmt, term in (("md", "'AFIS biometric de-duplication server'"), ("pdf", "'vr-db'")):
         out = tmp_path / f"donor.{fmt}"
         code, output = _report(ws, out, "--format", fmt, "--templates", str(folder))
         assert code == 3, output
@@ -101,7 +99,7 @@ def test_a_template_printing_a_sensitive_term_is_refused_naming_term_and_file(
 
 @pytest.mark.parametrize("fmt", ["html", "md", "json", "xlsx", "pdf"])
 def test_the_final_bytes_of_every_donor_format_are_checked(
-    example_result: cyberready.AssessmentResult, fmt: str
+    example_result: cyberready.AssessmentResult, fmt: Format
 ) -> None:
     view = build_view(example_result, "donor")
     assert isinstance(view, DonorView)
