@@ -4,9 +4,10 @@ Every format reads the view only. HTML is one self-contained file (inline CSS an
 Content-Security-Policy that forbids scripts and network requests) that prints well; PDF is the
 same HTML laid out by WeasyPrint (the ``pdf`` extra), which is refused any URL; Markdown and HTML
 come from jinja2 templates with autoescaping, rendered in jinja2's immutable sandbox (user
-templates in ``templates_dir`` override the shipped ones, file by file); JSON is the view itself; XLSX holds the findings, the risks and the
-roadmap. Each renderer returns the document as ``bytes`` (UTF-8 for text formats): writing it is
-:mod:`cyberready.io`'s job.
+templates in ``templates_dir`` override the shipped ones, file by file); JSON is the view
+itself; XLSX holds the findings, the risks and the roadmap. Each renderer returns the document
+as ``bytes`` (UTF-8 for text formats): writing it is :mod:`cyberready.io`'s job; with a
+``guard``, :func:`render` first reads the finished document back for sensitive text.
 
 Escaping, per format: HTML autoescapes every value; Markdown escapes HTML and Markdown syntax in
 every value; JSON additionally writes ``<``, ``>`` and ``&`` as ``\\u`` escapes (safe to embed in
