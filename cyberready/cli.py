@@ -1476,7 +1476,8 @@ def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
     help="Folder of templates that replace the shipped ones, file by file "
-    "(technical.html.j2, style.css, …).",
+    "(technical.html.j2, style.css, …). They run in a sandbox (no Python internals), and a "
+    "donor report is refused if its text would reveal a sensitive term.",
 )
 @trials_option("Monte Carlo trials per scenario.", minimum=2)
 @seed_option("Seed: the same seed gives the same report.")
@@ -1623,7 +1624,12 @@ def _demo_reports(ws: Any, out: Path, trials: int) -> list[str]:
     default=None,
     help="Report format [default: from --out's suffix, else html].",
 )
-@click.option("--anonymize", is_flag=True, help="Show EMBs as EMB-01, EMB-02, … only.")
+@click.option(
+    "--anonymize",
+    is_flag=True,
+    help="Show EMBs as EMB-01, EMB-02, … only: budgets as bands, dates as quarters, election "
+    "functions as generic labels.",
+)
 @click.option(
     "--executor",
     type=click.Choice(["local", "dask", "serial"]),

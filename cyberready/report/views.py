@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 
 from cyberready import __version__
-from cyberready.errors import ReportError
+from cyberready.errors import DisclosureError, ReportError
 from cyberready.models.vocab import PHASES
 from cyberready.report.i18n import check_locale, translations
 from cyberready.report.models import (
@@ -143,7 +143,7 @@ def donor_view(result: AssessmentResult, *, locale: str = "en") -> DonorView:
     hits = check_donor_view(view, red)
     if hits:
         text, term = hits[0]
-        raise ReportError(
+        raise DisclosureError(
             f"the donor view would reveal the {term.describe()} (in {text[:80]!r}); refusing"
         )
     return view
