@@ -221,9 +221,20 @@ def vocabulary(ws: Workspace, locale: str = "en") -> list[str]:
     return words
 
 
+_REDACTORS: list[tuple[Workspace, str, Redactor]] = []
+"""The last redactor built, with its workspace object (a national model's takes seconds; the
+donor view, its check and the output guard share one)."""
+
+
 def redactor(ws: Workspace, locale: str = "en") -> Redactor:
     """The :class:`~cyberready.report.redaction.Redactor` of a workspace's sensitive terms."""
-    return Redactor(sensitive_terms(ws), vocabulary(ws, locale))
+    for w, loc, red in _REDACTORS:
+        if w is ws and loc == locale:
+            return red
+    red = Redactor(sensitive_terms(ws), vocabulary(ws, locale))
+    _REDACTORS.insert(0, (ws, locale, red))
+    del _REDACTORS[1:]
+    return red
 
 
 _ENUM_KEYS: Final = frozenset(
