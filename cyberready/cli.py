@@ -1533,7 +1533,8 @@ def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
     help="Folder of templates that replace the shipped ones, file by file "
-    "(technical.html.j2, style.css, …).",
+    "(technical.html.j2, style.css, …). They run in a sandbox (no Python internals), and a "
+    "donor report is refused if its text would reveal a sensitive term.",
 )
 @trials_option("Monte Carlo trials per scenario.", minimum=2)
 @seed_option("Seed: the same seed gives the same report.")
@@ -1577,6 +1578,7 @@ def report(
     from cyberready.report import build_view, default_filename, render, view_schema
     from cyberready.report.i18n import check_locale
     from cyberready.report.runfile import load_run
+    from cyberready.report.views import redactor
 
     locale = check_locale(locale)
     ws = cyberready.load_workspace(workspace)
@@ -1617,8 +1619,14 @@ def report(
             ws, trials=trials, seed=seed, screen_trials=screen_trials, budget_usd=budget
         )
         views = {a: build_view(result, a, locale=locale) for a in audiences}  # type: ignore[arg-type,misc]
+    guard = redactor(ws, locale) if "donor" in audiences else None
     for audience, fmt in pairs:
-        data = render(views[audience], fmt, templates_dir=templates_dir)  # type: ignore[index,arg-type]
+        data = render(
+            views[audience],  # type: ignore[index]
+            fmt,  # type: ignore[arg-type]
+            templates_dir=templates_dir,
+            guard=guard if audience == "donor" else None,
+        )
         path = target(audience, fmt)
         atomic_write_bytes(path, data)
         echo(f"wrote {path} ({audience}, {fmt}, {len(data):,} bytes)")
@@ -1629,17 +1637,19 @@ def _demo_reports(ws: Any, out: Path, trials: int) -> list[str]:
     from cyberready.errors import OptionalDependencyError
     from cyberready.io import atomic_write_bytes
     from cyberready.report import AUDIENCES, build_view, default_filename, render
+    from cyberready.report.views import redactor
 
     result = _assess_shown(ws, trials=trials, seed=0)
     lines = [f"reports in {out}:"]
     missing_pdf = ""
+    guard = redactor(ws)
     for audience in AUDIENCES:
         view = build_view(result, audience)
         for fmt in ("html", "pdf"):
             if fmt == "pdf" and missing_pdf:
                 continue
             try:
-                data = render(view, fmt)
+                data = render(view, fmt, guard=guard if audience == "donor" else None)
             except OptionalDependencyError as err:
                 missing_pdf = str(err)
                 continue
@@ -1677,7 +1687,12 @@ def _demo_reports(ws: Any, out: Path, trials: int) -> list[str]:
     default=None,
     help="Report format [default: from --out's suffix, else html].",
 )
-@click.option("--anonymize", is_flag=True, help="Show EMBs as EMB-01, EMB-02, … only.")
+@click.option(
+    "--anonymize",
+    is_flag=True,
+    help="Show EMBs as EMB-01, EMB-02, … only: budgets as bands, dates as quarters, election "
+    "functions as generic labels.",
+)
 @click.option(
     "--executor",
     type=click.Choice(["local", "dask", "serial"]),

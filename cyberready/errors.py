@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AssessmentError",
     "CyberReadyError",
+    "DisclosureError",
     "FrameworkError",
     "InputError",
     "OptionalDependencyError",
@@ -43,6 +44,7 @@ __all__ = [
     "ScenarioError",
     "SystemModelError",
     "ThresholdError",
+    "UnsafeTemplateError",
     "WorkspaceBusyError",
     "did_you_mean",
 ]
@@ -198,3 +200,17 @@ class ThresholdError(CyberReadyError):
 
 class ReportError(CyberReadyError):
     """A report could not be rendered (template error, unwritable output)."""
+
+
+class UnsafeTemplateError(ReportError):
+    """A report template (``--templates``) tried something a template may not do (reach Python
+    internals, call a method that changes a value), or failed; nothing was written."""
+
+    exit_code = 3
+
+
+class DisclosureError(ReportError):
+    """A finished donor or portfolio document would reveal a sensitive term of the workspace
+    (an asset id or label, evidence, a note); nothing was written."""
+
+    exit_code = 3

@@ -43,6 +43,7 @@ True
 from __future__ import annotations
 
 import concurrent.futures as cf
+import datetime as dt
 import html
 import math
 import multiprocessing
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
     from cyberready.assess import AssessmentResult
     from cyberready.engine import BlockOutput, CompiledScenario, SimulationResult
     from cyberready.report.models import DonorView
+    from cyberready.report.redaction import Term
     from cyberready.workspace import Workspace
 
 __all__ = [
@@ -194,6 +196,12 @@ class EmbRecord:
     trust_loss: float
     assets: int
     """Nodes in the system model (for throughput figures; never rendered)."""
+    sensitive: tuple[Term, ...] = field(default=(), compare=False, repr=False)
+    """The EMB's sensitive terms (asset ids and labels, evidence, notes; never rendered): the
+    portfolio report is read back and refused if its text holds one."""
+    own_titles: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
+    """(title, kind) of the EMB-written titles its view shows (its own frameworks, domains,
+    controls and scenarios); anonymised, they become generic labels."""
 
     @property
     def emb(self) -> str:
@@ -232,15 +240,12 @@ def _compile(ws: Workspace, scenario_id: str) -> CompiledScenario:
 
 def _record(result: AssessmentResult, locale: str) -> EmbRecord:
     """What the portfolio keeps of an assessment: the donor view and donor-safe numbers."""
-    from cyberready.report.models import term_pattern
-    from cyberready.report.views import donor_view, forbidden_terms
+    from cyberready.report.views import donor_view, redactor
 
     ws = result.workspace
     sim = result.simulation
     view = donor_view(result, locale=locale)
-    titles = " ".join(fn.title for fn in ws.resolved.functions).casefold()
-    # only the sensitive strings that occur in a title: one small pattern, even at 10^5 assets
-    pattern = term_pattern(t for t in forbidden_terms(ws) if t.casefold() in titles)
+    red = redactor(ws, locale)
     n = len(ws.resolved.functions)
     loss = np.zeros(n)
     cycle = np.zeros(n)
@@ -250,7 +255,7 @@ def _record(result: AssessmentResult, locale: str) -> EmbRecord:
         cycle = sim.cycle_probability
     functions = tuple(
         FunctionLoss(
-            title=pattern.sub(WITHHELD, fn.title) if pattern else fn.title,
+            title=red.scrub(fn.title, WITHHELD),
             phases=fn.phases,
             weight=fn.weight,
             p_fail=float(cycle[i]),
@@ -265,7 +270,28 @@ def _record(result: AssessmentResult, locale: str) -> EmbRecord:
         expected_loss=sim.expected_loss if sim is not None else 0.0,
         trust_loss=sim.trust_loss if sim is not None else 0.0,
         assets=ws.resolved.n_assets,
+        sensitive=tuple(red.terms.values()),
+        own_titles=_own_titles(ws),
     )
+
+
+def _own_titles(ws: Workspace) -> tuple[tuple[str, str], ...]:
+    """(title, kind) of the workspace's own (not shipped) frameworks, domains, controls and
+    scenarios."""
+    lib = ws.library
+    out: list[tuple[str, str]] = []
+    for fid, fw in lib.frameworks.items():
+        if lib.is_shipped("framework", fid):
+            continue
+        out.append((fw.title, "framework"))
+        out += [(d.title, "domain") for d in fw.domains]
+        out += [(c.title, "control") for c in fw.controls]
+    out += [
+        (sc.title, "scenario")
+        for sid, sc in lib.scenarios.items()
+        if not lib.is_shipped("scenario", sid)
+    ]
+    return tuple(out)
 
 
 def _finish(
@@ -541,6 +567,9 @@ class Portfolio:
     weak_below: float = DEFAULT_WEAK_BELOW
     elapsed: float = field(default=0.0, compare=False)
     """Wall-clock seconds the assessment took (not part of the results)."""
+    withheld: tuple[Term, ...] = field(default=(), compare=False, repr=False)
+    """Anonymised: the EMBs' identities (ids, names, countries, elections), which the report
+    is checked for besides each EMB's sensitive terms (never rendered)."""
 
     # ------------------------------------------------------------------ basics
 
@@ -600,7 +629,12 @@ class Portfolio:
 
     def anonymize(self, seed: int | None = None) -> Portfolio:
         """A copy with EMBs as ``EMB-01``… (order drawn from ``seed``, default the portfolio's
-        seed), identities removed and scrubbed, and small regions shown as ``other``."""
+        seed), identities removed and scrubbed, small regions shown as ``other``, budgets as
+        bands (:func:`budget_band`), dates coarsened to their quarter and EMB-written titles
+        (election functions, the EMB's own frameworks, domains, controls and scenarios)
+        replaced by generic labels."""
+        from cyberready.report.redaction import Redactor, Term
+
         if self.anonymized:
             return self
         n = len(self.records)
@@ -609,17 +643,17 @@ class Portfolio:
             range(n), n
         )
         sizes = Counter(r.region for r in self.records)
-        terms: set[str] = set()
+        terms: list[Term] = []
         for r in self.records:
             m = r.view.meta
-            terms |= {m.emb_id, m.emb_name, m.country}
-            terms.add(re.sub(r"\s*\(.*\)\s*$", "", m.country))
-            if m.election_name:
-                terms.add(m.election_name)
-        pattern = _terms_pattern(terms)
+            names = [m.emb_id, m.emb_name, m.country, re.sub(r"\s*\(.*\)\s*$", "", m.country)]
+            names.append(m.election_name or "")
+            terms += [Term(t, "EMB identity", "emb.yaml") for t in names if t]
+        red = Redactor(terms)
         out = []
         for k, r in enumerate(self.records):
             alias = f"EMB-{order[k] + 1:0{width}d}"
+            labels = _generic_labels(r)
             meta = r.view.meta.model_copy(
                 update={
                     "emb_id": alias,
@@ -630,13 +664,17 @@ class Portfolio:
                     "days_to_election": None,
                 }
             )
-            data = r.view.model_copy(update={"meta": meta}).model_dump()
-            view = type(r.view).model_validate(_scrub(data, pattern))
-            functions = tuple(replace(f, title=_scrub(f.title, pattern)) for f in r.functions)
+            data = _anonymous(r.view.model_copy(update={"meta": meta}).model_dump(), labels, red)
+            if data.get("plan"):
+                data["plan"]["budget_usd"] = budget_band(data["plan"]["budget_usd"])[0]
+            view = type(r.view).model_validate(data)
+            functions = tuple(
+                replace(f, title=_anonymous(f.title, labels, red)) for f in r.functions
+            )
             region = r.region if sizes[r.region] >= self.min_group and r.region else "other"
             out.append(replace(r, view=view, functions=functions, region=region))
         ordered = tuple(sorted(out, key=lambda r: r.emb))
-        return replace(self, records=ordered, anonymized=True)
+        return replace(self, records=ordered, anonymized=True, withheld=tuple(red.terms.values()))
 
     # ------------------------------------------------------------------ frames
 
@@ -710,6 +748,13 @@ class Portfolio:
         df = pd.DataFrame(rows, columns=_EMB_COLUMNS)
         if self.anonymized:
             df = df.drop(columns=["name", "country", "election_date"])
+            df["as_of"] = [quarter(d) for d in df["as_of"]]
+            df.insert(
+                list(df.columns).index("budget_usd"),
+                "budget_band",
+                [None if _missing(b) else budget_band(b)[1] for b in df["budget_usd"]],
+            )
+            df = df.drop(columns=["budget_usd"])
         return df
 
     def _readiness(self) -> pd.DataFrame:
@@ -795,7 +840,10 @@ class Portfolio:
             for r in self.records
             for p in r.view.readiness.trend
         ]  # fmt: skip
-        return pd.DataFrame(rows, columns=["emb", "region", "as_of", "score", "tier"])
+        df = pd.DataFrame(rows, columns=["emb", "region", "as_of", "score", "tier"])
+        if self.anonymized:
+            df["as_of"] = [quarter(d) for d in df["as_of"]]
+        return df
 
     def _functions(self) -> pd.DataFrame:
         import pandas as pd
@@ -1154,20 +1202,73 @@ def _pd_na() -> object:
     return pd.NA
 
 
-def _terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
-    from cyberready.report.models import term_pattern
+BUDGET_BANDS: Final[tuple[tuple[float, str], ...]] = (
+    (0.0, "<$100k"),
+    (100_000.0, "$100k–$500k"),
+    (500_000.0, "$500k–$1M"),
+    (1_000_000.0, "$1M–$5M"),
+    (5_000_000.0, "≥$5M"),
+)
+"""(lower bound, label) of the budget bands an anonymised portfolio shows."""
 
-    return term_pattern(t for t in terms if t)
+
+def budget_band(usd: float) -> tuple[float, str]:
+    """The (lower bound, label) of the band holding a budget.
+
+    >>> budget_band(250_000)
+    (100000.0, '$100k–$500k')
+    """
+    lower, label = BUDGET_BANDS[0]
+    for lo, name in BUDGET_BANDS:
+        if usd >= lo:
+            lower, label = lo, name
+    return lower, label
 
 
-def _scrub(value: Any, pattern: re.Pattern[str] | None) -> Any:
-    """Every string in ``value`` (nested dicts, lists, tuples) with ``pattern`` withheld."""
-    if pattern is None:
-        return value
+def quarter(d: object) -> str | None:
+    """A date as its quarter (``2026-Q3``; None for no date)."""
+    if isinstance(d, dt.date):
+        return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+    return None
+
+
+def _missing(v: object) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+_GENERIC: Final = {
+    "function": "Election function",
+    "framework": "EMB framework",
+    "domain": "EMB domain",
+    "control": "EMB control",
+    "scenario": "EMB scenario",
+}
+
+
+def _generic_labels(r: EmbRecord) -> dict[str, str]:
+    """EMB-written titles -> generic labels (``Election function 3``, ``EMB domain 2``)."""
+    labels: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    pairs = [(f.title, "function") for f in r.functions] + list(r.own_titles)
+    for fdv in r.view.functions:  # a title the record's functions spell the same way
+        pairs.append((fdv.title, "function"))
+    for title, kind in pairs:
+        if title and title not in labels:
+            counts[kind] += 1
+            labels[title] = f"{_GENERIC[kind]} {counts[kind]}"
+    return labels
+
+
+def _anonymous(value: Any, labels: Mapping[str, str], red: Any) -> Any:
+    """``value`` (nested dicts, lists, tuples) with EMB-written titles replaced by their
+    generic labels, identities withheld and every date moved to the first day of its
+    quarter."""
     if isinstance(value, str):
-        return pattern.sub(WITHHELD, value)
+        return labels.get(value) or red.scrub(value, WITHHELD)
+    if isinstance(value, dt.date):
+        return dt.date(value.year, 3 * ((value.month - 1) // 3) + 1, 1)
     if isinstance(value, Mapping):
-        return {k: _scrub(v, pattern) for k, v in value.items()}
+        return {k: _anonymous(v, labels, red) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(_scrub(v, pattern) for v in value)
+        return type(value)(_anonymous(v, labels, red) for v in value)
     return value

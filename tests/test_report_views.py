@@ -24,8 +24,8 @@ from cyberready.report.models import (
     DonorView,
     TechnicalView,
     check_donor_view,
-    term_pattern,
 )
+from cyberready.report.redaction import Redactor, Term
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("CYBERREADY_UPDATE_GOLDEN", "") not in ("", "0")
@@ -229,16 +229,16 @@ def test_check_donor_view_reports_a_leak(result: AssessmentResult) -> None:
     leaked = donor.model_copy(
         update={"meta": donor.meta.model_copy(update={"country": "vr-register"})}
     )
-    assert check_donor_view(leaked, ["vr-register"]) == [("vr-register", "vr-register")]
+    [(text, term)] = check_donor_view(leaked, ["vr-register"])
+    assert (text, term.text) == ("vr-register", "vr-register")
 
 
-def test_term_pattern_matches_whole_tokens_only() -> None:
-    pattern = term_pattern(["ems", "vr-db"])
-    assert pattern is not None
-    assert pattern.search("the EMS server")
-    assert pattern.search("copy of vr-db.")
-    assert not pattern.search("election systems")
-    assert not pattern.search("vr-db-replica")
+def test_terms_match_whole_words_and_ids_inside_longer_tokens() -> None:
+    red = Redactor([Term("ems", "asset id", "system.yaml"), Term("vr-db", "asset id", "s")])
+    assert red.find("the EMS server")
+    assert red.find("copy of vr-db.")
+    assert not red.find("election systems")
+    assert red.find("vr-db-replica")  # an id is found inside a longer id
 
 
 def test_view_without_simulation_still_renders_readiness(tmp_path: Path) -> None:

@@ -66,9 +66,14 @@ def make_report(
     OptionalDependencyError
         For ``pdf`` without the ``pdf`` extra (WeasyPrint).
     ReportError
-        For an unknown audience or format, or a broken user template.
+        For an unknown audience or format, a broken or unsafe user template, or a donor report
+        whose finished text would reveal a sensitive term.
     """
-    return render(build_view(result, audience, locale=locale), fmt, templates_dir=templates_dir)
+    from cyberready.report.views import redactor
+
+    guard = redactor(result.workspace, locale) if audience == "donor" else None
+    view = build_view(result, audience, locale=locale)
+    return render(view, fmt, templates_dir=templates_dir, guard=guard)
 
 
 def default_filename(emb_id: str, audience: str, fmt: str) -> str:

@@ -15,13 +15,13 @@ JSON Schema.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from cyberready.models.vocab import Locale
+from cyberready.report.redaction import Redactor, Term
 
 __all__ = [
     "AUDIENCES",
@@ -670,40 +670,28 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(item)
 
 
-def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
-    """A case-insensitive regex finding any of ``terms`` as a whole token.
-
-    A term matches only where it is not glued to other letters, digits, ``-`` or ``_``, so the
-    asset id ``ems`` is found in "the ems server" but not in "systems".
-    """
-    cleaned = sorted({t.strip() for t in terms if len(t.strip()) >= 2}, key=len, reverse=True)
-    if not cleaned:
-        return None
-    alternatives = "|".join(re.escape(t) for t in cleaned)
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
-
-
 def check_donor_view(
-    view: DonorView, forbidden: Iterable[str] | re.Pattern[str] | None
-) -> list[tuple[str, str]]:
-    """Every (string, forbidden term) pair where a donor-view string holds a forbidden term.
+    view: DonorView, forbidden: Redactor | Iterable[str] | None
+) -> list[tuple[str, Term]]:
+    """Every (string, sensitive term) pair where a donor-view string holds a sensitive term.
 
-    ``forbidden`` is the workspace's asset ids and labels, evidence and notes (or the
-    :func:`term_pattern` already built from them); an empty result means the view is safe to
-    render.
+    ``forbidden`` is the workspace's :class:`~cyberready.report.redaction.Redactor` (or the
+    sensitive strings themselves); terms are found in any spelling variant
+    (:func:`~cyberready.report.redaction.normalise`). An empty result means the view is safe
+    to render.
     """
-    pattern = (
-        forbidden
-        if isinstance(forbidden, re.Pattern) or forbidden is None
-        else term_pattern(forbidden)
-    )
-    if pattern is None:
+    if forbidden is None:
         return []
-    hits: list[tuple[str, str]] = []
+    red = (
+        forbidden
+        if isinstance(forbidden, Redactor)
+        else Redactor(Term(t, "sensitive text", "the workspace") for t in forbidden)
+    )
+    hits: list[tuple[str, Term]] = []
     for text in _strings(view):
-        m = pattern.search(text)
-        if m:
-            hits.append((text, m.group(0)))
+        term = red.find(text)
+        if term is not None:
+            hits.append((text, term))
     return hits
 
 

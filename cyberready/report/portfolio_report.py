@@ -25,10 +25,12 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from cyberready import __version__
-from cyberready.errors import OptionalDependencyError, ReportError
-from cyberready.outputs import GENERATOR, clean_text
+from cyberready.errors import ReportError
+from cyberready.outputs import GENERATOR
 from cyberready.report.charts import OKABE_ITO, tier_colour, to_svg
 from cyberready.report.i18n import translations
+from cyberready.report.redaction import Redactor
+from cyberready.report.render import fixed_xlsx, html_to_pdf, vocabulary_texts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -180,7 +182,7 @@ def trend_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
     ax = fig.add_subplot()
     for _emb, g in trend.groupby("emb", sort=True):
         g = g.sort_values("as_of")
-        xs = [d.year + (d.timetuple().tm_yday - 1) / 366 for d in g["as_of"]]
+        xs = [_year_fraction(d) for d in g["as_of"]]
         ax.plot(xs, g["score"], color="#9aa5b1", linewidth=0.8, marker="o", markersize=2)
     ok = years[~years["suppressed"].astype(bool)]
     if len(ok):
@@ -281,6 +283,14 @@ def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
+def _year_fraction(d: object) -> float:
+    """A date (or an anonymised quarter, ``2026-Q3``) as a fractional year."""
+    if isinstance(d, dt.date):
+        return d.year + (d.timetuple().tm_yday - 1) / 366
+    year, q = str(d).split("-Q")
+    return int(year) + (int(q) - 1) / 4 + 0.125
+
+
 def _isna(v: object) -> bool:
     import pandas as pd
 
@@ -358,7 +368,9 @@ def _context(p: Portfolio) -> dict[str, Any]:
 def _environment() -> Any:
     import jinja2
 
-    env = jinja2.Environment(
+    from cyberready.report.render import sandboxed_environment
+
+    env = sandboxed_environment(
         loader=jinja2.PackageLoader("cyberready.report", "templates"),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
@@ -397,22 +409,9 @@ def render_portfolio_json(p: Portfolio) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
-def _refuse_urls(url: str, *args: object, **kwargs: object) -> dict[str, Any]:
-    raise ValueError(f"reports never fetch resources (refused {url[:80]!r})")
-
-
 def render_portfolio_pdf(p: Portfolio) -> bytes:
     """The HTML report laid out as PDF by WeasyPrint (the ``pdf`` extra)."""
-    try:
-        import weasyprint
-    except (ImportError, OSError) as exc:
-        raise OptionalDependencyError("pdf", "PDF reports") from exc
-    html = clean_text(render_portfolio_html(p))  # metadata: no escapes
-    doc = weasyprint.HTML(string=html, url_fetcher=_refuse_urls, base_url=None)
-    pdf = doc.write_pdf(metadata=None, pdf_identifier=b"cyberready", uncompressed_pdf=False)
-    if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
-        raise ReportError("WeasyPrint returned no PDF")
-    return pdf
+    return html_to_pdf(render_portfolio_html(p))
 
 
 _ILLEGAL_XML: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -488,17 +487,36 @@ def render_portfolio_xlsx(p: Portfolio) -> bytes:
     wb.properties.creator = f"{GENERATOR} {__version__}"  # the marker --out looks for
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    dates = [r.view.meta.as_of for r in p.records if r.view.meta.as_of is not None]
+    return fixed_xlsx(buf.getvalue(), max(dates, default=None))
 
 
-def render_portfolio(p: Portfolio, fmt: PortfolioFormat) -> bytes:
-    """The donor portfolio report in ``fmt`` (html, pdf, xlsx or json), as bytes."""
+def portfolio_redactor(p: Portfolio) -> Redactor:
+    """The sensitive terms of every EMB of ``p`` (and, anonymised, their identities)."""
+    terms = [t for r in p.records for t in r.sensitive] + list(p.withheld)
+    return Redactor(terms, vocabulary_texts("en"))
+
+
+def render_portfolio(p: Portfolio, fmt: PortfolioFormat, *, check: bool = True) -> bytes:
+    """The donor portfolio report in ``fmt`` (html, pdf, xlsx or json), as bytes.
+
+    With ``check`` (the default), the finished document is read back and refused
+    (:class:`~cyberready.errors.ReportError`) if its text holds any EMB's sensitive term (or,
+    anonymised, an EMB's identity)."""
+    html_source: str | None = None
     if fmt == "html":
-        return render_portfolio_html(p).encode("utf-8")
-    if fmt == "json":
-        return render_portfolio_json(p).encode("utf-8")
-    if fmt == "pdf":
-        return render_portfolio_pdf(p)
-    if fmt == "xlsx":
-        return render_portfolio_xlsx(p)
-    raise ReportError(f"unknown portfolio format {fmt!r}; valid: {', '.join(PORTFOLIO_FORMATS)}")
+        data = render_portfolio_html(p).encode("utf-8")
+    elif fmt == "json":
+        data = render_portfolio_json(p).encode("utf-8")
+    elif fmt == "pdf":
+        html_source = render_portfolio_html(p)
+        data = html_to_pdf(html_source)
+    elif fmt == "xlsx":
+        data = render_portfolio_xlsx(p)
+    else:
+        raise ReportError(
+            f"unknown portfolio format {fmt!r}; valid: {', '.join(PORTFOLIO_FORMATS)}"
+        )
+    if check:
+        portfolio_redactor(p).check_output(data, fmt, html_source=html_source)
+    return data

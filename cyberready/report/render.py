@@ -3,10 +3,11 @@
 Every format reads the view only. HTML is one self-contained file (inline CSS and SVG charts, a
 Content-Security-Policy that forbids scripts and network requests) that prints well; PDF is the
 same HTML laid out by WeasyPrint (the ``pdf`` extra), which is refused any URL; Markdown and HTML
-come from jinja2 templates with autoescaping (user templates in ``templates_dir`` override the
-shipped ones, file by file); JSON is the view itself; XLSX holds the findings, the risks and the
-roadmap. Each renderer returns the document as ``bytes`` (UTF-8 for text formats): writing it is
-:mod:`cyberready.io`'s job.
+come from jinja2 templates with autoescaping, rendered in jinja2's immutable sandbox (user
+templates in ``templates_dir`` override the shipped ones, file by file); JSON is the view
+itself; XLSX holds the findings, the risks and the roadmap. Each renderer returns the document
+as ``bytes`` (UTF-8 for text formats): writing it is :mod:`cyberready.io`'s job; with a
+``guard``, :func:`render` first reads the finished document back for sensitive text.
 
 Escaping, per format: HTML autoescapes every value; Markdown escapes HTML and Markdown syntax in
 every value; JSON additionally writes ``<``, ``>`` and ``&`` as ``\\u`` escapes (safe to embed in
@@ -17,6 +18,7 @@ a page); XLSX stores every text as a string with Excel's quote prefix, so a valu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gettext as gettext_module
 import io
 import json
@@ -29,7 +31,7 @@ import jinja2
 from markupsafe import Markup
 
 from cyberready import __version__
-from cyberready.errors import OptionalDependencyError, ReportError
+from cyberready.errors import OptionalDependencyError, ReportError, UnsafeTemplateError
 from cyberready.outputs import clean_text, markdown_marker
 from cyberready.report import charts as ch
 from cyberready.report.i18n import translations
@@ -41,6 +43,7 @@ from cyberready.report.models import (
     View,
     risk_level,
 )
+from cyberready.report.redaction import Redactor
 
 __all__ = [
     "FORMATS",
@@ -204,6 +207,54 @@ def _tlp_texts(_: Gettext) -> dict[str, str]:
 def banner_text(tlp: str, gettext: Gettext) -> str:
     """The explanation of a TLP label, in the report's language."""
     return _tlp_texts(gettext)[tlp]
+
+
+@functools.lru_cache(maxsize=1)
+def _catalog_messages() -> tuple[str, ...]:
+    """Every message id of the shipped catalog template (``locales/cyberready.pot``)."""
+    from importlib import resources
+
+    from cyberready.report.i18n import parse_po
+
+    pot = resources.files("cyberready.report").joinpath("locales", "cyberready.pot")
+    try:
+        messages = parse_po(pot.read_text(encoding="utf-8"), name="cyberready.pot")
+    except OSError:  # pragma: no cover - the catalog template ships with the package
+        return ()
+    return tuple(
+        m
+        for key in messages
+        for m in (key if isinstance(key, tuple) else (key,))
+        if isinstance(m, str)
+    )
+
+
+def vocabulary_texts(locale: str = "en") -> list[str]:
+    """The reports' own words: every message of the catalog (template and code wording) in
+    English and in ``locale``, and the vocabulary words with their display names (phases,
+    actors, evidence sources, provenance, levels, months). None of it is ever sensitive."""
+    t = translations(locale)
+    _ = t.gettext
+    out: list[str] = []
+    for msgid in _catalog_messages():
+        out += [msgid, _(msgid)]
+    for names in (
+        _phase_names(_),
+        _actor_names(_),
+        _objective_names(_),
+        _source_names(_),
+        _exposure_names(_),
+        _threat_level_names(_),
+        _confidence_names(_),
+        _risk_names(_),
+        _provenance_names(_),
+    ):
+        out += [*names, *names.values()]
+    out += _months(_)
+    for texts in _audience_texts(_).values():
+        out += texts
+    out += list(_tlp_texts(_).values())
+    return out
 
 
 # --------------------------------------------------------------------------- formatting
@@ -376,6 +427,16 @@ class _Formatters:
 # --------------------------------------------------------------------------- environment
 
 
+def sandboxed_environment(**options: Any) -> jinja2.Environment:
+    """A jinja2 environment that runs templates in jinja2's immutable sandbox: a template reads
+    the values it is given and calls the filters it is offered, and nothing else (no attribute
+    starting with ``_``, no function's globals, no method that changes a value). Every report
+    template, shipped or from ``--templates``, is rendered in one."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment(**options)
+
+
 def _loader(templates_dir: Path | None) -> jinja2.BaseLoader:
     shipped = jinja2.PackageLoader("cyberready.report", "templates")
     if templates_dir is None:
@@ -391,7 +452,7 @@ def _environment(
     t = translations(view.meta.locale)
     fmt = _Formatters(t, [(lo, name) for lo, name in view.readiness.tiers])
     if kind == "html":
-        env = jinja2.Environment(
+        env = sandboxed_environment(
             loader=_loader(templates_dir),
             autoescape=True,
             extensions=["jinja2.ext.i18n"],
@@ -400,7 +461,7 @@ def _environment(
             lstrip_blocks=True,
         )
     else:
-        env = jinja2.Environment(
+        env = sandboxed_environment(
             loader=_loader(templates_dir),
             autoescape=True,
             finalize=md_escape,
@@ -446,17 +507,35 @@ def _template_name(view: View, suffix: str) -> str:
     return f"{view.audience}.{suffix}.j2"
 
 
+def _template_file(env: jinja2.Environment, name: str) -> str:
+    """Where template ``name`` is read from (a ``--templates`` file or the shipped one)."""
+    try:
+        _source, filename, _up = (env.loader or jinja2.BaseLoader()).get_source(env, name)
+    except jinja2.TemplateNotFound:
+        return name
+    return filename or name
+
+
 def _render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+    from jinja2.exceptions import SecurityError
+
     try:
         return env.get_template(name).render(context)
+    except SecurityError as exc:
+        raise UnsafeTemplateError(
+            f"template {_template_file(env, name)}: refused an unsafe operation ({exc}); "
+            "templates may only show the report's values and use its filters"
+        ) from exc
     except jinja2.TemplateNotFound as exc:
-        raise ReportError(f"template {exc.name!r} not found") from exc
+        raise UnsafeTemplateError(f"template {exc.name!r} not found") from exc
     except jinja2.TemplateSyntaxError as exc:
-        raise ReportError(
+        raise UnsafeTemplateError(
             f"template {exc.filename or exc.name}:{exc.lineno}: {exc.message}"
         ) from exc
     except jinja2.UndefinedError as exc:
-        raise ReportError(f"template {name}: {exc.message}") from exc
+        raise UnsafeTemplateError(f"template {_template_file(env, name)}: {exc.message}") from exc
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        raise UnsafeTemplateError(f"template {_template_file(env, name)}: {exc}") from exc
 
 
 # --------------------------------------------------------------------------- charts
@@ -584,13 +663,14 @@ def _data_urls_only(weasyprint: Any) -> Any:
     return fetch
 
 
-def render_pdf(view: View, *, templates_dir: Path | None = None) -> bytes:
-    """The HTML report laid out as PDF by WeasyPrint (the ``pdf`` extra)."""
+def html_to_pdf(html: str) -> bytes:
+    """An HTML report laid out as PDF by WeasyPrint (the ``pdf`` extra): no URL is fetched, and
+    the document carries no date of its own (the same page gives the same bytes)."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:
         raise OptionalDependencyError("pdf", "PDF reports") from exc
-    html = clean_text(render_html(view, templates_dir=templates_dir))  # metadata: no escapes
+    html = clean_text(html)  # PDF metadata: no terminal escapes
     doc = weasyprint.HTML(string=html, url_fetcher=_data_urls_only(weasyprint), base_url=None)
     pdf = doc.write_pdf(
         metadata=None,
@@ -602,19 +682,68 @@ def render_pdf(view: View, *, templates_dir: Path | None = None) -> bytes:
     return pdf
 
 
-def render(view: View, fmt: Format, *, templates_dir: Path | None = None) -> bytes:
-    """The report in format ``fmt`` (html, pdf, md, json or xlsx), as bytes."""
+def render_pdf(view: View, *, templates_dir: Path | None = None) -> bytes:
+    """The HTML report laid out as PDF by WeasyPrint (the ``pdf`` extra)."""
+    return html_to_pdf(render_html(view, templates_dir=templates_dir))
+
+
+def render(
+    view: View,
+    fmt: Format,
+    *,
+    templates_dir: Path | None = None,
+    guard: Redactor | None = None,
+) -> bytes:
+    """The report in format ``fmt`` (html, pdf, md, json or xlsx), as bytes.
+
+    With ``guard`` (the workspace's :class:`~cyberready.report.redaction.Redactor`, given for
+    every donor report), the finished document is read back and refused
+    (:class:`~cyberready.errors.ReportError`) if its text holds a sensitive term.
+    """
+    html_source: str | None = None
     if fmt == "html":
-        return render_html(view, templates_dir=templates_dir).encode("utf-8")
-    if fmt == "md":
-        return render_markdown(view, templates_dir=templates_dir).encode("utf-8")
-    if fmt == "json":
-        return render_json(view).encode("utf-8")
-    if fmt == "pdf":
-        return render_pdf(view, templates_dir=templates_dir)
-    if fmt == "xlsx":
-        return render_xlsx(view)
-    raise ReportError(f"unknown report format {fmt!r}; valid: {', '.join(FORMATS)}")
+        data = render_html(view, templates_dir=templates_dir).encode("utf-8")
+    elif fmt == "md":
+        data = render_markdown(view, templates_dir=templates_dir).encode("utf-8")
+    elif fmt == "json":
+        data = render_json(view).encode("utf-8")
+    elif fmt == "pdf":
+        html_source = render_html(view, templates_dir=templates_dir)
+        if guard is not None:  # refuse before laying out a page that would be refused anyway
+            guard.check_output(html_source.encode("utf-8"), "html")
+        data = html_to_pdf(html_source)
+    elif fmt == "xlsx":
+        data = render_xlsx(view)
+    else:
+        raise ReportError(f"unknown report format {fmt!r}; valid: {', '.join(FORMATS)}")
+    if guard is not None:
+        guard.check_output(data, fmt, html_source=html_source)
+    return data
+
+
+def fixed_xlsx(data: bytes, when: dt.date | None) -> bytes:
+    """An XLSX file made reproducible: its created and modified properties set to ``when``
+    (the assessment date; 2000-01-01 without one) and every zip entry dated the same, so the
+    same input gives the same bytes."""
+    import zipfile
+
+    day = when or dt.date(2000, 1, 1)
+    stamp = f"{day.isoformat()}T00:00:00Z"
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = body.decode("utf-8")
+                for tag in ("dcterms:created", "dcterms:modified"):
+                    text = re.sub(rf"(<{tag}\b[^>]*>)[^<]*(</{tag}>)", rf"\g<1>{stamp}\g<2>", text)
+                body = text.encode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, (day.year, day.month, day.day, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            out.writestr(entry, body)
+    return buf.getvalue()
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -836,11 +965,9 @@ def render_xlsx(view: View) -> bytes:
         )
     wb.remove(default)
     wb.properties.creator = f"cyberready {__version__}"
-    wb.properties.created = dt.datetime(2000, 1, 1)
-    wb.properties.modified = dt.datetime(2000, 1, 1)
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return fixed_xlsx(buf.getvalue(), m.as_of)
 
 
 def _status_text(status: str, _: Callable[[str], str]) -> str:

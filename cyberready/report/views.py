@@ -20,15 +20,15 @@ the same view.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
 from cyberready import __version__
-from cyberready.errors import ReportError
+from cyberready.errors import DisclosureError, ReportError
 from cyberready.models.vocab import PHASES
 from cyberready.report.i18n import check_locale, translations
 from cyberready.report.models import (
@@ -71,9 +71,9 @@ from cyberready.report.models import (
     View,
     check_donor_view,
     risk_level,
-    term_pattern,
 )
-from cyberready.report.render import banner_text
+from cyberready.report.redaction import Redactor, Term
+from cyberready.report.render import banner_text, vocabulary_texts
 
 if TYPE_CHECKING:
     from cyberready.assess import AssessmentResult
@@ -82,7 +82,15 @@ if TYPE_CHECKING:
     from cyberready.scoring import AggregateScore
     from cyberready.workspace import Library, Workspace
 
-__all__ = ["build_view", "donor_view", "forbidden_terms", "sensitive_strings"]
+__all__ = [
+    "build_view",
+    "donor_view",
+    "forbidden_terms",
+    "redactor",
+    "sensitive_strings",
+    "sensitive_terms",
+    "vocabulary",
+]
 
 Gettext = Callable[[str], str]
 
@@ -128,14 +136,15 @@ def donor_view(result: AssessmentResult, *, locale: str = "en") -> DonorView:
     """
     locale = check_locale(locale)
     _ = translations(locale).gettext
-    # one pattern of every sensitive term serves the scrub and the check (it is large:
-    # every asset id of a national model)
-    forbidden = term_pattern(forbidden_terms(result.workspace))
-    view = _donor(result, locale, _, forbidden)
-    hits = check_donor_view(view, forbidden)
-    if hits:  # pragma: no cover - _donor scrubs every string; this is the safety net
-        raise ReportError(
-            f"the donor view would reveal sensitive text ({len(hits)} string(s)); refusing"
+    # one redactor of every sensitive term serves the scrub and the check (it is large: every
+    # asset id of a national model)
+    red = redactor(result.workspace, locale)
+    view = _donor(result, locale, _, red)
+    hits = check_donor_view(view, red)
+    if hits:
+        text, term = hits[0]
+        raise DisclosureError(
+            f"the donor view would reveal the {term.describe()} (in {text[:80]!r}); refusing"
         )
     return view
 
@@ -143,39 +152,89 @@ def donor_view(result: AssessmentResult, *, locale: str = "en") -> DonorView:
 # --------------------------------------------------------------------------- sensitive text
 
 
-def sensitive_strings(ws: Workspace) -> dict[str, set[str]]:
-    """The workspace's strings a donor must never see, by kind: ``asset_ids``, ``labels``,
-    ``evidence`` and ``notes`` (answers, overrides, platform scorecards, history, assets,
-    links)."""
+def sensitive_terms(ws: Workspace) -> list[Term]:
+    """The workspace's free text a donor must never see, each with the file it came from:
+    asset ids and labels, the evidence and notes of answers (assessment, history, platform
+    scorecards) and overrides, and the notes of assets and links. Vocabulary fields (evidence
+    source, provenance, phases, levels) are not free text and are never included."""
     system = ws.resolved
-    out: dict[str, set[str]] = {
-        "asset_ids": set(system.ids),
-        "labels": {lb for lb in system.labels if lb},
-        "evidence": set(),
-        "notes": set(),
-    }
-    assessments = [a for a in (ws.assessment, *ws.history) if a is not None]
-    for assessment in assessments:
+    explicit = {a.id for a in ws.system.assets}
+    out: list[Term] = []
+    for ident, label in zip(system.ids, system.labels, strict=False):
+        src = "system.yaml" if ident in explicit else "system.yaml (generate: CSV rows)"
+        out.append(Term(ident, "asset id", src))
+        if label:
+            out.append(Term(label, "asset label", src))
+    sources: list[tuple[Any, str]] = []
+    if ws.assessment is not None:
+        sources.append((ws.assessment, "assessment.yaml"))
+    sources += [(a, "history/") for a in ws.history]
+    for assessment, src in sources:
         for ans in assessment.answers.values():
-            out["evidence"].add(ans.evidence)
-            out["notes"].add(ans.notes)
+            out.append(Term(ans.evidence, "evidence", src))
+            out.append(Term(ans.notes, "note", src))
         for ov in assessment.overrides:
-            out["notes"].add(ov.notes)
+            out.append(Term(ov.notes, "note", src))
     for card in ws.platforms:
         for ans in card.answers.values():
-            out["evidence"].add(ans.evidence)
-            out["notes"].add(ans.notes)
+            out.append(Term(ans.evidence, "evidence", "platforms/"))
+            out.append(Term(ans.notes, "note", "platforms/"))
     for asset in ws.system.assets:
-        out["notes"].add(asset.notes)
+        out.append(Term(asset.notes, "note", "system.yaml"))
     for link in ws.system.links:
-        out["notes"].add(link.notes)
-    return {k: {s.strip() for s in v if s.strip()} for k, v in out.items()}
+        out.append(Term(link.notes, "note", "system.yaml"))
+    return [replace(t, text=t.text.strip()) for t in out if t.text and t.text.strip()]
+
+
+def sensitive_strings(ws: Workspace) -> dict[str, set[str]]:
+    """The strings of :func:`sensitive_terms` by kind: ``asset_ids``, ``labels``, ``evidence``
+    and ``notes``."""
+    kinds = {"asset id": "asset_ids", "asset label": "labels", "evidence": "evidence"}
+    out: dict[str, set[str]] = {k: set() for k in ("asset_ids", "labels", "evidence", "notes")}
+    for t in sensitive_terms(ws):
+        out[kinds.get(t.kind, "notes")].add(t.text)
+    return out
 
 
 def forbidden_terms(ws: Workspace) -> set[str]:
-    """Every sensitive string of the workspace (for
-    :func:`~cyberready.report.models.check_donor_view`)."""
-    return set().union(*sensitive_strings(ws).values())
+    """Every sensitive string of the workspace (:func:`sensitive_terms`)."""
+    return {t.text for t in sensitive_terms(ws)}
+
+
+def vocabulary(ws: Workspace, locale: str = "en") -> list[str]:
+    """Text that is never sensitive, whoever wrote it into an asset label or evidence: the
+    shipped frameworks' titles, tier, domain and control titles, the shipped scenarios' titles,
+    and the reports' own wording and vocabulary words (phases, evidence sources, provenance,
+    …). An EMB's own frameworks and scenarios are free text: they are not vocabulary."""
+    lib = ws.library
+    words: list[str] = list(vocabulary_texts(locale))
+    for fid, fw in lib.frameworks.items():
+        if not lib.is_shipped("framework", fid):
+            continue
+        words.append(fw.title)
+        words += [t.name for t in fw.tiers]
+        words += [d.title for d in fw.domains]
+        for c in fw.controls:
+            words.append(c.title)
+            words += [t.title for t in c.translations.values() if t.title]
+    words += [s.title for sid, s in lib.scenarios.items() if lib.is_shipped("scenario", sid)]
+    return words
+
+
+_REDACTORS: list[tuple[Workspace, str, Redactor]] = []
+"""The last redactor built, with its workspace object (a national model's takes seconds; the
+donor view, its check and the output guard share one)."""
+
+
+def redactor(ws: Workspace, locale: str = "en") -> Redactor:
+    """The :class:`~cyberready.report.redaction.Redactor` of a workspace's sensitive terms."""
+    for w, loc, red in _REDACTORS:
+        if w is ws and loc == locale:
+            return red
+    red = Redactor(sensitive_terms(ws), vocabulary(ws, locale))
+    _REDACTORS.insert(0, (ws, locale, red))
+    del _REDACTORS[1:]
+    return red
 
 
 _ENUM_KEYS: Final = frozenset(
@@ -187,13 +246,11 @@ _ENUM_KEYS: Final = frozenset(
 class _Scrubber:
     """Replaces every forbidden term in free text by ``[withheld]``."""
 
-    def __init__(self, pattern: re.Pattern[str] | None) -> None:
-        self._pattern = pattern
+    def __init__(self, red: Redactor) -> None:
+        self._red = red
 
     def __call__(self, text: str) -> str:
-        if self._pattern is None:
-            return text
-        return self._pattern.sub(REDACTED, text)
+        return self._red.scrub(text, REDACTED)
 
     def deep(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -958,11 +1015,9 @@ def _assumptions(result: AssessmentResult, _: Gettext) -> tuple[Assumption, ...]
 # --------------------------------------------------------------------------- donor
 
 
-def _donor(
-    result: AssessmentResult, locale: str, _: Gettext, forbidden: re.Pattern[str] | None
-) -> DonorView:
+def _donor(result: AssessmentResult, locale: str, _: Gettext, red: Redactor) -> DonorView:
     ws = result.workspace
-    scrub = _Scrubber(forbidden)
+    scrub = _Scrubber(red)
     sim = result.simulation
     fns = ws.resolved.functions
     functions = []
