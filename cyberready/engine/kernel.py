@@ -312,12 +312,13 @@ def function_failures(
     fx: Effects,
     trials: int,
     scratch: Scratch,
+    only: int | None = None,
 ) -> tuple[FloatArray, IntArray, IntArray]:
     """Each function's failure time per trial, with the member that failed it and the
     compromised asset that caused it (-1 where it held), from the compromised (trial row,
     asset, arrival) rows in any order and their effects. Both kernels run this very code for
-    the trials whose paths they trace. ``scratch`` lends the dependency fixed point its int
-    buffer."""
+    the trials whose paths they trace (``only``: that function index alone, the others left
+    holding). ``scratch`` lends the dependency fixed point its int buffer."""
     g = c.graph
     n_assets = g.n_assets
 
@@ -333,6 +334,8 @@ def function_failures(
     leaked_pairs = pairs(fx.leaked)
     out_past: dict[float, tuple[IntArray, IntArray, FloatArray, IntArray]] = {}
     for fn in g.functions:
+        if only is not None and fn.index != only:
+            continue
         tol = fn.tolerance
         if tol not in out_past:  # (trial, asset) pairs out past the tolerance, with cause
             seeds = pairs(fx.own > tol)

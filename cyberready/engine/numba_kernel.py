@@ -958,8 +958,7 @@ def _run(
     failed = np.isfinite(fail_time)
     found: Counter[tuple[int, ...]] = Counter()
     if paths:
-        compromised = (c_trial, c_asset, c_arr, c_quiet, c_pred)
-        found = _paths(c, np.flatnonzero(failed.any(axis=1)), compromised, fx)
+        found = _paths(c, fail_time, (c_asset, c_arr, c_quiet, c_pred, c_ptr), fx)
     return BlockOutput(
         start=start,
         stop=stop,
@@ -977,48 +976,53 @@ _PATH_CELLS: Final = 1 << 22
 
 def _paths(
     c: CompiledScenario,
-    failing: IntArray,
-    compromised: tuple[IntArray, IntArray, FloatArray, BoolArray, IntArray],
+    fail_time: FloatArray,
+    compromised: _Arrivals,
     fx: Effects,
 ) -> Counter[tuple[int, ...]]:
-    """The attack paths of the failing trials (block rows ``failing``), as the numpy kernel
-    counts them: its own :func:`~cyberready.engine.kernel.function_failures` names each failing
-    trial's first failed member and cause (numpy, over those trials' compromised rows only),
-    and its own :func:`~cyberready.engine.kernel.trace_paths` walks back from the cause through
-    the attempts the compiled arrivals recorded."""
+    """The attack paths of the failing trials, as the numpy kernel counts them: for the trials
+    whose first failure is a function, its own
+    :func:`~cyberready.engine.kernel.function_failures` of that function alone names the failed
+    member and the cause (numpy, over those trials' compromised rows only), and its own
+    :func:`~cyberready.engine.kernel.trace_paths` walks back from the cause through the
+    attempts the compiled arrivals recorded."""
     g = c.graph
     n_assets = g.n_assets
-    c_trial, c_asset, c_arr, c_quiet, c_pred = compromised
-    n_rows = int(c_trial[-1]) + 1 if len(c_trial) else 0
+    c_asset, c_arr, c_quiet, c_pred, c_ptr = compromised
+    failing = np.flatnonzero(np.isfinite(fail_time).any(axis=1))
+    first = np.argmin(fail_time[failing], axis=1)
     found: Counter[tuple[int, ...]] = Counter()
     chunk = max(1, _PATH_CELLS // max(n_assets, 1))
     scratch = Scratch(unnoticed=np.zeros(0), arrival=np.zeros(0))
-    for lo in range(0, len(failing), chunk):
-        rows = failing[lo : lo + chunk]
-        sub_of = np.full(max(n_rows, int(rows[-1]) + 1), -1, dtype=np.int64)
-        sub_of[rows] = np.arange(len(rows))
-        pick = np.flatnonzero(sub_of[c_trial] >= 0)
-        sub = sub_of[c_trial[pick]]
-        node = c_asset[pick]
-        sub_fx = Effects(
-            own=fx.own[pick],
-            altered=fx.altered[pick],
-            leaked=fx.leaked[pick],
-            recheck=fx.recheck[pick] if fx.recheck is not None else None,
-            events=np.zeros(len(rows), dtype=np.int64),
-        )
-        fail_time, member, cause = function_failures(
-            c, sub, node, c_arr[pick], sub_fx, len(rows), scratch
-        )
-        flat = sub * n_assets + node
-        order = np.argsort(flat, kind="stable")
-        flat, pred = flat[order], c_pred[pick][order]
-        quiet = c_quiet[pick][order]
-        pred_any = Lookup(keys=flat, values=pred[:, 0])
-        pred_quiet = Lookup(keys=flat[quiet], values=pred[quiet, 1])
-        found += trace_paths(
-            g.step_src, g.n_entries, n_assets, fail_time, member, cause, pred_any, pred_quiet
-        )
+    for fn in np.unique(first).tolist():
+        of_fn = failing[first == fn]
+        for lo in range(0, len(of_fn), chunk):
+            rows = of_fn[lo : lo + chunk]
+            count = c_ptr[rows + 1] - c_ptr[rows]  # their compromised rows: a range each
+            sub = np.repeat(np.arange(len(rows), dtype=np.int64), count)
+            pick = np.arange(len(sub), dtype=np.int64) + np.repeat(
+                c_ptr[rows] - (np.cumsum(count) - count), count
+            )
+            node = c_asset[pick]
+            sub_fx = Effects(
+                own=fx.own[pick],
+                altered=fx.altered[pick],
+                leaked=fx.leaked[pick],
+                recheck=fx.recheck[pick] if fx.recheck is not None else None,
+                events=np.zeros(len(rows), dtype=np.int64),
+            )
+            sub_fail, member, cause = function_failures(
+                c, sub, node, c_arr[pick], sub_fx, len(rows), scratch, only=fn
+            )
+            flat = sub * n_assets + node
+            order = np.argsort(flat)
+            flat, pred = flat[order], c_pred[pick][order]
+            quiet = c_quiet[pick][order]
+            pred_any = Lookup(keys=flat, values=pred[:, 0])
+            pred_quiet = Lookup(keys=flat[quiet], values=pred[quiet, 1])
+            found += trace_paths(
+                g.step_src, g.n_entries, n_assets, sub_fail, member, cause, pred_any, pred_quiet
+            )
     return found
 
 
