@@ -14,9 +14,11 @@ Two trees are timed on the same machine, one after the other, each command in a 
   again as ``assess --save`` followed by ``report --from``.
 
 Both trees time ``prioritize`` on the same workspace, ``cyberready --help`` and ``validate`` of
-the Examplia example. The workspace is generated once, by this tree's
-:func:`benchmarks.generators.write_emb_workspace` (``version2=True``), and both trees read the
-same files. Each tree first runs one small ``simulate`` of Examplia, untimed, so that neither
+the Examplia example. The workspace is generated once, by the *before* tree's
+:func:`benchmarks.generators.write_emb_workspace` (``version2=True``; its assessment answers
+only the controls that tree knows, which this one reads as well, the newer controls
+unassessed), and both trees read the same files; both validate it, untimed, before anything
+is timed. Each tree first runs one small ``simulate`` of Examplia, untimed, so that neither
 pays for writing its bytecode or compiling the numba kernels (the ``fast`` extra) in a timed
 command.
 
@@ -136,6 +138,36 @@ class Tree:
             flush=True,
         )
         return timed
+
+    def generate(self, dest: Path, size: int) -> int:
+        """This tree's generated workspace of about ``size`` assets: its exact asset count."""
+        code = (
+            "import sys; from pathlib import Path; from benchmarks.generators import "
+            "write_emb_workspace as w; "
+            "print(w(Path(sys.argv[1]), int(sys.argv[2]), version2=True).n_assets)"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(dest), str(size)],
+            cwd=self.root,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(proc.stdout.split()[-1])
+
+    def check(self, ws: Path) -> None:
+        """Stop before timing anything when this tree cannot read the workspace."""
+        proc = subprocess.run(
+            [sys.executable, "-m", "cyberready", "validate", str(ws)],
+            cwd=self.root,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode:
+            raise SystemExit(f"the {self.name} tree rejects the workspace:\n{proc.stderr[-3000:]}")
 
     def warm_up(self) -> None:
         """Bytecode and numba caches written before anything is timed."""
@@ -261,7 +293,6 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    from benchmarks.generators import write_emb_workspace
     from benchmarks.run import machine
 
     command = " ".join(
@@ -274,9 +305,11 @@ def main(argv: list[str] | None = None) -> int:
     after = subprocess.run([*git, "HEAD"], cwd=ROOT, capture_output=True, text=True)
     with tempfile.TemporaryDirectory(prefix="cyberready-workflow-") as tmp:
         work = Path(tmp)
-        shape = write_emb_workspace(work / "ws", args.size, version2=True)
         old = Tree("before", export_tree(args.before, work / "before-tree"))
         new = Tree("after", ROOT)
+        n_assets = old.generate(work / "ws", args.size)
+        old.check(work / "ws")
+        new.check(work / "ws")
         rows = run_tree(old, work / "ws", work, trials=trials, one_run=False)
         rows += run_tree(new, work / "ws", work, trials=trials, one_run=True)
     info = machine()
@@ -289,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
             f"numba {info['numba']}",
             "cores": info["cores"],
             "size": args.size,
-            "n_assets": shape.n_assets,
+            "n_assets": n_assets,
             "trials": args.trials or "default",
             "before": before.stdout.strip() or args.before,
             "after": after.stdout.strip() or "unknown",
