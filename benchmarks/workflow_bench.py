@@ -282,6 +282,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     )
     ap.add_argument("--before", default=BEFORE_COMMIT, help="The commit timed as 'before'.")
     ap.add_argument("--quick", action="store_true", help="300 assets, 200 trials: a smoke test.")
+    ap.add_argument(
+        "--only", choices=("before", "after"), default=None, help="Time one tree (a check)."
+    )
     ap.add_argument("--no-render", action="store_true", help="Leave benchmarks/results.md.")
     ap.add_argument("--out", type=Path, default=RESULTS_MD)
     ap.add_argument("--json", type=Path, default=RESULTS_JSON)
@@ -310,8 +313,11 @@ def main(argv: list[str] | None = None) -> int:
         n_assets = old.generate(work / "ws", args.size)
         old.check(work / "ws")
         new.check(work / "ws")
-        rows = run_tree(old, work / "ws", work, trials=trials, one_run=False)
-        rows += run_tree(new, work / "ws", work, trials=trials, one_run=True)
+        rows: list[Timed] = []
+        if args.only != "after":
+            rows += run_tree(old, work / "ws", work, trials=trials, one_run=False)
+        if args.only != "before":
+            rows += run_tree(new, work / "ws", work, trials=trials, one_run=True)
     info = machine()
     data = {
         "meta": {
