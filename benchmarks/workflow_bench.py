@@ -245,7 +245,13 @@ def render(data: dict[str, Any]) -> str:
         f"{meta['machine']}: a generated workspace of {meta['n_assets']:,} assets "
         f"(`write_emb_workspace(root, {meta['size']}, version2=True)`), {meta['trials']} trials. "
         f"*before* is commit {meta['before']} (every report re-runs the assessment), *after* "
-        f"commit {meta['after']}; both in the same run, one command at a time, each in a fresh "
+        f"commit {meta['after']}; "
+        + (
+            f"only the {meta['only']} tree timed (a check)"
+            if meta.get("only")
+            else "both in the same run"
+        )
+        + ", one command at a time, each in a fresh "
         f"process. Load average (1 min) before the commands: {min(loads):.1f} to "
         f"{max(loads):.1f}; the machine has {meta['cores']} vCPUs.",
         "",
@@ -276,7 +282,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
         prog="python -m benchmarks.workflow_bench", description=__doc__.split("\n\n")[0]
     )
-    ap.add_argument("--size", type=int, default=4000, help="Assets of the generated workspace.")
+    ap.add_argument(
+        "--size", type=int, default=None, help="Assets of the generated workspace (4,000)."
+    )
     ap.add_argument(
         "--trials", type=int, default=None, help="--trials for every command (default: theirs)."
     )
@@ -290,7 +298,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--json", type=Path, default=RESULTS_JSON)
     args = ap.parse_args(argv)
     if args.quick:
-        args.size, args.trials = 300, args.trials or 200
+        args.trials = args.trials or 200
+    args.size = args.size or (300 if args.quick else 4000)
     return args
 
 
@@ -332,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
             "trials": args.trials or "default",
             "before": before.stdout.strip() or args.before,
             "after": after.stdout.strip() or "unknown",
+            "only": args.only,
         },
         "rows": [asdict(r) for r in rows],
     }
