@@ -780,8 +780,9 @@ def render(
             f"| {res.generator} | {res.n_assets:,} | {links:,} | {res.build_seconds:.1f} | "
             f"{comp} | {res.max_rss_mb:.0f} |"
         )
-    # sections measured by their own harnesses (priorities, portfolio), kept in one results file
-    for extra in ("prioritize-results.md", "portfolio-results.md"):
+    # sections measured by their own harnesses (priorities, portfolio, workflow), kept in one
+    # results file
+    for extra in ("prioritize-results.md", "portfolio-results.md", "workflow-results.md"):
         path = ROOT / "benchmarks" / extra
         if path.exists():
             lines += ["", path.read_text().strip()]

@@ -11,7 +11,7 @@ from engine_models import random_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cyberready.engine import compile_scenario, run_compiled
+from cyberready.engine import compile_scenario, numba_kernel, run_compiled
 from cyberready.engine.kernel import run_block
 from cyberready.engine.reference import ReferenceModel, run_reference
 from cyberready.engine.results import top_paths
@@ -38,6 +38,10 @@ def _assert_same(seed: int, trials: int, sim_seed: int) -> None:
     # every path, not only the most frequent five
     c = compile_scenario(rs, sc, posture)
     assert run_block(c, sim_seed, 0, trials, paths=True).paths == ref.paths
+    if numba_kernel.available():  # the compiled kernel (``fast`` extra) traces the same paths
+        got_numba = numba_kernel.numba_run_block(c, sim_seed, 0, trials, paths=True)
+        np.testing.assert_array_equal(got_numba.fail_time, ref.fail_time)
+        assert got_numba.paths == ref.paths
 
 
 @pytest.mark.parametrize("seed", range(40))

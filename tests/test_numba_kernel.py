@@ -1,5 +1,5 @@
-"""The compiled kernel (``fast`` extra) gives exactly the numpy kernel's numbers, and the kernel
-choice (numba or numpy, block size) never changes a result."""
+"""The compiled kernel (``fast`` extra) gives exactly the numpy kernel's numbers and attack paths,
+and the kernel choice (numba or numpy, block size) never changes a result."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def assert_same(a: BlockOutput, b: BlockOutput) -> None:
     np.testing.assert_array_equal(a.detected, b.detected)
     assert a.confidence_units == b.confidence_units
     np.testing.assert_array_equal(a.confidence, b.confidence)
+    assert a.paths == b.paths
 
 
 @pytest.mark.parametrize("seed", range(60))
@@ -30,9 +31,24 @@ def test_compiled_equals_numpy_on_random_models(seed: int) -> None:
     rs, sc, _controls, lv = random_model(seed)
     c = compile_scenario(rs, sc, lv.posture())
     for start, stop in [(0, 250), (250, 401)]:
-        want = run_block(c, seed * 104729, start, stop)
-        got = numba_kernel.numba_run_block(c, seed * 104729, start, stop)
+        want = run_block(c, seed * 104729, start, stop, paths=True)
+        got = numba_kernel.numba_run_block(c, seed * 104729, start, stop, paths=True)
         assert_same(got, want)
+        assert not numba_kernel.numba_run_block(c, seed * 104729, start, stop).paths
+
+
+def test_traced_paths_are_many_and_long_so_their_equality_is_not_vacuous() -> None:
+    """The random models compared above fail through dozens of distinct paths, many of two
+    steps or more, one path per failing trial."""
+    distinct = multi_step = 0
+    for seed in range(60):
+        rs, sc, _controls, lv = random_model(seed)
+        c = compile_scenario(rs, sc, lv.posture())
+        out = numba_kernel.numba_run_block(c, seed * 104729, 0, 250, paths=True)
+        assert sum(out.paths.values()) == int(np.isfinite(out.fail_time).any(axis=1).sum())
+        distinct += len(out.paths)
+        multi_step += sum(n for p, n in out.paths.items() if len(p) > 3)
+    assert distinct > 50 and multi_step > 80
 
 
 def test_random_models_fail_and_detect_so_equality_is_not_vacuous() -> None:
@@ -71,17 +87,16 @@ def test_block_size_changes_nothing_in_the_compiled_kernel() -> None:
     assert sum(p.confidence_units for p in parts) == whole.confidence_units
 
 
-def test_selection_uses_numpy_for_paths_and_numba_otherwise() -> None:
+def test_selection_uses_numba_with_or_without_paths_on_large_models() -> None:
     rs, sc, _controls, lv = random_model(3)
     c = compile_scenario(rs, sc, lv.posture())
     assert numba_kernel.select_kernel(c, paths=False, min_assets=0).name == "numba"
-    small = numba_kernel.select_kernel(c, paths=False)  # a small model: not worth compiling
+    assert numba_kernel.select_kernel(c, paths=True, min_assets=0).name == "numba"
+    small = numba_kernel.select_kernel(c, paths=True)  # a small model: not worth compiling
     assert small.name == "numpy" and "fewer than" in small.reason
-    choice = numba_kernel.select_kernel(c, paths=True)
-    assert choice.name == "numpy" and "paths" in choice.reason
-    assert numba_kernel.select_kernel(c, paths=False, kernel="numpy").name == "numpy"
-    with pytest.raises(ValueError, match="paths"):
-        numba_kernel.select_kernel(c, paths=True, kernel="numba")
+    assert numba_kernel.select_kernel(c, paths=True, kernel="numpy").name == "numpy"
+    traced = numba_kernel.select_kernel(c, paths=True, kernel="numba", block_size=100)
+    assert_same(traced.run_block(c, 8, 0, 100, paths=True), run_block(c, 8, 0, 100, paths=True))
     with pytest.raises(ValueError, match="kernel must be"):
         numba_kernel.select_kernel(c, paths=False, kernel="fortran")  # type: ignore[arg-type]
 
@@ -131,10 +146,10 @@ def test_compiled_equals_numpy_on_a_generated_national_model(tmp_path: Path) -> 
     posture = build_posture(ws)
     for sc in ws.scenarios:
         c = compile_scenario(ws.resolved, sc, posture)
-        want = run_block(c, 9, 0, 120)
-        got = numba_kernel.numba_run_block(c, 9, 0, 120)
+        want = run_block(c, 9, 0, 120, paths=True)
+        got = numba_kernel.numba_run_block(c, 9, 0, 120, paths=True)
         assert_same(got, want)
-        assert np.isfinite(want.fail_time).any(), sc.id
+        assert np.isfinite(want.fail_time).any() and want.paths, sc.id
 
 
 def test_draw_census_counts_every_entry_attempt() -> None:
@@ -171,8 +186,8 @@ def test_degenerate_scenarios_match_too() -> None:
     worked = None
     for sc in cases:
         c = compile_scenario(rs, sc, Posture.neutral(rs.n_assets))
-        got = numba_kernel.numba_run_block(c, 1, 0, 20_000)
-        assert_same(got, run_block(c, 1, 0, 20_000))
+        got = numba_kernel.numba_run_block(c, 1, 0, 20_000, paths=True)
+        assert_same(got, run_block(c, 1, 0, 20_000, paths=True))
         worked = worked if worked is not None else got
     assert worked is not None
     # docs/trial-model.md worked example: P(publish fails) = 0.3 × (0.5 × 0.6) = 0.09

@@ -161,7 +161,7 @@ def run_range(
     """Run trials ``start..stop-1`` (global trial indices) of a compiled scenario.
 
     The one place trials are run: it picks the kernel (the compiled one, with the ``fast``
-    extra, on large models without path tracing; else numpy — identical results) and its
+    extra, on large models, tracing paths or not; else numpy — identical results) and its
     memory-budgeted block size, runs the blocks and merges them in trial order. Because every
     draw is keyed by the global trial index, any split of ``0..n-1`` into ranges, run anywhere
     and passed to :func:`combine`, gives the numbers of one run over ``0..n-1``.

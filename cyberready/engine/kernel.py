@@ -46,7 +46,16 @@ import numpy.typing as npt
 from cyberready.engine.compile import CompiledScenario, Csr, ScenarioGraph
 from cyberready.engine.rng import inverse_times, trial_mix_array, uniform_array
 
-__all__ = ["BlockOutput", "Effects", "Scratch", "apply_effects", "run_block"]
+__all__ = [
+    "BlockOutput",
+    "Effects",
+    "Lookup",
+    "Scratch",
+    "apply_effects",
+    "function_failures",
+    "run_block",
+    "trace_paths",
+]
 
 INF = np.inf
 NONE = np.iinfo(np.int64).max
@@ -117,7 +126,7 @@ class Scratch:
 
 
 @dataclass(frozen=True)
-class _Lookup:
+class Lookup:
     """A sparse map from sorted flat indices to values."""
 
     keys: IntArray
@@ -147,14 +156,14 @@ def _first_per(keys: IntArray) -> BoolArray:
 
 def _pred(
     flat: IntArray, time: FloatArray, rank: IntArray, step: IntArray, best: FloatArray
-) -> _Lookup:
+) -> Lookup:
     """For each flat pair: the step achieving ``best`` with the lowest rank."""
     hit = np.isfinite(time) & (time == best[flat])
     flat, rank, step = flat[hit], rank[hit], step[hit]
     order = np.lexsort((rank, flat))
     flat, step = flat[order], step[order]
     first = _first_per(flat)
-    return _Lookup(keys=flat[first], values=step[first])
+    return Lookup(keys=flat[first], values=step[first])
 
 
 _Candidates = tuple[IntArray, FloatArray, IntArray]
@@ -293,6 +302,76 @@ def apply_effects(
             shortest[acts] = np.minimum(shortest[acts], law.times(u[acts]))
         recheck[idx] = shortest
     return Effects(own=own, altered=altered, leaked=leaked, recheck=recheck, events=events)
+
+
+def function_failures(
+    c: CompiledScenario,
+    comp_row: IntArray,
+    comp_node: IntArray,
+    comp_arrival: FloatArray,
+    fx: Effects,
+    trials: int,
+    scratch: Scratch,
+    only: int | None = None,
+) -> tuple[FloatArray, IntArray, IntArray]:
+    """Each function's failure time per trial, with the member that failed it and the
+    compromised asset that caused it (-1 where it held), from the compromised (trial row,
+    asset, arrival) rows in any order and their effects. Both kernels run this very code for
+    the trials whose paths they trace (``only``: that function index alone, the others left
+    holding). ``scratch`` lends the dependency fixed point its int buffer."""
+    g = c.graph
+    n_assets = g.n_assets
+
+    def pairs(mask: BoolArray) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+        """(trial, asset, arrival, asset) of the masked compromised pairs."""
+        return comp_row[mask], comp_node[mask], comp_arrival[mask], comp_node[mask]
+
+    n_fn = len(g.function_ids)
+    fail_time = np.full((trials, n_fn), INF)
+    why_member = np.full((trials, n_fn), -1, dtype=np.int64)
+    why_cause = np.full((trials, n_fn), -1, dtype=np.int64)
+    altered_pairs = pairs(fx.altered)
+    leaked_pairs = pairs(fx.leaked)
+    out_past: dict[float, tuple[IntArray, IntArray, FloatArray, IntArray]] = {}
+    for fn in g.functions:
+        if only is not None and fn.index != only:
+            continue
+        tol = fn.tolerance
+        if tol not in out_past:  # (trial, asset) pairs out past the tolerance, with cause
+            seeds = pairs(fx.own > tol)
+            if g.dep_fixpoint and len(seeds[0]):
+                keys = scratch.cause_buffer(trials * n_assets)
+                seeds = _spread_outages(g, seeds[0], seeds[1], seeds[2], trials, keys)
+            out_past[tol] = seeds
+        rechecked = pairs(fx.recheck > tol) if fx.recheck is not None else None
+        best = np.full(trials, INF)
+        member = why_member[:, fn.index]
+        cause = why_cause[:, fn.index]
+        for grp in fn.groups:
+            n, k = grp.n, grp.k
+            # out past the tolerance: the earliest cause, plus the tolerance
+            rev = grp.members_rev if grp.depends_rev is None else grp.depends_rev
+            parts = [_to_slots(*out_past[tol], rev, n)]
+            if rechecked is not None:
+                parts.append(_to_slots(*rechecked, grp.members_rev, n))
+            slot_key, when, why = _earliest(*parts)
+            unusable = (slot_key, when + tol, why)
+            if len(altered_pairs[0]):
+                # an asset is one member at most: its altered pairs have unique keys
+                unusable = _merge(unusable, _to_slots(*altered_pairs, grp.members_rev, n))
+            modes = [_kth(unusable, n, n - k, trials)]
+            if grp.protects_data:
+                assert grp.copies_rev is not None
+                leaks = _earliest(_to_slots(*leaked_pairs, grp.copies_rev, n))
+                modes.append(_kth(leaks, n, 0, trials))
+            for t_mode, slot, why_mode in modes:
+                better = t_mode < best
+                best = np.where(better, t_mode, best)
+                member[better] = grp.members[slot[better]]
+                cause[better] = why_mode[better]
+        fail_time[:, fn.index] = best
+
+    return fail_time, why_member, why_cause
 
 
 def _spread_outages(
@@ -489,60 +568,16 @@ def run_block(
     fx = apply_effects(c, comp_node, comp_row, comp_quiet, mix, trials)
 
     # ---------------------------------------------------------------- functions
-    def pairs(mask: BoolArray) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
-        """(trial, asset, arrival, asset) of the masked compromised pairs."""
-        return comp_row[mask], comp_node[mask], comp_arrival[mask], comp_node[mask]
-
-    n_fn = len(g.function_ids)
-    fail_time = np.full((trials, n_fn), INF)
-    why_member = np.full((trials, n_fn), -1, dtype=np.int64)
-    why_cause = np.full((trials, n_fn), -1, dtype=np.int64)
-    altered_pairs = pairs(fx.altered)
-    leaked_pairs = pairs(fx.leaked)
-    out_past: dict[float, tuple[IntArray, IntArray, FloatArray, IntArray]] = {}
-    for fn in g.functions:
-        tol = fn.tolerance
-        if tol not in out_past:  # (trial, asset) pairs out past the tolerance, with cause
-            seeds = pairs(fx.own > tol)
-            if g.dep_fixpoint and len(seeds[0]):
-                keys = scratch.cause_buffer(trials * n_assets)
-                seeds = _spread_outages(g, seeds[0], seeds[1], seeds[2], trials, keys)
-            out_past[tol] = seeds
-        rechecked = pairs(fx.recheck > tol) if fx.recheck is not None else None
-        best = np.full(trials, INF)
-        member = why_member[:, fn.index]
-        cause = why_cause[:, fn.index]
-        for grp in fn.groups:
-            n, k = grp.n, grp.k
-            # out past the tolerance: the earliest cause, plus the tolerance
-            rev = grp.members_rev if grp.depends_rev is None else grp.depends_rev
-            parts = [_to_slots(*out_past[tol], rev, n)]
-            if rechecked is not None:
-                parts.append(_to_slots(*rechecked, grp.members_rev, n))
-            slot_key, when, why = _earliest(*parts)
-            unusable = (slot_key, when + tol, why)
-            if len(altered_pairs[0]):
-                # an asset is one member at most: its altered pairs have unique keys
-                unusable = _merge(unusable, _to_slots(*altered_pairs, grp.members_rev, n))
-            modes = [_kth(unusable, n, n - k, trials)]
-            if grp.protects_data:
-                assert grp.copies_rev is not None
-                leaks = _earliest(_to_slots(*leaked_pairs, grp.copies_rev, n))
-                modes.append(_kth(leaks, n, 0, trials))
-            for t_mode, slot, why_mode in modes:
-                better = t_mode < best
-                best = np.where(better, t_mode, best)
-                member[better] = grp.members[slot[better]]
-                cause[better] = why_mode[better]
-        fail_time[:, fn.index] = best
-
+    fail_time, why_member, why_cause = function_failures(
+        c, comp_row, comp_node, comp_arrival, fx, trials, scratch
+    )
     failed = np.isfinite(fail_time)
     units = fx.events + failed.sum(axis=1)
 
     # ---------------------------------------------------------------- paths
     found: Counter[tuple[int, ...]] = Counter()
     if pred_any is not None and pred_quiet is not None and failed.any():
-        found = _trace_paths(
+        found = trace_paths(
             g.step_src, n_entries, n_assets, fail_time, why_member, why_cause, pred_any, pred_quiet
         )
 
@@ -557,15 +592,15 @@ def run_block(
     )
 
 
-def _trace_paths(
+def trace_paths(
     step_src: IntArray,
     n_entries: int,
     n_assets: int,
     fail_time: FloatArray,
     why_member: IntArray,
     why_cause: IntArray,
-    pred_any: _Lookup,
-    pred_quiet: _Lookup,
+    pred_any: Lookup,
+    pred_quiet: Lookup,
 ) -> Counter[tuple[int, ...]]:
     """Count the paths (entry → … → cause[, member]) of each failing trial's first failure."""
     rows = np.flatnonzero(np.isfinite(fail_time).any(axis=1))

@@ -27,8 +27,13 @@ walks each trial's compromise in compiled loops, touching only what the trial re
    group only the members touched by an outage, a recheck, an alteration or a leak are
    visited; the ``(n-k+1)``-th member time is selected among them.
 
-Attack paths are not traced here: :func:`select_kernel` uses the numpy kernel when paths are
-asked for (models up to 10^4 assets by default, where it is fast anyway).
+6. **Attack paths** (when asked for). Step 3 also keeps, per compromised asset, the attempt
+   achieving its arrival and the one achieving its unnoticed arrival (the lowest tie-break rank
+   among equal times, as the numpy kernel picks). For the failing trials only, the numpy
+   kernel's own :func:`~cyberready.engine.kernel.function_failures` names each first failure's
+   member and cause (over those trials' compromised rows) and its
+   :func:`~cyberready.engine.kernel.trace_paths` walks back through the recorded attempts, so
+   paths and their counts are the numpy kernel's.
 
 Memory: per-trial scratch is ``O(assets)``; a block holds the intrusions and compromised
 assets of its trials, so :func:`select_kernel` sizes blocks from a memory budget after a short
@@ -46,7 +51,15 @@ import numpy as np
 import numpy.typing as npt
 
 from cyberready.engine.compile import CompiledScenario, ScenarioGraph
-from cyberready.engine.kernel import BlockOutput, Scratch, apply_effects
+from cyberready.engine.kernel import (
+    BlockOutput,
+    Effects,
+    Lookup,
+    Scratch,
+    apply_effects,
+    function_failures,
+    trace_paths,
+)
 from cyberready.engine.kernel import run_block as numpy_run_block
 from cyberready.engine.rng import (
     GOLDEN,
@@ -99,12 +112,14 @@ DEFAULT_MEMORY_BUDGET: Final = 512 * 1024 * 1024
 """Bytes a block of trials may use for its per-trial arrays (results do not depend on it)."""
 PILOT_TRIALS: Final = 8
 MAX_BLOCK: Final = 8192
-NUMBA_MIN_ASSETS: Final = 5_000
-"""``auto`` uses the compiled kernel from this many assets up."""
+NUMBA_MIN_ASSETS: Final = 1_000
+"""``auto`` uses the compiled kernel from this many assets up (measured: on Tarvonia's 2,728
+assets it runs its scenarios 2.5× faster than numpy with paths, 6× without; on Examplia's 60
+it gains nothing, while loading numba and its cached kernels costs a process about a second)."""
 _NUMPY_BYTES_PER_CELL: Final = 96
 """Measured peak bytes of the numpy kernel per (trial, asset) and per (trial, intrusion)."""
-_NUMBA_BYTES_PER_RECORD: Final = 80
-_NUMBA_BYTES_PER_COMPROMISE: Final = 64
+_NUMBA_BYTES_PER_RECORD: Final = 88
+_NUMBA_BYTES_PER_COMPROMISE: Final = 80
 
 
 def available() -> bool:
@@ -165,14 +180,18 @@ def _record(
     rec_quiet: Any,
     rec_u: Any,
     rec_law: Any,
+    step: int,
+    rec_step: Any,
     nrec: int,
 ) -> tuple[int, int]:
-    """Record a successful intrusion into ``w`` (and queue ``w`` when it went unnoticed)."""
+    """Record a successful intrusion into ``w`` by attempt ``step`` (and queue ``w`` when it
+    went unnoticed)."""
     quiet = _u(kd[w, 0], m) >= q
     rec_dst[nrec] = w
     rec_quiet[nrec] = quiet
     rec_u[nrec] = _u(key_time, m)
     rec_law[nrec] = law
+    rec_step[nrec] = step
     if quiet and kd[w, 1] != mark:
         kd[w, 1] = mark
         queue[tail] = w
@@ -202,12 +221,14 @@ def _spread_trial(
     s_p: Any,
     s_q: Any,
     s_law: Any,
+    s_id: Any,
     kd: Any,
     queue: Any,
     rec_dst: Any,
     rec_quiet: Any,
     rec_u: Any,
     rec_law: Any,
+    rec_step: Any,
     nrec: int,
     fh_asset: Any,
     fh_lo: Any,
@@ -222,7 +243,7 @@ def _spread_trial(
         if _u(e_ks[i], m) < e_p[i]:
             nrec, tail = _record(
                 e_kt[i], e_q[i], e_law[i], e_dst[i], m, kd, mark, queue, tail,
-                rec_dst, rec_quiet, rec_u, rec_law, nrec,
+                rec_dst, rec_quiet, rec_u, rec_law, i, rec_step, nrec,
             )  # fmt: skip
     for r in range(len(pick_lo)):  # a mode: one rule tries the attempt its pick lands on
         lo = pick_lo[r]
@@ -238,7 +259,7 @@ def _spread_trial(
         if _u(e_ks[lo], m) < e_p[lo]:
             nrec, tail = _record(
                 e_kt[lo], e_q[lo], e_law[lo], e_dst[lo], m, kd, mark, queue, tail,
-                rec_dst, rec_quiet, rec_u, rec_law, nrec,
+                rec_dst, rec_quiet, rec_u, rec_law, lo, rec_step, nrec,
             )  # fmt: skip
     ent_hi = nrec
     while head < tail:
@@ -253,6 +274,7 @@ def _spread_trial(
                 rec_quiet[nrec] = quiet
                 rec_u[nrec] = _u(s_kt[j], m)
                 rec_law[nrec] = s_law[j]
+                rec_step[nrec] = s_id[j]
                 nrec += 1
                 if quiet and kd[w, 1] != mark:
                     kd[w, 1] = mark
@@ -286,6 +308,7 @@ def _jit_spread(
     s_p: Any,
     s_q: Any,
     s_law: Any,
+    s_id: Any,
     key_detect: Any,
     cap: int,
 ) -> Any:
@@ -298,6 +321,7 @@ def _jit_spread(
     rec_quiet = np.empty(len(rec_dst), np.bool_)
     rec_u = np.empty(len(rec_dst), np.float64)
     rec_law = np.empty(len(rec_dst), np.int32)
+    rec_step = np.empty(len(rec_dst), np.int64)
     rec_ptr = np.zeros(n_trials + 1, np.int64)
     ent_hi = np.zeros(n_trials, np.int64)
     fh_asset = np.empty(n_assets, np.int64)
@@ -315,6 +339,7 @@ def _jit_spread(
         rec_quiet = _grow(rec_quiet, nrec, nrec + most)
         rec_u = _grow(rec_u, nrec, nrec + most)
         rec_law = _grow(rec_law, nrec, nrec + most)
+        rec_step = _grow(rec_step, nrec, nrec + most)
         fh_asset = _grow(fh_asset, nfh, nfh + n_assets)
         fh_lo = _grow(fh_lo, nfh, nfh + n_assets)
         fh_hi = _grow(fh_hi, nfh, nfh + n_assets)
@@ -339,12 +364,14 @@ def _jit_spread(
             s_p,
             s_q,
             s_law,
+            s_id,
             kd,
             queue,
             rec_dst,
             rec_quiet,
             rec_u,
             rec_law,
+            rec_step,
             nrec,
             fh_asset,
             fh_lo,
@@ -358,6 +385,7 @@ def _jit_spread(
         rec_quiet[:nrec],
         rec_u[:nrec],
         rec_law[:nrec],
+        rec_step[:nrec],
         rec_ptr,
         ent_hi,
         fh_asset[:nfh],
@@ -412,11 +440,20 @@ def _heap_pop(ht: Any, hv: Any, size: int) -> tuple[float, int, int]:
     return top_t, top_v, size
 
 
+@_njit(inline="always")
+def _better(cand: float, step: int, best: float, pred: int, rank: Any) -> bool:
+    """A (time, step) candidate beats the current one: earlier, or as early with a lower rank
+    (the numpy kernel's tie-break for the step that achieved an arrival)."""
+    return cand < best or (cand == best and cand < np.inf and rank[step] < rank[pred])
+
+
 @_njit(cache=True)
 def _arrivals_trial(
     rec_dst: Any,
     rec_quiet: Any,
     rec_dt: Any,
+    rec_step: Any,
+    rank: Any,
     lo: int,
     ent_hi: int,
     fh_start: int,
@@ -425,6 +462,7 @@ def _arrivals_trial(
     fh_lo: Any,
     fh_hi: Any,
     st: Any,
+    pred: Any,
     mark: Any,
     touched: Any,
     ht: Any,
@@ -432,10 +470,12 @@ def _arrivals_trial(
     c_asset: Any,
     c_arr: Any,
     c_quiet: Any,
+    c_pred: Any,
     nc: int,
 ) -> int:
     """One trial: Dijkstra over the unnoticed intrusions gives ``Ap``; every intrusion out of
-    a settled foothold (and every entry) gives ``A``."""
+    a settled foothold (and every entry) gives ``A``. Beside each, the attempt achieving it
+    (lowest rank among equal times): ``pred[v, 0]`` for ``A``, ``pred[v, 1]`` for ``Ap``."""
     inf = np.inf
     nt = 0
     size = 0
@@ -444,15 +484,19 @@ def _arrivals_trial(
     for r in range(lo, ent_hi):
         v = rec_dst[r]
         dt = rec_dt[r]
+        s = rec_step[r]
         if not mark[v]:
             mark[v] = True
             touched[nt] = v
             nt += 1
-        if dt < st[v, 2]:
+        if _better(dt, s, st[v, 2], pred[v, 0], rank):
             st[v, 2] = dt
-        if rec_quiet[r] and dt < st[v, 1]:
+            pred[v, 0] = s
+        if rec_quiet[r] and _better(dt, s, st[v, 1], pred[v, 1], rank):
+            if dt < st[v, 1]:
+                size = _heap_push(ht, hv, size, dt, v)
             st[v, 1] = dt
-            size = _heap_push(ht, hv, size, dt, v)
+            pred[v, 1] = s
     while size > 0:
         tv, v, size = _heap_pop(ht, hv, size)
         if st[v, 0] < inf or tv > st[v, 1]:
@@ -462,15 +506,20 @@ def _arrivals_trial(
         for r in range(fh_lo[f], fh_hi[f]):
             w = rec_dst[r]
             cand = tv + rec_dt[r]
+            s = rec_step[r]
             if not mark[w]:
                 mark[w] = True
                 touched[nt] = w
                 nt += 1
-            if cand < st[w, 2]:
+            if _better(cand, s, st[w, 2], pred[w, 0], rank):
                 st[w, 2] = cand
-            if rec_quiet[r] and cand < st[w, 1] and st[w, 0] == inf:
+                pred[w, 0] = s
+            # (once w is settled no later candidate is earlier: only ties are left to rank)
+            if rec_quiet[r] and _better(cand, s, st[w, 1], pred[w, 1], rank):
+                if cand < st[w, 1] and st[w, 0] == inf:
+                    size = _heap_push(ht, hv, size, cand, w)
                 st[w, 1] = cand
-                size = _heap_push(ht, hv, size, cand, w)
+                pred[w, 1] = s
     for f in range(fh_start, fh_stop):
         st[fh_asset[f], 3] = -1.0
     for i in range(nt):
@@ -480,10 +529,14 @@ def _arrivals_trial(
             c_asset[nc] = v
             c_arr[nc] = st[v, 2]
             c_quiet[nc] = st[v, 0] < inf
+            c_pred[nc, 0] = pred[v, 0]
+            c_pred[nc, 1] = pred[v, 1] if st[v, 0] < inf else -1
             nc += 1
         st[v, 2] = inf
         st[v, 0] = inf
         st[v, 1] = inf
+        pred[v, 0] = -1
+        pred[v, 1] = -1
     return nc
 
 
@@ -493,6 +546,8 @@ def _jit_arrivals(
     rec_dst: Any,
     rec_quiet: Any,
     rec_dt: Any,
+    rec_step: Any,
+    rank: Any,
     rec_ptr: Any,
     ent_hi: Any,
     fh_asset: Any,
@@ -501,11 +556,13 @@ def _jit_arrivals(
     fh_ptr: Any,
 ) -> Any:
     """Per trial: Dijkstra over unnoticed intrusions (``Ap``), then the earliest intrusion
-    of any kind (``A``); returns the compromised (trial, asset, A, Ap finite) rows."""
+    of any kind (``A``); returns the compromised (trial, asset, A, Ap finite) rows and, per
+    row, the attempts achieving ``A`` and ``Ap`` (-1: not unnoticed)."""
     n_trials = len(ent_hi)
     # per asset, one cache line: Ap, tentative Ap, A, foothold index (-1: none)
     st = np.full((n_assets, 4), np.inf)
     st[:, 3] = -1.0
+    pred = np.full((n_assets, 2), -1, np.int64)
     mark = np.zeros(n_assets, np.bool_)
     touched = np.empty(n_assets, np.int64)
     most = 1
@@ -517,6 +574,7 @@ def _jit_arrivals(
     c_asset = np.empty(cap, np.int64)
     c_arr = np.empty(cap, np.float64)
     c_quiet = np.empty(cap, np.bool_)
+    c_pred = np.empty((cap, 2), np.int64)
     c_ptr = np.zeros(n_trials + 1, np.int64)
     nc = 0
     for t in range(n_trials):
@@ -524,10 +582,16 @@ def _jit_arrivals(
         c_asset = _grow(c_asset, nc, need)
         c_arr = _grow(c_arr, nc, need)
         c_quiet = _grow(c_quiet, nc, need)
+        if need > len(c_pred):
+            grown = np.empty((max(need, 2 * len(c_pred)), 2), np.int64)
+            grown[:nc] = c_pred[:nc]
+            c_pred = grown
         nc = _arrivals_trial(
             rec_dst,
             rec_quiet,
             rec_dt,
+            rec_step,
+            rank,
             rec_ptr[t],
             ent_hi[t],
             fh_ptr[t],
@@ -536,6 +600,7 @@ def _jit_arrivals(
             fh_lo,
             fh_hi,
             st,
+            pred,
             mark,
             touched,
             ht,
@@ -543,10 +608,11 @@ def _jit_arrivals(
             c_asset,
             c_arr,
             c_quiet,
+            c_pred,
             nc,
         )
         c_ptr[t + 1] = nc
-    return c_asset[:nc], c_arr[:nc], c_quiet[:nc], c_ptr
+    return c_asset[:nc], c_arr[:nc], c_quiet[:nc], c_pred[:nc], c_ptr
 
 
 @_njit(cache=True)
@@ -726,6 +792,8 @@ class _Plan:
 
     spread_args: tuple[Any, ...]
     laws: tuple[TimeLaw, ...]
+    rank: IntArray
+    """Tie-break rank of every attempt (entries, then steps by step id)."""
 
     @classmethod
     def of(cls, c: CompiledScenario) -> _Plan:
@@ -762,12 +830,13 @@ class _Plan:
             f64(c.step_p[order]),
             f64(c.step_q[order]),
             np.ascontiguousarray(g.step_rule[order] + n_entry_rules, dtype=np.int32),
+            i64(g.n_entries + order),  # the attempt id of each step, as the numpy kernel's
             u64(g.key_detect),
         )
         laws = tuple(TimeLaw.of(r.time) for r in sc.entry) + tuple(
             TimeLaw.of(r.time) for r in sc.propagation
         )
-        return cls(spread_args=spread_args, laws=laws)
+        return cls(spread_args=spread_args, laws=laws, rank=i64(g.rank))
 
 
 def _spread(plan: _Plan, mix: npt.NDArray[np.uint64], cap: int = 1024) -> tuple[Any, ...]:
@@ -791,37 +860,41 @@ def _times(plan: _Plan, rec_u: FloatArray, rec_law: npt.NDArray[np.int32]) -> Fl
 def numba_run_block(
     c: CompiledScenario, seed: int, start: int, stop: int, *, paths: bool = False
 ) -> BlockOutput:
-    """Run trials ``start..stop-1`` with the compiled kernel (no attack paths).
+    """Run trials ``start..stop-1`` with the compiled kernel (``paths``: trace attack paths,
+    as the numpy kernel does).
 
-    Raises :class:`~cyberready.errors.OptionalDependencyError` without numba and
-    :class:`ValueError` when ``paths`` is asked for (use the numpy kernel for those).
+    Raises :class:`~cyberready.errors.OptionalDependencyError` without numba.
     """
     if _NUMBA is None:
         raise OptionalDependencyError("fast", "the compiled kernel")
-    if paths:
-        raise ValueError("the compiled kernel does not trace attack paths; use the numpy kernel")
-    return _run(c, _Plan.of(c), seed, start, stop)
+    return _run(c, _Plan.of(c), seed, start, stop, paths=paths)
 
 
-def _run(c: CompiledScenario, plan: _Plan, seed: int, start: int, stop: int) -> BlockOutput:
-    g = c.graph
-    n_assets = g.n_assets
-    trials = stop - start
-    mix = trial_mix_array(seed, np.arange(start, stop, dtype=np.int64))
+_Arrivals = tuple[IntArray, FloatArray, BoolArray, IntArray, IntArray]
+"""Compromised rows in trial order: asset, arrival, unnoticed, ``[rows, 2]`` attempts achieving
+the arrival and the unnoticed arrival, and the per-trial CSR pointer."""
 
+
+def _compromise(plan: _Plan, n_assets: int, mix: npt.NDArray[np.uint64]) -> _Arrivals:
+    """Steps 1-3: the successful intrusions, their times, and every compromised (trial, asset)
+    with its arrivals."""
     # 1. which intrusions succeed (integer hashing only), and their time uniforms
     spread = _spread(plan, mix)
-    rec_dst, rec_quiet, rec_u, rec_law, rec_ptr, ent_hi, fh_asset, fh_lo, fh_hi, fh_ptr = spread
+    rec_dst, rec_quiet, rec_u, rec_law, rec_step, rec_ptr, ent_hi = spread[:7]
+    fh_asset, fh_lo, fh_hi, fh_ptr = spread[7:]
     del spread
     # 2. their times, through the numpy kernel's own ufuncs
     rec_dt = _times(plan, rec_u, rec_law)
     del rec_u, rec_law
     # 3. arrivals
-    c_asset, c_arr, c_quiet, c_ptr = _jit_arrivals(
+    arrivals: Callable[..., _Arrivals] = _jit_arrivals
+    return arrivals(
         n_assets,
         rec_dst,
         rec_quiet,
         rec_dt,
+        rec_step,
+        plan.rank,
         rec_ptr,
         ent_hi,
         fh_asset,
@@ -829,7 +902,16 @@ def _run(c: CompiledScenario, plan: _Plan, seed: int, start: int, stop: int) -> 
         fh_hi,
         fh_ptr,
     )
-    del rec_dst, rec_quiet, rec_dt
+
+
+def _run(
+    c: CompiledScenario, plan: _Plan, seed: int, start: int, stop: int, *, paths: bool = False
+) -> BlockOutput:
+    g = c.graph
+    n_assets = g.n_assets
+    trials = stop - start
+    mix = trial_mix_array(seed, np.arange(start, stop, dtype=np.int64))
+    c_asset, c_arr, c_quiet, c_pred, c_ptr = _compromise(plan, n_assets, mix)
     c_trial = np.repeat(np.arange(trials, dtype=np.int64), np.diff(c_ptr))
     comp_count = np.bincount(c_asset, minlength=n_assets).astype(np.int64)
     det_count = np.bincount(c_asset[~c_quiet], minlength=n_assets).astype(np.int64)
@@ -876,6 +958,9 @@ def _run(c: CompiledScenario, plan: _Plan, seed: int, start: int, stop: int) -> 
             best = np.minimum(best, t_group)
         fail_time[:, fn.index] = best
     failed = np.isfinite(fail_time)
+    found: Counter[tuple[int, ...]] = Counter()
+    if paths:
+        found = _paths(c, fail_time, (c_asset, c_arr, c_quiet, c_pred, c_ptr), fx)
     return BlockOutput(
         start=start,
         stop=stop,
@@ -883,8 +968,64 @@ def _run(c: CompiledScenario, plan: _Plan, seed: int, start: int, stop: int) -> 
         compromised=comp_count,
         detected=det_count,
         confidence=(fx.events + failed.sum(axis=1)).astype(np.int64),
-        paths=Counter(),
+        paths=found,
     )
+
+
+_PATH_CELLS: Final = 1 << 22
+"""(trial, asset) cells of the dependency fixed point's buffer when tracing paths (32 MB)."""
+
+
+def _paths(
+    c: CompiledScenario,
+    fail_time: FloatArray,
+    compromised: _Arrivals,
+    fx: Effects,
+) -> Counter[tuple[int, ...]]:
+    """The attack paths of the failing trials, as the numpy kernel counts them: for the trials
+    whose first failure is a function, its own
+    :func:`~cyberready.engine.kernel.function_failures` of that function alone names the failed
+    member and the cause (numpy, over those trials' compromised rows only), and its own
+    :func:`~cyberready.engine.kernel.trace_paths` walks back from the cause through the
+    attempts the compiled arrivals recorded."""
+    g = c.graph
+    n_assets = g.n_assets
+    c_asset, c_arr, c_quiet, c_pred, c_ptr = compromised
+    failing = np.flatnonzero(np.isfinite(fail_time).any(axis=1))
+    first = np.argmin(fail_time[failing], axis=1)
+    found: Counter[tuple[int, ...]] = Counter()
+    chunk = max(1, _PATH_CELLS // max(n_assets, 1))
+    scratch = Scratch(unnoticed=np.zeros(0), arrival=np.zeros(0))
+    for fn in np.unique(first).tolist():
+        of_fn = failing[first == fn]
+        for lo in range(0, len(of_fn), chunk):
+            rows = of_fn[lo : lo + chunk]
+            count = c_ptr[rows + 1] - c_ptr[rows]  # their compromised rows: a range each
+            sub = np.repeat(np.arange(len(rows), dtype=np.int64), count)
+            pick = np.arange(len(sub), dtype=np.int64) + np.repeat(
+                c_ptr[rows] - (np.cumsum(count) - count), count
+            )
+            node = c_asset[pick]
+            sub_fx = Effects(
+                own=fx.own[pick],
+                altered=fx.altered[pick],
+                leaked=fx.leaked[pick],
+                recheck=fx.recheck[pick] if fx.recheck is not None else None,
+                events=np.zeros(len(rows), dtype=np.int64),
+            )
+            sub_fail, member, cause = function_failures(
+                c, sub, node, c_arr[pick], sub_fx, len(rows), scratch, only=fn
+            )
+            flat = sub * n_assets + node
+            order = np.argsort(flat)
+            flat, pred = flat[order], c_pred[pick][order]
+            quiet = c_quiet[pick][order]
+            pred_any = Lookup(keys=flat, values=pred[:, 0])
+            pred_quiet = Lookup(keys=flat[quiet], values=pred[quiet, 1])
+            found += trace_paths(
+                g.step_src, g.n_entries, n_assets, sub_fail, member, cause, pred_any, pred_quiet
+            )
+    return found
 
 
 def _fixpoint(
@@ -922,22 +1063,9 @@ def draw_census(c: CompiledScenario, trials: int = 32, seed: int = 0) -> tuple[f
     g = c.graph
     plan = _Plan.of(c)
     mix = trial_mix_array(seed, np.arange(trials, dtype=np.int64))
-    rec_dst, rec_quiet, rec_u, rec_law, rec_ptr, ent_hi, fh_asset, fh_lo, fh_hi, fh_ptr = _spread(
-        plan, mix
-    )
-    rec_dt = _times(plan, rec_u, rec_law)
-    c_asset, _arr, _quiet, _ptr = _jit_arrivals(
-        g.n_assets,
-        rec_dst,
-        rec_quiet,
-        rec_dt,
-        rec_ptr,
-        ent_hi,
-        fh_asset,
-        fh_lo,
-        fh_hi,
-        fh_ptr,
-    )
+    spread = _spread(plan, mix)
+    rec_dst, fh_asset = spread[0], spread[7]
+    c_asset = _compromise(plan, g.n_assets, mix)[0]
     steps_tried = int((g.out.ptr[fh_asset + 1] - g.out.ptr[fh_asset]).sum())
     disrupt = np.zeros(g.n_assets, dtype=bool)
     for eff in g.effects:
@@ -967,11 +1095,11 @@ class KernelChoice:
     """Compromised assets per trial measured by the pilot."""
 
 
-def _pilot(c: CompiledScenario, seed: int) -> tuple[float, float]:
+def _pilot(plan: _Plan, seed: int) -> tuple[float, float]:
     """Successful intrusions and footholds (undetected compromised assets) per trial."""
     mix = trial_mix_array(seed, np.arange(PILOT_TRIALS, dtype=np.int64))
-    spread = _spread(_Plan.of(c), mix)
-    rec_ptr, fh_ptr = spread[4], spread[9]
+    spread = _spread(plan, mix)
+    rec_ptr, fh_ptr = spread[5], spread[10]
     return float(rec_ptr[-1]) / PILOT_TRIALS, float(fh_ptr[-1]) / PILOT_TRIALS
 
 
@@ -1022,14 +1150,14 @@ def select_kernel(
 ) -> KernelChoice:
     """Choose the kernel and the block size for a compiled scenario.
 
-    ``auto`` takes the compiled kernel when numba is installed, no attack paths are asked for
-    and the model has at least ``min_assets`` assets (below that, numpy is fast enough and a
-    first-ever compilation would cost more than it saves); else the numpy kernel. Both give
-    identical results: the choice only changes speed and memory. For the compiled kernel a
-    pilot of a few trials measures how far compromise spreads (intrusions and compromised
-    assets per trial) and the block size is the largest whose records fit ``memory_budget``
-    bytes; the numpy kernel's blocks are the engine's automatic size, capped by the same
-    budget. ``block_size`` overrides both.
+    ``auto`` takes the compiled kernel when numba is installed and the model has at least
+    ``min_assets`` assets (below that, numpy is fast enough and a first-ever compilation would
+    cost more than it saves), attack paths traced or not; else the numpy kernel. Both give
+    identical results, paths included: the choice only changes speed and memory. For the
+    compiled kernel a pilot of a few trials measures how far compromise spreads (intrusions and
+    compromised assets per trial) and the block size is the largest whose records fit
+    ``memory_budget`` bytes; the numpy kernel's blocks are the engine's automatic size, capped
+    by the same budget. ``block_size`` overrides both.
 
     The returned ``run_block(compiled, seed, start, stop, paths=...)`` keeps its own scratch
     buffers between calls.
@@ -1038,19 +1166,15 @@ def select_kernel(
         raise ValueError(f"kernel must be auto, numpy or numba, not {kernel!r}")
     if kernel == "numba" and _NUMBA is None:
         raise OptionalDependencyError("fast", "the compiled kernel")
-    if kernel == "numba" and paths:
-        raise ValueError("the compiled kernel does not trace attack paths; use the numpy kernel")
     if kernel == "numpy":
         return _numpy_choice(c, block_size, memory_budget, "asked for")
     if kernel == "auto":
-        if paths:
-            return _numpy_choice(c, block_size, memory_budget, "attack paths are traced")
         if _NUMBA is None:
             return _numpy_choice(c, block_size, memory_budget, "numba is not installed")
         if c.graph.n_assets < min_assets:
             return _numpy_choice(c, block_size, memory_budget, f"fewer than {min_assets:,} assets")
-    intrusions, compromised = _pilot(c, seed)
     plan = _Plan.of(c)
+    intrusions, compromised = _pilot(plan, seed)
     per_trial = (
         _NUMBA_BYTES_PER_RECORD * intrusions
         + _NUMBA_BYTES_PER_COMPROMISE * (compromised + 1)
@@ -1067,9 +1191,7 @@ def select_kernel(
         paths: bool = False,
         scratch: object = None,
     ) -> BlockOutput:
-        if paths:
-            raise ValueError("the compiled kernel does not trace attack paths")
-        return _run(cc, plan if cc is c else _Plan.of(cc), seed, start, stop)
+        return _run(cc, plan if cc is c else _Plan.of(cc), seed, start, stop, paths=paths)
 
     return KernelChoice(
         name="numba",
