@@ -1147,6 +1147,12 @@ class _StageProgress:
             click.echo("\r\033[K", err=True, nl=False)
 
 
+def _share_text(value: float, total: float) -> str:
+    """``value`` as a percentage of ``total``; "<1%" for a positive value that rounds to 0."""
+    share = 100 * value / total if total > 0 else 0.0
+    return "<1%" if 0 < share < 0.5 else f"{share:.0f}%"
+
+
 def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
     """Text view of Priorities: ranking, explanations, plan, roadmap, readiness-only."""
     click.secho(f"Priorities for {ws.emb.name} ({p.emb}), plan start {p.start}", bold=True)
@@ -1195,8 +1201,9 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
         click.echo()
         b = plan.benefit
         gain = (
-            f"benefit {b.value:.3f} ± {1.96 * b.se:.3f} "
-            f"({100 * b.value / p.baseline:.0f}% of today's expected loss)"
+            f"benefit {b.value:.3f} ± {1.96 * b.se:.3f}: this cycle {plan.this_cycle:.3f} "
+            f"({_share_text(plan.this_cycle, p.baseline)} of today's expected loss), next cycle "
+            f"{plan.next_cycle:.3f} ({_share_text(plan.next_cycle, p.baseline)})"
             if b is not None and p.baseline > 0
             else "no benefit"
         )
@@ -1207,18 +1214,38 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
         )
         click.echo(
             render_table(
-                ["step", "action", "adds", "cumulative", "added cost", "total cost"],
+                [
+                    "step",
+                    "action",
+                    "ready",
+                    "adds",
+                    "this cycle",
+                    "next cycle",
+                    "cumulative",
+                    "added cost",
+                    "total cost",
+                ],
                 [
                     [
                         k + 1,
                         s.action.id,
+                        str(s.ready or ""),
                         f"{s.marginal.value:.3f}",
+                        f"{round(s.this_cycle or 0.0, 3) + 0.0:.3f}",
+                        f"{round(s.next_cycle or 0.0, 3) + 0.0:.3f}",
                         f"{s.cumulative.value:.3f} ± {1.96 * s.cumulative.se:.3f}",
                         _cost_text(s.added_cost),
                         _cost_text(s.cumulative_cost),
                     ]
                     for k, s in enumerate(plan.steps)
                 ],
+            )
+        )
+        click.echo(
+            click.wrap_text(
+                "this cycle = what each action protects in the election phases that start "
+                "after it is ready; the rest counts from the next cycle on",
+                width=100,
             )
         )
     click.echo()
