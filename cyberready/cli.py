@@ -150,15 +150,34 @@ def trials_option(help_text: str, *, minimum: int = 1) -> Callable[[F], F]:
     )
 
 
-def screen_trials_option(help_text: str, *, default: int | None = None) -> Callable[[F], F]:
-    """``--screen-trials``: trials per scenario when screening every candidate action."""
+def screen_trials_option(help_text: str) -> Callable[[F], F]:
+    """``--screen-trials``: trials per scenario when screening every candidate action; by
+    default :func:`cyberready.prioritize.screening_trials` of ``--trials`` (one rule for every
+    command), which the help states."""
     return click.option(
         "--screen-trials",
         type=click.IntRange(min=2),
-        default=default,
-        show_default=default is not None,
-        help=help_text,
+        default=None,
+        help=f"{help_text} [default: {SCREENING_DEFAULT}]",
     )
+
+
+SCREENING_DEFAULT: Final = "a tenth of --trials, at least 100, at most --trials"
+""":func:`cyberready.prioritize.screening_trials` in words (kept equal by a test)."""
+FEW_TRIALS: Final = 1_000
+"""Below this many trials per scenario, commands that rank actions warn that figures are rough."""
+
+
+def warn_few_trials(trials: int) -> None:
+    """Warn on stderr when ``trials`` is below :data:`FEW_TRIALS`."""
+    if trials < FEW_TRIALS:
+        click.secho(
+            f"warning: {trials:,} trials per scenario is below {FEW_TRIALS:,}: risk figures, "
+            f"benefits and the plan are rough (their intervals are wide); the default is "
+            f"10,000",
+            fg="yellow",
+            err=True,
+        )
 
 
 def budget_option(help_text: str) -> Callable[[F], F]:
@@ -645,6 +664,7 @@ def assess(
         from cyberready.report.runfile import save_run
 
         locale = check_locale(locale)
+        warn_few_trials(trials)
         full = _assess_shown(
             ws, trials=trials, seed=seed, screen_trials=screen_trials, budget_usd=budget
         )
@@ -1309,7 +1329,7 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
     help="Plan start date, YYYY-MM-DD (default: the assessment's as_of).",
 )
 @trials_option("Trials per scenario for the top actions and the plan.", minimum=2)
-@screen_trials_option("Trials per scenario to screen every candidate.", default=1_000)
+@screen_trials_option("Trials per scenario to screen every candidate.")
 @seed_option("Seed: the same seed gives the same numbers.")
 @click.option(
     "--cost-basis",
@@ -1342,7 +1362,7 @@ def prioritize(
     top: int,
     start: Any,
     trials: int,
-    screen_trials: int,
+    screen_trials: int | None,
     seed: int,
     cost_basis: str,
     explain: int,
@@ -1356,7 +1376,9 @@ def prioritize(
     Every candidate (raise a control to its target, everywhere or on an override's assets) is
     screened with --screen-trials; the best --top are re-simulated with --trials on the same
     random numbers. Benefit = drop in expected loss (weight points, public trust included),
-    with a 95% interval.
+    with a 95% interval. The plan's benefit is split into this cycle (what each action
+    protects in the election phases that start after it is ready, counted from --start) and
+    the next cycle (the rest).
     """
 
     import cyberready
@@ -1366,6 +1388,7 @@ def prioritize(
     if as_json and as_csv:
         raise click.UsageError("--json and --csv cannot be used together")
     ws = cyberready.load_workspace(workspace, frameworks_dirs=frameworks_dirs)
+    warn_few_trials(trials)
     progress = _StageProgress()
     try:
         result = run_prioritize(
@@ -1507,10 +1530,7 @@ def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
 )
 @trials_option("Monte Carlo trials per scenario.", minimum=2)
 @seed_option("Seed: the same seed gives the same report.")
-@screen_trials_option(
-    "Trials per scenario when screening candidate actions (default: a tenth of --trials, "
-    "at least 100)."
-)
+@screen_trials_option("Trials per scenario when screening candidate actions.")
 @budget_option("Budget for the plan (default: budget_usd in emb.yaml).")
 @locale_option(
     "Report language: a shipped one (en), optionally with a region (en_GB); any other is "
@@ -1577,6 +1597,7 @@ def report(
         views = load_run(run_file, workspace, options=asked)
         click.echo(f"from {run_file} (saved run, its inputs unchanged)")
     else:
+        warn_few_trials(trials)
         result = _assess_shown(
             ws, trials=trials, seed=seed, screen_trials=screen_trials, budget_usd=budget
         )
@@ -1658,7 +1679,7 @@ def _demo_reports(ws: Any, out: Path, trials: int) -> list[str]:
     "--workers", type=click.IntRange(1), default=None, help="Local processes [default: CPUs]."
 )
 @trials_option("Trials per scenario.", minimum=2)
-@screen_trials_option("Trials of the priorities' screening pass [default: a tenth of --trials].")
+@screen_trials_option("Trials of the priorities' screening pass (a portfolio runs no other).")
 @seed_option("Seed: the same seed gives the same numbers.")
 @handle_errors
 def portfolio(
@@ -1687,6 +1708,7 @@ def portfolio(
     if scheduler is not None and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
     kind = fmt or {".pdf": "pdf", ".xlsx": "xlsx", ".json": "json"}.get(out.suffix.lower(), "html")
+    warn_few_trials(trials)
     with _Progress(None, "assessing EMBs") as bar:
         result = assess_portfolio(
             source,

@@ -29,8 +29,9 @@ The rules, stated once:
   scenario's trials are identical by construction, so its share of the benefit is exactly 0;
   an action touching no in-scope scenario has zero risk benefit and goes to the readiness
   list, as does one whose screening trials all came out unchanged.
-* **Screening.** Every candidate is simulated with ``screen_trials`` (1,000; in
-  :func:`cyberready.assess`, :func:`screening_trials` of its trials) per scenario; the
+* **Screening.** Every candidate is simulated with ``screen_trials`` per scenario (by default
+  :func:`screening_trials`: a tenth of ``trials``, at least 100, at most ``trials``; the same
+  rule everywhere); the
   ``leaders`` (10) best by benefit per cost are re-simulated with ``trials`` (10,000), and so is
   any action that a re-simulated leader's lower full benefit lets into the lead. The
   first screening trials are the first full trials (same global trial index), so the two agree.
@@ -1290,7 +1291,10 @@ def cycle_split(
 
     this = sum(v * share(function_phase.get(f, ())) for f, v in benefit.by_function.items())
     this += sum(v * share(scenario_phase.get(s, ())) for s, v in benefit.trust_by_scenario.items())
-    return float(this), float(benefit.value - this)
+    later = benefit.value - this
+    if abs(later) <= 1e-12 * max(1.0, abs(benefit.value)):  # rounding, not a next-cycle part
+        return float(benefit.value), 0.0
+    return float(this), float(later)
 
 
 def schedule(
@@ -2177,7 +2181,8 @@ Progress = Callable[[str, int, int], None]
 def screening_trials(trials: int, screen_trials: int | None = None) -> int:
     """Trials per scenario for screening every candidate when ``trials`` are run in full:
     ``screen_trials`` if given, else a tenth of ``trials`` but at least 100; never more than
-    ``trials``.
+    ``trials``. The one rule of :func:`prioritize`, :func:`cyberready.assess`, the portfolio
+    and every command that offers ``--screen-trials``.
 
     >>> screening_trials(10_000), screening_trials(500), screening_trials(50)
     (1000, 100, 50)
@@ -2198,7 +2203,7 @@ def prioritize(
     budget_usd: float | None = None,
     start: dt.date | None = None,
     trials: int = 10_000,
-    screen_trials: int = 1_000,
+    screen_trials: int | None = None,
     leaders: int = 10,
     seed: int = 0,
     cost_basis: CostBasis = "mid",
@@ -2220,7 +2225,8 @@ def prioritize(
     start
         The plan's start date (default: :func:`plan_start`, the assessment's ``as_of``).
     trials, screen_trials
-        Trials per scenario for the leaders and plans, and for screening every candidate.
+        Trials per scenario for the leaders and plans, and for screening every candidate
+        (default: :func:`screening_trials` of ``trials``, a tenth of them).
     leaders
         How many of the best screened actions are re-simulated with ``trials`` (and shown
         with a cumulative benefit).
@@ -2253,6 +2259,7 @@ def prioritize(
     >>> p.plan is not None and p.plan.cost.mid <= 50_000
     True
     """
+    screen_trials = screening_trials(trials, screen_trials)
     if trials < 2 or screen_trials < 2:
         raise ValueError("trials and screen_trials must be at least 2")
     if cost_basis not in ("low", "mid", "high"):
