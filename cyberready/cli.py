@@ -184,15 +184,34 @@ def trials_option(help_text: str, *, minimum: int = 1) -> Callable[[F], F]:
     )
 
 
-def screen_trials_option(help_text: str, *, default: int | None = None) -> Callable[[F], F]:
-    """``--screen-trials``: trials per scenario when screening every candidate action."""
+def screen_trials_option(help_text: str) -> Callable[[F], F]:
+    """``--screen-trials``: trials per scenario when screening every candidate action; by
+    default :func:`cyberready.prioritize.screening_trials` of ``--trials`` (one rule for every
+    command), which the help states."""
     return click.option(
         "--screen-trials",
         type=click.IntRange(min=2),
-        default=default,
-        show_default=default is not None,
-        help=help_text,
+        default=None,
+        help=f"{help_text} [default: {SCREENING_DEFAULT}]",
     )
+
+
+SCREENING_DEFAULT: Final = "a tenth of --trials, at least 100, at most --trials"
+""":func:`cyberready.prioritize.screening_trials` in words (kept equal by a test)."""
+FEW_TRIALS: Final = 1_000
+"""Below this many trials per scenario, commands that rank actions warn that figures are rough."""
+
+
+def warn_few_trials(trials: int) -> None:
+    """Warn on stderr when ``trials`` is below :data:`FEW_TRIALS`."""
+    if trials < FEW_TRIALS:
+        secho(
+            f"warning: {trials:,} trials per scenario is below {FEW_TRIALS:,}: risk figures, "
+            f"benefits and the plan are rough (their intervals are wide); the default is "
+            f"10,000",
+            fg="yellow",
+            err=True,
+        )
 
 
 def budget_option(help_text: str) -> Callable[[F], F]:
@@ -694,6 +713,7 @@ def assess(
         from cyberready.report.runfile import save_run
 
         locale = check_locale(locale)
+        warn_few_trials(trials)
         full = _assess_shown(
             ws, trials=trials, seed=seed, screen_trials=screen_trials, budget_usd=budget
         )
@@ -1202,6 +1222,12 @@ class _StageProgress:
             click.echo("\r\033[K", err=True, nl=False)
 
 
+def _share_text(value: float, total: float) -> str:
+    """``value`` as a percentage of ``total``; "<1%" for a positive value that rounds to 0."""
+    share = 100 * value / total if total > 0 else 0.0
+    return "<1%" if 0 < share < 0.5 else f"{share:.0f}%"
+
+
 def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
     """Text view of Priorities: ranking, explanations, plan, roadmap, readiness-only."""
     secho(f"Priorities for {ws.emb.name} ({p.emb}), plan start {p.start}", bold=True)
@@ -1250,8 +1276,9 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
         echo()
         b = plan.benefit
         gain = (
-            f"benefit {b.value:.3f} ± {1.96 * b.se:.3f} "
-            f"({100 * b.value / p.baseline:.0f}% of today's expected loss)"
+            f"benefit {b.value:.3f} ± {1.96 * b.se:.3f}: this cycle {plan.this_cycle:.3f} "
+            f"({_share_text(plan.this_cycle, p.baseline)} of today's expected loss), next cycle "
+            f"{plan.next_cycle:.3f} ({_share_text(plan.next_cycle, p.baseline)})"
             if b is not None and p.baseline > 0
             else "no benefit"
         )
@@ -1262,18 +1289,38 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
         )
         echo(
             render_table(
-                ["step", "action", "adds", "cumulative", "added cost", "total cost"],
+                [
+                    "step",
+                    "action",
+                    "ready",
+                    "adds",
+                    "this cycle",
+                    "next cycle",
+                    "cumulative",
+                    "added cost",
+                    "total cost",
+                ],
                 [
                     [
                         k + 1,
                         s.action.id,
+                        str(s.ready or ""),
                         f"{s.marginal.value:.3f}",
+                        f"{round(s.this_cycle or 0.0, 3) + 0.0:.3f}",
+                        f"{round(s.next_cycle or 0.0, 3) + 0.0:.3f}",
                         f"{s.cumulative.value:.3f} ± {1.96 * s.cumulative.se:.3f}",
                         _cost_text(s.added_cost),
                         _cost_text(s.cumulative_cost),
                     ]
                     for k, s in enumerate(plan.steps)
                 ],
+            )
+        )
+        echo(
+            click.wrap_text(
+                "this cycle = what each action protects in the election phases that start "
+                "after it is ready; the rest counts from the next cycle on",
+                width=100,
             )
         )
     echo()
@@ -1337,7 +1384,7 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
     help="Plan start date, YYYY-MM-DD (default: the assessment's as_of).",
 )
 @trials_option("Trials per scenario for the top actions and the plan.", minimum=2)
-@screen_trials_option("Trials per scenario to screen every candidate.", default=1_000)
+@screen_trials_option("Trials per scenario to screen every candidate.")
 @seed_option("Seed: the same seed gives the same numbers.")
 @click.option(
     "--cost-basis",
@@ -1370,7 +1417,7 @@ def prioritize(
     top: int,
     start: Any,
     trials: int,
-    screen_trials: int,
+    screen_trials: int | None,
     seed: int,
     cost_basis: str,
     explain: int,
@@ -1384,7 +1431,9 @@ def prioritize(
     Every candidate (raise a control to its target, everywhere or on an override's assets) is
     screened with --screen-trials; the best --top are re-simulated with --trials on the same
     random numbers. Benefit = drop in expected loss (weight points, public trust included),
-    with a 95% interval.
+    with a 95% interval. The plan's benefit is split into this cycle (what each action
+    protects in the election phases that start after it is ready, counted from --start) and
+    the next cycle (the rest).
     """
 
     import cyberready
@@ -1394,6 +1443,7 @@ def prioritize(
     if as_json and as_csv:
         raise click.UsageError("--json and --csv cannot be used together")
     ws = cyberready.load_workspace(workspace, frameworks_dirs=frameworks_dirs)
+    warn_few_trials(trials)
     progress = _StageProgress()
     try:
         result = run_prioritize(
@@ -1538,10 +1588,7 @@ def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
 )
 @trials_option("Monte Carlo trials per scenario.", minimum=2)
 @seed_option("Seed: the same seed gives the same report.")
-@screen_trials_option(
-    "Trials per scenario when screening candidate actions (default: a tenth of --trials, "
-    "at least 100)."
-)
+@screen_trials_option("Trials per scenario when screening candidate actions.")
 @budget_option("Budget for the plan (default: budget_usd in emb.yaml).")
 @locale_option(
     "Report language: a shipped one (en), optionally with a region (en_GB); any other is "
@@ -1615,6 +1662,7 @@ def report(
         views = load_run(run_file, workspace, options=asked)
         echo(f"from {run_file} (saved run, its inputs unchanged)")
     else:
+        warn_few_trials(trials)
         result = _assess_shown(
             ws, trials=trials, seed=seed, screen_trials=screen_trials, budget_usd=budget
         )
@@ -1709,7 +1757,7 @@ def _demo_reports(ws: Any, out: Path, trials: int) -> list[str]:
     "--workers", type=click.IntRange(1), default=None, help="Local processes [default: CPUs]."
 )
 @trials_option("Trials per scenario.", minimum=2)
-@screen_trials_option("Trials of the priorities' screening pass [default: a tenth of --trials].")
+@screen_trials_option("Trials of the priorities' screening pass (a portfolio runs no other).")
 @seed_option("Seed: the same seed gives the same numbers.")
 @force_option()
 @handle_errors
@@ -1741,6 +1789,7 @@ def portfolio(
         raise click.UsageError("--scheduler needs --executor dask")
     check_output(out, force=force)
     kind = fmt or {".pdf": "pdf", ".xlsx": "xlsx", ".json": "json"}.get(out.suffix.lower(), "html")
+    warn_few_trials(trials)
     with _Progress(None, "assessing EMBs") as bar:
         result = assess_portfolio(
             source,

@@ -743,6 +743,7 @@ class Portfolio:
                     "plan_cost_low": plan.cost_low if plan else None,
                     "plan_cost_high": plan.cost_high if plan else None,
                     "plan_risk_reduction": plan.risk_reduction_share if plan else None,
+                    "plan_next_cycle": plan.next_cycle_share if plan else None,
                 }
             )
         df = pd.DataFrame(rows, columns=_EMB_COLUMNS)
@@ -877,6 +878,7 @@ class Portfolio:
                 "cost_low": p.cost_low,
                 "cost_high": p.cost_high,
                 "risk_reduction_share": p.risk_reduction_share,
+                "next_cycle_share": p.next_cycle_share,
                 "readiness_gain": p.readiness_gain,
                 "ready_by": p.ready_by,
             }
@@ -1136,6 +1138,7 @@ _EMB_COLUMNS = [
     "emb", "name", "country", "region", "as_of", "election_date", "score", "low", "high", "tier",
     "confidence", "coverage", "unassessed", "assessments", "change", "expected_loss",
     "trust_loss", "budget_usd", "plan_cost_low", "plan_cost_high", "plan_risk_reduction",
+    "plan_next_cycle",
 ]  # fmt: skip
 _READINESS_COLUMNS = [
     "emb", "region", "framework", "framework_title", "domain", "domain_title", "score", "low",
@@ -1148,7 +1151,7 @@ _COMPARISON_COLUMNS = [
 _COMPARISON_FLOATS = {"portfolio_median", "vs_portfolio", "region_median", "vs_region"}
 _PRIORITY_COLUMNS = [
     "emb", "rank", "framework_title", "domain_title", "actions", "cost_low", "cost_high",
-    "risk_reduction_share", "readiness_gain", "ready_by",
+    "risk_reduction_share", "next_cycle_share", "readiness_gain", "ready_by",
 ]  # fmt: skip
 _DOMAIN_COLUMNS = [
     "framework", "framework_title", "domain", "domain_title", "n_embs", "suppressed", "median",

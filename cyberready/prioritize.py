@@ -29,8 +29,9 @@ The rules, stated once:
   scenario's trials are identical by construction, so its share of the benefit is exactly 0;
   an action touching no in-scope scenario has zero risk benefit and goes to the readiness
   list, as does one whose screening trials all came out unchanged.
-* **Screening.** Every candidate is simulated with ``screen_trials`` (1,000; in
-  :func:`cyberready.assess`, :func:`screening_trials` of its trials) per scenario; the
+* **Screening.** Every candidate is simulated with ``screen_trials`` per scenario (by default
+  :func:`screening_trials`: a tenth of ``trials``, at least 100, at most ``trials``; the same
+  rule everywhere); the
   ``leaders`` (10) best by benefit per cost are re-simulated with ``trials`` (10,000), and so is
   any action that a re-simulated leader's lower full benefit lets into the lead. The
   first screening trials are the first full trials (same global trial index), so the two agree.
@@ -51,19 +52,32 @@ The rules, stated once:
   ``benchmarks/results.md`` records what the plan reaches on small models where every subset
   can be enumerated. The plan's cost, on the
   chosen basis (``mid`` by default; ``high`` for a plan that fits even if every cost comes in
-  at the top of its range), never exceeds the budget.
+  at the top of its range), never exceeds the budget. The search maximises the *total*
+  benefit, this cycle's and the next's together (see the roadmap): a control raised now keeps
+  protecting every later election, the calendar in ``emb.yaml`` covers this cycle only, and a
+  plan started after the last phase would otherwise have nothing to choose by. What part of
+  the plan arrives in time for this election is shown beside it, never mixed in.
 * **Roadmap.** Every action of the plan starts on the plan's start date (:func:`plan_start`:
   the assessment's ``as_of`` unless given) and is ready ``weeks`` later. Milestones on or
   before the start are *already under way*: listed as such, never offered as targets. An
-  action counts for a phase only if it is ready *before* the phase starts
-  (``ready < start``); a phase without a window in
-  ``emb.yaml`` is never credited. Milestones: before registration (``voter_registration``
-  start), before polling day (``voting`` start, else the election date), before results
-  (``results_publication`` start); anything later waits for the next cycle (without any
-  window or election date, every action is ``unscheduled``). The benefit of an
-  action splits into the share protecting functions whose phase it is in time for, and the
-  rest. A **quick win** has a clearly positive benefit (its 95% interval above 0), takes at
-  most ``quick_win_weeks`` (4) and costs at most ``quick_win_usd`` (10,000, high end).
+  action counts for a phase only if it is ready *before* the phase starts (``ready < start``,
+  :func:`in_time_phases`); a phase without a window in ``emb.yaml`` is never credited
+  (``voting`` falls back to the election date). Milestones: before registration
+  (``voter_registration`` start), before polling day (``voting`` start, else the election
+  date), before results (``results_publication`` start); anything later waits for the next
+  cycle (without any window or election date, every action is ``unscheduled``).
+* **This cycle and the next.** An action's benefit splits into what it protects in the
+  phases it is in time for (this cycle) and the rest (from the next cycle on), by
+  :func:`cycle_split`: a function's part belongs to the phases the function is delivered in,
+  a scenario's public-trust part to the phases the scenario targets, shared evenly when there
+  are several. Without any window or election date nothing is known to be late and all of it
+  counts this cycle. The plan's steps are re-simulated in the order the actions are ready,
+  each on top of those ready no later, so the steps' this-cycle parts add up to what the
+  actions in place before each phase remove from it; the plan's "% of risk removed" is this
+  cycle's, with the next cycle's shown apart.
+* **Quick win:** a clearly positive benefit (its 95% interval above 0) with a positive
+  this-cycle part, at most ``quick_win_weeks`` (4) and at most ``quick_win_usd`` (10,000,
+  high end).
 
 Everything here is pure: it takes a :class:`~cyberready.workspace.Workspace` and returns frozen
 results that render as DataFrames (``to_frame``) and in Jupyter.
@@ -75,7 +89,7 @@ import datetime as dt
 import html
 import itertools
 import math
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
@@ -88,7 +102,7 @@ from cyberready.assets import ResolvedSystem
 from cyberready.engine.results import trial_losses, trust_losses
 from cyberready.models import Answer, Assessment, Override, Scenario, Selector
 from cyberready.models.assessment import PhaseWindow
-from cyberready.models.vocab import Phase
+from cyberready.models.vocab import PHASES, Phase
 from cyberready.posture import AssetLevels, Posture, asset_levels
 
 if TYPE_CHECKING:
@@ -119,8 +133,10 @@ __all__ = [
     "apply_actions",
     "budget_plan",
     "candidate_actions",
+    "cycle_split",
     "engine_runner",
     "exhaustive_plan",
+    "in_time_phases",
     "loss_model",
     "paired_benefit",
     "plan_cost",
@@ -739,6 +755,8 @@ class Benefit:
     p_cycle: Mapping[str, float] = field(default_factory=dict)
     trust: float = 0.0
     """The drop in the public-trust part of expected loss (weight points)."""
+    trust_by_scenario: Mapping[str, float] = field(default_factory=dict)
+    """:attr:`trust` split by scenario (the roadmap credits it to the scenario's phases)."""
 
     @property
     def low(self) -> float:
@@ -766,6 +784,7 @@ class Benefit:
             "by_scenario": dict(self.by_scenario),
             "by_function": dict(self.by_function),
             "trust": self.trust,
+            "trust_by_scenario": dict(self.trust_by_scenario),
             "p_cycle": dict(self.p_cycle),
         }
 
@@ -1016,6 +1035,7 @@ class LossModel:
         after = base | actions
         value = var = trust = 0.0
         by_scenario: dict[str, float] = {}
+        trust_by_scenario: dict[str, float] = {}
         by_function = np.zeros(len(self.weights))
         changed = self._affected(actions)
         for sid in sorted(changed):
@@ -1026,7 +1046,8 @@ class LossModel:
             var += float(d.var(ddof=1)) / len(d) if len(d) > 1 else 0.0
             by_scenario[sid] = m
             by_function += o0.likelihood * self.weights * (o0.p - o1.p)
-            trust += o0.trust_loss - o1.trust_loss
+            trust_by_scenario[sid] = o0.trust_loss - o1.trust_loss
+            trust += trust_by_scenario[sid]
         p_cycle: dict[str, float] = {}
         if changed:
             keep0 = np.ones(len(self.weights))
@@ -1050,6 +1071,7 @@ class LossModel:
             ),
             p_cycle=MappingProxyType(p_cycle),
             trust=trust,
+            trust_by_scenario=MappingProxyType({k: v for k, v in trust_by_scenario.items() if v}),
         )
 
 
@@ -1085,11 +1107,14 @@ class RoadmapEntry:
     milestone: str
     """``before registration``, ``before polling day``, ``before results`` or ``next cycle``."""
     in_time_for: tuple[str, ...]
-    """Phases (with a window in emb.yaml) that start after the action is ready."""
+    """Phases (with a window in emb.yaml, or polling day from the election date) that start
+    after the action is ready, by start date (:func:`in_time_phases`)."""
     benefit: float | None = None
     """The action's benefit in the plan (marginal), weight points."""
-    benefit_in_time: float | None = None
-    """The part of it protecting functions whose phase the action is in time for."""
+    this_cycle: float | None = None
+    """The part of :attr:`benefit` in time for this cycle (:func:`cycle_split`)."""
+    next_cycle: float | None = None
+    """The rest: what the action protects only from the next cycle on."""
     quick_win: bool = False
 
 
@@ -1127,7 +1152,8 @@ class Roadmap:
                 "milestone": e.milestone,
                 "in_time_for": ", ".join(e.in_time_for),
                 "benefit": e.benefit,
-                "benefit_in_time": e.benefit_in_time,
+                "benefit_this_cycle": e.this_cycle,
+                "benefit_next_cycle": e.next_cycle,
                 "quick_win": e.quick_win,
             }
             for e in self.entries
@@ -1151,7 +1177,8 @@ class Roadmap:
                     "milestone": e.milestone,
                     "in_time_for": list(e.in_time_for),
                     "benefit": e.benefit,
-                    "benefit_in_time": e.benefit_in_time,
+                    "benefit_this_cycle": e.this_cycle,
+                    "benefit_next_cycle": e.next_cycle,
                     "quick_win": e.quick_win,
                 }
                 for e in self.entries
@@ -1173,7 +1200,8 @@ _ROADMAP_COLUMNS: Final = [
     "milestone",
     "in_time_for",
     "benefit",
-    "benefit_in_time",
+    "benefit_this_cycle",
+    "benefit_next_cycle",
     "quick_win",
 ]
 
@@ -1209,6 +1237,66 @@ def _milestones(
     return tuple(sorted(out, key=lambda t: t[2]))
 
 
+def in_time_phases(
+    ready: dt.date,
+    phases: Mapping[Phase, PhaseWindow],
+    election_day: dt.date | None = None,
+) -> tuple[Phase, ...]:
+    """The phases an action ready on ``ready`` is in time for: those that start after it
+    (``ready < start``), by start date. A phase counts only with a window in ``emb.yaml``;
+    ``voting`` without one starts on ``election_day``. The one rule behind the roadmap's
+    milestones, the cycle split of benefits and the reports' "in place before".
+
+    >>> w = {"voter_registration": PhaseWindow(start=dt.date(2026, 12, 1),
+    ...                                        end=dt.date(2027, 1, 31))}
+    >>> in_time_phases(dt.date(2026, 11, 30), w, dt.date(2027, 3, 14))
+    ('voter_registration', 'voting')
+    >>> in_time_phases(dt.date(2026, 12, 1), w, dt.date(2027, 3, 14))
+    ('voting',)
+    """
+    starts: dict[Phase, dt.date] = {p: w.start for p, w in phases.items()}
+    if "voting" not in starts and election_day is not None:
+        starts["voting"] = election_day
+    order = sorted(starts.items(), key=lambda kv: (kv[1], PHASES.index(kv[0])))
+    return tuple(p for p, start in order if ready < start)
+
+
+def cycle_split(
+    benefit: Benefit,
+    in_time: Collection[str],
+    *,
+    function_phase: Mapping[str, Sequence[str]],
+    scenario_phase: Mapping[str, Sequence[str]],
+) -> tuple[float, float]:
+    """A benefit's (this cycle, next cycle) parts, given the phases the action is in time for
+    (:func:`in_time_phases`). They add up to ``benefit.value``.
+
+    Each part of the benefit belongs to phases: a function's part (``by_function``) to the
+    phases the function is delivered in, a scenario's public-trust part (``trust_by_scenario``)
+    to the phases the scenario targets (its public incidents and the functions it fails happen
+    there). A part that belongs to several phases is shared evenly among them, and each phase's
+    share counts this cycle when the action is in time for that phase; the rest protects only
+    from the next cycle on.
+
+    >>> b = Benefit(0.5, 0.01, 1000, by_function={"reg": 0.2, "vote": 0.1}, trust=0.2,
+    ...             trust_by_scenario={"deface": 0.2})
+    >>> cycle_split(b, ("voting",), function_phase={"reg": ("voter_registration",),
+    ...             "vote": ("voting",)}, scenario_phase={"deface": ("voter_registration",
+    ...             "voting")})
+    (0.2, 0.3)
+    """
+
+    def share(phases: Sequence[str]) -> float:
+        return sum(p in in_time for p in phases) / len(phases) if phases else 0.0
+
+    this = sum(v * share(function_phase.get(f, ())) for f, v in benefit.by_function.items())
+    this += sum(v * share(scenario_phase.get(s, ())) for s, v in benefit.trust_by_scenario.items())
+    later = benefit.value - this
+    if abs(later) <= 1e-12 * max(1.0, abs(benefit.value)):  # rounding, not a next-cycle part
+        return float(benefit.value), 0.0
+    return float(this), float(later)
+
+
 def schedule(
     actions: Sequence[Action],
     *,
@@ -1217,6 +1305,7 @@ def schedule(
     election_day: dt.date | None = None,
     benefits: Mapping[str, Benefit] | None = None,
     function_phase: Mapping[str, str | Sequence[str]] | None = None,
+    scenario_phase: Mapping[str, Sequence[str]] | None = None,
     quick_win_weeks: float = 4,
     quick_win_usd: float = 10_000,
 ) -> Roadmap:
@@ -1233,11 +1322,16 @@ def schedule(
     election_day
         Polling day, used when ``phases`` has no ``voting`` window.
     benefits
-        Action id -> its benefit (with ``by_function``), to split it into the part in time
-        and the rest, and to flag quick wins.
+        Action id -> its benefit (with ``by_function`` and ``trust_by_scenario``), to split it
+        into this cycle's part and the next cycle's (:func:`cycle_split`), and to flag quick
+        wins. Without any phase window or election date nothing is known to be late: the
+        whole benefit counts this cycle.
     function_phase
-        Function id -> the phase (or phases) it is delivered in. A function's benefit is in
-        time when the action is ready before every one of its phases starts.
+        Function id -> the phase (or phases) it is delivered in; a function's benefit is
+        shared evenly among them.
+    scenario_phase
+        Scenario id -> the phases it targets; its public-trust part is shared evenly among
+        them.
     quick_win_weeks, quick_win_usd
         Most weeks and most cost (high end) of a quick win.
 
@@ -1255,7 +1349,6 @@ def schedule(
     known = _milestones(phases, election_day)
     marks = tuple(m for m in known if m[2] > start)
     begun = tuple(m for m in known if m[2] <= start)
-    ordered_phases = sorted(phases.items(), key=lambda kv: (kv[1].start, kv[0]))
     fphases = {
         f: (p,) if isinstance(p, str) else tuple(p) for f, p in (function_phase or {}).items()
     }
@@ -1265,21 +1358,20 @@ def schedule(
         milestone = next(
             (lb for lb, _, d in marks if ready < d), NEXT_CYCLE if known else UNSCHEDULED
         )
-        in_time = tuple(p for p, w in ordered_phases if ready < w.start)
+        in_time = in_time_phases(ready, phases, election_day)
         b = benefits.get(a.id) if benefits is not None else None
-        in_time_value = None
+        this = later = None
         quick = False
         if b is not None:
-            in_time_value = float(
-                sum(
-                    v
-                    for f, v in b.by_function.items()
-                    if fphases.get(f) and all(p in in_time for p in fphases[f])
-                )
+            this, later = (
+                cycle_split(b, in_time, function_phase=fphases, scenario_phase=scenario_phase or {})
+                if phases or election_day is not None
+                else (b.value, 0.0)
             )
             quick = (
                 b.low > 0
-                and in_time_value > 0
+                and this > 0
+                and bool(in_time)
                 and a.weeks <= quick_win_weeks
                 and a.cost.high <= quick_win_usd
             )
@@ -1290,7 +1382,8 @@ def schedule(
                 milestone=milestone,
                 in_time_for=in_time,
                 benefit=b.value if b is not None else None,
-                benefit_in_time=in_time_value,
+                this_cycle=this,
+                next_cycle=later,
                 quick_win=quick,
             )
         )
@@ -1467,13 +1560,20 @@ class ReadinessAction:
 
 @dataclass(frozen=True)
 class PlanStep:
-    """One action of a plan: what it adds to the ones before it, and the running totals."""
+    """One action of a plan: what it adds to the ones before it (ready no later than it), and
+    the running totals."""
 
     action: Action
     marginal: Benefit
     cumulative: Benefit
     added_cost: CostRange
     cumulative_cost: CostRange
+    ready: dt.date | None = None
+    """The day it is in place (:func:`ready_date` from the plan's start)."""
+    this_cycle: float | None = None
+    """The part of :attr:`marginal` in time for this cycle (:func:`cycle_split`)."""
+    next_cycle: float | None = None
+    """The rest of :attr:`marginal`: protection from the next cycle on."""
 
 
 @dataclass(frozen=True)
@@ -1489,8 +1589,21 @@ class Plan:
 
     @property
     def actions(self) -> tuple[Action, ...]:
-        """The actions, in pick order."""
+        """The actions, in the order they are ready (the search's pick order on a tie)."""
         return tuple(s.action for s in self.steps)
+
+    @property
+    def this_cycle(self) -> float:
+        """The plan's benefit in time for this cycle: the steps' this-cycle parts. Each step
+        adds to the actions ready no later than it, so this is what the actions in place
+        before each phase remove from that phase's loss."""
+        return float(sum(s.this_cycle or 0.0 for s in self.steps))
+
+    @property
+    def next_cycle(self) -> float:
+        """The rest of the plan's benefit: actions (or parts of them) ready too late for the
+        phases they protect, which count from the next cycle on."""
+        return float(sum(s.next_cycle or 0.0 for s in self.steps))
 
     @property
     def cost(self) -> CostRange:
@@ -1513,8 +1626,11 @@ class Plan:
                 "control": s.action.control,
                 "title": s.action.title,
                 "scope": s.action.scope,
+                "ready": s.ready,
                 "marginal": s.marginal.value,
                 "marginal_se": s.marginal.se,
+                "this_cycle": s.this_cycle,
+                "next_cycle": s.next_cycle,
                 "cumulative": s.cumulative.value,
                 "cumulative_se": s.cumulative.se,
                 "added_cost_low": s.added_cost.low,
@@ -1535,12 +1651,17 @@ class Plan:
             "method": self.method,
             "cost": {"low": self.cost.low, "high": self.cost.high},
             "benefit": self.benefit.to_dict() if self.benefit else None,
+            "benefit_this_cycle": self.this_cycle,
+            "benefit_next_cycle": self.next_cycle,
             "screened_value": self.screened_value,
             "steps": [
                 {
                     "action": s.action.id,
+                    "ready": s.ready.isoformat() if s.ready else None,
                     "marginal": s.marginal.value,
                     "marginal_se": s.marginal.se,
+                    "this_cycle": s.this_cycle,
+                    "next_cycle": s.next_cycle,
                     "cumulative": s.cumulative.value,
                     "cumulative_se": s.cumulative.se,
                     "added_cost": {"low": s.added_cost.low, "high": s.added_cost.high},
@@ -1556,7 +1677,7 @@ class Plan:
             f"<p><b>Plan</b> within {_usd(self.budget)} ({self.basis} costs, {self.method}): "
             f"{len(self.steps)} action(s), cost {self.cost.describe()}, benefit "
             + (f"{b.value:.3f} ± {Z95 * b.se:.3f}" if b else "0")
-            + "</p>"
+            + f" ({self.this_cycle:.3f} this cycle, {self.next_cycle:.3f} next cycle)</p>"
         )
         return head + self.to_frame().to_html(index=False, na_rep="", escape=True)
 
@@ -1567,8 +1688,11 @@ _PLAN_COLUMNS: Final = [
     "control",
     "title",
     "scope",
+    "ready",
     "marginal",
     "marginal_se",
+    "this_cycle",
+    "next_cycle",
     "cumulative",
     "cumulative_se",
     "added_cost_low",
@@ -1859,6 +1983,7 @@ def paired_benefit(before: SimulationResult, after: SimulationResult) -> Benefit
         raise ValueError("paired_benefit needs the same scenarios, trials and seed")
     value = var = trust = 0.0
     by_scenario: dict[str, float] = {}
+    trust_by_scenario: dict[str, float] = {}
     by_function = np.zeros(len(before.function_ids))
     for sid, r0 in before.scenarios.items():
         r1 = after.scenarios[sid]
@@ -1867,7 +1992,8 @@ def paired_benefit(before: SimulationResult, after: SimulationResult) -> Benefit
         value += by_scenario[sid]
         var += float(d.var(ddof=1)) / len(d) if len(d) > 1 else 0.0
         by_function += r0.loss_by_function - r1.loss_by_function
-        trust += r0.trust_loss - r1.trust_loss
+        trust_by_scenario[sid] = r0.trust_loss - r1.trust_loss
+        trust += trust_by_scenario[sid]
     p_drop = before.cycle_probability - after.cycle_probability
     return Benefit(
         value=value,
@@ -1881,6 +2007,7 @@ def paired_benefit(before: SimulationResult, after: SimulationResult) -> Benefit
             {f: float(v) for f, v in zip(before.function_ids, p_drop, strict=True) if v}
         ),
         trust=trust,
+        trust_by_scenario=MappingProxyType({k: v for k, v in trust_by_scenario.items() if v}),
     )
 
 
@@ -2054,7 +2181,8 @@ Progress = Callable[[str, int, int], None]
 def screening_trials(trials: int, screen_trials: int | None = None) -> int:
     """Trials per scenario for screening every candidate when ``trials`` are run in full:
     ``screen_trials`` if given, else a tenth of ``trials`` but at least 100; never more than
-    ``trials``.
+    ``trials``. The one rule of :func:`prioritize`, :func:`cyberready.assess`, the portfolio
+    and every command that offers ``--screen-trials``.
 
     >>> screening_trials(10_000), screening_trials(500), screening_trials(50)
     (1000, 100, 50)
@@ -2075,7 +2203,7 @@ def prioritize(
     budget_usd: float | None = None,
     start: dt.date | None = None,
     trials: int = 10_000,
-    screen_trials: int = 1_000,
+    screen_trials: int | None = None,
     leaders: int = 10,
     seed: int = 0,
     cost_basis: CostBasis = "mid",
@@ -2097,7 +2225,8 @@ def prioritize(
     start
         The plan's start date (default: :func:`plan_start`, the assessment's ``as_of``).
     trials, screen_trials
-        Trials per scenario for the leaders and plans, and for screening every candidate.
+        Trials per scenario for the leaders and plans, and for screening every candidate
+        (default: :func:`screening_trials` of ``trials``, a tenth of them).
     leaders
         How many of the best screened actions are re-simulated with ``trials`` (and shown
         with a cumulative benefit).
@@ -2130,6 +2259,7 @@ def prioritize(
     >>> p.plan is not None and p.plan.cost.mid <= 50_000
     True
     """
+    screen_trials = screening_trials(trials, screen_trials)
     if trials < 2 or screen_trials < 2:
         raise ValueError("trials and screen_trials must be at least 2")
     if cost_basis not in ("low", "mid", "high"):
@@ -2146,6 +2276,7 @@ def prioritize(
     )
     fns = ws.resolved.functions
     function_phase = {f.id: f.phases for f in fns}
+    scenario_phase = {s.id: s.phases for s in scs}
 
     def tick(stage: str, done: int, total: int) -> None:
         if progress is not None:
@@ -2187,6 +2318,21 @@ def prioritize(
         cumulative[a] = full.benefit(prefix)
         tick("cumulative benefit of the leaders", k + 1, min(leaders, len(ranked)))
 
+    election_day = ws.emb.election.date if ws.emb.election else None
+
+    def roadmap_of(actions: Sequence[Action], benefits: Mapping[str, Benefit]) -> Roadmap:
+        return schedule(
+            actions,
+            start=start,
+            phases=ws.emb.phases,
+            election_day=election_day,
+            benefits=benefits,
+            function_phase=function_phase,
+            scenario_phase=scenario_phase,
+            quick_win_weeks=quick_win_weeks,
+            quick_win_usd=quick_win_usd,
+        )
+
     chosen_plan = None
     budget = budget_usd if budget_usd is not None else ws.emb.budget_usd
     if plan and budget is not None:
@@ -2198,36 +2344,31 @@ def prioritize(
             key=lambda a: a.id,
         )
         tick("searching the budget plan", 1, 1)
+        # each step adds to the actions ready no later than it (pick order on a tie), so the
+        # actions in time for a phase are the first steps, and the steps' this-cycle parts add
+        # up to what those actions remove together (see Plan.this_cycle)
+        by_ready = sorted(search.chosen, key=lambda a: ready_date(start, a.weeks))
         steps = []
         done: frozenset[Action] = frozenset()
         spent = ZERO_COST
-        for k, a in enumerate(search.chosen):
+        for k, a in enumerate(by_ready):
             step_benefit = full.benefit(frozenset({a}), base=done)
             done = done | {a}
             total = plan_cost(done)
             steps.append(PlanStep(a, step_benefit, full.benefit(done), total - spent, total))
             spent = total
-            tick("re-simulating the plan", k + 1, len(search.chosen))
+            tick("re-simulating the plan", k + 1, len(by_ready))
+        placed = roadmap_of(by_ready, {s.action.id: s.marginal for s in steps}).entries
+        steps = [
+            replace(s, ready=e.ready, this_cycle=e.this_cycle, next_cycle=e.next_cycle)
+            for s, e in zip(steps, placed, strict=True)
+        ]
         chosen_plan = Plan(
             budget=float(budget),
             basis=cost_basis,
             method=search.method,
             steps=tuple(steps),
             screened_value=search.value,
-        )
-
-    election_day = ws.emb.election.date if ws.emb.election else None
-
-    def roadmap_of(actions: Sequence[Action], benefits: Mapping[str, Benefit]) -> Roadmap:
-        return schedule(
-            actions,
-            start=start,
-            phases=ws.emb.phases,
-            election_day=election_day,
-            benefits=benefits,
-            function_phase=function_phase,
-            quick_win_weeks=quick_win_weeks,
-            quick_win_usd=quick_win_usd,
         )
 
     quick = {

@@ -437,7 +437,14 @@ def _action(weeks: float, cost: float = 1000) -> Action:
 def test_the_roadmap_never_credits_a_phase_the_action_cannot_finish_before(
     weeks: float, start: dt.date
 ) -> None:
-    benefit = Benefit(0.3, 0.01, 1000, by_function={"register": 0.2, "vote": 0.1})
+    benefit = Benefit(
+        0.4,
+        0.01,
+        1000,
+        by_function={"register": 0.2, "vote": 0.1},
+        trust=0.1,
+        trust_by_scenario={"leak": 0.1},
+    )
     phases_of = {"register": "voter_registration", "vote": "voting"}
     e = schedule(
         [_action(weeks)],
@@ -445,6 +452,7 @@ def test_the_roadmap_never_credits_a_phase_the_action_cannot_finish_before(
         phases=CALENDAR,
         benefits={"X-01>4": benefit},
         function_phase=phases_of,
+        scenario_phase={"leak": ("voter_registration", "voting")},
     ).entries[0]
     assert e.ready == start + dt.timedelta(days=math.ceil(weeks * 7 - 1e-9))
     assert all(CALENDAR[p].start > e.ready for p in e.in_time_for)
@@ -460,7 +468,10 @@ def test_the_roadmap_never_credits_a_phase_the_action_cannot_finish_before(
     else:
         assert e.milestone == NEXT_CYCLE and e.ready >= dt.date(2027, 3, 14)
     expected = sum(v for f, v in benefit.by_function.items() if phases_of[f] in e.in_time_for)
-    assert e.benefit_in_time == pytest.approx(expected)
+    # the trust part is shared evenly by the two phases the scenario targets
+    expected += 0.05 * sum(p in e.in_time_for for p in ("voter_registration", "voting"))
+    assert e.this_cycle == pytest.approx(expected)
+    assert e.this_cycle + e.next_cycle == pytest.approx(benefit.value)
 
 
 def test_an_action_ready_on_the_day_a_phase_starts_is_too_late_for_it() -> None:
@@ -473,9 +484,7 @@ def test_an_action_ready_on_the_day_a_phase_starts_is_too_late_for_it() -> None:
     assert e.milestone == "before registration"
 
 
-def test_without_phase_windows_nothing_is_credited_and_polling_day_comes_from_the_election() -> (
-    None
-):
+def test_without_phase_windows_polling_day_comes_from_the_election_and_is_credited() -> None:
     benefit = Benefit(0.3, 0.01, 1000, by_function={"vote": 0.3})
     r = schedule(
         [_action(2)],
@@ -487,12 +496,30 @@ def test_without_phase_windows_nothing_is_credited_and_polling_day_comes_from_th
     )
     assert r.milestones == (("before polling day", "voting", dt.date(2027, 3, 14)),)
     assert r.entries[0].milestone == "before polling day"
-    assert r.entries[0].in_time_for == ()
-    assert r.entries[0].benefit_in_time == 0.0
-    assert not r.entries[0].quick_win
-    bare = schedule([_action(2)], start=dt.date(2027, 1, 1), phases={})
+    assert r.entries[0].in_time_for == ("voting",)
+    assert (r.entries[0].this_cycle, r.entries[0].next_cycle) == (0.3, 0.0)
+    late = schedule(
+        [_action(20)],
+        start=dt.date(2027, 1, 1),
+        phases={},
+        election_day=dt.date(2027, 3, 14),
+        benefits={"X-01>4": benefit},
+        function_phase={"vote": "voting", "count": "counting"},
+    ).entries[0]
+    assert late.milestone == NEXT_CYCLE and late.in_time_for == ()
+    assert (late.this_cycle, late.next_cycle) == (0.0, 0.3)
+    # without any calendar nothing is known to be late: all of it counts, none is a quick win
+    bare = schedule(
+        [_action(2)],
+        start=dt.date(2027, 1, 1),
+        phases={},
+        benefits={"X-01>4": benefit},
+        function_phase={"vote": "voting"},
+    )
     assert bare.milestones == () and bare.entries[0].milestone == "unscheduled"
     assert list(bare.by_milestone()) == ["unscheduled"]
+    assert (bare.entries[0].this_cycle, bare.entries[0].next_cycle) == (0.3, 0.0)
+    assert not bare.entries[0].quick_win
 
 
 def test_quick_wins_are_cheap_short_clearly_useful_and_in_time() -> None:

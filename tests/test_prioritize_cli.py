@@ -35,7 +35,7 @@ def test_prioritize_json_is_complete_and_the_plan_fits(example_dir: Path) -> Non
         ["prioritize", str(example_dir), "--top", "3", "--json", "--budget", "80000", *FAST],
     )
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert data["emb"] == "examplia-iec" and data["trials"] == 400
     assert data["ranking"][0]["rank"] == 1 and data["ranking"][0]["explanation"]
     assert data["plan"]["cost"]["low"] <= data["plan"]["cost"]["high"]
@@ -49,14 +49,14 @@ def test_prioritize_csv_prints_one_table(example_dir: Path) -> None:
     runner = CliRunner()
     res = runner.invoke(main, ["prioritize", str(example_dir), "--top", "2", "--csv", *FAST])
     assert res.exit_code == 0, res.output
-    rows = list(csv.DictReader(io.StringIO(res.output)))
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
     assert [r["rank"] for r in rows] == ["1", "2"]
     res = runner.invoke(
         main,
         ["prioritize", str(example_dir), "--csv", "--table", "roadmap", "--budget", "1", *FAST],
     )
     assert res.exit_code == 0, res.output
-    assert res.output.startswith("action,control,title,weeks,ready,milestone")
+    assert res.stdout.startswith("action,control,title,weeks,ready,milestone")
 
 
 def test_prioritize_budget_high_basis_fits_at_the_top_of_every_range(example_dir: Path) -> None:
@@ -74,7 +74,7 @@ def test_prioritize_budget_high_basis_fits_at_the_top_of_every_range(example_dir
         ],
     )
     assert res.exit_code == 0, res.output
-    plan = json.loads(res.output)["plan"]
+    plan = json.loads(res.stdout)["plan"]
     assert plan["basis"] == "high" and plan["steps"]
     assert plan["cost"]["high"] <= 50_000
 

@@ -442,6 +442,16 @@ class RoadmapItem(ViewModel):
     before_phase: str | None = Field(default=None, description="First phase it is ready for.")
     cost_low: Usd = Field(description="Cost, low end.")
     cost_high: Usd = Field(description="Cost, high end.")
+    risk_reduction_share: Probability = Field(
+        default=0.0,
+        description="Share of the simulated expected loss it removes in this cycle (its "
+        "marginal benefit in the plan, in the phases that start after it is ready).",
+    )
+    next_cycle_share: Probability = Field(
+        default=0.0,
+        description="Share of the simulated expected loss removed only from the next cycle on: "
+        "what the actions protect in phases that start before they are ready.",
+    )
 
 
 class Crosswalk(ViewModel):
@@ -497,7 +507,13 @@ class Plan(ViewModel):
     cost_low: Usd = Field(description="Cost of the plan, low end.")
     cost_high: Usd = Field(description="Cost of the plan, high end.")
     risk_reduction_share: Probability = Field(
-        description="Share of the simulated expected loss the plan removes."
+        description="Share of the simulated expected loss the plan removes in this cycle: "
+        "what its actions protect in the phases that start after they are ready."
+    )
+    next_cycle_share: Probability = Field(
+        default=0.0,
+        description="Share of the simulated expected loss removed only from the next cycle on: "
+        "what the actions protect in phases that start before they are ready.",
     )
 
 
@@ -580,7 +596,14 @@ class DonorPriority(ViewModel):
     actions: int = Field(ge=1, description="Number of recommended actions in the domain.")
     cost_low: Usd = Field(description="Cost, low end (USD).")
     cost_high: Usd = Field(description="Cost, high end (USD).")
-    risk_reduction_share: Probability = Field(description="Share of simulated risk removed.")
+    risk_reduction_share: Probability = Field(
+        description="Share of simulated risk removed in this cycle."
+    )
+    next_cycle_share: Probability = Field(
+        default=0.0,
+        description="Share of the simulated expected loss removed only from the next cycle on: "
+        "what the actions protect in phases that start before they are ready.",
+    )
     readiness_gain: float = Field(ge=0, description="Rise in the overall readiness score.")
     protects: tuple[str, ...] = Field(default=(), description="Election functions protected.")
     ready_by: str | None = Field(default=None, description="First phase it can be ready for.")

@@ -787,7 +787,10 @@ def render_xlsx(view: View) -> bytes:
         _("Generic likelihood"),
         _("Some function fails, if attempted"),
         _("Public trust lost, if attempted"),
-        _("Budget plan: share of risk removed"),
+        _("Risk removed this cycle"),
+        _("Next cycle"),
+        _("Budget plan: share of risk removed this cycle"),
+        _("Budget plan: share of risk removed from the next cycle on"),
     }
     hours = {
         _("Hours to impact, 10th percentile"),
@@ -875,7 +878,14 @@ def render_xlsx(view: View) -> bytes:
             [_("Budget plan: actions"), view.plan.actions],
             [_("Budget plan: cost low (USD)"), view.plan.cost_low],
             [_("Budget plan: cost high (USD)"), view.plan.cost_high],
-            [_("Budget plan: share of risk removed"), round(view.plan.risk_reduction_share, 4)],
+            [
+                _("Budget plan: share of risk removed this cycle"),
+                round(view.plan.risk_reduction_share, 4),
+            ],
+            [
+                _("Budget plan: share of risk removed from the next cycle on"),
+                round(view.plan.next_cycle_share, 4),
+            ],
         ]
     sheet(_("Summary"), [_("Item"), _("Value")], summary)
     sheet(
@@ -930,7 +940,8 @@ def render_xlsx(view: View) -> bytes:
                 _("Actions"),
                 _("Cost low (USD)"),
                 _("Cost high (USD)"),
-                _("Risk removed"),
+                _("Risk removed this cycle"),
+                _("Next cycle"),
                 _("Readiness gain"),
                 _("Protects"),
                 _("Ready before"),
@@ -945,6 +956,7 @@ def render_xlsx(view: View) -> bytes:
                     p.cost_low,
                     p.cost_high,
                     round(p.risk_reduction_share, 4),
+                    round(p.next_cycle_share, 4),
                     round(p.readiness_gain, 2),
                     p.protects,
                     fmt.phases.get(p.ready_by, p.ready_by) if p.ready_by else "",
@@ -1158,6 +1170,8 @@ def _technical_sheets(
                 _("Ready before"),
                 _("Cost low (USD)"),
                 _("Cost high (USD)"),
+                _("Risk removed this cycle"),
+                _("Next cycle"),
             ],
             [
                 [
@@ -1169,6 +1183,8 @@ def _technical_sheets(
                     fmt.phases.get(i.before_phase, i.before_phase) if i.before_phase else "",
                     i.cost_low,
                     i.cost_high,
+                    round(i.risk_reduction_share, 4),
+                    round(i.next_cycle_share, 4),
                 ]
                 for i in view.roadmap
             ],

@@ -23,13 +23,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import numpy as np
 
 from cyberready import __version__
 from cyberready.errors import DisclosureError, ReportError
-from cyberready.models.vocab import PHASES
 from cyberready.report.i18n import check_locale, translations
 from cyberready.report.models import (
     TLP,
@@ -435,14 +434,18 @@ def _function_order(result: AssessmentResult) -> list[int]:
 
 
 def _ready_by(ws: Workspace, start: dt.date, weeks: float) -> str | None:
-    """The first phase (by start date) that starts after an action begun on ``start`` is ready."""
-    from cyberready.prioritize import ready_date
+    """The first phase (by start date) that starts after an action begun on ``start`` is ready
+    (the roadmap's rule, :func:`cyberready.prioritize.in_time_phases`)."""
+    from cyberready.prioritize import in_time_phases, ready_date
 
-    ready = ready_date(start, weeks)
-    later = sorted(
-        (w.start, PHASES.index(p), p) for p, w in ws.emb.phases.items() if w.start > ready
-    )
-    return later[0][2] if later else None
+    election_day = ws.emb.election.date if ws.emb.election else None
+    later = in_time_phases(ready_date(start, weeks), ws.emb.phases, election_day)
+    return later[0] if later else None
+
+
+def _share(value: float | None, baseline: float) -> float:
+    """``value`` as a share (0–1) of today's expected loss."""
+    return min(1.0, max(0.0, value or 0.0) / baseline) if baseline > 0 else 0.0
 
 
 def _start(result: AssessmentResult) -> dt.date:
@@ -567,14 +570,13 @@ def _plan(result: AssessmentResult) -> Plan | None:
     p = result.priorities
     if p is None or p.plan is None:
         return None
-    benefit = p.plan.benefit.value if p.plan.benefit is not None else 0.0
-    share = min(1.0, max(0.0, benefit) / p.baseline) if p.baseline > 0 else 0.0
     return Plan(
         budget_usd=p.plan.budget,
         actions=len(p.plan.steps),
         cost_low=p.plan.cost.low,
         cost_high=p.plan.cost.high,
-        risk_reduction_share=share,
+        risk_reduction_share=_share(p.plan.this_cycle, p.baseline),
+        next_cycle_share=_share(p.plan.next_cycle, p.baseline),
     )
 
 
@@ -932,6 +934,8 @@ def _roadmap(result: AssessmentResult) -> tuple[RoadmapItem, ...]:
                 before_phase=phase_of.get(e.milestone),
                 cost_low=a.cost.low,
                 cost_high=a.cost.high,
+                risk_reduction_share=_share(e.this_cycle, p.baseline),
+                next_cycle_share=_share(e.next_cycle, p.baseline),
             )
         )
     items.sort(key=lambda i: (i.ready, i.rank, i.control_id))
@@ -1062,12 +1066,19 @@ def _donor(result: AssessmentResult, locale: str, _: Gettext, red: Redactor) -> 
     return DonorView.model_validate(scrub.deep(data))
 
 
+_DonorStep: TypeAlias = "tuple[PlannedAction, float, float, dict[str, float]]"
+"""An action of the plan: the action, its this-cycle and next-cycle benefit, and the drop in
+each function's chance of failing."""
+
+
 def _donor_priorities(result: AssessmentResult, locale: str = "en") -> list[DonorPriority]:
     """Actions of the budget plan (else the leading actions), grouped by domain, each group
     naming its actions by control title (never where they apply).
 
-    Each action's share is its *marginal* benefit in pick order, so the domains' shares add up
-    to the whole plan's, never double counting actions that protect the same thing.
+    Each action's share is its *marginal* benefit in the plan's order (by the day it is
+    ready), split into this cycle's part and the next cycle's like the plan's, so the domains'
+    shares add up to the whole plan's, never double counting actions that protect the same
+    thing.
     """
     from cyberready.prioritize import plan_cost
 
@@ -1077,31 +1088,33 @@ def _donor_priorities(result: AssessmentResult, locale: str = "en") -> list[Dono
     ws = result.workspace
     lib = ws.library
     fn_title = {f.id: f.title for f in ws.resolved.functions}
-    steps: list[tuple[PlannedAction, float, dict[str, float]]] = []
+    steps: list[_DonorStep] = []
     if p.plan is not None and p.plan.steps:
         for s in p.plan.steps:
-            steps.append((s.action, s.marginal.value, dict(s.marginal.p_cycle)))
+            this = s.this_cycle if s.this_cycle is not None else s.marginal.value
+            steps.append((s.action, this, s.next_cycle or 0.0, dict(s.marginal.p_cycle)))
     else:
-        prev = 0.0
+        # the roadmap places the leaders with their marginal benefits in rank order
+        placed = {e.action.id: e for e in p.roadmap.entries}
         for rec in p.ranking:
-            if rec.cumulative is None:
+            e = placed.get(rec.action.id)
+            if rec.cumulative is None or e is None or e.benefit is None:
                 break
-            steps.append((rec.action, rec.cumulative.value - prev, dict(rec.benefit.p_cycle)))
-            prev = rec.cumulative.value
-    groups: dict[tuple[str, str], list[tuple[PlannedAction, float, dict[str, float]]]] = (
-        defaultdict(list)
-    )
+            this = e.this_cycle if e.this_cycle is not None else e.benefit
+            steps.append((rec.action, this, e.next_cycle or 0.0, dict(rec.benefit.p_cycle)))
+    groups: dict[tuple[str, str], list[_DonorStep]] = defaultdict(list)
     for step in steps:
         groups[(step[0].framework, _domain(lib, step[0].control))].append(step)
     cache: dict[tuple[str, ...], float] = {}
     out = []
     for (fw_id, dom), members in groups.items():
         fw = lib.frameworks[fw_id]
-        actions = [a for a, _v, _p in members]
+        actions = [a for a, _v, _n, _p in members]
         cost = plan_cost(actions)
-        benefit = sum(v for _a, v, _p in members)
+        benefit = sum(v for _a, v, _n, _p in members)
+        later = sum(n for _a, _v, n, _p in members)
         protects: dict[str, float] = defaultdict(float)
-        for _a, _v, pc in members:
+        for _a, _v, _n, pc in members:
             for f, v in pc.items():
                 if v > 0:
                     protects[f] += v
@@ -1117,9 +1130,8 @@ def _donor_priorities(result: AssessmentResult, locale: str = "en") -> list[Dono
                     actions=len(actions),
                     cost_low=cost.low,
                     cost_high=cost.high,
-                    risk_reduction_share=min(1.0, max(0.0, benefit) / p.baseline)
-                    if p.baseline > 0
-                    else 0.0,
+                    risk_reduction_share=_share(benefit, p.baseline),
+                    next_cycle_share=_share(later, p.baseline),
                     readiness_gain=_readiness_gain(result, actions, cache),
                     protects=tuple(fn_title.get(f, f) for f, _v in top),
                     ready_by=_ready_by(ws, p.start, ready),
