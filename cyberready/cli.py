@@ -886,11 +886,18 @@ def _interval(lo: float, hi: float) -> str:
 
 
 def _render_simulation(
-    result: Any, titles: dict[str, str], diag: Any = None, *, limit: int = 15
+    result: Any,
+    titles: dict[str, str],
+    diag: Any = None,
+    *,
+    limit: int = 15,
+    system: Any = None,
+    accidental: frozenset[str] = frozenset(),
 ) -> None:
     """Tables of a SimulationResult: scenarios (and why some show 0%), functions, (scenario,
-    function) pairs with Wilson intervals, most compromised assets, and the rules of relevant
-    scenarios that match nothing (from ``diag``, the scenarios'
+    function) pairs with Wilson intervals, the assets most often lost (compromised, or failed
+    in the ``accidental`` scenarios; ``system``'s generated assets by group), and the rules of
+    relevant scenarios that match nothing (from ``diag``, the scenarios'
     :class:`~cyberready.diagnostics.Diagnostics`)."""
     runs = sorted(result.scenarios.values(), key=lambda r: (-r.expected_loss, r.scenario_id))
     click.secho(
@@ -978,32 +985,74 @@ def _render_simulation(
     )
     if len(pairs) > limit:
         click.echo(f"({len(pairs) - limit} more; use --json for all)")
-    comp = result.cycle_compromise
-    top = [
-        a
-        for a in sorted(range(len(result.asset_ids)), key=lambda a: (-comp[a], result.asset_ids[a]))
-        if comp[a] > 0
-    ][:10]
-    click.echo()
-    click.secho("Most compromised assets", bold=True)
-    rows = []
-    for a in top:
-        worst = max(runs, key=lambda r: (r.p_compromise[a], r.scenario_id))
-        rows.append(
-            [result.asset_ids[a], _pct(comp[a]), worst.scenario_id, _pct(worst.p_compromise[a])]
-        )
-    click.echo(
-        render_table(
-            ["asset", "P(compromised this cycle)", "worst scenario", "P(compromised | attempt)"],
-            rows,
-        )
-    )
+    _render_lost_assets(result, runs, system, accidental)
     rules = [(d.scenario_id, r) for d in diag.scenarios for r in d.rules] if diag else []
     if rules:
         click.echo()
         click.secho("Not applicable in this system (rules that match nothing)", bold=True)
         for sid, rule in rules:
             click.echo(f"  {sid}: {rule.rule} ({rule.selector}): {rule.reason}")
+
+
+def _render_lost_assets(
+    result: Any, runs: list[Any], system: Any, accidental: frozenset[str]
+) -> None:
+    """The ten assets most often lost this cycle: compromised by an attacker, or failed without
+    one (scenarios whose actor is ``accidental``); generated assets by group (docs/system-model.md),
+    with the median and the range over the group."""
+    import numpy as np
+
+    keep = {True: np.ones(len(result.asset_ids)), False: np.ones(len(result.asset_ids))}
+    for r in runs:
+        keep[r.scenario_id in accidental] *= 1.0 - r.likelihood * r.p_compromise
+    comp, fail = 1.0 - keep[False], 1.0 - keep[True]
+    units: list[tuple[str, Any]] = []
+    grouped = np.zeros(len(result.asset_ids), dtype=bool)
+    if system is not None:
+        for g in system.replica_groups:
+            if len(g.members) > 1:
+                units.append((f"{g.key} ({len(g.members):,})", g.members))
+                grouped[g.members] = True
+    units += [(result.asset_ids[a], np.array([a])) for a in np.flatnonzero(~grouped)]
+
+    def cell(p: Any) -> str:
+        if len(p) == 1:
+            return _pct(p[0])
+        return f"{_pct(float(np.median(p)))} ({_pct(p.min())}–{_pct(p.max())})"
+
+    ranked = sorted(
+        (u for u in units if max(comp[u[1]].max(), fail[u[1]].max()) > 0),
+        key=lambda u: (-max(comp[u[1]].max(), fail[u[1]].max()), u[0]),
+    )[:10]
+    rows = []
+    for name, m in ranked:
+        worst = max(runs, key=lambda r: (float(r.p_compromise[m].max()), r.scenario_id))
+        how = "failed" if worst.scenario_id in accidental else "compromised"
+        rows.append(
+            [
+                name,
+                cell(comp[m]),
+                cell(fail[m]),
+                worst.scenario_id,
+                f"{_pct(float(worst.p_compromise[m].max()))} {how}",
+            ]
+        )
+    click.echo()
+    click.secho("Assets most often lost: compromised, or failed without an attacker", bold=True)
+    click.echo(
+        render_table(
+            [
+                "asset (generated: group, size)",
+                "P(compromised this cycle)",
+                "P(failed this cycle)",
+                "worst scenario",
+                "P(lost | attempt)",
+            ],
+            rows,
+        )
+    )
+    if any(len(m) > 1 for _name, m in ranked):
+        click.echo("A group shows its median asset's chance and, in brackets, the range.")
 
 
 def _render_not_applied(diag: Any) -> None:
@@ -1078,7 +1127,13 @@ def simulate(
         data["diagnostics"] = diag.to_dict()
         emit_json(data)
         return
-    _render_simulation(result, {fn.id: fn.title for fn in ws.resolved.functions}, diag)
+    _render_simulation(
+        result,
+        {fn.id: fn.title for fn in ws.resolved.functions},
+        diag,
+        system=ws.resolved,
+        accidental=frozenset(s.id for s in ws.scenarios if s.actor == "accidental"),
+    )
 
 
 def _demo_top_risks(ws: Any, trials: int = 2000) -> list[str]:

@@ -248,6 +248,7 @@ def simulation_result(
         trials=trials,
         seed=seed,
         meta={"emb": ws.emb.id},
+        asset_groups=ws.resolved.report_keys,
     )
 
 

@@ -434,6 +434,9 @@ class SimulationResult:
     trials: int
     seed: int
     meta: Mapping[str, Any] = field(default_factory=dict)
+    asset_groups: tuple[str, ...] = ()
+    """Per asset: the row reports show it under (a group of generated assets' key, else its own
+    id); empty when unknown."""
 
     @property
     def expected_loss(self) -> float:
@@ -486,8 +489,9 @@ class SimulationResult:
     def to_frame(
         self, view: Literal["functions", "assets", "scenarios", "paths"] = "functions"
     ) -> pd.DataFrame:
-        """A DataFrame: one row per scenario × function (default), per scenario × asset,
-        per scenario, or per top path."""
+        """A DataFrame: one row per scenario × function (default), per scenario × asset (with
+        the ``group`` each asset is reported under, docs/system-model.md), per scenario, or
+        per top path."""
         import pandas as pd
 
         results = list(self.scenarios.values())
@@ -495,6 +499,9 @@ class SimulationResult:
             frames = [r.function_frame() for r in results]
         elif view == "assets":
             frames = [r.asset_frame() for r in results]
+            groups = self.asset_groups or self.asset_ids
+            for f in frames:
+                f.insert(2, "group", list(groups))
         elif view == "scenarios":
             rows = []
             for r in results:
