@@ -390,6 +390,7 @@ _COLUMNS: Final[tuple[tuple[str, ...], ...]] = (
     ),
     (
         "biometric_kit",
+        "official_device",
         "pollbook",
         "vote_capture_device",
         "results_form",
@@ -540,7 +541,9 @@ def graph_chart(
             ax.text(
                 x + 0.06,
                 y,
-                _short(nd.asset_id, 24) + (f" ({nd.size:,})" if nd.size > 1 else ""),
+                _short(nd.asset_id, 24)
+                if nd.size <= 1
+                else f"{_short(nd.asset_id, 36)} ({nd.size:,})",
                 fontsize=7,
                 va="center",
                 ha="left",
