@@ -1002,10 +1002,7 @@ def _render_lost_assets(
     with the median and the range over the group."""
     import numpy as np
 
-    keep = {True: np.ones(len(result.asset_ids)), False: np.ones(len(result.asset_ids))}
-    for r in runs:
-        keep[r.scenario_id in accidental] *= 1.0 - r.likelihood * r.p_compromise
-    comp, fail = 1.0 - keep[False], 1.0 - keep[True]
+    comp, fail = result.cycle_compromise_split(accidental)
     units: list[tuple[str, Any]] = []
     grouped = np.zeros(len(result.asset_ids), dtype=bool)
     if system is not None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import html
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -464,6 +464,15 @@ class SimulationResult:
         for r in self.scenarios.values():
             keep *= 1.0 - r.likelihood * r.p_compromise
         return 1.0 - keep
+
+    def cycle_compromise_split(self, accidental: Collection[str]) -> tuple[FloatArray, FloatArray]:
+        """Per asset, :attr:`cycle_compromise` split in two: the chance it is compromised by an
+        attacker (every scenario not in ``accidental``), and the chance it fails without one
+        (the ``accidental`` scenarios: equipment, power or capacity failures)."""
+        keep = {True: np.ones(len(self.asset_ids)), False: np.ones(len(self.asset_ids))}
+        for r in self.scenarios.values():
+            keep[r.scenario_id in accidental] *= 1.0 - r.likelihood * r.p_compromise
+        return 1.0 - keep[False], 1.0 - keep[True]
 
     def top_risks(self, n: int = 3) -> list[tuple[str, float, str]]:
         """The ``n`` functions with the highest expected loss over all scenarios:

@@ -785,12 +785,8 @@ def _compromise_and_failure(result: AssessmentResult) -> tuple[np.ndarray[Any, A
     and the chance it fails without one (scenarios whose actor is ``accidental``)."""
     sim = result.simulation
     assert sim is not None
-    scenarios = result.workspace.library.scenarios
-    keep = {True: np.ones(len(sim.asset_ids)), False: np.ones(len(sim.asset_ids))}
-    for r in sim.scenarios.values():
-        sc = scenarios.get(r.scenario_id)
-        keep[sc is not None and sc.actor == "accidental"] *= 1.0 - r.likelihood * r.p_compromise
-    return 1.0 - keep[False], 1.0 - keep[True]
+    lib = result.workspace.library.scenarios
+    return sim.cycle_compromise_split({s for s, sc in lib.items() if sc.actor == "accidental"})
 
 
 def _spread(values: np.ndarray[Any, Any]) -> tuple[float, float, float]:
