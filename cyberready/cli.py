@@ -1090,7 +1090,8 @@ def simulate(
     attack is attempted (with 95% intervals); per scenario, its effective likelihood (from the
     threat context in emb.yaml, if any) beside the generic one, the public trust it costs and
     its expected loss (weight points: likelihood x (weights of the failed functions + the
-    public-confidence weight x the trust lost)); the assets most often compromised. Scenarios
+    public-confidence weight x the trust lost)); the assets most often lost, compromised by an
+    attacker or failed in a scenario without one (generated assets by group). Scenarios
     at 0% because they are not relevant here or cannot affect anything in the model say so
     below the scenario table (--json: each scenario's status and a diagnostics section). A
     progress bar is shown when the output is a terminal.
