@@ -73,7 +73,7 @@ class GraphFacts:
         )
 
 
-def graph_facts(ws: Workspace, *, max_paths: int = 100) -> GraphFacts:
+def graph_facts(ws: Workspace, *, max_paths: int | None = None) -> GraphFacts:
     """The graph analyses of :mod:`cyberready.graph` for a workspace."""
     from cyberready import graph as g
 

@@ -27,7 +27,7 @@ from cyberready.models.vocab import (
 )
 
 if TYPE_CHECKING:
-    from cyberready.generate import GeneratedAssets
+    from cyberready.generate import GeneratedAssets, ReplicaGroup
 
 __all__ = ["IntArray", "ResolvedSystem"]
 
@@ -220,6 +220,30 @@ class ResolvedSystem:
         if i < self.explicit or self.generated is None:
             return "system.yaml"
         return self.generated.origin(i - self.explicit)
+
+    @property
+    def replica_groups(self) -> tuple[ReplicaGroup, ...]:
+        """How reports group the ``generate:`` replicas (none for hand-written assets)."""
+        return () if self.generated is None else self.generated.groups
+
+    @cached_property
+    def replica_group_index(self) -> IntArray:
+        """Per asset: its index in :attr:`replica_groups` (-1: a hand-written asset)."""
+        out = np.full(self.n_assets, -1, dtype=np.int64)
+        for g, group in enumerate(self.replica_groups):
+            out[group.members] = g
+        return out
+
+    @cached_property
+    def report_keys(self) -> tuple[str, ...]:
+        """Per asset: the row it is reported under: its group's key when it is one of a group
+        of generated assets (:attr:`replica_groups`, more than one member), else its own id."""
+        keys = list(self.ids)
+        for g in self.replica_groups:
+            if len(g.members) > 1:
+                for i in g.members.tolist():
+                    keys[i] = g.key
+        return tuple(keys)
 
     def type_of(self, i: int) -> str:
         """Asset type name of row ``i``."""

@@ -961,11 +961,18 @@ def _interval(lo: float, hi: float) -> str:
 
 
 def _render_simulation(
-    result: Any, titles: dict[str, str], diag: Any = None, *, limit: int = 15
+    result: Any,
+    titles: dict[str, str],
+    diag: Any = None,
+    *,
+    limit: int = 15,
+    system: Any = None,
+    accidental: frozenset[str] = frozenset(),
 ) -> None:
     """Tables of a SimulationResult: scenarios (and why some show 0%), functions, (scenario,
-    function) pairs with Wilson intervals, most compromised assets, and the rules of relevant
-    scenarios that match nothing (from ``diag``, the scenarios'
+    function) pairs with Wilson intervals, the assets most often lost (compromised, or failed
+    in the ``accidental`` scenarios; ``system``'s generated assets by group), and the rules of
+    relevant scenarios that match nothing (from ``diag``, the scenarios'
     :class:`~cyberready.diagnostics.Diagnostics`)."""
     runs = sorted(result.scenarios.values(), key=lambda r: (-r.expected_loss, r.scenario_id))
     secho(
@@ -1053,32 +1060,71 @@ def _render_simulation(
     )
     if len(pairs) > limit:
         echo(f"({len(pairs) - limit} more; use --json for all)")
-    comp = result.cycle_compromise
-    top = [
-        a
-        for a in sorted(range(len(result.asset_ids)), key=lambda a: (-comp[a], result.asset_ids[a]))
-        if comp[a] > 0
-    ][:10]
-    echo()
-    secho("Most compromised assets", bold=True)
-    rows = []
-    for a in top:
-        worst = max(runs, key=lambda r: (r.p_compromise[a], r.scenario_id))
-        rows.append(
-            [result.asset_ids[a], _pct(comp[a]), worst.scenario_id, _pct(worst.p_compromise[a])]
-        )
-    echo(
-        render_table(
-            ["asset", "P(compromised this cycle)", "worst scenario", "P(compromised | attempt)"],
-            rows,
-        )
-    )
+    _render_lost_assets(result, runs, system, accidental)
     rules = [(d.scenario_id, r) for d in diag.scenarios for r in d.rules] if diag else []
     if rules:
         echo()
         secho("Not applicable in this system (rules that match nothing)", bold=True)
         for sid, rule in rules:
             echo(f"  {sid}: {rule.rule} ({rule.selector}): {rule.reason}")
+
+
+def _render_lost_assets(
+    result: Any, runs: list[Any], system: Any, accidental: frozenset[str]
+) -> None:
+    """The ten assets most often lost this cycle: compromised by an attacker, or failed without
+    one (scenarios whose actor is ``accidental``); generated assets by group (docs/system-model.md),
+    with the median and the range over the group."""
+    import numpy as np
+
+    comp, fail = result.cycle_compromise_split(accidental)
+    units: list[tuple[str, Any]] = []
+    grouped = np.zeros(len(result.asset_ids), dtype=bool)
+    if system is not None:
+        for g in system.replica_groups:
+            if len(g.members) > 1:
+                units.append((f"{g.key} ({len(g.members):,})", g.members))
+                grouped[g.members] = True
+    units += [(result.asset_ids[a], np.array([a])) for a in np.flatnonzero(~grouped)]
+
+    def cell(p: Any) -> str:
+        if len(p) == 1:
+            return _pct(p[0])
+        return f"{_pct(float(np.median(p)))} ({_pct(p.min())}–{_pct(p.max())})"
+
+    ranked = sorted(
+        (u for u in units if max(comp[u[1]].max(), fail[u[1]].max()) > 0),
+        key=lambda u: (-max(comp[u[1]].max(), fail[u[1]].max()), u[0]),
+    )[:10]
+    rows = []
+    for name, m in ranked:
+        worst = max(runs, key=lambda r: (float(r.p_compromise[m].max()), r.scenario_id))
+        how = "failed" if worst.scenario_id in accidental else "compromised"
+        rows.append(
+            [
+                name,
+                cell(comp[m]),
+                cell(fail[m]),
+                worst.scenario_id,
+                f"{_pct(float(worst.p_compromise[m].max()))} {how}",
+            ]
+        )
+    echo()
+    secho("Assets most often lost: compromised, or failed without an attacker", bold=True)
+    echo(
+        render_table(
+            [
+                "asset (generated: group, size)",
+                "P(compromised this cycle)",
+                "P(failed this cycle)",
+                "worst scenario",
+                "P(lost | attempt)",
+            ],
+            rows,
+        )
+    )
+    if any(len(m) > 1 for _name, m in ranked):
+        echo("A group shows its median asset's chance and, in brackets, the range.")
 
 
 def _render_not_applied(diag: Any) -> None:
@@ -1119,7 +1165,8 @@ def simulate(
     attack is attempted (with 95% intervals); per scenario, its effective likelihood (from the
     threat context in emb.yaml, if any) beside the generic one, the public trust it costs and
     its expected loss (weight points: likelihood x (weights of the failed functions + the
-    public-confidence weight x the trust lost)); the assets most often compromised. Scenarios
+    public-confidence weight x the trust lost)); the assets most often lost, compromised by an
+    attacker or failed in a scenario without one (generated assets by group). Scenarios
     at 0% because they are not relevant here or cannot affect anything in the model say so
     below the scenario table (--json: each scenario's status and a diagnostics section). A
     progress bar is shown when the output is a terminal.
@@ -1153,7 +1200,13 @@ def simulate(
         data["diagnostics"] = diag.to_dict()
         emit_json(data)
         return
-    _render_simulation(result, {fn.id: fn.title for fn in ws.resolved.functions}, diag)
+    _render_simulation(
+        result,
+        {fn.id: fn.title for fn in ws.resolved.functions},
+        diag,
+        system=ws.resolved,
+        accidental=frozenset(s.id for s in ws.scenarios if s.actor == "accidental"),
+    )
 
 
 def _demo_top_risks(ws: Any, trials: int = 2000) -> list[str]:

@@ -40,7 +40,7 @@ from cyberready.models.vocab import (
     SITES,
 )
 
-__all__ = ["GeneratedAssets", "Template", "expand_generate", "parse_template"]
+__all__ = ["GeneratedAssets", "ReplicaGroup", "Template", "expand_generate", "parse_template"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -52,6 +52,8 @@ _EXPOSURE_CODE = {e: i for i, e in enumerate(EXPOSURES)}
 _KIND_CODE = {k: i for i, k in enumerate(LINK_KINDS)}
 _SITE_CODE = {v: i for i, v in enumerate(SITES)}
 _OPERATOR_CODE = {v: i for i, v in enumerate(OPERATORS)}
+_SPLIT_LIMIT = 12
+"""A block is split by a site or tag into at most this many groups (more: it stays whole)."""
 _HINT_LIMIT = 20_000
 """Above this many assets, a dangling id gets no did-you-mean hint (it would take seconds)."""
 
@@ -124,6 +126,26 @@ def parse_template(text: str) -> tuple[Template | None, str]:
 
 
 @dataclass(frozen=True, eq=False)
+class ReplicaGroup:
+    """Replicas of one ``generate:`` block shown together in reports (docs/system-model.md).
+
+    A block is one group, split by the first templated ``site`` or tag (e.g.
+    ``district-{district}``) that divides its rows into 2 to 12 parts of two or more rows on
+    average; ``region`` is that site or tag value ("" when the block is not split).
+    """
+
+    key: str
+    """The block's id template, plus ``@region`` when split: ``phone-{station}@district-calder``."""
+    block: int
+    """Index of the ``generate:`` entry."""
+    label: str
+    """The label template with the placeholders that vary inside the group shown as ``…``."""
+    region: str
+    members: IntArray
+    """Positions of the replicas, in the whole system's numbering."""
+
+
+@dataclass(frozen=True, eq=False)
 class GeneratedAssets:
     """The replicas of every ``generate:`` entry, as arrays.
 
@@ -164,6 +186,8 @@ class GeneratedAssets:
     """Entry ``k``'s replicas are ``starts[k] <= r < starts[k+1]`` (replica numbering)."""
     lines: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """CSV line of each replica."""
+    groups: tuple[ReplicaGroup, ...] = ()
+    """How the replicas are grouped in reports (every replica is in exactly one group)."""
 
     @property
     def n(self) -> int:
@@ -503,6 +527,64 @@ def _tag_groups(s: _Spec, offset: int) -> dict[str, IntArray]:
     }
 
 
+def _replica_groups(s: _Spec, offset: int) -> list[ReplicaGroup]:
+    """The groups of one entry: the whole block, or one per value of its first templated site
+    or tag that splits it into 2 to ``_SPLIT_LIMIT`` parts of two or more rows on average."""
+    n = s.table.n_rows
+    if n == 0:
+        return []
+    candidates = [t for t in ([s.site] if s.site is not None else []) + s.tags if not t.constant]
+    split: list[str] | None = None
+    for t in candidates:
+        values = _rows(t.render(s.table), n)
+        parts = len(set(values))
+        if 2 <= parts <= _SPLIT_LIMIT and n >= 2 * parts:
+            split = values
+            break
+    template = s.label if s.spec.asset.label else s.id
+    if split is None:
+        return [
+            ReplicaGroup(
+                key=s.id.text,
+                block=s.k,
+                label=_group_label(template, s.table, np.arange(n)),
+                region="",
+                members=np.arange(offset, offset + n, dtype=np.int64),
+            )
+        ]
+    codes, uniques = pd.factorize(np.asarray(split, dtype=object), sort=True)
+    out = []
+    for u, value in enumerate(uniques.tolist()):
+        rows = np.flatnonzero(codes == u).astype(np.int64)
+        label = _group_label(template, s.table, rows)
+        if value and str(value) not in label:
+            label = f"{label} ({value})"
+        out.append(
+            ReplicaGroup(
+                key=f"{s.id.text}@{value}",
+                block=s.k,
+                label=label,
+                region=str(value),
+                members=rows + offset,
+            )
+        )
+    return out
+
+
+def _group_label(t: Template, table: CsvTable, rows: IntArray) -> str:
+    """``t`` filled with the columns that are the same on every row of the group; the others
+    shown as ``…``."""
+    values = []
+    for col in t.columns:
+        column = table.columns[col]
+        first = column[int(rows[0])]
+        values.append(first if all(column[int(r)] == first for r in rows) else "…")
+    label = t.fmt.format(*values)
+    if label.startswith("… ") and len(label) > 2:  # "{name} district tally server"
+        label = label[2].upper() + label[3:]
+    return label
+
+
 def _hint(value: str, index: dict[str, int]) -> str:
     if len(index) <= _HINT_LIMIT:
         return did_you_mean(value, index)
@@ -583,6 +665,7 @@ def expand_generate(
     labels: list[str] = []
     data_parts: dict[str, list[BoolArray]] = {d: [] for d in DATA_CLASSES}
     tag_parts: dict[str, list[IntArray]] = {}
+    groups: list[ReplicaGroup] = []
     starts = [0]
     for s in specs:
         offset = explicit + len(ids)
@@ -600,6 +683,7 @@ def expand_generate(
             data_parts[d].append(mask)
         for tag, rows in _tag_groups(s, offset).items():
             tag_parts.setdefault(tag, []).append(rows)
+        groups += _replica_groups(s, offset)
         starts.append(len(ids))
 
     # every id, explicit then generated; duplicates among the replicas are row problems
@@ -666,6 +750,7 @@ def expand_generate(
             files=tuple(s.table.file for s in specs),
             starts=np.array(starts, dtype=np.int64),
             lines=_cat(lines),
+            groups=tuple(groups),
         ),
         [],
     )

@@ -25,7 +25,7 @@ def test_simulate_prints_the_tables(example_dir: Path) -> None:
         "Scenarios (by expected loss)",
         "Functions: P(fails this cycle)",
         "95% Wilson intervals",
-        "Most compromised assets",
+        "Assets most often lost: compromised, or failed without an attacker",
     ):
         assert heading in out
     assert "× 300 trials, seed 0" in out

@@ -293,6 +293,7 @@ def simulation_result(
         trials=trials,
         seed=seed,
         meta={"emb": ws.emb.id},
+        asset_groups=ws.resolved.report_keys,
     )
 
 

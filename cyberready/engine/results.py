@@ -24,7 +24,7 @@ from __future__ import annotations
 import html
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -434,6 +434,9 @@ class SimulationResult:
     trials: int
     seed: int
     meta: Mapping[str, Any] = field(default_factory=dict)
+    asset_groups: tuple[str, ...] = ()
+    """Per asset: the row reports show it under (a group of generated assets' key, else its own
+    id); empty when unknown."""
 
     @property
     def expected_loss(self) -> float:
@@ -462,6 +465,15 @@ class SimulationResult:
             keep *= 1.0 - r.likelihood * r.p_compromise
         return 1.0 - keep
 
+    def cycle_compromise_split(self, accidental: Collection[str]) -> tuple[FloatArray, FloatArray]:
+        """Per asset, :attr:`cycle_compromise` split in two: the chance it is compromised by an
+        attacker (every scenario not in ``accidental``), and the chance it fails without one
+        (the ``accidental`` scenarios: equipment, power or capacity failures)."""
+        keep = {True: np.ones(len(self.asset_ids)), False: np.ones(len(self.asset_ids))}
+        for r in self.scenarios.values():
+            keep[r.scenario_id in accidental] *= 1.0 - r.likelihood * r.p_compromise
+        return 1.0 - keep[False], 1.0 - keep[True]
+
     def top_risks(self, n: int = 3) -> list[tuple[str, float, str]]:
         """The ``n`` functions with the highest expected loss over all scenarios:
         ``(function, P(fails this cycle), scenario contributing most)``, ties by id."""
@@ -486,8 +498,9 @@ class SimulationResult:
     def to_frame(
         self, view: Literal["functions", "assets", "scenarios", "paths"] = "functions"
     ) -> pd.DataFrame:
-        """A DataFrame: one row per scenario × function (default), per scenario × asset,
-        per scenario, or per top path."""
+        """A DataFrame: one row per scenario × function (default), per scenario × asset (with
+        the ``group`` each asset is reported under, docs/system-model.md), per scenario, or
+        per top path."""
         import pandas as pd
 
         results = list(self.scenarios.values())
@@ -495,6 +508,9 @@ class SimulationResult:
             frames = [r.function_frame() for r in results]
         elif view == "assets":
             frames = [r.asset_frame() for r in results]
+            groups = self.asset_groups or self.asset_ids
+            for f in frames:
+                f.insert(2, "group", list(groups))
         elif view == "scenarios":
             rows = []
             for r in results:

@@ -390,6 +390,7 @@ _COLUMNS: Final[tuple[tuple[str, ...], ...]] = (
     ),
     (
         "biometric_kit",
+        "official_device",
         "pollbook",
         "vote_capture_device",
         "results_form",
@@ -465,8 +466,10 @@ def graph_chart(
     """The system's assets in columns by kind, coloured by their chance of being compromised
     this cycle; attack paths as solid arrows, dependencies dashed, data copies dotted.
 
-    Asset ids label the nodes (the asset table of the report gives their full names). With more
-    than ``label_limit`` assets, only critical assets and the most exposed ones are labelled.
+    Asset ids label the nodes (the asset table of the report gives their full names). A group of
+    generated assets is one larger node labelled with its id template and size (the view has
+    merged its links). With more than ``label_limit`` nodes, only groups, critical assets and
+    the most exposed ones are labelled.
     """
     _ = gettext
     pos, sizes = _layout(nodes, edges)
@@ -475,7 +478,10 @@ def graph_chart(
     labelled = (
         {nd.asset_id for nd in nodes}
         if len(nodes) <= label_limit
-        else ({nd.asset_id for nd in nodes if nd.critical} | {nd.asset_id for nd in ranked[:40]})
+        else (
+            {nd.asset_id for nd in nodes if nd.critical or nd.size > 1}
+            | {nd.asset_id for nd in ranked[:40]}
+        )
     )
     top = max((nd.p_compromise for nd in nodes), default=0.0)
     norm = Normalize(vmin=0, vmax=_nice_ceiling(top))
@@ -523,7 +529,7 @@ def graph_chart(
             c=[nd.p_compromise for nd in nodes],
             cmap=_RISK_CMAP,
             norm=norm,
-            s=[80 if nd.critical else 42 for nd in nodes],
+            s=[_node_area(nd) for nd in nodes],
             edgecolors=[_INK if nd.critical else "#7b8794" for nd in nodes],
             linewidths=[1.6 if nd.critical else 0.6 for nd in nodes],
             zorder=3,
@@ -535,7 +541,9 @@ def graph_chart(
             ax.text(
                 x + 0.06,
                 y,
-                _short(nd.asset_id, 24),
+                _short(nd.asset_id, 24)
+                if nd.size <= 1
+                else f"{_short(nd.asset_id, 36)} ({nd.size:,})",
                 fontsize=7,
                 va="center",
                 ha="left",
@@ -680,6 +688,12 @@ def donor_priority_chart(priorities: Sequence[DonorPriority], gettext: Gettext) 
         ax.set_title(_("Recommended investment by domain"))
         ax.grid(axis="x", color=_GRID, linewidth=0.6, zorder=0)
     return fig
+
+
+def _node_area(nd: GraphNode) -> float:
+    """Marker area: larger for critical assets, and growing with a group's size (log scale)."""
+    base = 80.0 if nd.critical else 42.0
+    return base if nd.size <= 1 else base + 30.0 * float(np.log10(nd.size))
 
 
 def _nice_ceiling(p: float) -> float:

@@ -50,6 +50,7 @@ __all__ = [
     "PlatformScore",
     "ReportMeta",
     "RoadmapItem",
+    "RouteView",
     "ScenarioCell",
     "ScenarioNotApplied",
     "ScenarioRisk",
@@ -363,15 +364,38 @@ class ScenarioRisk(ViewModel):
 
 
 class AssetRisk(ViewModel):
-    """One asset: how often it is compromised and what depends on it."""
+    """One asset, or one group of replicated assets (``generate:``): how often it is
+    compromised or fails, and what depends on it."""
 
-    asset_id: str = Field(description="Asset id.")
-    label: str = Field(description="Asset label.")
-    type: str = Field(description="Asset type.")
-    exposure: str = Field(description="Exposure.")
-    count: int = Field(description="Items this asset stands for.")
-    p_compromise: Probability = Field(description="P(compromised this cycle), over scenarios.")
-    blast_radius: int = Field(ge=0, description="Assets an attacker here can reach or take down.")
+    asset_id: str = Field(
+        description="Asset id; for a group, its id template (and @region when split by one)."
+    )
+    label: str = Field(description="Asset label; for a group, its label template.")
+    type: str = Field(description="Asset type (a group's most common one).")
+    exposure: str = Field(description="Exposure (a group's most common one).")
+    count: int = Field(description="Items this asset stands for (a group: all its members').")
+    p_compromise: Probability = Field(
+        description="P(compromised by an attacker this cycle), over the malicious scenarios; "
+        "a group: the median over its members."
+    )
+    p_failure: Probability = Field(
+        default=0.0,
+        description="P(failed this cycle without an attacker: equipment, power or capacity), "
+        "over the accidental scenarios; a group: the median over its members.",
+    )
+    group_size: int = Field(
+        default=1, ge=1, description="Generated assets in this row (1: a single asset)."
+    )
+    spread: tuple[float, float, float] | None = Field(
+        default=None,
+        description="A group's min, median and max chance of compromise over its members.",
+    )
+    failure_spread: tuple[float, float, float] | None = Field(
+        default=None, description="A group's min, median and max chance of failure."
+    )
+    blast_radius: int = Field(
+        ge=0, description="Assets an attacker here can reach or take down (a group: its largest)."
+    )
     spof_for: tuple[str, ...] = Field(default=(), description="Functions it alone can fail.")
 
 
@@ -386,13 +410,16 @@ class PathView(ViewModel):
 
 
 class GraphNode(ViewModel):
-    """An asset in the dependency-graph chart."""
+    """An asset, or a group of replicated assets, in the dependency-graph chart."""
 
-    asset_id: str = Field(description="Asset id.")
+    asset_id: str = Field(description="Asset id (a group: the id of its table row).")
     label: str = Field(description="Asset label.")
     type: str = Field(description="Asset type.")
-    p_compromise: Probability = Field(description="P(compromised this cycle).")
+    p_compromise: Probability = Field(
+        description="P(compromised this cycle) (a group: its members' median)."
+    )
     critical: bool = Field(default=False, description="Crown jewel or needed by a function.")
+    size: int = Field(default=1, ge=1, description="Generated assets the node stands for.")
 
 
 class GraphEdge(ViewModel):
@@ -401,6 +428,14 @@ class GraphEdge(ViewModel):
     source: str = Field(description="From asset id.")
     target: str = Field(description="To asset id.")
     role: Literal["dependency", "attack", "data"] = Field(description="Link role.")
+    links: int = Field(default=1, ge=1, description="Links this edge stands for (groups).")
+
+
+class RouteView(ViewModel):
+    """A shortest route from the internet to a critical asset (or group)."""
+
+    assets: tuple[str, ...] = Field(description="Asset (or group) ids, entry first.")
+    labels: tuple[str, ...] = Field(description="Their labels, entry first.")
 
 
 class Action(ViewModel):
@@ -545,13 +580,18 @@ class TechnicalView(_ViewBase):
     functions: tuple[FunctionRisk, ...] = Field(description="Election functions, riskiest first.")
     scenarios: tuple[ScenarioRisk, ...] = Field(description="Scenarios, highest loss first.")
     matrix: tuple[ScenarioCell, ...] = Field(description="Scenario × function P(fail).")
-    assets: tuple[AssetRisk, ...] = Field(description="Assets, most compromised first.")
+    assets: tuple[AssetRisk, ...] = Field(
+        description="Hand-written assets and groups of generated ones, most exposed first."
+    )
     paths: tuple[PathView, ...] = Field(default=(), description="Most frequent attack paths.")
-    exposed_paths: tuple[tuple[str, ...], ...] = Field(
-        default=(), description="Shortest internet-to-critical-asset paths (asset ids)."
+    exposed_paths: tuple[RouteView, ...] = Field(
+        default=(), description="Shortest routes from the internet to critical assets."
     )
     graph_nodes: tuple[GraphNode, ...] = Field(description="Nodes of the graph chart.")
     graph_edges: tuple[GraphEdge, ...] = Field(description="Edges of the graph chart.")
+    graph_left_out: int = Field(
+        default=0, ge=0, description="Assets the graph chart could not draw (too many)."
+    )
     actions: tuple[Action, ...] = Field(default=(), description="Ranked recommendations.")
     expected_loss: float = Field(
         ge=0, description="Total expected loss (weight points), public trust included."

@@ -60,8 +60,9 @@ __all__ = [
 Format = Literal["html", "pdf", "md", "json", "xlsx"]
 FORMATS: Final[tuple[Format, ...]] = ("html", "pdf", "md", "json", "xlsx")
 
-ASSET_ROWS: Final = 60
-"""Assets listed in the HTML/Markdown asset table (all are in JSON and XLSX)."""
+ASSET_ROWS: Final = 25
+"""Rows of the HTML/PDF/Markdown asset table, most exposed first (a group of generated assets is
+one row; every row is in JSON and XLSX). About two printed pages."""
 
 WHY_ROWS: Final = 12
 """Actions explained in full under the HTML priorities table."""
@@ -782,6 +783,9 @@ def render_xlsx(view: View) -> bytes:
         _("Answered"),
         _("Chance of failure"),
         _("Chance of compromise"),
+        _("Lowest in the group"),
+        _("Highest in the group"),
+        _("Chance of failure (no attacker)"),
         _("Risk removed"),
         _("Likelihood"),
         _("Generic likelihood"),
@@ -1100,7 +1104,11 @@ def _technical_sheets(
             _("Type"),
             _("Exposure"),
             _("Count"),
+            _("Generated assets in the group"),
             _("Chance of compromise"),
+            _("Lowest in the group"),
+            _("Highest in the group"),
+            _("Chance of failure (no attacker)"),
             _("Blast radius"),
             _("Alone can fail"),
         ],
@@ -1111,7 +1119,11 @@ def _technical_sheets(
                 a.type,
                 a.exposure,
                 a.count,
+                a.group_size,
                 a.p_compromise,
+                a.spread[0] if a.spread else None,
+                a.spread[2] if a.spread else None,
+                a.p_failure,
                 a.blast_radius,
                 a.spof_for,
             ]

@@ -29,6 +29,7 @@ import numpy as np
 
 from cyberready import __version__
 from cyberready.errors import DisclosureError, ReportError
+from cyberready.models.vocab import ASSET_TYPES, EXPOSURES
 from cyberready.report.i18n import check_locale, translations
 from cyberready.report.models import (
     TLP,
@@ -60,6 +61,7 @@ from cyberready.report.models import (
     Readiness,
     ReportMeta,
     RoadmapItem,
+    RouteView,
     ScenarioCell,
     ScenarioNotApplied,
     ScenarioRisk,
@@ -76,6 +78,7 @@ from cyberready.report.render import banner_text, vocabulary_texts
 
 if TYPE_CHECKING:
     from cyberready.assess import AssessmentResult
+    from cyberready.assets import ResolvedSystem
     from cyberready.models import Scenario
     from cyberready.prioritize import Action as PlannedAction
     from cyberready.scoring import AggregateScore
@@ -94,7 +97,8 @@ __all__ = [
 Gettext = Callable[[str], str]
 
 GRAPH_NODE_LIMIT: Final = 300
-"""Largest number of assets drawn in the graph chart (larger systems: listed assets only)."""
+"""Largest number of nodes in the graph chart (a group of generated assets is one node; the
+caption says how many assets are left out beyond it)."""
 PATH_LIMIT: Final = 10
 """Attack paths listed in a technical report."""
 SAMPLE_LIMIT: Final = 200
@@ -624,18 +628,20 @@ def _technical(
         )
 
     titles = {s.id: s.title for s in ws.scenarios}
+    units = _Units(system)
     functions: list[FunctionRisk] = []
     scenarios: list[ScenarioRisk] = []
     matrix: list[ScenarioCell] = []
     paths: list[PathView] = []
     compromise = np.zeros(system.n_assets)
+    failure = np.zeros(system.n_assets)
     expected_loss = trust_loss = 0.0
     diagnostics = result.diagnostics
     status = {d.scenario_id: d.status for d in diagnostics.scenarios}
     context = ws.emb.threat_context
     if sim is not None:
         cycle = sim.cycle_probability
-        compromise = sim.cycle_compromise
+        compromise, failure = _compromise_and_failure(result)
         expected_loss = sim.expected_loss
         trust_loss = sim.trust_loss
         for i in _function_order(result):
@@ -710,6 +716,7 @@ def _technical(
                     )
                 )
         likelihood = {r.scenario_id: r.likelihood for r in sim.scenarios.values()}
+        paths = _group_paths(paths, units)
         paths.sort(key=lambda p: (-likelihood[p.scenario_id] * p.share, p.scenario_id, p.assets))
         paths = paths[:PATH_LIMIT]
     else:
@@ -730,38 +737,9 @@ def _technical(
     for fid, assets in facts.single_points_of_failure.items():
         for a in assets:
             spof_for[a].append(fid)
-    assets_view = [
-        AssetRisk(
-            asset_id=a,
-            label=system.labels[i] if i < len(system.labels) else a,
-            type=system.type_of(i),
-            exposure=system.exposure_of(i),
-            count=int(system.counts[i]),
-            p_compromise=float(compromise[i]),
-            blast_radius=facts.blast_radius.get(a, 0),
-            spof_for=tuple(sorted(spof_for.get(a, ()))),
-        )
-        for i, a in enumerate(system.ids)
-    ]
-    assets_view.sort(key=lambda a: (-a.p_compromise, -a.blast_radius, a.asset_id))
-
-    shown = _graph_assets(result, compromise)
-    graph_nodes = tuple(
-        GraphNode(
-            asset_id=system.ids[i],
-            label=system.labels[i] if i < len(system.labels) else system.ids[i],
-            type=system.type_of(i),
-            p_compromise=float(compromise[i]),
-            critical=system.ids[i] in facts.critical,
-        )
-        for i in shown
-    )
-    kept = {n.asset_id for n in graph_nodes}
-    graph_edges = tuple(
-        GraphEdge(source=u, target=v, role=role)  # type: ignore[arg-type]
-        for u, v, role in facts.edges
-        if u in kept and v in kept
-    )
+    assets_view = _asset_rows(result, units, compromise, failure, spof_for)
+    graph_nodes, graph_edges, left_out = _graph(result, units, compromise)
+    routes = _routes(result, units)
 
     unassessed = result.readiness.unassessed
     limitations = Limitations(
@@ -801,9 +779,10 @@ def _technical(
         "matrix": tuple(matrix),
         "assets": tuple(assets_view),
         "paths": tuple(paths),
-        "exposed_paths": facts.exposed_paths,
+        "exposed_paths": routes,
         "graph_nodes": graph_nodes,
         "graph_edges": graph_edges,
+        "graph_left_out": left_out,
         "actions": _actions(result, _),
         "expected_loss": max(0.0, expected_loss),
         "trust_loss": max(0.0, trust_loss),
@@ -816,6 +795,205 @@ def _technical(
         common["assumptions"] = _assumptions(result, _)
         common["partners"] = _partners(result, locale)
     return cls(**common)
+
+
+# --------------------------------------------------------------------------- asset groups
+
+
+class _Units:
+    """The rows of the asset tables and the nodes of the graph chart: each hand-written asset
+    on its own, each group of generated assets (docs/system-model.md) as one row or node."""
+
+    def __init__(self, system: ResolvedSystem) -> None:
+        self.system = system
+        n = system.n_assets
+        big = [g for g in system.replica_groups if len(g.members) > 1]
+        single = np.ones(n, dtype=bool)
+        for g in big:
+            single[g.members] = False
+        singles = np.flatnonzero(single)
+        self.unit = np.empty(n, dtype=np.int64)
+        self.unit[singles] = np.arange(len(singles))
+        self.keys: list[str] = [system.ids[i] for i in singles]
+        self.labels: list[str] = [system.labels[i] for i in singles]
+        self.members: list[np.ndarray[Any, Any]] = [np.array([i]) for i in singles]
+        self.grouped: list[bool] = [False] * len(singles)
+        for g in big:
+            self.unit[g.members] = len(self.keys)
+            self.keys.append(g.key)
+            self.labels.append(g.label)
+            self.members.append(g.members)
+            self.grouped.append(True)
+
+    def of(self, asset_id: str) -> int:
+        """The unit of an asset id (-1: not an asset of the system)."""
+        return int(self.unit[self.system.position(asset_id)]) if self.system.has(asset_id) else -1
+
+    def key(self, asset_id: str) -> str:
+        """The row id an asset is shown under: its own id, or its group's."""
+        u = self.of(asset_id)
+        return asset_id if u < 0 else self.keys[u]
+
+    def label(self, asset_id: str) -> str:
+        """The label an asset is shown under: its own, or its group's."""
+        u = self.of(asset_id)
+        return asset_id if u < 0 else self.labels[u]
+
+
+def _compromise_and_failure(result: AssessmentResult) -> tuple[np.ndarray[Any, Any], ...]:
+    """Per asset: the chance it is compromised this cycle by an attacker (malicious scenarios),
+    and the chance it fails without one (scenarios whose actor is ``accidental``)."""
+    sim = result.simulation
+    assert sim is not None
+    lib = result.workspace.library.scenarios
+    return sim.cycle_compromise_split({s for s, sc in lib.items() if sc.actor == "accidental"})
+
+
+def _spread(values: np.ndarray[Any, Any]) -> tuple[float, float, float]:
+    return (float(values.min()), float(np.median(values)), float(values.max()))
+
+
+def _most_common(codes: np.ndarray[Any, Any]) -> int:
+    return int(np.bincount(codes).argmax())
+
+
+def _asset_rows(
+    result: AssessmentResult,
+    units: _Units,
+    compromise: np.ndarray[Any, Any],
+    failure: np.ndarray[Any, Any],
+    spof_for: dict[str, list[str]],
+) -> list[AssetRisk]:
+    """One row per hand-written asset and per group, the most exposed first (a group by its
+    most exposed member)."""
+    system = units.system
+    radius = result.graph.blast_radius
+    rows = []
+    for u, m in enumerate(units.members):
+        if not units.grouped[u]:
+            i = int(m[0])
+            a = system.ids[i]
+            rows.append(
+                AssetRisk(
+                    asset_id=a,
+                    label=system.labels[i],
+                    type=system.type_of(i),
+                    exposure=system.exposure_of(i),
+                    count=int(system.counts[i]),
+                    p_compromise=float(compromise[i]),
+                    p_failure=float(failure[i]),
+                    blast_radius=radius.get(a, 0),
+                    spof_for=tuple(sorted(spof_for.get(a, ()))),
+                )
+            )
+            continue
+        spread, failure_spread = _spread(compromise[m]), _spread(failure[m])
+        ids = [system.ids[int(i)] for i in m]
+        rows.append(
+            AssetRisk(
+                asset_id=units.keys[u],
+                label=units.labels[u],
+                type=ASSET_TYPES[_most_common(system.types[m])],
+                exposure=EXPOSURES[_most_common(system.exposure[m])],
+                count=int(system.counts[m].sum()),
+                p_compromise=spread[1],
+                p_failure=failure_spread[1],
+                group_size=len(m),
+                spread=spread,
+                failure_spread=failure_spread,
+                blast_radius=max(radius.get(a, 0) for a in ids),
+                spof_for=tuple(sorted({f for a in ids for f in spof_for.get(a, ())})),
+            )
+        )
+
+    def worst(a: AssetRisk) -> float:
+        pc = a.spread[2] if a.spread else a.p_compromise
+        pf = a.failure_spread[2] if a.failure_spread else a.p_failure
+        return max(pc, pf)
+
+    rows.sort(key=lambda a: (-worst(a), -a.blast_radius, a.asset_id))
+    return rows
+
+
+def _graph(
+    result: AssessmentResult, units: _Units, compromise: np.ndarray[Any, Any]
+) -> tuple[tuple[GraphNode, ...], tuple[GraphEdge, ...], int]:
+    """Nodes (a group as one, with its size), edges between them (links merged, those inside a
+    group left out) and how many assets had to be left out of the chart (too many nodes)."""
+    system = units.system
+    facts = result.graph
+    order = list(range(len(units.keys)))
+    if len(order) > GRAPH_NODE_LIMIT:
+        # groups and critical assets first, then the most exposed
+        order = sorted(
+            order,
+            key=lambda u: (
+                not units.grouped[u],
+                units.keys[u] not in facts.critical,
+                -float(compromise[units.members[u]].max()),
+                units.keys[u],
+            ),
+        )[:GRAPH_NODE_LIMIT]
+    shown = sorted(order)
+    nodes = []
+    for u in shown:
+        m = units.members[u]
+        nodes.append(
+            GraphNode(
+                asset_id=units.keys[u],
+                label=units.labels[u],
+                type=ASSET_TYPES[_most_common(system.types[m])],
+                p_compromise=float(np.median(compromise[m])),
+                critical=any(system.ids[int(i)] in facts.critical for i in m),
+                size=len(m) if units.grouped[u] else 1,
+            )
+        )
+    kept = set(shown)
+    merged: dict[tuple[str, str, str], int] = defaultdict(int)
+    for src, dst, role in facts.edges:
+        a, b = units.of(src), units.of(dst)
+        if a != b and a in kept and b in kept:
+            merged[(units.keys[a], units.keys[b], role)] += 1
+    edges = tuple(
+        GraphEdge(source=s, target=t, role=role, links=k)  # type: ignore[arg-type]
+        for (s, t, role), k in sorted(merged.items())
+    )
+    left_out = sum(len(units.members[u]) for u in range(len(units.keys)) if u not in kept)
+    return tuple(nodes), edges, left_out
+
+
+def _routes(result: AssessmentResult, units: _Units) -> tuple[RouteView, ...]:
+    """The shortest routes from the internet, a group's members' routes shown once."""
+    out: list[RouteView] = []
+    seen: set[tuple[str, ...]] = set()
+    for path in result.graph.exposed_paths:
+        keys = tuple(units.key(a) for a in path)
+        if keys in seen:
+            continue
+        seen.add(keys)
+        out.append(RouteView(assets=keys, labels=tuple(units.label(a) for a in path)))
+    return tuple(out)
+
+
+def _group_paths(paths: list[PathView], units: _Units) -> list[PathView]:
+    """Attack paths with each generated asset replaced by its group; the same path through
+    different members of a group is one path (their shares added)."""
+    merged: dict[tuple[str, str, tuple[str, ...]], PathView] = {}
+    for p in paths:
+        keys = tuple(units.key(a) for a in p.assets)
+        k = (p.scenario_id, p.function_id, keys)
+        if k in merged:
+            old = merged[k]
+            merged[k] = old.model_copy(update={"share": min(1.0, old.share + p.share)})
+        else:
+            merged[k] = PathView(
+                scenario_id=p.scenario_id,
+                function_id=p.function_id,
+                assets=keys,
+                labels=tuple(units.label(a) for a in p.assets),
+                share=p.share,
+            )
+    return list(merged.values())
 
 
 def _not_applied_because(cause: str, _: Gettext) -> str:
@@ -866,14 +1044,6 @@ def _sample(times: np.ndarray[Any, Any]) -> tuple[float, ...]:
         idx = np.linspace(0, len(finite) - 1, SAMPLE_LIMIT).round().astype(int)
         finite = finite[idx]
     return tuple(round(float(t), 1) for t in finite)
-
-
-def _graph_assets(result: AssessmentResult, compromise: np.ndarray[Any, Any]) -> list[int]:
-    system = result.workspace.resolved
-    if system.n_assets <= GRAPH_NODE_LIMIT:
-        return list(range(system.n_assets))
-    listed = list(range(min(system.explicit, GRAPH_NODE_LIMIT)))
-    return listed
 
 
 def _partners(result: AssessmentResult, locale: str) -> PartnerReadiness | None:
