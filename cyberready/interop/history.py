@@ -1,4 +1,5 @@
-"""Writing ``assessment.yaml`` and keeping every earlier one under ``history/`` (docs/scoring.md).
+"""Writing ``assessment.yaml`` and keeping every earlier one under ``history/`` (docs/scoring.md);
+platform scorecards likewise, under ``platforms/history/``.
 
 An earlier assessment is never overwritten: before a new ``assessment.yaml`` replaces it, the
 old file is copied byte for byte to ``history/assessment-<as_of>.yaml`` (``-2``, ``-3``… when
@@ -18,7 +19,7 @@ from typing import Any
 
 from cyberready.errors import AssessmentError
 from cyberready.io import atomic_write_text, dump_yaml, load_model_file, raise_if, read_yaml
-from cyberready.models import Answer, Assessment
+from cyberready.models import Answer, Assessment, PlatformScorecard
 
 __all__ = [
     "ASSESSMENT_FILE",
@@ -28,6 +29,8 @@ __all__ = [
     "history_key",
     "load_assessment_file",
     "save_assessment",
+    "save_scorecard",
+    "scorecard_yaml",
 ]
 
 ASSESSMENT_FILE = "assessment.yaml"
@@ -84,6 +87,36 @@ def _answer_dict(answer: Answer) -> dict[str, Any]:
     return out
 
 
+def scorecard_yaml(card: PlatformScorecard, header: str = "") -> str:
+    """The platform scorecard as ``kind: platform_scorecard`` YAML, after ``header`` comment
+    lines."""
+    data: dict[str, Any] = {
+        "schema_version": 1,
+        "kind": "platform_scorecard",
+        "company": card.company,
+        "framework": card.framework,
+        "as_of": card.as_of,
+        "assessor": card.assessor,
+        "answers": {cid: _answer_dict(a) for cid, a in card.answers.items()},
+    }
+    comments = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
+    return comments + dump_yaml(data)
+
+
+def save_scorecard(
+    path: Path, card: PlatformScorecard, *, header: str = "", keep_previous: bool = True
+) -> Path | None:
+    """Write a company's platform scorecard to ``path`` (``platforms/<name>.yaml``), first
+    keeping the previous file as ``platforms/history/<name>-<its as_of>.yaml`` (the workspace
+    loader does not read that folder: only the current scorecard is scored). Returns where the
+    previous one was kept (None if there was none)."""
+    archived = None
+    if keep_previous and path.exists():
+        archived = _archive(path.parent, _as_of_of(path), path.read_bytes(), stem=path.stem)
+    atomic_write_text(path, scorecard_yaml(card, header))
+    return archived
+
+
 def assessment_yaml(assessment: Assessment, header: str = "") -> str:
     """The assessment as ``kind: assessment`` YAML (defaults left out), after ``header``
     comment lines."""
@@ -127,12 +160,13 @@ def _create_exclusive(path: Path, data: bytes) -> None:
             os.unlink(tmp)
 
 
-def _archive(root: Path, as_of: str, data: bytes) -> Path:
+def _archive(root: Path, as_of: str, data: bytes, *, stem: str = "assessment") -> Path:
+    """Keep ``data`` as ``root/history/<stem>-<as_of>.yaml`` (``-2``, ``-3``… when taken)."""
     folder = root / HISTORY_DIR
     folder.mkdir(parents=True, exist_ok=True)
     n = 1
     while True:
-        path = folder / (f"assessment-{as_of}.yaml" if n == 1 else f"assessment-{as_of}-{n}.yaml")
+        path = folder / (f"{stem}-{as_of}.yaml" if n == 1 else f"{stem}-{as_of}-{n}.yaml")
         if not path.exists():
             try:
                 _create_exclusive(path, data)
