@@ -1760,21 +1760,12 @@ def _import_scorecard(
     elif as_of is not None:
         change = "corrected"
     else:
-        raise AssessmentError(
-            [
-                Problem(
-                    file=str(target),
-                    field="as_of",
-                    value=old.as_of.isoformat(),
-                    message=f"the import changes the scorecard of {old.company} of "
-                    f"{old.as_of}, and gives the same date",
-                    hint="for a new scorecard, type its date in the workbook's Instructions!"
-                    f"{AS_OF_CELL} or pass --as-of YYYY-MM-DD; to correct the scorecard of "
-                    f"{old.as_of} (the current one is then kept in platforms/history/), pass "
-                    f"--as-of {old.as_of}",
-                )
-            ],
-            "the scorecard date was not changed; nothing written",
+        raise _same_date(
+            target,
+            old.as_of,
+            f"the import changes the scorecard of {old.company} of {old.as_of}",
+            "scorecard",
+            "platforms/history/",
         )
     n_controls = len(_platform_controls(ws.library.frameworks[fid]))
     result = ImportResult(
@@ -1833,19 +1824,28 @@ def _change(
     if confirmed:
         return "corrected"
     frameworks = [f for f in changed if answers_of(old.answers, f) != answers_of(before, f)]
-    raise AssessmentError(
+    raise _same_date(
+        ws.path / ASSESSMENT_FILE,
+        old.as_of,
+        f"the import changes answers of {', '.join(frameworks)} already assessed on {old.as_of}",
+        "assessment",
+        "history/",
+    )
+
+
+def _same_date(file: Path, as_of: dt.date, what: str, kind: str, history: str) -> AssessmentError:
+    """The refusal of a changed import that gives the current date without ``--as-of``."""
+    return AssessmentError(
         [
             Problem(
-                file=str(ws.path / ASSESSMENT_FILE),
+                file=str(file),
                 field="as_of",
-                value=old.as_of.isoformat(),
-                message=f"the import changes answers of {', '.join(frameworks)} already "
-                f"assessed on {old.as_of}, and gives the same date",
-                hint="for a new assessment, type its date in the workbook's Instructions!"
-                f"{AS_OF_CELL} or pass --as-of YYYY-MM-DD; to correct the assessment of "
-                f"{old.as_of} (the current one is then kept in history/), pass --as-of "
-                f"{old.as_of}",
+                value=as_of.isoformat(),
+                message=f"{what}, and gives the same date",
+                hint=f"for a new {kind}, type its date in the workbook's Instructions!"
+                f"{AS_OF_CELL} or pass --as-of YYYY-MM-DD; to correct the {kind} of "
+                f"{as_of} (the current one is then kept in {history}), pass --as-of {as_of}",
             )
         ],
-        "the assessment date was not changed; nothing written",
+        f"the {kind} date was not changed; nothing written",
     )
