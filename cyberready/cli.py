@@ -760,7 +760,8 @@ def diff(old: Path, new: Path | None, frameworks_dirs: tuple[Path, ...], as_json
 )
 def questionnaire() -> None:
     """Export the questionnaire of every framework in an EMB's scope as one workbook (or CSV)
-    to fill in offline, and import it back into the workspace, checking every cell."""
+    to fill in offline, and import it back into the workspace, checking every cell; likewise a
+    technology company's platform scorecard (export --company)."""
 
 
 @questionnaire.command(
