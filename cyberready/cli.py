@@ -21,7 +21,7 @@ from typing import Any, Final, TypeVar
 
 import click
 
-from cyberready import __version__
+from cyberready import __version__, numbers
 from cyberready.errors import CyberReadyError, InputError, Problem
 from cyberready.outputs import check_output, clean_text
 
@@ -514,7 +514,7 @@ def _readiness_lines(result: Any) -> list[str]:
     o = result.overall
     lines = [
         f"readiness: {_score_text(o.score)}/100 overall ({o.tier or 'n/a'}), coverage "
-        f"{(o.coverage or 0):.0%}, confidence {o.confidence_band or 'n/a'}; "
+        f"{numbers.chance(o.coverage or 0)}, confidence {o.confidence_band or 'n/a'}; "
         f"{len(o.unassessed)} unassessed control(s) counted as 0"
     ]
     lines += [
@@ -540,7 +540,7 @@ def _aggregate_rows(aggs: Sequence[Any]) -> list[list[object]]:
             a.tier or "",
             _range_text(a.band),
             a.confidence_band or "",
-            f"{(a.coverage or 0):.0%}",
+            f"{numbers.chance(a.coverage or 0)}",
             _range_text(a.spread),
             a.target,
             a.gap,
@@ -633,7 +633,7 @@ def _render_readiness(result: Any, *, controls: bool) -> None:
                         p.total.score,
                         p.total.tier or "",
                         p.total.confidence_band or "",
-                        f"{(p.total.coverage or 0):.0%}",
+                        f"{numbers.chance(p.total.coverage or 0)}",
                     ]
                     for p in result.platforms
                 ],
@@ -773,8 +773,8 @@ def diff(old: Path, new: Path | None, frameworks_dirs: tuple[Path, ...], as_json
                     a.old.score if a.old else None,
                     a.new.score if a.new else None,
                     a.delta,
-                    f"{(a.old.coverage or 0) if a.old else 0:.0%} -> "
-                    f"{(a.new.coverage or 0) if a.new else 0:.0%}",
+                    f"{numbers.chance((a.old.coverage or 0) if a.old else 0)} -> "
+                    f"{numbers.chance((a.new.coverage or 0) if a.new else 0)}",
                     f"{len(a.old.unassessed) if a.old else 0} -> "
                     f"{len(a.new.unassessed) if a.new else 0}",
                 ]
@@ -831,14 +831,16 @@ def diff(old: Path, new: Path | None, frameworks_dirs: tuple[Path, ...], as_json
 )
 def questionnaire() -> None:
     """Export the questionnaire of every framework in an EMB's scope as one workbook (or CSV)
-    to fill in offline, and import it back into the workspace, checking every cell."""
+    to fill in offline, and import it back into the workspace, checking every cell; likewise a
+    technology company's platform scorecard (export --company)."""
 
 
 @questionnaire.command(
     "export",
     epilog="\b\nExamples:\n  cyberready questionnaire export --emb my-emb --out q.xlsx\n"
     "  cyberready questionnaire export --emb my-emb --framework usaid-ecbs --out vr.xlsx\n"
-    "  cyberready questionnaire export --framework ifes-tech-guidelines --out blank.csv",
+    "  cyberready questionnaire export --framework ifes-tech-guidelines --out blank.csv\n"
+    "  cyberready questionnaire export --emb my-emb --company chirper --out chirper.xlsx",
 )
 @click.option(
     "--framework",
@@ -855,10 +857,16 @@ def questionnaire() -> None:
     "questionnaire of the --framework ones).",
 )
 @click.option(
+    "--company",
+    default="",
+    help="With --emb: the platform scorecard workbook of this technology company instead "
+    "(its file name in platforms/ or its name; a new company gets a blank one).",
+)
+@click.option(
     "--out",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Output file: .xlsx (a workbook) or .csv.",
+    help="Output file: .xlsx (a workbook) or .csv (not with --company).",
 )
 @_FRAMEWORK_DIRS
 @force_option("an existing file that cyberready did not write (a CSV, or a filled-in workbook)")
@@ -866,18 +874,24 @@ def questionnaire() -> None:
 def questionnaire_export(
     framework_ids: tuple[str, ...],
     emb_dir: Path | None,
+    company: str,
     out: Path,
     frameworks_dirs: tuple[Path, ...],
     force: bool,
 ) -> None:
     """Write one questionnaire for all the frameworks of an assessment: an instructions sheet
     (each framework's maturity scale), one sheet per domain of each framework with drop-downs
-    and the rubric beside each control, answers prefilled, structure locked."""
+    and the rubric beside each control, answers prefilled, structure locked.
+
+    With --company, one technology company's platform scorecard workbook in the same form:
+    the platform commitments of its framework, their scale and rubrics, its current answers
+    prefilled; `questionnaire import` writes it back into that company's platforms/ file.
+    """
     from cyberready.interop.questionnaire import write_questionnaire
 
     check_output(out, force=force)
     path = write_questionnaire(
-        out, framework_ids, workspace=emb_dir, frameworks_dirs=frameworks_dirs
+        out, framework_ids, workspace=emb_dir, frameworks_dirs=frameworks_dirs, company=company
     )
     echo(f"wrote {path}")
 
@@ -915,6 +929,8 @@ def questionnaire_import(
 ) -> None:
     """Check filled-in questionnaires and write them, as one assessment, into the workspace's
     assessment.yaml. Each file replaces the answers of its frameworks; the others are kept.
+    A platform scorecard workbook (export --company) is imported on its own into its
+    company's platforms/ file, with the same rules (earlier ones kept in platforms/history/).
 
     Every problem is listed with its sheet and cell (exit 3) and nothing is written. A new
     assessment date first keeps the previous assessment.yaml as history/assessment-<as_of>.yaml.
@@ -936,12 +952,15 @@ def questionnaire_import(
         f"{', '.join(result.frameworks)}: {result.answered} answered "
         f"({result.not_applicable} n/a), {result.unassessed} unassessed"
     )
+    if result.company:
+        counts = f"{result.company}: {counts}"
     if result.written is None:
         echo(f"nothing changed ({counts}); nothing written, no history entry")
         return
     secho(f"imported {counts} -> {result.written}", fg="green")
     if result.archived is not None:
-        echo(f"previous assessment kept as {result.archived}")
+        kind = "scorecard" if result.company else "assessment"
+        echo(f"previous {kind} kept as {result.archived}")
     elif result.change == "completed":
         echo(
             f"completed the assessment of {result.assessment.as_of}: no history entry (only "
@@ -952,12 +971,8 @@ def questionnaire_import(
 # --------------------------------------------------------------------------- simulation (issue 4)
 
 
-def _pct(p: float) -> str:
-    return f"{100 * p:.1f}%"
-
-
-def _interval(lo: float, hi: float) -> str:
-    return f"{100 * lo:.1f}–{100 * hi:.1f}%"
+_pct = numbers.chance
+_interval = numbers.chance_range
 
 
 def _render_simulation(
@@ -977,8 +992,8 @@ def _render_simulation(
     runs = sorted(result.scenarios.values(), key=lambda r: (-r.expected_loss, r.scenario_id))
     secho(
         f"{len(runs)} scenario(s) × {result.trials:,} trials, seed {result.seed}; "
-        f"expected loss {result.expected_loss:.3f} weight points per cycle, of which public "
-        f"trust {result.trust_loss:.3f}",
+        f"expected loss {numbers.points(result.expected_loss)} weight points per cycle, of "
+        f"which public trust {numbers.points(result.trust_loss)}",
         bold=True,
     )
     echo()
@@ -1003,8 +1018,8 @@ def _render_simulation(
                     r.likelihood_origin,
                     _pct(r.p_any_failure),
                     _pct(r.mean_trust),
-                    r.expected_loss,
-                    r.trust_loss,
+                    numbers.points(r.expected_loss),
+                    numbers.points(r.trust_loss),
                 ]
                 for r in runs
             ],
@@ -1053,7 +1068,7 @@ def _render_simulation(
         render_table(
             ["function", "scenario", "P(fail | attempt)", "95% interval", "expected loss"],
             [
-                [fid, sid, _pct(p), _interval(lo, hi), loss]
+                [fid, sid, _pct(p), _interval(lo, hi), numbers.points(loss)]
                 for loss, sid, fid, p, lo, hi in pairs[:limit]
             ],
         )
@@ -1216,8 +1231,8 @@ def _demo_top_risks(ws: Any, trials: int = 2000) -> list[str]:
     result = run_simulation(ws, trials=trials, seed=0)
     titles = {fn.id: fn.title for fn in ws.resolved.functions}
     lines = [
-        f"expected loss {result.expected_loss:.2f} weight points per cycle, "
-        f"{result.trust_loss:.2f} of it from public trust",
+        f"expected loss {numbers.points(result.expected_loss)} weight points per cycle, "
+        f"{numbers.points(result.trust_loss)} of it from public trust",
         f"top risks ({len(result.scenarios)} scenarios × {trials:,} trials):",
     ]
     for fid, p, sid in result.top_risks(3):
@@ -1233,17 +1248,16 @@ def _demo_top_risks(ws: Any, trials: int = 2000) -> list[str]:
 # --------------------------------------------------------------------------- priorities (issue 6)
 
 
-def _usd_text(value: float) -> str:
-    return f"${value:,.0f}"
+_usd_text = numbers.money
 
 
 def _cost_text(cost: Any) -> str:
-    lo, hi = cost.low, cost.high
-    return _usd_text(lo) if lo == hi else f"{_usd_text(lo)}–{_usd_text(hi)}"
+    return numbers.money_range(cost.low, cost.high)
 
 
 def _ratio_text(value: float) -> str:
-    return "free" if value == float("inf") else f"{value:.4f}"
+    """Benefit per $1,000 of cost, in weight points."""
+    return "free" if value == float("inf") else numbers.points(value)
 
 
 def _assess_shown(ws: Any, **options: Any) -> Any:
@@ -1294,7 +1308,8 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
         click.wrap_text(
             "benefit = drop in expected loss (weight points: likelihood × the weights of the "
             "functions that fail, plus public_confidence_weight × the trust lost to public "
-            "incidents and failed functions), with its 95% interval",
+            "incidents and failed functions), with its 95% interval; per $1k = benefit per "
+            "$1,000 of the action's mid-range cost",
             width=100,
         )
     )

@@ -309,21 +309,33 @@ def test_xlsx_formats_shares_money_and_hours_and_filters_every_table(
         k = headers.index(header) + 1
         return [r[k - 1] for r in ws.iter_rows(min_row=3) if r[k - 1].value is not None]
 
+    def chance_format(value: float) -> str:  # whole percent; <1% and >99% as the other formats
+        if value > 0 and round(value * 100) == 0:
+            return '"<1%"'
+        if value < 1 and round(value * 100) == 100:
+            return '">99%"'
+        return "0%"
+
     for sheet, header, number_format in (
-        ("Scenarios", "Likelihood", "0.0%"),
-        ("Scenarios", "Some function fails, if attempted", "0.0%"),
-        ("Scenarios", "Expected loss", "0.000"),
-        ("Functions", "Chance of failure", "0.0%"),
-        ("Actions", "Cost low (USD)", "#,##0"),
-        ("Readiness", "Answered", "0.0%"),
+        ("Scenarios", "Likelihood", chance_format),
+        ("Scenarios", "Some function fails, if attempted", chance_format),
+        (
+            "Scenarios",
+            "Expected loss (weight points)",
+            lambda v: "0.000" if v >= 0.0005 or v == 0 else '"<0.001"',
+        ),
+        ("Functions", "Chance of failure", chance_format),
+        ("Actions", "Cost low (USD)", lambda v: '"$"#,##0'),
+        ("Readiness", "Answered", chance_format),
     ):
         cells = column(sheet, header)
         assert cells, (sheet, header)
-        assert {c.number_format for c in cells} == {number_format}, (sheet, header)
+        for c in cells:
+            assert c.number_format == number_format(c.value), (sheet, header, c.value)
     hours = column("Scenarios", "Hours to impact, median")
     assert all(c.number_format == "0.0" for c in hours)
     summary = {r[0].value: r[1] for r in wb["Summary"].iter_rows(min_row=3)}
-    assert summary["Answered"].number_format == "0.0%"
+    assert summary["Answered"].number_format == chance_format(summary["Answered"].value)
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A3", ws.title
         if ws.max_row > 2:

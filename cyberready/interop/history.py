@@ -1,4 +1,5 @@
-"""Writing ``assessment.yaml`` and keeping every earlier one under ``history/`` (docs/scoring.md).
+"""Writing ``assessment.yaml`` and keeping every earlier one under ``history/`` (docs/scoring.md);
+platform scorecards likewise, under ``platforms/history/``.
 
 An earlier assessment is never overwritten: before a new ``assessment.yaml`` replaces it, the
 old file is copied byte for byte to ``history/assessment-<as_of>.yaml`` (``-2``, ``-3``… when
@@ -24,7 +25,7 @@ from cyberready.io import (
     raise_if,
 )
 from cyberready.lock import workspace_lock
-from cyberready.models import Answer, Assessment
+from cyberready.models import Answer, Assessment, PlatformScorecard
 
 __all__ = [
     "ASSESSMENT_FILE",
@@ -34,6 +35,8 @@ __all__ = [
     "history_key",
     "load_assessment_file",
     "save_assessment",
+    "save_scorecard",
+    "scorecard_yaml",
 ]
 
 ASSESSMENT_FILE = "assessment.yaml"
@@ -90,6 +93,46 @@ def _answer_dict(answer: Answer) -> dict[str, Any]:
     return out
 
 
+def scorecard_yaml(card: PlatformScorecard, header: str = "") -> str:
+    """The platform scorecard as ``kind: platform_scorecard`` YAML, after ``header`` comment
+    lines."""
+    data: dict[str, Any] = {
+        "schema_version": 1,
+        "kind": "platform_scorecard",
+        "company": card.company,
+        "framework": card.framework,
+        "as_of": card.as_of,
+        "assessor": card.assessor,
+        "answers": {cid: _answer_dict(a) for cid, a in card.answers.items()},
+    }
+    comments = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
+    return comments + dump_yaml(data)
+
+
+def save_scorecard(
+    path: Path, card: PlatformScorecard, *, header: str = "", keep_previous: bool = True
+) -> Path | None:
+    """Write a company's platform scorecard to ``path`` (``platforms/<name>.yaml``), first
+    keeping the previous file as ``platforms/history/<name>-<its as_of>.yaml`` (the workspace
+    loader does not read that folder: only the current scorecard is scored). Returns where the
+    previous one was kept (None if there was none). Like :func:`save_assessment`, it holds the
+    workspace's lock, archives the very bytes it read, and refuses links out of the workspace."""
+    workspace = path.parent.parent
+    with workspace_lock(workspace):
+        bad = [
+            p
+            for p in (path.parent, path, path.parent / HISTORY_DIR)
+            if (p.exists() or p.is_symlink()) and not is_inside(workspace, p)
+        ]
+        raise_if([_link_problem(p) for p in bad], AssessmentError)
+        archived = None
+        if keep_previous and path.exists():
+            data = path.read_bytes()
+            archived = _archive(path.parent, _as_of_of(data), data, stem=path.stem)
+        atomic_write_text(path, scorecard_yaml(card, header))
+        return archived
+
+
 def assessment_yaml(assessment: Assessment, header: str = "") -> str:
     """The assessment as ``kind: assessment`` YAML (defaults left out), after ``header``
     comment lines."""
@@ -111,17 +154,19 @@ def assessment_yaml(assessment: Assessment, header: str = "") -> str:
     return comments + dump_yaml(data)
 
 
-def _archive(root: Path, as_of: str, data: bytes) -> Path:
-    """Keep ``data`` in ``history/``: the entry already holding these bytes if there is one
-    (a run killed between its archive and its write, then run again, adds no second copy),
-    else a new ``assessment-<as_of>[-n].yaml``, created exclusively."""
+def _archive(root: Path, as_of: str, data: bytes, *, stem: str = "assessment") -> Path:
+    """Keep ``data`` in ``root/history/``: the entry already holding these bytes if there is
+    one (a run killed between its archive and its write, then run again, adds no second copy),
+    else a new ``<stem>-<as_of>[-n].yaml``, created exclusively."""
     folder = root / HISTORY_DIR
     for path in history_files(root):
+        if not path.name.startswith(f"{stem}-"):
+            continue
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return path
     n = 1
     while True:
-        path = folder / (f"assessment-{as_of}.yaml" if n == 1 else f"assessment-{as_of}-{n}.yaml")
+        path = folder / (f"{stem}-{as_of}.yaml" if n == 1 else f"{stem}-{as_of}-{n}.yaml")
         if not path.exists():
             try:
                 atomic_write_bytes(path, data, exclusive=True)
@@ -148,16 +193,14 @@ def _check_links(root: Path) -> None:
         for p in (root / ASSESSMENT_FILE, root / HISTORY_DIR)
         if (p.exists() or p.is_symlink()) and not is_inside(root, p)
     ]
-    raise_if(
-        [
-            Problem(
-                file=str(p),
-                message="is a link that leaves the workspace; nothing was written",
-                hint="a workspace's files and folders may link only to places inside it",
-            )
-            for p in bad
-        ],
-        AssessmentError,
+    raise_if([_link_problem(p) for p in bad], AssessmentError)
+
+
+def _link_problem(path: Path) -> Problem:
+    return Problem(
+        file=str(path),
+        message="is a link that leaves the workspace; nothing was written",
+        hint="a workspace's files and folders may link only to places inside it",
     )
 
 

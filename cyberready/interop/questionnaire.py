@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import posixpath
 import re
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from cyberready import __version__
 from cyberready.errors import AssessmentError, Problem, did_you_mean
-from cyberready.interop.history import ASSESSMENT_FILE, save_assessment
+from cyberready.interop.history import ASSESSMENT_FILE, save_assessment, save_scorecard
 from cyberready.io import (
     CSV_GUARD,
     MAX_FILE_BYTES,
@@ -47,7 +48,14 @@ from cyberready.io import (
     read_text,
 )
 from cyberready.lock import workspace_lock
-from cyberready.models import Answer, Assessment, Control, EmbProfile, Framework
+from cyberready.models import (
+    Answer,
+    Assessment,
+    Control,
+    EmbProfile,
+    Framework,
+    PlatformScorecard,
+)
 from cyberready.models.assessment import Level
 from cyberready.models.vocab import EVIDENCE_SOURCES
 from cyberready.outputs import GENERATOR
@@ -67,6 +75,7 @@ __all__ = [
     "questionnaire_csv",
     "read_questionnaire",
     "write_questionnaire",
+    "write_scorecard_workbook",
 ]
 
 FORMAT_NAME: Final = "cyberready-questionnaire"
@@ -157,6 +166,10 @@ class QuestionnaireAnswers:
     assessor: str | None
     answers: dict[str, Answer]
     """Answered controls only (a blank level = unassessed), in framework order."""
+    company: str = ""
+    """The company of a platform scorecard workbook ("" for the EMB's questionnaire)."""
+    scorecard: str = ""
+    """Its scorecard file's name in ``platforms/``, without ``.yaml``."""
 
 
 ImportChange = Literal["first", "new", "completed", "corrected", "unchanged"]
@@ -173,7 +186,8 @@ class ImportResult:
     one is kept in ``history/``) or ``unchanged`` (nothing written).
     """
 
-    assessment: Assessment
+    assessment: Assessment | PlatformScorecard
+    """The new assessment, or the company's new scorecard."""
     written: Path | None
     """``assessment.yaml``, or None when nothing changed (nothing was written)."""
     archived: Path | None
@@ -183,6 +197,8 @@ class ImportResult:
     not_applicable: int
     unassessed: int
     change: ImportChange = "new"
+    company: str = ""
+    """The company whose platform scorecard was imported ("" for the EMB's assessment)."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -192,6 +208,17 @@ def _emb_controls(framework: Framework) -> list[Control]:
     """The controls an EMB answers in its assessment: its own (``subject: emb``) and its
     partners' practices (``subject: partner``, scored apart); platform commitments are not."""
     return [c for c in framework.controls if framework.subject_of(c) in ("emb", "partner")]
+
+
+def _platform_controls(framework: Framework) -> list[Control]:
+    """The platform commitments of a framework (``subject: platform``), answered per company
+    in ``platforms/<company>.yaml``."""
+    return [c for c in framework.controls if framework.subject_of(c) == "platform"]
+
+
+def _controls(framework: Framework, company: str) -> list[Control]:
+    """The controls a workbook holds: the company's commitments, or the EMB's controls."""
+    return _platform_controls(framework) if company else _emb_controls(framework)
 
 
 def _rubric(framework: Framework, control: Control, level: int) -> str:
@@ -240,19 +267,25 @@ def _csv_unguard(text: str) -> str:
 
 def build_workbook(
     frameworks: Framework | Sequence[Framework],
-    assessment: Assessment | None = None,
+    assessment: Assessment | PlatformScorecard | None = None,
     *,
     emb: EmbProfile | None = None,
+    company: str = "",
+    scorecard: str = "",
 ) -> Any:
     """The questionnaire workbook of the ``subject: emb`` and ``partner`` controls of
     ``frameworks`` (one or several: a sheet per domain of each), with the answers of
-    ``assessment`` (if given) prefilled. Returns an ``openpyxl.Workbook``."""
+    ``assessment`` (if given) prefilled. With ``company``, the platform scorecard workbook of
+    that company instead: the ``subject: platform`` commitments, its current scorecard
+    (``assessment``, a :class:`PlatformScorecard`) prefilled, to be imported back into
+    ``platforms/<scorecard>.yaml``. Returns an ``openpyxl.Workbook``."""
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
-    fws = [fw for fw in _as_list(frameworks) if _emb_controls(fw)]
+    fws = [fw for fw in _as_list(frameworks) if _controls(fw, company)]
     if not fws:
-        raise ValueError("no framework with EMB controls to put in the questionnaire")
+        kind = "platform commitments" if company else "EMB controls"
+        raise ValueError(f"no framework with {kind} to put in the questionnaire")
     wb = Workbook()
     sheets = _sheet_names(fws)
     answers = assessment.answers if assessment is not None else {}
@@ -260,12 +293,12 @@ def build_workbook(
     meta_rows: list[tuple[str, str, int, str, str]] = []
     parts = []
     for fw in fws:
-        controls = _emb_controls(fw)
+        controls = _controls(fw, company)
         domains = [d for d in fw.domains if any(c.domain == d.id for c in controls)]
         parts.append((fw, controls, domains))
         prefix = f"{fw.title}: " if len(fws) > 1 else ""
         listed += [(sheets[(fw.id, d.id)], prefix + d.title) for d in domains]
-    _instructions(wb.active, fws, assessment, emb, listed)
+    _instructions(wb.active, fws, assessment, emb, listed, company)
     for fw, controls, domains in parts:
         for d in domains:
             ws = wb.create_sheet(sheets[(fw.id, d.id)])
@@ -282,6 +315,8 @@ def build_workbook(
         ("framework_versions", ",".join(fw.version for fw in fws)),
         ("emb", emb.id if emb is not None else ""),
         ("exported_as_of", assessment.as_of.isoformat() if assessment is not None else ""),
+        ("company", company),
+        ("scorecard", scorecard),
     ):
         meta.append([key, value])
     meta.append([])
@@ -336,9 +371,10 @@ def _provenance(framework: Framework) -> str:
 def _instructions(
     ws: Any,
     frameworks: Sequence[Framework],
-    assessment: Assessment | None,
+    assessment: Assessment | PlatformScorecard | None,
     emb: EmbProfile | None,
     sheets: Sequence[tuple[str, str]],
+    company: str = "",
 ) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -347,7 +383,12 @@ def _instructions(
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 100
     several = len(frameworks) > 1
-    ws["A1"] = "cyberready questionnaire: " + " and ".join(fw.title for fw in frameworks)
+    titles = " and ".join(fw.title for fw in frameworks)
+    ws["A1"] = (
+        f"cyberready platform scorecard: {company}, against {titles}"
+        if company
+        else "cyberready questionnaire: " + titles
+    )
     ws["A1"].font = st["title"]
     rows: list[tuple[str, str]] = [
         (
@@ -362,6 +403,8 @@ def _instructions(
         ),
         ("EMB", f"{emb.name} ({emb.id})" if emb else "(blank questionnaire, for any EMB)"),
     ]
+    if company:
+        rows[2] = ("Company", f"{company} (assessed by the EMB {emb.name if emb else ''})")
     for i, (label, value) in enumerate(rows, start=3):
         ws.cell(row=i, column=1, value=label).font = st["bold"]
         _put_text(ws.cell(row=i, column=2), value)
@@ -387,6 +430,25 @@ def _instructions(
     ws.add_data_validation(dv)
     dv.add(AS_OF_CELL)
 
+    who = company if company else "your EMB"
+    kept = (
+        "scorecard is kept in the workspace's platforms/history/ folder"
+        if company
+        else "assessment is kept in the workspace's history/ folder"
+    )
+    last = (
+        (
+            "8.",
+            "The answers go into this company's scorecard in the workspace's platforms/ "
+            "folder; import the EMB's own questionnaire separately.",
+        )
+        if company
+        else (
+            "8.",
+            "Levels that differ between groups of assets (overrides) are not in this "
+            "workbook; they are kept as they are in the workspace's assessment.yaml.",
+        )
+    )
     lines: list[tuple[str, str]] = [
         ("", ""),
         ("How to fill it in", ""),
@@ -403,7 +465,7 @@ def _instructions(
         (
             "3.",
             "Level: 0 to 4 as described in the rubric to the right of each control (columns "
-            "I to M), or n/a when the control does not apply to your EMB (n/a is left out of "
+            f"I to M), or n/a when the control does not apply to {who} (n/a is left out of "
             "scores, it never counts as 0).",
         ),
         (
@@ -425,14 +487,9 @@ def _instructions(
             "7.",
             "Fill in the date of this assessment above (a new date for a new assessment), "
             "save, then run: cyberready questionnaire import <this file> --into <workspace "
-            "folder>. Nothing is written if any cell is wrong; the previous assessment is kept "
-            "in the workspace's history/ folder.",
+            f"folder>. Nothing is written if any cell is wrong; the previous {kept}.",
         ),
-        (
-            "8.",
-            "Levels that differ between groups of assets (overrides) are not in this "
-            "workbook; they are kept as they are in the workspace's assessment.yaml.",
-        ),
+        last,
         ("", ""),
         *_scales(frameworks),
         ("Evidence sources", "(the confidence weight of each source is in brackets)"),
@@ -472,7 +529,7 @@ def _scales(frameworks: Sequence[Framework]) -> list[tuple[str, str]]:
         out += [
             (title, fw.title if len(frameworks) > 1 else ""),
             *((f"{lv.level} {lv.name}", lv.description) for lv in fw.maturity_scale.levels),
-            ("n/a", "The control does not apply to this EMB (say why in Notes)."),
+            ("n/a", "The control does not apply here (say why in Notes)."),
             ("", ""),
         ]
     return out
@@ -622,6 +679,7 @@ def write_questionnaire(
     *,
     workspace: Path | None = None,
     frameworks_dirs: Sequence[Path] = (),
+    company: str = "",
 ) -> Path:
     """Export the questionnaire of ``framework_ids`` to ``out`` (``.xlsx`` or ``.csv``).
 
@@ -629,10 +687,17 @@ def write_questionnaire(
     scope that has EMB controls) and its current answers are prefilled; without, the
     questionnaire is blank (frameworks from the shipped library and ``frameworks_dirs``; at
     least one must be named). Raises :class:`AssessmentError` for an unknown framework.
+
+    With ``company`` (and ``workspace``), the platform scorecard workbook of that company
+    (:func:`write_scorecard_workbook`) instead.
     """
     from cyberready.loaders import load_library, load_workspace
 
     ids = [framework_ids] if isinstance(framework_ids, str) else list(framework_ids)
+    if company:
+        return write_scorecard_workbook(
+            out, company, ids, workspace=workspace, frameworks_dirs=frameworks_dirs
+        )
     emb: EmbProfile | None = None
     assessment: Assessment | None = None
     if workspace is not None:
@@ -686,6 +751,132 @@ def write_questionnaire(
         raise AssessmentError(problems)
     chosen = [frameworks[f] for f in dict.fromkeys(ids)]
     return export_questionnaire(out, chosen, assessment, emb=emb)
+
+
+def write_scorecard_workbook(
+    out: Path,
+    company: str,
+    framework_ids: Sequence[str] = (),
+    *,
+    workspace: Path | None,
+    frameworks_dirs: Sequence[Path] = (),
+) -> Path:
+    """Export one company's platform scorecard workbook (``.xlsx``) from a workspace.
+
+    The company is found by its scorecard's file name in ``platforms/`` or its name
+    (case-insensitive); its framework's platform commitments are listed, its current answers
+    prefilled. A company without a scorecard gets a blank one, against the framework named
+    (or the one framework in scope with platform commitments); a name close to an existing
+    company's is refused as a likely typo. Raises :class:`AssessmentError`.
+    """
+    from cyberready.loaders import load_workspace
+
+    where = "<command line>"
+    problems: list[Problem] = []
+    if workspace is None:
+        problems.append(
+            Problem(
+                file=where,
+                field="--company",
+                message="a platform scorecard is exported from a workspace",
+                hint="pass --emb DIR with --company",
+            )
+        )
+    if out.suffix.lower() != ".xlsx":
+        problems.append(
+            Problem(
+                file=str(out),
+                field="--out",
+                message="a platform scorecard is exported as a workbook (.xlsx)",
+                hint="a CSV cannot say which company it is for",
+            )
+        )
+    if problems or workspace is None:
+        raise AssessmentError(problems)
+    ws = load_workspace(workspace, frameworks_dirs=frameworks_dirs)
+    frameworks = ws.library.frameworks
+    stem, card = _find_scorecard(ws, company)
+    known = {name: c.company for name, (_p, c) in _scorecards(ws).items()}
+    if card is None:
+        names = {n.casefold(): n for n in [*known, *known.values()]}
+        close = difflib.get_close_matches(company.strip().casefold(), names, n=2, cutoff=0.8)
+        if close:
+            problems.append(
+                Problem(
+                    file=where,
+                    field="--company",
+                    value=company,
+                    message=f"no scorecard for {company!r} in platforms/",
+                    hint="did you mean "
+                    + " or ".join(repr(names[c]) for c in close)
+                    + "? (a new company's name must not be this close to another's)",
+                )
+            )
+    in_scope = [f for f in ws.emb.frameworks if f in frameworks]
+    with_commitments = [f for f in in_scope if _platform_controls(frameworks[f])]
+    fid = card.framework if card is not None else ""
+    if card is not None and framework_ids and list(dict.fromkeys(framework_ids)) != [fid]:
+        problems.append(
+            Problem(
+                file=where,
+                field="--framework",
+                value=",".join(framework_ids),
+                message=f"the scorecard of {card.company} is against {fid}",
+                hint="leave --framework out",
+            )
+        )
+    elif card is None and len(framework_ids) > 1:
+        problems.append(
+            Problem(
+                file=where,
+                field="--framework",
+                message="a platform scorecard is against one framework",
+                hint="valid: " + ", ".join(with_commitments),
+            )
+        )
+    elif card is None and framework_ids:
+        fid = framework_ids[0]
+        if fid not in with_commitments:
+            problems.append(
+                Problem(
+                    file=where,
+                    field="--framework",
+                    value=fid,
+                    message=f"{fid!r} is no framework in the workspace's scope with platform "
+                    "commitments",
+                    hint=did_you_mean(fid, with_commitments),
+                )
+            )
+    elif card is None and len(with_commitments) == 1:
+        fid = with_commitments[0]
+    elif card is None:
+        problems.append(
+            Problem(
+                file=where,
+                field="--framework",
+                message="name the framework of the new scorecard"
+                if with_commitments
+                else "no framework in the workspace's scope has platform commitments",
+                hint="valid: " + ", ".join(with_commitments) if with_commitments else "",
+            )
+        )
+    if fid and fid not in frameworks:
+        problems.append(
+            Problem(file=where, field="framework", message=f"unknown framework {fid!r}")
+        )
+    if problems:
+        raise AssessmentError(problems)
+    wb = build_workbook(
+        [frameworks[fid]],
+        card,
+        emb=ws.emb,
+        company=card.company if card is not None else company.strip(),
+        scorecard=stem,
+    )
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write_bytes(out, buf.getvalue())
+    return out
 
 
 # --------------------------------------------------------------------------- cell parsing
@@ -1229,7 +1420,8 @@ def _read_workbook(
             )
         )
 
-    emb_controls = {c.id: c for fw in chosen for c in _emb_controls(fw)}
+    company = info.get("company", "")
+    emb_controls = {c.id: c for fw in chosen for c in _controls(fw, company)}
     platform_ids = [c.id for fw in chosen for c in fw.controls if c.id not in emb_controls]
     expected_at = {control: (sheet, row) for sheet, _, row, control, _ in meta_rows}
     sheets = list(dict.fromkeys(sheet for sheet, _, _, _, _ in meta_rows))
@@ -1258,7 +1450,7 @@ def _read_workbook(
         ws = wb[sheet]
         if _check_headers(ws, name, sheet, problems):
             readable.add(sheet)
-            _read_rows(ws, name, sheet, emb_controls, platform_ids, found, problems)
+            _read_rows(ws, name, sheet, emb_controls, platform_ids, found, problems, company)
     answers: dict[str, Answer] = {}
     for cid in emb_controls:
         if cid in found:
@@ -1297,6 +1489,8 @@ def _read_workbook(
             as_of=as_of,
             assessor=assessor,
             answers=answers,
+            company=company,
+            scorecard=info.get("scorecard", ""),
         ),
         [],
     )
@@ -1346,6 +1540,7 @@ def _read_rows(
     platform_ids: Sequence[str],
     found: dict[str, tuple[str, int, Answer | None]],
     problems: list[Problem],
+    company: str = "",
 ) -> None:
     from openpyxl.utils import get_column_letter
 
@@ -1387,7 +1582,10 @@ def _read_rows(
                 )
             continue
         if cid not in emb_controls:
-            if cid in platform_ids:
+            if cid in platform_ids and company:
+                message = f"{cid} is an EMB control, not a platform commitment"
+                hint = "EMB controls are answered in the EMB's own questionnaire"
+            elif cid in platform_ids:
                 message = f"{cid} is a platform commitment, not an EMB control"
                 hint = "platform commitments are answered per company in platforms/<company>.yaml"
             else:
@@ -1638,7 +1836,7 @@ def _import_into(
         if q is None:
             continue
         read.append((path, q))
-        for fid in q.frameworks:
+        for fid in () if q.company else q.frameworks:
             if fid not in ws.emb.frameworks:
                 problems.append(
                     Problem(
@@ -1671,6 +1869,23 @@ def _import_into(
                     hint="import it into its own workspace",
                 )
             )
+    companies = [(p, q) for p, q in read if q.company]
+    if companies and len(files) > 1:
+        for p, q in companies:
+            problems.append(
+                Problem(
+                    file=str(p),
+                    field="company",
+                    value=q.company,
+                    message=f"this is the platform scorecard of {q.company}: it is one "
+                    "assessment on its own",
+                    hint="import the EMB's questionnaires and each company's scorecard in "
+                    "separate runs",
+                )
+            )
+    elif companies and not problems and len(read) == len(files):
+        path, q = companies[0]
+        return _import_scorecard(ws, path, q, as_of=as_of, assessor=assessor)
     dates = {q.as_of for _, q in read if q.as_of is not None}
     if as_of is None and len(dates) > 1:
         problems.append(
@@ -1733,6 +1948,97 @@ def _import_into(
     return replace(result, written=ws.path / ASSESSMENT_FILE, archived=archived)
 
 
+def _scorecards(ws: Workspace) -> dict[str, tuple[Path, PlatformScorecard]]:
+    """The workspace's platform scorecards by file name (without ``.yaml``)."""
+    folder = ws.path / "platforms"
+    if not folder.is_dir():
+        return {}
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml"))
+    # the loader reads the same files in the same order, and refuses a workspace with a bad one
+    return {p.stem: (p, card) for p, card in zip(files, ws.platforms, strict=False)}
+
+
+def _find_scorecard(
+    ws: Workspace, company: str, stem: str = ""
+) -> tuple[str, PlatformScorecard | None]:
+    """(file name without ``.yaml``, current scorecard or None) of a company, found by its
+    file name or its name (case-insensitive); a new company's file name is its name in lower
+    case, other characters than letters and digits as ``-``."""
+    cards = _scorecards(ws)
+    if stem and stem in cards:
+        return stem, cards[stem][1]
+    wanted = company.strip().casefold()
+    for name, (_path, card) in cards.items():
+        if wanted in (name.casefold(), card.company.strip().casefold()):
+            return name, card
+    slug = "".join(ch if ch.isalnum() else "-" for ch in wanted).strip("-")
+    return stem or slug or "company", None
+
+
+def _import_scorecard(
+    ws: Workspace,
+    path: Path,
+    q: QuestionnaireAnswers,
+    *,
+    as_of: dt.date | None,
+    assessor: str | None,
+) -> ImportResult:
+    """Write a company's platform scorecard workbook into ``platforms/<name>.yaml`` with the
+    EMB questionnaire's history rules (see :func:`import_questionnaire`)."""
+    stem, old = _find_scorecard(ws, q.company, q.scorecard)
+    fid = q.frameworks[0]
+    date = as_of or q.as_of
+    assert date is not None  # a workbook without a date was refused when as_of is None
+    new = PlatformScorecard(
+        schema_version=1,
+        kind="platform_scorecard",
+        company=old.company if old is not None else q.company,
+        framework=fid,
+        as_of=date,
+        assessor=assessor if assessor is not None else q.assessor or (old.assessor if old else ""),
+        answers=q.answers,
+    )
+    target = ws.path / "platforms" / f"{stem}.yaml"
+    change: ImportChange
+    if old is None:
+        change = "first"
+    elif new == old:
+        change = "unchanged"
+    elif new.as_of != old.as_of:
+        change = "new"
+    elif as_of is not None:
+        change = "corrected"
+    else:
+        raise _same_date(
+            target,
+            old.as_of,
+            f"the import changes the scorecard of {old.company} of {old.as_of}",
+            "scorecard",
+            "platforms/history/",
+        )
+    n_controls = len(_platform_controls(ws.library.frameworks[fid]))
+    result = ImportResult(
+        assessment=new,
+        written=None,
+        archived=None,
+        frameworks=(fid,),
+        answered=len(q.answers),
+        not_applicable=sum(1 for a in q.answers.values() if a.level == "n/a"),
+        unassessed=n_controls - len(q.answers),
+        change=change,
+        company=new.company,
+    )
+    if change == "unchanged":
+        return result
+    header = (
+        f"Platform scorecard: {new.company}, against {fid}, as of {date}.\n"
+        f"Imported from {path.name} by cyberready; earlier scorecards are in platforms/history/."
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    archived = save_scorecard(target, new, header=header)
+    return replace(result, written=target, archived=archived)
+
+
 def _change(
     ws: Workspace,
     old: Assessment | None,
@@ -1767,19 +2073,28 @@ def _change(
     if confirmed:
         return "corrected"
     frameworks = [f for f in changed if answers_of(old.answers, f) != answers_of(before, f)]
-    raise AssessmentError(
+    raise _same_date(
+        ws.path / ASSESSMENT_FILE,
+        old.as_of,
+        f"the import changes answers of {', '.join(frameworks)} already assessed on {old.as_of}",
+        "assessment",
+        "history/",
+    )
+
+
+def _same_date(file: Path, as_of: dt.date, what: str, kind: str, history: str) -> AssessmentError:
+    """The refusal of a changed import that gives the current date without ``--as-of``."""
+    return AssessmentError(
         [
             Problem(
-                file=str(ws.path / ASSESSMENT_FILE),
+                file=str(file),
                 field="as_of",
-                value=old.as_of.isoformat(),
-                message=f"the import changes answers of {', '.join(frameworks)} already "
-                f"assessed on {old.as_of}, and gives the same date",
-                hint="for a new assessment, type its date in the workbook's Instructions!"
-                f"{AS_OF_CELL} or pass --as-of YYYY-MM-DD; to correct the assessment of "
-                f"{old.as_of} (the current one is then kept in history/), pass --as-of "
-                f"{old.as_of}",
+                value=as_of.isoformat(),
+                message=f"{what}, and gives the same date",
+                hint=f"for a new {kind}, type its date in the workbook's Instructions!"
+                f"{AS_OF_CELL} or pass --as-of YYYY-MM-DD; to correct the {kind} of "
+                f"{as_of} (the current one is then kept in {history}), pass --as-of {as_of}",
             )
         ],
-        "the assessment date was not changed; nothing written",
+        f"the {kind} date was not changed; nothing written",
     )

@@ -26,6 +26,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from cyberready.numbers import chance, money
 from cyberready.report.models import (
     Action,
     DomainReadiness,
@@ -285,11 +286,11 @@ def heatmap_chart(
         for i in range(len(sids)):
             for j in range(len(fids)):
                 v = grid[i, j]
-                if v >= 0.005:
+                if v > 0:
                     ax.text(
                         j,
                         i,
-                        f"{v:.0%}" if v >= 0.01 else "<1%",
+                        chance(v),
                         ha="center",
                         va="center",
                         fontsize=7,
@@ -678,7 +679,9 @@ def donor_priority_chart(priorities: Sequence[DonorPriority], gettext: Gettext) 
                 p.cost_high / 1000,
                 yy,
                 "  "
-                + _("removes {share:.0%} of simulated risk").format(share=p.risk_reduction_share),
+                + _("removes {share} of simulated risk").format(
+                    share=chance(p.risk_reduction_share)
+                ),
                 va="center",
                 fontsize=7.5,
             )
@@ -704,12 +707,7 @@ def _nice_ceiling(p: float) -> float:
     return 1.0
 
 
-def _usd(x: float) -> str:
-    if x >= 1e6:
-        return f"${x / 1e6:.1f}M"
-    if x >= 1e3:
-        return f"${x / 1e3:.0f}k"
-    return f"${x:.0f}"
+_usd = money
 
 
 # --------------------------------------------------------------------------- SVG

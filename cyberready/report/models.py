@@ -47,6 +47,8 @@ __all__ = [
     "PartnerReadiness",
     "PathView",
     "Plan",
+    "PlatformCommitment",
+    "PlatformLevel",
     "PlatformScore",
     "ReportMeta",
     "RoadmapItem",
@@ -204,7 +206,7 @@ class PartnerReadiness(ViewModel):
 
 
 class PlatformScore(ViewModel):
-    """A technology company's score against the platform commitments."""
+    """A technology company's overall score against the platform commitments."""
 
     company: str = Field(description="Company.")
     framework_id: str = Field(description="Framework.")
@@ -212,8 +214,27 @@ class PlatformScore(ViewModel):
     score: Percent = Field(description="Readiness score, 0–100.")
     tier: str = Field(description="Tier.")
     coverage: Probability = Field(description="Share of commitments answered.")
-    commitments: tuple[tuple[str, str, int | None], ...] = Field(
-        default=(), description="(control id, title, level or None when unanswered)."
+
+
+class PlatformLevel(ViewModel):
+    """One company's level on one commitment."""
+
+    level: int | Literal["n/a"] | None = Field(
+        description="Maturity level 0–4, 'n/a', or None when not assessed (or not in the "
+        "company's framework)."
+    )
+    name: str = Field(
+        default="", description="The level's word on its framework's scale ('' for none)."
+    )
+
+
+class PlatformCommitment(ViewModel):
+    """One platform commitment and each company's level on it."""
+
+    control_id: str = Field(description="Commitment (control) id.")
+    title: str = Field(description="Commitment title.")
+    levels: tuple[PlatformLevel, ...] = Field(
+        description="Each company's level, in the order of the view's platforms."
     )
 
 
@@ -569,6 +590,9 @@ class _ViewBase(ViewModel):
     meta: ReportMeta = Field(description="EMB, election and run parameters.")
     readiness: Readiness = Field(description="Readiness scores.")
     platforms: tuple[PlatformScore, ...] = Field(default=(), description="Platform scorecards.")
+    platform_commitments: tuple[PlatformCommitment, ...] = Field(
+        default=(), description="Each commitment × each company in platforms (same order)."
+    )
     plan: Plan | None = Field(default=None, description="Budget plan, when a budget is set.")
 
 
@@ -621,7 +645,10 @@ class DonorFunctionRisk(ViewModel):
 
     title: str = Field(description="Function title.")
     phases: tuple[str, ...] = Field(description="Phases of the electoral cycle it serves.")
-    p_fail: Probability = Field(description="P(fails this cycle), rounded to 0.01.")
+    p_fail: Probability = Field(
+        description="P(fails this cycle), rounded to 0.01 (0.001 for a positive chance "
+        "below 0.005, 0.999 for one between 0.995 and 1)."
+    )
     level: Literal["high", "elevated", "moderate", "low"] = Field(
         description="Plain-language band."
     )
@@ -692,6 +719,9 @@ class DonorView(ViewModel):
     meta: ReportMeta = Field(description="EMB, election and run parameters.")
     readiness: Readiness = Field(description="Readiness scores (domain level).")
     platforms: tuple[PlatformScore, ...] = Field(default=(), description="Platform scorecards.")
+    platform_commitments: tuple[PlatformCommitment, ...] = Field(
+        default=(), description="Each commitment × each company in platforms (same order)."
+    )
     partners: PartnerReadiness | None = Field(
         default=None,
         description="The international partners' practices, scored apart from the EMB's own.",

@@ -24,7 +24,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from cyberready import __version__
+from cyberready import __version__, numbers
 from cyberready.errors import ReportError
 from cyberready.outputs import GENERATOR
 from cyberready.report.charts import OKABE_ITO, tier_colour, to_svg
@@ -262,13 +262,13 @@ def _fmt(value: object, kind: str = "") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if kind == "pct" and isinstance(value, int | float):
-        return f"{value:.0%}"
+        return numbers.chance(value)
     if kind == "usd" and isinstance(value, int | float):
-        return f"${value:,.0f}"
+        return numbers.money(value)
     if kind == "signed" and isinstance(value, int | float):
         return f"{value:+.0f}"
     if kind == "loss" and isinstance(value, int | float):
-        return f"{value:.3f}"
+        return numbers.points(value)
     if isinstance(value, float):
         return f"{value:.0f}"
     if isinstance(value, dt.date):

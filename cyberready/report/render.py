@@ -30,7 +30,7 @@ from typing import Any, Final, Literal
 import jinja2
 from markupsafe import Markup
 
-from cyberready import __version__
+from cyberready import __version__, numbers
 from cyberready.errors import OptionalDependencyError, ReportError, UnsafeTemplateError
 from cyberready.outputs import clean_text, markdown_marker
 from cyberready.report import charts as ch
@@ -38,6 +38,7 @@ from cyberready.report.i18n import translations
 from cyberready.report.models import (
     AdvisorView,
     DonorView,
+    PlatformLevel,
     ScenarioRisk,
     TechnicalView,
     View,
@@ -261,43 +262,15 @@ def vocabulary_texts(locale: str = "en") -> list[str]:
 # --------------------------------------------------------------------------- formatting
 
 
-def _fmt_pct(p: float | None) -> str:
-    if p is None:
-        return "—"
-    if 0 < p < 0.005:
-        return "<1%"
-    if 0.995 < p < 1:
-        return ">99%"
-    return f"{p * 100:.0f}%"
+_fmt_pct = numbers.chance
 
 
 def _fmt_score(x: float | None) -> str:
     return "—" if x is None else f"{x:.0f}"
 
 
-def _fmt_usd(x: float | None) -> str:
-    if x is None:
-        return "—"
-    return f"${x:,.0f}"
-
-
-def _usd_short(x: float) -> str:
-    if x >= 1e6:
-        return f"${x / 1e6:.1f}M"
-    if x >= 1e4:
-        return f"${x / 1e3:.0f}k"
-    return f"${x:,.0f}"
-
-
-def _fmt_usd_range(lo: float, hi: float) -> str:
-    """``$7k–$29k``, ``$1,000–$8,000`` or one figure: both ends in the same unit."""
-    if abs(hi - lo) < 0.5:
-        return _usd_short(lo)
-    if hi >= 1e6:
-        return f"${lo / 1e6:.1f}M–${hi / 1e6:.1f}M"
-    if hi >= 1e4:
-        return f"${lo / 1e3:,.0f}k–${hi / 1e3:,.0f}k"
-    return f"${lo:,.0f}–${hi:,.0f}"
+_fmt_usd = numbers.money
+_fmt_usd_range = numbers.money_range
 
 
 def _css_string(text: object) -> Markup:
@@ -365,14 +338,23 @@ class _Formatters:
         return f"{d.day} {self.months[d.month - 1]} {d.year}"
 
     def hours(self, h: float) -> str:
-        if h < 48:
-            n = round(h)
+        n, unit = numbers.duration_unit(h)
+        if unit == "hour":
             return self.ngettext("%(num)d hour", "%(num)d hours", n) % {"num": n}
-        if h < 24 * 21:
-            n = round(h / 24)
+        if unit == "day":
             return self.ngettext("%(num)d day", "%(num)d days", n) % {"num": n}
-        n = round(h / 168)
         return self.ngettext("%(num)d week", "%(num)d weeks", n) % {"num": n}
+
+    def weeks(self, w: float | None) -> str:
+        if w is None:
+            return "—"
+        text, n = numbers.half_weeks(w)
+        return self.ngettext("%(num)s week", "%(num)s weeks", n) % {"num": text}
+
+    def chance_level(self, p: float, level: str | None = None) -> str:
+        """A chance with its plain-language level: ``8% (low)`` in every format."""
+        word = self.risks.get(level or risk_level(p), level or risk_level(p))
+        return f"{_fmt_pct(p)} ({word})"
 
     def asset_type(self, t: str) -> str:
         return t.replace("_", " ")
@@ -398,12 +380,65 @@ class _Formatters:
         k = names.index(name)
         return round(k * 3 / max(len(names) - 1, 1))
 
+    def units(self, audience: str = "technical") -> list[tuple[str, str]]:
+        """(term, meaning) of every unit and number style a report uses: the glossary's
+        entries in HTML and Markdown, and the XLSX reports' Units sheet."""
+        _ = self._
+        out = [
+            (
+                _("Weight points"),
+                _(
+                    "The unit of expected loss. Each election function has a weight from 1 to 5 "
+                    "(its importance): a function certain to fail this cycle counts as its "
+                    "weight; a full loss of public trust counts as the EMB's public-confidence "
+                    "weight. Only differences and shares of weight points mean something."
+                ),
+            ),
+            (
+                _("Share of simulated risk removed"),
+                _(
+                    "How much an action or a plan lowers the expected loss, as a share of "
+                    "today's total expected loss."
+                ),
+            ),
+            (
+                _("Costs"),
+                _(
+                    "Estimated costs in US dollars, as low–high ranges from the framework "
+                    "(e.g. $8,000–$12,000); plans and rankings use the midpoint."
+                ),
+            ),
+            (
+                _("Chances and shares"),
+                _(
+                    "Written as whole percentages: <1% is above zero but under half a percent, "
+                    ">99% is under 100%; 0% and 100% are exact."
+                ),
+            ),
+        ]
+        if audience != "donor":
+            out.insert(
+                1,
+                (
+                    _("Benefit per $1k"),
+                    _(
+                        "An action's benefit (the weight points of expected loss it removes) per "
+                        "$1,000 of its mid-range cost, used to rank actions."
+                    ),
+                ),
+            )
+        return out
+
     def filters(self) -> dict[str, Callable[..., Any]]:
         return {
+            "units": self.units,
             "pct": _fmt_pct,
             "score": _fmt_score,
             "usd": _fmt_usd,
             "usd_range": _fmt_usd_range,
+            "points": numbers.points,
+            "weeks": self.weeks,
+            "chance_level": self.chance_level,
             "css_string": _css_string,
             "date": self.date,
             "hours": self.hours,
@@ -801,18 +836,25 @@ def render_xlsx(view: View) -> bytes:
         _("Hours to impact, median"),
         _("Hours to impact, 90th percentile"),
     }
-    points = {_("Expected loss"), _("Of which public trust"), _("Expected loss (weight points)")}
+    points = {_("Expected loss (weight points)"), _("Of which public trust (weight points)")}
 
-    def number_format(name: str) -> str | None:
+    def quantity(name: str) -> numbers.Quantity | None:
         if name in percent:
-            return "0.0%"
+            return "chance"
         if name in hours:
-            return "0.0"
+            return "hours"
         if name in points:
-            return "0.000"
+            return "points"
+        if name == _("Weeks"):
+            return "weeks"
         if "(USD)" in name:
-            return "#,##0"
+            return "money"
         return None
+
+    def set_format(cell: Any, kind: numbers.Quantity | None) -> None:
+        """The quantity's number format (numbers.py: the same rule as the other formats)."""
+        if kind is not None and isinstance(cell.value, int | float):
+            cell.number_format = numbers.excel_format(kind, float(cell.value))
 
     def sheet(title: str, headers: list[str], rows: list[list[object]]) -> None:
         ws = wb.create_sheet(title)
@@ -837,16 +879,13 @@ def render_xlsx(view: View) -> bytes:
         for k, h in enumerate(headers, start=1):
             width = max([len(h)] + [len(str(r[k - 1])) for r in rows[:200] if k - 1 < len(r)])
             ws.column_dimensions[get_column_letter(k)].width = min(max(width + 2, 8), 60)
-            column_format = number_format(h)
+            column_kind = quantity(h)
             for c in ws[get_column_letter(k)][2:]:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
-                if column_format and isinstance(c.value, int | float):
-                    c.number_format = column_format
+                set_format(c, column_kind)
         if headers == [_("Item"), _("Value")]:
             for item, value in ws.iter_rows(min_row=3, max_col=2):
-                row_format = number_format(str(item.value))
-                if row_format and isinstance(value.value, int | float):
-                    value.number_format = row_format
+                set_format(value, quantity(str(item.value)))
 
     r = view.readiness
     m = view.meta
@@ -869,7 +908,7 @@ def render_xlsx(view: View) -> bytes:
     ]
     if isinstance(view, TechnicalView):
         summary.append([_("Expected loss (weight points)"), round(view.expected_loss, 4)])
-        summary.append([_("Of which public trust"), round(view.trust_loss, 4)])
+        summary.append([_("Of which public trust (weight points)"), round(view.trust_loss, 4)])
         if view.threat_context is not None:
             summary.append([_("Threat context"), view.threat_context.source])
             summary += [
@@ -979,11 +1018,29 @@ def render_xlsx(view: View) -> bytes:
                 for p in view.platforms
             ],
         )
+        sheet(
+            _("Commitments"),
+            [_("Commitment"), _("Title"), *(p.company for p in view.platforms)],
+            [
+                [c.control_id, c.title, *(_platform_level(lv, _) for lv in c.levels)]
+                for c in view.platform_commitments
+            ],
+        )
+    sheet(_("Units"), [_("Term"), _("Meaning")], [list(u) for u in fmt.units(view.audience)])
     wb.remove(default)
     wb.properties.creator = f"cyberready {__version__}"
     buf = io.BytesIO()
     wb.save(buf)
     return fixed_xlsx(buf.getvalue(), m.as_of)
+
+
+def _platform_level(lv: PlatformLevel, _: Gettext) -> str:
+    """A company's level on a commitment as the HTML and Markdown tables write it."""
+    if lv.level is None:
+        return _("not assessed")
+    if lv.level == "n/a":
+        return _("n/a")
+    return f"{lv.level} ({lv.name})" if lv.name else str(lv.level)
 
 
 def _status_text(status: str, _: Callable[[str], str]) -> str:
@@ -1070,8 +1127,8 @@ def _technical_sheets(
             _("Likelihood from"),
             _("Some function fails, if attempted"),
             _("Public trust lost, if attempted"),
-            _("Expected loss"),
-            _("Of which public trust"),
+            _("Expected loss (weight points)"),
+            _("Of which public trust (weight points)"),
             _("Hours to impact, 10th percentile"),
             _("Hours to impact, median"),
             _("Hours to impact, 90th percentile"),

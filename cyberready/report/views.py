@@ -57,6 +57,8 @@ from cyberready.report.models import (
     PartnerReadiness,
     PathView,
     Plan,
+    PlatformCommitment,
+    PlatformLevel,
     PlatformScore,
     Readiness,
     ReportMeta,
@@ -384,16 +386,11 @@ def _readiness(result: AssessmentResult) -> Readiness:
     )
 
 
-def _platforms(result: AssessmentResult, *, detail: bool) -> tuple[PlatformScore, ...]:
+def _platforms(result: AssessmentResult) -> tuple[PlatformScore, ...]:
+    """Each company's overall platform score, best first (then by name)."""
     out = []
     for p in result.readiness.platforms:
         s, _lo, _hi = _band(p.total)
-        commitments: tuple[tuple[str, str, int | None], ...] = ()
-        if detail:
-            commitments = tuple(
-                (c.control, c.title, c.level if isinstance(c.level, int) else None)
-                for c in p.controls
-            )
         out.append(
             PlatformScore(
                 company=p.company,
@@ -402,10 +399,39 @@ def _platforms(result: AssessmentResult, *, detail: bool) -> tuple[PlatformScore
                 score=s,
                 tier=p.total.tier or "",
                 coverage=p.total.coverage or 0.0,
-                commitments=commitments,
             )
         )
     return tuple(sorted(out, key=lambda p: (-p.score, p.company)))
+
+
+def _platform_commitments(
+    result: AssessmentResult, platforms: Sequence[PlatformScore], locale: str
+) -> tuple[PlatformCommitment, ...]:
+    """Every platform commitment (in framework order) with each company's level, the
+    companies in the order of ``platforms``; a commitment outside a company's framework is
+    not assessed for it."""
+    lib = result.workspace.library
+    by_company = {p.company: p for p in result.readiness.platforms}
+    cards = [by_company[p.company] for p in platforms if p.company in by_company]
+    titles: dict[str, str] = {}
+    levels: dict[tuple[str, str], PlatformLevel] = {}
+    for card in cards:
+        fw = lib.frameworks.get(card.framework)
+        for c in card.controls:
+            titles.setdefault(c.control, _control_title(result, c.control, c.title, locale))
+            name = ""
+            if isinstance(c.level, int) and fw is not None:
+                name = fw.maturity_scale.levels[c.level].name
+            levels[(card.company, c.control)] = PlatformLevel(level=c.level, name=name)
+    none = PlatformLevel(level=None)
+    return tuple(
+        PlatformCommitment(
+            control_id=cid,
+            title=title,
+            levels=tuple(levels.get((card.company, cid), none) for card in cards),
+        )
+        for cid, title in titles.items()
+    )
 
 
 def _evidence_mix(result: AssessmentResult) -> tuple[EvidenceMix, ...]:
@@ -766,12 +792,14 @@ def _technical(
             if d.cause is not None
         ),
     )
+    platforms = _platforms(result)
     common: dict[str, Any] = {
         "audience": audience,
         "banner": Banner(tlp=tlp, text=banner_text(tlp, _)),  # type: ignore[arg-type]
         "meta": _meta(result, locale),
         "readiness": _readiness(result),
-        "platforms": _platforms(result, detail=True),
+        "platforms": platforms,
+        "platform_commitments": _platform_commitments(result, platforms, locale),
         "plan": _plan(result),
         "controls": tuple(controls),
         "functions": tuple(functions),
@@ -1198,7 +1226,7 @@ def _donor(result: AssessmentResult, locale: str, _: Gettext, red: Redactor) -> 
     if sim is not None:
         cycle = sim.cycle_probability
         for i in _function_order(result):
-            p = round(float(cycle[i]), 2)
+            p = _coarse(float(cycle[i]))
             functions.append(
                 {
                     "title": fns[i].title,
@@ -1208,12 +1236,16 @@ def _donor(result: AssessmentResult, locale: str, _: Gettext, red: Redactor) -> 
                 }
             )
     tlp = TLP["donor"]
+    platforms = _platforms(result)
     unassessed = result.readiness.unassessed
     data: dict[str, Any] = {
         "banner": Banner(tlp=tlp, text=banner_text(tlp, _)).model_dump(),  # type: ignore[arg-type]
         "meta": _meta(result, locale).model_dump(),
         "readiness": _readiness(result).model_dump(),
-        "platforms": [p.model_dump() for p in _platforms(result, detail=False)],
+        "platforms": [p.model_dump() for p in platforms],
+        "platform_commitments": [
+            c.model_dump() for c in _platform_commitments(result, platforms, locale)
+        ],
         "partners": (lambda p: p.model_dump() if p else None)(_partners(result, locale)),
         "plan": (lambda p: p.model_dump() if p else None)(_plan(result)),
         "functions": functions,
@@ -1239,6 +1271,18 @@ def _donor(result: AssessmentResult, locale: str, _: Gettext, red: Redactor) -> 
 _DonorStep: TypeAlias = "tuple[PlannedAction, float, float, dict[str, float]]"
 """An action of the plan: the action, its this-cycle and next-cycle benefit, and the drop in
 each function's chance of failing."""
+
+
+def _coarse(p: float) -> float:
+    """A chance rounded to 0.01 for the donor view, yet written as every other report writes
+    the exact value: a positive chance below 0.5% stays positive (``<1%``, never ``0%``), one
+    just below 1 stays below 1 (``>99%``)."""
+    rounded = round(p, 2)
+    if p > 0 and rounded == 0:
+        return 0.001
+    if p < 1 and rounded == 1:
+        return 0.999
+    return rounded
 
 
 def _donor_priorities(result: AssessmentResult, locale: str = "en") -> list[DonorPriority]:

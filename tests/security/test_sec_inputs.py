@@ -223,12 +223,12 @@ def test_csv_output_guards_titles_that_start_like_formulas(ws: Path, framework_c
     extra = ("--frameworks-dir", str(framework_copy.parent))
     scores = _run("assess", str(ws), *extra, "--csv")
     assert scores.exit_code == 0, scores.output
-    found = _csv_titles(scores.output, set(titles))
+    found = _csv_titles(scores.stdout, set(titles))
     assert found == {"EVL-EMB-01": "'=cmd|' /C calc'!A0", "EVL-EMB-02": "'@SUM(A1)"}
     ranking = _run(
         "prioritize", str(ws), *extra, "--csv", "--trials", "100", "--screen-trials", "10"
     )
     assert ranking.exit_code == 0, ranking.output
-    assert _csv_titles(ranking.output, {"EVL-EMB-02"}) == {"EVL-EMB-02": "'@SUM(A1)"}
-    for row in csv.reader(io.StringIO(ranking.output)):
+    assert _csv_titles(ranking.stdout, {"EVL-EMB-02"}) == {"EVL-EMB-02": "'@SUM(A1)"}
+    for row in csv.reader(io.StringIO(ranking.stdout)):
         assert not any(cell.startswith(("=", "+", "@")) for cell in row), row

@@ -1,0 +1,170 @@
+"""How every quantity is written, in every report format and on the terminal: one rule each.
+
+- **Chances and shares** (a probability, a share of risk removed, a share of controls
+  answered): whole percent; a positive value that would round to 0 is ``<1%``, a value below 1
+  that would round to 100 is ``>99%`` (so ``0%`` and ``100%`` are only ever exact).
+- **Money**: whole US dollars with thousands separators, ``$12,000``; a range is
+  ``$8,000–$12,000`` (an en dash; one figure when both ends round alike).
+- **Weight points** (expected loss, its public-trust part, an action's benefit, and benefit per
+  $1,000): three decimals, ``0.125``; a positive value below 0.0005 is ``<0.001``.
+- **Durations**: a time to impact in hours below two days, days below three weeks, else
+  weeks (:func:`duration_unit`); work effort in weeks, to the half week (:func:`half_weeks`).
+
+Report templates use these through the filters of :mod:`cyberready.report.render`
+(``pct``, ``usd``, ``usd_range``, ``points``, ``weeks``, ``hours``), XLSX reports through
+:func:`excel_format` (the same rule as a number format, the cell keeping its value), and the
+CLI directly. Standard library only: the CLI imports it at start-up.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+__all__ = [
+    "EXCEL_FORMATS",
+    "Quantity",
+    "chance",
+    "chance_range",
+    "duration",
+    "duration_unit",
+    "excel_format",
+    "half_weeks",
+    "money",
+    "money_range",
+    "points",
+    "weeks",
+]
+
+NONE: Final = "—"
+"""What a missing value is written as."""
+
+Quantity = Literal["chance", "money", "points", "hours", "weeks"]
+
+EXCEL_FORMATS: Final[dict[Quantity, str]] = {
+    "chance": "0%",
+    "money": '"$"#,##0',
+    "points": "0.000",
+    "hours": "0.0",
+    "weeks": "0.0",
+}
+"""The XLSX number format of each quantity (see :func:`excel_format` for the edge cases)."""
+
+
+def chance(p: float | None) -> str:
+    """A probability or a share as a whole percent.
+
+    >>> [chance(x) for x in (0, 0.001, 0.004999, 0.005, 0.08, 0.996, 1.0, None)]
+    ['0%', '<1%', '<1%', '<1%', '8%', '>99%', '100%', '—']
+    """
+    if p is None:
+        return NONE
+    whole = round(p * 100)
+    if p > 0 and whole == 0:
+        return "<1%"
+    if p < 1 and whole >= 100:
+        return ">99%"
+    return f"{whole:.0f}%"
+
+
+def chance_range(lo: float, hi: float) -> str:
+    """A range of chances: ``3–7%``, ``<1–2%``; one figure when both ends are written alike.
+
+    >>> chance_range(0.031, 0.072), chance_range(0.001, 0.02), chance_range(0.5, 0.5)
+    ('3–7%', '<1–2%', '50%')
+    """
+    a, b = chance(lo), chance(hi)
+    return a if a == b else f"{a.removesuffix('%')}–{b}"
+
+
+def money(x: float | None) -> str:
+    """US dollars, whole, with thousands separators.
+
+    >>> money(12000), money(1234567.8), money(None)
+    ('$12,000', '$1,234,568', '—')
+    """
+    return NONE if x is None else f"${x:,.0f}"
+
+
+def money_range(lo: float, hi: float) -> str:
+    """A cost range in dollars: ``$8,000–$12,000`` (one figure when the ends round alike).
+
+    >>> money_range(8000, 12000), money_range(5000, 5000.2)
+    ('$8,000–$12,000', '$5,000')
+    """
+    a, b = money(lo), money(hi)
+    return a if a == b else f"{a}–{b}"
+
+
+def points(x: float | None) -> str:
+    """Weight points (expected loss and benefits), three decimals.
+
+    >>> points(1.23456), points(0.0002), points(0), points(None)
+    ('1.235', '<0.001', '0.000', '—')
+    """
+    if x is None:
+        return NONE
+    if 0 < x < 0.0005:
+        return "<0.001"
+    return f"{x:,.3f}"
+
+
+def duration_unit(hours: float) -> tuple[int, Literal["hour", "day", "week"]]:
+    """How a time to impact is counted: hours below two days, days below three weeks, else
+    weeks; returns (count, unit)."""
+    if hours < 48:
+        return round(hours), "hour"
+    if hours < 24 * 21:
+        return round(hours / 24), "day"
+    return round(hours / 168), "week"
+
+
+def duration(hours: float) -> str:
+    """A time to impact in English (reports translate the same count and unit).
+
+    >>> duration(5.4), duration(72), duration(24 * 30), duration(1)
+    ('5 hours', '3 days', '4 weeks', '1 hour')
+    """
+    n, unit = duration_unit(hours)
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+def half_weeks(w: float) -> tuple[str, int]:
+    """Work effort rounded to the half week (at least half a week): (the number as written,
+    the count that picks its plural form).
+
+    >>> half_weeks(1), half_weeks(2.26), half_weeks(0.1)
+    (('1', 1), ('2.5', 2), ('0.5', 2))
+    """
+    halves = max(1, round(w * 2))
+    if halves % 2 == 0:
+        return f"{halves // 2}", halves // 2
+    return f"{halves / 2:.1f}", 2
+
+
+def weeks(w: float | None) -> str:
+    """Work effort in English weeks, to the half week.
+
+    >>> weeks(1), weeks(2.26), weeks(None)
+    ('1 week', '2.5 weeks', '—')
+    """
+    if w is None:
+        return NONE
+    text, n = half_weeks(w)
+    return f"{text} week" if n == 1 else f"{text} weeks"
+
+
+def excel_format(quantity: Quantity, value: float) -> str:
+    """The XLSX number format of one cell: the quantity's format, except that a value that
+    :func:`chance` or :func:`points` writes as ``<1%``, ``>99%`` or ``<0.001`` is shown so
+    (the cell keeps its exact value for sorting and sums).
+
+    >>> excel_format("chance", 0.001), excel_format("chance", 0.3), excel_format("points", 0)
+    ('"<1%"', '0%', '0.000')
+    """
+    if quantity == "chance":
+        text = chance(value)
+        if text.startswith(("<", ">")):
+            return f'"{text}"'
+    if quantity == "points" and 0 < value < 0.0005:
+        return '"<0.001"'
+    return EXCEL_FORMATS[quantity]
