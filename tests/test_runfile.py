@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 import cyberready
 from cyberready.cli import main
+from cyberready.report.runfile import RUN_FORMAT
 
 TRIALS = "200"
 
@@ -96,6 +97,22 @@ def test_a_file_that_is_not_a_run_is_refused(saved: tuple[Path, Path], tmp_path:
     result = _run("report", ws, "--from", bogus, "--out", tmp_path / "r.html")
     assert result.exit_code == 3
     assert "not a saved run" in result.output
+
+
+def test_a_run_in_an_older_format_is_refused_by_name(
+    saved: tuple[Path, Path], tmp_path: Path
+) -> None:
+    ws, run = saved
+    data = json.loads(run.read_text(encoding="utf-8"))
+    data["schema_version"] = RUN_FORMAT - 1
+    old = tmp_path / "old-run.json"
+    old.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "r.html"
+    result = _run("report", ws, "--from", old, "--out", out)
+    assert result.exit_code == 3
+    assert f"run format {RUN_FORMAT - 1} by an earlier cyberready" in result.output
+    assert "--save" in result.output and "Traceback" not in result.output
+    assert not out.exists()
 
 
 def test_several_reports_need_a_folder(saved: tuple[Path, Path], tmp_path: Path) -> None:

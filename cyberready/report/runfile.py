@@ -35,10 +35,15 @@ if TYPE_CHECKING:
     from cyberready.assess import AssessmentResult
     from cyberready.report.models import View
 
-__all__ = ["RUN_KIND", "input_digest", "load_run", "save_run"]
+__all__ = ["RUN_FORMAT", "RUN_KIND", "input_digest", "load_run", "save_run"]
 
 RUN_KIND: Final = "cyberready-run"
 """The ``kind`` of a saved run file."""
+
+RUN_FORMAT: Final = 2
+"""The run file's ``schema_version``, raised whenever a saved view's fields change (2: plan
+benefit split by cycle, grouped assets, platform commitments), so an older run is refused by
+name rather than as damaged."""
 
 _INPUT_SUFFIXES: Final = frozenset({".yaml", ".yml", ".csv"})
 _VIEW_CLASSES: Final[dict[Audience, type[TechnicalView] | type[DonorView]]] = {
@@ -85,7 +90,7 @@ def save_run(
 
     views = {a: build_view(result, a, locale=locale).model_dump(mode="json") for a in AUDIENCES}
     data = {
-        "schema_version": 1,
+        "schema_version": RUN_FORMAT,
         "kind": RUN_KIND,
         "tlp": "TLP:AMBER+STRICT",
         "cyberready": __version__,
@@ -123,8 +128,19 @@ def load_run(
         raise _refuse(path, f"cannot read the saved run: {err}") from None
     if not isinstance(data, dict) or data.get("kind") != RUN_KIND:
         raise _refuse(path, f"not a saved run (kind: {RUN_KIND} expected)")
-    if data.get("schema_version") != 1:
-        raise _refuse(path, f"unsupported run format {data.get('schema_version')!r}", again)
+    version = data.get("schema_version")
+    if version != RUN_FORMAT:
+        made = (
+            "an earlier cyberready"
+            if isinstance(version, int) and version < RUN_FORMAT
+            else "another cyberready"
+        )
+        raise _refuse(
+            path,
+            f"the run was saved in run format {version!r} by {made}; this version reads "
+            f"format {RUN_FORMAT}",
+            again,
+        )
     if data.get("cyberready") != __version__:
         raise _refuse(
             path,
