@@ -1290,9 +1290,14 @@ class _StageProgress:
 
 
 def _share_text(value: float, total: float) -> str:
-    """``value`` as a percentage of ``total``; "<1%" for a positive value that rounds to 0."""
-    share = 100 * value / total if total > 0 else 0.0
-    return "<1%" if 0 < share < 0.5 else f"{share:.0f}%"
+    """``value`` as a percentage of ``total``, written like every chance and share."""
+    return numbers.chance(value / total if total > 0 else 0.0)
+
+
+def _pts(x: float) -> str:
+    """Weight points as the reports write them (:func:`cyberready.numbers.points`), a tiny
+    negative value (noise) as ``0.000`` rather than ``-0.000``."""
+    return numbers.points(0.0 if -0.0005 < x <= 0 else x)
 
 
 def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
@@ -1300,8 +1305,8 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
     secho(f"Priorities for {ws.emb.name} ({p.emb}), plan start {p.start}", bold=True)
     share = f" ({100 * p.baseline_se / p.baseline:.1f}% SE)" if p.baseline > 0 else ""
     echo(
-        f"expected loss today {p.baseline:.3f} weight points{share}, of which public trust "
-        f"{p.baseline_trust:.3f}, over {len(p.scenarios)} scenario(s), {p.trials:,} trials "
+        f"expected loss today {_pts(p.baseline)} weight points{share}, of which public trust "
+        f"{_pts(p.baseline_trust)}, over {len(p.scenarios)} scenario(s), {p.trials:,} trials "
         f"each, seed {p.seed}; {p.candidates} candidate actions"
     )
     echo(
@@ -1323,11 +1328,11 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
                     r.rank,
                     r.action.id,
                     r.action.title[:48],
-                    f"{r.benefit.value:.3f}",
-                    f"{r.benefit.low:.3f}–{r.benefit.high:.3f}",
+                    _pts(r.benefit.value),
+                    f"{_pts(r.benefit.low)}–{_pts(r.benefit.high)}",
                     _cost_text(r.action.cost),
                     _ratio_text(r.per_kusd),
-                    r.action.weeks,
+                    numbers.weeks(r.action.weeks),
                     "quick win" if r.quick_win else "",
                 ]
                 for r in p.ranking[:top]
@@ -1344,9 +1349,9 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
         echo()
         b = plan.benefit
         gain = (
-            f"benefit {b.value:.3f} ± {1.96 * b.se:.3f}: this cycle {plan.this_cycle:.3f} "
+            f"benefit {_pts(b.value)} ± {_pts(1.96 * b.se)}: this cycle {_pts(plan.this_cycle)} "
             f"({_share_text(plan.this_cycle, p.baseline)} of today's expected loss), next cycle "
-            f"{plan.next_cycle:.3f} ({_share_text(plan.next_cycle, p.baseline)})"
+            f"{_pts(plan.next_cycle)} ({_share_text(plan.next_cycle, p.baseline)})"
             if b is not None and p.baseline > 0
             else "no benefit"
         )
@@ -1373,10 +1378,10 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
                         k + 1,
                         s.action.id,
                         str(s.ready or ""),
-                        f"{s.marginal.value:.3f}",
-                        f"{round(s.this_cycle or 0.0, 3) + 0.0:.3f}",
-                        f"{round(s.next_cycle or 0.0, 3) + 0.0:.3f}",
-                        f"{s.cumulative.value:.3f} ± {1.96 * s.cumulative.se:.3f}",
+                        _pts(s.marginal.value),
+                        _pts(s.this_cycle or 0.0),
+                        _pts(s.next_cycle or 0.0),
+                        f"{_pts(s.cumulative.value)} ± {_pts(1.96 * s.cumulative.se)}",
                         _cost_text(s.added_cost),
                         _cost_text(s.cumulative_cost),
                     ]
@@ -1548,8 +1553,8 @@ def _demo_top_actions(ws: Any, trials: int = 2000) -> list[str]:
     lines = [f"top actions (benefit per cost; {trials:,} trials per scenario):"]
     for r in p.top(3):
         lines.append(
-            f"  {r.rank}. {r.action.id} {r.action.title}: expected loss -{r.benefit.value:.3f} "
-            f"for {_cost_text(r.action.cost)}, {r.action.weeks:g} weeks"
+            f"  {r.rank}. {r.action.id} {r.action.title}: expected loss -{_pts(r.benefit.value)} "
+            f"for {_cost_text(r.action.cost)}, {numbers.weeks(r.action.weeks)}"
             + (" (quick win)" if r.quick_win else "")
         )
     if len(lines) == 1:
