@@ -1294,20 +1294,14 @@ def _share_text(value: float, total: float) -> str:
     return numbers.chance(value / total if total > 0 else 0.0)
 
 
-def _pts(x: float) -> str:
-    """Weight points as the reports write them (:func:`cyberready.numbers.points`), a tiny
-    negative value (noise) as ``0.000`` rather than ``-0.000``."""
-    return numbers.points(0.0 if -0.0005 < x <= 0 else x)
-
-
 def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
     """Text view of Priorities: ranking, explanations, plan, roadmap, readiness-only."""
     secho(f"Priorities for {ws.emb.name} ({p.emb}), plan start {p.start}", bold=True)
     share = f" ({100 * p.baseline_se / p.baseline:.1f}% SE)" if p.baseline > 0 else ""
     echo(
-        f"expected loss today {_pts(p.baseline)} weight points{share}, of which public trust "
-        f"{_pts(p.baseline_trust)}, over {len(p.scenarios)} scenario(s), {p.trials:,} trials "
-        f"each, seed {p.seed}; {p.candidates} candidate actions"
+        f"expected loss today {numbers.points(p.baseline)} weight points{share}, of which "
+        f"public trust {numbers.points(p.baseline_trust)}, over {len(p.scenarios)} "
+        f"scenario(s), {p.trials:,} trials each, seed {p.seed}; {p.candidates} candidate actions"
     )
     echo(
         click.wrap_text(
@@ -1328,8 +1322,8 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
                     r.rank,
                     r.action.id,
                     r.action.title[:48],
-                    _pts(r.benefit.value),
-                    f"{_pts(r.benefit.low)}–{_pts(r.benefit.high)}",
+                    numbers.points(r.benefit.value),
+                    f"{numbers.points(r.benefit.low)}–{numbers.points(r.benefit.high)}",
                     _cost_text(r.action.cost),
                     _ratio_text(r.per_kusd),
                     numbers.weeks(r.action.weeks),
@@ -1349,9 +1343,10 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
         echo()
         b = plan.benefit
         gain = (
-            f"benefit {_pts(b.value)} ± {_pts(1.96 * b.se)}: this cycle {_pts(plan.this_cycle)} "
+            f"benefit {numbers.points(b.value)} ± {numbers.points(1.96 * b.se)}: this cycle "
+            f"{numbers.points(plan.this_cycle)} "
             f"({_share_text(plan.this_cycle, p.baseline)} of today's expected loss), next cycle "
-            f"{_pts(plan.next_cycle)} ({_share_text(plan.next_cycle, p.baseline)})"
+            f"{numbers.points(plan.next_cycle)} ({_share_text(plan.next_cycle, p.baseline)})"
             if b is not None and p.baseline > 0
             else "no benefit"
         )
@@ -1378,10 +1373,11 @@ def _render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
                         k + 1,
                         s.action.id,
                         str(s.ready or ""),
-                        _pts(s.marginal.value),
-                        _pts(s.this_cycle or 0.0),
-                        _pts(s.next_cycle or 0.0),
-                        f"{_pts(s.cumulative.value)} ± {_pts(1.96 * s.cumulative.se)}",
+                        numbers.points(s.marginal.value),
+                        numbers.points(s.this_cycle or 0.0),
+                        numbers.points(s.next_cycle or 0.0),
+                        f"{numbers.points(s.cumulative.value)} ± "
+                        f"{numbers.points(1.96 * s.cumulative.se)}",
                         _cost_text(s.added_cost),
                         _cost_text(s.cumulative_cost),
                     ]
@@ -1553,7 +1549,8 @@ def _demo_top_actions(ws: Any, trials: int = 2000) -> list[str]:
     lines = [f"top actions (benefit per cost; {trials:,} trials per scenario):"]
     for r in p.top(3):
         lines.append(
-            f"  {r.rank}. {r.action.id} {r.action.title}: expected loss -{_pts(r.benefit.value)} "
+            f"  {r.rank}. {r.action.id} {r.action.title}: expected loss "
+            f"-{numbers.points(r.benefit.value)} "
             f"for {_cost_text(r.action.cost)}, {numbers.weeks(r.action.weeks)}"
             + (" (quick win)" if r.quick_win else "")
         )

@@ -96,16 +96,17 @@ def money_range(lo: float, hi: float) -> str:
 
 
 def points(x: float | None) -> str:
-    """Weight points (expected loss and benefits), three decimals.
+    """Weight points (expected loss and benefits), three decimals; a negative value that rounds
+    to zero (simulation noise in a benefit) is ``0.000``, not ``-0.000``.
 
-    >>> points(1.23456), points(0.0002), points(0), points(None)
-    ('1.235', '<0.001', '0.000', '—')
+    >>> points(1.23456), points(0.0002), points(0), points(-0.0001), points(None)
+    ('1.235', '<0.001', '0.000', '0.000', '—')
     """
     if x is None:
         return NONE
     if 0 < x < 0.0005:
         return "<0.001"
-    return f"{x:,.3f}"
+    return f"{0.0 if -0.0005 < x <= 0 else x:,.3f}"
 
 
 def duration_unit(hours: float) -> tuple[int, Literal["hour", "day", "week"]]:
