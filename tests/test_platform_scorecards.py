@@ -116,6 +116,23 @@ def test_unchanged_scorecard_writes_nothing_and_a_new_date_keeps_the_old_one(
     assert _run("validate", str(ws)).exit_code == 0
 
 
+def test_a_scorecard_history_linked_out_of_the_workspace_receives_nothing(
+    ws: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "another-emb-history"
+    elsewhere.mkdir()
+    (ws / "platforms" / "history").symlink_to(elsewhere)
+    before = (ws / "platforms" / "vidstream.yaml").read_bytes()
+    out = tmp_path / "vidstream.xlsx"
+    assert _export(ws, out, "vidstream").exit_code == 0
+    _fill(out, {"TCG-06": 2}, as_of=NEW_DATE)
+    result = _run("questionnaire", "import", str(out), "--into", str(ws))
+    assert result.exit_code == 3, result.output
+    assert "link that leaves the workspace" in result.output
+    assert list(elsewhere.iterdir()) == []
+    assert (ws / "platforms" / "vidstream.yaml").read_bytes() == before
+
+
 def test_changed_scorecard_with_the_old_date_is_refused_unless_as_of(
     ws: Path, tmp_path: Path
 ) -> None:

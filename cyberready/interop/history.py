@@ -119,12 +119,7 @@ def save_scorecard(
     workspace's lock, archives the very bytes it read, and refuses links out of the workspace."""
     workspace = path.parent.parent
     with workspace_lock(workspace):
-        bad = [
-            p
-            for p in (path.parent, path, path.parent / HISTORY_DIR)
-            if (p.exists() or p.is_symlink()) and not is_inside(workspace, p)
-        ]
-        raise_if([_link_problem(p) for p in bad], AssessmentError)
+        _check_links(workspace, path.parent, path, path.parent / HISTORY_DIR)
         archived = None
         if keep_previous and path.exists():
             data = path.read_bytes()
@@ -186,21 +181,20 @@ def _as_of_of(data: bytes) -> str:
     return m[2] if m else "undated"
 
 
-def _check_links(root: Path) -> None:
-    """Refuse to write through a link that leaves the workspace (docs/security.md)."""
-    bad = [
-        p
-        for p in (root / ASSESSMENT_FILE, root / HISTORY_DIR)
-        if (p.exists() or p.is_symlink()) and not is_inside(root, p)
-    ]
-    raise_if([_link_problem(p) for p in bad], AssessmentError)
-
-
-def _link_problem(path: Path) -> Problem:
-    return Problem(
-        file=str(path),
-        message="is a link that leaves the workspace; nothing was written",
-        hint="a workspace's files and folders may link only to places inside it",
+def _check_links(root: Path, *paths: Path) -> None:
+    """Refuse to write through any of ``paths`` that is (or passes through) a link leaving the
+    workspace ``root`` (docs/security.md)."""
+    raise_if(
+        [
+            Problem(
+                file=str(p),
+                message="is a link that leaves the workspace; nothing was written",
+                hint="a workspace's files and folders may link only to places inside it",
+            )
+            for p in paths
+            if (p.exists() or p.is_symlink()) and not is_inside(root, p)
+        ],
+        AssessmentError,
     )
 
 
@@ -219,7 +213,7 @@ def save_assessment(
     (:func:`~cyberready.lock.workspace_lock`); a link that leaves the workspace is refused.
     """
     with workspace_lock(root):
-        _check_links(root)
+        _check_links(root, root / ASSESSMENT_FILE, root / HISTORY_DIR)
         target = root / ASSESSMENT_FILE
         archived = None
         if keep_previous and target.exists():
