@@ -6,7 +6,7 @@ Two generators:
   out-degree Poisson(3), 95% of links to a uniformly
   random *higher* position, 5% anywhere (so there are cycles), 8 entry assets in the first 1%,
   16 critical assets in the upper half. Built in code as a
-  :class:`~cyberready.assets.ResolvedSystem`
+  :class:`~cyberready.workspace.ResolvedSystem`
   plus scenarios (a 10^6-asset explicit ``system.yaml`` is exactly what docs/system-model.md,
   "Generated assets", advises against writing).
 * :func:`write_emb_workspace` — an EMB-shaped hierarchy written as an ordinary workspace whose
@@ -41,10 +41,10 @@ from pathlib import Path
 
 import numpy as np
 
-from cyberready.assets import ResolvedSystem
 from cyberready.io import atomic_write_text, dump_yaml
 from cyberready.models import Function, Scenario
 from cyberready.models.vocab import ASSET_TYPES, DATA_CLASSES, EXPOSURES, LINK_KINDS
+from cyberready.workspace._assets import ResolvedSystem
 
 __all__ = [
     "HierarchyShape",
@@ -485,7 +485,7 @@ V2_FRAMEWORK: dict[str, object] = {
 
 def _assessment(shape: HierarchyShape, seed: int) -> dict[str, object]:
     """Answers to every usaid-ecbs EMB control (seeded levels) and per-region overrides."""
-    from cyberready.loaders import shipped_library
+    from cyberready.workspace._load import shipped_library
 
     rng = np.random.Generator(np.random.PCG64(seed + 1))
     fw = shipped_library().frameworks["usaid-ecbs"]

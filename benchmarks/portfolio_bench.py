@@ -23,9 +23,9 @@ from pathlib import Path
 
 import cyberready
 from cyberready.io import write_files
-from cyberready.loaders import shipped_library
 from cyberready.portfolio import Portfolio, assess_portfolio
-from cyberready.portfolio_sample import emb_specs, sample_portfolio
+from cyberready.portfolio.sample import emb_specs, sample_portfolio
+from cyberready.workspace._load import shipped_library
 
 
 def _run(label: str, fn: object) -> tuple[Portfolio, float]:

@@ -33,19 +33,19 @@ from cyberready.errors import (  # light: no numerical imports
 
 if TYPE_CHECKING:
     from cyberready.assess import AssessmentResult, assess
-    from cyberready.diagnostics import Diagnostics, diagnose
     from cyberready.engine import SimulationResult, simulate
-    from cyberready.loaders import (
+    from cyberready.portfolio import Portfolio, assess_portfolio
+    from cyberready.posture import AssetLevels, Posture, asset_levels, build_posture
+    from cyberready.scoring import score
+    from cyberready.workspace._diagnostics import Diagnostics, diagnose
+    from cyberready.workspace._inputs import Library, Workspace
+    from cyberready.workspace._load import (
         Validation,
         load_library,
         load_workspace,
         validate_inputs,
         validate_paths,
     )
-    from cyberready.portfolio import Portfolio, assess_portfolio
-    from cyberready.posture import AssetLevels, Posture, asset_levels, build_posture
-    from cyberready.scoring import score
-    from cyberready.workspace import Library, Workspace
 
 __version__ = "0.1.0"
 
@@ -53,18 +53,18 @@ __version__ = "0.1.0"
 # `cyberready --help` and `import cyberready.errors` do not load pandas, scipy and numpy.
 _LAZY: dict[str, str] = {
     **dict.fromkeys(("AssessmentResult", "assess"), "cyberready.assess"),
-    **dict.fromkeys(("Diagnostics", "diagnose"), "cyberready.diagnostics"),
+    **dict.fromkeys(("Diagnostics", "diagnose"), "cyberready.workspace._diagnostics"),
     **dict.fromkeys(("SimulationResult", "simulate"), "cyberready.engine"),
     **dict.fromkeys(
         ("Validation", "load_library", "load_workspace", "validate_inputs", "validate_paths"),
-        "cyberready.loaders",
+        "cyberready.workspace._load",
     ),
     **dict.fromkeys(("Portfolio", "assess_portfolio"), "cyberready.portfolio"),
     **dict.fromkeys(
         ("AssetLevels", "Posture", "asset_levels", "build_posture"), "cyberready.posture"
     ),
     "score": "cyberready.scoring",
-    **dict.fromkeys(("Library", "Workspace"), "cyberready.workspace"),
+    **dict.fromkeys(("Library", "Workspace"), "cyberready.workspace._inputs"),
 }
 
 

@@ -25,8 +25,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from cyberready.diagnostics import Diagnostics, diagnose
-from cyberready.workspace import Workspace
+from cyberready.workspace._diagnostics import Diagnostics, diagnose
+from cyberready.workspace._inputs import Workspace
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,7 +120,7 @@ class AssessmentResult:
     @cached_property
     def diagnostics(self) -> Diagnostics:
         """Relevance, applicability and reachability of the scenarios simulated (or, without a
-        simulation, of those in scope): :func:`cyberready.diagnostics.diagnose`."""
+        simulation, of those in scope): :func:`cyberready.workspace.diagnose`."""
         ws = self.workspace
         if self.simulation is None:
             return diagnose(ws)
@@ -273,7 +273,7 @@ def assess(
     from cyberready.scoring import score
 
     if not isinstance(workspace, Workspace):
-        from cyberready.loaders import load_workspace
+        from cyberready.workspace._load import load_workspace
 
         workspace = load_workspace(Path(workspace))
     ws = workspace

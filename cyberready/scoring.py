@@ -33,7 +33,7 @@ The rules, stated once (``docs/scoring.md`` says the same for readers of reports
   an interview may be off by more than half a maturity level; one checked by a test is taken
   as exact. The confidence never changes the score itself.
 
-Everything here is pure: it takes models (and a :class:`~cyberready.assets.ResolvedSystem`
+Everything here is pure: it takes models (and a :class:`~cyberready.workspace.ResolvedSystem`
 for the asset spread) and returns frozen results, which render as pandas DataFrames
 (:meth:`Readiness.to_frame`) and as tables in Jupyter.
 
@@ -67,8 +67,8 @@ from cyberready.models.framework import DEFAULT_TIERS, Tier
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cyberready.assets import ResolvedSystem
-    from cyberready.workspace import Workspace
+    from cyberready.workspace._assets import ResolvedSystem
+    from cyberready.workspace._inputs import Workspace
 
 __all__ = [
     "CONFIDENCE_BANDS",

@@ -6,9 +6,9 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from cyberready.assets import ResolvedSystem
 from cyberready.models import Assessment, Framework, Scenario, SystemModel
 from cyberready.posture import AssetLevels, Posture, levels_from
+from cyberready.workspace._assets import ResolvedSystem
 
 SCALE = {
     "levels": [{"level": i, "name": f"L{i}", "description": ""} for i in range(5)],

@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from cyberready.assets import ResolvedSystem
 from cyberready.models import Assessment, Framework, SystemModel
+from cyberready.workspace._assets import ResolvedSystem
 
 LEVELS = [
     {"level": 0, "name": "None", "description": "Not done."},

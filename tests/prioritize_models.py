@@ -14,10 +14,10 @@ import random
 from pathlib import Path
 from typing import Any
 
-from cyberready.assets import ResolvedSystem
-from cyberready.loaders import load_library
 from cyberready.models import Assessment, EmbProfile, Framework, Scenario, SystemModel
-from cyberready.workspace import Library, Workspace
+from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace._inputs import Library, Workspace
+from cyberready.workspace._load import load_library
 
 
 @functools.cache

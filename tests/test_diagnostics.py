@@ -1,4 +1,4 @@
-"""Relevance, applicability and reachability of scenarios (cyberready.diagnostics), on small
+"""Relevance, applicability and reachability of scenarios (cyberready.workspace), on small
 hand-made graphs whose answers are plain to see."""
 
 from __future__ import annotations
@@ -8,16 +8,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from cyberready.assets import ResolvedSystem
-from cyberready.diagnostics import (
+from cyberready.models import Scenario, SystemModel
+from cyberready.models.vocab import LINK_KINDS, OPERATORS, SITES
+from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace._diagnostics import (
     TAG_LOOKALIKES,
     diagnose_scenario,
     harmable,
     reachable,
     tag_suggestions,
 )
-from cyberready.models import Scenario, SystemModel
-from cyberready.models.vocab import LINK_KINDS, OPERATORS, SITES
 
 
 def system(
@@ -434,7 +434,7 @@ def test_a_scenario_can_affect_something_exactly_when_the_engine_shows_an_impact
 def test_the_module_examples_run() -> None:
     import doctest
 
-    import cyberready.diagnostics
+    import cyberready.workspace._diagnostics
 
-    failed, tried = doctest.testmod(cyberready.diagnostics)
+    failed, tried = doctest.testmod(cyberready.workspace)
     assert tried >= 2 and failed == 0

@@ -282,7 +282,7 @@ def test_the_documented_validate_output_is_what_validate_prints(phones: Path) ->
 
 
 def test_the_documented_tag_table_is_the_one_validate_uses() -> None:
-    from cyberready.diagnostics import TAG_LOOKALIKES, _norm
+    from cyberready.workspace._diagnostics import TAG_LOOKALIKES, _norm
 
     rows = re.findall(r"^\| `(site|operator): (\w+)` \| (.+) \|$", DOC.read_text(), re.M)
     documented = {

@@ -13,8 +13,8 @@ from mini_emb import assessment_data, mini_assessment, mini_framework, write_min
 
 import cyberready
 from cyberready.cli import main
-from cyberready.diff import diff_assessments, diff_paths
 from cyberready.errors import AssessmentError
+from cyberready.interop.diff import diff_assessments, diff_paths
 
 OLD: dict[str, Any] = {
     "MINI-A-01": {"level": 2, "source": "interview"},
@@ -167,10 +167,10 @@ def test_cli_demo_prints_the_example_readiness(demo_run: tuple[int, str, Path]) 
 def test_doctests_of_the_readiness_modules() -> None:
     import doctest
 
-    import cyberready.diff
+    import cyberready.interop.diff
     import cyberready.interop.history
     import cyberready.scoring
 
-    for module in (cyberready.scoring, cyberready.diff, cyberready.interop.history):
+    for module in (cyberready.scoring, cyberready.interop.diff, cyberready.interop.history):
         failed, tried = doctest.testmod(module)
         assert tried > 0 and failed == 0, module.__name__

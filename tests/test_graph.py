@@ -16,7 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cyberready import graph
-from cyberready.assets import ResolvedSystem
 from cyberready.graph import (
     attack_reach,
     blast_radius,
@@ -29,6 +28,7 @@ from cyberready.graph import (
 )
 from cyberready.models import Asset, SystemModel
 from cyberready.models.vocab import ATTACK_LINK_KINDS, DEPENDENCY_LINK_KINDS, LINK_KINDS
+from cyberready.workspace._assets import ResolvedSystem
 
 Spec = dict[str, Any]
 

@@ -18,12 +18,12 @@ from pydantic import ValidationError
 from report_workspace import write_workspace
 
 import cyberready
-import cyberready.loaders
+import cyberready.workspace._load
 from cyberready.cli import main
 from cyberready.io import data_dir
-from cyberready.loaders import load_library, load_workspace, validate_inputs
 from cyberready.models import Incident, IncidentRegistry
 from cyberready.report import build_view, render
+from cyberready.workspace._load import load_library, load_workspace, validate_inputs
 
 SHIPPED_REGISTRY = data_dir("scenarios") / "incidents.yaml"
 
@@ -131,7 +131,7 @@ def _edit_shipped(
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new), encoding="utf-8")
-    monkeypatch.setattr(cyberready.loaders, "data_dir", lambda name: shipped / name)
+    monkeypatch.setattr(cyberready.workspace._load, "data_dir", lambda name: shipped / name)
     return path
 
 

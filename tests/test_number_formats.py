@@ -1,5 +1,5 @@
 """One way to write each quantity: every audience × format of the Examplia reports, written by
-the CLI, writes chances, costs and weight points by the same rule (cyberready.numbers), and
+the CLI, writes chances, costs and weight points by the same rule (cyberready.report.numbers), and
 explains the units before they are used."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 import cyberready
-from cyberready import numbers
 from cyberready.cli import main
+from cyberready.report import numbers
 
 AUDIENCES = ("technical", "advisor", "donor")
 PERCENT = re.compile(r"(?<![\w.])([<>]?\d+(?:[.,]\d+)?)%")

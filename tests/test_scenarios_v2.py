@@ -21,14 +21,14 @@ import numpy as np
 import pytest
 
 from cyberready import load_workspace, validate_paths
-from cyberready.assets import ResolvedSystem
-from cyberready.docs_scenarios import main as docs_main
-from cyberready.docs_scenarios import render as render_page
 from cyberready.io import data_dir
-from cyberready.loaders import load_library
 from cyberready.models import Scenario
 from cyberready.models.vocab import DEPENDENCY_LINK_KINDS, PHASES, Selector
-from cyberready.workspace import Workspace
+from cyberready.report.scenario_docs import main as docs_main
+from cyberready.report.scenario_docs import render as render_page
+from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace._inputs import Workspace
+from cyberready.workspace._load import load_library
 
 EXAMPLES = sorted(p for p in data_dir("examples").iterdir() if (p / "emb.yaml").is_file())
 EVM_EXAMPLE = data_dir("examples") / "vardenia"
@@ -254,7 +254,7 @@ def test_every_phase_has_a_scenario_that_can_fail_a_function_in_it(
 
 def test_the_scenarios_page_is_the_one_the_files_give() -> None:
     assert SCENARIOS_PAGE.read_text(encoding="utf-8") == render_page(LIBRARY), (
-        "docs/scenarios.md is out of date: run python -m cyberready.docs_scenarios"
+        "docs/scenarios.md is out of date: run python -m cyberready.report.scenario_docs"
     )
 
 
@@ -274,9 +274,9 @@ def test_the_scenarios_page_shows_each_scenario_in_full(scenario: Scenario) -> N
 def test_the_page_module_examples_run() -> None:
     import doctest
 
-    import cyberready.docs_scenarios
+    import cyberready.report.scenario_docs
 
-    failed, tried = doctest.testmod(cyberready.docs_scenarios)
+    failed, tried = doctest.testmod(cyberready.report.scenario_docs)
     assert tried > 0 and failed == 0
 
 

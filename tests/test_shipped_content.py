@@ -20,11 +20,11 @@ import numpy as np
 import pytest
 
 import cyberready
-from cyberready.assets import ResolvedSystem
-from cyberready.loaders import load_library
 from cyberready.models import Scenario
 from cyberready.models.vocab import Selector
-from cyberready.workspace import Library
+from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace._inputs import Library
+from cyberready.workspace._load import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = load_library()

@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cyberready.assets import ResolvedSystem
 from cyberready.engine.compile import CompiledScenario, ScenarioGraph, compile_scenario, prepare
 from cyberready.engine.kernel import BlockOutput, Scratch, run_block
 from cyberready.engine.results import (
@@ -42,11 +41,11 @@ from cyberready.engine.results import (
 )
 from cyberready.errors import InputError, Problem, did_you_mean
 from cyberready.models import EmbProfile, Scenario
-from cyberready.posture import Posture, build_posture
-from cyberready.threat import effective_likelihood
+from cyberready.posture import Posture, build_posture, effective_likelihood
+from cyberready.workspace._assets import ResolvedSystem
 
 if TYPE_CHECKING:
-    from cyberready.workspace import Workspace
+    from cyberready.workspace._inputs import Workspace
 
 __all__ = [
     "DEFAULT_TRIALS",
@@ -355,7 +354,7 @@ def simulate(
     -------
     SimulationResult
         Per scenario results, sorted by scenario id, each with its effective likelihood under
-        the workspace's threat context (:func:`cyberready.threat.effective_likelihood`) and the
+        the workspace's threat context (:func:`cyberready.posture.effective_likelihood`) and the
         EMB's ``public_confidence_weight``.
     """
     chosen = _pick_scenarios(ws, scenarios)

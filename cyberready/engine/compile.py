@@ -32,7 +32,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from cyberready.assets import ResolvedSystem
 from cyberready.engine.reference import group_k
 from cyberready.engine.rng import (
     TimeLaw,
@@ -46,6 +45,7 @@ from cyberready.engine.rng import (
 from cyberready.models import Scenario
 from cyberready.models.vocab import DEPENDENCY_LINK_KINDS, LINK_KINDS
 from cyberready.posture import Posture
+from cyberready.workspace._assets import ResolvedSystem
 
 __all__ = [
     "CompiledEffect",

@@ -3,7 +3,7 @@
 This module is the executable statement of the trial model. It is slow on purpose and shares
 nothing with the vectorized kernels except the random draws and the shared thresholds
 (:mod:`cyberready.engine.rng`), the posture and the selector matching of
-:class:`~cyberready.assets.ResolvedSystem`; the test suite checks that the kernels' counts equal
+:class:`~cyberready.workspace.ResolvedSystem`; the test suite checks that the kernels' counts equal
 these exactly for the same seed.
 
 Per scenario and trial (time 0 = campaign start):
@@ -97,7 +97,6 @@ from itertools import accumulate
 import numpy as np
 import numpy.typing as npt
 
-from cyberready.assets import ResolvedSystem
 from cyberready.engine.rng import (
     TimeLaw,
     asset_key,
@@ -112,6 +111,7 @@ from cyberready.engine.rng import (
 from cyberready.models import Function, Scenario
 from cyberready.models.vocab import DEPENDENCY_LINK_KINDS
 from cyberready.posture import Posture
+from cyberready.workspace._assets import ResolvedSystem
 
 __all__ = ["ReferenceModel", "ReferenceSummary", "TrialOutcome", "group_k", "run_reference"]
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from cyberready.threat import Origin
+from cyberready.posture import Origin
 
 if TYPE_CHECKING:
     import pandas as pd

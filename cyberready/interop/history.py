@@ -5,7 +5,7 @@ An earlier assessment is never overwritten: before a new ``assessment.yaml`` rep
 old file is copied byte for byte to ``history/assessment-<as_of>.yaml`` (``-2``, ``-3``… when
 that date is already taken), created exclusively so that two writers cannot clobber each other,
 and only then is the new file put in place atomically. The workspace's lock is held meanwhile
-(:mod:`cyberready.lock`); copying bytes that history already holds adds no entry, so a run
+(:mod:`cyberready.io._lock`); copying bytes that history already holds adds no entry, so a run
 killed between the copy and the write can simply be run again.
 """
 
@@ -24,7 +24,7 @@ from cyberready.io import (
     load_model_file,
     raise_if,
 )
-from cyberready.lock import workspace_lock
+from cyberready.io._lock import workspace_lock
 from cyberready.models import Answer, Assessment, PlatformScorecard
 
 __all__ = [
@@ -210,7 +210,7 @@ def save_assessment(
     ``assessment.yaml`` atomically. ``keep_previous=False`` is for the caller that has checked
     that nothing of the previous file would be lost (the same assessment, completed): it is
     replaced without a history entry. The workspace's lock is held throughout
-    (:func:`~cyberready.lock.workspace_lock`); a link that leaves the workspace is refused.
+    (:func:`~cyberready.io._lock.workspace_lock`); a link that leaves the workspace is refused.
     """
     with workspace_lock(root):
         _check_links(root, root / ASSESSMENT_FILE, root / HISTORY_DIR)

@@ -47,7 +47,8 @@ from cyberready.io import (
     csv_guard,
     read_text,
 )
-from cyberready.lock import workspace_lock
+from cyberready.io._lock import workspace_lock
+from cyberready.io._outputs import GENERATOR
 from cyberready.models import (
     Answer,
     Assessment,
@@ -58,11 +59,10 @@ from cyberready.models import (
 )
 from cyberready.models.assessment import Level
 from cyberready.models.vocab import EVIDENCE_SOURCES
-from cyberready.outputs import GENERATOR
 from cyberready.scoring import SOURCE_WEIGHTS
 
 if TYPE_CHECKING:
-    from cyberready.workspace import Workspace
+    from cyberready.workspace._inputs import Workspace
 
 __all__ = [
     "FORMAT_NAME",
@@ -691,7 +691,7 @@ def write_questionnaire(
     With ``company`` (and ``workspace``), the platform scorecard workbook of that company
     (:func:`write_scorecard_workbook`) instead.
     """
-    from cyberready.loaders import load_library, load_workspace
+    from cyberready.workspace._load import load_library, load_workspace
 
     ids = [framework_ids] if isinstance(framework_ids, str) else list(framework_ids)
     if company:
@@ -769,7 +769,7 @@ def write_scorecard_workbook(
     (or the one framework in scope with platform commitments); a name close to an existing
     company's is refused as a likely typo. Raises :class:`AssessmentError`.
     """
-    from cyberready.loaders import load_workspace
+    from cyberready.workspace._load import load_workspace
 
     where = "<command line>"
     problems: list[Problem] = []
@@ -1805,7 +1805,7 @@ def import_questionnaire(
         The workspace does not load (:class:`~cyberready.errors.InputError`), or the
         questionnaires have problems (:class:`AssessmentError`, every one with its cell).
     """
-    from cyberready.loaders import load_workspace
+    from cyberready.workspace._load import load_workspace
 
     files = [paths] if isinstance(paths, Path) else list(paths)
     with workspace_lock(Path(workspace)):

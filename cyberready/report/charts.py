@@ -26,7 +26,6 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from cyberready.numbers import chance, money
 from cyberready.report.models import (
     Action,
     DomainReadiness,
@@ -37,6 +36,7 @@ from cyberready.report.models import (
     ScenarioRisk,
     TrendPoint,
 )
+from cyberready.report.numbers import chance, money
 
 __all__ = [
     "OKABE_ITO",

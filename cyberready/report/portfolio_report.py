@@ -24,9 +24,10 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from cyberready import __version__, numbers
+from cyberready import __version__
 from cyberready.errors import ReportError
-from cyberready.outputs import GENERATOR
+from cyberready.io._outputs import GENERATOR
+from cyberready.report import numbers
 from cyberready.report.charts import OKABE_ITO, tier_colour, to_svg
 from cyberready.report.i18n import translations
 from cyberready.report.redaction import Redactor

@@ -30,10 +30,11 @@ from typing import Any, Final, Literal
 import jinja2
 from markupsafe import Markup
 
-from cyberready import __version__, numbers
+from cyberready import __version__
 from cyberready.errors import OptionalDependencyError, ReportError, UnsafeTemplateError
-from cyberready.outputs import clean_text, markdown_marker
+from cyberready.io._outputs import clean_text, markdown_marker
 from cyberready.report import charts as ch
+from cyberready.report import numbers
 from cyberready.report.i18n import translations
 from cyberready.report.models import (
     AdvisorView,

@@ -80,11 +80,11 @@ from cyberready.report.render import banner_text, vocabulary_texts
 
 if TYPE_CHECKING:
     from cyberready.assess import AssessmentResult
-    from cyberready.assets import ResolvedSystem
     from cyberready.models import Scenario
     from cyberready.prioritize import Action as PlannedAction
     from cyberready.scoring import AggregateScore
-    from cyberready.workspace import Library, Workspace
+    from cyberready.workspace._assets import ResolvedSystem
+    from cyberready.workspace._inputs import Library, Workspace
 
 __all__ = [
     "build_view",

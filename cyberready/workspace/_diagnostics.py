@@ -21,11 +21,11 @@ silent 0%:
   ``protects_data`` group. The warning then says in plain words what would connect it.
 
 Everything is linear in the model's size: selectors are matched on the
-:class:`~cyberready.assets.ResolvedSystem` arrays and reachability is a breadth-first search of
+:class:`~cyberready.workspace.ResolvedSystem` arrays and reachability is a breadth-first search of
 :mod:`scipy.sparse.csgraph`. :func:`diagnose` is the entry point.
 
 >>> import cyberready
->>> from cyberready.diagnostics import diagnose
+>>> from cyberready.workspace._diagnostics import diagnose
 >>> ws = cyberready.load_workspace(cyberready.example_path())
 >>> d = diagnose(ws)
 >>> d.of("ransomware-shared-it").status
@@ -44,7 +44,6 @@ import numpy.typing as npt
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import breadth_first_order
 
-from cyberready.assets import ResolvedSystem
 from cyberready.errors import Problem
 from cyberready.io import Document, format_path
 from cyberready.models import Scenario, Selector
@@ -54,7 +53,8 @@ from cyberready.models.vocab import (
     LINK_KINDS,
     SELECTOR_KEYS,
 )
-from cyberready.workspace import Workspace
+from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace._inputs import Workspace
 
 if TYPE_CHECKING:
     import pandas as pd

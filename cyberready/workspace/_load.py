@@ -12,10 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cyberready.assets import ResolvedSystem
-from cyberready.diagnostics import Diagnostics, diagnose
 from cyberready.errors import Problem, did_you_mean
-from cyberready.generate import expand_generate
 from cyberready.io import (
     CsvTable,
     Document,
@@ -41,7 +38,10 @@ from cyberready.models import (
     Technique,
     TechniqueCatalog,
 )
-from cyberready.workspace import (
+from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace._diagnostics import Diagnostics, diagnose
+from cyberready.workspace._generate import expand_generate
+from cyberready.workspace._inputs import (
     Gaps,
     Library,
     Workspace,
@@ -626,7 +626,7 @@ def resolve_system(
 class Validation:
     """What :func:`validate_inputs` found: problems (the inputs are invalid) and warnings
     (allowed, but worth a look), each grouped by file in line order; and, per workspace that
-    loaded, the workspace and its scenarios' :class:`~cyberready.diagnostics.Diagnostics`
+    loaded, the workspace and its scenarios' :class:`~cyberready.workspace.Diagnostics`
     (whose warnings are among ``warnings``), in the same order."""
 
     problems: tuple[Problem, ...] = ()
@@ -654,7 +654,7 @@ def validate_inputs(
     ``scenarios_dirs``, a file replacing the one of the same id). The shipped library is
     checked too. Warnings are :func:`~cyberready.workspace.library_warnings` of your own
     scenarios (incidents cited as free text) and, for each workspace that loads, the
-    :func:`~cyberready.diagnostics.diagnose` warnings of its scenarios (rules that match
+    :func:`~cyberready.workspace.diagnose` warnings of its scenarios (rules that match
     nothing, scenarios that can affect nothing).
     """
     problems: list[Problem] = []

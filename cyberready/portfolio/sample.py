@@ -19,7 +19,7 @@ small samples (the tests) hold none:
 Everything is invented: countries, commissions, vendors, documents and findings.
 
 >>> import cyberready
->>> from cyberready.portfolio_sample import sample_portfolio
+>>> from cyberready.portfolio.sample import sample_portfolio
 >>> files = sample_portfolio(3, seed=7, library=cyberready.load_library())
 >>> sorted({path.split("/")[0] for path in files})[:1]
 ['README.md']
@@ -40,7 +40,7 @@ from typing import Any
 
 from cyberready.io import dump_yaml
 from cyberready.models import Control, Framework
-from cyberready.workspace import Library
+from cyberready.workspace._inputs import Library
 
 __all__ = [
     "DEFAULT_SEED",

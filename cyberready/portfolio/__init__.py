@@ -69,7 +69,7 @@ if TYPE_CHECKING:
     from cyberready.engine import BlockOutput, CompiledScenario, SimulationResult
     from cyberready.report.models import DonorView
     from cyberready.report.redaction import Term
-    from cyberready.workspace import Workspace
+    from cyberready.workspace._inputs import Workspace
 
 __all__ = [
     "DEFAULT_MIN_GROUP",
@@ -214,7 +214,7 @@ class EmbRecord:
 
 def _load(path: str) -> Workspace | list[Problem]:
     """Load a workspace; problems are returned, not raised (they cross process boundaries)."""
-    from cyberready.loaders import load_workspace
+    from cyberready.workspace._load import load_workspace
 
     try:
         return load_workspace(Path(path))
@@ -345,7 +345,7 @@ def _run_pool(
 ) -> list[EmbRecord | list[Problem]]:
     """One task per EMB on any ``concurrent.futures`` executor, the largest started first (so
     a national model does not run alone at the end); results in input order."""
-    from cyberready.loaders import workspace_size
+    from cyberready.workspace._load import workspace_size
 
     order = sorted(range(len(paths)), key=lambda k: (-workspace_size(paths[k]), k))
     futures = {pool.submit(assess_emb, str(paths[k]), settings): k for k in order}
@@ -402,7 +402,7 @@ def _run_dask(
     distributed = _distributed()
     client, owned = _dask_client(scheduler)
     try:
-        from cyberready.loaders import workspace_size
+        from cyberready.workspace._load import workspace_size
 
         order = sorted(range(len(paths)), key=lambda k: (-workspace_size(paths[k]), k))
         loaded = {k: client.submit(_load, str(paths[k]), pure=False) for k in order}
@@ -441,7 +441,7 @@ def _run_dask(
 
 
 def _workspace_paths(source: str | Path | Sequence[str | Path]) -> list[Path]:
-    from cyberready.loaders import workspace_folders
+    from cyberready.workspace._load import workspace_folders
 
     if isinstance(source, str | Path):
         return workspace_folders(Path(source))

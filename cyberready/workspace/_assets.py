@@ -27,7 +27,7 @@ from cyberready.models.vocab import (
 )
 
 if TYPE_CHECKING:
-    from cyberready.generate import GeneratedAssets, ReplicaGroup
+    from cyberready.workspace._generate import GeneratedAssets, ReplicaGroup
 
 __all__ = ["IntArray", "ResolvedSystem"]
 
@@ -100,7 +100,7 @@ class ResolvedSystem:
         """Resolve the explicit assets and links of a system file (plus any extras).
 
         ``generated`` holds the ``generate:`` replicas already expanded into arrays by
-        :func:`cyberready.generate.expand_generate`; they are appended column by column
+        :func:`cyberready.workspace.expand_generate`; they are appended column by column
         (never as one object per replica), and explicit links may point into them. Link
         endpoints must already be known to exist (the loader checks them).
         """

@@ -80,7 +80,7 @@ def data_dir(name: str) -> Path:
     packaged = resources.files("cyberready").joinpath("_data", name)
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / name
+    return Path(str(resources.files("cyberready"))).parent / name
 
 
 @dataclass

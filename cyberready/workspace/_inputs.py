@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 
-from cyberready.assets import ResolvedSystem
 from cyberready.errors import Problem, did_you_mean
 from cyberready.io import Document
 from cyberready.models import (
@@ -32,6 +31,7 @@ from cyberready.models import (
     Technique,
 )
 from cyberready.models.vocab import duplicated
+from cyberready.workspace._assets import ResolvedSystem
 
 __all__ = [
     "Gaps",

@@ -6,7 +6,7 @@ written (a plain message naming it), 2 usage (a missing optional extra, an outpu
 refused), 3 invalid input, 4 below a ``--fail-under`` threshold, 5 the workspace is in use by
 another cyberready command. Everything printed passes through :func:`echo` (no terminal
 escapes from input files); every output path through
-:func:`~cyberready.outputs.check_output`.
+:func:`~cyberready.io._outputs.check_output`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from typing import Any, Final, TypeVar
 
 import click
 
-from cyberready import __version__, numbers
+from cyberready import __version__
 from cyberready.errors import CyberReadyError, InputError, Problem
-from cyberready.outputs import check_output, clean_text
+from cyberready.io._outputs import check_output, clean_text
+from cyberready.report import numbers
 
 __all__ = ["main"]
 
@@ -137,7 +138,7 @@ def _debug() -> bool:
 
 def echo(message: object = None, **kwargs: Any) -> None:
     """``click.echo`` of text with terminal escapes and control characters removed
-    (:func:`~cyberready.outputs.clean_text`): every line the CLI prints goes through here."""
+    (:func:`~cyberready.io._outputs.clean_text`): every line the CLI prints goes through here."""
     click.echo(None if message is None else clean_text(str(message)), **kwargs)
 
 
@@ -285,7 +286,7 @@ def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...], strict:
     start from asset types the EMB does not have are listed once as not relevant, and a
     note suggests site and operator values from tags when no asset has them.
     """
-    from cyberready.loaders import validate_inputs
+    from cyberready.workspace._load import validate_inputs
 
     found = validate_inputs(paths, frameworks_dirs=frameworks_dirs)
     if found.problems:
@@ -403,7 +404,7 @@ _FRAMEWORK_DIRS = click.option(
 @handle_errors
 def frameworks_list(frameworks_dirs: tuple[Path, ...], as_json: bool) -> None:
     """Table of frameworks and catalogs: id, title, provenance, domains and controls."""
-    from cyberready.loaders import load_library
+    from cyberready.workspace._load import load_library
 
     lib = load_library(frameworks_dirs)
     rows = [
@@ -455,7 +456,7 @@ def frameworks_list(frameworks_dirs: tuple[Path, ...], as_json: bool) -> None:
 def frameworks_show(framework_id: str, frameworks_dirs: tuple[Path, ...], as_json: bool) -> None:
     """Domains and controls of one framework."""
     from cyberready.errors import Problem, did_you_mean
-    from cyberready.loaders import load_library
+    from cyberready.workspace._load import load_library
 
     lib = load_library(frameworks_dirs)
     fw = lib.frameworks.get(framework_id)
@@ -757,7 +758,7 @@ def diff(old: Path, new: Path | None, frameworks_dirs: tuple[Path, ...], as_json
     OLD and NEW are assessment files or workspace folders. With one workspace only, its
     assessment.yaml is compared with its latest history/ entry.
     """
-    from cyberready.diff import diff_paths
+    from cyberready.interop.diff import diff_paths
 
     d = diff_paths(old, new, frameworks_dirs=frameworks_dirs)
     if as_json:
@@ -988,7 +989,7 @@ def _render_simulation(
     function) pairs with Wilson intervals, the assets most often lost (compromised, or failed
     in the ``accidental`` scenarios; ``system``'s generated assets by group), and the rules of
     relevant scenarios that match nothing (from ``diag``, the scenarios'
-    :class:`~cyberready.diagnostics.Diagnostics`)."""
+    :class:`~cyberready.workspace.Diagnostics`)."""
     runs = sorted(result.scenarios.values(), key=lambda r: (-r.expected_loss, r.scenario_id))
     secho(
         f"{len(runs)} scenario(s) × {result.trials:,} trials, seed {result.seed}; "
@@ -1204,7 +1205,7 @@ def simulate(
             )
     else:
         result = run_simulation(ws, scenario_ids or None, trials=trials, seed=seed)
-    from cyberready.diagnostics import diagnose
+    from cyberready.workspace._diagnostics import diagnose
 
     diag = diagnose(ws, [ws.library.scenarios[s] for s in result.scenarios])
     if as_json:
@@ -1930,8 +1931,8 @@ def examples_portfolio(n: int, seed: int, out: Path, force: bool) -> None:
     K EMBs of any sample are the K EMBs of a smaller sample with the same seed.
     """
     from cyberready.io import write_files
-    from cyberready.loaders import shipped_library
-    from cyberready.portfolio_sample import sample_portfolio
+    from cyberready.portfolio.sample import sample_portfolio
+    from cyberready.workspace._load import shipped_library
 
     check_output(out, folder=True)
     with _Progress(n, "generating EMBs") as bar:

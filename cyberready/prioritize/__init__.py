@@ -98,18 +98,18 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Literal, Protocol, TypeVa
 import numpy as np
 import numpy.typing as npt
 
-from cyberready.assets import ResolvedSystem
 from cyberready.engine.results import trial_losses, trust_losses
 from cyberready.models import Answer, Assessment, Override, Scenario, Selector
 from cyberready.models.assessment import PhaseWindow
 from cyberready.models.vocab import PHASES, Phase
 from cyberready.posture import AssetLevels, Posture, asset_levels
+from cyberready.workspace._assets import ResolvedSystem
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from cyberready.engine import ScenarioResult, SimulationResult
-    from cyberready.workspace import Workspace
+    from cyberready.workspace._inputs import Workspace
 
 __all__ = [
     "MILESTONES",
