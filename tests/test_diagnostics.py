@@ -436,5 +436,5 @@ def test_the_module_examples_run() -> None:
 
     import cyberready.workspace._diagnostics
 
-    failed, tried = doctest.testmod(cyberready.workspace)
+    failed, tried = doctest.testmod(cyberready.workspace._diagnostics)
     assert tried >= 2 and failed == 0

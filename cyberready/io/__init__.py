@@ -22,8 +22,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar, get_args, get_origin
 
-import numpy as np
-import numpy.typing as npt
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -32,6 +30,8 @@ from cyberready.models import KIND_MODELS, StrictModel
 from cyberready.models.vocab import CONTROL_ID_PATTERN, ID_PATTERN
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
 
 __all__ = [
@@ -1196,6 +1196,8 @@ def read_csv_columns(
         f"row does not have the header's {len(header)} fields",
         "quote values that contain commas",
     )
+    import numpy as np  # here, not at the top: `import cyberready.io` stays light
+
     columns: dict[str, list[str]] = {}
     for h, col in zip(header, zip(*rows, strict=True) if rows else [()] * len(header), strict=True):
         columns.setdefault(h, [v.strip() for v in col])  # a repeated column: its first values

@@ -12,8 +12,9 @@ b'<!DOCTYPE html>'
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cyberready.report.models import (
     AUDIENCES,
@@ -25,21 +26,51 @@ from cyberready.report.models import (
     View,
     view_schema,
 )
-from cyberready.report.render import (
-    FORMATS,
-    Format,
-    make_charts,
-    render,
-    render_html,
-    render_json,
-    render_markdown,
-    render_pdf,
-    render_xlsx,
-)
-from cyberready.report.views import build_view
 
 if TYPE_CHECKING:
     from cyberready.assess import AssessmentResult
+    from cyberready.report.render import (
+        FORMATS,
+        Format,
+        make_charts,
+        render,
+        render_html,
+        render_json,
+        render_markdown,
+        render_pdf,
+        render_xlsx,
+    )
+    from cyberready.report.views import build_view
+
+# The renderers load matplotlib and numpy: imported on first use (PEP 562), so that the CLI's
+# help and `cyberready.report.numbers` stay light.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "FORMATS",
+            "Format",
+            "make_charts",
+            "render",
+            "render_html",
+            "render_json",
+            "render_markdown",
+            "render_pdf",
+            "render_xlsx",
+        ),
+        "cyberready.report.render",
+    ),
+    "build_view": "cyberready.report.views",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cyberready.report' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 EXTENSIONS: dict[str, str] = {
     "html": "html",
@@ -69,7 +100,8 @@ def make_report(
         For an unknown audience or format, a broken or unsafe user template, or a donor report
         whose finished text would reveal a sensitive term.
     """
-    from cyberready.report.views import redactor
+    from cyberready.report.render import render
+    from cyberready.report.views import build_view, redactor
 
     guard = redactor(result.workspace, locale) if audience == "donor" else None
     view = build_view(result, audience, locale=locale)
