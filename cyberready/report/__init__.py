@@ -13,6 +13,8 @@ b'<!DOCTYPE html>'
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +82,19 @@ EXTENSIONS: dict[str, str] = {
     "xlsx": "xlsx",
 }
 """File extension of each format."""
+
+
+class _Package(types.ModuleType):
+    """Keeps ``cyberready.report.render`` the function: importing the submodule of the same
+    name would otherwise bind the module over it (the import system sets the attribute)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def make_report(
