@@ -18,6 +18,7 @@ import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cyberready._version import __version__
 from cyberready.errors import (  # light: no numerical imports
     AssessmentError,
     CyberReadyError,
@@ -46,8 +47,6 @@ if TYPE_CHECKING:
         validate_inputs,
         validate_paths,
     )
-
-__version__ = "0.1.0"
 
 # The public names and the module each lives in: imported on first use, so that
 # `cyberready --help` and `import cyberready.errors` do not load pandas, scipy and numpy.

@@ -429,12 +429,3 @@ def test_a_scenario_can_affect_something_exactly_when_the_engine_shows_an_impact
         assert impact == (found.cause is None), (sc.model_dump(), found)
         assert int(result.compromised.astype(bool).sum()) == found.reachable
     assert {"applies", "no_entry", "no_target", "no_path"} <= seen  # every verdict exercised
-
-
-def test_the_module_examples_run() -> None:
-    import doctest
-
-    import cyberready.workspace._diagnostics
-
-    failed, tried = doctest.testmod(cyberready.workspace._diagnostics)
-    assert tried >= 2 and failed == 0

@@ -162,15 +162,3 @@ def test_cli_demo_prints_the_example_readiness(demo_run: tuple[int, str, Path]) 
     code, output, _ = demo_run
     assert code == 0, output
     assert "readiness: " in output and "/100 overall" in output
-
-
-def test_doctests_of_the_readiness_modules() -> None:
-    import doctest
-
-    import cyberready.interop.diff
-    import cyberready.interop.history
-    import cyberready.scoring
-
-    for module in (cyberready.scoring, cyberready.interop.diff, cyberready.interop.history):
-        failed, tried = doctest.testmod(module)
-        assert tried > 0 and failed == 0, module.__name__

@@ -271,15 +271,6 @@ def test_the_scenarios_page_shows_each_scenario_in_full(scenario: Scenario) -> N
         assert f"{incident.title} ({incident.year})" in section
 
 
-def test_the_page_module_examples_run() -> None:
-    import doctest
-
-    import cyberready.report.scenario_docs
-
-    failed, tried = doctest.testmod(cyberready.report.scenario_docs)
-    assert tried > 0 and failed == 0
-
-
 def test_the_page_check_fails_on_a_stale_page_and_passes_once_written(tmp_path: Path) -> None:
     page = tmp_path / "scenarios.md"
     page.write_text(SCENARIOS_PAGE.read_text(encoding="utf-8").replace("0.25", "0.5"), "utf-8")

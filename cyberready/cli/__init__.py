@@ -21,7 +21,7 @@ from typing import Any, Final, TypeVar
 
 import click
 
-from cyberready import __version__
+from cyberready._version import __version__
 from cyberready.errors import CyberReadyError, InputError, Problem
 from cyberready.io._outputs import check_output, clean_text
 from cyberready.report import numbers

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cyberready.engine.compile import CompiledScenario, ScenarioGraph, compile_scenario, prepare
-from cyberready.engine.kernel import BlockOutput, Scratch, run_block
+from cyberready.engine.kernel import BlockOutput, Scratch, auto_block_size, run_block
 from cyberready.engine.results import (
     DEFAULT_CONFIDENCE_WEIGHT,
     PathCount,
@@ -77,9 +77,6 @@ MAX_TRIALS = 10_000_000
 """Most trials per scenario: estimates settle long before (a larger number is a typo)."""
 PATHS_MAX_ASSETS = 10_000
 """Attack paths are traced for models up to this many assets."""
-_BLOCK_BUDGET = 1 << 22
-"""Target number of (trial, asset) / (trial, entry attempt) cells per block (two float64
-scratch buffers of this many cells: 64 MB)."""
 
 
 def _memory_budget() -> int:
@@ -119,14 +116,6 @@ def check_trials(
             f"{allowed / 2**30:,.1f} GiB available (at most {fits:,} trials fit)"
         )
         raise InputError([Problem("--trials", message, value=str(trials), hint=hint)])
-
-
-def auto_block_size(c: CompiledScenario) -> int:
-    """A block size that keeps per-block arrays to a few tens of MB (results never depend on
-    it)."""
-    g = c.graph
-    width = max(g.n_assets, g.n_entries, 1)
-    return int(min(8192, max(8, _BLOCK_BUDGET // width)))
 
 
 def _merge(parts: Sequence[BlockOutput]) -> BlockOutput:

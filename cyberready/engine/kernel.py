@@ -52,6 +52,7 @@ __all__ = [
     "Lookup",
     "Scratch",
     "apply_effects",
+    "auto_block_size",
     "function_failures",
     "run_block",
     "trace_paths",
@@ -63,6 +64,19 @@ NONE = np.iinfo(np.int64).max
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+BLOCK_BUDGET = 1 << 22
+"""Target number of (trial, asset) / (trial, entry attempt) cells per block (two float64
+scratch buffers of this many cells: 64 MB)."""
+
+
+def auto_block_size(c: CompiledScenario) -> int:
+    """A block size that keeps per-block arrays to a few tens of MB (results never depend on
+    it). Here, beside the kernel whose arrays it sizes, so that the engine and the kernel
+    chooser in :mod:`cyberready.engine.numba_kernel` can both use it without importing each
+    other."""
+    g = c.graph
+    width = max(g.n_assets, g.n_entries, 1)
+    return int(min(8192, max(8, BLOCK_BUDGET // width)))
 
 
 @dataclass

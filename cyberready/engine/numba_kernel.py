@@ -57,6 +57,7 @@ from cyberready.engine.kernel import (
     Lookup,
     Scratch,
     apply_effects,
+    auto_block_size,
     function_failures,
     trace_paths,
 )
@@ -1107,8 +1108,6 @@ def _numpy_choice(
     c: CompiledScenario, block_size: int | None, memory_budget: int, why: str
 ) -> KernelChoice:
     """The numpy kernel with reusable scratch buffers, as :func:`run_compiled` runs it."""
-    from cyberready.engine import auto_block_size  # the engine imports this module lazily
-
     block = block_size or max(
         1,
         min(

@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from cyberready import __version__
+from cyberready._version import __version__
 from cyberready.errors import AssessmentError, Problem, did_you_mean
 from cyberready.interop.history import ASSESSMENT_FILE, save_assessment, save_scorecard
 from cyberready.io import (

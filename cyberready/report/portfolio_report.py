@@ -24,7 +24,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from cyberready import __version__
+from cyberready._version import __version__
 from cyberready.errors import ReportError
 from cyberready.io._outputs import GENERATOR
 from cyberready.report import numbers

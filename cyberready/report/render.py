@@ -30,7 +30,7 @@ from typing import Any, Final, Literal
 import jinja2
 from markupsafe import Markup
 
-from cyberready import __version__
+from cyberready._version import __version__
 from cyberready.errors import OptionalDependencyError, ReportError, UnsafeTemplateError
 from cyberready.io._outputs import clean_text, markdown_marker
 from cyberready.report import charts as ch

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import ValidationError
 
-from cyberready import __version__
+from cyberready._version import __version__
 from cyberready.errors import InputError, Problem
 from cyberready.io import atomic_write_bytes, data_dir
 from cyberready.report.models import AUDIENCES, AdvisorView, Audience, DonorView, TechnicalView

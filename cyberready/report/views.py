@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import numpy as np
 
-from cyberready import __version__
+from cyberready._version import __version__
 from cyberready.errors import DisclosureError, ReportError
 from cyberready.models.vocab import ASSET_TYPES, EXPOSURES
 from cyberready.report.i18n import check_locale, translations
