@@ -57,7 +57,7 @@ def sniff_delimiter(text: str) -> str:
     occurs line by line, so a semicolon file whose text mentions commas (or the reverse) is
     still read by its real delimiter.
 
-    >>> sniff_delimiter("station;region\\nps-1;\"north, hills\"\\n")
+    >>> sniff_delimiter('station;region\\nps-1;"north, hills"\\n')
     ';'
     >>> sniff_delimiter("station,region\\nps-1,north\\n"), sniff_delimiter("station\\n")
     (',', ',')
