@@ -159,6 +159,17 @@ def test_a_large_file_is_sniffed_from_its_first_lines_only() -> None:
     assert sniff_delimiter(head + "x,y,z,w\n" * 10) == ";"
 
 
+@pytest.mark.parametrize("unit", [',"a', ' "x\n', ";'"])
+def test_a_crafted_file_is_sniffed_fast(unit: str) -> None:
+    """Quote openers with no closers make the sniffer's patterns slow in the square of the
+    sample: only the first lines are sniffed, so even a big crafted file takes a moment."""
+    import time
+
+    start = time.perf_counter()
+    assert sniff_delimiter(unit * 1_000_000) in (",", ";", "\t")
+    assert time.perf_counter() - start < 3.0
+
+
 # --------------------------------------------------------------------------- YAML
 
 

@@ -1,5 +1,6 @@
 """pydantic's validation errors worded for the person who edits the file, each a
-:class:`~cyberready.errors.Problem` at its file, line and field."""
+:class:`~cyberready.errors.Problem` at its file, line and field (union branches merged, repeats
+dropped), and :func:`raise_if`, which raises all of a run's problems at once."""
 
 from __future__ import annotations
 
