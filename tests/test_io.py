@@ -132,6 +132,11 @@ def test_the_delimiter_is_detected(tmp_path: Path, text: str, delimiter: str) ->
         assert table.columns["region"][0] in ("north", "north, hills", "north; hills")
 
 
+def test_rows_cut_short_leave_the_header_to_decide() -> None:
+    assert sniff_delimiter("station;region;kits\nps-1;north;3\nps-2\nps-3;south\n") == ";"
+    assert sniff_delimiter("\n\nstation\tregion\nps-1\nps-2\tsouth\tx\n") == "\t"
+
+
 def test_without_a_clear_delimiter_a_comma_is_assumed() -> None:
     assert sniff_delimiter("station\nps-1\nps-2\n") == ","
     assert sniff_delimiter("") == ","

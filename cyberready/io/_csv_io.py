@@ -56,9 +56,12 @@ def sniff_delimiter(text: str) -> str:
 
     The sniffer weighs the characters next to quoted values and how evenly each candidate
     occurs line by line, so a semicolon file whose text mentions commas (or the reverse) is
-    still read by its real delimiter.
+    still read by its real delimiter. When the rows disagree (a row cut short after its last
+    filled-in value), the header line alone decides.
 
     >>> sniff_delimiter('station;region\\nps-1;"north, hills"\\n')
+    ';'
+    >>> sniff_delimiter("station;region;kits\\nps-1;north;3\\nps-2\\nps-3;south\\n")
     ';'
     >>> sniff_delimiter("station,region\\nps-1,north\\n"), sniff_delimiter("station\\n")
     (',', ',')
@@ -66,10 +69,13 @@ def sniff_delimiter(text: str) -> str:
     sample = text[:_SNIFF_CHARS]
     if len(text) > _SNIFF_CHARS and "\n" in sample:
         sample = sample[: sample.rindex("\n")]  # whole lines only: a cut line is uneven
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
-    except csv.Error:
-        return ","
+    header = next((line for line in sample.splitlines() if line.strip()), "")
+    for candidate in (sample, header):
+        try:
+            return csv.Sniffer().sniff(candidate, delimiters=CSV_DELIMITERS).delimiter
+        except csv.Error:
+            continue
+    return ","
 
 
 class CsvRecords:
