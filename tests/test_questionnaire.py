@@ -444,6 +444,42 @@ def test_csv_guards_formula_text_and_reads_semicolons(ws: Path, tmp_path: Path) 
     assert "'=SUM(A1)" in again.read_text(encoding="utf-8-sig")
 
 
+@pytest.mark.parametrize(
+    ("delimiter", "notes", "trim"),
+    [
+        (";", "checked, twice; by the EMB", False),
+        ("\t", "checked, twice; by the EMB", False),
+        (";", "checked twice", True),  # rows cut short after their last value, nothing quoted
+    ],
+)
+def test_csv_saved_with_another_delimiter_is_read(
+    ws: Path, tmp_path: Path, delimiter: str, notes: str, trim: bool
+) -> None:
+    """A spreadsheet program set to a language with decimal commas saves ';' (some save tabs);
+    a quoted value holding commas or semicolons does not mislead the detection, nor do rows
+    that stop after their last filled-in value."""
+    import csv
+    import io
+
+    path = _export(ws, tmp_path / "q.csv")
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+    level = rows[0].index("level")
+    first = next(i for i, r in enumerate(rows) if "MINI-A-01" in r)
+    rows[first][level] = "2"
+    rows[first][rows[0].index("notes")] = notes
+    if trim:
+        rows[1:] = [r[: max(i + 1 for i, v in enumerate(r) if v)] for r in rows[1:]]
+        assert len({len(r) for r in rows}) > 1
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    assert not trim or '"' not in buf.getvalue()  # nothing quoted: the header decides
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    result = _import(path, ws, "--as-of", "2026-02-02")
+    assert result.exit_code == 0, result.output
+    answer = _answers(ws)["MINI-A-01"]
+    assert (answer.level, answer.notes) == (2, notes)
+
+
 # --------------------------------------------------------------------------- history
 
 

@@ -761,7 +761,7 @@ def test_a_target_below_the_level_reached_is_a_warning_at_its_line(tmp_path: Pat
 def test_the_fast_yaml_composer_reads_every_shipped_file_as_the_python_one_does(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import cyberready.io as cio
+    import cyberready.io._yaml_io as cio
 
     if cio._FAST_COMPOSER is None:
         pytest.skip("PyYAML was built without libyaml")

@@ -17,12 +17,13 @@ from typing import Any
 
 from cyberready.errors import AssessmentError, Problem
 from cyberready.io import (
-    atomic_write_bytes,
     atomic_write_text,
     dump_yaml,
     is_inside,
     load_model_file,
     raise_if,
+    read_bytes,
+    write_new_file,
 )
 from cyberready.io._lock import workspace_lock
 from cyberready.models import Answer, Assessment, PlatformScorecard
@@ -122,7 +123,7 @@ def save_scorecard(
         _check_links(workspace, path.parent, path, path.parent / HISTORY_DIR)
         archived = None
         if keep_previous and path.exists():
-            data = path.read_bytes()
+            data = read_bytes(path)
             archived = _archive(path.parent, _as_of_of(data), data, stem=path.stem)
         atomic_write_text(path, scorecard_yaml(card, header))
         return archived
@@ -157,17 +158,13 @@ def _archive(root: Path, as_of: str, data: bytes, *, stem: str = "assessment") -
     for path in history_files(root):
         if not path.name.startswith(f"{stem}-"):
             continue
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
+        if path.stat().st_size == len(data) and read_bytes(path) == data:
             return path
     n = 1
     while True:
         path = folder / (f"{stem}-{as_of}.yaml" if n == 1 else f"{stem}-{as_of}-{n}.yaml")
-        if not path.exists():
-            try:
-                atomic_write_bytes(path, data, exclusive=True)
-                return path
-            except FileExistsError:
-                pass
+        if write_new_file(path, data):  # never replaces an entry, even one a racing writer made
+            return path
         n += 1
 
 
@@ -217,7 +214,7 @@ def save_assessment(
         target = root / ASSESSMENT_FILE
         archived = None
         if keep_previous and target.exists():
-            data = target.read_bytes()
+            data = read_bytes(target)
             archived = _archive(root, _as_of_of(data), data)
         atomic_write_text(target, assessment_yaml(assessment, header))
         return archived

@@ -42,6 +42,7 @@ from cyberready.io import (
     CSV_GUARD,
     MAX_FILE_BYTES,
     MAX_ROW_PROBLEMS,
+    CsvRecords,
     atomic_write_bytes,
     atomic_write_text,
     csv_guard,
@@ -1623,11 +1624,9 @@ def _read_csv_rows(
     text, problems = read_text(path, display=name)
     if text is None:
         return None, problems
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = CsvRecords(text, delimiter=None)  # ',' or what a spreadsheet saved: ';' or tab
     try:
-        header = [h.strip().casefold() for h in next(reader)]
+        header = [h.strip().casefold() for h in next(reader)[1]]
     except (StopIteration, csv.Error):
         return None, [Problem(file=name, line=1, message="no header row")]
     for col in sorted(set(header) - set(_CSV_COLUMNS)):
@@ -1650,11 +1649,8 @@ def _read_csv_rows(
         return None, problems  # the rows cannot be read reliably (an unknown column is ignored)
     index = {h: i for i, h in enumerate(header)}
     rows: list[tuple[int, dict[str, str]]] = []
-    line = 1
     try:
-        for values in reader:
-            start = line + 1
-            line = reader.line_num
+        for start, values in reader:
             if not any(v.strip() for v in values):
                 continue
             if len(rows) >= max_rows:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Final
 
 from cyberready.errors import WorkspaceBusyError
-from cyberready.io import remove_stale_temporaries
+from cyberready.io._files import remove_stale_temporaries
 
 __all__ = ["LOCK_FILE", "LOCK_WAIT_SECONDS", "workspace_lock"]
 

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from cyberready._version import __version__
 from cyberready.errors import InputError, Problem
-from cyberready.io import atomic_write_bytes, data_dir
+from cyberready.io import atomic_write_bytes, data_dir, read_bytes
 from cyberready.report.models import AUDIENCES, AdvisorView, Audience, DonorView, TechnicalView
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def input_digest(workspace: Path) -> str:
         ("scenarios", data_dir("scenarios")),
     ):
         for rel, path in _inputs(root):
-            data = path.read_bytes()
+            data = read_bytes(path)
             digest.update(f"{label}/{rel}\0{len(data)}\0".encode())
             digest.update(data)
     return digest.hexdigest()
@@ -123,7 +123,7 @@ def load_run(
     """
     again = f"run `cyberready assess {workspace} --save {path}` again"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_bytes(path).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise _refuse(path, f"cannot read the saved run: {err}") from None
     if not isinstance(data, dict) or data.get("kind") != RUN_KIND:
