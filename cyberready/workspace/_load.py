@@ -8,6 +8,7 @@ references into a broken file are not reported as dangling (:class:`~cyberready.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,8 +97,50 @@ def _ordered(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(unique, key=lambda p: (order[p.file], p.line or 0))
 
 
+@dataclass
+class _LibraryBuilder:
+    """A library while it is being read: plain dicts that files are added to (or, for loose
+    files that replace shipped ones, taken from), made a :class:`Library` once complete."""
+
+    frameworks: dict[str, Framework] = field(default_factory=dict)
+    catalogs: dict[str, Catalog] = field(default_factory=dict)
+    techniques: dict[str, Technique] = field(default_factory=dict)
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    docs: dict[tuple[str, str], Document] = field(default_factory=dict)
+    gaps: Gaps = field(default_factory=Gaps)
+    shipped: set[tuple[str, str]] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, lib: Library) -> _LibraryBuilder:
+        """A builder starting from everything ``lib`` holds (``lib`` itself is not changed)."""
+        return cls(
+            frameworks=dict(lib.frameworks),
+            catalogs=dict(lib.catalogs),
+            techniques=dict(lib.techniques),
+            scenarios=dict(lib.scenarios),
+            incidents=dict(lib.incidents),
+            docs=dict(lib.docs),
+            gaps=lib.gaps,
+            shipped=set(lib.shipped),
+        )
+
+    def build(self) -> Library:
+        """The library as read so far (a copy: later additions do not reach it)."""
+        return Library(
+            frameworks=self.frameworks,
+            catalogs=self.catalogs,
+            techniques=self.techniques,
+            scenarios=self.scenarios,
+            incidents=self.incidents,
+            docs=self.docs,
+            gaps=self.gaps,
+            shipped=frozenset(self.shipped),
+        )
+
+
 def _add_items(
-    lib: Library,
+    lib: _LibraryBuilder,
     model: TechniqueCatalog | IncidentRegistry,
     doc: Document,
     problems: list[Problem],
@@ -156,7 +199,7 @@ def _position(doc: Document, section: str, ident: str) -> int:
 
 
 def _add_to_library(
-    lib: Library,
+    lib: _LibraryBuilder,
     model: StrictModel,
     doc: Document,
     problems: list[Problem],
@@ -217,23 +260,8 @@ def load_library(
     return lib
 
 
-def _copy(lib: Library) -> Library:
-    gaps = Gaps()
-    gaps.update(lib.gaps)
-    return Library(
-        frameworks=dict(lib.frameworks),
-        catalogs=dict(lib.catalogs),
-        techniques=dict(lib.techniques),
-        scenarios=dict(lib.scenarios),
-        incidents=dict(lib.incidents),
-        docs=dict(lib.docs),
-        gaps=gaps,
-        shipped=set(lib.shipped),
-    )
-
-
 def _load_into(
-    lib: Library,
+    lib: _LibraryBuilder,
     loaded: Loaded,
     unreadable: Sequence[str],
     problems: list[Problem],
@@ -243,7 +271,7 @@ def _load_into(
     """Add one loaded library file (or its salvaged part) to ``lib``; note its gaps."""
     problems += loaded.problems
     if loaded.problems:
-        lib.gaps.update(gaps_of(loaded.doc, unreadable))
+        lib.gaps = lib.gaps | gaps_of(loaded.doc, unreadable)
         if loaded.doc is not None:
             problems += raw_duplicates(loaded.doc)
     usable = loaded.usable
@@ -266,9 +294,9 @@ def _load_library(
     problems: list[Problem] = []
     folders: list[tuple[Path, Path, Sequence[str], bool]] = []
     if base is not None:
-        lib = _copy(base)
+        lib = _LibraryBuilder.of(base)
     else:
-        lib = Library()
+        lib = _LibraryBuilder()
         if include_shipped:
             folders += [
                 (data_dir("frameworks"), data_dir("frameworks"), _FRAMEWORK_KINDS, True),
@@ -286,18 +314,14 @@ def _load_library(
             shown = _display(path, shown_from)
             loaded = load_file(path, display=shown, expect=LIBRARY_KINDS)
             _load_into(lib, loaded, kinds, problems, shipped=shipped)
-    return lib, problems
+    return lib.build(), problems
 
 
-_SHIPPED: Library | None = None
-
-
+@functools.cache
 def shipped_library() -> Library:
-    """The shipped library, loaded and checked once per process (it never changes)."""
-    global _SHIPPED
-    if _SHIPPED is None:
-        _SHIPPED = load_library()
-    return _SHIPPED
+    """The shipped library, loaded and checked once per process (it never changes, and it is
+    immutable, so every caller can share the one copy)."""
+    return load_library()
 
 
 def _history_sort_key(a: Assessment, name: str) -> tuple[object, ...]:
@@ -426,7 +450,7 @@ def _load_workspace(
     system = sys_u[0] if sys_u and isinstance(sys_u[0], SystemModel) else None
     assessment = ass_u[0] if ass_u and isinstance(ass_u[0], Assessment) else None
     if _scope_changed(emb_l) or _scope_changed(assessment_l):
-        files.gaps.unknown.add("scope")
+        files.gaps = files.gaps.with_unknown("scope")
     platforms = [
         (m, d)
         for m, d in (pl.usable for pl in platforms_l if pl.usable is not None)
@@ -512,9 +536,9 @@ def _system_for_checks(
     and a best-effort resolution of its valid part that other files are checked against
     (None when there is none: then their asset references are not checked)."""
     if loaded.doc is None or (loaded.model is None and loaded.partial is None):
-        files.gaps.unknown.add("asset")
+        files.gaps = files.gaps.with_unknown("asset")
         if loaded.doc is not None:
-            files.gaps.update(gaps_of(loaded.doc, ("asset",)))
+            files.gaps = files.gaps | gaps_of(loaded.doc, ("asset",))
         return None, None
     if isinstance(loaded.model, SystemModel):
         resolved, more = resolve_system(root, loaded.model, loaded.doc)
@@ -522,19 +546,19 @@ def _system_for_checks(
         if resolved is not None:
             return resolved, resolved
         if loaded.model.generate:  # the replicas could not be made: their ids are unknown
-            files.gaps.unknown.add("asset")
+            files.gaps = files.gaps.with_unknown("asset")
             return None, None
         lenient = _resolve_leniently(loaded.model)
         files.problems += check_system(loaded.model, loaded.doc, lenient)
         return None, lenient
     partial, pdoc = loaded.partial, loaded.partial_doc
     if not isinstance(partial, SystemModel) or pdoc is None:
-        files.gaps.unknown.add("asset")
+        files.gaps = files.gaps.with_unknown("asset")
         return None, None
     own = gaps_of(loaded.doc, ("asset",))
     if partial.generate:
-        own.unknown.add("asset")
-    files.gaps.update(own)
+        own = own.with_unknown("asset")
+    files.gaps = files.gaps | own
     files.problems += raw_duplicates(loaded.doc)
     files.problems += check_system(partial, pdoc, None, gaps=own)
     files.problems += check_workspace_paths(root, partial, pdoc)
@@ -708,7 +732,7 @@ def validate_paths(
 _LIBRARY_TYPES = (Framework, Catalog, Scenario, TechniqueCatalog, IncidentRegistry)
 
 
-def _without(lib: Library, model: StrictModel) -> None:
+def _without(lib: _LibraryBuilder, model: StrictModel) -> None:
     """Take out of ``lib`` what ``model`` replaces (same kind and id)."""
     if isinstance(model, TechniqueCatalog):
         for tech in model.techniques:
@@ -736,12 +760,12 @@ def _validate_files(files: Sequence[Path], base: Library) -> tuple[list[Problem]
     alone."""
     problems: list[Problem] = []
     loaded = [(path, load_file(path, display=str(path))) for path in files]
-    lib = _copy(base)
+    building = _LibraryBuilder.of(base)
     shown = {str(path) for path in files}
     for _path, one in loaded:
         usable = one.usable
         if usable is not None and isinstance(usable[0], _LIBRARY_TYPES):
-            _without(lib, usable[0])
+            _without(building, usable[0])
     for _path, one in loaded:
         usable = one.usable
         if one.doc is not None and isinstance(one.doc.data, dict):
@@ -749,9 +773,10 @@ def _validate_files(files: Sequence[Path], base: Library) -> tuple[list[Problem]
         else:
             is_library = False
         if is_library or (usable is not None and isinstance(usable[0], _LIBRARY_TYPES)):
-            _load_into(lib, one, (*_FRAMEWORK_KINDS, *_SCENARIO_KINDS), problems)
+            _load_into(building, one, (*_FRAMEWORK_KINDS, *_SCENARIO_KINDS), problems)
         else:
             problems += one.problems
+    lib = building.build()
     problems += [p for p in check_library(lib) if p.file in shown]
     for path, one in loaded:
         usable = one.usable
