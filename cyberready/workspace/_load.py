@@ -42,6 +42,7 @@ from cyberready.models import (
 from cyberready.workspace._assets import ResolvedSystem
 from cyberready.workspace._diagnostics import Diagnostics, diagnose
 from cyberready.workspace._generate import expand_generate
+from cyberready.workspace._history import history_key
 from cyberready.workspace._inputs import (
     Gaps,
     Library,
@@ -326,8 +327,6 @@ def shipped_library() -> Library:
 
 def _history_sort_key(a: Assessment, name: str) -> tuple[object, ...]:
     # repeat numbers sort as numbers: assessment-<date>.yaml, then -2, -3, ..., -10
-    from cyberready.interop.history import history_key
-
     return (a.as_of, history_key(name))
 
 
