@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cyberready.errors import Problem, did_you_mean
+from cyberready.errors import Problem, did_you_mean, input_error_for
 from cyberready.io import (
     CsvTable,
     Document,
@@ -252,12 +252,18 @@ def load_library(
     """Load frameworks, catalogs, techniques, scenarios and incident registries: the shipped
     ones, then each folder.
 
-    Raises :class:`InputError` with every problem found (ids that clash are errors).
+    Raises :class:`~cyberready.errors.InputError` with every problem found (ids that clash
+    are errors): a :class:`~cyberready.errors.FrameworkError` when all are in frameworks or
+    catalogs, a :class:`~cyberready.errors.ScenarioError` when all are in scenarios, techniques
+    or incident registries.
     """
-    lib, problems = _load_library(frameworks_dirs, scenarios_dirs, include_shipped=include_shipped)
+    kinds: FileKinds = {}
+    lib, problems = _load_library(
+        frameworks_dirs, scenarios_dirs, include_shipped=include_shipped, kinds=kinds
+    )
     if check:
         problems += check_library(lib)
-    raise_if(_ordered(problems))
+    _raise_problems(_ordered(problems), kinds)
     return lib
 
 
@@ -287,13 +293,16 @@ def _load_library(
     include_shipped: bool = True,
     base: Library | None = None,
     workspace: Path | None = None,
+    kinds: FileKinds | None = None,
 ) -> tuple[Library, list[Problem]]:
     """The library and every problem in its files; ``base`` (already loaded and checked)
     stands in for the shipped files. Files are named relative to their folder's parent
     (``frameworks/x.yaml``), or to the ``workspace``'s parent for a workspace's own folders
-    (``ws/frameworks/x.yaml``)."""
+    (``ws/frameworks/x.yaml``). The kind of each file read is noted in ``kinds``."""
+    if kinds is None:
+        kinds = {}
     problems: list[Problem] = []
-    folders: list[tuple[Path, Path, Sequence[str], bool]] = []
+    folders: list[tuple[Path, Path, tuple[str, ...], bool]] = []
     if base is not None:
         lib = _LibraryBuilder.of(base)
     else:
@@ -305,17 +314,39 @@ def _load_library(
             ]
     folders += [(d, workspace or d, _FRAMEWORK_KINDS, False) for d in frameworks_dirs]
     folders += [(d, workspace or d, _SCENARIO_KINDS, False) for d in scenarios_dirs]
-    for folder, shown_from, kinds, shipped in folders:
+    for folder, shown_from, defines, shipped in folders:
+        # a file's kind is what it says it is, else what its folder holds (its first kind)
         if not folder.is_dir():
             problems.append(Problem(file=str(folder), message="not a folder"))
+            kinds[str(folder)] = defines[0]
             continue
         for path in _yaml_files(folder):
             if workspace is not None and not is_inside(workspace, path):
                 continue  # a link out of the workspace: reported by _Files.folder
             shown = _display(path, shown_from)
             loaded = load_file(path, display=shown, expect=LIBRARY_KINDS)
-            _load_into(lib, loaded, kinds, problems, shipped=shipped)
+            kinds[shown] = _declared_kind(loaded) or defines[0]
+            _load_into(lib, loaded, defines, problems, shipped=shipped)
     return lib.build(), problems
+
+
+FileKinds = dict[str, str]
+"""Shown file name -> the kind of file it is (its ``kind:``), to choose the error to raise."""
+
+
+def _declared_kind(loaded: Loaded) -> str | None:
+    """The library kind a file says it is (None when it cannot be read or says another)."""
+    data = loaded.doc.data if loaded.doc is not None else None
+    kind = data.get("kind") if isinstance(data, dict) else None
+    return kind if isinstance(kind, str) and kind in LIBRARY_KINDS else None
+
+
+def _raise_problems(problems: Sequence[Problem], kinds: FileKinds) -> None:
+    """Raise every problem (if any) as the :class:`InputError` subclass of the kind of file
+    they are in (:func:`cyberready.errors.input_error_for`): a ``generate:`` CSV counts as the
+    system model, a file or folder of no known kind as none."""
+    found = (kinds.get(p.file) or ("csv" if p.file.endswith(".csv") else None) for p in problems)
+    raise_if(problems, input_error_for(found))
 
 
 @functools.cache
@@ -340,15 +371,21 @@ def load_workspace(
 
     Reads ``emb.yaml``, ``system.yaml``, ``assessment.yaml`` (optional: without it every control
     is unassessed), ``platforms/*.yaml``, ``history/*.yaml`` and the workspace's own
-    ``frameworks/`` and ``scenarios/``. Raises :class:`InputError` listing every problem.
+    ``frameworks/`` and ``scenarios/``. Raises :class:`~cyberready.errors.InputError` listing
+    every problem, as the subclass of the kind of file they are all in when they are
+    (:class:`~cyberready.errors.SystemModelError` for ``system.yaml`` and its CSVs,
+    :class:`~cyberready.errors.AssessmentError` for the assessment, its history and the
+    platform scorecards, :class:`~cyberready.errors.FrameworkError` and
+    :class:`~cyberready.errors.ScenarioError` for the workspace's own library files).
 
     The shipped frameworks and scenarios are read and checked once per process
     (:func:`shipped_library`): they are package data and never change while it runs.
     """
+    kinds: FileKinds = {}
     ws, problems = _load_workspace(
-        Path(path), frameworks_dirs, scenarios_dirs, base=shipped_library()
+        Path(path), frameworks_dirs, scenarios_dirs, base=shipped_library(), kinds=kinds
     )
-    raise_if(problems)
+    _raise_problems(problems, kinds)
     assert ws is not None
     return ws
 
@@ -360,6 +397,7 @@ class _Files:
     root: Path
     problems: list[Problem] = field(default_factory=list)
     gaps: Gaps = field(default_factory=Gaps)
+    kinds: FileKinds = field(default_factory=dict)
 
     def inside(self, p: Path) -> bool:
         """False (and a problem) when ``p`` is a link that leaves the workspace."""
@@ -387,6 +425,7 @@ class _Files:
         p = self.root / rel
         if (p.exists() or p.is_symlink()) and not self.inside(p):
             return Loaded(None, None, [])
+        self.kinds[_display(p, self.root)] = kind
         if not p.exists():
             if required:
                 self.problems.append(
@@ -418,16 +457,19 @@ def _load_workspace(
     scenarios_dirs: Sequence[Path],
     *,
     base: Library | None = None,
+    kinds: FileKinds | None = None,
 ) -> tuple[Workspace | None, list[Problem]]:
+    """The workspace (None on any problem) and every problem; the kind of each file read is
+    noted in ``kinds``."""
     if not root.is_dir():
         return None, [Problem(file=str(root), message="not a workspace folder")]
-    files = _Files(root)
-    lib, lib_problems = _load_library(frameworks_dirs, scenarios_dirs, base=base)
+    files = _Files(root, kinds={} if kinds is None else kinds)
+    lib, lib_problems = _load_library(frameworks_dirs, scenarios_dirs, base=base, kinds=files.kinds)
     files.problems += lib_problems
     own_f = [root / "frameworks"] if files.folder("frameworks") else []
     own_s = [root / "scenarios"] if files.folder("scenarios") else []
     if own_f or own_s:  # the workspace's own, beside the shipped and --*-dir ones
-        lib, lib_problems = _load_library(own_f, own_s, base=lib, workspace=root)
+        lib, lib_problems = _load_library(own_f, own_s, base=lib, workspace=root, kinds=files.kinds)
         files.problems += lib_problems
     files.problems += check_library(lib)
 
