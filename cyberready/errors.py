@@ -27,7 +27,7 @@ Which :class:`InputError` is raised depends on the kind of file the problems are
 kind; when they span several kinds (a broken framework *and* a broken system.yaml), or are in
 no file of these kinds (``emb.yaml``, a folder that is missing or a link that leaves the
 workspace, a command-line option), :class:`InputError` itself. Catch :class:`InputError` to
-catch them all.
+catch them all. The user's guide to this tree is docs/errors.md.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import inspect
 import re
 import shutil
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -336,3 +337,10 @@ def test_exit_codes_of_the_tree() -> None:
         code = re.search(r"\(exit (\d)", line)
         if code is not None:
             assert int(code[1]) == cls.exit_code, cls.__name__
+
+
+def test_the_users_guide_draws_the_same_tree() -> None:
+    drawn = (errors.__doc__ or "").split("::", 1)[1].split("\n\n")[1]
+    page = (Path(__file__).resolve().parents[1] / "docs" / "errors.md").read_text("utf-8")
+    shown = page.split("```\n", 2)[1]
+    assert textwrap.dedent(drawn).strip() == shown.strip()

@@ -8,7 +8,7 @@ library alone, and :func:`shipped_library` is the shipped one, read once per pro
 resolved into columnar arrays (:class:`ResolvedSystem`, with ``generate:`` replicas,
 :func:`expand_generate`) and each scenario's relevance and applicability is diagnosed
 (:func:`diagnose`). A problem in the inputs raises an :class:`~cyberready.errors.InputError`
-subclass named after the kind of file it is in (docs/diagnostics.md).
+subclass named after the kind of file it is in (docs/errors.md).
 
 The public API is the names in ``__all__`` below; the ``_name`` modules that define them are
 private. Names are imported on first use, so that a light module that needs one small piece
