@@ -7,18 +7,27 @@
     │   ├── FrameworkError          a framework or catalog file
     │   ├── SystemModelError        system.yaml or a generate: CSV
     │   ├── AssessmentError         assessment.yaml, a questionnaire, a platform scorecard
-    │   └── ScenarioError           a scenario or the technique vocabulary
+    │   └── ScenarioError           a scenario, the technique vocabulary or an incident registry
     ├── OptionalDependencyError     an extra (pdf, dask, fast, notebook) is not installed (exit 2)
     ├── OutputPathError             an output path that would replace a workspace's or another
     │                               program's file (exit 2)
     ├── WorkspaceBusyError          another cyberready command is writing the workspace  (exit 5)
     ├── ThresholdError              a score is below --fail-under                        (exit 4)
     └── ReportError                 a report could not be rendered                       (exit 1)
+        ├── UnsafeTemplateError     a --templates template did what a template may not   (exit 3)
+        └── DisclosureError         a donor or portfolio document would reveal a secret (exit 3)
 
 An :class:`InputError` carries *every* problem found, each a :class:`Problem` with the file,
 line, field path, bad value and a hint (valid choices or a did-you-mean), so a user fixes them
 all in one pass. The CLI prints them as a table; a notebook gets them as a DataFrame through
 :meth:`InputError.to_frame`.
+
+Which :class:`InputError` is raised depends on the kind of file the problems are in
+(:func:`input_error_for`): when every problem is in files of one kind, the subclass of that
+kind; when they span several kinds (a broken framework *and* a broken system.yaml), or are in
+no file of these kinds (``emb.yaml``, a folder that is missing or a link that leaves the
+workspace, a command-line option), :class:`InputError` itself. Catch :class:`InputError` to
+catch them all. The user's guide to this tree is docs/errors.md.
 """
 
 from __future__ import annotations
@@ -47,6 +56,7 @@ __all__ = [
     "UnsafeTemplateError",
     "WorkspaceBusyError",
     "did_you_mean",
+    "input_error_for",
 ]
 
 
@@ -156,6 +166,36 @@ class AssessmentError(InputError):
 
 class ScenarioError(InputError):
     """A scenario or the technique vocabulary is invalid."""
+
+
+_ERROR_OF_KIND: dict[str, type[InputError]] = {
+    "framework": FrameworkError,
+    "catalog": FrameworkError,
+    "system": SystemModelError,
+    "csv": SystemModelError,
+    "assessment": AssessmentError,
+    "platform_scorecard": AssessmentError,
+    "scenario": ScenarioError,
+    "techniques": ScenarioError,
+    "incidents": ScenarioError,
+}
+
+
+def input_error_for(kinds: Iterable[str | None]) -> type[InputError]:
+    """The :class:`InputError` class for problems in files of these kinds.
+
+    A kind is a file's ``kind:`` (``framework``, ``system``, ``scenario``...), ``csv`` for a
+    ``generate:`` table, or None for anything else (a folder, ``emb.yaml``, an option). One
+    kind with a subclass gives that subclass; anything else, the base class.
+
+    >>> input_error_for(["catalog", "framework"]).__name__
+    'FrameworkError'
+    >>> input_error_for(["system", "scenario"]).__name__
+    'InputError'
+    """
+    classes = {_ERROR_OF_KIND.get(kind or "") for kind in kinds}
+    only = classes.pop() if len(classes) == 1 else None
+    return only or InputError
 
 
 class OptionalDependencyError(CyberReadyError):

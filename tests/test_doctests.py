@@ -57,7 +57,7 @@ def test_the_walk_finds_the_documented_modules() -> None:
         "cyberready.graph",
         "cyberready.scoring",
         "cyberready.interop.diff",
-        "cyberready.interop.history",
+        "cyberready.workspace._history",
         "cyberready.report.scenario_docs",
         *AT_LEAST,
     ):

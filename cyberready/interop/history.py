@@ -27,6 +27,7 @@ from cyberready.io import (
 )
 from cyberready.io._lock import workspace_lock
 from cyberready.models import Answer, Assessment, PlatformScorecard
+from cyberready.workspace._history import history_key
 
 __all__ = [
     "ASSESSMENT_FILE",
@@ -42,25 +43,6 @@ __all__ = [
 
 ASSESSMENT_FILE = "assessment.yaml"
 HISTORY_DIR = "history"
-_HISTORY_NAME = re.compile(r"assessment-(\d{4}-\d{2}-\d{2})(?:-(\d+))?\.ya?ml")
-
-
-def history_key(name: str) -> tuple[str, int, str]:
-    """Sort key of a history file name: its date, then its repeat number (none = 1).
-
-    >>> names = ["assessment-2026-01-05-2.yaml", "assessment-2026-01-05.yaml",
-    ...          "assessment-2026-01-05-10.yaml", "assessment-2025-12-01.yaml"]
-    >>> for n in sorted(names, key=history_key):
-    ...     print(n)
-    assessment-2025-12-01.yaml
-    assessment-2026-01-05.yaml
-    assessment-2026-01-05-2.yaml
-    assessment-2026-01-05-10.yaml
-    """
-    m = _HISTORY_NAME.fullmatch(name)
-    if m is None:
-        return ("", 0, name)
-    return (m[1], int(m[2] or 1), name)
 
 
 def history_files(root: Path) -> list[Path]:

@@ -2,22 +2,143 @@
 
 :func:`load_workspace` reads an EMB's folder (with the shipped library and any frameworks or
 scenarios of its own) into an immutable :class:`Workspace`; :func:`load_library` reads the
-library alone; :func:`validate_paths` checks files without loading them into a run. The
-system is resolved into columnar arrays (:class:`ResolvedSystem`, with ``generate:`` replicas)
-and each scenario's relevance and applicability is diagnosed (:func:`diagnose`).
+library alone, and :func:`shipped_library` is the shipped one, read once per process and shared
+(which is why a :class:`Library` cannot be changed: its mappings are :class:`FrozenMap`).
+:func:`validate_inputs` checks files and workspaces without running anything. The system is
+resolved into columnar arrays (:class:`ResolvedSystem`, with ``generate:`` replicas,
+:func:`expand_generate`) and each scenario's relevance and applicability is diagnosed
+(:func:`diagnose`). A problem in the inputs raises an :class:`~cyberready.errors.InputError`
+subclass named after the kind of file it is in (docs/errors.md).
+
+The public API is the names in ``__all__`` below; the ``_name`` modules that define them are
+private. Names are imported on first use, so that a light module that needs one small piece
+(``history_key``) does not load numpy.
 """
 
 from __future__ import annotations
 
-from cyberready.workspace._assets import *  # noqa: F403
-from cyberready.workspace._assets import __all__ as _assets_all
-from cyberready.workspace._diagnostics import *  # noqa: F403
-from cyberready.workspace._diagnostics import __all__ as _diagnostics_all
-from cyberready.workspace._generate import *  # noqa: F403
-from cyberready.workspace._generate import __all__ as _generate_all
-from cyberready.workspace._inputs import *  # noqa: F403
-from cyberready.workspace._inputs import __all__ as _inputs_all
-from cyberready.workspace._load import *  # noqa: F403
-from cyberready.workspace._load import __all__ as _load_all
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [*_assets_all, *_diagnostics_all, *_generate_all, *_inputs_all, *_load_all]
+if TYPE_CHECKING:
+    from cyberready.workspace._assets import IntArray, ResolvedSystem
+    from cyberready.workspace._diagnostics import (
+        TAG_LOOKALIKES,
+        Cause,
+        Diagnostics,
+        RuleIssue,
+        ScenarioDiagnosis,
+        Status,
+        TagSuggestion,
+        diagnose,
+        diagnose_scenario,
+        harmable,
+        reachable,
+        tag_suggestions,
+    )
+    from cyberready.workspace._frozen import FrozenMap
+    from cyberready.workspace._generate import GeneratedAssets, ReplicaGroup, expand_generate
+    from cyberready.workspace._history import history_key
+    from cyberready.workspace._inputs import Gaps, Library, Workspace, library_warnings
+    from cyberready.workspace._load import (
+        Validation,
+        load_library,
+        load_workspace,
+        resolve_system,
+        shipped_library,
+        validate_inputs,
+        validate_paths,
+        workspace_folders,
+        workspace_size,
+    )
+
+__all__ = [
+    "TAG_LOOKALIKES",
+    "Cause",
+    "Diagnostics",
+    "FrozenMap",
+    "Gaps",
+    "GeneratedAssets",
+    "IntArray",
+    "Library",
+    "ReplicaGroup",
+    "ResolvedSystem",
+    "RuleIssue",
+    "ScenarioDiagnosis",
+    "Status",
+    "TagSuggestion",
+    "Validation",
+    "Workspace",
+    "diagnose",
+    "diagnose_scenario",
+    "expand_generate",
+    "harmable",
+    "history_key",
+    "library_warnings",
+    "load_library",
+    "load_workspace",
+    "reachable",
+    "resolve_system",
+    "shipped_library",
+    "tag_suggestions",
+    "validate_inputs",
+    "validate_paths",
+    "workspace_folders",
+    "workspace_size",
+]
+
+_MODULE_OF: dict[str, str] = {
+    # loading and validating
+    **dict.fromkeys(
+        (
+            "Validation",
+            "load_library",
+            "load_workspace",
+            "resolve_system",
+            "shipped_library",
+            "validate_inputs",
+            "validate_paths",
+            "workspace_folders",
+            "workspace_size",
+        ),
+        "_load",
+    ),
+    # what a load returns
+    **dict.fromkeys(("Gaps", "Library", "Workspace", "library_warnings"), "_inputs"),
+    "FrozenMap": "_frozen",
+    "history_key": "_history",
+    # the system as arrays, with its generate: replicas
+    **dict.fromkeys(("IntArray", "ResolvedSystem"), "_assets"),
+    **dict.fromkeys(("GeneratedAssets", "ReplicaGroup", "expand_generate"), "_generate"),
+    # which scenarios can apply to the system, and why not
+    **dict.fromkeys(
+        (
+            "TAG_LOOKALIKES",
+            "Cause",
+            "Diagnostics",
+            "RuleIssue",
+            "ScenarioDiagnosis",
+            "Status",
+            "TagSuggestion",
+            "diagnose",
+            "diagnose_scenario",
+            "harmable",
+            "reachable",
+            "tag_suggestions",
+        ),
+        "_diagnostics",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cyberready.workspace' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"cyberready.workspace.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

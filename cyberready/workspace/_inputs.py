@@ -8,7 +8,7 @@ Reading files is :mod:`cyberready.io`'s job.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -32,6 +32,7 @@ from cyberready.models import (
 )
 from cyberready.models.vocab import duplicated
 from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace._frozen import FrozenMap, freeze
 
 __all__ = [
     "Gaps",
@@ -46,7 +47,7 @@ __all__ = [
 ]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Gaps:
     """What files that failed to load might have defined.
 
@@ -57,27 +58,46 @@ class Gaps:
     ``unknown`` the kinds of which a file could not be read at all (any id may exist), and
     ``scope`` when the frameworks in scope are uncertain (an emb.yaml or assessment whose list
     was broken).
+
+    Immutable: a library's gaps are shared by every workspace loaded on it, so adding to them
+    makes a new value (:meth:`with_ids`, :meth:`with_unknown`, ``|``).
     """
 
-    ids: dict[str, set[str]] = field(default_factory=dict)
-    unknown: set[str] = field(default_factory=set)
+    ids: Mapping[str, frozenset[str]] = field(default_factory=FrozenMap)
+    unknown: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ids", FrozenMap({k: frozenset(v) for k, v in self.ids.items()}))
+        object.__setattr__(self, "unknown", frozenset(self.unknown))
 
     def covers(self, kind: str, ident: object) -> bool:
         """True when ``ident`` of ``kind`` may exist in a broken file."""
-        return kind in self.unknown or str(ident) in self.ids.get(kind, set())
+        return kind in self.unknown or str(ident) in self.ids.get(kind, frozenset())
 
-    def add(self, kind: str, ident: object) -> None:
-        """Note an id seen in a broken file (non-text ids make the whole kind unknown)."""
-        if isinstance(ident, str) and ident:
-            self.ids.setdefault(kind, set()).add(ident)
-        else:
-            self.unknown.add(kind)
+    def with_ids(self, kind: str, idents: Iterable[object]) -> Gaps:
+        """These gaps and the ids seen in a broken file (a non-text id makes the whole kind
+        unknown)."""
+        ids = {k: set(v) for k, v in self.ids.items()}
+        unknown = set(self.unknown)
+        for ident in idents:
+            if isinstance(ident, str) and ident:
+                ids.setdefault(kind, set()).add(ident)
+            else:
+                unknown.add(kind)
+        return Gaps(FrozenMap({k: frozenset(v) for k, v in ids.items()}), frozenset(unknown))
 
-    def update(self, other: Gaps) -> None:
-        """Add everything ``other`` holds."""
-        for kind, ids in other.ids.items():
-            self.ids.setdefault(kind, set()).update(ids)
-        self.unknown |= other.unknown
+    def with_unknown(self, *kinds: str) -> Gaps:
+        """These gaps and ``kinds`` of which any id may exist."""
+        return Gaps(self.ids, self.unknown | frozenset(kinds))
+
+    def __or__(self, other: Gaps) -> Gaps:
+        """Everything either holds."""
+        ids = {k: set(v) for k, v in self.ids.items()}
+        for kind, more in other.ids.items():
+            ids.setdefault(kind, set()).update(more)
+        return Gaps(
+            FrozenMap({k: frozenset(v) for k, v in ids.items()}), self.unknown | other.unknown
+        )
 
     def __bool__(self) -> bool:
         return bool(self.ids or self.unknown)
@@ -142,47 +162,58 @@ def gaps_of(doc: Document | None, kinds_if_unreadable: Iterable[str]) -> Gaps:
     ``kinds_if_unreadable`` is unknown. Raw ids are taken from the file's own lists even where
     their items are invalid.
     """
-    gaps = Gaps()
     data = doc.data if doc is not None else None
     if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
-        gaps.unknown.update(kinds_if_unreadable)
-        return gaps
+        return Gaps(unknown=frozenset(kinds_if_unreadable))
     kind = str(data["kind"])
     own = data.get("id")
+    gaps = Gaps()
     if kind in _SELF_KIND:
-        gaps.add(_SELF_KIND[kind], own)
+        gaps = gaps.with_ids(_SELF_KIND[kind], [own])
     for section, target in _RAW_SECTIONS.get(kind, ()):
         target_kind = target.format(id=own)
         items = data.get(section)
         if items is None:
             continue
         if not isinstance(items, list):
-            gaps.unknown.add(target_kind)
+            gaps = gaps.with_unknown(target_kind)
             continue
-        for item in items:
-            gaps.add(target_kind, item.get("id") if isinstance(item, dict) else None)
+        gaps = gaps.with_ids(
+            target_kind, [item.get("id") if isinstance(item, dict) else None for item in items]
+        )
     return gaps
 
 
-@dataclass
+@dataclass(frozen=True)
 class Library:
-    """Frameworks, catalogs, techniques, scenarios and incidents available to an assessment."""
+    """Frameworks, catalogs, techniques, scenarios and incidents available to an assessment.
 
-    frameworks: dict[str, Framework] = field(default_factory=dict)
-    catalogs: dict[str, Catalog] = field(default_factory=dict)
-    techniques: dict[str, Technique] = field(default_factory=dict)
-    scenarios: dict[str, Scenario] = field(default_factory=dict)
-    incidents: dict[str, Incident] = field(default_factory=dict)
+    Immutable: the shipped library is loaded once per process and shared by every workspace, so
+    nothing may change it behind the others' backs. Its mappings are read-only
+    (:class:`~cyberready.workspace.FrozenMap`; dicts given to the constructor are copied), and a
+    library with more or fewer entries is built as a new one.
+    """
+
+    frameworks: Mapping[str, Framework] = field(default_factory=FrozenMap)
+    catalogs: Mapping[str, Catalog] = field(default_factory=FrozenMap)
+    techniques: Mapping[str, Technique] = field(default_factory=FrozenMap)
+    scenarios: Mapping[str, Scenario] = field(default_factory=FrozenMap)
+    incidents: Mapping[str, Incident] = field(default_factory=FrozenMap)
     """Incident id -> incident, from every incident registry loaded (shipped and your own)."""
-    docs: dict[tuple[str, str], Document] = field(default_factory=dict)
+    docs: Mapping[tuple[str, str], Document] = field(default_factory=FrozenMap)
     """(kind, id) -> the document it was read from; each technique is under ('technique', id)
     and each incident under ('incident', id), the first file of each under ('techniques', '')
     and ('incidents', '')."""
     gaps: Gaps = field(default_factory=Gaps)
     """What files that failed to load might have defined (empty for a library that loaded)."""
-    shipped: set[tuple[str, str]] = field(default_factory=set)
+    shipped: frozenset[tuple[str, str]] = frozenset()
     """(kind, id) of what came from the shipped folders: a shipped scenario may cite only
     shipped incidents, while an EMB's own scenarios may also cite their own or free text."""
+
+    def __post_init__(self) -> None:
+        for name in ("frameworks", "catalogs", "techniques", "scenarios", "incidents", "docs"):
+            object.__setattr__(self, name, freeze(getattr(self, name)))
+        object.__setattr__(self, "shipped", frozenset(self.shipped))
 
     def is_shipped(self, kind: str, ident: str) -> bool:
         """True when the ``kind`` with this id came from the shipped library."""
@@ -193,21 +224,27 @@ class Library:
         return self._controls.get(control_id)
 
     @cached_property
-    def _controls(self) -> dict[str, tuple[Framework, Control]]:
+    def _controls(self) -> FrozenMap[str, tuple[Framework, Control]]:
+        # computed from the frozen fields, so caching it cannot go stale
         out: dict[str, tuple[Framework, Control]] = {}
         for fw in self.frameworks.values():
             for c in fw.controls:
                 out.setdefault(c.id, (fw, c))
-        return out
+        return FrozenMap(out)
 
     def doc(self, kind: str, ident: str) -> Document:
         """The document a model came from (an empty stand-in if built in code)."""
         return self.docs.get((kind, ident), Document(file=f"<{kind} {ident}>", data=None))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Workspace:
-    """One EMB's folder, loaded and cross-checked."""
+    """One EMB's folder, loaded and cross-checked.
+
+    Immutable (its ``docs`` a read-only mapping), like the :class:`Library` it shares: a
+    variant, such as the same workspace without its assessment, is made with
+    :func:`dataclasses.replace`. It pickles, so the portfolio can send it to worker processes.
+    """
 
     path: Path
     emb: EmbProfile
@@ -218,10 +255,16 @@ class Workspace:
     platforms: tuple[PlatformScorecard, ...] = ()
     history: tuple[Assessment, ...] = ()
     """Earlier assessments, oldest first."""
-    docs: dict[str, Document] = field(default_factory=dict)
+    docs: Mapping[str, Document] = field(default_factory=FrozenMap)
     """Relative file name -> document."""
     warnings: tuple[Problem, ...] = ()
     """What is allowed but worth a look (see :func:`library_warnings`), found while loading."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "docs", freeze(self.docs))
+        object.__setattr__(self, "platforms", tuple(self.platforms))
+        object.__setattr__(self, "history", tuple(self.history))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
 
     @property
     def frameworks(self) -> list[Framework]:
@@ -509,10 +552,7 @@ def check_workspace(
     are skipped and the others still run, so one broken file does not hide the problems of the
     rest. ``gaps`` (with ``lib.gaps``) excuses references into broken files.
     """
-    excused = Gaps()
-    excused.update(lib.gaps)
-    if gaps is not None:
-        excused.update(gaps)
+    excused = lib.gaps if gaps is None else lib.gaps | gaps
     problems: list[Problem] = []
     if emb is not None and emb_doc is not None:
         for k, fid in enumerate(emb.frameworks):

@@ -8,11 +8,12 @@ references into a broken file are not reported as dangling (:class:`~cyberready.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cyberready.errors import Problem, did_you_mean
+from cyberready.errors import Problem, did_you_mean, input_error_for
 from cyberready.io import (
     CsvTable,
     Document,
@@ -41,6 +42,7 @@ from cyberready.models import (
 from cyberready.workspace._assets import ResolvedSystem
 from cyberready.workspace._diagnostics import Diagnostics, diagnose
 from cyberready.workspace._generate import expand_generate
+from cyberready.workspace._history import history_key
 from cyberready.workspace._inputs import (
     Gaps,
     Library,
@@ -96,8 +98,50 @@ def _ordered(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(unique, key=lambda p: (order[p.file], p.line or 0))
 
 
+@dataclass
+class _LibraryBuilder:
+    """A library while it is being read: plain dicts that files are added to (or, for loose
+    files that replace shipped ones, taken from), made a :class:`Library` once complete."""
+
+    frameworks: dict[str, Framework] = field(default_factory=dict)
+    catalogs: dict[str, Catalog] = field(default_factory=dict)
+    techniques: dict[str, Technique] = field(default_factory=dict)
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    docs: dict[tuple[str, str], Document] = field(default_factory=dict)
+    gaps: Gaps = field(default_factory=Gaps)
+    shipped: set[tuple[str, str]] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, lib: Library) -> _LibraryBuilder:
+        """A builder starting from everything ``lib`` holds (``lib`` itself is not changed)."""
+        return cls(
+            frameworks=dict(lib.frameworks),
+            catalogs=dict(lib.catalogs),
+            techniques=dict(lib.techniques),
+            scenarios=dict(lib.scenarios),
+            incidents=dict(lib.incidents),
+            docs=dict(lib.docs),
+            gaps=lib.gaps,
+            shipped=set(lib.shipped),
+        )
+
+    def build(self) -> Library:
+        """The library as read so far (a copy: later additions do not reach it)."""
+        return Library(
+            frameworks=self.frameworks,
+            catalogs=self.catalogs,
+            techniques=self.techniques,
+            scenarios=self.scenarios,
+            incidents=self.incidents,
+            docs=self.docs,
+            gaps=self.gaps,
+            shipped=frozenset(self.shipped),
+        )
+
+
 def _add_items(
-    lib: Library,
+    lib: _LibraryBuilder,
     model: TechniqueCatalog | IncidentRegistry,
     doc: Document,
     problems: list[Problem],
@@ -156,7 +200,7 @@ def _position(doc: Document, section: str, ident: str) -> int:
 
 
 def _add_to_library(
-    lib: Library,
+    lib: _LibraryBuilder,
     model: StrictModel,
     doc: Document,
     problems: list[Problem],
@@ -208,32 +252,23 @@ def load_library(
     """Load frameworks, catalogs, techniques, scenarios and incident registries: the shipped
     ones, then each folder.
 
-    Raises :class:`InputError` with every problem found (ids that clash are errors).
+    Raises :class:`~cyberready.errors.InputError` with every problem found (ids that clash
+    are errors): a :class:`~cyberready.errors.FrameworkError` when all are in frameworks or
+    catalogs, a :class:`~cyberready.errors.ScenarioError` when all are in scenarios, techniques
+    or incident registries.
     """
-    lib, problems = _load_library(frameworks_dirs, scenarios_dirs, include_shipped=include_shipped)
+    kinds: FileKinds = {}
+    lib, problems = _load_library(
+        frameworks_dirs, scenarios_dirs, include_shipped=include_shipped, kinds=kinds
+    )
     if check:
         problems += check_library(lib)
-    raise_if(_ordered(problems))
+    _raise_problems(_ordered(problems), kinds)
     return lib
 
 
-def _copy(lib: Library) -> Library:
-    gaps = Gaps()
-    gaps.update(lib.gaps)
-    return Library(
-        frameworks=dict(lib.frameworks),
-        catalogs=dict(lib.catalogs),
-        techniques=dict(lib.techniques),
-        scenarios=dict(lib.scenarios),
-        incidents=dict(lib.incidents),
-        docs=dict(lib.docs),
-        gaps=gaps,
-        shipped=set(lib.shipped),
-    )
-
-
 def _load_into(
-    lib: Library,
+    lib: _LibraryBuilder,
     loaded: Loaded,
     unreadable: Sequence[str],
     problems: list[Problem],
@@ -243,7 +278,7 @@ def _load_into(
     """Add one loaded library file (or its salvaged part) to ``lib``; note its gaps."""
     problems += loaded.problems
     if loaded.problems:
-        lib.gaps.update(gaps_of(loaded.doc, unreadable))
+        lib.gaps = lib.gaps | gaps_of(loaded.doc, unreadable)
         if loaded.doc is not None:
             problems += raw_duplicates(loaded.doc)
     usable = loaded.usable
@@ -258,17 +293,20 @@ def _load_library(
     include_shipped: bool = True,
     base: Library | None = None,
     workspace: Path | None = None,
+    kinds: FileKinds | None = None,
 ) -> tuple[Library, list[Problem]]:
     """The library and every problem in its files; ``base`` (already loaded and checked)
     stands in for the shipped files. Files are named relative to their folder's parent
     (``frameworks/x.yaml``), or to the ``workspace``'s parent for a workspace's own folders
-    (``ws/frameworks/x.yaml``)."""
+    (``ws/frameworks/x.yaml``). The kind of each file read is noted in ``kinds``."""
+    if kinds is None:
+        kinds = {}
     problems: list[Problem] = []
-    folders: list[tuple[Path, Path, Sequence[str], bool]] = []
+    folders: list[tuple[Path, Path, tuple[str, ...], bool]] = []
     if base is not None:
-        lib = _copy(base)
+        lib = _LibraryBuilder.of(base)
     else:
-        lib = Library()
+        lib = _LibraryBuilder()
         if include_shipped:
             folders += [
                 (data_dir("frameworks"), data_dir("frameworks"), _FRAMEWORK_KINDS, True),
@@ -276,34 +314,50 @@ def _load_library(
             ]
     folders += [(d, workspace or d, _FRAMEWORK_KINDS, False) for d in frameworks_dirs]
     folders += [(d, workspace or d, _SCENARIO_KINDS, False) for d in scenarios_dirs]
-    for folder, shown_from, kinds, shipped in folders:
+    for folder, shown_from, defines, shipped in folders:
+        # a file's kind is what it says it is, else what its folder holds (its first kind)
         if not folder.is_dir():
             problems.append(Problem(file=str(folder), message="not a folder"))
+            kinds[str(folder)] = defines[0]
             continue
         for path in _yaml_files(folder):
             if workspace is not None and not is_inside(workspace, path):
                 continue  # a link out of the workspace: reported by _Files.folder
             shown = _display(path, shown_from)
             loaded = load_file(path, display=shown, expect=LIBRARY_KINDS)
-            _load_into(lib, loaded, kinds, problems, shipped=shipped)
-    return lib, problems
+            kinds[shown] = _declared_kind(loaded) or defines[0]
+            _load_into(lib, loaded, defines, problems, shipped=shipped)
+    return lib.build(), problems
 
 
-_SHIPPED: Library | None = None
+FileKinds = dict[str, str]
+"""Shown file name -> the kind of file it is (its ``kind:``), to choose the error to raise."""
 
 
+def _declared_kind(loaded: Loaded) -> str | None:
+    """The library kind a file says it is (None when it cannot be read or says another)."""
+    data = loaded.doc.data if loaded.doc is not None else None
+    kind = data.get("kind") if isinstance(data, dict) else None
+    return kind if isinstance(kind, str) and kind in LIBRARY_KINDS else None
+
+
+def _raise_problems(problems: Sequence[Problem], kinds: FileKinds) -> None:
+    """Raise every problem (if any) as the :class:`InputError` subclass of the kind of file
+    they are in (:func:`cyberready.errors.input_error_for`): a ``generate:`` CSV counts as the
+    system model, a file or folder of no known kind as none."""
+    found = (kinds.get(p.file) or ("csv" if p.file.endswith(".csv") else None) for p in problems)
+    raise_if(problems, input_error_for(found))
+
+
+@functools.cache
 def shipped_library() -> Library:
-    """The shipped library, loaded and checked once per process (it never changes)."""
-    global _SHIPPED
-    if _SHIPPED is None:
-        _SHIPPED = load_library()
-    return _SHIPPED
+    """The shipped library, loaded and checked once per process (it never changes, and it is
+    immutable, so every caller can share the one copy)."""
+    return load_library()
 
 
 def _history_sort_key(a: Assessment, name: str) -> tuple[object, ...]:
     # repeat numbers sort as numbers: assessment-<date>.yaml, then -2, -3, ..., -10
-    from cyberready.interop.history import history_key
-
     return (a.as_of, history_key(name))
 
 
@@ -317,15 +371,21 @@ def load_workspace(
 
     Reads ``emb.yaml``, ``system.yaml``, ``assessment.yaml`` (optional: without it every control
     is unassessed), ``platforms/*.yaml``, ``history/*.yaml`` and the workspace's own
-    ``frameworks/`` and ``scenarios/``. Raises :class:`InputError` listing every problem.
+    ``frameworks/`` and ``scenarios/``. Raises :class:`~cyberready.errors.InputError` listing
+    every problem, as the subclass of the kind of file they are all in when they are
+    (:class:`~cyberready.errors.SystemModelError` for ``system.yaml`` and its CSVs,
+    :class:`~cyberready.errors.AssessmentError` for the assessment, its history and the
+    platform scorecards, :class:`~cyberready.errors.FrameworkError` and
+    :class:`~cyberready.errors.ScenarioError` for the workspace's own library files).
 
     The shipped frameworks and scenarios are read and checked once per process
     (:func:`shipped_library`): they are package data and never change while it runs.
     """
+    kinds: FileKinds = {}
     ws, problems = _load_workspace(
-        Path(path), frameworks_dirs, scenarios_dirs, base=shipped_library()
+        Path(path), frameworks_dirs, scenarios_dirs, base=shipped_library(), kinds=kinds
     )
-    raise_if(problems)
+    _raise_problems(problems, kinds)
     assert ws is not None
     return ws
 
@@ -337,6 +397,7 @@ class _Files:
     root: Path
     problems: list[Problem] = field(default_factory=list)
     gaps: Gaps = field(default_factory=Gaps)
+    kinds: FileKinds = field(default_factory=dict)
 
     def inside(self, p: Path) -> bool:
         """False (and a problem) when ``p`` is a link that leaves the workspace."""
@@ -364,6 +425,7 @@ class _Files:
         p = self.root / rel
         if (p.exists() or p.is_symlink()) and not self.inside(p):
             return Loaded(None, None, [])
+        self.kinds[_display(p, self.root)] = kind
         if not p.exists():
             if required:
                 self.problems.append(
@@ -395,16 +457,19 @@ def _load_workspace(
     scenarios_dirs: Sequence[Path],
     *,
     base: Library | None = None,
+    kinds: FileKinds | None = None,
 ) -> tuple[Workspace | None, list[Problem]]:
+    """The workspace (None on any problem) and every problem; the kind of each file read is
+    noted in ``kinds``."""
     if not root.is_dir():
         return None, [Problem(file=str(root), message="not a workspace folder")]
-    files = _Files(root)
-    lib, lib_problems = _load_library(frameworks_dirs, scenarios_dirs, base=base)
+    files = _Files(root, kinds={} if kinds is None else kinds)
+    lib, lib_problems = _load_library(frameworks_dirs, scenarios_dirs, base=base, kinds=files.kinds)
     files.problems += lib_problems
     own_f = [root / "frameworks"] if files.folder("frameworks") else []
     own_s = [root / "scenarios"] if files.folder("scenarios") else []
     if own_f or own_s:  # the workspace's own, beside the shipped and --*-dir ones
-        lib, lib_problems = _load_library(own_f, own_s, base=lib, workspace=root)
+        lib, lib_problems = _load_library(own_f, own_s, base=lib, workspace=root, kinds=files.kinds)
         files.problems += lib_problems
     files.problems += check_library(lib)
 
@@ -426,7 +491,7 @@ def _load_workspace(
     system = sys_u[0] if sys_u and isinstance(sys_u[0], SystemModel) else None
     assessment = ass_u[0] if ass_u and isinstance(ass_u[0], Assessment) else None
     if _scope_changed(emb_l) or _scope_changed(assessment_l):
-        files.gaps.unknown.add("scope")
+        files.gaps = files.gaps.with_unknown("scope")
     platforms = [
         (m, d)
         for m, d in (pl.usable for pl in platforms_l if pl.usable is not None)
@@ -512,9 +577,9 @@ def _system_for_checks(
     and a best-effort resolution of its valid part that other files are checked against
     (None when there is none: then their asset references are not checked)."""
     if loaded.doc is None or (loaded.model is None and loaded.partial is None):
-        files.gaps.unknown.add("asset")
+        files.gaps = files.gaps.with_unknown("asset")
         if loaded.doc is not None:
-            files.gaps.update(gaps_of(loaded.doc, ("asset",)))
+            files.gaps = files.gaps | gaps_of(loaded.doc, ("asset",))
         return None, None
     if isinstance(loaded.model, SystemModel):
         resolved, more = resolve_system(root, loaded.model, loaded.doc)
@@ -522,19 +587,19 @@ def _system_for_checks(
         if resolved is not None:
             return resolved, resolved
         if loaded.model.generate:  # the replicas could not be made: their ids are unknown
-            files.gaps.unknown.add("asset")
+            files.gaps = files.gaps.with_unknown("asset")
             return None, None
         lenient = _resolve_leniently(loaded.model)
         files.problems += check_system(loaded.model, loaded.doc, lenient)
         return None, lenient
     partial, pdoc = loaded.partial, loaded.partial_doc
     if not isinstance(partial, SystemModel) or pdoc is None:
-        files.gaps.unknown.add("asset")
+        files.gaps = files.gaps.with_unknown("asset")
         return None, None
     own = gaps_of(loaded.doc, ("asset",))
     if partial.generate:
-        own.unknown.add("asset")
-    files.gaps.update(own)
+        own = own.with_unknown("asset")
+    files.gaps = files.gaps | own
     files.problems += raw_duplicates(loaded.doc)
     files.problems += check_system(partial, pdoc, None, gaps=own)
     files.problems += check_workspace_paths(root, partial, pdoc)
@@ -708,7 +773,7 @@ def validate_paths(
 _LIBRARY_TYPES = (Framework, Catalog, Scenario, TechniqueCatalog, IncidentRegistry)
 
 
-def _without(lib: Library, model: StrictModel) -> None:
+def _without(lib: _LibraryBuilder, model: StrictModel) -> None:
     """Take out of ``lib`` what ``model`` replaces (same kind and id)."""
     if isinstance(model, TechniqueCatalog):
         for tech in model.techniques:
@@ -736,12 +801,12 @@ def _validate_files(files: Sequence[Path], base: Library) -> tuple[list[Problem]
     alone."""
     problems: list[Problem] = []
     loaded = [(path, load_file(path, display=str(path))) for path in files]
-    lib = _copy(base)
+    building = _LibraryBuilder.of(base)
     shown = {str(path) for path in files}
     for _path, one in loaded:
         usable = one.usable
         if usable is not None and isinstance(usable[0], _LIBRARY_TYPES):
-            _without(lib, usable[0])
+            _without(building, usable[0])
     for _path, one in loaded:
         usable = one.usable
         if one.doc is not None and isinstance(one.doc.data, dict):
@@ -749,9 +814,10 @@ def _validate_files(files: Sequence[Path], base: Library) -> tuple[list[Problem]
         else:
             is_library = False
         if is_library or (usable is not None and isinstance(usable[0], _LIBRARY_TYPES)):
-            _load_into(lib, one, (*_FRAMEWORK_KINDS, *_SCENARIO_KINDS), problems)
+            _load_into(building, one, (*_FRAMEWORK_KINDS, *_SCENARIO_KINDS), problems)
         else:
             problems += one.problems
+    lib = building.build()
     problems += [p for p in check_library(lib) if p.file in shown]
     for path, one in loaded:
         usable = one.usable
