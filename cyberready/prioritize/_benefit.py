@@ -136,6 +136,12 @@ class _Trials:
         )
 
 
+def variance_of_mean(per_trial: FloatArray) -> float:
+    """The squared standard error of a per-trial mean (0 with a single trial). Scenarios are
+    independent, so a sum of their means has the sum of these as its variance."""
+    return float(per_trial.var(ddof=1)) / len(per_trial) if len(per_trial) > 1 else 0.0
+
+
 _POSTURE_CACHE: Final = 32
 """Postures kept by a :class:`LossModel` (each holds a few arrays per technique)."""
 
@@ -311,7 +317,7 @@ class LossModel:
         for sid in sorted(self.scenarios):
             loss = self.outcome(sid, actions).loss
             mean += float(loss.mean())
-            var += float(loss.var(ddof=1)) / len(loss) if len(loss) > 1 else 0.0
+            var += variance_of_mean(loss)
         return mean, math.sqrt(var)
 
     def value(self, actions: frozenset[Action]) -> float:
@@ -341,7 +347,7 @@ class LossModel:
             d = o0.loss - o1.loss
             m = float(d.mean())
             value += m
-            var += float(d.var(ddof=1)) / len(d) if len(d) > 1 else 0.0
+            var += variance_of_mean(d)
             by_scenario[sid] = m
             by_function += o0.likelihood * self.weights * (o0.p - o1.p)
             trust_by_scenario[sid] = o0.trust_loss - o1.trust_loss

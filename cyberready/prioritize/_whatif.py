@@ -25,7 +25,7 @@ from cyberready.prioritize._actions import (
     raise_control,
     raised_assessment,
 )
-from cyberready.prioritize._benefit import Benefit, selected_scenarios
+from cyberready.prioritize._benefit import Benefit, selected_scenarios, variance_of_mean
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -141,8 +141,7 @@ class WhatIf:
 def _loss_se(result: SimulationResult) -> float:
     var = 0.0
     for r in result.scenarios.values():
-        loss = r.trial_loss
-        var += float(loss.var(ddof=1)) / len(loss) if len(loss) > 1 else 0.0
+        var += variance_of_mean(r.trial_loss)
     return math.sqrt(var)
 
 
@@ -168,7 +167,7 @@ def paired_benefit(before: SimulationResult, after: SimulationResult) -> Benefit
         d = r0.trial_loss - r1.trial_loss
         by_scenario[sid] = float(d.mean())
         value += by_scenario[sid]
-        var += float(d.var(ddof=1)) / len(d) if len(d) > 1 else 0.0
+        var += variance_of_mean(d)
         by_function += r0.loss_by_function - r1.loss_by_function
         trust_by_scenario[sid] = r0.trust_loss - r1.trust_loss
         trust += trust_by_scenario[sid]
