@@ -166,10 +166,7 @@ def prioritize(
     chosen_plan = (
         _budget_plan(run, effective, budget, cost_basis) if plan and budget is not None else None
     )
-    quick = {
-        e.action.id: e.quick_win
-        for e in run.roadmap(ranked, {a.id: best[a] for a in ranked}).entries
-    }
+    quick = _quick_wins(run, ranked, best)
     if chosen_plan is not None:
         roadmap = run.roadmap(
             chosen_plan.actions, {s.action.id: s.marginal for s in chosen_plan.steps}
@@ -183,10 +180,7 @@ def prioritize(
         [(a, no_effect_reason(a)) for a in outside]
         + [(a, f"no trial changed in {screen_trials:,} screening trials") for a in unchanged],
     )
-    baseline, baseline_se = run.full.loss(frozenset())
-    baseline_trust = sum(
-        run.full.outcome(sid, frozenset()).trust_loss for sid in sorted(run.full.scenarios)
-    )
+    baseline, baseline_se, baseline_trust = _baseline(run)
     return Priorities(
         emb=ws.emb.id,
         start=run.start,
@@ -387,6 +381,17 @@ def _budget_plan(
     )
 
 
+def _quick_wins(
+    run: _Run, ranked: Sequence[Action], best: Mapping[Action, Benefit]
+) -> dict[str, bool]:
+    """Action id -> quick win or not, by the roadmap's rule applied to each ranked action's own
+    benefit (not its marginal one in a plan)."""
+    return {
+        e.action.id: e.quick_win
+        for e in run.roadmap(ranked, {a.id: best[a] for a in ranked}).entries
+    }
+
+
 def _ranking(
     run: _Run,
     ranked: Sequence[Action],
@@ -415,9 +420,21 @@ def _ranking(
     )
 
 
+def _baseline(run: _Run) -> tuple[float, float, float]:
+    """Expected loss today on the full trials: its value, standard error and public-trust
+    part."""
+    baseline, baseline_se = run.full.loss(frozenset())
+    baseline_trust = sum(
+        run.full.outcome(sid, frozenset()).trust_loss for sid in sorted(run.full.scenarios)
+    )
+    return baseline, baseline_se, baseline_trust
+
+
 def _readiness_actions(
     ws: Workspace, start: dt.date, actions: Sequence[tuple[Action, str]]
 ) -> tuple[ReadinessAction, ...]:
+    """The actions without a simulated effect (each with the reason why), ranked by the rise of
+    the overall readiness score per thousand USD, then of its low end."""
     from cyberready.scoring import score
 
     base_assessment = ws.assessment or Assessment(
