@@ -146,6 +146,11 @@ _POSTURE_CACHE: Final = 32
 """Postures kept by a :class:`LossModel` (each holds a few arrays per technique)."""
 
 
+def _posture_after(levels: AssetLevels, actions: frozenset[Action]) -> Posture:
+    """The posture once ``actions`` are done on top of ``levels``."""
+    return (apply_actions(levels, actions) if actions else levels).posture()
+
+
 def _can_cost_trust(scenario: Scenario, system: ResolvedSystem) -> bool:
     """True when the public-confidence impact ``C`` can be above 0 in the scenario: a public
     effect, or an effect that can fail a function of one of its phases."""
@@ -228,10 +233,11 @@ class LossModel:
         self._cache: dict[tuple[str, frozenset[str]], _Outcome] = {}
         self._trials: dict[tuple[str, frozenset[str]], _Trials] = {}
         # the same set of actions matters to several scenarios: keep the postures of the last
-        # few sets (sets of actions compare by their ids, so equal sets share one posture)
+        # few sets (sets of actions compare by their ids, so equal sets share one posture);
+        # the cache holds the levels, not the model, so the model is freed as soon as unused
         self._posture: Callable[[frozenset[Action]], Posture] = functools.lru_cache(
             maxsize=_POSTURE_CACHE
-        )(self._build_posture)
+        )(functools.partial(_posture_after, levels))
         self._scope: dict[str, frozenset[str]] = {}
         self._simulated: dict[str, frozenset[str]] = {}
         self._reassurances: dict[frozenset[str], float] = {}
@@ -306,10 +312,6 @@ class LossModel:
             lv = apply_actions(self._calm_levels, calm) if calm else self._calm_levels
             got = self._reassurances[ids] = lv.posture().reassurance
         return got
-
-    def _build_posture(self, actions: frozenset[Action]) -> Posture:
-        """The posture once ``actions`` are done (through the cache ``self._posture``)."""
-        return (apply_actions(self.levels, actions) if actions else self.levels).posture()
 
     def loss(self, actions: frozenset[Action] = frozenset()) -> tuple[float, float]:
         """Expected loss under the actions, and its standard error."""
