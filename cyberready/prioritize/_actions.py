@@ -31,9 +31,6 @@ CostBasis = Literal["low", "mid", "high"]
 """Which end of a cost range counts: the low end, the midpoint or the high end."""
 
 
-# --------------------------------------------------------------------------- costs
-
-
 @dataclass(frozen=True)
 class CostRange:
     """A cost in USD, as a ``[low, high]`` range; rankings use :attr:`mid`."""
@@ -70,13 +67,12 @@ class CostRange:
 
 
 def usd(value: float) -> str:
+    """``$12,000``: whole dollars with thousands separators, as every table shows them."""
     return f"${value:,.0f}"
 
 
 ZERO_COST: Final = CostRange(0.0, 0.0)
-
-
-# --------------------------------------------------------------------------- actions
+"""The cost of doing nothing (the start of every sum of costs)."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -24,9 +24,6 @@ if TYPE_CHECKING:
     from cyberready.workspace._inputs import Workspace
 
 
-# --------------------------------------------------------------------------- benefits
-
-
 class Runner(Protocol):
     """Simulates trials ``0..trials-1`` of one scenario under a posture, for the EMB (its
     effective likelihood and public-confidence weight). The engine's runner is the default;

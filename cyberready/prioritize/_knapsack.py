@@ -16,9 +16,6 @@ from typing import Generic, TypeVar
 T = TypeVar("T", bound=Hashable)
 
 
-# --------------------------------------------------------------------------- plans (generic)
-
-
 @dataclass(frozen=True)
 class PlanSearch(Generic[T]):
     """What :func:`budget_plan` (or :func:`exhaustive_plan`) chose.

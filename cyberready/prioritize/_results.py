@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-# --------------------------------------------------------------------------- results
-
-
 def benefit_per_kusd(value: float, cost: CostRange) -> float:
     """Benefit (or readiness gain) per thousand USD of the midpoint cost; ``inf`` for a free
     action that helps."""

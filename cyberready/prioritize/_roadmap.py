@@ -33,9 +33,6 @@ UNSCHEDULED: Final = "unscheduled"
 """The milestone of every action when ``emb.yaml`` gives no phase windows nor election date."""
 
 
-# --------------------------------------------------------------------------- roadmap
-
-
 @dataclass(frozen=True)
 class RoadmapEntry:
     """When one action is ready and which phases it is in time for."""

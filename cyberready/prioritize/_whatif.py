@@ -34,9 +34,6 @@ if TYPE_CHECKING:
     from cyberready.workspace._inputs import Workspace
 
 
-# --------------------------------------------------------------------------- what-if
-
-
 @dataclass(frozen=True)
 class WhatIf:
     """New simulation results with some actions applied, and today's, on the same trials.
