@@ -17,17 +17,12 @@ import yaml
 from click.testing import CliRunner
 
 import cyberready
-from cyberready import portfolio as portfolio_module
+from cyberready.portfolio import _run as portfolio_run
 from cyberready.cli import main
 from cyberready.errors import InputError, OptionalDependencyError
-from cyberready.portfolio import (
-    Portfolio,
-    RunSettings,
-    _compile,
-    _dask_client,
-    _load,
-    assess_portfolio,
-)
+from cyberready.portfolio import Portfolio, RunSettings, assess_portfolio
+from cyberready.portfolio._record import _compile, _load
+from cyberready.portfolio._run import _dask_client
 from cyberready.report import build_view
 from cyberready.report.portfolio_report import render_portfolio
 
@@ -149,8 +144,8 @@ def test_local_pool_and_dask_cluster_give_identical_numbers(
     worker processes give the very same records, priorities included, though Dask splits each
     scenario's 120 trials into three ranges spread over its workers."""
     distributed = pytest.importorskip("distributed")
-    monkeypatch.setattr(portfolio_module, "RANGE_TRIALS", 50)  # the plan is made in this process
-    assert portfolio_module._ranges(["s"], 120) == [("s", 0, 40), ("s", 40, 80), ("s", 80, 120)]
+    monkeypatch.setattr(portfolio_run, "RANGE_TRIALS", 50)  # the plan is made in this process
+    assert portfolio_run._ranges(["s"], 120) == [("s", 0, 40), ("s", 40, 80), ("s", 80, 120)]
     paths = [four / "alpha-ec", four / "delta-ec"]
     local = assess_portfolio(paths, trials=120, seed=7, executor="local", workers=2)
     with (
