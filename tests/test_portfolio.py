@@ -22,7 +22,7 @@ from cyberready.cli import main
 from cyberready.errors import InputError, OptionalDependencyError
 from cyberready.portfolio import Portfolio, RunSettings, assess_portfolio
 from cyberready.portfolio import _run as portfolio_run
-from cyberready.portfolio._record import _compile, _load
+from cyberready.portfolio._record import compile_in_scope, load_or_problems
 from cyberready.portfolio._run import _dask_client
 from cyberready.report import build_view
 from cyberready.report.portfolio_report import render_portfolio
@@ -118,10 +118,10 @@ def test_trial_ranges_combine_to_the_engines_own_numbers(four: Path) -> None:
     """Any split of the trials, combined in trial order, is the engine's simulation."""
     from cyberready.engine import combine, run_range, simulate
 
-    ws = _load(str(four / "alpha-ec"))
+    ws = load_or_problems(str(four / "alpha-ec"))
     assert not isinstance(ws, list)
     sid = "ransomware-shared-it"
-    c = _compile(ws, sid)
+    c = compile_in_scope(ws, sid)
     ranges = [run_range(c, a, b, seed=5) for a, b in ((100, 250), (0, 37), (37, 100))]
     combined = combine(ranges, c, seed=5, emb=ws.emb)
     direct = simulate(ws, scenarios=[sid], trials=250, seed=5).scenarios[sid]

@@ -50,11 +50,11 @@ def quarter(d: object) -> str | None:
     return None
 
 
-def _missing(v: object) -> bool:
+def missing(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
-_GENERIC: Final = {
+GENERIC: Final = {
     "function": "Election function",
     "framework": "EMB framework",
     "domain": "EMB domain",
@@ -63,7 +63,7 @@ _GENERIC: Final = {
 }
 
 
-def _generic_labels(r: EmbRecord) -> dict[str, str]:
+def generic_labels(r: EmbRecord) -> dict[str, str]:
     """EMB-written titles -> generic labels (``Election function 3``, ``EMB domain 2``)."""
     labels: dict[str, str] = {}
     counts: Counter[str] = Counter()
@@ -73,11 +73,11 @@ def _generic_labels(r: EmbRecord) -> dict[str, str]:
     for title, kind in pairs:
         if title and title not in labels:
             counts[kind] += 1
-            labels[title] = f"{_GENERIC[kind]} {counts[kind]}"
+            labels[title] = f"{GENERIC[kind]} {counts[kind]}"
     return labels
 
 
-def _anonymous(value: Any, labels: Mapping[str, str], red: Any) -> Any:
+def anonymous(value: Any, labels: Mapping[str, str], red: Any) -> Any:
     """``value`` (nested dicts, lists, tuples) with EMB-written titles replaced by their
     generic labels, identities withheld and every date moved to the first day of its
     quarter."""
@@ -86,9 +86,9 @@ def _anonymous(value: Any, labels: Mapping[str, str], red: Any) -> Any:
     if isinstance(value, dt.date):
         return dt.date(value.year, 3 * ((value.month - 1) // 3) + 1, 1)
     if isinstance(value, Mapping):
-        return {k: _anonymous(v, labels, red) for k, v in value.items()}
+        return {k: anonymous(v, labels, red) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(_anonymous(v, labels, red) for v in value)
+        return type(value)(anonymous(v, labels, red) for v in value)
     return value
 
 
@@ -115,7 +115,7 @@ def anonymised(
     out = []
     for k, r in enumerate(records):
         alias = f"EMB-{order[k] + 1:0{width}d}"
-        labels = _generic_labels(r)
+        labels = generic_labels(r)
         meta = r.view.meta.model_copy(
             update={
                 "emb_id": alias,
@@ -126,11 +126,11 @@ def anonymised(
                 "days_to_election": None,
             }
         )
-        data = _anonymous(r.view.model_copy(update={"meta": meta}).model_dump(), labels, red)
+        data = anonymous(r.view.model_copy(update={"meta": meta}).model_dump(), labels, red)
         if data.get("plan"):
             data["plan"]["budget_usd"] = budget_band(data["plan"]["budget_usd"])[0]
         view = type(r.view).model_validate(data)
-        functions = tuple(replace(f, title=_anonymous(f.title, labels, red)) for f in r.functions)
+        functions = tuple(replace(f, title=anonymous(f.title, labels, red)) for f in r.functions)
         region = r.region if sizes[r.region] >= min_group and r.region else "other"
         out.append(replace(r, view=view, functions=functions, region=region))
     ordered = tuple(sorted(out, key=lambda r: r.emb))

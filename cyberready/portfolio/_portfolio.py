@@ -9,23 +9,23 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
 from cyberready.models.framework import DEFAULT_TIERS
-from cyberready.portfolio._anonymise import _missing, anonymised, budget_band, quarter
+from cyberready.portfolio._anonymise import anonymised, budget_band, missing, quarter
 from cyberready.portfolio._record import EmbRecord
 from cyberready.portfolio._tables import (
-    _COMPARISON_COLUMNS,
-    _COMPARISON_FLOATS,
-    _DOMAIN_COLUMNS,
-    _EMB_COLUMNS,
-    _PLAN_COLUMNS,
-    _PRIORITY_COLUMNS,
-    _READINESS_COLUMNS,
-    _REGION_COLUMNS,
+    COMPARISON_COLUMNS,
+    COMPARISON_FLOATS,
+    DOMAIN_COLUMNS,
+    EMB_COLUMNS,
+    PLAN_COLUMNS,
+    PRIORITY_COLUMNS,
+    READINESS_COLUMNS,
+    REGION_COLUMNS,
     TABLES,
     Table,
-    _floats,
-    _html_table,
-    _median,
-    _records,
+    floats,
+    html_table,
+    json_rows,
+    median_of,
 )
 
 if TYPE_CHECKING:
@@ -198,14 +198,14 @@ class Portfolio:
                     "plan_next_cycle": plan.next_cycle_share if plan else None,
                 }
             )
-        df = pd.DataFrame(rows, columns=_EMB_COLUMNS)
+        df = pd.DataFrame(rows, columns=EMB_COLUMNS)
         if self.anonymized:
             df = df.drop(columns=["name", "country", "election_date"])
             df["as_of"] = [quarter(d) for d in df["as_of"]]
             df.insert(
                 list(df.columns).index("budget_usd"),
                 "budget_band",
-                [None if _missing(b) else budget_band(b)[1] for b in df["budget_usd"]],
+                [None if missing(b) else budget_band(b)[1] for b in df["budget_usd"]],
             )
             df = df.drop(columns=["budget_usd"])
         return df
@@ -231,7 +231,7 @@ class Portfolio:
             for r in self.records
             for d in r.view.readiness.domains
         ]
-        return pd.DataFrame(rows, columns=_READINESS_COLUMNS)
+        return pd.DataFrame(rows, columns=READINESS_COLUMNS)
 
     def _domain_keys(self) -> list[tuple[str, str, str, str]]:
         """(framework id, domain id, framework title, domain title), first-seen order."""
@@ -256,14 +256,14 @@ class Portfolio:
         rows = []
         for key, members in scores.items():
             n = len(members)
-            median = _median(s for _r, s in members) if self.shown(n) else None
+            median = median_of(s for _r, s in members) if self.shown(n) else None
             by_region: dict[str, list[float]] = defaultdict(list)
             for r, s in members:
                 by_region[self.region_of(r)].append(s)
             for r, s in members:
                 region = self.region_of(r)
                 peers = by_region[region]
-                rmed = _median(peers) if self.shown(len(peers)) else None
+                rmed = median_of(peers) if self.shown(len(peers)) else None
                 rows.append(
                     {
                         "emb": r.emb,
@@ -282,7 +282,7 @@ class Portfolio:
                 )
         order = {e: i for i, e in enumerate(self.embs)}
         rows.sort(key=lambda row: (order[str(row["emb"])], str(row["framework"])))
-        return _floats(pd.DataFrame(rows, columns=_COMPARISON_COLUMNS), _COMPARISON_FLOATS)
+        return floats(pd.DataFrame(rows, columns=COMPARISON_COLUMNS), COMPARISON_FLOATS)
 
     def _trend(self) -> pd.DataFrame:
         import pandas as pd
@@ -337,7 +337,7 @@ class Portfolio:
             for r in self.records
             for p in r.view.priorities
         ]
-        return pd.DataFrame(rows, columns=_PRIORITY_COLUMNS)
+        return pd.DataFrame(rows, columns=PRIORITY_COLUMNS)
 
     def _domains(self) -> pd.DataFrame:
         import pandas as pd
@@ -360,7 +360,7 @@ class Portfolio:
                     "domain_title": title,
                     "n_embs": n,
                     "suppressed": not ok,
-                    "median": _median(values) if ok else None,
+                    "median": median_of(values) if ok else None,
                     "min": min(values) if ok else None,
                     "max": max(values) if ok else None,
                     "best": best[0].emb if best else None,
@@ -370,7 +370,7 @@ class Portfolio:
                     "weak_everywhere": ok and weak == n,
                 }
             )
-        return _floats(pd.DataFrame(rows, columns=_DOMAIN_COLUMNS), {"median", "min", "max"})
+        return floats(pd.DataFrame(rows, columns=DOMAIN_COLUMNS), {"median", "min", "max"})
 
     def _region_frame(self) -> pd.DataFrame:
         import pandas as pd
@@ -387,8 +387,8 @@ class Portfolio:
                     "domain_title": "Overall readiness",
                     "n_embs": n,
                     "suppressed": not ok,
-                    "median": _median(r.view.readiness.score for r in members) if ok else None,
-                    "expected_loss_median": _median(r.expected_loss for r in members)
+                    "median": median_of(r.view.readiness.score for r in members) if ok else None,
+                    "expected_loss_median": median_of(r.expected_loss for r in members)
                     if ok
                     else None,
                 }
@@ -407,12 +407,12 @@ class Portfolio:
                         "domain_title": title,
                         "n_embs": len(values),
                         "suppressed": not ok_d,
-                        "median": _median(values) if ok_d else None,
+                        "median": median_of(values) if ok_d else None,
                         "expected_loss_median": None,
                     }
                 )
-        return _floats(
-            pd.DataFrame(rows, columns=_REGION_COLUMNS), {"median", "expected_loss_median"}
+        return floats(
+            pd.DataFrame(rows, columns=REGION_COLUMNS), {"median", "expected_loss_median"}
         )
 
     def _tiers(self) -> pd.DataFrame:
@@ -453,11 +453,11 @@ class Portfolio:
                 "year": year,
                 "n_embs": len(v),
                 "suppressed": not self.shown(len(v)),
-                "median": _median(v) if self.shown(len(v)) else None,
+                "median": median_of(v) if self.shown(len(v)) else None,
             }
             for year, v in sorted(by_year.items())
         ]
-        return _floats(pd.DataFrame(rows, columns=["year", "n_embs", "suppressed", "median"]),
+        return floats(pd.DataFrame(rows, columns=["year", "n_embs", "suppressed", "median"]),
                        {"median"})  # fmt: skip
 
     def _phases(self) -> pd.DataFrame:
@@ -480,12 +480,12 @@ class Portfolio:
                     "phase": phase,
                     "n_embs": len(values),
                     "suppressed": not ok,
-                    "median": _median(values) if ok else None,
+                    "median": median_of(values) if ok else None,
                     "total": float(sum(values)) if ok else None,
                     "max": max(values) if ok else None,
                 }
             )
-        return _floats(
+        return floats(
             pd.DataFrame(rows, columns=["phase", "n_embs", "suppressed", "median", "total", "max"]),
             {"median", "total", "max"},
         )
@@ -526,9 +526,9 @@ class Portfolio:
                 "cost_high": float(sum(p.cost_high for p in plans)) if ok else None,
             }
         )
-        df = pd.DataFrame(rows, columns=_PLAN_COLUMNS)
+        df = pd.DataFrame(rows, columns=PLAN_COLUMNS)
         df["actions"] = df["actions"].astype("Int64")
-        return _floats(df, {"cost_low", "cost_high"})
+        return floats(df, {"cost_low", "cost_high"})
 
     # ------------------------------------------------------------------ summaries
 
@@ -551,7 +551,7 @@ class Portfolio:
             "min_group": self.min_group,
             "weak_below": self.weak_below,
             "weak_everywhere": self.weak_everywhere(),
-            "tables": {t: _records(self.to_frame(t)) for t in TABLES},
+            "tables": {t: json_rows(self.to_frame(t)) for t in TABLES},
         }
 
     def _repr_html_(self) -> str:
@@ -581,9 +581,9 @@ class Portfolio:
             head
             + weak_html
             + "<h4>EMBs per tier</h4>"
-            + _html_table(tiers)
+            + html_table(tiers)
             + "<h4>EMBs</h4>"
-            + _html_table(embs)
+            + html_table(embs)
             + "<h4>Domains across the portfolio</h4>"
-            + _html_table(domains)
+            + html_table(domains)
         )

@@ -107,7 +107,7 @@ class EmbRecord:
         return self.view.meta.emb_id
 
 
-def _load(path: str) -> Workspace | list[Problem]:
+def load_or_problems(path: str) -> Workspace | list[Problem]:
     """Load a workspace; problems are returned, not raised (they cross process boundaries)."""
     from cyberready.workspace._load import load_workspace
 
@@ -117,7 +117,7 @@ def _load(path: str) -> Workspace | list[Problem]:
         return list(err.problems)
 
 
-def _compile(ws: Workspace, scenario_id: str) -> CompiledScenario:
+def compile_in_scope(ws: Workspace, scenario_id: str) -> CompiledScenario:
     """One in-scope scenario bound to the workspace's posture (as :func:`cyberready.simulate`
     binds it)."""
     from cyberready.engine import compile_scenario
@@ -126,7 +126,7 @@ def _compile(ws: Workspace, scenario_id: str) -> CompiledScenario:
     return compile_scenario(ws.resolved, ws.library.scenarios[scenario_id], build_posture(ws))
 
 
-def _record(result: AssessmentResult, locale: str) -> EmbRecord:
+def record_of(result: AssessmentResult, locale: str) -> EmbRecord:
     """What the portfolio keeps of an assessment: the donor view and donor-safe numbers."""
     from cyberready.report.views import donor_view, redactor
 
@@ -159,11 +159,11 @@ def _record(result: AssessmentResult, locale: str) -> EmbRecord:
         trust_loss=sim.trust_loss if sim is not None else 0.0,
         assets=ws.resolved.n_assets,
         sensitive=tuple(red.terms.values()),
-        own_titles=_own_titles(ws),
+        own_titles=own_titles(ws),
     )
 
 
-def _own_titles(ws: Workspace) -> tuple[tuple[str, str], ...]:
+def own_titles(ws: Workspace) -> tuple[tuple[str, str], ...]:
     """(title, kind) of the workspace's own (not shipped) frameworks, domains, controls and
     scenarios."""
     lib = ws.library
@@ -182,7 +182,7 @@ def _own_titles(ws: Workspace) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _finish(
+def finish_emb(
     ws: Workspace,
     compiled: Mapping[str, CompiledScenario],
     parts: Mapping[str, Sequence[BlockOutput]],
@@ -194,20 +194,20 @@ def _finish(
 
     results = (combine(parts[sid], compiled[sid], seed=settings.seed, emb=ws.emb) for sid in parts)
     sim = simulation_result(ws, results, trials=settings.trials, seed=settings.seed)
-    return _record(settings.assess(ws, sim), settings.locale)
+    return record_of(settings.assess(ws, sim), settings.locale)
 
 
 def assess_emb(path: str | Path, settings: RunSettings) -> EmbRecord | list[Problem]:
     """Assess one EMB workspace in this process (:func:`cyberready.assess`): its
     :class:`EmbRecord`, or its problems. The record is identical whichever executor produced
     it."""
-    ws = _load(str(path))
+    ws = load_or_problems(str(path))
     if isinstance(ws, list):
         return ws
-    return _record(settings.assess(ws), settings.locale)
+    return record_of(settings.assess(ws), settings.locale)
 
 
-def _survey(ws: Workspace | list[Problem]) -> tuple[str, ...] | list[Problem]:
+def scenarios_in_scope(ws: Workspace | list[Problem]) -> tuple[str, ...] | list[Problem]:
     """The scenario ids in scope of a loaded workspace, or its problems."""
     if isinstance(ws, list):
         return ws

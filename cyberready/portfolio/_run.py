@@ -23,11 +23,11 @@ from cyberready.portfolio._portfolio import Portfolio
 from cyberready.portfolio._record import (
     EmbRecord,
     RunSettings,
-    _compile,
-    _finish,
-    _load,
-    _survey,
     assess_emb,
+    compile_in_scope,
+    finish_emb,
+    load_or_problems,
+    scenarios_in_scope,
 )
 
 EXECUTORS: Final = ("serial", "local", "dask")
@@ -124,8 +124,8 @@ def _run_dask(
         from cyberready.workspace._load import workspace_size
 
         order = sorted(range(len(paths)), key=lambda k: (-workspace_size(paths[k]), k))
-        loaded = {k: client.submit(_load, str(paths[k]), pure=False) for k in order}
-        surveys = {client.submit(_survey, loaded[k], pure=False): k for k in order}
+        loaded = {k: client.submit(load_or_problems, str(paths[k]), pure=False) for k in order}
+        surveys = {client.submit(scenarios_in_scope, loaded[k], pure=False): k for k in order}
         finals: dict[Any, int] = {}
         out: list[EmbRecord | list[Problem] | None] = [None] * len(paths)
         for fut in distributed.as_completed(list(surveys)):
@@ -134,13 +134,17 @@ def _run_dask(
             if isinstance(survey, list):
                 out[k] = survey
                 continue
-            compiled = {sid: client.submit(_compile, loaded[k], sid, pure=False) for sid in survey}
+            compiled = {
+                sid: client.submit(compile_in_scope, loaded[k], sid, pure=False) for sid in survey
+            }
             parts: dict[str, list[Any]] = defaultdict(list)
             for sid, a, b in _ranges(survey, settings.trials):
                 parts[sid].append(
                     client.submit(run_range, compiled[sid], a, b, settings.seed, pure=False)
                 )
-            final = client.submit(_finish, loaded[k], compiled, dict(parts), settings, pure=False)
+            final = client.submit(
+                finish_emb, loaded[k], compiled, dict(parts), settings, pure=False
+            )
             finals[final] = k
         done = sum(1 for r in out if r is not None)
         if progress is not None and done:

@@ -43,60 +43,60 @@ TABLES: Final[tuple[Table, ...]] = (
 )
 
 
-def _median(values: Iterable[float]) -> float:
+def median_of(values: Iterable[float]) -> float:
     return float(statistics.median(values))
 
 
-_EMB_COLUMNS = [
+EMB_COLUMNS = [
     "emb", "name", "country", "region", "as_of", "election_date", "score", "low", "high", "tier",
     "confidence", "coverage", "unassessed", "assessments", "change", "expected_loss",
     "trust_loss", "budget_usd", "plan_cost_low", "plan_cost_high", "plan_risk_reduction",
     "plan_next_cycle",
 ]  # fmt: skip
-_READINESS_COLUMNS = [
+READINESS_COLUMNS = [
     "emb", "region", "framework", "framework_title", "domain", "domain_title", "score", "low",
     "high", "tier", "coverage", "unassessed",
 ]  # fmt: skip
-_COMPARISON_COLUMNS = [
+COMPARISON_COLUMNS = [
     "emb", "framework", "domain", "score", "portfolio_n", "portfolio_median", "vs_portfolio",
     "region", "region_n", "region_median", "vs_region", "region_suppressed",
 ]  # fmt: skip
-_COMPARISON_FLOATS = {"portfolio_median", "vs_portfolio", "region_median", "vs_region"}
-_PRIORITY_COLUMNS = [
+COMPARISON_FLOATS = {"portfolio_median", "vs_portfolio", "region_median", "vs_region"}
+PRIORITY_COLUMNS = [
     "emb", "rank", "framework_title", "domain_title", "actions", "cost_low", "cost_high",
     "risk_reduction_share", "next_cycle_share", "readiness_gain", "ready_by",
 ]  # fmt: skip
-_DOMAIN_COLUMNS = [
+DOMAIN_COLUMNS = [
     "framework", "framework_title", "domain", "domain_title", "n_embs", "suppressed", "median",
     "min", "max", "best", "worst", "weak_embs", "share_weak", "weak_everywhere",
 ]  # fmt: skip
-_REGION_COLUMNS = [
+REGION_COLUMNS = [
     "region", "framework", "domain", "domain_title", "n_embs", "suppressed", "median",
     "expected_loss_median",
 ]  # fmt: skip
-_PLAN_COLUMNS = [
+PLAN_COLUMNS = [
     "framework_title", "domain_title", "n_embs", "suppressed", "actions", "cost_low", "cost_high",
 ]  # fmt: skip
 
 
-def _html_table(df: pd.DataFrame) -> str:
+def html_table(df: pd.DataFrame) -> str:
     return str(df.to_html(float_format=lambda v: f"{v:.2f}", na_rep="—", index=False))
 
 
-def _floats(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+def floats(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """Float columns stay float (None -> NaN) even when every value is suppressed."""
     for c in columns:
         df[c] = df[c].astype("float64")
     return df
 
 
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+def json_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame rows as JSON-ready dicts (NaN/NA -> None, dates -> ISO strings)."""
     out = []
     for row in df.to_dict(orient="records"):
         clean: dict[str, Any] = {}
         for k, v in row.items():
-            if v is None or (isinstance(v, float) and math.isnan(v)) or v is _pd_na():
+            if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd_na():
                 clean[str(k)] = None
             elif isinstance(v, np.integer):
                 clean[str(k)] = int(v)
@@ -112,7 +112,7 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _pd_na() -> object:
+def pd_na() -> object:
     import pandas as pd
 
     return pd.NA
