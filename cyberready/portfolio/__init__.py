@@ -31,6 +31,14 @@ The rules, stated once:
   (:func:`cyberready.engine.combine`) and handed to :func:`cyberready.assess`. Randomness is
   counter-based per trial, so every executor gives identical numbers for the same seed.
 
+The public API is ``__all__``: :func:`assess_portfolio` (and :func:`assess_emb`, one EMB as a
+worker assesses it, with its :class:`RunSettings`), the :class:`Portfolio` and its
+:class:`EmbRecord` / :class:`FunctionLoss` records, the table names (:data:`TABLES`), the
+anonymisation helpers (:func:`budget_band`, :func:`quarter`) and the defaults above. The sample
+portfolio generator is :mod:`cyberready.portfolio.sample`. Reports of a portfolio are in
+:mod:`cyberready.report.portfolio_report`, which reads a :class:`Portfolio` (this package never
+imports it).
+
 >>> import cyberready, shutil, tempfile, pathlib
 >>> root = pathlib.Path(tempfile.mkdtemp())
 >>> _ = shutil.copytree(cyberready.example_path(), root / "examplia")
