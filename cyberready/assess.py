@@ -13,7 +13,7 @@ simulation it ran elsewhere, but never re-assembles the stages); reports are ren
 >>> result.readiness.overall.tier in {"Critical gaps", "Developing", "Established", "Advanced"}
 True
 >>> sorted(result.to_frame("functions").columns)[:3]
-['function', 'p_fail_cycle', 'phase']
+['function', 'p_fail_cycle', 'phases']
 """
 
 from __future__ import annotations
