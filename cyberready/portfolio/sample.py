@@ -3,8 +3,11 @@
 Donor and regional-network features only show their worth across many EMBs: regions with enough
 members to compare, domains weak everywhere, histories that trend, a few national-scale models.
 :func:`sample_portfolio` builds such a portfolio from one parameterised EMB template, varying
-size, architecture, posture, region and history. It is pure: it returns every file's relative
-path and text; :func:`cyberready.io.write_files` writes them (atomically, file by file).
+size, architecture, posture, region and history. The template's system model (assets, links,
+``generate:`` rules, election functions) is package data, ``sample_system.yaml`` beside this
+module; this module draws each EMB's parameters and fills them in. It is pure: it returns every
+file's relative path and text; :func:`cyberready.io.write_files` writes them (atomically, file
+by file).
 
 Determinism: EMB ``i`` is drawn from its own generator seeded with ``(seed, i)``, so the same seed
 gives byte-identical files, and the first ``k`` EMBs of a 40-EMB sample are the ``k`` EMBs of a
