@@ -3,6 +3,7 @@ sensitive in any output, anonymised aliases, comparisons and the ``portfolio`` c
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
@@ -17,17 +18,12 @@ import yaml
 from click.testing import CliRunner
 
 import cyberready
-from cyberready import portfolio as portfolio_module
 from cyberready.cli import main
 from cyberready.errors import InputError, OptionalDependencyError
-from cyberready.portfolio import (
-    Portfolio,
-    RunSettings,
-    _compile,
-    _dask_client,
-    _load,
-    assess_portfolio,
-)
+from cyberready.portfolio import Portfolio, RunSettings, assess_portfolio
+from cyberready.portfolio import _run as portfolio_run
+from cyberready.portfolio._record import compile_in_scope, load_or_problems
+from cyberready.portfolio._run import _dask_client
 from cyberready.report import build_view
 from cyberready.report.portfolio_report import render_portfolio
 
@@ -122,10 +118,10 @@ def test_trial_ranges_combine_to_the_engines_own_numbers(four: Path) -> None:
     """Any split of the trials, combined in trial order, is the engine's simulation."""
     from cyberready.engine import combine, run_range, simulate
 
-    ws = _load(str(four / "alpha-ec"))
+    ws = load_or_problems(str(four / "alpha-ec"))
     assert not isinstance(ws, list)
     sid = "ransomware-shared-it"
-    c = _compile(ws, sid)
+    c = compile_in_scope(ws, sid)
     ranges = [run_range(c, a, b, seed=5) for a, b in ((100, 250), (0, 37), (37, 100))]
     combined = combine(ranges, c, seed=5, emb=ws.emb)
     direct = simulate(ws, scenarios=[sid], trials=250, seed=5).scenarios[sid]
@@ -149,8 +145,8 @@ def test_local_pool_and_dask_cluster_give_identical_numbers(
     worker processes give the very same records, priorities included, though Dask splits each
     scenario's 120 trials into three ranges spread over its workers."""
     distributed = pytest.importorskip("distributed")
-    monkeypatch.setattr(portfolio_module, "RANGE_TRIALS", 50)  # the plan is made in this process
-    assert portfolio_module._ranges(["s"], 120) == [("s", 0, 40), ("s", 40, 80), ("s", 80, 120)]
+    monkeypatch.setattr(portfolio_run, "RANGE_TRIALS", 50)  # the plan is made in this process
+    assert portfolio_run._ranges(["s"], 120) == [("s", 0, 40), ("s", 40, 80), ("s", 80, 120)]
     paths = [four / "alpha-ec", four / "delta-ec"]
     local = assess_portfolio(paths, trials=120, seed=7, executor="local", workers=2)
     with (
@@ -342,3 +338,105 @@ def test_settings_screen_a_tenth_of_the_trials() -> None:
 
 def _unused(_: Any) -> None:  # keeps the Any import used in type hints above
     return None
+
+
+# --------------------------------------------------------------------------- one pipeline
+
+
+def test_each_record_holds_the_facades_own_donor_view(four: Path, portfolio: Portfolio) -> None:
+    """The portfolio adds no stage of its own: each EMB's record is the donor view of
+    :func:`cyberready.assess` run with the portfolio's settings (screening trials for the
+    priorities, no graph analyses)."""
+    settings = RunSettings(trials=120, seed=7)
+    for record in portfolio.records:
+        result = cyberready.assess(
+            four / record.emb,
+            trials=120,
+            seed=7,
+            screen_trials=settings.screening,
+            priority_trials=settings.screening,
+            graph=False,
+        )
+        assert record.view == build_view(result, "donor")
+        assert result.simulation is not None
+        assert record.expected_loss == result.simulation.expected_loss
+        assert record.trust_loss == result.simulation.trust_loss
+
+
+def _imports(tree: ast.Module, package: str) -> list[tuple[str, bool]]:
+    """(module imported, at module level?) for every import of a parsed module, function-level
+    and ``TYPE_CHECKING`` imports included."""
+    top = {id(n) for n in tree.body}
+    out: list[tuple[str, bool]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(a.name, id(node) in top) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join([*parts[: len(parts) - node.level + 1], base])
+            out += [(f"{base}.{a.name}", id(node) in top) for a in node.names]
+            out.append((base, id(node) in top))
+    return out
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """cyberready's modules and the modules each imports (by AST). Imports of the top package
+    itself (``from cyberready import __version__``) are left out: it re-exports lazily."""
+    root = Path(cyberready.__file__).parent
+    files: dict[str, Path] = {}
+    for f in root.rglob("*.py"):
+        parts = ["cyberready", *f.relative_to(root).with_suffix("").parts]
+        files[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = f
+    graph: dict[str, set[str]] = {}
+    for name, f in files.items():
+        package = name if f.name == "__init__.py" else name.rsplit(".", 1)[0]
+        tree = ast.parse(f.read_text(encoding="utf-8"))
+        graph[name] = {
+            m for m, _top in _imports(tree, package) if m in files and m not in (name, "cyberready")
+        }
+    return graph
+
+
+def test_the_portfolio_never_imports_the_report_layer_back() -> None:
+    """Reports read portfolios, never the reverse: no portfolio module imports the report
+    layer at module level or the portfolio report at all, and no chain of imports (function-level
+    ones included) leads from a portfolio module back to the portfolio."""
+    root = Path(cyberready.__file__).parent / "portfolio"
+    for f in root.glob("*.py"):
+        tree = ast.parse(f.read_text(encoding="utf-8"))
+        for module, top in _imports(tree, "cyberready.portfolio"):
+            assert not (top and module.startswith("cyberready.report")), (f.name, module)
+            assert module not in ("cyberready.report", "cyberready.report.portfolio_report")
+    graph = _import_graph()
+    ours = {m for m in graph if m.split(".")[:2] == ["cyberready", "portfolio"]}
+    outside = {n for m in ours for n in graph[m]} - ours
+    reached: set[str] = set()
+    while outside:
+        m = outside.pop()
+        reached.add(m)
+        back = graph[m] & ours
+        assert not back, f"{m}, imported by the portfolio, imports {sorted(back)}"
+        outside |= graph[m] - reached
+    order: list[str] = []  # the portfolio's own modules import one another without a cycle
+    while len(order) < len(ours):
+        ready = sorted(m for m in ours - set(order) if graph[m] & ours <= set(order))
+        assert ready, f"import cycle among {sorted(ours - set(order))}"
+        order += ready
+    assert "cyberready.portfolio" in graph["cyberready.report.portfolio_report"]
+
+
+def test_notebook_view_shows_tables_without_charts(portfolio: Portfolio) -> None:
+    shown = portfolio._repr_html_()
+    assert "<h4>EMBs per tier</h4>" in shown and "<svg" not in shown
+    assert "alpha-ec" in shown
+
+
+def test_tiers_and_weak_threshold_come_from_the_default_tiers() -> None:
+    from cyberready.models.framework import DEFAULT_TIERS
+    from cyberready.portfolio import DEFAULT_TIERS_SCALE, DEFAULT_WEAK_BELOW
+
+    assert tuple((float(t.min), t.name) for t in DEFAULT_TIERS) == DEFAULT_TIERS_SCALE
+    assert DEFAULT_WEAK_BELOW == 60.0
+    assert Portfolio(records=(), trials=2, seed=0).tiers_scale == DEFAULT_TIERS_SCALE

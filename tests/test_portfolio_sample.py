@@ -122,3 +122,31 @@ def test_history_is_dated_before_the_current_assessment(written: Path) -> None:
     assert len(ws.history) == spec.history
     dates = [h.as_of for h in ws.history]
     assert dates == sorted(dates) and dates[-1] < ws.assessment.as_of
+
+
+@pytest.mark.parametrize(
+    ("seed", "files", "digest"),
+    [
+        (2026, 66, "bfcfdd95b1a6bac64e7225c1925afbe2f06700a9fd8323914b9a992499e92922"),
+        (7, 67, "c111ed983e2f4eab50573c61528dcdb1b4081061ad7c82979d81f089d15c2336"),
+    ],
+)
+def test_sample_bytes_are_pinned(seed: int, files: int, digest: str) -> None:
+    """Twelve EMBs (the twelfth lists its stations in a generate: CSV) hash to the bytes the
+    generator wrote when its system model was still Python code: moving the template into
+    ``sample_system.yaml`` changed nothing. A deliberate change of the generator, the template
+    or the shipped frameworks updates these digests."""
+    import hashlib
+
+    sample = sample_portfolio(12, seed=seed, library=shipped_library())
+    h = hashlib.sha256()
+    for path in sorted(sample):
+        h.update(path.encode() + b"\0" + sample[path].encode() + b"\0")
+    assert (len(sample), h.hexdigest()) == (files, digest)
+
+
+def test_the_system_template_is_package_data() -> None:
+    """The template sits inside the package folder, so the wheel ships it."""
+    import cyberready.portfolio
+
+    assert (Path(cyberready.portfolio.__file__).parent / "sample_system.yaml").is_file()

@@ -12,6 +12,13 @@ Whatever simulates goes through :func:`run_range` (trials ``start..stop-1``, any
 blocks) and :func:`combine` (ranges, in trial order, into a :class:`ScenarioResult`):
 :func:`simulate`, the priorities' runner and every portfolio executor.
 
+The public API is ``__all__``: the simulation (:func:`simulate`, :func:`simulate_scenario`,
+:func:`simulation_result`), compiled runs (:func:`prepare`, :func:`compile_scenario`,
+:func:`run_compiled`, :func:`run_range`, :func:`combine`), their results and the limits on
+trials. What :func:`run_range` returns is only meant for :func:`combine` (or for shipping
+between processes); the block kernels behind it (``kernel``, ``numba_kernel``) and their
+buffers are internal and may change.
+
 >>> import cyberready
 >>> from cyberready.engine import simulate
 >>> ws = cyberready.load_workspace(cyberready.example_path())
@@ -29,8 +36,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cyberready.engine import kernel as _kernel
 from cyberready.engine.compile import CompiledScenario, ScenarioGraph, compile_scenario, prepare
-from cyberready.engine.kernel import BlockOutput, Scratch, auto_block_size, run_block
+from cyberready.engine.kernel import auto_block_size
 from cyberready.engine.results import (
     DEFAULT_CONFIDENCE_WEIGHT,
     PathCount,
@@ -51,19 +59,16 @@ __all__ = [
     "DEFAULT_TRIALS",
     "MAX_TRIALS",
     "PATHS_MAX_ASSETS",
-    "BlockOutput",
     "CompiledScenario",
     "PathCount",
     "ScenarioGraph",
     "ScenarioResult",
-    "Scratch",
     "SimulationResult",
     "auto_block_size",
     "check_trials",
     "combine",
     "compile_scenario",
     "prepare",
-    "run_block",
     "run_compiled",
     "run_range",
     "simulate",
@@ -118,14 +123,14 @@ def check_trials(
         raise InputError([Problem("--trials", message, value=str(trials), hint=hint)])
 
 
-def _merge(parts: Sequence[BlockOutput]) -> BlockOutput:
+def _merge(parts: Sequence[_kernel.BlockOutput]) -> _kernel.BlockOutput:
     """Consecutive blocks (in trial order) as one."""
     if len(parts) == 1:
         return parts[0]
     found: Counter[tuple[int, ...]] = Counter()
     for p in parts:
         found.update(p.paths)
-    return BlockOutput(
+    return _kernel.BlockOutput(
         start=parts[0].start,
         stop=parts[-1].stop,
         fail_time=np.concatenate([p.fail_time for p in parts]),
@@ -145,7 +150,7 @@ def run_range(
     paths: bool | None = None,
     block_size: int | None = None,
     progress: Callable[[int], None] | None = None,
-) -> BlockOutput:
+) -> _kernel.BlockOutput:
     """Run trials ``start..stop-1`` (global trial indices) of a compiled scenario.
 
     The one place trials are run: it picks the kernel (the compiled one, with the ``fast``
@@ -177,7 +182,7 @@ def run_range(
 
 
 def combine(
-    parts: Iterable[BlockOutput],
+    parts: Iterable[_kernel.BlockOutput],
     c: CompiledScenario,
     *,
     seed: int,

@@ -3,8 +3,11 @@
 Donor and regional-network features only show their worth across many EMBs: regions with enough
 members to compare, domains weak everywhere, histories that trend, a few national-scale models.
 :func:`sample_portfolio` builds such a portfolio from one parameterised EMB template, varying
-size, architecture, posture, region and history. It is pure: it returns every file's relative
-path and text; :func:`cyberready.io.write_files` writes them (atomically, file by file).
+size, architecture, posture, region and history. The template's system model (assets, links,
+``generate:`` rules, election functions) is package data, ``sample_system.yaml`` beside this
+module; this module draws each EMB's parameters and fills them in. It is pure: it returns every
+file's relative path and text; :func:`cyberready.io.write_files` writes them (atomically, file
+by file).
 
 Determinism: EMB ``i`` is drawn from its own generator seeded with ``(seed, i)``, so the same seed
 gives byte-identical files, and the first ``k`` EMBs of a 40-EMB sample are the ``k`` EMBs of a
@@ -29,16 +32,19 @@ Everything is invented: countries, commissions, vendors, documents and findings.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import json
 import math
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Final
 
-from cyberready.io import dump_yaml
+from cyberready.io import dump_yaml, read_yaml
 from cyberready.models import Control, Framework
 from cyberready.workspace._inputs import Library
 
@@ -407,443 +413,137 @@ def _asset(
     return out
 
 
+_TEMPLATE: Final = "sample_system.yaml"
+"""The system model template (package data beside this module): assets, links, generate: rules
+and election functions, with the parts that depend on an EMB marked (see the file's header)."""
+_PARAMETER = re.compile(r"\$\{(\w+)\}")
+
+
+@functools.cache
+def _template() -> dict[str, Any]:
+    """The parsed template, read once per process through :func:`cyberready.io.read_yaml`."""
+    doc, problems = read_yaml(Path(__file__).with_name(_TEMPLATE), display=_TEMPLATE)
+    if doc is None or problems or not isinstance(doc.data, dict):
+        raise RuntimeError(f"the packaged {_TEMPLATE} is broken: {problems}")
+    return doc.data
+
+
+def _parameters(spec: EmbSpec) -> dict[str, Any]:
+    """What the template's ``${name}``, ``when:``, ``unless:`` and ``for:`` refer to."""
+    first_region_tag = f"region-{spec.subregions[0]}"
+    register: list[dict[str, Any]] = [
+        {"all": ["vr-db", "afis-server"] if spec.biometric else ["vr-db"]}
+    ]
+    if spec.biometric:
+        register.append({"at_least": 0.75, "of": {"types": ["biometric_kit"]}})
+    return {
+        "bio": ["pii", "biometric"] if spec.biometric else ["pii"],
+        "stations": spec.stations,
+        "first_region_tag": first_region_tag,
+        "backup_site": spec.backup_site,
+        "biometric": spec.biometric,
+        "portal": spec.portal,
+        "results_mirror": spec.results_mirror,
+        "gov_email": spec.gov_email,
+        "epollbooks": spec.epollbooks,
+        "biometric_or_epollbooks": spec.biometric or spec.epollbooks,
+        "generated_stations": bool(spec.generated_stations),
+        "generated_pollbooks": bool(spec.generated_stations) and spec.epollbooks,
+        "replica_tags": [first_region_tag] if spec.backup_site else ["hq"],
+        "replica_site": "data_centre" if spec.backup_site else "headquarters",
+        "replica_host": "dc-backup" if spec.backup_site else "dc-primary",
+        "party_copies": 3 + spec.index % 12,
+        "email_site": "data_centre" if spec.gov_email else "cloud",
+        "email_operator": "government" if spec.gov_email else "vendor",
+        "email_host": "gov-it" if spec.gov_email else "cloud-hosting",
+        "socials": [
+            {"net": net, "number": k + 1}
+            for k, net in enumerate(("facebook", "x", "whatsapp")[: spec.socials])
+        ],
+        "hq_staff": 40 + spec.stations // 40,
+        "hq_ict": 4 + spec.stations // 1000,
+        "hq_admins": 3 + spec.stations // 2000,
+        "comms_accounts": 2 + spec.socials,
+        "regions": [{"r": r} for r in spec.subregions],
+        "regional_workstations": 6 + spec.districts * 2,
+        "regional_accounts": 4 + spec.districts,
+        "kits": 5 + spec.districts * 4,
+        "districts": [{"d": d, "dd": f"{d:02d}"} for d in range(1, spec.districts + 1)],
+        "per_district": max(1, spec.stations // (len(spec.subregions) * spec.districts)),
+        "register": register,
+    }
+
+
+def _fill(value: Any, params: Mapping[str, Any]) -> Any:
+    """``value`` with every ``${name}`` replaced: a whole ``"${name}"`` by the parameter itself
+    (a number, a list), one inside text by the parameter spelled out."""
+    if isinstance(value, str):
+        whole = _PARAMETER.fullmatch(value)
+        if whole:
+            return copy.deepcopy(params[whole[1]])
+        return _PARAMETER.sub(lambda m: str(params[m[1]]), value)
+    if isinstance(value, dict):
+        return {k: _fill(v, params) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, params) for v in value]
+    return value
+
+
+def _taken(part: Mapping[str, Any], params: Mapping[str, Any]) -> bool:
+    """Whether a part's ``when:`` / ``unless:`` condition holds."""
+    if "when" in part and not params[part["when"]]:
+        return False
+    return not ("unless" in part and params[part["unless"]])
+
+
+def _expand(
+    parts: Sequence[Mapping[str, Any]],
+    params: Mapping[str, Any],
+    assets: list[dict[str, Any]],
+    links: list[dict[str, str]],
+) -> None:
+    """Append the assets and links of the template's ``parts`` (in order) for one EMB."""
+    for part in parts:
+        if not _taken(part, params):
+            continue
+        if "for" in part:
+            for item in params[part["for"]]:
+                _expand(part["parts"], {**params, **item}, assets, links)
+            continue
+        if "parts" in part:
+            _expand(part["parts"], params, assets, links)
+        for raw in part.get("assets", ()):
+            t = _fill(raw, params)
+            assets.append(
+                _asset(
+                    t["id"],
+                    t["type"],
+                    t["label"],
+                    t["exposure"],
+                    data=t.get("data", ()),
+                    tags=t.get("tags", ()),
+                    count=t.get("count", 1),
+                    site=t.get("site"),
+                    operator=t.get("operator"),
+                )
+            )
+        for raw in part.get("links", ()):
+            src, dst, kind, *group = _fill(raw, params)
+            links.append(
+                {"from": src, "to": dst, "kind": kind, **({"group": group[0]} if group else {})}
+            )
+
+
 def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
-    """The system model (and the stations CSV text, for large EMBs)."""
-    bio = ["pii", "biometric"] if spec.biometric else ["pii"]
+    """The system model (and the stations CSV text, for large EMBs), from the template."""
+    template = _template()
+    params = _parameters(spec)
     a: list[dict[str, Any]] = []
     links: list[dict[str, str]] = []
-
-    def link(src: str, dst: str, kind: str, *, group: str | None = None) -> None:
-        links.append({"from": src, "to": dst, "kind": kind, **({"group": group} if group else {})})
-
-    # --- facilities, hosting, power and networks
-    a += [
-        _asset("dc-primary", "data_center", "Primary data centre (headquarters)", "physical",
-               tags=["hq"], site="headquarters", operator="emb"),
-        _asset("cloud-hosting", "cloud_hosting", "Commercial cloud and CDN", "internet",
-               tags=["public-facing"], site="cloud", operator="vendor"),
-        _asset("power-grid", "power", "National grid supply", "physical", operator="government"),
-        _asset("ups-hq", "power", "UPS and generator of the headquarters data centre",
-               "physical", tags=["hq"], site="headquarters", operator="emb"),
-        # one arrangement for every station: a count would make each battery take all down
-        _asset("power-field", "power", "Field power (power banks, solar chargers)", "physical",
-               tags=["field"], site="field", operator="emb"),
-        _asset("net-hq-lan", "network", "Headquarters local network", "internal", tags=["hq"],
-               site="headquarters", operator="emb"),
-        _asset("net-wan", "network", "Government WAN to the regional offices", "internal",
-               tags=["regional-office"], operator="government"),
-        _asset("net-isp", "network", "National internet access", "internet", tags=["telecom"],
-               operator="vendor"),
-        _asset("net-mobile-data", "network", "Mobile data networks", "internet",
-               tags=["telecom", "field"], operator="vendor"),
-        _asset("net-mobile-sms", "network", "Mobile SMS and voice service", "internal",
-               tags=["telecom", "field"], operator="vendor"),
-    ]  # fmt: skip
-    for src in ("dc-primary", "net-hq-lan"):  # grid or the UPS and generator
-        link(src, "power-grid", "powered_by", group="mains")
-        link(src, "ups-hq", "powered_by", group="mains")
-    link("net-wan", "gov-it", "depends_on")
-    link("net-hq-lan", "net-wan", "connects_to")
-    link("net-wan", "net-hq-lan", "connects_to")
-    if spec.backup_site:
-        a.append(
-            _asset(
-                "dc-backup",
-                "data_center",
-                "Backup racks in the government data centre",
-                "physical",
-                tags=[f"region-{spec.subregions[0]}"],
-                site="data_centre",
-                operator="government",
-            )
-        )
-        link("dc-backup", "power-grid", "powered_by")
-        link("dc-backup", "gov-it", "depends_on")
-
-    # --- voter registration
-    a += [
-        _asset("civil-registry", "civil_registry_feed", "Civil registry and ID feed", "internal",
-               data=["pii"], site="data_centre", operator="government"),
-        _asset("vr-db", "voter_registration_db", "Central voter register", "internal", data=bio,
-               tags=["crown_jewel", "hq"], site="headquarters", operator="emb"),
-        _asset("vr-db-replica", "voter_registration_db", "Standby copy of the voter register",
-               "internal", data=bio, tags=["hq"] if not spec.backup_site else
-               [f"region-{spec.subregions[0]}"],
-               site="data_centre" if spec.backup_site else "headquarters", operator="emb"),
-        _asset("regcopy-parties", "voter_registration_db", "Register copies issued to parties",
-               "internet", data=["pii"], count=3 + spec.index % 12, tags=["register-copy"],
-               site="third_party_premises", operator="party"),
-        _asset("paper-voter-lists", "paper_records", "Printed polling-station voter lists",
-               "physical", data=["pii"], count=spec.stations, tags=["field"],
-               site="polling_station", operator="emb"),
-        _asset("ems", "election_management_system", "Candidate nomination and ballot system",
-               "internal", data=["pii"], tags=["hq"], site="headquarters", operator="emb"),
-    ]  # fmt: skip
-    link("vr-db", "dc-primary", "hosted_on")
-    link("ems", "dc-primary", "hosted_on")
-    link("vr-db-replica", "dc-backup" if spec.backup_site else "dc-primary", "hosted_on")
-    link("civil-registry", "gov-it", "hosted_on")
-    link("vr-db", "civil-registry", "depends_on")
-    link("ems", "net-hq-lan", "depends_on")
-    link("net-hq-lan", "vr-db", "connects_to")
-    link("net-hq-lan", "ems", "connects_to")
-    link("civil-registry", "vr-db", "connects_to")
-    link("vr-db", "vr-db-replica", "connects_to")
-    link("ems", "tally-national", "connects_to")
-    if spec.backup_site:
-        link("gov-it", "vr-db-replica", "connects_to")
-    for dst in ("vr-db-replica", "paper-voter-lists", "regcopy-parties"):
-        link("vr-db", dst, "copies_data_to")
-    link("civil-registry", "vr-db", "copies_data_to")
-    if spec.biometric:
-        a.append(
-            _asset(
-                "afis-server",
-                "voter_registration_db",
-                "Biometric de-duplication server",
-                "internal",
-                data=["pii", "biometric"],
-                tags=["hq"],
-                site="headquarters",
-                operator="emb",
-            )
-        )
-        link("afis-server", "dc-primary", "hosted_on")
-        link("afis-server", "vr-db", "connects_to")
-        link("vr-db", "afis-server", "connects_to")
-        link("vendor-biometric", "afis-server", "administers")
-        link("vendor-biometric", "afis-server", "supplies")
-    if spec.portal:
-        a.append(
-            _asset(
-                "reg-portal",
-                "registration_portal",
-                "Online voter look-up portal",
-                "internet",
-                data=["pii"],
-                tags=["public-facing"],
-                site="cloud",
-                operator="emb",
-            )
-        )
-        link("reg-portal", "cloud-hosting", "hosted_on")
-        link("reg-portal", "vr-db", "depends_on")
-        link("reg-portal", "net-isp", "depends_on")
-        link("reg-portal", "vr-db", "connects_to")
-
-    # --- results
-    a += [
-        _asset("results-forms", "results_form", "Polling-station results forms (paper)",
-               "physical", data=["results"], count=spec.stations, tags=["field"],
-               site="polling_station", operator="emb"),
-        _asset("rtx-server", "results_transmission", "Results transmission receiving server",
-               "internet", data=["results"], tags=["hq"], site="headquarters", operator="emb"),
-        _asset("sms-gateway", "results_transmission", "SMS results fallback gateway", "internal",
-               data=["results"], tags=["hq"], site="headquarters", operator="emb"),
-        _asset("tally-national", "tally_server", "National tally server", "internal",
-               data=["results"], tags=["crown_jewel", "hq"], site="headquarters",
-               operator="emb"),
-        _asset("results-site", "results_website", "Provisional results website", "internet",
-               data=["results"], tags=["public-facing"], site="headquarters", operator="emb"),
-    ]  # fmt: skip
-    for src in ("rtx-server", "sms-gateway", "tally-national", "results-site"):
-        link(src, "dc-primary", "hosted_on")
-    link("rtx-server", "net-mobile-data", "depends_on")
-    link("sms-gateway", "net-mobile-sms", "depends_on")
-    link("results-site", "net-isp", "depends_on")
-    link("results-site", "tally-national", "depends_on")
-    link("rtx-server", "tally-national", "connects_to")
-    link("sms-gateway", "tally-national", "connects_to")
-    link("tally-national", "results-site", "connects_to")
-    link("net-mobile-data", "rtx-server", "connects_to")
-    link("net-mobile-sms", "sms-gateway", "connects_to")
-    if spec.results_mirror:
-        a.append(
-            _asset(
-                "results-mirror",
-                "results_website",
-                "Static results mirror on the CDN",
-                "internet",
-                data=["results"],
-                tags=["public-facing"],
-                site="cloud",
-                operator="emb",
-            )
-        )
-        link("results-mirror", "cloud-hosting", "hosted_on")
-        link("results-mirror", "net-isp", "depends_on")
-        link("results-mirror", "tally-national", "depends_on")
-        link("results-site", "results-mirror", "connects_to")
-        link("results-site", "results-mirror", "copies_data_to")
-
-    # --- communication
-    a += [
-        _asset("emb-website", "emb_website", "Commission website", "internet",
-               tags=["public-facing"], site="cloud", operator="emb"),
-        _asset("email-hq", "email", "Commission e-mail", "internet", data=["pii", "credentials"],
-               tags=["hq"], site="data_centre" if spec.gov_email else "cloud",
-               operator="government" if spec.gov_email else "vendor"),
-    ]  # fmt: skip
-    link("emb-website", "cloud-hosting", "hosted_on")
-    link("emb-website", "net-isp", "depends_on")
-    link("email-hq", "gov-it" if spec.gov_email else "cloud-hosting", "hosted_on")
-    link("email-hq", "net-isp", "depends_on")
-    if spec.gov_email:
-        link("gov-it", "email-hq", "administers")
-    for k, net in enumerate(("facebook", "x", "whatsapp")[: spec.socials]):
-        sid = f"social-{net}"
-        a.append(
-            _asset(
-                sid,
-                "social_platform",
-                f"Official {net} account {k + 1}",
-                "internet",
-                tags=["public-facing"],
-                operator="platform",
-            )
-        )
-        link(sid, "net-isp", "depends_on")
-        link("acct-comms", sid, "administers")
-
-    # --- headquarters staff and accounts
-    a += [
-        _asset("ws-hq-staff", "staff_workstation", "Headquarters staff workstations", "internal",
-               data=["pii"], count=40 + spec.stations // 40, tags=["hq"],
-               site="headquarters", operator="emb"),
-        _asset("ws-hq-ict", "staff_workstation", "ICT administrator workstations", "internal",
-               data=["credentials"], count=4 + spec.stations // 1000, tags=["hq"],
-               site="headquarters", operator="emb"),
-        _asset("acct-hq-admin", "admin_account", "Server and database administrator accounts",
-               "internal", data=["credentials"], count=3 + spec.stations // 2000, tags=["hq"],
-               site="headquarters", operator="emb"),
-        _asset("acct-comms", "admin_account", "Website and social media accounts", "internet",
-               data=["credentials"], count=2 + spec.socials, tags=["hq", "public-facing"],
-               site="headquarters", operator="emb"),
-    ]  # fmt: skip
-    for ws in ("ws-hq-staff", "ws-hq-ict"):
-        link(ws, "power-grid", "powered_by")
-        link(ws, "net-hq-lan", "connects_to")
-        link("net-hq-lan", ws, "connects_to")
-        link("email-hq", ws, "connects_to")
-        link("acct-hq-admin", ws, "administers")
-    link("ws-hq-ict", "tally-national", "connects_to")
-    link("ws-hq-ict", "acct-hq-admin", "authenticates")
-    link("vr-db", "acct-hq-admin", "authenticates")
-    link("tally-national", "acct-hq-admin", "authenticates")
-    link("ws-hq-staff", "acct-comms", "authenticates")
-    link("email-hq", "acct-comms", "authenticates")
-    link("acct-comms", "emb-website", "administers")
-    admin_targets = ["vr-db", "vr-db-replica", "ems", "rtx-server", "sms-gateway"]
-    admin_targets += ["tally-national", "results-site", "net-hq-lan"]
-    if spec.biometric:
-        admin_targets.append("afis-server")
-    for dst in admin_targets:
-        link("acct-hq-admin", dst, "administers")
-
-    # --- vendors and shared government IT
-    a += [
-        _asset("vendor-tally", "vendor", "Tally and results software vendor", "internet",
-               site="vendor_premises", operator="vendor"),
-        _asset("vendor-tally-update", "vendor", "Vendor-operated update server", "internet",
-               site="vendor_premises", operator="vendor"),
-        _asset("vendor-hosting", "vendor", "Cloud hosting provider", "internet",
-               site="vendor_premises", operator="vendor"),
-        _asset("gov-it", "shared_government_it", "Ministry shared IT", "internet",
-               site="data_centre", operator="government"),
-    ]  # fmt: skip
-    if spec.biometric or spec.epollbooks:
-        a.append(
-            _asset(
-                "vendor-biometric",
-                "vendor",
-                "Biometric and pollbook supplier",
-                "internet",
-                site="vendor_premises",
-                operator="vendor",
-            )
-        )
-        link("vendor-biometric", "email-hq", "connects_to")
-    link("vendor-tally", "email-hq", "connects_to")
-    link("vendor-hosting", "email-hq", "connects_to")
-    link("vendor-tally", "tally-national", "administers")
-    link("vendor-hosting", "cloud-hosting", "administers")
-    link("vendor-hosting", "cloud-hosting", "supplies")
-    link("vendor-tally", "vendor-tally-update", "supplies")
-    link("vendor-tally-update", "tally-national", "supplies")
-    link("vendor-tally-update", "rtx-server", "supplies")
-    link("gov-it", "net-wan", "administers")
-
-    # --- subregions (regional offices) and their districts
-    per_district = max(1, spec.stations // (len(spec.subregions) * spec.districts))
-    for r in spec.subregions:
-        tag = f"region-{r}"
-        office = ["regional-office", tag]
-        a += [
-            _asset(f"tally-{r}", "tally_server", f"Tally server, {r} region", "internal",
-                   data=["results"], tags=office, site="regional_office", operator="emb"),
-            _asset(f"ws-regional-{r}", "staff_workstation", f"Regional office workstations, {r}",
-                   "internal", data=["pii"], count=6 + spec.districts * 2, tags=office,
-                   site="regional_office", operator="emb"),
-            _asset(f"acct-regional-{r}", "admin_account", f"Regional officer accounts, {r}",
-                   "internal", data=["credentials"], count=4 + spec.districts, tags=office,
-                   site="regional_office", operator="emb"),
-        ]  # fmt: skip
-        link(f"tally-{r}", "power-grid", "powered_by")
-        link(f"tally-{r}", "net-wan", "depends_on")
-        link(f"tally-{r}", "results-forms", "depends_on")
-        link(f"ws-regional-{r}", "power-grid", "powered_by")
-        link(f"ws-regional-{r}", "net-wan", "depends_on")
-        link(f"ws-regional-{r}", "net-wan", "connects_to")
-        link("net-wan", f"ws-regional-{r}", "connects_to")
-        link("net-wan", f"tally-{r}", "connects_to")
-        link(f"ws-regional-{r}", f"tally-{r}", "connects_to")
-        link(f"tally-{r}", "tally-national", "connects_to")
-        link("email-hq", f"ws-regional-{r}", "connects_to")
-        link("acct-hq-admin", f"tally-{r}", "administers")
-        link(f"acct-regional-{r}", "vr-db", "administers")
-        link(f"acct-regional-{r}", f"ws-regional-{r}", "administers")
-        link(f"ws-regional-{r}", f"acct-regional-{r}", "authenticates")
-        link("gov-it", f"acct-regional-{r}", "authenticates")
-        link("vendor-tally-update", f"tally-{r}", "supplies")
-        if spec.biometric:
-            a.append(
-                _asset(
-                    f"bvr-kits-{r}",
-                    "biometric_kit",
-                    f"Biometric registration kits, {r}",
-                    "isolated",
-                    data=["pii", "biometric"],
-                    count=5 + spec.districts * 4,
-                    tags=["field", tag],
-                    site="field",
-                    operator="emb",
-                )
-            )
-            link(f"bvr-kits-{r}", "power-field", "powered_by")
-            link(f"ws-regional-{r}", f"bvr-kits-{r}", "connects_to")
-            link(f"acct-regional-{r}", f"bvr-kits-{r}", "administers")
-            link("vendor-biometric", f"bvr-kits-{r}", "supplies")
-            link(f"bvr-kits-{r}", "vr-db", "copies_data_to")
-        for d in range(1, spec.districts + 1):
-            ws = f"ws-district-{r}-{d:02d}"
-            a.append(
-                _asset(
-                    ws,
-                    "staff_workstation",
-                    f"District office, {r} {d}",
-                    "internal",
-                    data=["pii"],
-                    count=3,
-                    tags=["district-office", tag],
-                    site="local_office",
-                    operator="emb",
-                )
-            )
-            link(ws, "net-wan", "depends_on")
-            link(ws, "net-wan", "connects_to")
-            link(ws, f"tally-{r}", "connects_to")
-            link(f"acct-regional-{r}", ws, "administers")
-            if spec.generated_stations:
-                continue
-            rtx = f"rtx-{r}-{d:02d}"
-            a.append(
-                _asset(
-                    rtx,
-                    "results_transmission",
-                    f"Results tablets, {r} {d}",
-                    "internet",
-                    data=["results"],
-                    count=per_district,
-                    tags=["field", tag],
-                    site="polling_station",
-                    operator="emb",
-                )
-            )
-            link(rtx, "power-field", "powered_by")
-            link(rtx, "results-forms", "depends_on")
-            link(rtx, "rtx-server", "connects_to")
-            link("vendor-tally-update", rtx, "supplies")
-            if spec.epollbooks:
-                pb = f"pollbooks-{r}-{d:02d}"
-                a.append(
-                    _asset(
-                        pb,
-                        "pollbook",
-                        f"E-pollbooks, {r} {d}",
-                        "isolated",
-                        data=bio,
-                        count=per_district,
-                        tags=["field", tag],
-                        site="polling_station",
-                        operator="emb",
-                    )
-                )
-                link(pb, "power-field", "powered_by")
-                link("vendor-biometric", pb, "supplies")
-                link("vr-db", pb, "copies_data_to")
-            else:
-                acct = f"acct-district-{r}-{d:02d}"
-                a.append(
-                    _asset(
-                        acct,
-                        "admin_account",
-                        f"District officer accounts, {r} {d}",
-                        "internal",
-                        data=["credentials"],
-                        count=2,
-                        tags=["district-office", tag],
-                        site="local_office",
-                        operator="emb",
-                    )
-                )
-                link(acct, rtx, "administers")
-                link(ws, acct, "authenticates")
-
-    generate: list[dict[str, Any]] = []
+    _expand(template["parts"], params, a, links)
+    generate = [_fill(g["rule"], params) for g in template["generate"] if _taken(g, params)]
     csv_text: str | None = None
     if spec.generated_stations:
-        generate.append(
-            {
-                "csv": "stations.csv",
-                "asset": {
-                    "id": "rtx-{station}",
-                    "type": "results_transmission",
-                    "label": "Results tablet, station {station}",
-                    "exposure": "internet",
-                    "data": ["results"],
-                    "site": "polling_station",
-                    "operator": "emb",
-                    "tags": ["field", "region-{region}"],
-                },
-                "links": [
-                    {"to": "power-field", "kind": "powered_by"},
-                    {"to": "results-forms", "kind": "depends_on"},
-                    {"to": "rtx-server", "kind": "connects_to"},
-                    {"from": "vendor-tally-update", "kind": "supplies"},
-                ],
-            }
-        )
-        if spec.epollbooks:
-            generate.append(
-                {
-                    "csv": "stations.csv",
-                    "asset": {
-                        "id": "pollbook-{station}",
-                        "type": "pollbook",
-                        "label": "E-pollbook, station {station}",
-                        "exposure": "isolated",
-                        "data": bio,
-                        "site": "polling_station",
-                        "operator": "emb",
-                        "tags": ["field", "region-{region}"],
-                    },
-                    "links": [
-                        {"to": "power-field", "kind": "powered_by"},
-                        {"from": "vendor-biometric", "kind": "supplies"},
-                        {"from": "vr-db", "kind": "copies_data_to"},
-                    ],
-                }
-            )
         rows = ["station,region,district"]
         n_sub = len(spec.subregions)
         for s in range(spec.generated_stations):
@@ -852,7 +552,7 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
             rows.append(f"ps-{s + 1:06d},{r},{d}")
         csv_text = "\n".join(rows) + "\n"
 
-    functions = _functions(spec)
+    functions = _fill(template["functions"], params)
     system: dict[str, Any] = {
         "schema_version": 1,
         "kind": "system",
@@ -864,117 +564,6 @@ def _system(spec: EmbSpec) -> tuple[dict[str, Any], str | None]:
     system["links"] = links
     system["functions"] = functions
     return system, csv_text
-
-
-def _functions(spec: EmbSpec) -> list[dict[str, Any]]:
-    register: list[dict[str, Any]] = [
-        {"all": ["vr-db", "afis-server"] if spec.biometric else ["vr-db"]}
-    ]
-    if spec.biometric:
-        register.append({"at_least": 0.75, "of": {"types": ["biometric_kit"]}})
-    return [
-        {
-            "id": "register_voters",
-            "title": "Register voters",
-            "weight": 4,
-            "phase": "voter_registration",
-            "max_tolerable_outage_hours": 72,
-            "requires": register,
-        },
-        {
-            "id": "protect_voter_data",
-            "title": "Keep voter data confidential",
-            "weight": 5,
-            "phase": "voter_registration",
-            "max_tolerable_outage_hours": 720,
-            "requires": [
-                {
-                    "any": {
-                        "types": [
-                            "voter_registration_db",
-                            "registration_portal",
-                            "biometric_kit",
-                            "pollbook",
-                        ]
-                    },
-                    "protects_data": True,
-                }
-            ],
-        },
-        {
-            "id": "register_candidates",
-            "title": "Register candidates and design ballots",
-            "weight": 3,
-            "phase": "candidate_registration",
-            "max_tolerable_outage_hours": 48,
-            "requires": [{"all": ["ems"]}],
-        },
-        {
-            "id": "protect_emb_correspondence",
-            "title": "Keep internal correspondence confidential",
-            "weight": 2,
-            "phase": "campaign",
-            "max_tolerable_outage_hours": 720,
-            "requires": [
-                {
-                    "any": {"types": ["email", "staff_workstation"], "tags": ["hq"]},
-                    "protects_data": True,
-                }
-            ],
-        },
-        {
-            "id": "identify_voters_on_polling_day",
-            "title": "Identify voters at polling stations",
-            "weight": 5,
-            "phase": "voting",
-            "max_tolerable_outage_hours": 3,
-            "requires": [{"any": {"types": ["pollbook", "paper_records"]}}],
-        },
-        {
-            "id": "communicate_with_public",
-            "title": "Inform voters on polling day",
-            "weight": 3,
-            "phase": "voting",
-            "max_tolerable_outage_hours": 24,
-            "requires": [{"all": ["emb-website"]}, {"any": {"types": ["social_platform"]}}],
-        },
-        {
-            "id": "transmit_results",
-            "title": "Transmit provisional results",
-            "weight": 4,
-            "phase": "tabulation_transmission",
-            "max_tolerable_outage_hours": 12,
-            "requires": [
-                {"any": ["rtx-server", "sms-gateway"]},
-                {
-                    "at_least": 0.75,
-                    "of": {"types": ["results_transmission"], "sites": ["polling_station"]},
-                },
-            ],
-        },
-        {
-            "id": "tabulate_results",
-            "title": "Aggregate results",
-            "weight": 5,
-            "phase": "tabulation_transmission",
-            "max_tolerable_outage_hours": 24,
-            "requires": [
-                {"all": ["tally-national"]},
-                {
-                    "at_least": 0.75,
-                    "of": {"types": ["tally_server"], "sites": ["regional_office"]},
-                },
-            ],
-        },
-        {
-            "id": "publish_results",
-            "title": "Publish provisional results",
-            "weight": 4,
-            "phase": "results_publication",
-            "max_tolerable_outage_hours": 12,
-            "requires": [{"any": {"types": ["results_website"]}}, {"all": ["tally-national"]}],
-        },
-    ]
 
 
 # --------------------------------------------------------------------------- emb.yaml

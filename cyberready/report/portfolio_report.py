@@ -27,6 +27,7 @@ from matplotlib.ticker import MaxNLocator
 from cyberready._version import __version__
 from cyberready.errors import ReportError
 from cyberready.io._outputs import GENERATOR
+from cyberready.portfolio import TABLES
 from cyberready.report import numbers
 from cyberready.report.charts import OKABE_ITO, tier_colour, to_svg
 from cyberready.report.i18n import translations
@@ -439,7 +440,6 @@ def render_portfolio_xlsx(p: Portfolio) -> bytes:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from cyberready.portfolio import TABLES
     from cyberready.report.render import banner_text
 
     _ = translations("en").gettext
@@ -469,10 +469,11 @@ def render_portfolio_xlsx(p: Portfolio) -> bytes:
         for values in df.itertuples(index=False):
             ws.append([_cell(v) for v in values])
         ws.freeze_panes = "A3"
-        for k, c in enumerate(df.columns, start=1):
-            ws.column_dimensions[get_column_letter(k)].width = min(max(len(str(c)) + 2, 10), 40)
-        for c in ws[2]:
-            c.font = Font(bold=True)
+        for k, column in enumerate(df.columns, start=1):
+            width = min(max(len(str(column)) + 2, 10), 40)
+            ws.column_dimensions[get_column_letter(k)].width = width
+        for head in ws[2]:
+            head.font = Font(bold=True)
         sheets.append(ws)
     for ws in sheets:
         for c in ws[1]:
@@ -483,8 +484,9 @@ def render_portfolio_xlsx(p: Portfolio) -> bytes:
                 if isinstance(c.value, str):
                     c.data_type = "s"
                     c.quotePrefix = True
-        ws.oddHeader.center.text = TLP_GREEN
-        ws.oddFooter.center.text = TLP_GREEN
+        for edge in (ws.oddHeader, ws.oddFooter):
+            if edge is not None:  # openpyxl gives every worksheet both
+                edge.center.text = TLP_GREEN
     wb.properties.creator = f"{GENERATOR} {__version__}"  # the marker --out looks for
     buf = io.BytesIO()
     wb.save(buf)
