@@ -283,7 +283,7 @@ def test_report_refuses_an_unshipped_locale_before_running(tmp_path: Path) -> No
 
 
 def _catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, locale: str, text: str) -> Path:
-    """A temporary catalog for ``locale``, made the only shipped one besides none."""
+    """A temporary catalog for ``locale``, made the only shipped one."""
     po = tmp_path / locale / "LC_MESSAGES" / "cyberready.po"
     po.parent.mkdir(parents=True)
     po.write_text(text, encoding="utf-8")
@@ -294,8 +294,9 @@ def _catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, locale: str, text:
 def test_a_catalog_handles_plurals_continuations_and_fuzzy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # An explicit plural rule: Babel would otherwise take CLDR's French one (three forms).
     text = (
-        'msgid ""\nmsgstr "Language: fr\\n"\n\n'
+        'msgid ""\nmsgstr "Language: fr\\n"\n"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n'
         '#, fuzzy\nmsgid "Old"\nmsgstr "Vieux"\n\n'
         'msgid "one %(num)d day"\nmsgid_plural "%(num)d days"\n'
         'msgstr[0] "%(num)d jour"\nmsgstr[1] "%(num)d "\n"jours"\n'
