@@ -78,21 +78,6 @@ _LAZY: dict[str, str] = {
 }
 
 
-class _ReportPackage(types.ModuleType):
-    """This package's module type. Python binds a submodule to its package's attribute of the
-    same name when the submodule is first imported, which would replace the public function
-    ``render`` by the module ``render`` as soon as anything imports it (the views do); the
-    lazily exported names keep their functions instead."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
-            return  # the submodule stays reachable as sys.modules["cyberready.report.render"]
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _ReportPackage
-
-
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
@@ -100,6 +85,19 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+class _Package(types.ModuleType):
+    """Keeps ``cyberready.report.render`` the function: importing the submodule of the same
+    name would otherwise bind the module over it (the import system sets the attribute)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def make_report(
