@@ -157,7 +157,7 @@ def translations(locale: str = "en") -> gettext.NullTranslations:
 
 def message_keys(catalog: Catalog) -> set[MessageKey]:
     """The messages of ``catalog`` (header and obsolete entries left out), by context and id."""
-    return {(m.context, m.id) for m in catalog if m.id}
+    return {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)) for m in catalog if m.id}
 
 
 def catalog_messages() -> Iterator[str]:
@@ -231,5 +231,8 @@ def update_catalogs() -> list[Path]:
 
 
 if __name__ == "__main__":  # pragma: no cover - a maintainer's tool
-    for path in update_catalogs() or ["nothing: the catalogs are up to date"]:
+    written = update_catalogs()
+    for path in written:
         print(f"wrote {path}")
+    if not written:
+        print("the catalogs are up to date")

@@ -798,7 +798,7 @@ def render_xlsx(view: View) -> bytes:
     _ = t.gettext
     fmt = _Formatters(t, [(lo, name) for lo, name in view.readiness.tiers])
     wb = Workbook()
-    default = wb.active
+    default = wb.worksheets[0]  # a new workbook's one sheet, removed once ours are added
     tlp = view.banner.tlp
     banner_fill = PatternFill("solid", fgColor="000000")
     banner_font = Font(bold=True, color="33FF00" if tlp == "TLP:GREEN" else "FFC000")
