@@ -25,13 +25,14 @@ import re
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-
-from babel.messages.catalog import Catalog
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po, write_po
+from typing import TYPE_CHECKING
 
 from cyberready.models.vocab import LOCALE_PATTERN
+
+# Babel (a tenth of a second to import) is loaded by the functions that read or write a
+# catalog: checking a locale, which the CLI does before any work, needs none of it.
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 __all__ = [
     "DOMAIN",
@@ -84,6 +85,8 @@ def load_catalog(path: Path) -> Catalog:
         For a malformed catalog, naming the file and line (a shipped catalog is never
         malformed: the tests read each one).
     """
+    from babel.messages.pofile import PoFileError, read_po
+
     data = path.read_bytes()
     try:
         return read_po(io.BytesIO(data), domain=DOMAIN, abort_invalid=True)
@@ -96,6 +99,8 @@ def load_catalog(path: Path) -> Catalog:
 def _compiled(path: Path, mtime_ns: int, size: int) -> gettext.GNUTranslations:
     """The catalog at ``path`` compiled in memory; cached per file and version (the stamp is
     part of the key, so a maintainer's edit is seen without restarting)."""
+    from babel.messages.mofile import write_mo
+
     del mtime_ns, size  # only part of the cache key
     buf = io.BytesIO()
     write_mo(buf, load_catalog(path))
@@ -175,6 +180,9 @@ def extract_catalog() -> Catalog:
     """Every message used by the report templates and the report code, as a template catalog
     (Babel's extractor, with its default keywords: ``_``, ``gettext``, ``ngettext``,
     ``pgettext``, ``npgettext``, …)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+
     from cyberready import __version__
 
     catalog = Catalog(
@@ -200,6 +208,8 @@ def extract_catalog() -> Catalog:
 def _po_bytes(catalog: Catalog) -> bytes:
     # No source locations: they would change with every edit of the code, and the messages
     # are found by grepping for them anyway.
+    from babel.messages.pofile import write_po
+
     buf = io.BytesIO()
     write_po(buf, catalog, width=100, no_location=True, sort_output=True)
     return buf.getvalue()
