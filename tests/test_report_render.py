@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -29,9 +30,9 @@ from cyberready.report import build_view, make_charts, render
 from cyberready.report.charts import readiness_chart, to_svg
 from cyberready.report.i18n import (
     check_locale,
-    extract_messages,
-    parse_po,
-    render_pot,
+    extract_catalog,
+    load_catalog,
+    message_keys,
     translations,
 )
 from cyberready.report.models import DomainReadiness
@@ -231,13 +232,11 @@ def test_unknown_format_is_a_report_error(plain_result: AssessmentResult) -> Non
 
 def test_pot_catalog_is_up_to_date() -> None:
     pot = Path(cyberready.report.__file__).parent / "locales" / "cyberready.pot"
-    assert pot.read_text(encoding="utf-8") == render_pot(extract_messages()), (
+    assert message_keys(load_catalog(pot)) == message_keys(extract_catalog()), (
         "locales/cyberready.pot is stale: run python -m cyberready.report.i18n"
     )
     en = pot.parent / "en" / "LC_MESSAGES" / "cyberready.po"
-    assert set(parse_po(en.read_text(encoding="utf-8"))) == set(
-        parse_po(pot.read_text(encoding="utf-8"))
-    )
+    assert message_keys(load_catalog(en)) == message_keys(load_catalog(pot))
 
 
 def test_template_strings_go_through_gettext(
@@ -283,19 +282,93 @@ def test_report_refuses_an_unshipped_locale_before_running(tmp_path: Path) -> No
     assert not out.exists()
 
 
-def test_parse_po_handles_plurals_continuations_and_fuzzy() -> None:
+def _catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, locale: str, text: str) -> Path:
+    """A temporary catalog for ``locale``, made the only shipped one."""
+    po = tmp_path / locale / "LC_MESSAGES" / "cyberready.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(text, encoding="utf-8")
+    monkeypatch.setattr("cyberready.report.i18n._locales_dir", lambda: tmp_path)
+    return po
+
+
+def test_a_catalog_handles_plurals_continuations_and_fuzzy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An explicit plural rule: Babel would otherwise take CLDR's French one (three forms).
     text = (
-        'msgid ""\nmsgstr "Language: fr\\n"\n\n'
+        'msgid ""\nmsgstr "Language: fr\\n"\n"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n'
         '#, fuzzy\nmsgid "Old"\nmsgstr "Vieux"\n\n'
         'msgid "one %(num)d day"\nmsgid_plural "%(num)d days"\n'
         'msgstr[0] "%(num)d jour"\nmsgstr[1] "%(num)d "\n"jours"\n'
     )
-    assert parse_po(text) == {
-        ("one %(num)d day", 0): "%(num)d jour",
-        ("one %(num)d day", 1): "%(num)d jours",
+    po = _catalog(tmp_path, monkeypatch, "fr", text)
+    t = translations("fr")
+    assert t.gettext("Old") == "Old"  # a fuzzy translation is not used
+    assert t.ngettext("one %(num)d day", "%(num)d days", 1) == "%(num)d jour"
+    assert t.ngettext("one %(num)d day", "%(num)d days", 2) == "%(num)d jours"
+    assert message_keys(load_catalog(po)) == {
+        (None, "Old"),
+        (None, ("one %(num)d day", "%(num)d days")),
     }
-    with pytest.raises(ValueError, match="<po>:1"):
-        parse_po("bogus line\n")
+    po.write_text("bogus line\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"cyberready\.po:1"):
+        load_catalog(po)
+
+
+_POLISH = (
+    'msgid ""\nmsgstr ""\n"Language: pl\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    '"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && '
+    '(n%100<10 || n%100>=20) ? 1 : 2);\\n"\n\n'
+    'msgid "%(num)d day"\nmsgid_plural "%(num)d days"\n'
+    'msgstr[0] "%(num)d dzień"\nmsgstr[1] "%(num)d dni (2-4)"\nmsgstr[2] "%(num)d dni"\n\n'
+    'msgid "Plan"\nmsgstr "Plan działań"\n\n'
+    'msgctxt "month"\nmsgid "May"\nmsgstr "Maj"\n\n'
+    'msgid "May"\nmsgstr "Może"\n'
+)
+
+
+def test_plural_forms_follow_the_catalogs_own_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _catalog(tmp_path, monkeypatch, "pl", _POLISH)
+    t = translations("pl")
+    forms = [t.ngettext("%(num)d day", "%(num)d days", n) % {"num": n} for n in (1, 2, 5, 22)]
+    assert forms == ["1 dzień", "2 dni (2-4)", "5 dni", "22 dni (2-4)"]
+    assert t.ngettext("%(num)d hour", "%(num)d hours", 5) == "%(num)d hours"  # untranslated
+    assert t.gettext("Plan") == "Plan działań"
+
+
+def test_a_message_context_is_distinct_from_the_bare_msgid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _catalog(tmp_path, monkeypatch, "pl", _POLISH)
+    t = translations("pl")
+    assert t.pgettext("month", "May") == "Maj"
+    assert t.gettext("May") == "Może"
+    assert t.pgettext("verb", "May") == "May"  # another context: untranslated
+
+
+def test_templates_get_context_and_plural_functions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _catalog(tmp_path, monkeypatch, "pl", _POLISH)
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    install = env.install_gettext_translations  # type: ignore[attr-defined]  # by ext.i18n
+    install(translations("pl"), newstyle=True)
+    tpl = env.from_string(
+        '{{ pgettext("month", "May") }}|{{ _("May") }}|'
+        '{{ ngettext("%(num)d day", "%(num)d days", 5) }}'
+    )
+    assert tpl.render() == "Maj|Może|5 dni"
+
+
+def test_a_catalog_is_compiled_once_per_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    po = _catalog(tmp_path, monkeypatch, "pl", _POLISH)
+    assert translations("pl") is translations("pl_PL")
+    po.write_text(_POLISH.replace("Plan działań", "Plan pracy"), encoding="utf-8")
+    assert translations("pl").gettext("Plan") == "Plan pracy"
 
 
 def test_xlsx_formats_shares_money_and_hours_and_filters_every_table(

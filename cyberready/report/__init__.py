@@ -1,5 +1,18 @@
 """Reports for every audience: data views, charts and renderers (README, "Reports").
 
+Public API (``__all__``):
+
+- :func:`make_report`: one report as bytes, from an assessment result, audience and format;
+  :func:`default_filename` names its file.
+- :func:`build_view`: an audience's data view of a result (:class:`TechnicalView`,
+  :class:`AdvisorView`, :class:`DonorView`, all :data:`View`); :func:`view_schema` is the JSON
+  schema of the views. :data:`AUDIENCES` / :data:`Audience` and :data:`TLP` name the choices.
+- :func:`render` a view in one of :data:`FORMATS` (:data:`Format`), or directly with
+  :func:`render_html`, :func:`render_markdown`, :func:`render_json`, :func:`render_pdf`,
+  :func:`render_xlsx`; :func:`make_charts` gives a view's charts as SVG.
+
+The renderers and the views load numpy and matplotlib, so they are imported on first use.
+
 >>> import cyberready
 >>> from cyberready.report import build_view, render
 >>> result = cyberready.assess(cyberready.example_path(), trials=200, priorities=False)
@@ -74,14 +87,17 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-EXTENSIONS: dict[str, str] = {
-    "html": "html",
-    "pdf": "pdf",
-    "md": "md",
-    "json": "json",
-    "xlsx": "xlsx",
-}
-"""File extension of each format."""
+class _Package(types.ModuleType):
+    """Keeps ``cyberready.report.render`` the function: importing the submodule of the same
+    name would otherwise bind the module over it (the import system sets the attribute)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 class _Package(types.ModuleType):
@@ -124,13 +140,13 @@ def make_report(
 
 
 def default_filename(emb_id: str, audience: str, fmt: str) -> str:
-    """``<emb>-<audience>.<ext>``, e.g. ``examplia-iec-donor.pdf``."""
-    return f"{emb_id}-{audience}.{EXTENSIONS.get(fmt, fmt)}"
+    """``<emb>-<audience>.<fmt>``, e.g. ``examplia-iec-donor.pdf``: each format's name is its
+    file extension."""
+    return f"{emb_id}-{audience}.{fmt}"
 
 
 __all__ = [
     "AUDIENCES",
-    "EXTENSIONS",
     "FORMATS",
     "TLP",
     "AdvisorView",

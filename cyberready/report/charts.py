@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from cyberready.report.models import (
-    Action,
+    ActionRow,
     DomainReadiness,
     DonorPriority,
     GraphEdge,
@@ -596,7 +596,7 @@ def graph_chart(
 # --------------------------------------------------------------------------- priorities
 
 
-def cost_benefit_chart(actions: Sequence[Action], gettext: Gettext) -> Figure:
+def cost_benefit_chart(actions: Sequence[ActionRow], gettext: Gettext) -> Figure:
     """Each recommended action's cost (range) against the share of simulated risk it removes."""
     _ = gettext
     rows = [a for a in actions if a.simulated]

@@ -1,129 +1,111 @@
-"""Translations for reports: gettext catalogs read from ``locales/`` without Babel.
+"""Translations for reports: gettext catalogs in ``locales/``, read with Babel.
 
-Every string a report shows goes through gettext (templates with ``{% trans %}`` / ``_()``,
-Python code through the ``gettext`` callables passed to it). Catalogs are plain ``.po`` files
-under ``cyberready/report/locales/<locale>/LC_MESSAGES/cyberready.po``; they are parsed here at
-load time, so no build step (and no Babel) is needed. A report asks for a locale whose language
-has a shipped catalog (:func:`check_locale`: ``en``, ``en_GB`` and ``en-GB`` are English); any
-other is refused with the list of shipped ones, never silently rendered in English.
+Every string a report shows goes through gettext (templates with ``{% trans %}`` / ``_()`` /
+``ngettext()`` / ``pgettext()``, Python code through the ``gettext`` callables passed to it).
+Catalogs are plain ``.po`` files under
+``cyberready/report/locales/<locale>/LC_MESSAGES/cyberready.po``. At load time a catalog is read
+with Babel and compiled in memory into the standard library's :class:`gettext.GNUTranslations`,
+so message contexts (``msgctxt``) and each language's own plural rule (the catalog's
+``Plural-Forms`` header) work as in any gettext program, with no compiled ``.mo`` file and no
+build step. A report asks for a locale whose language has a shipped catalog
+(:func:`check_locale`: ``en``, ``en_GB`` and ``en-GB`` are English); any other is refused with
+the list of shipped ones, never silently rendered in English.
 
-``python -m cyberready.report.i18n`` rewrites ``locales/cyberready.pot`` from the templates and
-the report code; a test checks that it is up to date.
+``python -m cyberready.report.i18n`` re-extracts ``locales/cyberready.pot`` from the templates
+and the report code and updates every shipped ``.po`` from it (Babel's extract and update, as
+``pybabel extract`` / ``pybabel update`` would); a test checks that both are up to date.
 """
 
 from __future__ import annotations
 
-import ast
+import functools
 import gettext
+import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cyberready.models.vocab import LOCALE_PATTERN
 
+# Babel (a tenth of a second to import) is loaded by the functions that read or write a
+# catalog: checking a locale, which the CLI does before any work, needs none of it.
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
 __all__ = [
     "DOMAIN",
+    "MessageKey",
     "available_locales",
+    "catalog_messages",
     "check_locale",
-    "extract_messages",
-    "parse_po",
+    "extract_catalog",
+    "load_catalog",
+    "message_keys",
     "translations",
+    "update_catalogs",
 ]
 
 DOMAIN = "cyberready"
 """The gettext domain of every report string."""
+
+HEADER_COMMENT = "# Report strings of cyberready. Regenerate with: python -m cyberready.report.i18n"
+"""The comment heading the template and every catalog: how to regenerate them."""
+
+MessageKey = tuple[str | None, str | tuple[str, ...]]
+"""What identifies a catalog message: its context (``msgctxt``, or None) and its id (a
+``(singular, plural)`` tuple for a plural message)."""
+
+# Where Babel looks for messages, relative to the report package: its own modules (not the
+# subpackages' data) and the shipped templates, read by Jinja's own Babel extractor.
+_METHOD_MAP = [
+    ("*.py", "python"),
+    ("templates/*.j2", "jinja2.ext:babel_extract"),
+]
+# The templates are extracted with the options they are rendered with (see render.py), so a
+# ``{% trans %}`` block gives the msgid that rendering looks up.
+_OPTIONS_MAP = {"templates/*.j2": {"trim_blocks": "true", "lstrip_blocks": "true"}}
 
 
 def _locales_dir() -> Path:
     return Path(str(resources.files("cyberready.report").joinpath("locales")))
 
 
-class _Catalog(gettext.NullTranslations):
-    """A gettext catalog held in a dict (msgid -> msgstr, (msgid, n) -> plural form)."""
-
-    def __init__(self, messages: dict[str | tuple[str, int], str], plural_forms: int = 2) -> None:
-        super().__init__()
-        self._messages = messages
-        self._nplurals = plural_forms
-
-    def gettext(self, message: str) -> str:
-        out = self._messages.get(message)
-        return out if out else message
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        # Germanic plural rule (en, fr's "n > 1" differs only at 0); enough until a catalog with
-        # another rule ships, when this reads the Plural-Forms header.
-        index = 0 if n == 1 else 1
-        out = self._messages.get((msgid1, min(index, self._nplurals - 1)))
-        if out:
-            return out
-        return msgid1 if n == 1 else msgid2
+def _package_dir() -> Path:
+    return Path(str(resources.files("cyberready.report")))
 
 
-def _unquote(token: str, where: str) -> str:
-    token = token.strip()
-    if len(token) < 2 or token[0] != '"' or token[-1] != '"':
-        raise ValueError(f"{where}: expected a quoted string, got {token!r}")
-    value = ast.literal_eval(token)
-    if not isinstance(value, str):  # pragma: no cover - a quoted token is always a str
-        raise ValueError(f"{where}: not a string")
-    return value
+def load_catalog(path: Path) -> Catalog:
+    """The catalog (``.po`` or ``.pot``) at ``path``, read with Babel.
 
-
-def parse_po(text: str, *, name: str = "<po>") -> dict[str | tuple[str, int], str]:
-    """Parse the text of a ``.po`` file into ``{msgid: msgstr, (msgid, k): plural_k}``.
-
-    Comments, fuzzy flags and the header entry (empty msgid) are skipped; empty translations
-    are kept as empty strings (gettext then falls back to the msgid).
-
-    >>> parse_po('msgid "Readiness"\\nmsgstr "Préparation"\\n')
-    {'Readiness': 'Préparation'}
+    Raises
+    ------
+    ValueError
+        For a malformed catalog, naming the file and line (a shipped catalog is never
+        malformed: the tests read each one).
     """
-    entries: list[dict[str, str]] = []
-    current: dict[str, str] = {}
-    key = ""
-    pending_fuzzy = False  # a "#, fuzzy" flag applies to the entry that follows it
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        where = f"{name}:{lineno}"
-        if not line:
-            continue
-        if line.startswith("#"):
-            if line.startswith("#,") and "fuzzy" in line:
-                pending_fuzzy = True
-            continue
-        if line.startswith('"'):
-            if not key:
-                raise ValueError(f"{where}: continuation line outside an entry")
-            current[key] += _unquote(line, where)
-            continue
-        word, _, rest = line.partition(" ")
-        if word not in ("msgid", "msgid_plural", "msgctxt") and not word.startswith("msgstr"):
-            raise ValueError(f"{where}: unknown keyword {word!r}")
-        if word in ("msgid", "msgctxt") and not (word == "msgid" and key == "msgctxt"):
-            if current:
-                entries.append(current)
-            current = {"_fuzzy": "1" if pending_fuzzy else ""}
-            pending_fuzzy = False
-        key = word
-        current[key] = _unquote(rest, where)
-    if current:
-        entries.append(current)
-    out: dict[str | tuple[str, int], str] = {}
-    for entry in entries:
-        msgid = entry.get("msgid", "")
-        if not msgid or entry.get("_fuzzy"):
-            continue
-        if "msgid_plural" in entry:
-            for k in range(10):
-                form = entry.get(f"msgstr[{k}]")
-                if form is None:
-                    break
-                out[(msgid, k)] = form
-        else:
-            out[msgid] = entry.get("msgstr", "")
-    return out
+    from babel.messages.pofile import PoFileError, read_po
+
+    data = path.read_bytes()
+    try:
+        return read_po(io.BytesIO(data), domain=DOMAIN, abort_invalid=True)
+    except PoFileError as exc:
+        where = f"{path}:{exc.lineno + 1}"  # Babel counts lines from 0
+        raise ValueError(f"{where}: {exc.line.strip()!r} is not catalog syntax") from exc
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(path: Path, mtime_ns: int, size: int) -> gettext.GNUTranslations:
+    """The catalog at ``path`` compiled in memory; cached per file and version (the stamp is
+    part of the key, so a maintainer's edit is seen without restarting)."""
+    from babel.messages.mofile import write_mo
+
+    del mtime_ns, size  # only part of the cache key
+    buf = io.BytesIO()
+    write_mo(buf, load_catalog(path))
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
 
 
 def available_locales() -> list[str]:
@@ -163,7 +145,9 @@ def translations(locale: str = "en") -> gettext.NullTranslations:
     """The catalog of ``locale`` (``fr``, ``fr_FR`` -> ``fr``), or English when none ships.
 
     Only a shipped catalog is ever read: ``locale`` is matched against
-    :func:`available_locales` by name, never used as a path (``../../x`` gives English)."""
+    :func:`available_locales` by name, never used as a path (``../../x`` gives English). The
+    result supports ``gettext``, ``ngettext`` (with the catalog's plural rule), ``pgettext``
+    and ``npgettext``; an untranslated or fuzzy message gives its English msgid."""
     base = _locales_dir()
     shipped = available_locales()
     for candidate in (locale, locale.split("_")[0].split("-")[0]):
@@ -171,91 +155,94 @@ def translations(locale: str = "en") -> gettext.NullTranslations:
             continue
         po = base / candidate / "LC_MESSAGES" / f"{DOMAIN}.po"
         if po.is_file():
-            return _Catalog(parse_po(po.read_text(encoding="utf-8"), name=str(po)))
+            stat = po.stat()
+            return _compiled(po, stat.st_mtime_ns, stat.st_size)
     return gettext.NullTranslations()
+
+
+def message_keys(catalog: Catalog) -> set[MessageKey]:
+    """The messages of ``catalog`` (header and obsolete entries left out), by context and id."""
+    return {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)) for m in catalog if m.id}
+
+
+def catalog_messages() -> Iterator[str]:
+    """The msgid (the singular, for a plural message) of every message of the shipped template
+    ``locales/cyberready.pot``, in catalog order."""
+    for message in load_catalog(_locales_dir() / f"{DOMAIN}.pot"):
+        if message.id:
+            yield message.id if isinstance(message.id, str) else message.id[0]
 
 
 # --------------------------------------------------------------------------- extraction
 
 
-def _python_messages(path: Path) -> Iterator[str | tuple[str, str]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-        args = node.args
-        if name in ("_", "gettext") and args and isinstance(args[0], ast.Constant):
-            if isinstance(args[0].value, str):
-                yield args[0].value
-        elif name in ("ngettext", "_n") and len(args) >= 2:
-            a, b = args[0], args[1]
-            if isinstance(a, ast.Constant) and isinstance(b, ast.Constant):
-                yield (str(a.value), str(b.value))
+def extract_catalog() -> Catalog:
+    """Every message used by the report templates and the report code, as a template catalog
+    (Babel's extractor, with its default keywords: ``_``, ``gettext``, ``ngettext``,
+    ``pgettext``, ``npgettext``, …)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+
+    from cyberready import __version__
+
+    catalog = Catalog(
+        domain=DOMAIN,
+        header_comment=HEADER_COMMENT,
+        project="cyberready",
+        version=__version__,
+        charset="utf-8",
+        fuzzy=False,
+    )
+    found = extract_from_dir(
+        str(_package_dir()),
+        method_map=_METHOD_MAP,
+        options_map=_OPTIONS_MAP,
+        keywords=DEFAULT_KEYWORDS,
+        strip_comment_tags=True,
+    )
+    for filename, lineno, message, comments, context in found:
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
 
 
-def extract_messages() -> list[str | tuple[str, str]]:
-    """Every msgid used by the report templates and the report code, sorted, unique.
+def _po_bytes(catalog: Catalog) -> bytes:
+    # No source locations: they would change with every edit of the code, and the messages
+    # are found by grepping for them anyway.
+    from babel.messages.pofile import write_po
 
-    Plural messages are ``(singular, plural)`` tuples.
-    """
-    import jinja2
-    from jinja2.ext import extract_from_ast
-
-    pkg = Path(str(resources.files("cyberready.report")))
-    env = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
-    found: set[str | tuple[str, str]] = set()
-    for tpl in sorted((pkg / "templates").glob("*.j2")):
-        tree = env.parse(tpl.read_text(encoding="utf-8"))
-        for _lineno, func, msg in extract_from_ast(tree):
-            if func == "ngettext" and isinstance(msg, tuple):
-                found.add((str(msg[0]), str(msg[1])))
-            elif isinstance(msg, str):
-                found.add(msg)
-    for py in sorted(pkg.glob("*.py")):
-        found.update(_python_messages(py))
-    return sorted(found, key=lambda m: (m if isinstance(m, str) else m[0], isinstance(m, tuple)))
+    buf = io.BytesIO()
+    write_po(buf, catalog, width=100, no_location=True, sort_output=True)
+    return buf.getvalue()
 
 
-def _po_quote(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
+def update_catalogs() -> list[Path]:
+    """Rewrite ``locales/cyberready.pot`` from the templates and code when its messages changed,
+    then update every shipped ``.po`` from it (new messages added, removed ones kept as
+    obsolete, as ``pybabel update`` does). Returns the files written."""
+    from cyberready.io import atomic_write_bytes
 
-
-def render_pot(messages: Iterable[str | tuple[str, str]], *, language: str = "") -> str:
-    """A ``.pot`` template holding ``messages`` (no dates: stable under version control); with
-    ``language``, the (untranslated) catalog of that language."""
-    out = [
-        "# Report strings of cyberready. Regenerate with: python -m cyberready.report.i18n",
-        'msgid ""',
-        'msgstr ""',
-        *([f'"Language: {language}\\n"'] if language else []),
-        '"Content-Type: text/plain; charset=UTF-8\\n"',
-        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"',
-        "",
-    ]
-    for msg in messages:
-        if isinstance(msg, tuple):
-            out += [
-                f"msgid {_po_quote(msg[0])}",
-                f"msgid_plural {_po_quote(msg[1])}",
-                'msgstr[0] ""',
-                'msgstr[1] ""',
-                "",
-            ]
-        else:
-            out += [f"msgid {_po_quote(msg)}", 'msgstr ""', ""]
-    return "\n".join(out)
+    written: list[Path] = []
+    pot = _locales_dir() / f"{DOMAIN}.pot"
+    extracted = extract_catalog()
+    if not pot.is_file() or message_keys(load_catalog(pot)) != message_keys(extracted):
+        atomic_write_bytes(pot, _po_bytes(extracted))
+        written.append(pot)
+    template = load_catalog(pot)  # the file's own creation date: no churn when unchanged
+    for locale in available_locales():
+        po = _locales_dir() / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+        catalog = load_catalog(po)
+        catalog.update(template)
+        catalog.project, catalog.version = template.project, template.version
+        data = _po_bytes(catalog)
+        if data != po.read_bytes():
+            atomic_write_bytes(po, data)
+            written.append(po)
+    return written
 
 
 if __name__ == "__main__":  # pragma: no cover - a maintainer's tool
-    from cyberready.io import atomic_write_text
-
-    messages = extract_messages()
-    target = _locales_dir() / f"{DOMAIN}.pot"
-    atomic_write_text(target, render_pot(messages))
-    print(f"wrote {target}")
-    # English is the source language: its catalog is the template with empty translations.
-    english = _locales_dir() / "en" / "LC_MESSAGES" / f"{DOMAIN}.po"
-    atomic_write_text(english, render_pot(messages, language="en"))
-    print(f"wrote {english}")
+    written = update_catalogs()
+    for path in written:
+        print(f"wrote {path}")
+    if not written:
+        print("the catalogs are up to date")

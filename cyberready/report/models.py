@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import GenerateJsonSchema
 
 from cyberready.models.vocab import Locale
 from cyberready.report.redaction import Redactor, Term
@@ -26,7 +27,7 @@ from cyberready.report.redaction import Redactor, Term
 __all__ = [
     "AUDIENCES",
     "TLP",
-    "Action",
+    "ActionRow",
     "AdvisorView",
     "AssetRisk",
     "Audience",
@@ -46,7 +47,7 @@ __all__ = [
     "PartnerPractice",
     "PartnerReadiness",
     "PathView",
-    "Plan",
+    "PlanSection",
     "PlatformCommitment",
     "PlatformLevel",
     "PlatformScore",
@@ -167,8 +168,11 @@ class TrendPoint(ViewModel):
     tier: str = Field(description="Tier.")
 
 
-class Readiness(ViewModel):
+class ReadinessSection(ViewModel):
     """Overall readiness and its breakdown (no control-level detail)."""
+
+    # Named "Readiness" in the JSON schema of the reports, as it always was.
+    model_config = ConfigDict(extra="forbid", frozen=True, title="Readiness")
 
     score: Percent = Field(description="Overall readiness score, 0–100.")
     low: Percent = Field(description="Lower end of the confidence band.")
@@ -459,8 +463,11 @@ class RouteView(ViewModel):
     labels: tuple[str, ...] = Field(description="Their labels, entry first.")
 
 
-class Action(ViewModel):
+class ActionRow(ViewModel):
     """A recommended action: raise one control, with what it costs and what it buys."""
+
+    # Named "Action" in the JSON schema of the reports, as it always was.
+    model_config = ConfigDict(extra="forbid", frozen=True, title="Action")
 
     rank: int = Field(ge=1, description="Rank (1 = do first).")
     control_id: str = Field(description="Control raised.")
@@ -555,8 +562,11 @@ class Limitations(ViewModel):
     )
 
 
-class Plan(ViewModel):
+class PlanSection(ViewModel):
     """The budget plan: the actions picked greedily within the budget."""
+
+    # Named "Plan" in the JSON schema of the reports, as it always was.
+    model_config = ConfigDict(extra="forbid", frozen=True, title="Plan")
 
     budget_usd: Usd = Field(description="The budget.")
     actions: int = Field(ge=0, description="Actions in the plan.")
@@ -588,12 +598,12 @@ class _ViewBase(ViewModel):
     kind: Literal["report"] = Field(default="report", description="Always 'report'.")
     banner: Banner = Field(description="TLP marking.")
     meta: ReportMeta = Field(description="EMB, election and run parameters.")
-    readiness: Readiness = Field(description="Readiness scores.")
+    readiness: ReadinessSection = Field(description="Readiness scores.")
     platforms: tuple[PlatformScore, ...] = Field(default=(), description="Platform scorecards.")
     platform_commitments: tuple[PlatformCommitment, ...] = Field(
         default=(), description="Each commitment × each company in platforms (same order)."
     )
-    plan: Plan | None = Field(default=None, description="Budget plan, when a budget is set.")
+    plan: PlanSection | None = Field(default=None, description="Budget plan, when a budget is set.")
 
 
 class TechnicalView(_ViewBase):
@@ -616,7 +626,7 @@ class TechnicalView(_ViewBase):
     graph_left_out: int = Field(
         default=0, ge=0, description="Assets the graph chart could not draw (too many)."
     )
-    actions: tuple[Action, ...] = Field(default=(), description="Ranked recommendations.")
+    actions: tuple[ActionRow, ...] = Field(default=(), description="Ranked recommendations.")
     expected_loss: float = Field(
         ge=0, description="Total expected loss (weight points), public trust included."
     )
@@ -717,7 +727,7 @@ class DonorView(ViewModel):
     audience: Literal["donor"] = Field(default="donor", description="Audience.")
     banner: Banner = Field(description="TLP marking.")
     meta: ReportMeta = Field(description="EMB, election and run parameters.")
-    readiness: Readiness = Field(description="Readiness scores (domain level).")
+    readiness: ReadinessSection = Field(description="Readiness scores (domain level).")
     platforms: tuple[PlatformScore, ...] = Field(default=(), description="Platform scorecards.")
     platform_commitments: tuple[PlatformCommitment, ...] = Field(
         default=(), description="Each commitment × each company in platforms (same order)."
@@ -726,13 +736,29 @@ class DonorView(ViewModel):
         default=None,
         description="The international partners' practices, scored apart from the EMB's own.",
     )
-    plan: Plan | None = Field(default=None, description="Budget plan, when a budget is set.")
+    plan: PlanSection | None = Field(default=None, description="Budget plan, when a budget is set.")
     functions: tuple[DonorFunctionRisk, ...] = Field(description="Election functions at risk.")
     priorities: tuple[DonorPriority, ...] = Field(description="Priorities by domain.")
     limitations: DonorLimitations = Field(description="Limitations (counts only).")
 
 
 View = TechnicalView | AdvisorView | DonorView
+
+
+class _SchemaNames(GenerateJsonSchema):
+    """Schema generation keeping the published definition names of the classes renamed in
+    Python (``ActionRow`` is ``Action`` in the schema, and so on), so the schema of the JSON
+    reports does not change with the code's naming."""
+
+    def normalize_name(self, name: str) -> str:
+        name = super().normalize_name(name)
+        return _SCHEMA_NAMES.get(name, name)
+
+
+_SCHEMA_NAMES: Final[dict[str, str]] = {
+    cls.__name__: str(cls.model_config.get("title"))
+    for cls in (ActionRow, PlanSection, ReadinessSection)
+}
 
 
 def view_schema(audience: Audience) -> dict[str, Any]:
@@ -743,7 +769,7 @@ def view_schema(audience: Audience) -> dict[str, Any]:
         "donor": DonorView,
     }
     model = models[audience]
-    doc = model.model_json_schema()
+    doc = model.model_json_schema(schema_generator=_SchemaNames)
     doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     doc["$id"] = f"https://cyberready.invalid/schema/v1/report-{audience}.schema.json"
     return doc

@@ -333,6 +333,8 @@ def _xlsx_texts(data: bytes) -> Iterator[tuple[str, str]]:
     for ws in wb.worksheets:
         yield "sheet names", ws.title
         for part in (ws.oddHeader, ws.oddFooter):
+            if part is None:  # a workbook may leave a header or footer out
+                continue
             for pos in (part.left, part.center, part.right):
                 if pos.text:
                     yield f"sheet {ws.title!r} header or footer", pos.text

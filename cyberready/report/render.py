@@ -215,21 +215,12 @@ def banner_text(tlp: str, gettext: Gettext) -> str:
 @functools.lru_cache(maxsize=1)
 def _catalog_messages() -> tuple[str, ...]:
     """Every message id of the shipped catalog template (``locales/cyberready.pot``)."""
-    from importlib import resources
+    from cyberready.report.i18n import catalog_messages
 
-    from cyberready.report.i18n import parse_po
-
-    pot = resources.files("cyberready.report").joinpath("locales", "cyberready.pot")
     try:
-        messages = parse_po(pot.read_text(encoding="utf-8"), name="cyberready.pot")
+        return tuple(catalog_messages())
     except OSError:  # pragma: no cover - the catalog template ships with the package
         return ()
-    return tuple(
-        m
-        for key in messages
-        for m in (key if isinstance(key, tuple) else (key,))
-        if isinstance(m, str)
-    )
 
 
 def vocabulary_texts(locale: str = "en") -> list[str]:
@@ -508,7 +499,8 @@ def _environment(
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-    env.install_gettext_translations(t, newstyle=True)  # type: ignore[attr-defined]
+    install = env.install_gettext_translations  # type: ignore[attr-defined]  # by ext.i18n
+    install(t, newstyle=True)
     env.filters.update(fmt.filters())
     if kind == "md":
         env.filters["join"] = _md_join
@@ -806,7 +798,7 @@ def render_xlsx(view: View) -> bytes:
     _ = t.gettext
     fmt = _Formatters(t, [(lo, name) for lo, name in view.readiness.tiers])
     wb = Workbook()
-    default = wb.active
+    default = wb.worksheets[0]  # a new workbook's one sheet, removed once ours are added
     tlp = view.banner.tlp
     banner_fill = PatternFill("solid", fgColor="000000")
     banner_font = Font(bold=True, color="33FF00" if tlp == "TLP:GREEN" else "FFC000")

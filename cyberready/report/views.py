@@ -33,7 +33,7 @@ from cyberready.models.vocab import ASSET_TYPES, EXPOSURES
 from cyberready.report.i18n import check_locale, translations
 from cyberready.report.models import (
     TLP,
-    Action,
+    ActionRow,
     AdvisorView,
     AssetRisk,
     Assumption,
@@ -56,11 +56,11 @@ from cyberready.report.models import (
     PartnerPractice,
     PartnerReadiness,
     PathView,
-    Plan,
+    PlanSection,
     PlatformCommitment,
     PlatformLevel,
     PlatformScore,
-    Readiness,
+    ReadinessSection,
     ReportMeta,
     RoadmapItem,
     RouteView,
@@ -323,7 +323,7 @@ def _tiers(ws: Workspace) -> tuple[tuple[float, str], ...]:
     return tuple((t.min, t.name) for t in tiers)
 
 
-def _readiness(result: AssessmentResult) -> Readiness:
+def _readiness(result: AssessmentResult) -> ReadinessSection:
     ws = result.workspace
     r = result.readiness
     lib = ws.library
@@ -372,7 +372,7 @@ def _readiness(result: AssessmentResult) -> Readiness:
     if r.as_of is not None:
         trend.append(TrendPoint(as_of=r.as_of, score=score, tier=r.overall.tier or ""))
     trend.sort(key=lambda p: p.as_of)
-    return Readiness(
+    return ReadinessSection(
         score=score,
         low=lo,
         high=hi,
@@ -511,7 +511,7 @@ def _readiness_gain(
     return gain
 
 
-def _actions(result: AssessmentResult, _: Gettext) -> tuple[Action, ...]:
+def _actions(result: AssessmentResult, _: Gettext) -> tuple[ActionRow, ...]:
     p = result.priorities
     if p is None:
         return ()
@@ -521,7 +521,7 @@ def _actions(result: AssessmentResult, _: Gettext) -> tuple[Action, ...]:
     baseline = p.baseline if p.baseline > 0 else 0.0
     in_plan = {a.id for a in p.plan.actions} if p.plan is not None else set()
     cache: dict[tuple[str, ...], float] = {}
-    out: list[Action] = []
+    out: list[ActionRow] = []
 
     def domain_of(control: str) -> tuple[str, str]:
         found = lib.control(control)
@@ -539,7 +539,7 @@ def _actions(result: AssessmentResult, _: Gettext) -> tuple[Action, ...]:
         dom, dom_title = domain_of(a.control)
         share = min(1.0, max(0.0, rec.benefit.value) / baseline) if baseline else 0.0
         out.append(
-            Action(
+            ActionRow(
                 rank=len(out) + 1,
                 control_id=a.control,
                 title=a.title,
@@ -569,7 +569,7 @@ def _actions(result: AssessmentResult, _: Gettext) -> tuple[Action, ...]:
         a = ra.action
         dom, dom_title = domain_of(a.control)
         out.append(
-            Action(
+            ActionRow(
                 rank=len(out) + 1,
                 control_id=a.control,
                 title=a.title,
@@ -596,11 +596,11 @@ def _actions(result: AssessmentResult, _: Gettext) -> tuple[Action, ...]:
     return tuple(out)
 
 
-def _plan(result: AssessmentResult) -> Plan | None:
+def _plan(result: AssessmentResult) -> PlanSection | None:
     p = result.priorities
     if p is None or p.plan is None:
         return None
-    return Plan(
+    return PlanSection(
         budget_usd=p.plan.budget,
         actions=len(p.plan.steps),
         cost_low=p.plan.cost.low,
