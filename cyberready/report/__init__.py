@@ -100,19 +100,6 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
-class _Package(types.ModuleType):
-    """Keeps ``cyberready.report.render`` the function: importing the submodule of the same
-    name would otherwise bind the module over it (the import system sets the attribute)."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
-
-
 def make_report(
     result: AssessmentResult,
     audience: Audience = "technical",
