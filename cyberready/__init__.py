@@ -38,10 +38,12 @@ if TYPE_CHECKING:
     from cyberready.portfolio import Portfolio, assess_portfolio
     from cyberready.posture import AssetLevels, Posture, asset_levels, build_posture
     from cyberready.scoring import score
-    from cyberready.workspace._diagnostics import Diagnostics, diagnose
-    from cyberready.workspace._inputs import Library, Workspace
-    from cyberready.workspace._load import (
+    from cyberready.workspace import (
+        Diagnostics,
+        Library,
         Validation,
+        Workspace,
+        diagnose,
         load_library,
         load_workspace,
         validate_inputs,
@@ -52,18 +54,18 @@ if TYPE_CHECKING:
 # `cyberready --help` and `import cyberready.errors` do not load pandas, scipy and numpy.
 _LAZY: dict[str, str] = {
     **dict.fromkeys(("AssessmentResult", "assess"), "cyberready.assess"),
-    **dict.fromkeys(("Diagnostics", "diagnose"), "cyberready.workspace._diagnostics"),
+    **dict.fromkeys(("Diagnostics", "diagnose"), "cyberready.workspace"),
     **dict.fromkeys(("SimulationResult", "simulate"), "cyberready.engine"),
     **dict.fromkeys(
         ("Validation", "load_library", "load_workspace", "validate_inputs", "validate_paths"),
-        "cyberready.workspace._load",
+        "cyberready.workspace",
     ),
     **dict.fromkeys(("Portfolio", "assess_portfolio"), "cyberready.portfolio"),
     **dict.fromkeys(
         ("AssetLevels", "Posture", "asset_levels", "build_posture"), "cyberready.posture"
     ),
     "score": "cyberready.scoring",
-    **dict.fromkeys(("Library", "Workspace"), "cyberready.workspace._inputs"),
+    **dict.fromkeys(("Library", "Workspace"), "cyberready.workspace"),
 }
 
 

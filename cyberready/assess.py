@@ -25,8 +25,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from cyberready.workspace._diagnostics import Diagnostics, diagnose
-from cyberready.workspace._inputs import Workspace
+from cyberready.workspace import Diagnostics, Workspace, diagnose
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -273,7 +272,7 @@ def assess(
     from cyberready.scoring import score
 
     if not isinstance(workspace, Workspace):
-        from cyberready.workspace._load import load_workspace
+        from cyberready.workspace import load_workspace
 
         workspace = load_workspace(Path(workspace))
     ws = workspace

@@ -18,7 +18,7 @@ friends):
 
 Examples
 --------
->>> from cyberready.workspace._assets import ResolvedSystem
+>>> from cyberready.workspace import ResolvedSystem
 >>> from cyberready.models import SystemModel
 >>> model = SystemModel.model_validate({
 ...     "schema_version": 1, "kind": "system", "emb": "demo",
@@ -67,7 +67,7 @@ from cyberready.models.vocab import (
     EXPOSURES,
     LINK_KINDS,
 )
-from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace import ResolvedSystem
 
 __all__ = [
     "attack_reach",
@@ -131,7 +131,7 @@ def to_digraph(system: ResolvedSystem) -> nx.MultiDiGraph:
 
     Examples
     --------
-    >>> from cyberready.workspace._assets import ResolvedSystem
+    >>> from cyberready.workspace import ResolvedSystem
     >>> from cyberready.models import SystemModel
     >>> model = SystemModel.model_validate({
     ...     "schema_version": 1, "kind": "system", "emb": "demo",
@@ -579,7 +579,7 @@ def single_points_of_failure(
     --------
     Two redundant sites on one host: neither site is a single point of failure, the host is.
 
-    >>> from cyberready.workspace._assets import ResolvedSystem
+    >>> from cyberready.workspace import ResolvedSystem
     >>> from cyberready.models import SystemModel
     >>> model = SystemModel.model_validate({
     ...     "schema_version": 1, "kind": "system", "emb": "demo",

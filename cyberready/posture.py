@@ -74,10 +74,10 @@ from cyberready.models import (
     ThreatContext,
     TimeDistribution,
 )
-from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace import ResolvedSystem
 
 if TYPE_CHECKING:
-    from cyberready.workspace._inputs import Workspace
+    from cyberready.workspace import Workspace
 
 __all__ = [
     "ACTOR_MULTIPLIER",

@@ -67,8 +67,7 @@ from cyberready.models.framework import DEFAULT_TIERS, Tier
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cyberready.workspace._assets import ResolvedSystem
-    from cyberready.workspace._inputs import Workspace
+    from cyberready.workspace import ResolvedSystem, Workspace
 
 __all__ = [
     "CONFIDENCE_BANDS",

@@ -172,7 +172,7 @@ def test_every_input_error_is_caught_as_input_error_and_exits_3(tmp_path: Path) 
 
 
 def _optional_dependency(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cyberready.portfolio import _dask_client
+    from cyberready.portfolio._run import _dask_client
 
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
     _dask_client("tcp://127.0.0.1:1")

@@ -50,10 +50,10 @@ from cyberready.engine.results import (
 from cyberready.errors import InputError, Problem, did_you_mean
 from cyberready.models import EmbProfile, Scenario
 from cyberready.posture import Posture, build_posture, effective_likelihood
-from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace import ResolvedSystem
 
 if TYPE_CHECKING:
-    from cyberready.workspace._inputs import Workspace
+    from cyberready.workspace import Workspace
 
 __all__ = [
     "DEFAULT_TRIALS",

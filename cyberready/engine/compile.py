@@ -45,7 +45,7 @@ from cyberready.engine.rng import (
 from cyberready.models import Scenario
 from cyberready.models.vocab import DEPENDENCY_LINK_KINDS, LINK_KINDS
 from cyberready.posture import Posture
-from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace import ResolvedSystem
 
 __all__ = [
     "CompiledEffect",

@@ -111,7 +111,7 @@ from cyberready.engine.rng import (
 from cyberready.models import Function, Scenario
 from cyberready.models.vocab import DEPENDENCY_LINK_KINDS
 from cyberready.posture import Posture
-from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace import ResolvedSystem
 
 __all__ = ["ReferenceModel", "ReferenceSummary", "TrialOutcome", "group_k", "run_reference"]
 

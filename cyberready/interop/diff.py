@@ -33,7 +33,7 @@ from cyberready.scoring import AggregateScore, ControlScore, Readiness, score
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cyberready.workspace._inputs import Library
+    from cyberready.workspace import Library
 
 __all__ = ["AggregateDelta", "AssessmentDiff", "ControlChange", "diff_assessments", "diff_paths"]
 
@@ -319,7 +319,7 @@ def _side(
 ) -> tuple[Assessment, Library, str, Path | None]:
     """Load one side: an assessment file, or a workspace's current assessment."""
     from cyberready.interop.history import load_assessment_file
-    from cyberready.workspace._load import load_library, load_workspace
+    from cyberready.workspace import load_library, load_workspace
 
     if path.is_dir():
         ws = load_workspace(path, frameworks_dirs=frameworks_dirs)

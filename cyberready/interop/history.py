@@ -23,11 +23,11 @@ from cyberready.io import (
     load_model_file,
     raise_if,
     read_bytes,
+    workspace_lock,
     write_new_file,
 )
-from cyberready.io._lock import workspace_lock
 from cyberready.models import Answer, Assessment, PlatformScorecard
-from cyberready.workspace._history import history_key
+from cyberready.workspace import history_key
 
 __all__ = [
     "ASSESSMENT_FILE",

@@ -40,6 +40,7 @@ from cyberready.errors import AssessmentError, Problem, did_you_mean
 from cyberready.interop.history import ASSESSMENT_FILE, save_assessment, save_scorecard
 from cyberready.io import (
     CSV_GUARD,
+    GENERATOR,
     MAX_FILE_BYTES,
     MAX_ROW_PROBLEMS,
     CsvRecords,
@@ -47,9 +48,8 @@ from cyberready.io import (
     atomic_write_text,
     csv_guard,
     read_text,
+    workspace_lock,
 )
-from cyberready.io._lock import workspace_lock
-from cyberready.io._outputs import GENERATOR
 from cyberready.models import (
     Answer,
     Assessment,
@@ -63,7 +63,7 @@ from cyberready.models.vocab import EVIDENCE_SOURCES
 from cyberready.scoring import SOURCE_WEIGHTS
 
 if TYPE_CHECKING:
-    from cyberready.workspace._inputs import Workspace
+    from cyberready.workspace import Workspace
 
 __all__ = [
     "FORMAT_NAME",
@@ -692,7 +692,7 @@ def write_questionnaire(
     With ``company`` (and ``workspace``), the platform scorecard workbook of that company
     (:func:`write_scorecard_workbook`) instead.
     """
-    from cyberready.workspace._load import load_library, load_workspace
+    from cyberready.workspace import load_library, load_workspace
 
     ids = [framework_ids] if isinstance(framework_ids, str) else list(framework_ids)
     if company:
@@ -770,7 +770,7 @@ def write_scorecard_workbook(
     (or the one framework in scope with platform commitments); a name close to an existing
     company's is refused as a likely typo. Raises :class:`AssessmentError`.
     """
-    from cyberready.workspace._load import load_workspace
+    from cyberready.workspace import load_workspace
 
     where = "<command line>"
     problems: list[Problem] = []
@@ -1801,7 +1801,7 @@ def import_questionnaire(
         The workspace does not load (:class:`~cyberready.errors.InputError`), or the
         questionnaires have problems (:class:`AssessmentError`, every one with its cell).
     """
-    from cyberready.workspace._load import load_workspace
+    from cyberready.workspace import load_workspace
 
     files = [paths] if isinstance(paths, Path) else list(paths)
     with workspace_lock(Path(workspace)):

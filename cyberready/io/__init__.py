@@ -17,8 +17,10 @@ themselves are this package's job:
 - The shipped data (:func:`data_dir`): frameworks, scenarios and examples, installed or in a
   source checkout.
 
-The workspace lock and the checks on output paths are in :mod:`cyberready.io._lock` and
-:mod:`cyberready.io._outputs`. ``import cyberready.io`` loads neither numpy nor pandas: the
+- The workspace lock (:func:`workspace_lock`) and the checks on where outputs go
+  (:func:`check_output`: never over a file cyberready did not write, never into a workspace).
+
+``import cyberready.io`` loads neither numpy nor pandas: the
 functions that need them import them when called.
 """
 
@@ -49,12 +51,23 @@ from cyberready.io._files import (
 )
 from cyberready.io._load import Loaded, load_file, load_model_file, parse_model, salvage_model
 from cyberready.io._locate import data_dir
+from cyberready.io._lock import LOCK_FILE, workspace_lock
+from cyberready.io._outputs import (
+    GENERATOR,
+    check_output,
+    clean_text,
+    enclosing_workspace,
+    markdown_marker,
+    written_by_cyberready,
+)
 from cyberready.io._text import MAX_FILE_BYTES, read_bytes, read_text
 from cyberready.io._yaml_io import MAX_YAML_NODES, Document, dump_yaml, format_path, read_yaml
 
 __all__ = [
     "CSV_DELIMITERS",
     "CSV_GUARD",
+    "GENERATOR",
+    "LOCK_FILE",
     "MAX_CSV_BYTES",
     "MAX_FILE_BYTES",
     "MAX_ROW_PROBLEMS",
@@ -65,14 +78,18 @@ __all__ = [
     "Loaded",
     "atomic_write_bytes",
     "atomic_write_text",
+    "check_output",
+    "clean_text",
     "csv_guard",
     "data_dir",
     "dump_yaml",
+    "enclosing_workspace",
     "format_path",
     "frame_csv",
     "is_inside",
     "load_file",
     "load_model_file",
+    "markdown_marker",
     "parse_model",
     "raise_if",
     "read_bytes",
@@ -84,6 +101,8 @@ __all__ = [
     "safe_join",
     "salvage_model",
     "sniff_delimiter",
+    "workspace_lock",
     "write_files",
     "write_new_file",
+    "written_by_cyberready",
 ]

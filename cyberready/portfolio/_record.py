@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from cyberready.engine.kernel import BlockOutput
     from cyberready.report.models import DonorView
     from cyberready.report.redaction import Term
-    from cyberready.workspace._inputs import Workspace
+    from cyberready.workspace import Workspace
 
 WITHHELD: Final = "[withheld]"
 """What a sensitive term is replaced with in a record's text."""
@@ -109,7 +109,7 @@ class EmbRecord:
 
 def load_or_problems(path: str) -> Workspace | list[Problem]:
     """Load a workspace; problems are returned, not raised (they cross process boundaries)."""
-    from cyberready.workspace._load import load_workspace
+    from cyberready.workspace import load_workspace
 
     try:
         return load_workspace(Path(path))

@@ -64,7 +64,7 @@ def _run_pool(
 ) -> list[EmbRecord | list[Problem]]:
     """One task per EMB on any ``concurrent.futures`` executor, the largest started first (so
     a national model does not run alone at the end); results in input order."""
-    from cyberready.workspace._load import workspace_size
+    from cyberready.workspace import workspace_size
 
     order = sorted(range(len(paths)), key=lambda k: (-workspace_size(paths[k]), k))
     futures = {pool.submit(assess_emb, str(paths[k]), settings): k for k in order}
@@ -121,7 +121,7 @@ def _run_dask(
     distributed = _distributed()
     client, owned = _dask_client(scheduler)
     try:
-        from cyberready.workspace._load import workspace_size
+        from cyberready.workspace import workspace_size
 
         order = sorted(range(len(paths)), key=lambda k: (-workspace_size(paths[k]), k))
         loaded = {k: client.submit(load_or_problems, str(paths[k]), pure=False) for k in order}
@@ -164,7 +164,7 @@ def _run_dask(
 
 
 def _workspace_paths(source: str | Path | Sequence[str | Path]) -> list[Path]:
-    from cyberready.workspace._load import workspace_folders
+    from cyberready.workspace import workspace_folders
 
     if isinstance(source, str | Path):
         return workspace_folders(Path(source))

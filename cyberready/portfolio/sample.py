@@ -46,7 +46,7 @@ from typing import Any, Final
 
 from cyberready.io import dump_yaml, read_yaml
 from cyberready.models import Control, Framework
-from cyberready.workspace._inputs import Library
+from cyberready.workspace import Library
 
 __all__ = [
     "DEFAULT_SEED",

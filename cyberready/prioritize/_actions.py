@@ -22,7 +22,7 @@ from cyberready.models import Answer, Assessment, Override, Selector
 from cyberready.posture import AssetLevels, asset_levels
 
 if TYPE_CHECKING:
-    from cyberready.workspace._inputs import Workspace
+    from cyberready.workspace import Workspace
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

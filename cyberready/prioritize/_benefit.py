@@ -17,11 +17,11 @@ from cyberready.engine.results import Z95, trial_losses, trust_losses
 from cyberready.models import Scenario
 from cyberready.posture import AssetLevels, Posture, asset_levels
 from cyberready.prioritize._actions import Action, FloatArray, IntArray, apply_actions
-from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace import ResolvedSystem
 
 if TYPE_CHECKING:
     from cyberready.engine import ScenarioResult
-    from cyberready.workspace._inputs import Workspace
+    from cyberready.workspace import Workspace
 
 
 class Runner(Protocol):

@@ -42,7 +42,7 @@ from cyberready.prioritize._results import (
 from cyberready.prioritize._roadmap import Roadmap, plan_start, ready_date, schedule
 
 if TYPE_CHECKING:
-    from cyberready.workspace._inputs import Workspace
+    from cyberready.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
 """How :func:`prioritize` reports progress: called as ``progress(stage, done, total)``, where

@@ -20,7 +20,7 @@ from cyberready.prioritize._benefit import Benefit
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cyberready.workspace._inputs import Workspace
+    from cyberready.workspace import Workspace
 
 MILESTONES: Final[tuple[tuple[Phase, str], ...]] = (
     ("voter_registration", "before registration"),

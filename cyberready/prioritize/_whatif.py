@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from cyberready.engine import SimulationResult
-    from cyberready.workspace._inputs import Workspace
+    from cyberready.workspace import Workspace
 
 
 @dataclass(frozen=True)

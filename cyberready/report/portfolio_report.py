@@ -26,7 +26,7 @@ from matplotlib.ticker import MaxNLocator
 
 from cyberready._version import __version__
 from cyberready.errors import ReportError
-from cyberready.io._outputs import GENERATOR
+from cyberready.io import GENERATOR
 from cyberready.portfolio import TABLES
 from cyberready.report import numbers
 from cyberready.report.charts import OKABE_ITO, tier_colour, to_svg

@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from cyberready._version import __version__
 from cyberready.errors import OptionalDependencyError, ReportError, UnsafeTemplateError
-from cyberready.io._outputs import clean_text, markdown_marker
+from cyberready.io import clean_text, markdown_marker
 from cyberready.report import charts as ch
 from cyberready.report import numbers
 from cyberready.report.i18n import translations

@@ -7,7 +7,7 @@ registry). The page is never edited by hand: after changing a scenario, regenera
     python -m cyberready.report.scenario_docs            # writes docs/scenarios.md
     python -m cyberready.report.scenario_docs --check    # exit 1 if the page is out of date
 
->>> from cyberready.workspace._load import load_library
+>>> from cyberready.workspace import load_library
 >>> page = render(load_library())
 >>> page.startswith("# Threat scenarios shipped with cyberready")
 True
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Final
 
 from cyberready.models import Scenario
-from cyberready.workspace._inputs import Library
+from cyberready.workspace import Library
 
 __all__ = ["DEFAULT_PAGE", "main", "render"]
 
@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--check", action="store_true", help="write nothing; exit 1 if the page is out of date"
     )
     args = parser.parse_args(argv)
-    from cyberready.workspace._load import load_library
+    from cyberready.workspace import load_library
 
     text = render(load_library())
     page: Path = args.page

@@ -83,8 +83,7 @@ if TYPE_CHECKING:
     from cyberready.models import Scenario
     from cyberready.prioritize import Action as PlannedAction
     from cyberready.scoring import AggregateScore
-    from cyberready.workspace._assets import ResolvedSystem
-    from cyberready.workspace._inputs import Library, Workspace
+    from cyberready.workspace import Library, ResolvedSystem, Workspace
 
 __all__ = [
     "build_view",
