@@ -19,7 +19,7 @@ True
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -31,15 +31,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from cyberready.engine.results import SimulationResult
-    from cyberready.prioritize import Priorities
+    from cyberready.prioritize import Priorities, Progress
     from cyberready.scoring import Readiness
 
 __all__ = ["AssessmentResult", "GraphFacts", "assess", "graph_facts"]
 
 BLAST_RADIUS_LIMIT: Final = 5_000
 """Above this many assets, blast radii are computed for the explicitly listed assets only."""
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from cyberready.io import data_dir
 from cyberready.models import Scenario
 from cyberready.models.vocab import DEPENDENCY_LINK_KINDS, PHASES, Selector
 from cyberready.report.scenario_docs import main as docs_main
-from cyberready.report.scenario_docs import render as render_page
+from cyberready.report.scenario_docs import render_page
 from cyberready.workspace._assets import ResolvedSystem
 from cyberready.workspace._inputs import Workspace
 from cyberready.workspace._load import load_library

@@ -1870,7 +1870,7 @@ def portfolio(
             executor=executor,  # type: ignore[arg-type]
             scheduler=scheduler,
             workers=workers,
-            progress=bar.to,
+            progress=lambda _stage, done, total: bar.to(done, total),
         )
     shown = result.anonymize() if anonymize else result
     atomic_write_bytes(out, render_portfolio(shown, kind))  # type: ignore[arg-type]

@@ -52,8 +52,8 @@ __all__ = [
     "CompiledFunction",
     "CompiledGroup",
     "CompiledScenario",
+    "CompiledVerification",
     "ScenarioGraph",
-    "Verification",
     "compile_scenario",
     "prepare",
 ]
@@ -282,7 +282,7 @@ class ScenarioGraph:
             verification=self._verification(posture),
         )
 
-    def _verification(self, posture: Posture) -> Verification | None:
+    def _verification(self, posture: Posture) -> CompiledVerification | None:
         """The posture's verification where an alteration can happen (None: nowhere, and the
         kernels skip it)."""
         if posture.verify is None or posture.recheck_at is None:
@@ -295,7 +295,7 @@ class ScenarioGraph:
         where = np.flatnonzero(chance > 0)
         if len(where) == 0:
             return None
-        return Verification(
+        return CompiledVerification(
             chance=chance,
             laws=tuple(TimeLaw.of(d) for d in posture.rechecks),
             acting=np.asarray(posture.recheck_at, dtype=bool),
@@ -305,7 +305,7 @@ class ScenarioGraph:
 
 
 @dataclass(frozen=True, eq=False)
-class Verification:
+class CompiledVerification:
     """Verification under a posture, where it can act: per asset the chance ``v`` that an
     alteration is caught (0 where no alter effect of the scenario reaches), the recheck laws,
     which of them act at each asset (``[laws, assets]``), and the per-asset random keys of the
@@ -333,7 +333,7 @@ class CompiledScenario:
     step_q: FloatArray
     recovery: FloatArray
     reassurance: float
-    verification: Verification | None = None
+    verification: CompiledVerification | None = None
 
     def rebind(self, posture: Posture) -> CompiledScenario:
         """The same graph under another posture."""

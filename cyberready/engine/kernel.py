@@ -48,7 +48,7 @@ from cyberready.engine.rng import inverse_times, trial_mix_array, uniform_array
 
 __all__ = [
     "BlockOutput",
-    "Effects",
+    "EffectOutcome",
     "Lookup",
     "Scratch",
     "apply_effects",
@@ -253,7 +253,7 @@ def _kth(
 
 
 @dataclass(frozen=True)
-class Effects:
+class EffectOutcome:
     """What the effects and verification did to the compromised (trial, asset) rows."""
 
     own: FloatArray
@@ -274,7 +274,7 @@ def apply_effects(
     quiet: BoolArray,
     mix: npt.NDArray[np.uint64],
     trials: int,
-) -> Effects:
+) -> EffectOutcome:
     """Effects on compromised rows (asset ``node``, trial ``row``, undetected ``quiet``), then
     verification of the alterations. Both kernels run this very code, so their bits agree."""
     g = c.graph
@@ -315,7 +315,7 @@ def apply_effects(
             acts = ver.acting[i, v]
             shortest[acts] = np.minimum(shortest[acts], law.times(u[acts]))
         recheck[idx] = shortest
-    return Effects(own=own, altered=altered, leaked=leaked, recheck=recheck, events=events)
+    return EffectOutcome(own=own, altered=altered, leaked=leaked, recheck=recheck, events=events)
 
 
 def function_failures(
@@ -323,7 +323,7 @@ def function_failures(
     comp_row: IntArray,
     comp_node: IntArray,
     comp_arrival: FloatArray,
-    fx: Effects,
+    fx: EffectOutcome,
     trials: int,
     scratch: Scratch,
     only: int | None = None,

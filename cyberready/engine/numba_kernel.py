@@ -53,7 +53,7 @@ import numpy.typing as npt
 from cyberready.engine.compile import CompiledScenario, ScenarioGraph
 from cyberready.engine.kernel import (
     BlockOutput,
-    Effects,
+    EffectOutcome,
     Lookup,
     Scratch,
     apply_effects,
@@ -981,7 +981,7 @@ def _paths(
     c: CompiledScenario,
     fail_time: FloatArray,
     compromised: _Arrivals,
-    fx: Effects,
+    fx: EffectOutcome,
 ) -> Counter[tuple[int, ...]]:
     """The attack paths of the failing trials, as the numpy kernel counts them: for the trials
     whose first failure is a function, its own
@@ -1007,7 +1007,7 @@ def _paths(
                 c_ptr[rows] - (np.cumsum(count) - count), count
             )
             node = c_asset[pick]
-            sub_fx = Effects(
+            sub_fx = EffectOutcome(
                 own=fx.own[pick],
                 altered=fx.altered[pick],
                 leaked=fx.leaked[pick],

@@ -59,7 +59,13 @@ from cyberready.portfolio._portfolio import (
     Portfolio,
 )
 from cyberready.portfolio._record import WITHHELD, EmbRecord, FunctionLoss, RunSettings, assess_emb
-from cyberready.portfolio._run import EXECUTORS, RANGE_TRIALS, Executor, Progress, assess_portfolio
+from cyberready.portfolio._run import (
+    EXECUTORS,
+    PORTFOLIO_STAGE,
+    RANGE_TRIALS,
+    Executor,
+    assess_portfolio,
+)
 from cyberready.portfolio._tables import TABLES, Table
 
 __all__ = [
@@ -68,6 +74,7 @@ __all__ = [
     "DEFAULT_TIERS_SCALE",
     "DEFAULT_WEAK_BELOW",
     "EXECUTORS",
+    "PORTFOLIO_STAGE",
     "RANGE_TRIALS",
     "TABLES",
     "WITHHELD",
@@ -75,7 +82,6 @@ __all__ = [
     "Executor",
     "FunctionLoss",
     "Portfolio",
-    "Progress",
     "RunSettings",
     "Table",
     "assess_emb",

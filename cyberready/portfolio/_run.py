@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -29,6 +29,7 @@ from cyberready.portfolio._record import (
     load_or_problems,
     scenarios_in_scope,
 )
+from cyberready.prioritize import Progress
 
 EXECUTORS: Final = ("serial", "local", "dask")
 RANGE_TRIALS: Final = 2_500
@@ -37,8 +38,9 @@ and shared by its ranges, so a range costs only its trials (the engine's work fo
 attacker touches, not the model's size)."""
 
 Executor = Literal["serial", "local", "dask"]
-Progress = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` with EMBs finished."""
+PORTFOLIO_STAGE: Final = "assessing EMBs"
+"""The stage a portfolio reports to its :data:`~cyberready.prioritize.Progress` callback:
+``progress(PORTFOLIO_STAGE, done, total)`` with ``done`` of ``total`` EMBs finished."""
 
 
 def _ranges(scenario_ids: Sequence[str], trials: int) -> list[tuple[str, int, int]]:
@@ -55,7 +57,7 @@ def _run_serial(
     for k, p in enumerate(paths):
         out.append(assess_emb(p, settings))
         if progress is not None:
-            progress(k + 1, len(paths))
+            progress(PORTFOLIO_STAGE, k + 1, len(paths))
     return out
 
 
@@ -72,7 +74,7 @@ def _run_pool(
     for done, fut in enumerate(cf.as_completed(futures), start=1):
         out[futures[fut]] = fut.result()
         if progress is not None:
-            progress(done, len(paths))
+            progress(PORTFOLIO_STAGE, done, len(paths))
     return [r for r in out if r is not None]
 
 
@@ -148,12 +150,12 @@ def _run_dask(
             finals[final] = k
         done = sum(1 for r in out if r is not None)
         if progress is not None and done:
-            progress(done, len(paths))
+            progress(PORTFOLIO_STAGE, done, len(paths))
         for fut in distributed.as_completed(list(finals)):
             out[finals[fut]] = fut.result()
             done += 1
             if progress is not None:
-                progress(done, len(paths))
+                progress(PORTFOLIO_STAGE, done, len(paths))
         return [r for r in out if r is not None]
     finally:
         if owned:
@@ -206,7 +208,7 @@ def assess_portfolio(
         ``tcp://host:8786``, a cluster, or a ``distributed.Client``; None starts a local
         cluster), or any ``concurrent.futures.Executor`` (one task per EMB).
     progress
-        Called as ``progress(done, total)`` as EMBs finish.
+        Called as ``progress(stage, done, total)`` as EMBs finish (:data:`PORTFOLIO_STAGE`).
 
     Returns
     -------

@@ -42,10 +42,11 @@ if TYPE_CHECKING:
 __all__ = [
     "PORTFOLIO_FORMATS",
     "PortfolioFormat",
-    "heatmap_chart",
-    "heatmap_chart_svg",
     "plan_chart",
     "portfolio_charts",
+    "portfolio_heatmap_chart",
+    "portfolio_heatmap_svg",
+    "portfolio_trend_chart",
     "render_portfolio",
     "render_portfolio_html",
     "render_portfolio_json",
@@ -53,7 +54,6 @@ __all__ = [
     "render_portfolio_xlsx",
     "tier_chart",
     "tier_chart_svg",
-    "trend_chart",
 ]
 
 PortfolioFormat = Literal["html", "pdf", "xlsx", "json"]
@@ -88,7 +88,7 @@ def _figure(width: float, height: float) -> Figure:
 # --------------------------------------------------------------------------- charts
 
 
-def heatmap_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
+def portfolio_heatmap_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
     """EMB × domain readiness, each cell coloured by its tier and labelled with its score."""
     _ = gettext or translations("en").gettext
     df = p.to_frame("readiness")
@@ -174,7 +174,7 @@ def tier_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
     return fig
 
 
-def trend_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
+def portfolio_trend_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
     """Each EMB's overall readiness over its assessments (thin), and the portfolio median per
     year over enough EMBs (thick)."""
     _ = gettext or translations("en").gettext
@@ -234,11 +234,11 @@ def portfolio_charts(p: Portfolio, gettext: Gettext | None = None) -> dict[str, 
     ``plans`` (the last two only when there is something to draw)."""
     _ = gettext or translations("en").gettext
     charts = {
-        "heatmap": (heatmap_chart(p, _), _("Readiness of every EMB in every domain.")),
+        "heatmap": (portfolio_heatmap_chart(p, _), _("Readiness of every EMB in every domain.")),
         "tiers": (tier_chart(p, _), _("Number of EMBs in each readiness tier.")),
     }
     if len(p.to_frame("trend")):
-        charts["trend"] = (trend_chart(p, _), _("Readiness over time."))
+        charts["trend"] = (portfolio_trend_chart(p, _), _("Readiness over time."))
     plans = p.to_frame("plans")
     if (~plans["suppressed"].astype(bool) & (plans["framework_title"] != "")).any():
         charts["plans"] = (plan_chart(p, _), _("Cost of the combined priority plans."))
@@ -247,9 +247,11 @@ def portfolio_charts(p: Portfolio, gettext: Gettext | None = None) -> dict[str, 
     }
 
 
-def heatmap_chart_svg(p: Portfolio) -> str:
+def portfolio_heatmap_svg(p: Portfolio) -> str:
     """The heatmap as inline SVG (for Jupyter)."""
-    return to_svg(heatmap_chart(p), "portfolio-heatmap", description="EMB × domain readiness")
+    return to_svg(
+        portfolio_heatmap_chart(p), "portfolio-heatmap", description="EMB × domain readiness"
+    )
 
 
 def tier_chart_svg(p: Portfolio) -> str:

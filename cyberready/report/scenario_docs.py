@@ -8,7 +8,7 @@ registry). The page is never edited by hand: after changing a scenario, regenera
     python -m cyberready.report.scenario_docs --check    # exit 1 if the page is out of date
 
 >>> from cyberready.workspace import load_library
->>> page = render(load_library())
+>>> page = render_page(load_library())
 >>> page.startswith("# Threat scenarios shipped with cyberready")
 True
 """
@@ -24,7 +24,7 @@ from typing import Final
 from cyberready.models import Scenario
 from cyberready.workspace import Library
 
-__all__ = ["DEFAULT_PAGE", "main", "render"]
+__all__ = ["DEFAULT_PAGE", "main", "render_page"]
 
 DEFAULT_PAGE: Final = Path("docs") / "scenarios.md"
 """Where the page lives, relative to the repository root."""
@@ -65,7 +65,7 @@ def _incidents(scenario: Scenario, lib: Library) -> list[str]:
     return out
 
 
-def render(lib: Library) -> str:
+def render_page(lib: Library) -> str:
     """The page for the scenarios of ``lib`` (sorted by id), as Markdown text."""
     scenarios = sorted(lib.scenarios.values(), key=lambda s: s.id)
     parts = [_HEADER.format(n=len(scenarios))]
@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from cyberready.workspace import load_library
 
-    text = render(load_library())
+    text = render_page(load_library())
     page: Path = args.page
     if args.check:
         current = page.read_text(encoding="utf-8") if page.is_file() else None
