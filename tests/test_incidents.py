@@ -274,7 +274,7 @@ def test_json_report_carries_title_and_year(report_result: cyberready.Assessment
 
 def test_donor_report_shows_no_incident(report_result: cyberready.AssessmentResult) -> None:
     for fmt in ("html", "md", "json"):
-        out = render(build_view(report_result, "donor"), fmt).decode()  # type: ignore[arg-type]
+        out = render(build_view(report_result, "donor"), fmt).decode()
         assert "Testland register copy leaked" not in out
 
 

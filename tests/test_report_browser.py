@@ -150,7 +150,7 @@ def test_markup_in_the_workspace_stays_text_in_chromium(browser: Any, tmp_path: 
     result = cyberready.assess(root, trials=100, seed=2)
     for audience in ("technical", "donor"):
         path = tmp_path / f"{audience}.html"
-        path.write_bytes(render(build_view(result, audience), "html"))  # type: ignore[arg-type]
+        path.write_bytes(render(build_view(result, audience), "html"))
         page, log = _open(browser, path)
         assert log.dialogs == [] and log.errors == []
         assert page.locator("script").count() == 0

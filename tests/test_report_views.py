@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from pydantic import BaseModel
 from report_workspace import write_workspace
 
 import cyberready
@@ -103,7 +104,7 @@ def test_json_report_round_trips_into_the_view_type(result: AssessmentResult) ->
 
 
 def test_each_audience_carries_its_tlp_label(result: AssessmentResult) -> None:
-    labels = {a: build_view(result, a).banner.tlp for a in ("technical", "advisor", "donor")}  # type: ignore[arg-type]
+    labels = {a: build_view(result, a).banner.tlp for a in ("technical", "advisor", "donor")}
     assert labels == {
         "technical": "TLP:AMBER+STRICT",
         "advisor": "TLP:AMBER+STRICT",
@@ -176,12 +177,12 @@ SENSITIVE_FIELD = re.compile(
 )
 
 
-def _field_names(model: type) -> set[str]:
+def _field_names(model: type[BaseModel]) -> set[str]:
     names: set[str] = set()
-    for name, field in model.model_fields.items():  # type: ignore[attr-defined]
+    for name, field in model.model_fields.items():
         names.add(name)
         for arg in _types(field.annotation):
-            if hasattr(arg, "model_fields"):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
                 names |= _field_names(arg)
     return names
 
