@@ -4,6 +4,7 @@ and the kernel choice (numba or numpy, block size) never changes a result."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -207,7 +208,7 @@ def test_simulate_picks_the_compiled_kernel_on_a_large_model_and_gets_numpy_numb
     chosen: list[str] = []
     real_select = numba_kernel.select_kernel
 
-    def spy(*args: object, **kwargs: object) -> numba_kernel.KernelChoice:
+    def spy(*args: Any, **kwargs: Any) -> numba_kernel.KernelChoice:
         choice = real_select(*args, **kwargs)
         chosen.append(choice.name)
         return choice

@@ -457,7 +457,8 @@ def test_the_roadmap_never_credits_a_phase_the_action_cannot_finish_before(
         scenario_phase={"leak": ("voter_registration", "voting")},
     ).entries[0]
     assert e.ready == start + dt.timedelta(days=math.ceil(weeks * 7 - 1e-9))
-    assert all(CALENDAR[p].start > e.ready for p in e.in_time_for)
+    windows: dict[str, PhaseWindow] = dict(CALENDAR.items())
+    assert all(windows[p].start > e.ready for p in e.in_time_for)
     assert {p for p, w in CALENDAR.items() if w.start > e.ready} == set(e.in_time_for)
     marks = {
         "before registration": dt.date(2026, 12, 1),

@@ -309,7 +309,7 @@ def test_xlsx_formats_shares_money_and_hours_and_filters_every_table(
         k = headers.index(header) + 1
         return [r[k - 1] for r in ws.iter_rows(min_row=3) if r[k - 1].value is not None]
 
-    def chance_format(value: float) -> str:  # whole percent; <1% and >99% as the other formats
+    def chance_format(value: Any) -> str:  # whole percent; <1% and >99% as the other formats
         if value > 0 and round(value * 100) == 0:
             return '"<1%"'
         if value < 1 and round(value * 100) == 100:
