@@ -248,7 +248,7 @@ def run_point(
     seed: int,
 ) -> Point:
     from cyberready.engine import compile_scenario
-    from cyberready.engine.numba_kernel import available, select_kernel
+    from cyberready.engine.numba_kernel import KernelName, available, select_kernel
     from cyberready.engine.reference import ReferenceModel
 
     scenario = model.scenarios[regime]
@@ -270,12 +270,12 @@ def run_point(
     )
 
     # kernels first, so their peak memory is not inflated by the reference's objects
-    kernels = ["numpy"] + (["numba"] if available() else [])
+    kernels: list[KernelName] = ["numpy", "numba"] if available() else ["numpy"]
     runners: dict[str, Callable[[int], tuple[float, Any]]] = {}
     reach_trials = 0
     reach_sum = 0
     for name in kernels:
-        choice = select_kernel(compiled, paths=False, kernel=name, seed=seed)  # type: ignore[arg-type]
+        choice = select_kernel(compiled, paths=False, kernel=name, seed=seed)
 
         def run_trials(trials: int, choice: Any = choice) -> tuple[float, Any]:
             t = time.perf_counter()
@@ -336,9 +336,9 @@ def run_point(
 
     # the same trials through each kernel: equal counts?
     ref_counts = _reference_counts(outcomes, n, len(system.functions))
-    for name, run in runners.items():
+    for kernel, run in runners.items():
         _s, outs = run(ref_counts["trials"])
-        point.kernels[name].matches_reference = _same(outs, ref_counts)
+        point.kernels[kernel].matches_reference = _same(outs, ref_counts)
     return point
 
 

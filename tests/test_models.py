@@ -269,7 +269,7 @@ def test_effect_duration_rules() -> None:
 def test_models_are_frozen_and_strict() -> None:
     answer = Answer(level=2)
     with pytest.raises(ValidationError):
-        answer.level = 3  # type: ignore[misc]
+        answer.level = 3  # type: ignore[misc]  # frozen: the assignment must fail
     with pytest.raises(ValidationError, match="extra"):
         Answer.model_validate({"level": 2, "evidense": "x"})
 

@@ -99,7 +99,7 @@ def test_selection_uses_numba_with_or_without_paths_on_large_models() -> None:
     traced = numba_kernel.select_kernel(c, paths=True, kernel="numba", block_size=100)
     assert_same(traced.run_block(c, 8, 0, 100, paths=True), run_block(c, 8, 0, 100, paths=True))
     with pytest.raises(ValueError, match="kernel must be"):
-        numba_kernel.select_kernel(c, paths=False, kernel="fortran")  # type: ignore[arg-type]
+        numba_kernel.select_kernel(c, paths=False, kernel="fortran")  # type: ignore[arg-type]  # unknown, on purpose
 
 
 def test_block_size_follows_the_memory_budget() -> None:

@@ -322,7 +322,7 @@ def test_library_api_on_a_workspace(tmp_path: Any) -> None:
     html = r._repr_html_()
     assert "<table" in html and "mini-emb" in html and "Alpha" in html
     with pytest.raises(ValueError, match="expected control"):
-        r.to_frame("nonsense")  # type: ignore[arg-type]
+        r.to_frame("nonsense")  # type: ignore[arg-type]  # an unknown table, on purpose
     data = r.to_dict()
     assert data["overall"]["score"] == 25.0
     assert data["controls"][2]["level"] == "n/a"
