@@ -19,6 +19,7 @@ import os
 import platform
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import cyberready
@@ -28,9 +29,9 @@ from cyberready.portfolio.sample import emb_specs, sample_portfolio
 from cyberready.workspace._load import shipped_library
 
 
-def _run(label: str, fn: object) -> tuple[Portfolio, float]:
+def _run(label: str, fn: Callable[[], Portfolio]) -> tuple[Portfolio, float]:
     t0 = time.perf_counter()
-    p = fn()  # type: ignore[operator]
+    p = fn()
     dt = time.perf_counter() - t0
     print(f"  {label}: {dt:.1f} s", flush=True)
     return p, dt

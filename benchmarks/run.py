@@ -248,7 +248,7 @@ def run_point(
     seed: int,
 ) -> Point:
     from cyberready.engine import compile_scenario
-    from cyberready.engine.numba_kernel import available, select_kernel
+    from cyberready.engine.numba_kernel import KernelName, available, select_kernel
     from cyberready.engine.reference import ReferenceModel
 
     scenario = model.scenarios[regime]
@@ -270,12 +270,12 @@ def run_point(
     )
 
     # kernels first, so their peak memory is not inflated by the reference's objects
-    kernels = ["numpy"] + (["numba"] if available() else [])
+    kernels: list[KernelName] = ["numpy", "numba"] if available() else ["numpy"]
     runners: dict[str, Callable[[int], tuple[float, Any]]] = {}
     reach_trials = 0
     reach_sum = 0
     for name in kernels:
-        choice = select_kernel(compiled, paths=False, kernel=name, seed=seed)  # type: ignore[arg-type]
+        choice = select_kernel(compiled, paths=False, kernel=name, seed=seed)
 
         def run_trials(trials: int, choice: Any = choice) -> tuple[float, Any]:
             t = time.perf_counter()
@@ -287,7 +287,7 @@ def run_point(
 
         runners[name] = run_trials
         run_trials(1)  # compile or load the compiled loops before the pilot times a block
-        trials = _kernel_trials(lambda k, f=run_trials: f(k)[0], choice.block_size, target)
+        trials = _kernel_trials(lambda k: run_trials(k)[0], choice.block_size, target)
         secs: list[float] = []
         peak = None
         for r in range(repeats):
@@ -336,9 +336,9 @@ def run_point(
 
     # the same trials through each kernel: equal counts?
     ref_counts = _reference_counts(outcomes, n, len(system.functions))
-    for name, run_trials in runners.items():
-        _s, outs = run_trials(ref_counts["trials"])
-        point.kernels[name].matches_reference = _same(outs, ref_counts)
+    for kernel, run in runners.items():
+        _s, outs = run(ref_counts["trials"])
+        point.kernels[kernel].matches_reference = _same(outs, ref_counts)
     return point
 
 
@@ -738,9 +738,9 @@ def render(
             + ". Its rate there is from that one trial.",
         ]
     lines += targets(results, cli)
-    notes = ROOT / "benchmarks" / "NOTES.md"
-    if notes.exists():
-        lines += ["", notes.read_text().strip()]
+    notes_file = ROOT / "benchmarks" / "NOTES.md"
+    if notes_file.exists():
+        lines += ["", notes_file.read_text().strip()]
     if cli:
         lines += [
             "",

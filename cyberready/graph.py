@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator
-from typing import Final, Literal
+from typing import Final, Literal, TypeAlias
 
 import networkx as nx
 
@@ -93,7 +93,7 @@ assert set(_ROLE) == set(LINK_KINDS), "every link kind needs a role"
 CROWN_JEWEL_TAG: Final = "crown_jewel"
 """Tag that marks an asset as critical for :func:`internet_exposed_paths`."""
 
-_Step = Callable[[nx.MultiDiGraph, str], Iterator[str]]
+_Step: TypeAlias = "Callable[[nx.MultiDiGraph[str], str], Iterator[str]]"
 
 
 def link_role(kind: str) -> Role:
@@ -110,7 +110,7 @@ def link_role(kind: str) -> Role:
 # ---------------------------------------------------------------------------------- conversion
 
 
-def to_digraph(system: ResolvedSystem) -> nx.MultiDiGraph:
+def to_digraph(system: ResolvedSystem) -> nx.MultiDiGraph[str]:
     """The system as a directed multigraph: one node per asset, one edge per link.
 
     Parameters
@@ -164,7 +164,7 @@ def to_digraph(system: ResolvedSystem) -> nx.MultiDiGraph:
     types = system.type_names
     exposures = system.exposure.tolist()
     counts = system.counts.tolist()
-    G = nx.MultiDiGraph()
+    G: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     G.add_nodes_from(
         (
             asset,
@@ -182,48 +182,45 @@ def to_digraph(system: ResolvedSystem) -> nx.MultiDiGraph:
     )
     ids = system.ids
     groups = system.group_names
-    G.add_edges_from(
-        (
-            ids[s],
-            ids[t],
-            e,
-            {"kind": LINK_KINDS[k], "role": _ROLE[LINK_KINDS[k]]}
-            | ({"group": groups[g]} if g >= 0 else {}),
+    # One add_edge per link with its index as key: what add_edges_from does with (u, v, key,
+    # data) tuples, a form the networkx stubs do not describe.
+    for e, (s, t, k, g) in enumerate(
+        zip(
+            system.link_src.tolist(),
+            system.link_dst.tolist(),
+            system.link_kind.tolist(),
+            system.link_group.tolist(),
+            strict=True,
         )
-        for e, (s, t, k, g) in enumerate(
-            zip(
-                system.link_src.tolist(),
-                system.link_dst.tolist(),
-                system.link_kind.tolist(),
-                system.link_group.tolist(),
-                strict=True,
-            )
-        )
-    )
+    ):
+        attrs = {"kind": LINK_KINDS[k], "role": _ROLE[LINK_KINDS[k]]}
+        if g >= 0:
+            attrs["group"] = groups[g]
+        G.add_edge(ids[s], ids[t], e, **attrs)
     return G
 
 
 # ---------------------------------------------------------------------------------- walking
 
 
-def _needs(G: nx.MultiDiGraph, v: str) -> Iterator[str]:
+def _needs(G: nx.MultiDiGraph[str], v: str) -> Iterator[str]:
     """What ``v`` needs directly: dependency links followed forwards."""
-    for _, w, kind in G.out_edges(v, data="kind"):
-        if kind in DEPENDENCY_LINK_KINDS:
+    for _, w, attrs in G.out_edges(v, data=True):
+        if attrs.get("kind") in DEPENDENCY_LINK_KINDS:
             yield w
 
 
-def _attack_next(G: nx.MultiDiGraph, v: str) -> Iterator[str]:
+def _attack_next(G: nx.MultiDiGraph[str], v: str) -> Iterator[str]:
     """What an attacker holding ``v`` can try next: attack links forwards, hosted_on backwards."""
-    for _, w, kind in G.out_edges(v, data="kind"):
-        if kind in ATTACK_LINK_KINDS:
+    for _, w, attrs in G.out_edges(v, data=True):
+        if attrs.get("kind") in ATTACK_LINK_KINDS:
             yield w
-    for u, _, kind in G.in_edges(v, data="kind"):
-        if kind == "hosted_on":
+    for u, _, attrs in G.in_edges(v, data=True):
+        if attrs.get("kind") == "hosted_on":
             yield u
 
 
-def _check_nodes(G: nx.MultiDiGraph, assets: Iterable[str]) -> list[str]:
+def _check_nodes(G: nx.MultiDiGraph[str], assets: Iterable[str]) -> list[str]:
     out = list(assets)
     missing = sorted({a for a in out if a not in G})
     if missing:
@@ -231,7 +228,7 @@ def _check_nodes(G: nx.MultiDiGraph, assets: Iterable[str]) -> list[str]:
     return out
 
 
-def _group_down(G: nx.MultiDiGraph, v: str, group: str, down: set[str]) -> bool:
+def _group_down(G: nx.MultiDiGraph[str], v: str, group: str, down: set[str]) -> bool:
     """Every alternative of ``v``'s dependency group ``group`` is in ``down``."""
     return all(
         w in down
@@ -240,7 +237,7 @@ def _group_down(G: nx.MultiDiGraph, v: str, group: str, down: set[str]) -> bool:
     )
 
 
-def _outage_closure(G: nx.MultiDiGraph, starts: Iterable[str]) -> set[str]:
+def _outage_closure(G: nx.MultiDiGraph[str], starts: Iterable[str]) -> set[str]:
     """``starts`` and everything their outage takes down: dependency links followed backwards,
     a link of an alternatives group only once every alternative in it is down. The least fixed
     point, so a cycle through a group cannot keep itself down."""
@@ -257,7 +254,7 @@ def _outage_closure(G: nx.MultiDiGraph, starts: Iterable[str]) -> set[str]:
     return down
 
 
-def _closure(G: nx.MultiDiGraph, starts: Iterable[str], step: _Step) -> set[str]:
+def _closure(G: nx.MultiDiGraph[str], starts: Iterable[str], step: _Step) -> set[str]:
     """``starts`` and everything reachable from them by ``step`` (cycles are fine)."""
     seen: set[str] = set(_check_nodes(G, starts))
     stack = list(seen)
@@ -272,7 +269,7 @@ def _closure(G: nx.MultiDiGraph, starts: Iterable[str], step: _Step) -> set[str]
 # ---------------------------------------------------------------------------------- closures
 
 
-def dependency_closure(G: nx.MultiDiGraph, asset: str) -> set[str]:
+def dependency_closure(G: nx.MultiDiGraph[str], asset: str) -> set[str]:
     """``asset`` and everything it needs, transitively.
 
     Follows dependency links (``hosted_on``, ``depends_on``, ``powered_by``) from ``from`` to
@@ -309,7 +306,7 @@ def dependency_closure(G: nx.MultiDiGraph, asset: str) -> set[str]:
     return _closure(G, [asset], _needs)
 
 
-def dependents(G: nx.MultiDiGraph, asset: str) -> set[str]:
+def dependents(G: nx.MultiDiGraph[str], asset: str) -> set[str]:
     """``asset`` and everything that needs it, transitively: what its outage takes down.
 
     This is the dependency spread of the trial model: if ``X depends_on Y`` (or is
@@ -352,7 +349,7 @@ def dependents(G: nx.MultiDiGraph, asset: str) -> set[str]:
     return _outage_closure(G, [asset])
 
 
-def attack_reach(G: nx.MultiDiGraph, asset: str) -> set[str]:
+def attack_reach(G: nx.MultiDiGraph[str], asset: str) -> set[str]:
     """``asset`` and every asset an attacker holding it can go on to try, transitively.
 
     Follows attack links (``connects_to``, ``administers``, ``authenticates``, ``supplies``)
@@ -389,7 +386,7 @@ def attack_reach(G: nx.MultiDiGraph, asset: str) -> set[str]:
     return _closure(G, [asset], _attack_next)
 
 
-def blast_radius(G: nx.MultiDiGraph, asset: str) -> set[str]:
+def blast_radius(G: nx.MultiDiGraph[str], asset: str) -> set[str]:
     """Every asset that can be affected if ``asset`` is compromised.
 
     The rule, in two stages:
@@ -454,7 +451,7 @@ def _set_bits(x: int) -> Iterator[int]:
         x ^= low
 
 
-def blast_radii(G: nx.MultiDiGraph, assets: Iterable[str] | None = None) -> dict[str, int]:
+def blast_radii(G: nx.MultiDiGraph[str], assets: Iterable[str] | None = None) -> dict[str, int]:
     """``len(blast_radius(G, a))`` for each of ``assets`` (default: every node), all at once.
 
     Calling :func:`blast_radius` per asset walks the graph once per asset (quadratic on a
@@ -480,7 +477,7 @@ def blast_radii(G: nx.MultiDiGraph, assets: Iterable[str] | None = None) -> dict
     wanted = _check_nodes(G, G.nodes if assets is None else assets)
     nodes = list(G.nodes)
     index = {v: i for i, v in enumerate(nodes)}
-    attack = nx.DiGraph()
+    attack: nx.DiGraph[int] = nx.DiGraph()
     attack.add_nodes_from(range(len(nodes)))
     attack.add_edges_from((index[v], index[w]) for v in nodes for w in _attack_next(G, v))
     # outage spread: who goes down with i (ungrouped), and the grouped links into i
@@ -544,7 +541,7 @@ def _required_up(group: RequirementGroup, n: int) -> int:
 
 
 def single_points_of_failure(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph[str],
     system: ResolvedSystem,
     functions: Iterable[Function] | None = None,
 ) -> dict[str, list[str]]:
@@ -629,7 +626,7 @@ def single_points_of_failure(
 # ---------------------------------------------------------------------------------- exposure
 
 
-def _default_targets(G: nx.MultiDiGraph) -> list[str]:
+def _default_targets(G: nx.MultiDiGraph[str]) -> list[str]:
     return [
         v
         for v, attrs in G.nodes(data=True)
@@ -638,7 +635,7 @@ def _default_targets(G: nx.MultiDiGraph) -> list[str]:
 
 
 def internet_exposed_paths(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph[str],
     targets: Iterable[str] | None = None,
     *,
     sources: Iterable[str] | None = None,
@@ -697,7 +694,7 @@ def internet_exposed_paths(
         raise ValueError(f"max_paths must be >= 0 or None, got {max_paths}")
     wanted = set(_check_nodes(G, _default_targets(G) if targets is None else targets))
     if sources is None:
-        start = [v for v, e in G.nodes(data="exposure") if e == "internet"]
+        start = [v for v, attrs in G.nodes(data=True) if attrs.get("exposure") == "internet"]
     else:
         start = _check_nodes(G, sources)
     # Level-by-level BFS from all sources at once. Within a level, nodes are ranked by the

@@ -299,7 +299,7 @@ def random_model(seed: int) -> tuple[ResolvedSystem, Scenario, list[dict[str, An
         phases=rnd.sample(PHASES, rnd.randint(1, 2)),
         sid=f"random-{seed}",
     )
-    controls = []
+    controls: list[dict[str, Any]] = []
     for ci in range(rnd.randint(1, 5)):
         techs = rnd.sample(TECHNIQUES, rnd.randint(1, 3))
         effects_of: dict[str, Any] = {

@@ -118,7 +118,7 @@ def build(
             "functions": functions,
         }
     )
-    emb = EmbProfile.model_validate(
+    profile = EmbProfile.model_validate(
         {
             "schema_version": 1,
             "kind": "emb",
@@ -145,7 +145,7 @@ def build(
     )
     return Workspace(
         path=Path("<test>"),
-        emb=emb,
+        emb=profile,
         system=system,
         resolved=ResolvedSystem.from_model(system),
         assessment=assessment,

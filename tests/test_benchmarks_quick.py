@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from benchmarks.generators import hierarchy_shape, random_graph, write_emb_workspace
-from benchmarks.run import REGIMES, build_model, render, run_point
+from benchmarks.run import REGIMES, Point, WorkerResult, build_model, render, run_point
 from cyberready.cli import main
 
 
@@ -87,9 +87,7 @@ def test_engine_counts_equal_reference_counts_at_1000_assets(
     assert "| " + generator + " |" in render([_result(generator, points)], _meta())
 
 
-def _result(generator: str, points: list) -> object:  # type: ignore[type-arg]
-    from benchmarks.run import WorkerResult
-
+def _result(generator: str, points: list[Point]) -> WorkerResult:
     return WorkerResult(
         generator=generator,
         size=1000,

@@ -3,6 +3,7 @@ hand-made graphs whose answers are plain to see."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,7 @@ from cyberready.workspace._diagnostics import (
 
 def system(
     assets: list[dict[str, Any]],
-    links: list[tuple[str, ...]] | None = None,
+    links: Sequence[tuple[str, ...]] | None = None,
     functions: list[dict[str, Any]] | None = None,
 ) -> ResolvedSystem:
     """A resolved system from short asset dicts and (from, to, kind[, group]) links."""
@@ -103,10 +104,10 @@ def ids(sys_: ResolvedSystem, mask: Any) -> set[str]:
     return {sys_.ids[i] for i in np.flatnonzero(mask)}
 
 
-WS = {"id": "ws", "type": "staff_workstation"}
-HOST = {"id": "host", "type": "data_center"}
-DB = {"id": "db", "type": "voter_registration_db", "data": ["pii"]}
-SITE = {"id": "site", "type": "results_website", "exposure": "internet"}
+WS: dict[str, Any] = {"id": "ws", "type": "staff_workstation"}
+HOST: dict[str, Any] = {"id": "host", "type": "data_center"}
+DB: dict[str, Any] = {"id": "db", "type": "voter_registration_db", "data": ["pii"]}
+SITE: dict[str, Any] = {"id": "site", "type": "results_website", "exposure": "internet"}
 
 
 # --------------------------------------------------------------------------- reachability
@@ -117,7 +118,7 @@ def test_propagation_follows_kinds_in_each_rules_direction() -> None:
         [WS, HOST, DB, SITE],
         [("ws", "host", "connects_to"), ("db", "host", "hosted_on"), ("site", "ws", "connects_to")],
     )
-    forward = [{"kinds": ["connects_to"]}]
+    forward: list[dict[str, Any]] = [{"kinds": ["connects_to"]}]
     sc = scenario(["ws"], [{"type": "deface"}], forward)
     assert ids(s, reachable(s, sc)) == {"ws", "host"}  # site -> ws points the other way
     both = [*forward, {"kinds": ["hosted_on"], "direction": "reverse"}]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from engine_models import entry, function, scenario, system
 
-from cyberready.engine import SimulationResult, simulate_scenario, wilson
+from cyberready.engine import ScenarioResult, SimulationResult, simulate_scenario, wilson
 
 RS = system(
     [("a", "tally_server"), ("b", "results_website")],
@@ -43,8 +43,8 @@ def test_losses_add_and_cycle_probability_combines_independent_campaigns() -> No
 
     # expected loss = likelihood * (sum_f weight_f * P_f + w_pc * mean T), with T = min(C, 3)/3
     # and C = failed functions here (no public effect, no reassurance); scenarios add
-    def trust(r: object) -> float:
-        failed = r.failures.sum(axis=1)  # type: ignore[attr-defined]
+    def trust(r: ScenarioResult) -> float:
+        failed = r.failures.sum(axis=1)
         return float(np.mean(np.minimum(failed, 3) / 3))
 
     assert one.public_confidence_weight == two.public_confidence_weight == 3
@@ -78,7 +78,7 @@ def test_frames_json_and_html() -> None:
     assert list(res.to_frame("scenarios")["scenario"]) == ["one", "two"]
     assert set(res.to_frame("paths")["function"]) <= {"tally", "publish"}
     with pytest.raises(ValueError, match="view"):
-        res.to_frame("nope")  # type: ignore[arg-type]
+        res.to_frame("nope")  # type: ignore[arg-type]  # an unknown view, on purpose
     scen = res.to_frame("scenarios")
     assert {"mean_trust", "trust_loss", "public_confidence_weight", "base_likelihood"} <= set(
         scen.columns

@@ -51,7 +51,7 @@ def function(ident: str, *requires: Spec) -> Spec:
 
 def build(
     assets: Sequence[Spec], links: Sequence[Spec] = (), functions: Sequence[Spec] = ()
-) -> tuple[ResolvedSystem, nx.MultiDiGraph]:
+) -> tuple[ResolvedSystem, nx.MultiDiGraph[str]]:
     model = SystemModel.model_validate(
         {
             "schema_version": 1,
@@ -516,7 +516,7 @@ def test_internet_paths_are_the_smallest_shortest_attack_paths(
 ) -> None:
     assets, links, functions = spec
     _, G = build(assets, links, functions)
-    steps = nx.DiGraph()
+    steps: nx.DiGraph[str] = nx.DiGraph()
     steps.add_nodes_from(G)
     for lk in links:
         if lk["kind"] in ATTACK_LINK_KINDS:

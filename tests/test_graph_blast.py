@@ -17,9 +17,9 @@ from cyberready import graph as g
 from cyberready.models.vocab import LINK_KINDS
 
 
-def random_graph(rng: random.Random) -> nx.MultiDiGraph:
+def random_graph(rng: random.Random) -> nx.MultiDiGraph[str]:
     n = rng.randint(1, 14)
-    G = nx.MultiDiGraph()  # noqa: N806 - networkx's name for a graph
+    G: nx.MultiDiGraph[str] = nx.MultiDiGraph()  # noqa: N806 - networkx's name for a graph
     G.add_nodes_from(f"a{i}" for i in range(n))
     for _ in range(rng.randint(0, 3 * n)):
         u, w = f"a{rng.randrange(n)}", f"a{rng.randrange(n)}"
@@ -52,7 +52,7 @@ def test_the_random_graphs_exercise_groups_met_only_by_a_union() -> None:
 
 
 def test_a_subset_of_assets_and_an_unknown_one() -> None:
-    G = nx.MultiDiGraph()  # noqa: N806
+    G: nx.MultiDiGraph[str] = nx.MultiDiGraph()  # noqa: N806
     G.add_edge("ws", "host", kind="connects_to")
     G.add_edge("site", "host", kind="hosted_on")
     assert g.blast_radii(G, ["ws"]) == {"ws": 3}

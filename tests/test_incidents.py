@@ -22,7 +22,7 @@ import cyberready.workspace._load
 from cyberready.cli import main
 from cyberready.io import data_dir
 from cyberready.models import Incident, IncidentRegistry
-from cyberready.report import build_view, render
+from cyberready.report import Audience, Format, TechnicalView, build_view, render
 from cyberready.workspace._load import load_library, load_workspace, validate_inputs
 
 SHIPPED_REGISTRY = data_dir("scenarios") / "incidents.yaml"
@@ -253,9 +253,9 @@ def report_result(tmp_path_factory: pytest.TempPathFactory) -> cyberready.Assess
 @pytest.mark.parametrize("audience", ["technical", "advisor"])
 @pytest.mark.parametrize("fmt", ["html", "md"])
 def test_reports_cite_incidents_by_title_and_year(
-    report_result: cyberready.AssessmentResult, audience: str, fmt: str
+    report_result: cyberready.AssessmentResult, audience: Audience, fmt: Format
 ) -> None:
-    out = render(build_view(report_result, audience), fmt).decode()  # type: ignore[arg-type]
+    out = render(build_view(report_result, audience), fmt).decode()
     # oldest first, each with its year; free text as written, without a year
     cited = "Phishing wave against Testland officials (2019); Testland register copy leaked (2021)"
     assert cited in out
@@ -265,7 +265,8 @@ def test_reports_cite_incidents_by_title_and_year(
 
 def test_json_report_carries_title_and_year(report_result: cyberready.AssessmentResult) -> None:
     view = build_view(report_result, "technical")
-    phish = next(s for s in view.scenarios if s.scenario_id == "rep-phish")  # type: ignore[union-attr]
+    assert isinstance(view, TechnicalView)
+    phish = next(s for s in view.scenarios if s.scenario_id == "rep-phish")
     assert [(i.title, i.year) for i in phish.incidents] == [
         ("Phishing wave against Testland officials", 2019),
         ("Testland register copy leaked", 2021),
@@ -274,7 +275,7 @@ def test_json_report_carries_title_and_year(report_result: cyberready.Assessment
 
 def test_donor_report_shows_no_incident(report_result: cyberready.AssessmentResult) -> None:
     for fmt in ("html", "md", "json"):
-        out = render(build_view(report_result, "donor"), fmt).decode()  # type: ignore[arg-type]
+        out = render(build_view(report_result, "donor"), fmt).decode()
         assert "Testland register copy leaked" not in out
 
 

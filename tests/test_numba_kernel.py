@@ -4,6 +4,7 @@ and the kernel choice (numba or numpy, block size) never changes a result."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -98,7 +99,7 @@ def test_selection_uses_numba_with_or_without_paths_on_large_models() -> None:
     traced = numba_kernel.select_kernel(c, paths=True, kernel="numba", block_size=100)
     assert_same(traced.run_block(c, 8, 0, 100, paths=True), run_block(c, 8, 0, 100, paths=True))
     with pytest.raises(ValueError, match="kernel must be"):
-        numba_kernel.select_kernel(c, paths=False, kernel="fortran")  # type: ignore[arg-type]
+        numba_kernel.select_kernel(c, paths=False, kernel="fortran")  # type: ignore[arg-type]  # unknown, on purpose
 
 
 def test_block_size_follows_the_memory_budget() -> None:
@@ -207,7 +208,7 @@ def test_simulate_picks_the_compiled_kernel_on_a_large_model_and_gets_numpy_numb
     chosen: list[str] = []
     real_select = numba_kernel.select_kernel
 
-    def spy(*args: object, **kwargs: object) -> numba_kernel.KernelChoice:
+    def spy(*args: Any, **kwargs: Any) -> numba_kernel.KernelChoice:
         choice = real_select(*args, **kwargs)
         chosen.append(choice.name)
         return choice

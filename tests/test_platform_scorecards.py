@@ -55,7 +55,7 @@ def _fill(path: Path, levels: dict[str, Any], as_of: dt.date | None = None) -> N
     for sheet in wb.sheetnames[1:-1]:
         for r in range(4, wb[sheet].max_row + 1):
             cid = wb[sheet].cell(row=r, column=1).value
-            if cid in todo:
+            if isinstance(cid, str) and cid in todo:
                 wb[sheet].cell(row=r, column=4).value = todo.pop(cid)
     assert not todo
     if as_of is not None:

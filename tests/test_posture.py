@@ -4,6 +4,7 @@ they give."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -43,7 +44,7 @@ def test_unanswered_is_level_zero_and_listed_na_is_minus_one() -> None:
 
 
 def test_most_specific_override_wins_whatever_the_order() -> None:
-    overrides = [
+    overrides: list[dict[str, Any]] = [
         {"select": ["ws-1"], "control": "C-ORG", "level": 4},  # ids: most specific
         {"select": {"tags": ["regional-office"]}, "control": "C-ORG", "level": 1},
         {"select": {"types": ["staff_workstation"]}, "control": "C-ORG", "level": 3},

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import math
 import random
+from typing import Literal
 
 import numpy as np
 import pytest
@@ -22,6 +23,7 @@ import cyberready
 from cyberready.errors import InputError
 from cyberready.models import Selector
 from cyberready.models.assessment import PhaseWindow
+from cyberready.models.vocab import Phase
 from cyberready.posture import asset_levels, levels_from
 from cyberready.prioritize import (
     NEXT_CYCLE,
@@ -272,7 +274,7 @@ def test_plan_never_pays_for_the_same_control_twice() -> None:
     budget=st.floats(min_value=0, max_value=15_000),
     basis=st.sampled_from(["low", "mid", "high"]),
 )
-def test_the_budget_is_never_exceeded(budget: float, basis: str) -> None:
+def test_the_budget_is_never_exceeded(budget: float, basis: Literal["low", "mid", "high"]) -> None:
     p = prioritize(
         worked_example(),
         trials=200,
@@ -408,7 +410,7 @@ def _window(start: dt.date, days: int = 10) -> PhaseWindow:
     return PhaseWindow(start=start, end=start + dt.timedelta(days=days))
 
 
-CALENDAR = {
+CALENDAR: dict[Phase, PhaseWindow] = {
     "voter_registration": _window(dt.date(2026, 12, 1), 60),
     "campaign": _window(dt.date(2027, 2, 12), 28),
     "voting": _window(dt.date(2027, 3, 14), 0),
@@ -455,7 +457,8 @@ def test_the_roadmap_never_credits_a_phase_the_action_cannot_finish_before(
         scenario_phase={"leak": ("voter_registration", "voting")},
     ).entries[0]
     assert e.ready == start + dt.timedelta(days=math.ceil(weeks * 7 - 1e-9))
-    assert all(CALENDAR[p].start > e.ready for p in e.in_time_for)
+    windows: dict[str, PhaseWindow] = dict(CALENDAR.items())
+    assert all(windows[p].start > e.ready for p in e.in_time_for)
     assert {p for p, w in CALENDAR.items() if w.start > e.ready} == set(e.in_time_for)
     marks = {
         "before registration": dt.date(2026, 12, 1),
@@ -471,6 +474,7 @@ def test_the_roadmap_never_credits_a_phase_the_action_cannot_finish_before(
     # the trust part is shared evenly by the two phases the scenario targets
     expected += 0.05 * sum(p in e.in_time_for for p in ("voter_registration", "voting"))
     assert e.this_cycle == pytest.approx(expected)
+    assert e.this_cycle is not None and e.next_cycle is not None
     assert e.this_cycle + e.next_cycle == pytest.approx(benefit.value)
 
 
@@ -580,18 +584,18 @@ def test_example_plan_fits_its_budget_and_calendar(
     assert plan is not None and plan.steps
     assert plan.cost.mid <= 100_000
     assert plan.cost == plan_cost(plan.actions)
+    windows: dict[str, PhaseWindow] = dict(ws.emb.phases.items())
     for e in p.roadmap.entries:
         for phase in e.in_time_for:
-            assert ws.emb.phases[phase].start > e.ready
+            assert windows[phase].start > e.ready
     assert [e.action.id for e in p.roadmap.entries] == [a.id for a in plan.actions]
     # every leader was re-simulated with the full trials, the others screened
     assert {r.benefit.trials for r in p.ranking[:5]} == {10_000}
     assert p.ranking[-1].benefit.trials in (1_000, 10_000)
     # the VR-03 override selector is a candidate of its own (ranked, or listed as readiness-only
     # when the HQ workstations' phishing already reaches everything the regional ones would)
-    assert any(
-        r.action.id == "ECBS-VR-03>4@tags=regional-office" for r in (*p.ranking, *p.readiness)
-    )
+    candidates = [r.action.id for r in p.ranking] + [r.action.id for r in p.readiness]
+    assert "ECBS-VR-03>4@tags=regional-office" in candidates
 
 
 def test_results_render_as_frames_json_and_html(
@@ -608,7 +612,7 @@ def test_results_render_as_frames_json_and_html(
     html = p._repr_html_()
     assert "Priorities for examplia-iec" in html and "<table" in html
     with pytest.raises(ValueError, match="expected ranking"):
-        p.to_frame("nope")
+        p.to_frame("nope")  # type: ignore[arg-type]  # an unknown table, on purpose
 
 
 # --------------------------------------------------------------------------- what-if API

@@ -48,7 +48,7 @@ def _fill(path: Path, levels: dict[str, int], as_of: dt.date | None = None) -> N
         ws = wb[sheet]
         for r in range(4, ws.max_row + 1):
             cid = ws.cell(row=r, column=1).value
-            if cid in todo:
+            if isinstance(cid, str) and cid in todo:
                 ws.cell(row=r, column=4).value = todo.pop(cid)
     assert not todo, f"not in the workbook: {todo}"
     if as_of is not None:

@@ -21,7 +21,7 @@ from PIL import Image, ImageStat
 from report_workspace import PAYLOAD, write_workspace
 
 import cyberready
-from cyberready.report import build_view, render
+from cyberready.report import Audience, build_view, render
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,9 +101,9 @@ def _not_blank(png: Path, *, min_stddev: float = 8.0) -> bool:
 @needs_chromium
 @pytest.mark.parametrize("audience", ["technical", "advisor", "donor"])
 def test_html_report_in_chromium(
-    browser: Any, example_result: cyberready.AssessmentResult, audience: str, tmp_path: Path
+    browser: Any, example_result: cyberready.AssessmentResult, audience: Audience, tmp_path: Path
 ) -> None:
-    view = build_view(example_result, audience)  # type: ignore[arg-type]
+    view = build_view(example_result, audience)
     path = tmp_path / f"{audience}.html"
     path.write_bytes(render(view, "html"))
     page, log = _open(browser, path)
@@ -150,7 +150,7 @@ def test_markup_in_the_workspace_stays_text_in_chromium(browser: Any, tmp_path: 
     result = cyberready.assess(root, trials=100, seed=2)
     for audience in ("technical", "donor"):
         path = tmp_path / f"{audience}.html"
-        path.write_bytes(render(build_view(result, audience), "html"))  # type: ignore[arg-type]
+        path.write_bytes(render(build_view(result, audience), "html"))
         page, log = _open(browser, path)
         assert log.dialogs == [] and log.errors == []
         assert page.locator("script").count() == 0
@@ -168,10 +168,10 @@ def test_markup_in_the_workspace_stays_text_in_chromium(browser: Any, tmp_path: 
 @needs_poppler
 @pytest.mark.parametrize("audience", ["technical", "donor"])
 def test_pdf_pages_are_not_blank_and_carry_the_tlp_label(
-    example_result: cyberready.AssessmentResult, audience: str, tmp_path: Path
+    example_result: cyberready.AssessmentResult, audience: Audience, tmp_path: Path
 ) -> None:
     pytest.importorskip("weasyprint")
-    view = build_view(example_result, audience)  # type: ignore[arg-type]
+    view = build_view(example_result, audience)
     pdf = tmp_path / f"{audience}.pdf"
     pdf.write_bytes(render(view, "pdf"))
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from pydantic import BaseModel
 from report_workspace import write_workspace
 
 import cyberready
 from cyberready.assess import AssessmentResult
-from cyberready.report import build_view, render, render_json, view_schema
+from cyberready.report import Audience, View, build_view, render, render_json, view_schema
 from cyberready.report.models import (
     AdvisorView,
     DonorView,
@@ -72,30 +73,33 @@ def _compare_golden(name: str, text: str) -> None:
 
 
 @pytest.mark.parametrize("audience", ["technical", "advisor", "donor"])
-def test_json_view_matches_golden_file(result: AssessmentResult, audience: str) -> None:
-    view = build_view(result, audience)  # type: ignore[arg-type]
+def test_json_view_matches_golden_file(result: AssessmentResult, audience: Audience) -> None:
+    view = build_view(result, audience)
     _compare_golden(f"report-{audience}.json", _normalized(render_json(view)))
 
 
 @pytest.mark.parametrize("audience", ["technical", "advisor", "donor"])
-def test_json_schema_matches_golden_file(audience: str) -> None:
-    schema = json.dumps(view_schema(audience), indent=2, sort_keys=True) + "\n"  # type: ignore[arg-type]
+def test_json_schema_matches_golden_file(audience: Audience) -> None:
+    schema = json.dumps(view_schema(audience), indent=2, sort_keys=True) + "\n"
     _compare_golden(f"report-{audience}.schema.json", schema)
 
 
 @pytest.mark.parametrize("audience", ["technical", "advisor", "donor"])
-def test_json_report_validates_against_its_schema(result: AssessmentResult, audience: str) -> None:
-    view = build_view(result, audience)  # type: ignore[arg-type]
-    jsonschema.validate(json.loads(render_json(view)), view_schema(audience))  # type: ignore[arg-type]
+def test_json_report_validates_against_its_schema(
+    result: AssessmentResult, audience: Audience
+) -> None:
+    view = build_view(result, audience)
+    jsonschema.validate(json.loads(render_json(view)), view_schema(audience))
 
 
 def test_json_report_round_trips_into_the_view_type(result: AssessmentResult) -> None:
-    for audience, cls in (
+    cases: tuple[tuple[Audience, type[View]], ...] = (
         ("technical", TechnicalView),
         ("advisor", AdvisorView),
         ("donor", DonorView),
-    ):
-        view = build_view(result, audience)  # type: ignore[arg-type]
+    )
+    for audience, cls in cases:
+        view = build_view(result, audience)
         assert cls.model_validate_json(render_json(view)) == view
 
 
@@ -103,7 +107,7 @@ def test_json_report_round_trips_into_the_view_type(result: AssessmentResult) ->
 
 
 def test_each_audience_carries_its_tlp_label(result: AssessmentResult) -> None:
-    labels = {a: build_view(result, a).banner.tlp for a in ("technical", "advisor", "donor")}  # type: ignore[arg-type]
+    labels = {a: build_view(result, a).banner.tlp for a in ("technical", "advisor", "donor")}
     assert labels == {
         "technical": "TLP:AMBER+STRICT",
         "advisor": "TLP:AMBER+STRICT",
@@ -139,8 +143,9 @@ def test_functions_are_ordered_by_chance_of_failure(result: AssessmentResult) ->
     assert isinstance(view, TechnicalView)
     chances = [f.p_fail for f in view.functions]
     assert chances == sorted(chances, reverse=True)
+    assert result.simulation is not None
     cycle = dict(
-        zip(result.simulation.function_ids, result.simulation.cycle_probability, strict=True)  # type: ignore[union-attr]
+        zip(result.simulation.function_ids, result.simulation.cycle_probability, strict=True)
     )
     assert {f.function_id: f.p_fail for f in view.functions} == pytest.approx(cycle)
 
@@ -176,12 +181,12 @@ SENSITIVE_FIELD = re.compile(
 )
 
 
-def _field_names(model: type) -> set[str]:
+def _field_names(model: type[BaseModel]) -> set[str]:
     names: set[str] = set()
-    for name, field in model.model_fields.items():  # type: ignore[attr-defined]
+    for name, field in model.model_fields.items():
         names.add(name)
         for arg in _types(field.annotation):
-            if hasattr(arg, "model_fields"):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
                 names |= _field_names(arg)
     return names
 

@@ -106,8 +106,8 @@ def reachable(system: ResolvedSystem, scenario: Scenario) -> set[int]:
             src, dst = (a, b) if rule.direction == "forward" else (b, a)
             steps[src].append(dst)
     found: set[int] = set()
-    for rule in scenario.entry:
-        for a in system.select(rule.select):
+    for entry in scenario.entry:
+        for a in system.select(entry.select):
             found |= _closure(int(a), steps)
     return found
 
@@ -225,7 +225,9 @@ def test_relevant_somewhere_and_effective_wherever_relevant(
 
 
 def test_every_technique_is_used_by_a_scenario() -> None:
-    used = {r.technique for s in SCENARIOS.values() for r in (*s.entry, *s.propagation)}
+    used = {r.technique for s in SCENARIOS.values() for r in s.entry} | {
+        r.technique for s in SCENARIOS.values() for r in s.propagation
+    }
     assert sorted(set(LIBRARY.techniques) - used) == []
 
 

@@ -322,7 +322,7 @@ def test_library_api_on_a_workspace(tmp_path: Any) -> None:
     html = r._repr_html_()
     assert "<table" in html and "mini-emb" in html and "Alpha" in html
     with pytest.raises(ValueError, match="expected control"):
-        r.to_frame("nonsense")  # type: ignore[arg-type]
+        r.to_frame("nonsense")  # type: ignore[arg-type]  # an unknown table, on purpose
     data = r.to_dict()
     assert data["overall"]["score"] == 25.0
     assert data["controls"][2]["level"] == "n/a"
@@ -449,8 +449,8 @@ def test_property_raising_an_answer_never_lowers_any_score(
         _all_scores(_run(fw, raised, overrides)),
     )
     for key, value in before.items():
-        if value is not None and after[key] is not None:
-            assert after[key] >= value, key
+        if value is not None and (new := after[key]) is not None:
+            assert new >= value, key
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
@@ -470,8 +470,8 @@ def test_property_raising_an_override_never_lowers_any_score(
         _all_scores(_run(fw, answers, raised)),
     )
     for key, value in before.items():
-        if value is not None and after[key] is not None:
-            assert after[key] >= value, key
+        if value is not None and (new := after[key]) is not None:
+            assert new >= value, key
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
@@ -510,6 +510,6 @@ def test_property_unanswered_never_raises_a_score(drawn: Any, control: str) -> N
         _all_scores(_run(fw, dropped, overrides)),
     )
     for key, value in after.items():
-        if value is not None and before[key] is not None:
-            assert value <= before[key], key
+        if value is not None and (old_value := before[key]) is not None:
+            assert value <= old_value, key
     assert control in _run(fw, dropped, overrides).unassessed

@@ -137,7 +137,7 @@ BASE = {
 }
 
 
-def make_workspace(tmp_path: Path, name: str = "ws", **changes: str | bytes | None) -> Path:
+def make_workspace(tmp_path: Path, name: str = "ws", /, **changes: str | bytes | None) -> Path:
     """The small valid workspace, with some files replaced (``None`` removes one).
 
     Keys are file names with ``/`` written as ``__`` and ``.`` as ``_``, e.g.

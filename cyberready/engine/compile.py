@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -339,9 +340,9 @@ class CompiledScenario:
         """The same graph under another posture."""
         return self.graph.bind(posture)
 
-    def replace(self, **changes: object) -> CompiledScenario:
+    def replace(self, **changes: Any) -> CompiledScenario:
         """A copy with some arrays replaced (for tests and what-if tools)."""
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        return dataclasses.replace(self, **changes)
 
 
 def _laws(laws: list[TimeLaw], which: IntArray) -> tuple[CodeArray, FloatArray, FloatArray]:

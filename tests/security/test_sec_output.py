@@ -15,6 +15,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from openpyxl.worksheet.worksheet import Worksheet
 
 import cyberready
 from cyberready.cli import main
@@ -78,7 +79,9 @@ def _someone_elses(path: Path) -> bytes:
     """A file of the same kind that someone else wrote at ``path``; its bytes."""
     if path.suffix == ".xlsx":
         wb = openpyxl.Workbook()
-        wb.active["A1"] = "budget 2027"  # type: ignore[index]
+        sheet = wb.active
+        assert isinstance(sheet, Worksheet)
+        sheet["A1"] = "budget 2027"
         wb.save(path)
     elif path.suffix == ".pdf":
         path.write_bytes(b"%PDF-1.4\n1 0 obj <</Creator (LibreOffice)>> endobj\n%%EOF\n")

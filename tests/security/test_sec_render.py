@@ -150,6 +150,8 @@ def test_the_same_input_gives_the_same_bytes_in_every_format(ws: Path, tmp_path:
     with zipfile.ZipFile(outs[0] / "examplia-iec-donor.xlsx") as z:
         core = z.read("docProps/core.xml").decode()
         stamps = {i.date_time for i in z.infolist()}
-    as_of = cyberready.load_workspace(ws).assessment.as_of  # type: ignore[union-attr]
+    assessment = cyberready.load_workspace(ws).assessment
+    assert assessment is not None
+    as_of = assessment.as_of
     assert core.count(f"{as_of.isoformat()}T00:00:00Z") == 2
     assert stamps == {(as_of.year, as_of.month, as_of.day, 0, 0, 0)}

@@ -71,7 +71,8 @@ def _refused_fast(ws: Path, path: Path, **kw: Any) -> tuple[Any, float]:
 def _sheet_part(path: Path, title: str) -> str:
     wb = openpyxl.load_workbook(path, read_only=True)
     try:
-        return str(wb[title]._worksheet_path).lstrip("/")
+        part = wb[title]._worksheet_path  # type: ignore[attr-defined]  # private: not in the stubs
+        return str(part).lstrip("/")
     finally:
         wb.close()
 
