@@ -101,8 +101,8 @@ def _import_nodes(
         inner = module_level and not isinstance(
             node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
         )
-        for child in ast.iter_child_nodes(node):
-            visit(child, inner)
+        for sub in ast.iter_child_nodes(node):
+            visit(sub, inner)
 
     visit(tree, True)
     return out
@@ -166,8 +166,8 @@ def all_imports() -> tuple[Import, ...]:
     return tuple(imp for name in module_files() for imp in imports_of(name))
 
 
-def import_graph(*, module_level_only: bool = False) -> nx.DiGraph:
-    graph = nx.DiGraph()
+def import_graph(*, module_level_only: bool = False) -> nx.DiGraph[str]:
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(module_files())
     for imp in all_imports():
         if imp.module_level or not module_level_only:
@@ -179,7 +179,7 @@ def import_graph(*, module_level_only: bool = False) -> nx.DiGraph:
     return graph
 
 
-def cycles(graph: nx.DiGraph) -> list[list[str]]:
+def cycles(graph: nx.DiGraph[str]) -> list[list[str]]:
     """One cycle per strongly connected group of modules: enough to name every tangle without
     listing the (possibly exponentially many) simple cycles."""
     found = []
@@ -192,7 +192,7 @@ def cycles(graph: nx.DiGraph) -> list[list[str]]:
     return sorted(found)
 
 
-def describe(cycle: list[str], graph: nx.DiGraph) -> str:
+def describe(cycle: list[str], graph: nx.DiGraph[str]) -> str:
     lines = [" -> ".join([*cycle, cycle[0]])]
     for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True):
         lines.extend(f"    {imp}" for imp in graph.edges[a, b]["why"])
