@@ -39,7 +39,7 @@ def test_the_shipped_library_is_loaded_once_and_cannot_be_changed() -> None:
 
 def test_a_library_copies_the_dicts_it_is_built_from() -> None:
     scenarios = dict(shipped_library().scenarios)
-    lib = Library(scenarios=scenarios, shipped={("scenario", "x")})  # type: ignore[arg-type]
+    lib = Library(scenarios=scenarios, shipped={("scenario", "x")})  # type: ignore[arg-type]  # a plain dict on purpose
     scenarios.clear()
     assert len(lib.scenarios) == len(shipped_library().scenarios)
     assert isinstance(lib.scenarios, FrozenMap)

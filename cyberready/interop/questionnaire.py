@@ -1029,7 +1029,7 @@ def _parse_answer(
     return (
         Answer(
             level=level,
-            source=source,  # type: ignore[arg-type]
+            source=source,  # type: ignore[arg-type]  # checked above against the schema's sources
             evidence=_as_text(cells.get("evidence")),
             notes=_as_text(cells.get("notes")),
             target=target,

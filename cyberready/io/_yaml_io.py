@@ -293,7 +293,7 @@ def _compose(text: str) -> yaml.Node | None:
     if _FAST_COMPOSER is not None:
         fast = _FAST_COMPOSER(text)
         try:
-            return fast.get_single_node()  # type: ignore[no-any-return]
+            return fast.get_single_node()  # type: ignore[no-any-return]  # the C composer is untyped
         except yaml.YAMLError:
             pass
         finally:

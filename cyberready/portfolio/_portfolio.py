@@ -111,7 +111,7 @@ class Portfolio:
             return NotImplemented
         return self.to_dict() == other.to_dict()
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal by value, so not hashable
 
     # ------------------------------------------------------------------ anonymised
 

@@ -299,7 +299,7 @@ def _isna(v: object) -> bool:
     import pandas as pd
 
     try:
-        return bool(pd.isna(v))  # type: ignore[call-overload]
+        return bool(pd.isna(v))  # type: ignore[call-overload]  # any cell value; the stubs want a typed scalar
     except (TypeError, ValueError):
         return False
 
@@ -382,7 +382,7 @@ def _environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations("en"), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations("en"), newstyle=True)  # type: ignore[attr-defined]  # added by jinja2's i18n extension at run time
     env.filters.update(
         {
             "num": lambda v: _fmt(v),

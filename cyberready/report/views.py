@@ -377,7 +377,7 @@ def _readiness(result: AssessmentResult) -> ReadinessSection:
         high=hi,
         tier=r.overall.tier or "",
         coverage=r.overall.coverage or 0.0,
-        confidence=_confidence(r.overall),  # type: ignore[arg-type]
+        confidence=_confidence(r.overall),  # type: ignore[arg-type]  # one of high/medium/low
         frameworks=tuple(frameworks),
         domains=tuple(domains),
         trend=tuple(trend),
@@ -794,7 +794,7 @@ def _technical(
     platforms = _platforms(result)
     common: dict[str, Any] = {
         "audience": audience,
-        "banner": Banner(tlp=tlp, text=banner_text(tlp, _)),  # type: ignore[arg-type]
+        "banner": Banner(tlp=tlp, text=banner_text(tlp, _)),  # type: ignore[arg-type]  # TLP's values are the labels
         "meta": _meta(result, locale),
         "readiness": _readiness(result),
         "platforms": platforms,
@@ -982,7 +982,7 @@ def _graph(
         if a != b and a in kept and b in kept:
             merged[(units.keys[a], units.keys[b], role)] += 1
     edges = tuple(
-        GraphEdge(source=s, target=t, role=role, links=k)  # type: ignore[arg-type]
+        GraphEdge(source=s, target=t, role=role, links=k)  # type: ignore[arg-type]  # roles from the model
         for (s, t, role), k in sorted(merged.items())
     )
     left_out = sum(len(units.members[u]) for u in range(len(units.keys)) if u not in kept)
@@ -1238,7 +1238,7 @@ def _donor(result: AssessmentResult, locale: str, _: Gettext, red: Redactor) -> 
     platforms = _platforms(result)
     unassessed = result.readiness.unassessed
     data: dict[str, Any] = {
-        "banner": Banner(tlp=tlp, text=banner_text(tlp, _)).model_dump(),  # type: ignore[arg-type]
+        "banner": Banner(tlp=tlp, text=banner_text(tlp, _)).model_dump(),  # type: ignore[arg-type]  # TLP's values
         "meta": _meta(result, locale).model_dump(),
         "readiness": _readiness(result).model_dump(),
         "platforms": [p.model_dump() for p in platforms],
