@@ -401,3 +401,17 @@ def test_only_main_imports_the_cli() -> None:
         if layer(imp.target) == "cli" and layer(imp.source) not in {"cli", "main"}
     ]
     assert not bad, "\n".join(str(i) for i in bad)
+
+
+def test_every_type_ignore_says_why() -> None:
+    # a silenced type error carries its reason on the same line: `# type: ignore[code]  # why`
+    repo = ROOT.parent
+    marker = "# type" + ": ignore"  # spelt in two parts so this line is not one
+    bare = []
+    for folder in ("cyberready", "tests", "benchmarks"):
+        for path in sorted((repo / folder).rglob("*.py")):
+            for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+                _, found, rest = line.partition(marker)
+                if found and "#" not in rest:
+                    bare.append(f"{path.relative_to(repo)}:{n}")
+    assert bare == []
