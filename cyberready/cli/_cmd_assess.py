@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -23,6 +24,7 @@ from cyberready.cli._progress import Progress
 
 if TYPE_CHECKING:
     from cyberready import AssessmentResult, Workspace
+    from cyberready.prioritize import CostBasis
 
 __all__ = ["assess", "assess_shown", "diff", "prioritize", "simulate"]
 
@@ -293,15 +295,15 @@ def prioritize(
     frameworks_dirs: tuple[Path, ...],
     budget: float | None,
     top: int,
-    start: Any,
+    start: datetime | None,
     trials: int,
     screen_trials: int | None,
     seed: int,
-    cost_basis: str,
+    cost_basis: CostBasis,
     explain: int,
     as_json: bool,
     as_csv: bool,
-    table: str,
+    table: Literal["ranking", "plan", "roadmap", "readiness"],
 ) -> None:
     """Rank risk-reduction actions by simulated benefit per cost, plan them within a budget and
     place them against the electoral calendar.
@@ -331,13 +333,13 @@ def prioritize(
             screen_trials=screen_trials,
             leaders=top,
             seed=seed,
-            cost_basis=cost_basis,  # type: ignore[arg-type]
+            cost_basis=cost_basis,
             progress=progress,
         )
     if as_json:
         emit_json(result.to_dict())
     elif as_csv:
-        frame = result.to_frame(table)  # type: ignore[arg-type]
+        frame = result.to_frame(table)
         if table == "ranking":
             frame = frame.head(top)
         from cyberready.io import frame_csv

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import click
 
@@ -16,6 +17,10 @@ from cyberready.cli._options import (
 )
 from cyberready.cli._output import check_output, echo, render_table
 from cyberready.cli._progress import Progress
+
+if TYPE_CHECKING:
+    from cyberready.portfolio import Executor
+    from cyberready.report.portfolio_report import PortfolioFormat
 
 __all__ = ["examples", "portfolio"]
 
@@ -73,7 +78,7 @@ def portfolio(
     out: Path,
     fmt: str | None,
     anonymize: bool,
-    executor: str,
+    executor: Executor,
     scheduler: str | None,
     workers: int | None,
     trials: int,
@@ -95,7 +100,9 @@ def portfolio(
     if scheduler is not None and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
     check_output(out, force=force)
-    kind = fmt or {".pdf": "pdf", ".xlsx": "xlsx", ".json": "json"}.get(out.suffix.lower(), "html")
+    # --format is a click.Choice of the portfolio formats, and so is every suffix mapped here
+    suffixes = {".pdf": "pdf", ".xlsx": "xlsx", ".json": "json"}
+    kind = cast("PortfolioFormat", fmt or suffixes.get(out.suffix.lower(), "html"))
     warn_few_trials(trials)
     with Progress("assessing EMBs") as progress:
         result = assess_portfolio(
@@ -103,13 +110,13 @@ def portfolio(
             trials=trials,
             seed=seed,
             screen_trials=screen_trials,
-            executor=executor,  # type: ignore[arg-type]
+            executor=executor,
             scheduler=scheduler,
             workers=workers,
             progress=progress.to,
         )
     shown = result.anonymize() if anonymize else result
-    atomic_write_bytes(out, render_portfolio(shown, kind))  # type: ignore[arg-type]
+    atomic_write_bytes(out, render_portfolio(shown, kind))
     embs = shown.to_frame("embs")
     echo(
         render_table(

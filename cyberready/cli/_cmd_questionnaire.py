@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -112,7 +112,7 @@ def questionnaire_export(
 def questionnaire_import(
     files: tuple[Path, ...],
     workspace: Path,
-    as_of: Any,
+    as_of: datetime | None,
     assessor: str | None,
     frameworks_dirs: tuple[Path, ...],
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import click
 
@@ -21,6 +21,9 @@ from cyberready.cli._options import (
     warn_few_trials,
 )
 from cyberready.cli._output import check_output, echo
+
+if TYPE_CHECKING:
+    from cyberready.report import Audience, Format, View
 
 __all__ = ["report"]
 
@@ -133,7 +136,7 @@ def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
 def report(
     ctx: click.Context,
     workspace: Path,
-    audiences: tuple[str, ...],
+    audiences: tuple[Audience, ...],
     fmts: tuple[str, ...],
     out: Path | None,
     run_file: Path | None,
@@ -182,12 +185,13 @@ def report(
     for audience in audiences:
         if "json-schema" in fmts:
             path = target(audience, "json-schema")
-            schema = view_schema(audience)  # type: ignore[arg-type]
+            schema = view_schema(audience)
             atomic_write_bytes(path, (json.dumps(schema, indent=2) + "\n").encode())
             echo(f"wrote {path}")
     pairs = [(a, f) for a, f in pairs if f != "json-schema"]
     if not pairs:
         return
+    views: dict[Audience, View]
     if run_file is not None:
         asked = _given(ctx, "trials", "seed", "screen_trials", "budget")
         if ctx.get_parameter_source("locale") is click.core.ParameterSource.COMMANDLINE:
@@ -199,12 +203,12 @@ def report(
         result = assess_shown(
             ws, trials=trials, seed=seed, screen_trials=screen_trials, budget_usd=budget
         )
-        views = {a: build_view(result, a, locale=locale) for a in audiences}  # type: ignore[arg-type,misc]
+        views = {a: build_view(result, a, locale=locale) for a in audiences}
     guard = redactor(ws, locale) if "donor" in audiences else None
     for audience, fmt in pairs:
         data = render(
-            views[audience],  # type: ignore[index]
-            fmt,  # type: ignore[arg-type]
+            views[audience],
+            cast("Format", fmt),  # json-schema was written above; the rest are Formats
             templates_dir=templates_dir,
             guard=guard if audience == "donor" else None,
         )

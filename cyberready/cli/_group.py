@@ -100,7 +100,7 @@ def handle_errors(fn: F) -> F:
             )
             sys.exit(EXIT_INTERNAL)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # wraps keeps fn's signature; mypy cannot see it
 
 
 def _debug() -> bool:

@@ -9,12 +9,22 @@ Every number is written as the reports write it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from cyberready.cli._output import echo, render_table, secho
 from cyberready.report import numbers
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from cyberready.engine import ScenarioResult, SimulationResult
+    from cyberready.interop.diff import AssessmentDiff
+    from cyberready.prioritize import CostRange, Priorities
+    from cyberready.scoring import AggregateScore, Readiness
+    from cyberready.workspace import Diagnostics, ResolvedSystem, Workspace
 
 __all__ = [
     "answered_controls",
@@ -34,14 +44,14 @@ def _plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
-def answered_controls(ws: Any) -> tuple[int, int]:
+def answered_controls(ws: Workspace) -> tuple[int, int]:
     """``(answered, total)`` of the EMB's own controls (``subject: emb``) in its frameworks."""
     own = {c.id for fw in ws.frameworks for c in fw.controls if fw.subject_of(c) == "emb"}
     answers = ws.assessment.answers if ws.assessment else {}
     return len(own & set(answers)), len(own)
 
 
-def workspace_summary(ws: Any, diag: Any) -> str:
+def workspace_summary(ws: Workspace, diag: Diagnostics) -> str:
     """One line on what a valid workspace holds and how its scenarios apply."""
     r = ws.resolved
     items = int(r.counts.sum())
@@ -71,7 +81,7 @@ def score_text(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
 
 
-def readiness_lines(result: Any) -> list[str]:
+def readiness_lines(result: Readiness) -> list[str]:
     """A few lines summarising a :class:`~cyberready.scoring.Readiness` (used by demo)."""
     o = result.overall
     lines = [
@@ -94,7 +104,7 @@ def _range_text(pair: tuple[float, float] | None) -> str:
     return "" if pair is None else f"{pair[0]:.0f}–{pair[1]:.0f}"
 
 
-def _aggregate_rows(aggs: Sequence[Any]) -> list[list[object]]:
+def _aggregate_rows(aggs: Sequence[AggregateScore]) -> list[list[object]]:
     return [
         [
             a.label,
@@ -114,7 +124,7 @@ def _aggregate_rows(aggs: Sequence[Any]) -> list[list[object]]:
 _AGG_HEADERS = ["scope", "score", "tier", "band", "confidence", "coverage", "asset spread"]
 
 
-def render_readiness(result: Any, *, controls: bool) -> None:
+def render_readiness(result: Readiness, *, controls: bool) -> None:
     o = result.overall
     secho(
         f"Readiness of {result.emb}" + (f" as of {result.as_of}" if result.as_of else ""),
@@ -139,9 +149,13 @@ def render_readiness(result: Any, *, controls: bool) -> None:
                 [[c, result.control(c).title, result.control(c).weight] for c in o.unassessed],
             )
         )
-    uneven = [c for c in result.controls if c.spread and c.spread[0] != c.spread[1]]
-    hidden = [c for c in result.controls if c.spread and isinstance(c.level, int)]
-    hidden = [c for c in hidden if c.spread[0] < c.level and c not in uneven]
+    spread = [(c, c.spread) for c in result.controls if c.spread]
+    uneven = [(c, s) for c, s in spread if s[0] != s[1]]
+    hidden = [
+        (c, s)
+        for c, s in spread
+        if isinstance(c.level, int) and s[0] < c.level and (c, s) not in uneven
+    ]
     if uneven or hidden:
         echo()
         secho("Levels that differ across assets (never averaged away):", bold=True)
@@ -152,11 +166,11 @@ def render_readiness(result: Any, *, controls: bool) -> None:
                     [
                         c.control,
                         str(c.level if c.level is not None else "unassessed"),
-                        c.spread[0],
-                        c.spread[1],
+                        s[0],
+                        s[1],
                         "; ".join(f"{g.group}: {g.level} ({g.assets})" for g in c.groups),
                     ]
-                    for c in [*uneven, *hidden]
+                    for c, s in [*uneven, *hidden]
                 ],
             )
         )
@@ -214,12 +228,12 @@ _interval = numbers.chance_range
 
 
 def render_simulation(
-    result: Any,
+    result: SimulationResult,
     titles: dict[str, str],
-    diag: Any = None,
+    diag: Diagnostics | None = None,
     *,
     limit: int = 15,
-    system: Any = None,
+    system: ResolvedSystem | None = None,
     accidental: frozenset[str] = frozenset(),
 ) -> None:
     """Tables of a SimulationResult: scenarios (and why some show 0%), functions, (scenario,
@@ -323,7 +337,10 @@ def render_simulation(
 
 
 def _render_lost_assets(
-    result: Any, runs: list[Any], system: Any, accidental: frozenset[str]
+    result: SimulationResult,
+    runs: list[ScenarioResult],
+    system: ResolvedSystem | None,
+    accidental: frozenset[str],
 ) -> None:
     """The ten assets most often lost this cycle: compromised by an attacker, or failed without
     one (scenarios whose actor is ``accidental``); generated assets by group (docs/system-model.md),
@@ -331,7 +348,7 @@ def _render_lost_assets(
     import numpy as np
 
     comp, fail = result.cycle_compromise_split(accidental)
-    units: list[tuple[str, Any]] = []
+    units: list[tuple[str, npt.NDArray[np.intp]]] = []
     grouped = np.zeros(len(result.asset_ids), dtype=bool)
     if system is not None:
         for g in system.replica_groups:
@@ -340,7 +357,7 @@ def _render_lost_assets(
                 grouped[g.members] = True
     units += [(result.asset_ids[a], np.array([a])) for a in np.flatnonzero(~grouped)]
 
-    def cell(p: Any) -> str:
+    def cell(p: npt.NDArray[np.float64]) -> str:
         if len(p) == 1:
             return pct(p[0])
         return f"{pct(float(np.median(p)))} ({pct(p.min())}–{pct(p.max())})"
@@ -380,7 +397,7 @@ def _render_lost_assets(
         echo("A group shows its median asset's chance and, in brackets, the range.")
 
 
-def _render_not_applied(diag: Any) -> None:
+def _render_not_applied(diag: Diagnostics) -> None:
     """Below the scenarios table: why some scenarios show 0% (not relevant, could not
     apply)."""
     if diag.not_relevant:
@@ -395,7 +412,7 @@ def _render_not_applied(diag: Any) -> None:
 _usd_text = numbers.money
 
 
-def cost_text(cost: Any) -> str:
+def cost_text(cost: CostRange) -> str:
     return numbers.money_range(cost.low, cost.high)
 
 
@@ -409,7 +426,7 @@ def _share_text(value: float, total: float) -> str:
     return numbers.chance(value / total if total > 0 else 0.0)
 
 
-def render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
+def render_priorities(p: Priorities, ws: Workspace, top: int, explain: int) -> None:
     """Text view of Priorities: ranking, explanations, plan, roadmap, readiness-only."""
     secho(f"Priorities for {ws.emb.name} ({p.emb}), plan start {p.start}", bold=True)
     share = f" ({100 * p.baseline_se / p.baseline:.1f}% SE)" if p.baseline > 0 else ""
@@ -545,7 +562,7 @@ def render_priorities(p: Any, ws: Any, top: int, explain: int) -> None:
         )
 
 
-def render_diff(d: Any) -> None:
+def render_diff(d: AssessmentDiff) -> None:
     """Text view of an AssessmentDiff: score deltas, then controls by kind of change."""
     secho(f"{d.old_label} ({d.old_as_of}) -> {d.new_label} ({d.new_as_of})", bold=True)
     echo(
