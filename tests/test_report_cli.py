@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from report_workspace import write_workspace
 
-from cyberready import cli
+from cyberready.cli import _cmd_demo as cli
 from cyberready.cli import main
 
 

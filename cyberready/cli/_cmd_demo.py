@@ -1,0 +1,176 @@
+"""``demo``: the whole tour on a shipped example EMB, from validation to every report.
+
+Each section is a function returning its lines (``_demo_top_risks`` …), so tests can swap a
+slow section for a quick one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from cyberready.cli._cmd_assess import assess_shown
+from cyberready.cli._group import handle_errors
+from cyberready.cli._options import force_option
+from cyberready.cli._output import check_output, echo, secho
+
+if TYPE_CHECKING:
+    from cyberready import Workspace
+
+__all__ = ["demo"]
+
+
+@click.command(
+    epilog="\b\nExamples:\n  cyberready demo\n  cyberready demo --list\n"
+    "  cyberready demo --example tarvonia --out /tmp/tarvonia-reports"
+)
+@click.option(
+    "--example",
+    "example",
+    default="examplia",
+    show_default=True,
+    help="Which shipped example EMB to run (--list shows them).",
+)
+@click.option("--list", "list_only", is_flag=True, help="List the shipped example EMBs and stop.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("cyberready-demo"),
+    show_default=True,
+    help="Folder for the reports (every audience, HTML and PDF).",
+)
+@force_option("existing report files there that cyberready did not write")
+@handle_errors
+def demo(example: str, list_only: bool, out: Path, force: bool) -> None:
+    """Run cyberready on a shipped example EMB (default: the fictional Examplia) and summarise
+    it: validation, readiness, top risks, top actions, and every audience's report."""
+    import cyberready
+    from cyberready.cli._render import answered_controls, readiness_lines
+    from cyberready.report import AUDIENCES, default_filename
+
+    if list_only:
+        for line in _example_lines():
+            echo(line)
+        return
+    if example not in cyberready.example_names():
+        raise click.BadParameter(
+            f"no shipped example {example!r}; choose one of: "
+            + ", ".join(cyberready.example_names()),
+            param_hint="--example",
+        )
+    path = cyberready.example_path(example)
+    ws = cyberready.load_workspace(path)
+    check_output(out, folder=True)
+    for audience in AUDIENCES:
+        for fmt in ("html", "pdf"):
+            check_output(out / default_filename(ws.emb.id, audience, fmt), force=force)
+    secho(f"{ws.emb.name} ({ws.emb.id})", bold=True)
+    echo(f"workspace: {path}")
+    if ws.emb.election:
+        echo(f"election: {ws.emb.election.name} on {ws.emb.election.date}")
+    r = ws.resolved
+    answered, n_controls = answered_controls(ws)
+    echo(
+        f"system: {r.n_assets:,} assets, {r.n_links:,} links, {len(r.functions)} election functions"
+    )
+    echo(
+        f"frameworks: {', '.join(f.id for f in ws.frameworks)} "
+        f"({answered} of {n_controls} EMB controls answered)"
+    )
+    echo(f"platform scorecards: {', '.join(p.company for p in ws.platforms) or 'none'}")
+    echo(f"threat scenarios in scope: {len(ws.scenarios)}")
+    secho("valid: every file and reference checks out", fg="green")
+    for line in readiness_lines(cyberready.score(ws)):
+        echo(line)
+    for line in _demo_top_risks(ws):
+        echo(line)
+    for line in _demo_top_actions(ws):
+        echo(line)
+    for line in _demo_reports(ws, out, trials=2000):
+        echo(line)
+
+
+def _demo_top_risks(ws: Workspace, trials: int = 2000) -> list[str]:
+    """The demo's "top risks" lines: the three functions with the highest expected loss."""
+    from cyberready.cli._render import pct
+    from cyberready.engine import simulate as run_simulation
+    from cyberready.report import numbers
+
+    result = run_simulation(ws, trials=trials, seed=0)
+    titles = {fn.id: fn.title for fn in ws.resolved.functions}
+    lines = [
+        f"expected loss {numbers.points(result.expected_loss)} weight points per cycle, "
+        f"{numbers.points(result.trust_loss)} of it from public trust",
+        f"top risks ({len(result.scenarios)} scenarios × {trials:,} trials):",
+    ]
+    for fid, p, sid in result.top_risks(3):
+        lines.append(
+            f"  {titles.get(fid, fid)} ({fid}): {pct(p)} chance of failing this cycle; mostly {sid}"
+        )
+    if len(lines) == 2:
+        lines.append("  no function failed in any trial")
+    return lines
+
+
+def _demo_top_actions(ws: Workspace, trials: int = 2000) -> list[str]:
+    """The demo's "top actions" lines: the three best actions by benefit per cost."""
+    from cyberready.cli._render import cost_text
+    from cyberready.prioritize import prioritize as run_prioritize
+    from cyberready.report import numbers
+
+    p = run_prioritize(ws, trials=trials, screen_trials=500, leaders=3, plan=False)
+    lines = [f"top actions (benefit per cost; {trials:,} trials per scenario):"]
+    for r in p.top(3):
+        lines.append(
+            f"  {r.rank}. {r.action.id} {r.action.title}: expected loss "
+            f"-{numbers.points(r.benefit.value)} "
+            f"for {cost_text(r.action.cost)}, {numbers.weeks(r.action.weeks)}"
+            + (" (quick win)" if r.quick_win else "")
+        )
+    if len(lines) == 1:
+        lines.append("  no action changes any simulated outcome")
+    return lines
+
+
+def _demo_reports(ws: Workspace, out: Path, trials: int) -> list[str]:
+    """Write every audience's report as HTML and PDF into ``out``; the lines to print."""
+    from cyberready.errors import OptionalDependencyError
+    from cyberready.io import atomic_write_bytes
+    from cyberready.report import AUDIENCES, build_view, default_filename, render
+    from cyberready.report.views import redactor
+
+    result = assess_shown(ws, trials=trials, seed=0)
+    lines = [f"reports in {out}:"]
+    missing_pdf = ""
+    guard = redactor(ws)
+    for audience in AUDIENCES:
+        view = build_view(result, audience)
+        for fmt in ("html", "pdf"):
+            if fmt == "pdf" and missing_pdf:
+                continue
+            try:
+                data = render(view, fmt, guard=guard if audience == "donor" else None)
+            except OptionalDependencyError as err:
+                missing_pdf = str(err)
+                continue
+            path = out / default_filename(ws.emb.id, audience, fmt)
+            atomic_write_bytes(path, data)
+            lines.append(f"  {audience:<9} {fmt:<4} {path}")
+    if missing_pdf:
+        lines.append(f"  no PDF: {missing_pdf}")
+    return lines
+
+
+def _example_lines() -> list[str]:
+    """One line per shipped example: its name (for --example), the EMB and its country."""
+    import cyberready
+    from cyberready.io import read_yaml
+
+    lines = []
+    for name in cyberready.example_names():
+        doc, _ = read_yaml(cyberready.example_path(name) / "emb.yaml")
+        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        lines.append(f"{name:<10} {data.get('name', '?')}, {data.get('country', '?')}")
+    return lines

@@ -1,0 +1,188 @@
+"""Commands across many EMBs: ``portfolio`` and ``examples portfolio`` (sample data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import click
+
+from cyberready.cli._group import handle_errors
+from cyberready.cli._options import (
+    force_option,
+    screen_trials_option,
+    seed_option,
+    trials_option,
+    warn_few_trials,
+)
+from cyberready.cli._output import check_output, echo, render_table
+from cyberready.cli._progress import Progress
+
+if TYPE_CHECKING:
+    from cyberready.portfolio import Executor
+    from cyberready.report.portfolio_report import PortfolioFormat
+
+__all__ = ["examples", "portfolio"]
+
+
+@click.command(
+    epilog="\b\nExamples:\n"
+    "  cyberready examples portfolio --n 40 --seed 2026 --out sample/\n"
+    "  cyberready portfolio sample/ --out summary.html\n"
+    "  cyberready portfolio sample/ --out summary.xlsx --anonymize --trials 2000\n"
+    "  cyberready portfolio sample/ --out summary.pdf --executor dask --scheduler tcp://h:8786"
+)
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report file to write.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf", "xlsx", "json"]),
+    default=None,
+    help="Report format [default: from --out's suffix, else html].",
+)
+@click.option(
+    "--anonymize",
+    is_flag=True,
+    help="Show EMBs as EMB-01, EMB-02, … only: budgets as bands, dates as quarters, election "
+    "functions as generic labels.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask", "serial"]),
+    default="local",
+    show_default=True,
+    help="local: a process pool on this machine; dask: a Dask cluster (the dask extra).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    help="Dask scheduler address, e.g. tcp://host:8786 [default: a local Dask cluster].",
+)
+@click.option(
+    "--workers", type=click.IntRange(1), default=None, help="Local processes [default: CPUs]."
+)
+@trials_option("Trials per scenario.", minimum=2)
+@screen_trials_option("Trials of the priorities' screening pass (a portfolio runs no other).")
+@seed_option("Seed: the same seed gives the same numbers.")
+@force_option()
+@handle_errors
+def portfolio(
+    source: Path,
+    out: Path,
+    fmt: str | None,
+    anonymize: bool,
+    executor: Executor,
+    scheduler: str | None,
+    workers: int | None,
+    trials: int,
+    screen_trials: int | None,
+    seed: int,
+    force: bool,
+) -> None:
+    """Assess every EMB workspace in SOURCE and write a donor summary across them.
+
+    SOURCE is a folder with one sub-folder per EMB. The summary (TLP:GREEN) is built from
+    each EMB's donor view only: readiness by EMB and domain, tiers, trends, risk to election
+    functions and the cost of the combined priority plans (screening pass). Breakdowns over
+    fewer than 3 EMBs are suppressed. Every executor gives the same numbers for a seed.
+    """
+    from cyberready.io import atomic_write_bytes
+    from cyberready.portfolio import PORTFOLIO_STAGE, assess_portfolio
+    from cyberready.report.portfolio_report import render_portfolio
+
+    if scheduler is not None and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
+    check_output(out, force=force)
+    # --format is a click.Choice of the portfolio formats, and so is every suffix mapped here
+    suffixes = {".pdf": "pdf", ".xlsx": "xlsx", ".json": "json"}
+    kind = cast("PortfolioFormat", fmt or suffixes.get(out.suffix.lower(), "html"))
+    warn_few_trials(trials)
+    with Progress(PORTFOLIO_STAGE) as progress:
+        result = assess_portfolio(
+            source,
+            trials=trials,
+            seed=seed,
+            screen_trials=screen_trials,
+            executor=executor,
+            scheduler=scheduler,
+            workers=workers,
+            progress=progress,
+        )
+    shown = result.anonymize() if anonymize else result
+    atomic_write_bytes(out, render_portfolio(shown, kind))
+    embs = shown.to_frame("embs")
+    echo(
+        render_table(
+            ["EMB", "region", "readiness", "tier", "expected loss"],
+            [
+                [
+                    r["emb"],
+                    r["region"],
+                    round(r["score"], 1),
+                    r["tier"],
+                    round(r["expected_loss"], 3),
+                ]
+                for r in embs.to_dict(orient="records")
+            ],
+        )
+    )
+    weak = shown.weak_everywhere()
+    if weak:
+        echo(f"weak in every EMB: {', '.join(weak)}")
+    rate = len(shown) / result.elapsed * 60 if result.elapsed > 0 else float("inf")
+    echo(
+        f"assessed {len(shown)} EMBs in {result.elapsed:.1f} s ({rate:.1f} EMBs per minute, "
+        f"{executor} executor); wrote {out} ({kind}{', anonymised' if anonymize else ''})"
+    )
+
+
+@click.group(
+    epilog="\b\nExample:\n  cyberready examples portfolio --n 40 --seed 2026 --out sample/"
+)
+def examples() -> None:
+    """Generate sample data: fictional EMB workspaces to try cyberready at scale."""
+
+
+@examples.command(
+    "portfolio",
+    epilog="\b\nExamples:\n  cyberready examples portfolio --n 40 --seed 2026 --out sample/\n"
+    "  cyberready examples portfolio --n 5 --out small/ && cyberready validate small/*/",
+)
+@click.option(
+    "--n", "n", type=click.IntRange(1, 1000), default=40, show_default=True, help="How many EMBs."
+)
+@seed_option("Seed: the same seed writes the same files.", default=2026)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="New or empty folder to write the workspaces into.",
+)
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
+@handle_errors
+def examples_portfolio(n: int, seed: int, out: Path, force: bool) -> None:
+    """Write a sample portfolio of N fictional EMB workspaces, one folder each.
+
+    Sizes, architectures, postures, regions and histories vary; most EMBs have 10^2-10^3
+    assets, EMBs 12 and 28 about 10^4 and EMB 38 about 10^5 (from generate: CSVs). The first
+    K EMBs of any sample are the K EMBs of a smaller sample with the same seed.
+    """
+    from cyberready.io import write_files
+    from cyberready.portfolio.sample import sample_portfolio
+    from cyberready.workspace import shipped_library
+
+    check_output(out, folder=True)
+    with Progress("generating EMBs", n) as progress:
+        files = sample_portfolio(
+            n, seed, library=shipped_library(), progress=lambda _spec: progress.advance()
+        )
+    count = write_files(out, files, overwrite=force)
+    echo(f"wrote {n} EMB workspaces ({count} files) to {out} (seed {seed})")

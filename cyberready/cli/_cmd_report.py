@@ -1,0 +1,217 @@
+"""``report``: every audience and format asked for, from one assessment or a saved run."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, cast
+
+import click
+
+from cyberready.cli._cmd_assess import assess_shown
+from cyberready.cli._group import handle_errors
+from cyberready.cli._options import (
+    budget_option,
+    force_option,
+    locale_option,
+    screen_trials_option,
+    seed_option,
+    trials_option,
+    warn_few_trials,
+)
+from cyberready.cli._output import check_output, echo
+
+if TYPE_CHECKING:
+    from cyberready.report import Audience, Format, View
+
+__all__ = ["report"]
+
+
+class _CommaChoice(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.3 on
+    """A comma-separated list of choices, or ``all`` for every one of ``all_means``."""
+
+    name = "list"
+
+    def __init__(self, choices: Sequence[str], all_means: Sequence[str]) -> None:
+        self.choices = tuple(choices)
+        self.all_means = tuple(all_means)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join((*self.choices, "all")) + "][,...]"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, ...]:
+        if isinstance(value, tuple):
+            return value
+        picked: list[str] = []
+        for item in (v.strip() for v in str(value).split(",")):
+            if item == "all":
+                picked += self.all_means
+            elif item in self.choices:
+                picked.append(item)
+            else:
+                self.fail(f"{item!r} is not one of {', '.join(self.choices)}, all", param, ctx)
+        return tuple(dict.fromkeys(picked))
+
+
+_REPORT_FORMATS: Final = ("html", "pdf", "md", "json", "xlsx")
+
+
+def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
+    """The options among ``names`` that the user gave on the command line, with their values."""
+    return {
+        n: ctx.params[n]
+        for n in names
+        if ctx.get_parameter_source(n) is click.core.ParameterSource.COMMANDLINE
+    }
+
+
+@click.command(
+    epilog="\b\nExamples:\n  cyberready report examples/examplia --audience donor --format pdf\n"
+    "  cyberready report my-emb --audience technical --format html --out it-team.html\n"
+    "  cyberready report my-emb --audience all --format html,pdf --out reports/\n"
+    "  cyberready assess my-emb --save run.json && "
+    "cyberready report my-emb --from run.json --audience all --format all --out reports/\n"
+    "  cyberready report my-emb --format md --templates my-templates/ --trials 2000\n"
+    "  cyberready report my-emb --audience donor --format json-schema --out donor.schema.json"
+)
+@click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--audience",
+    "audiences",
+    type=_CommaChoice(["technical", "advisor", "donor"], ["technical", "advisor", "donor"]),
+    default="technical",
+    show_default=True,
+    help="technical (IT staff, TLP:AMBER+STRICT), advisor (plus roadmap and crosswalks, "
+    "TLP:AMBER+STRICT) or donor (no system detail, TLP:GREEN); several separated by commas, "
+    "or all.",
+)
+@click.option(
+    "--format",
+    "fmts",
+    type=_CommaChoice([*_REPORT_FORMATS, "json-schema"], _REPORT_FORMATS),
+    default="html",
+    show_default=True,
+    help="html, pdf, md, json or xlsx; several separated by commas, or all (every one but "
+    "json-schema). json-schema writes the JSON Schema of the audience's JSON report.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File to write (default: <emb>-<audience>.<format> in the current folder); with "
+    "several audiences or formats, the folder to write them into.",
+)
+@click.option(
+    "--from",
+    "run_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A run saved by `cyberready assess DIR --save RUN`: render from it instead of "
+    "running the assessment again (refused if the workspace, the version or an option given "
+    "here changed since).",
+)
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of templates that replace the shipped ones, file by file "
+    "(technical.html.j2, style.css, …). They run in a sandbox (no Python internals), and a "
+    "donor report is refused if its text would reveal a sensitive term.",
+)
+@trials_option("Monte Carlo trials per scenario.", minimum=2)
+@seed_option("Seed: the same seed gives the same report.")
+@screen_trials_option("Trials per scenario when screening candidate actions.")
+@budget_option("Budget for the plan (default: budget_usd in emb.yaml).")
+@locale_option(
+    "Report language: a shipped one (en), optionally with a region (en_GB); any other is "
+    "refused before the assessment runs."
+)
+@force_option()
+@click.pass_context
+@handle_errors
+def report(
+    ctx: click.Context,
+    workspace: Path,
+    audiences: tuple[Audience, ...],
+    fmts: tuple[str, ...],
+    out: Path | None,
+    run_file: Path | None,
+    templates_dir: Path | None,
+    trials: int,
+    seed: int,
+    screen_trials: int | None,
+    budget: float | None,
+    locale: str,
+    force: bool,
+) -> None:
+    """Write reports for one or more audiences as HTML, PDF, Markdown, JSON or XLSX.
+
+    Runs the whole assessment (readiness, threat simulation, priorities) once and renders
+    every audience and format asked for from it; with --from, renders from a saved run
+    instead. Technical and advisor reports name systems and attack paths and are marked
+    TLP:AMBER+STRICT; the donor report is built from a separate view without them and is
+    marked TLP:GREEN. PDF needs the 'pdf' extra: pip install 'cyberready[pdf]'.
+    """
+    import cyberready
+    from cyberready.io import atomic_write_bytes
+    from cyberready.report import build_view, default_filename, render, view_schema
+    from cyberready.report.i18n import check_locale
+    from cyberready.report.runfile import load_run
+    from cyberready.report.views import redactor
+
+    locale = check_locale(locale)
+    ws = cyberready.load_workspace(workspace)
+    pairs = [(a, f) for a in audiences for f in fmts]
+    several = len(pairs) > 1
+    if several and out is not None and out.exists() and not out.is_dir():
+        raise click.UsageError(f"--out {out} is a file; several reports need a folder")
+    if several:
+        check_output(out or Path(), folder=True)
+
+    def target(audience: str, fmt: str) -> Path:
+        name = default_filename(ws.emb.id, audience, fmt.replace("json-schema", "schema.json"))
+        if several:
+            return (out or Path()) / name
+        return out or Path(name)
+
+    for audience, fmt in pairs:
+        check_output(target(audience, fmt), force=force)
+    if several and out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    for audience in audiences:
+        if "json-schema" in fmts:
+            path = target(audience, "json-schema")
+            schema = view_schema(audience)
+            atomic_write_bytes(path, (json.dumps(schema, indent=2) + "\n").encode())
+            echo(f"wrote {path}")
+    pairs = [(a, f) for a, f in pairs if f != "json-schema"]
+    if not pairs:
+        return
+    views: dict[Audience, View]
+    if run_file is not None:
+        asked = _given(ctx, "trials", "seed", "screen_trials", "budget")
+        if ctx.get_parameter_source("locale") is click.core.ParameterSource.COMMANDLINE:
+            asked["locale"] = locale
+        views = load_run(run_file, workspace, options=asked)
+        echo(f"from {run_file} (saved run, its inputs unchanged)")
+    else:
+        warn_few_trials(trials)
+        result = assess_shown(
+            ws, trials=trials, seed=seed, screen_trials=screen_trials, budget_usd=budget
+        )
+        views = {a: build_view(result, a, locale=locale) for a in audiences}
+    guard = redactor(ws, locale) if "donor" in audiences else None
+    for audience, fmt in pairs:
+        data = render(
+            views[audience],
+            cast("Format", fmt),  # json-schema was written above; the rest are Formats
+            templates_dir=templates_dir,
+            guard=guard if audience == "donor" else None,
+        )
+        path = target(audience, fmt)
+        atomic_write_bytes(path, data)
+        echo(f"wrote {path} ({audience}, {fmt}, {len(data):,} bytes)")
