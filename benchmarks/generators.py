@@ -44,7 +44,7 @@ import numpy as np
 from cyberready.io import atomic_write_text, dump_yaml
 from cyberready.models import Function, Scenario
 from cyberready.models.vocab import ASSET_TYPES, DATA_CLASSES, EXPOSURES, LINK_KINDS
-from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace import ResolvedSystem
 
 __all__ = [
     "HierarchyShape",
@@ -485,7 +485,7 @@ V2_FRAMEWORK: dict[str, object] = {
 
 def _assessment(shape: HierarchyShape, seed: int) -> dict[str, object]:
     """Answers to every usaid-ecbs EMB control (seeded levels) and per-region overrides."""
-    from cyberready.workspace._load import shipped_library
+    from cyberready.workspace import shipped_library
 
     rng = np.random.Generator(np.random.PCG64(seed + 1))
     fw = shipped_library().frameworks["usaid-ecbs"]

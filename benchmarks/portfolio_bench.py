@@ -26,7 +26,7 @@ import cyberready
 from cyberready.io import write_files
 from cyberready.portfolio import Portfolio, assess_portfolio
 from cyberready.portfolio.sample import emb_specs, sample_portfolio
-from cyberready.workspace._load import shipped_library
+from cyberready.workspace import shipped_library
 
 
 def _run(label: str, fn: Callable[[], Portfolio]) -> tuple[Portfolio, float]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from cyberready.models import Assessment, Framework, Scenario, SystemModel
 from cyberready.posture import AssetLevels, Posture, levels_from
-from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace import ResolvedSystem
 
 SCALE = {
     "levels": [{"level": i, "name": f"L{i}", "description": ""} for i in range(5)],

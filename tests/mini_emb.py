@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from cyberready.models import Assessment, Framework, SystemModel
-from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace import ResolvedSystem
 
 LEVELS = [
     {"level": 0, "name": "None", "description": "Not done."},

@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cyberready.models import Assessment, EmbProfile, Framework, Scenario, SystemModel
-from cyberready.workspace._assets import ResolvedSystem
-from cyberready.workspace._inputs import Library, Workspace
-from cyberready.workspace._load import load_library
+from cyberready.workspace import Library, ResolvedSystem, Workspace, load_library
 
 
 @functools.cache

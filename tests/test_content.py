@@ -15,7 +15,7 @@ import pytest
 
 from cyberready.io import data_dir
 from cyberready.models import Framework
-from cyberready.workspace._load import load_library, load_workspace
+from cyberready.workspace import load_library, load_workspace
 
 LIBRARY = load_library()
 FRAMEWORKS = sorted(LIBRARY.frameworks.values(), key=lambda fw: fw.id)

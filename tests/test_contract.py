@@ -20,7 +20,7 @@ import pytest
 
 import cyberready
 from cyberready.io import data_dir, read_yaml
-from cyberready.workspace._load import load_library, load_workspace, validate_paths
+from cyberready.workspace import load_library, load_workspace, validate_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 120

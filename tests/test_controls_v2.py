@@ -22,7 +22,7 @@ from cyberready.posture import asset_levels
 from cyberready.prioritize import WhatIf, raise_control, what_if
 from cyberready.report import build_view, render
 from cyberready.report.models import AdvisorView, DonorView, TechnicalView
-from cyberready.workspace._inputs import Workspace
+from cyberready.workspace import Workspace
 
 EXAMPLES = ("examplia", "tarvonia", "vardenia")
 TRIALS = {"examplia": 2_000, "tarvonia": 1_000, "vardenia": 1_000}

@@ -11,9 +11,9 @@ import pytest
 
 from cyberready.models import Scenario, SystemModel
 from cyberready.models.vocab import LINK_KINDS, OPERATORS, SITES
-from cyberready.workspace._assets import ResolvedSystem
-from cyberready.workspace._diagnostics import (
+from cyberready.workspace import (
     TAG_LOOKALIKES,
+    ResolvedSystem,
     diagnose_scenario,
     harmable,
     reachable,

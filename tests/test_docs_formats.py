@@ -15,7 +15,7 @@ import yaml
 from cyberready.models import Asset, Function, Link, Scenario
 from cyberready.models.system import GenerateSpec
 from cyberready.models.vocab import ASSET_TYPES, OPERATORS, PHASES, SITES, Selector
-from cyberready.workspace._load import load_library
+from cyberready.workspace import load_library
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "system-model.md"
 TEXT = PAGE.read_text(encoding="utf-8")

@@ -34,7 +34,7 @@ from cyberready.errors import (
     UnsafeTemplateError,
     WorkspaceBusyError,
 )
-from cyberready.workspace._load import load_library, load_workspace
+from cyberready.workspace import load_library, load_workspace
 
 ERROR_CLASSES: set[type[CyberReadyError]] = {
     obj
@@ -179,7 +179,7 @@ def _optional_dependency(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def _output_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cyberready.io._outputs import check_output
+    from cyberready.io import check_output
 
     check_output(_example(tmp_path) / "report.html")
 
@@ -189,7 +189,7 @@ def _workspace_busy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         pytest.skip("holds the lock with flock")
     import fcntl
 
-    from cyberready.io._lock import LOCK_FILE, workspace_lock
+    from cyberready.io import LOCK_FILE, workspace_lock
 
     ws = _example(tmp_path)
     with (ws / LOCK_FILE).open("w") as held:

@@ -26,7 +26,7 @@ from cyberready.graph import (
 )
 from cyberready.models import Asset, SystemModel
 from cyberready.models.vocab import ATTACK_LINK_KINDS, DEPENDENCY_LINK_KINDS, LINK_KINDS
-from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace import ResolvedSystem
 
 Spec = dict[str, Any]
 

@@ -23,7 +23,7 @@ from cyberready.cli import main
 from cyberready.io import data_dir
 from cyberready.models import Incident, IncidentRegistry
 from cyberready.report import Audience, Format, TechnicalView, build_view, render
-from cyberready.workspace._load import load_library, load_workspace, validate_inputs
+from cyberready.workspace import load_library, load_workspace, validate_inputs
 
 SHIPPED_REGISTRY = data_dir("scenarios") / "incidents.yaml"
 

@@ -13,7 +13,7 @@ import cyberready
 from cyberready import InputError
 from cyberready.models import Control, EmbProfile, Function, Link, Scenario, Selector, SystemModel
 from cyberready.posture import asset_levels, effective_likelihood
-from cyberready.workspace._assets import ResolvedSystem
+from cyberready.workspace import ResolvedSystem
 
 SYSTEM = SystemModel.model_validate(
     {
@@ -215,7 +215,7 @@ def test_simulate_uses_the_effective_likelihood(tmp_path: Path) -> None:
 
 def test_generate_fills_site_and_operator_and_reports_bad_rows_by_line() -> None:
     from cyberready.io import CsvTable, Document
-    from cyberready.workspace._generate import expand_generate
+    from cyberready.workspace import expand_generate
 
     system = SystemModel.model_validate(
         {

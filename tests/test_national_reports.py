@@ -231,7 +231,7 @@ def test_a_malicious_scenario_is_worded_compromised(example_copy: Path) -> None:
 
 def test_simulation_frame_names_each_assets_group(tarvonia: tuple[Path, Path]) -> None:
     from cyberready.engine import simulate
-    from cyberready.workspace._load import load_workspace
+    from cyberready.workspace import load_workspace
 
     ws, _out = tarvonia
     workspace = load_workspace(ws)

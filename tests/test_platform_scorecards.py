@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import cyberready
 from cyberready.cli import main
-from cyberready.workspace._load import load_workspace
+from cyberready.workspace import load_workspace
 
 CARD_DATE = "2026-10-20"  # both Examplia scorecards
 NEW_DATE = dt.date(2027, 1, 15)

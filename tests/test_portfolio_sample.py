@@ -12,7 +12,7 @@ from cyberready.cli import main
 from cyberready.errors import InputError
 from cyberready.io import write_files
 from cyberready.portfolio.sample import emb_specs, render_workspace, sample_portfolio
-from cyberready.workspace._load import shipped_library
+from cyberready.workspace import shipped_library
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from cyberready import __version__
 from cyberready.assess import AssessmentResult
 from cyberready.cli import main
 from cyberready.errors import InputError, OptionalDependencyError, ReportError
-from cyberready.io._outputs import markdown_marker
+from cyberready.io import markdown_marker
 from cyberready.report import Audience, build_view, make_charts, render
 from cyberready.report.charts import readiness_chart, to_svg
 from cyberready.report.i18n import (

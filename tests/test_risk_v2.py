@@ -25,7 +25,7 @@ from cyberready.posture import Posture
 from cyberready.prioritize import loss_model, prioritize, raise_control, what_if
 from cyberready.report import build_view, render
 from cyberready.report.models import AdvisorView
-from cyberready.workspace._inputs import Workspace
+from cyberready.workspace import Workspace
 
 DEFACE: dict[str, Any] = {
     "id": "deface",

@@ -26,9 +26,7 @@ from cyberready.models import Scenario
 from cyberready.models.vocab import DEPENDENCY_LINK_KINDS, PHASES, Selector
 from cyberready.report.scenario_docs import main as docs_main
 from cyberready.report.scenario_docs import render_page
-from cyberready.workspace._assets import ResolvedSystem
-from cyberready.workspace._inputs import Workspace
-from cyberready.workspace._load import load_library
+from cyberready.workspace import ResolvedSystem, Workspace, load_library
 
 EXAMPLES = sorted(p for p in data_dir("examples").iterdir() if (p / "emb.yaml").is_file())
 EVM_EXAMPLE = data_dir("examples") / "vardenia"

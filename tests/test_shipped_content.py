@@ -22,9 +22,7 @@ import pytest
 import cyberready
 from cyberready.models import Scenario
 from cyberready.models.vocab import Selector
-from cyberready.workspace._assets import ResolvedSystem
-from cyberready.workspace._inputs import Library
-from cyberready.workspace._load import load_library
+from cyberready.workspace import Library, ResolvedSystem, load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = load_library()

@@ -20,7 +20,7 @@ import pytest
 
 from cyberready.errors import Problem
 from cyberready.io import read_yaml, safe_join
-from cyberready.workspace._load import validate_inputs, validate_paths
+from cyberready.workspace import validate_inputs, validate_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 120  # seconds; generous on purpose: a hang or an alias bomb would blow far past it

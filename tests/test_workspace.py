@@ -14,8 +14,14 @@ import pytest
 
 import cyberready
 import cyberready.workspace
-from cyberready.workspace import FrozenMap, Gaps, Library, Workspace
-from cyberready.workspace._load import load_workspace, shipped_library
+from cyberready.workspace import (
+    FrozenMap,
+    Gaps,
+    Library,
+    Workspace,
+    load_workspace,
+    shipped_library,
+)
 
 
 def test_the_shipped_library_is_loaded_once_and_cannot_be_changed() -> None:

@@ -29,7 +29,7 @@ import cyberready
 from cyberready.cli import main
 from cyberready.errors import InputError
 from cyberready.interop.questionnaire import read_questionnaire
-from cyberready.workspace._load import load_workspace, shipped_library
+from cyberready.workspace import load_workspace, shipped_library
 
 SCALE = int(os.environ.get("CYBERREADY_FUZZ_EXAMPLES", "1"))
 FUZZ = settings(
