@@ -129,3 +129,30 @@ def test_help_does_not_load_the_numerical_stack() -> None:
     )
     assert "Usage:" in proc.stdout
     assert "HEAVY []" in proc.stdout
+
+
+def test_import_and_every_help_load_none_of_the_numerical_stack() -> None:
+    # every command imports the library inside the command, so no help page loads it either
+    code = (
+        "import sys\n"
+        "import cyberready.cli\n"
+        "from cyberready.cli import main\n"
+        "heavy = ('numpy', 'pandas', 'scipy', 'matplotlib')\n"
+        "print('IMPORT', sorted(m for m in heavy if m in sys.modules))\n"
+        "def pages(cmd, path):\n"
+        "    yield path\n"
+        "    for name, sub in sorted(getattr(cmd, 'commands', {}).items()):\n"
+        "        yield from pages(sub, [*path, name])\n"
+        "for path in pages(main, []):\n"
+        "    try:\n"
+        "        main([*path, '--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('HELP', sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert "Usage: -c prioritize" in proc.stdout  # the pages were shown
+    assert "IMPORT []" in proc.stdout
+    assert "HELP []" in proc.stdout
