@@ -23,7 +23,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypedDict
 
 import numpy as np
 
@@ -309,6 +309,23 @@ def _band(a: AggregateScore) -> tuple[float, float, float]:
     return s, lo, hi
 
 
+class _Scored(TypedDict):
+    """The score, band, tier and coverage that every readiness row of the view carries."""
+
+    score: float
+    low: float
+    high: float
+    tier: str
+    coverage: float
+
+
+def _scored(a: AggregateScore) -> _Scored:
+    """``a``'s shared readiness fields, so that the overall, framework and domain rows fill
+    them the same way (no score: 0, no band: the score, no tier: empty)."""
+    s, lo, hi = _band(a)
+    return _Scored(score=s, low=lo, high=hi, tier=a.tier or "", coverage=a.coverage or 0.0)
+
+
 def _confidence(a: AggregateScore) -> str:
     band = (a.confidence_band or "Low").lower()
     return band if band in ("high", "medium", "low") else "low"
@@ -326,57 +343,39 @@ def _readiness(result: AssessmentResult) -> ReadinessSection:
     ws = result.workspace
     r = result.readiness
     lib = ws.library
-    score, lo, hi = _band(r.overall)
-    frameworks = []
-    for a in r.frameworks:
-        fw = lib.frameworks[a.framework]
-        s, flo, fhi = _band(a)
-        frameworks.append(
-            FrameworkReadiness(
-                framework_id=a.framework,
-                title=fw.title,
-                provenance=fw.provenance,
-                score=s,
-                low=flo,
-                high=fhi,
-                tier=a.tier or "",
-                coverage=a.coverage or 0.0,
-            )
+    overall = _scored(r.overall)
+    frameworks = [
+        FrameworkReadiness(
+            framework_id=a.framework,
+            title=lib.frameworks[a.framework].title,
+            provenance=lib.frameworks[a.framework].provenance,
+            **_scored(a),
         )
-    domains = []
-    for a in r.domains:
-        fw = lib.frameworks[a.framework]
-        s, dlo, dhi = _band(a)
-        domains.append(
-            DomainReadiness(
-                framework_id=a.framework,
-                framework_title=fw.title,
-                domain_id=a.domain,
-                title=a.title,
-                score=s,
-                low=dlo,
-                high=dhi,
-                tier=a.tier or "",
-                coverage=a.coverage or 0.0,
-                controls=a.controls - a.not_applicable,
-                unassessed=len(a.unassessed),
-                target=a.target,
-            )
+        for a in r.frameworks
+    ]
+    domains = [
+        DomainReadiness(
+            framework_id=a.framework,
+            framework_title=lib.frameworks[a.framework].title,
+            domain_id=a.domain,
+            title=a.title,
+            **_scored(a),
+            controls=a.controls - a.not_applicable,
+            unassessed=len(a.unassessed),
+            target=a.target,
         )
+        for a in r.domains
+    ]
     trend = [
         TrendPoint(as_of=h.as_of, score=h.overall.score or 0.0, tier=h.overall.tier or "")
         for h in result.history
         if h.as_of is not None
     ]
     if r.as_of is not None:
-        trend.append(TrendPoint(as_of=r.as_of, score=score, tier=r.overall.tier or ""))
+        trend.append(TrendPoint(as_of=r.as_of, score=overall["score"], tier=overall["tier"]))
     trend.sort(key=lambda p: p.as_of)
     return ReadinessSection(
-        score=score,
-        low=lo,
-        high=hi,
-        tier=r.overall.tier or "",
-        coverage=r.overall.coverage or 0.0,
+        **overall,
         confidence=_confidence(r.overall),  # type: ignore[arg-type]  # one of high/medium/low
         frameworks=tuple(frameworks),
         domains=tuple(domains),
