@@ -509,6 +509,25 @@ def _readiness_gain(
     return gain
 
 
+class _ActionFields(TypedDict):
+    """The fields of an action row that say what the action is, whichever ranking it is from."""
+
+    rank: int
+    control_id: str
+    title: str
+    framework_id: str
+    domain_id: str
+    domain_title: str
+    from_level: int
+    to_level: int
+    scope: str
+    cost_low: float
+    cost_high: float
+    weeks: float
+    references: tuple[str, ...]
+    ready_by: str | None
+
+
 def _actions(result: AssessmentResult, _: Gettext) -> tuple[ActionRow, ...]:
     p = result.priorities
     if p is None:
@@ -521,43 +540,44 @@ def _actions(result: AssessmentResult, _: Gettext) -> tuple[ActionRow, ...]:
     cache: dict[tuple[str, ...], float] = {}
     out: list[ActionRow] = []
 
-    def domain_of(control: str) -> tuple[str, str]:
-        found = lib.control(control)
-        if found is None:
-            return "", ""
-        fw, c = found
-        titles = {d.id: d.title for d in fw.domains}
-        return c.domain, titles.get(c.domain, c.domain)
-
-    def scope(a: PlannedAction) -> str:
-        return _("everywhere it applies") if a.selector is None else a.selector.describe()
+    def described(a: PlannedAction) -> _ActionFields:
+        """What every row says of its action, ranked by risk reduction or by readiness alone:
+        the next rank, the control and its domain, the levels, where, cost and timing."""
+        dom, dom_title = "", ""
+        found = lib.control(a.control)
+        if found is not None:
+            fw, c = found
+            titles = {d.id: d.title for d in fw.domains}
+            dom, dom_title = c.domain, titles.get(c.domain, c.domain)
+        return _ActionFields(
+            rank=len(out) + 1,
+            control_id=a.control,
+            title=a.title,
+            framework_id=a.framework,
+            domain_id=dom,
+            domain_title=dom_title,
+            from_level=a.from_levels[0],
+            to_level=a.level,
+            scope=_("everywhere it applies") if a.selector is None else a.selector.describe(),
+            cost_low=a.cost.low,
+            cost_high=a.cost.high,
+            weeks=a.weeks,
+            references=tuple(item for items in a.references.values() for item in items),
+            ready_by=_ready_by(ws, start, a.weeks),
+        )
 
     for rec in p.ranking:
         a = rec.action
-        dom, dom_title = domain_of(a.control)
         share = min(1.0, max(0.0, rec.benefit.value) / baseline) if baseline else 0.0
         out.append(
             ActionRow(
-                rank=len(out) + 1,
-                control_id=a.control,
-                title=a.title,
-                framework_id=a.framework,
-                domain_id=dom,
-                domain_title=dom_title,
-                from_level=a.from_levels[0],
-                to_level=a.level,
-                scope=scope(a),
+                **described(a),
                 assets=tuple(rec.assets),
-                cost_low=a.cost.low,
-                cost_high=a.cost.high,
-                weeks=a.weeks,
                 risk_reduction=max(0.0, rec.benefit.value),
                 risk_reduction_share=share,
                 readiness_gain=_readiness_gain(result, [a], cache),
                 scenarios=tuple(rec.scenario_titles.get(s, s) for s, _v in rec.protects()),
                 functions=tuple(rec.function_titles.get(f, f) for f, _v in rec.functions()),
-                references=tuple(item for items in a.references.values() for item in items),
-                ready_by=_ready_by(ws, start, a.weeks),
                 in_budget=a.id in in_plan,
                 simulated=True,
                 why=rec.explain(),
@@ -565,27 +585,13 @@ def _actions(result: AssessmentResult, _: Gettext) -> tuple[ActionRow, ...]:
         )
     for ra in p.readiness:
         a = ra.action
-        dom, dom_title = domain_of(a.control)
         out.append(
             ActionRow(
-                rank=len(out) + 1,
-                control_id=a.control,
-                title=a.title,
-                framework_id=a.framework,
-                domain_id=dom,
-                domain_title=dom_title,
-                from_level=a.from_levels[0],
-                to_level=a.level,
-                scope=scope(a),
+                **described(a),
                 assets=tuple(ws.resolved.ids[int(i)] for i in a.positions[:100]),
-                cost_low=a.cost.low,
-                cost_high=a.cost.high,
-                weeks=a.weeks,
                 risk_reduction=0.0,
                 risk_reduction_share=0.0,
                 readiness_gain=ra.gain,
-                references=tuple(item for items in a.references.values() for item in items),
-                ready_by=_ready_by(ws, start, a.weeks),
                 in_budget=False,
                 simulated=False,
                 why=ra.reason,
