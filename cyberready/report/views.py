@@ -669,13 +669,26 @@ def _technical(
     diagnostics = result.diagnostics
     status = {d.scenario_id: d.status for d in diagnostics.scenarios}
     context = ws.emb.threat_context
+
+    def function_risk(i: int, p_fail: float, main_threats: tuple[str, ...] = ()) -> FunctionRisk:
+        """Function ``i``'s row, with or without a simulation behind ``p_fail``."""
+        f = fns[i]
+        return FunctionRisk(
+            function_id=f.id,
+            title=f.title,
+            phases=f.phases,
+            weight=f.weight,
+            p_fail=p_fail,
+            main_threats=main_threats,
+            spof=facts.single_points_of_failure.get(f.id, ()),
+        )
+
     if sim is not None:
         cycle = sim.cycle_probability
         compromise, failure = _compromise_and_failure(result)
         expected_loss = sim.expected_loss
         trust_loss = sim.trust_loss
         for i in _function_order(result):
-            f = fns[i]
             contrib = sorted(
                 (
                     (-float(r.loss_by_function[i]), r.scenario_id)
@@ -684,15 +697,7 @@ def _technical(
                 ),
             )[:2]
             functions.append(
-                FunctionRisk(
-                    function_id=f.id,
-                    title=f.title,
-                    phases=f.phases,
-                    weight=f.weight,
-                    p_fail=float(cycle[i]),
-                    main_threats=tuple(titles.get(s, s) for _v, s in contrib),
-                    spof=facts.single_points_of_failure.get(f.id, ()),
-                )
+                function_risk(i, float(cycle[i]), tuple(titles.get(s, s) for _v, s in contrib))
             )
         for r in sorted(sim.scenarios.values(), key=lambda r: (-r.expected_loss, r.scenario_id)):
             sc = ws.library.scenarios[r.scenario_id]
@@ -750,18 +755,7 @@ def _technical(
         paths.sort(key=lambda p: (-likelihood[p.scenario_id] * p.share, p.scenario_id, p.assets))
         paths = paths[:PATH_LIMIT]
     else:
-        for i in _function_order(result):
-            f = fns[i]
-            functions.append(
-                FunctionRisk(
-                    function_id=f.id,
-                    title=f.title,
-                    phases=f.phases,
-                    weight=f.weight,
-                    p_fail=0.0,
-                    spof=facts.single_points_of_failure.get(f.id, ()),
-                )
-            )
+        functions = [function_risk(i, 0.0) for i in _function_order(result)]
 
     spof_for: dict[str, list[str]] = defaultdict(list)
     for fid, assets in facts.single_points_of_failure.items():
