@@ -286,7 +286,7 @@ def dependency_closure(G: nx.MultiDiGraph[str], asset: str) -> set[str]:
     Returns
     -------
     set of str
-        Includes ``asset`` itself.
+        ``asset`` and every asset it needs, directly or through others.
 
     Raises
     ------
@@ -323,7 +323,7 @@ def dependents(G: nx.MultiDiGraph[str], asset: str) -> set[str]:
     Returns
     -------
     set of str
-        Includes ``asset`` itself.
+        ``asset`` and every asset its outage takes down.
 
     Raises
     ------
@@ -366,7 +366,7 @@ def attack_reach(G: nx.MultiDiGraph[str], asset: str) -> set[str]:
     Returns
     -------
     set of str
-        Includes ``asset`` itself.
+        ``asset`` and every asset an attacker holding it could go on to try.
 
     Raises
     ------
@@ -413,7 +413,8 @@ def blast_radius(G: nx.MultiDiGraph[str], asset: str) -> set[str]:
     Returns
     -------
     set of str
-        Includes ``asset`` itself.
+        ``asset``, every asset an attacker could compromise from it, and every asset those
+        compromises take down.
 
     Raises
     ------

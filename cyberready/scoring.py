@@ -53,7 +53,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -631,26 +631,28 @@ def aggregate(
     answered = len(scores) - len(unassessed)
     coverage = answered / len(scores) if scores else None
     total_w = sum(c.weight for c in counted)
+    # The counts hold whatever the weights; the score and what derives from it need a weight.
+    unscored = AggregateScore(
+        scope=scope,
+        framework=framework,
+        domain=domain,
+        title=title,
+        score=None,
+        tier=None,
+        controls=len(scores),
+        answered=answered,
+        not_applicable=n_na,
+        unassessed=unassessed,
+        coverage=coverage,
+        confidence=None,
+        confidence_band=None,
+        band=None,
+        spread=None,
+        target=None,
+        gap=None,
+    )
     if total_w == 0:
-        return AggregateScore(
-            scope=scope,
-            framework=framework,
-            domain=domain,
-            title=title,
-            score=None,
-            tier=None,
-            controls=len(scores),
-            answered=answered,
-            not_applicable=n_na,
-            unassessed=unassessed,
-            coverage=coverage,
-            confidence=None,
-            confidence_band=None,
-            band=None,
-            spread=None,
-            target=None,
-            gap=None,
-        )
+        return unscored
 
     def mean(values: Iterable[tuple[int, float]]) -> float:
         # weights and scores are multiples of 1 and 25: exact sums, one rounding
@@ -681,18 +683,10 @@ def aggregate(
             for c in counted
         )
         gap = max(0.0, target - points)
-    return AggregateScore(
-        scope=scope,
-        framework=framework,
-        domain=domain,
-        title=title,
+    return replace(
+        unscored,
         score=points,
         tier=_tier(tiers, points),
-        controls=len(scores),
-        answered=answered,
-        not_applicable=n_na,
-        unassessed=unassessed,
-        coverage=coverage,
         confidence=confidence,
         confidence_band=confidence_band(confidence),
         band=band,

@@ -23,7 +23,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from cyberready.errors import AssessmentError, Problem
 from cyberready.models import Assessment, Framework, Override
@@ -153,23 +153,7 @@ class AssessmentDiff:
             return pd.DataFrame(rows)
         if by != "control":
             raise ValueError(f"by={by!r}: expected control or domain")
-        cols = [
-            "framework",
-            "domain",
-            "control",
-            "title",
-            "kind",
-            "old_level",
-            "new_level",
-            "old_source",
-            "new_source",
-            "old_score",
-            "new_score",
-            "delta",
-            "old_target",
-            "new_target",
-        ]
-        return pd.DataFrame([_change_dict(c) for c in self.changes], columns=cols)
+        return pd.DataFrame([_change_dict(c) for c in self.changes], columns=_CHANGE_COLUMNS)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (``cyberready diff --json``)."""
@@ -195,23 +179,28 @@ class AssessmentDiff:
         return head + self.to_frame().to_html(index=False, na_rep="", escape=True)
 
 
+_CHANGE_COLUMNS: Final = [
+    "framework",
+    "domain",
+    "control",
+    "title",
+    "kind",
+    "old_level",
+    "new_level",
+    "old_source",
+    "new_source",
+    "old_score",
+    "new_score",
+    "delta",
+    "old_target",
+    "new_target",
+]
+"""The columns of a change, in order: each is the :class:`ControlChange` attribute of its name,
+so the JSON keys and the table's columns are the same list."""
+
+
 def _change_dict(c: ControlChange) -> dict[str, Any]:
-    return {
-        "framework": c.framework,
-        "domain": c.domain,
-        "control": c.control,
-        "title": c.title,
-        "kind": c.kind,
-        "old_level": c.old_level,
-        "new_level": c.new_level,
-        "old_source": c.old_source,
-        "new_source": c.new_source,
-        "old_score": c.old_score,
-        "new_score": c.new_score,
-        "delta": c.delta,
-        "old_target": c.old_target,
-        "new_target": c.new_target,
-    }
+    return {k: getattr(c, k) for k in _CHANGE_COLUMNS}
 
 
 def _signed(v: float | None) -> str:

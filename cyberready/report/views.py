@@ -23,7 +23,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypedDict
 
 import numpy as np
 
@@ -309,6 +309,23 @@ def _band(a: AggregateScore) -> tuple[float, float, float]:
     return s, lo, hi
 
 
+class _Scored(TypedDict):
+    """The score, band, tier and coverage that every readiness row of the view carries."""
+
+    score: float
+    low: float
+    high: float
+    tier: str
+    coverage: float
+
+
+def _scored(a: AggregateScore) -> _Scored:
+    """``a``'s shared readiness fields, so that the overall, framework and domain rows fill
+    them the same way (no score: 0, no band: the score, no tier: empty)."""
+    s, lo, hi = _band(a)
+    return _Scored(score=s, low=lo, high=hi, tier=a.tier or "", coverage=a.coverage or 0.0)
+
+
 def _confidence(a: AggregateScore) -> str:
     band = (a.confidence_band or "Low").lower()
     return band if band in ("high", "medium", "low") else "low"
@@ -326,57 +343,39 @@ def _readiness(result: AssessmentResult) -> ReadinessSection:
     ws = result.workspace
     r = result.readiness
     lib = ws.library
-    score, lo, hi = _band(r.overall)
-    frameworks = []
-    for a in r.frameworks:
-        fw = lib.frameworks[a.framework]
-        s, flo, fhi = _band(a)
-        frameworks.append(
-            FrameworkReadiness(
-                framework_id=a.framework,
-                title=fw.title,
-                provenance=fw.provenance,
-                score=s,
-                low=flo,
-                high=fhi,
-                tier=a.tier or "",
-                coverage=a.coverage or 0.0,
-            )
+    overall = _scored(r.overall)
+    frameworks = [
+        FrameworkReadiness(
+            framework_id=a.framework,
+            title=lib.frameworks[a.framework].title,
+            provenance=lib.frameworks[a.framework].provenance,
+            **_scored(a),
         )
-    domains = []
-    for a in r.domains:
-        fw = lib.frameworks[a.framework]
-        s, dlo, dhi = _band(a)
-        domains.append(
-            DomainReadiness(
-                framework_id=a.framework,
-                framework_title=fw.title,
-                domain_id=a.domain,
-                title=a.title,
-                score=s,
-                low=dlo,
-                high=dhi,
-                tier=a.tier or "",
-                coverage=a.coverage or 0.0,
-                controls=a.controls - a.not_applicable,
-                unassessed=len(a.unassessed),
-                target=a.target,
-            )
+        for a in r.frameworks
+    ]
+    domains = [
+        DomainReadiness(
+            framework_id=a.framework,
+            framework_title=lib.frameworks[a.framework].title,
+            domain_id=a.domain,
+            title=a.title,
+            **_scored(a),
+            controls=a.controls - a.not_applicable,
+            unassessed=len(a.unassessed),
+            target=a.target,
         )
+        for a in r.domains
+    ]
     trend = [
         TrendPoint(as_of=h.as_of, score=h.overall.score or 0.0, tier=h.overall.tier or "")
         for h in result.history
         if h.as_of is not None
     ]
     if r.as_of is not None:
-        trend.append(TrendPoint(as_of=r.as_of, score=score, tier=r.overall.tier or ""))
+        trend.append(TrendPoint(as_of=r.as_of, score=overall["score"], tier=overall["tier"]))
     trend.sort(key=lambda p: p.as_of)
     return ReadinessSection(
-        score=score,
-        low=lo,
-        high=hi,
-        tier=r.overall.tier or "",
-        coverage=r.overall.coverage or 0.0,
+        **overall,
         confidence=_confidence(r.overall),  # type: ignore[arg-type]  # one of high/medium/low
         frameworks=tuple(frameworks),
         domains=tuple(domains),
@@ -510,6 +509,25 @@ def _readiness_gain(
     return gain
 
 
+class _ActionFields(TypedDict):
+    """The fields of an action row that say what the action is, whichever ranking it is from."""
+
+    rank: int
+    control_id: str
+    title: str
+    framework_id: str
+    domain_id: str
+    domain_title: str
+    from_level: int
+    to_level: int
+    scope: str
+    cost_low: float
+    cost_high: float
+    weeks: float
+    references: tuple[str, ...]
+    ready_by: str | None
+
+
 def _actions(result: AssessmentResult, _: Gettext) -> tuple[ActionRow, ...]:
     p = result.priorities
     if p is None:
@@ -522,43 +540,44 @@ def _actions(result: AssessmentResult, _: Gettext) -> tuple[ActionRow, ...]:
     cache: dict[tuple[str, ...], float] = {}
     out: list[ActionRow] = []
 
-    def domain_of(control: str) -> tuple[str, str]:
-        found = lib.control(control)
-        if found is None:
-            return "", ""
-        fw, c = found
-        titles = {d.id: d.title for d in fw.domains}
-        return c.domain, titles.get(c.domain, c.domain)
-
-    def scope(a: PlannedAction) -> str:
-        return _("everywhere it applies") if a.selector is None else a.selector.describe()
+    def described(a: PlannedAction) -> _ActionFields:
+        """What every row says of its action, ranked by risk reduction or by readiness alone:
+        the next rank, the control and its domain, the levels, where, cost and timing."""
+        dom, dom_title = "", ""
+        found = lib.control(a.control)
+        if found is not None:
+            fw, c = found
+            titles = {d.id: d.title for d in fw.domains}
+            dom, dom_title = c.domain, titles.get(c.domain, c.domain)
+        return _ActionFields(
+            rank=len(out) + 1,
+            control_id=a.control,
+            title=a.title,
+            framework_id=a.framework,
+            domain_id=dom,
+            domain_title=dom_title,
+            from_level=a.from_levels[0],
+            to_level=a.level,
+            scope=_("everywhere it applies") if a.selector is None else a.selector.describe(),
+            cost_low=a.cost.low,
+            cost_high=a.cost.high,
+            weeks=a.weeks,
+            references=tuple(item for items in a.references.values() for item in items),
+            ready_by=_ready_by(ws, start, a.weeks),
+        )
 
     for rec in p.ranking:
         a = rec.action
-        dom, dom_title = domain_of(a.control)
         share = min(1.0, max(0.0, rec.benefit.value) / baseline) if baseline else 0.0
         out.append(
             ActionRow(
-                rank=len(out) + 1,
-                control_id=a.control,
-                title=a.title,
-                framework_id=a.framework,
-                domain_id=dom,
-                domain_title=dom_title,
-                from_level=a.from_levels[0],
-                to_level=a.level,
-                scope=scope(a),
+                **described(a),
                 assets=tuple(rec.assets),
-                cost_low=a.cost.low,
-                cost_high=a.cost.high,
-                weeks=a.weeks,
                 risk_reduction=max(0.0, rec.benefit.value),
                 risk_reduction_share=share,
                 readiness_gain=_readiness_gain(result, [a], cache),
                 scenarios=tuple(rec.scenario_titles.get(s, s) for s, _v in rec.protects()),
                 functions=tuple(rec.function_titles.get(f, f) for f, _v in rec.functions()),
-                references=tuple(item for items in a.references.values() for item in items),
-                ready_by=_ready_by(ws, start, a.weeks),
                 in_budget=a.id in in_plan,
                 simulated=True,
                 why=rec.explain(),
@@ -566,27 +585,13 @@ def _actions(result: AssessmentResult, _: Gettext) -> tuple[ActionRow, ...]:
         )
     for ra in p.readiness:
         a = ra.action
-        dom, dom_title = domain_of(a.control)
         out.append(
             ActionRow(
-                rank=len(out) + 1,
-                control_id=a.control,
-                title=a.title,
-                framework_id=a.framework,
-                domain_id=dom,
-                domain_title=dom_title,
-                from_level=a.from_levels[0],
-                to_level=a.level,
-                scope=scope(a),
+                **described(a),
                 assets=tuple(ws.resolved.ids[int(i)] for i in a.positions[:100]),
-                cost_low=a.cost.low,
-                cost_high=a.cost.high,
-                weeks=a.weeks,
                 risk_reduction=0.0,
                 risk_reduction_share=0.0,
                 readiness_gain=ra.gain,
-                references=tuple(item for items in a.references.values() for item in items),
-                ready_by=_ready_by(ws, start, a.weeks),
                 in_budget=False,
                 simulated=False,
                 why=ra.reason,
@@ -664,13 +669,26 @@ def _technical(
     diagnostics = result.diagnostics
     status = {d.scenario_id: d.status for d in diagnostics.scenarios}
     context = ws.emb.threat_context
+
+    def function_risk(i: int, p_fail: float, main_threats: tuple[str, ...] = ()) -> FunctionRisk:
+        """Function ``i``'s row, with or without a simulation behind ``p_fail``."""
+        f = fns[i]
+        return FunctionRisk(
+            function_id=f.id,
+            title=f.title,
+            phases=f.phases,
+            weight=f.weight,
+            p_fail=p_fail,
+            main_threats=main_threats,
+            spof=facts.single_points_of_failure.get(f.id, ()),
+        )
+
     if sim is not None:
         cycle = sim.cycle_probability
         compromise, failure = _compromise_and_failure(result)
         expected_loss = sim.expected_loss
         trust_loss = sim.trust_loss
         for i in _function_order(result):
-            f = fns[i]
             contrib = sorted(
                 (
                     (-float(r.loss_by_function[i]), r.scenario_id)
@@ -679,15 +697,7 @@ def _technical(
                 ),
             )[:2]
             functions.append(
-                FunctionRisk(
-                    function_id=f.id,
-                    title=f.title,
-                    phases=f.phases,
-                    weight=f.weight,
-                    p_fail=float(cycle[i]),
-                    main_threats=tuple(titles.get(s, s) for _v, s in contrib),
-                    spof=facts.single_points_of_failure.get(f.id, ()),
-                )
+                function_risk(i, float(cycle[i]), tuple(titles.get(s, s) for _v, s in contrib))
             )
         for r in sorted(sim.scenarios.values(), key=lambda r: (-r.expected_loss, r.scenario_id)):
             sc = ws.library.scenarios[r.scenario_id]
@@ -745,18 +755,7 @@ def _technical(
         paths.sort(key=lambda p: (-likelihood[p.scenario_id] * p.share, p.scenario_id, p.assets))
         paths = paths[:PATH_LIMIT]
     else:
-        for i in _function_order(result):
-            f = fns[i]
-            functions.append(
-                FunctionRisk(
-                    function_id=f.id,
-                    title=f.title,
-                    phases=f.phases,
-                    weight=f.weight,
-                    p_fail=0.0,
-                    spof=facts.single_points_of_failure.get(f.id, ()),
-                )
-            )
+        functions = [function_risk(i, 0.0) for i in _function_order(result)]
 
     spof_for: dict[str, list[str]] = defaultdict(list)
     for fid, assets in facts.single_points_of_failure.items():
