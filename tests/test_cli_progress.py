@@ -53,11 +53,8 @@ def test_stage_names_from_input_are_shown_without_escapes(
 
 
 def test_prioritize_shows_its_stages_plainly_and_keeps_stdout_clean(example_dir: Path) -> None:
-    res = CliRunner().invoke(
-        main,
-        ["prioritize", str(example_dir), "--top", "2", "--json"]
-        + ["--trials", "200", "--screen-trials", "100"],
-    )
+    args = ["prioritize", str(example_dir), "--top", "2", "--json"]
+    res = CliRunner().invoke(main, [*args, "--trials", "200", "--screen-trials", "100"])
     assert res.exit_code == 0, res.output
     assert ESC not in res.stderr and "\r" not in res.stderr
     lines = res.stderr.splitlines()
@@ -65,9 +62,7 @@ def test_prioritize_shows_its_stages_plainly_and_keeps_stdout_clean(example_dir:
     assert json.loads(res.stdout)["emb"] == "examplia-iec"
 
 
-def test_assess_save_shows_every_stage_of_the_assessment(
-    example_dir: Path, tmp_path: Path
-) -> None:
+def test_assess_save_shows_every_stage_of_the_assessment(example_dir: Path, tmp_path: Path) -> None:
     run = tmp_path / "run.json"
     res = CliRunner().invoke(
         main, ["assess", str(example_dir), "--save", str(run), "--trials", "100", "--json"]

@@ -1,4 +1,4 @@
-"""The plan counts for this cycle only what can be in place in time (issue 13, item 3), and one
+"""The plan counts for this cycle only what can be in place in time, and one
 screening rule serves every command (item 7).
 
 An action's benefit this cycle is what it protects in the phases that start after it is ready;

@@ -1,4 +1,4 @@
-"""Prioritised risk reduction (docs/risk.md, issue 6): candidates, costs, benefits, plans, roadmap.
+"""Prioritised risk reduction (docs/risk.md): candidates, costs, benefits, plans, roadmap.
 
 Small hand-made models (``prioritize_models``) with probabilities worked out by hand; the
 shipped example only where the issue asks for it (the what-if check of the top three).

@@ -1,4 +1,4 @@
-"""The ``prioritize`` command and the demo's "top actions" lines (issue 6)."""
+"""The ``prioritize`` command and the demo's "top actions" lines."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 2's validation promises, each shown on the command line a user runs.
+"""The validation promises, each shown on the command line a user runs.
 
 Every kind of bad input is put into a small hand-made workspace and ``cyberready validate`` is
 run as a subprocess: it must exit 3, name the file and the exact line, print no traceback,
@@ -458,7 +458,7 @@ def test_python_tag_runs_nothing(tmp_path: Path) -> None:
     assert not (ws / "pwned").exists() and not (tmp_path / "pwned").exists()
 
 
-# ------------------------------------------------------------------ scenario rules (issue 4)
+# ------------------------------------------------------------------ scenario rules
 
 TIME_LINE = "time: {exponential: {mean: 24}}"
 

@@ -1,4 +1,4 @@
-"""Output paths (issue 17 item 9), through the real CLI.
+"""Output paths, through the real CLI.
 
 ``report --format json-schema --out ws/assessment.yaml`` used to destroy the workspace's
 assessment, and ``--out`` replaced any file at all. Now nothing is written into an EMB

@@ -1,4 +1,4 @@
-"""Terminal escapes from workspace files (issue 17 item 12), through the real CLI.
+"""Terminal escapes from workspace files, through the real CLI.
 
 A YAML key or title holding ``ESC [2J`` (clear the screen), ``ESC ]0;…BEL`` (retitle the
 window), a carriage return or a C1 ``CSI`` used to reach the terminal through ``validate``

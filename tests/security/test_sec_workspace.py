@@ -1,4 +1,4 @@
-"""One writer at a time, nothing lost (issue 17 items 6, 10, 11), through the real CLI.
+"""One writer at a time, nothing lost, through the real CLI.
 
 Two imports into one workspace used to both print "imported" while one update vanished and
 history held two copies; a ``history/`` linked to another EMB received that EMB's archive; a
