@@ -1,5 +1,5 @@
 """The plan counts for this cycle only what can be in place in time, and one
-screening rule serves every command (item 7).
+screening rule serves every command.
 
 An action's benefit this cycle is what it protects in the phases that start after it is ready;
 the rest counts from the next cycle on, shown apart. Through the real CLI on copies of the
