@@ -309,51 +309,39 @@ def check_library(lib: Library) -> list[Problem]:
                 )
             else:
                 seen_controls[c.id] = (doc, i)
-            if c.domain not in domain_ids and not gaps.covers(f"domain:{fid}", c.domain):
-                problems.append(
-                    doc.problem(
-                        (*where, "domain"),
-                        f"unknown domain {c.domain!r}",
-                        value=c.domain,
-                        hint=did_you_mean(c.domain, domain_ids),
-                    )
-                )
+            problems += unknown_ref(
+                doc,
+                (*where, "domain"),
+                "domain",
+                c.domain,
+                domain_ids,
+                gaps,
+                gap_kind=f"domain:{fid}",
+            )
             for group in ("mitigates", "detects"):
                 for tech in getattr(c.effects, group):
-                    if tech not in techniques and not gaps.covers("technique", tech):
-                        problems.append(
-                            doc.problem(
-                                (*where, "effects", group, tech),
-                                f"unknown technique {tech!r}",
-                                value=tech,
-                                hint=did_you_mean(tech, techniques),
-                            )
-                        )
+                    problems += unknown_ref(
+                        doc, (*where, "effects", group, tech), "technique", tech, techniques, gaps
+                    )
             for cat_id, items in c.references.items():
                 cat = lib.catalogs.get(cat_id)
-                if cat is None and gaps.covers("catalog", cat_id):
-                    continue
                 if cat is None:
-                    problems.append(
-                        doc.problem(
-                            (*where, "references", cat_id),
-                            f"unknown catalog {cat_id!r}",
-                            value=cat_id,
-                            hint=did_you_mean(cat_id, lib.catalogs),
-                        )
+                    problems += unknown_ref(
+                        doc, (*where, "references", cat_id), "catalog", cat_id, lib.catalogs, gaps
                     )
                     continue
                 known = {it.id for it in cat.items}
                 for k, item in enumerate(items):
-                    if item not in known and not gaps.covers(f"item:{cat_id}", item):
-                        problems.append(
-                            doc.problem(
-                                (*where, "references", cat_id, k),
-                                f"{item!r} is not an item of {cat_id}",
-                                value=item,
-                                hint=did_you_mean(item, known),
-                            )
-                        )
+                    problems += unknown_ref(
+                        doc,
+                        (*where, "references", cat_id, k),
+                        "item",
+                        item,
+                        known,
+                        gaps,
+                        gap_kind=f"item:{cat_id}",
+                        message=f"{item!r} is not an item of {cat_id}",
+                    )
     for cid, cat in lib.catalogs.items():
         doc = lib.doc("catalog", cid)
         problems += _duplicates(doc, "items", [it.id for it in cat.items], "item")
@@ -376,15 +364,9 @@ def check_library(lib: Library) -> list[Problem]:
             ("propagation", i, r.technique) for i, r in enumerate(sc.propagation)
         ]
         for section, i, tech in steps:
-            if tech not in techniques and not gaps.covers("technique", tech):
-                problems.append(
-                    doc.problem(
-                        (section, i, "technique"),
-                        f"unknown technique {tech!r}",
-                        value=tech,
-                        hint=did_you_mean(tech, techniques),
-                    )
-                )
+            problems += unknown_ref(
+                doc, (section, i, "technique"), "technique", tech, techniques, gaps
+            )
     return problems
 
 
@@ -541,15 +523,17 @@ def unknown_ref(
     known: Collection[str],
     gaps: Gaps,
     *,
+    gap_kind: str | None = None,
     message: str | None = None,
 ) -> list[Problem]:
     """The problem of a reference to a ``kind`` id that is not among ``known`` (none when it
-    is, or when a broken file may hold it), with a did-you-mean hint.
+    is, or when a broken file may hold it under ``gap_kind``, by default ``kind``), with a
+    did-you-mean hint.
 
     One helper serves the workspace checks and the checks of a lone file, so both word an
     unknown framework, scenario or control the same way.
     """
-    if ident in known or gaps.covers(kind, ident):
+    if ident in known or gaps.covers(kind if gap_kind is None else gap_kind, ident):
         return []
     return [
         doc.problem(
