@@ -258,20 +258,20 @@ class ScenarioGraph:
                 f"posture has {posture.n_assets} assets but the system has {self.n_assets}"
             )
         sc = self.scenario
-        entry_p = np.empty(self.n_entries)
-        entry_q = np.empty(self.n_entries)
-        for r, rule in enumerate(sc.entry):
-            m = self.entry_rule == r
-            dst = self.entry_dst[m]
-            entry_p[m] = self.entry_base[m] * posture.success_factor(rule.technique)[dst]
-            entry_q[m] = posture.detection(rule.technique)[dst]
-        step_p = np.empty(self.n_steps)
-        step_q = np.empty(self.n_steps)
-        for r, prop in enumerate(sc.propagation):
-            m = self.step_rule == r
-            dst = self.step_dst[m]
-            step_p[m] = self.step_base[m] * posture.success_factor(prop.technique)[dst]
-            step_q[m] = posture.detection(prop.technique)[dst]
+        entry_p, entry_q = _bound_attempts(
+            [rule.technique for rule in sc.entry],
+            self.entry_rule,
+            self.entry_dst,
+            self.entry_base,
+            posture,
+        )
+        step_p, step_q = _bound_attempts(
+            [prop.technique for prop in sc.propagation],
+            self.step_rule,
+            self.step_dst,
+            self.step_base,
+            posture,
+        )
         return CompiledScenario(
             graph=self,
             entry_p=count_thresholds(entry_p, self.entry_count),
@@ -343,6 +343,22 @@ class CompiledScenario:
     def replace(self, **changes: Any) -> CompiledScenario:
         """A copy with some arrays replaced (for tests and what-if tools)."""
         return dataclasses.replace(self, **changes)
+
+
+def _bound_attempts(
+    techniques: list[str], rule: IntArray, dst: IntArray, base: FloatArray, posture: Posture
+) -> tuple[FloatArray, FloatArray]:
+    """Success and detection chances of each attempt (entry or propagation step): the base
+    chance times the posture's success factor for the rule's technique at the target asset,
+    and the posture's detection chance there. Entry attempts and steps bind alike."""
+    p = np.empty(len(dst))
+    q = np.empty(len(dst))
+    for r, technique in enumerate(techniques):
+        m = rule == r
+        at = dst[m]
+        p[m] = base[m] * posture.success_factor(technique)[at]
+        q[m] = posture.detection(technique)[at]
+    return p, q
 
 
 def _laws(laws: list[TimeLaw], which: IntArray) -> tuple[CodeArray, FloatArray, FloatArray]:

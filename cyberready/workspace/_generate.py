@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -326,6 +326,16 @@ def _row_problems(
     return out
 
 
+def _not_valid(
+    doc: Document, path: tuple[str | int, ...], value: str, what: str, vocab: Iterable[str]
+) -> Problem:
+    """The problem of one value, the same in every row, that is not in a vocabulary: shared
+    by the required and the optional code fields so both word it alike."""
+    return doc.problem(
+        path, f"{value!r} is not a valid {what}", value=value, hint=did_you_mean(value, vocab)
+    )
+
+
 def _codes(
     s: _Spec,
     t: Template,
@@ -340,14 +350,7 @@ def _codes(
     choices = did_you_mean("", vocab)
     if isinstance(values, str):
         if values not in vocab:
-            return np.zeros(n, dtype=np.int64), [
-                doc.problem(
-                    path,
-                    f"{values!r} is not a valid {what}",
-                    value=values,
-                    hint=did_you_mean(values, vocab),
-                )
-            ]
+            return np.zeros(n, dtype=np.int64), [_not_valid(doc, path, values, what, vocab)]
         return np.full(n, vocab[values], dtype=np.int64), []
     codes = np.fromiter((vocab.get(v, -1) for v in values), dtype=np.int64, count=n)
     bad = np.flatnonzero(codes < 0).tolist()
@@ -375,14 +378,7 @@ def _optional_codes(
         if not values:
             return np.full(n, -1, dtype=np.int64), []
         if values not in vocab:
-            return np.full(n, -1, dtype=np.int64), [
-                doc.problem(
-                    path,
-                    f"{values!r} is not a valid {what}",
-                    value=values,
-                    hint=did_you_mean(values, vocab),
-                )
-            ]
+            return np.full(n, -1, dtype=np.int64), [_not_valid(doc, path, values, what, vocab)]
         return np.full(n, vocab[values], dtype=np.int64), []
     codes = np.fromiter((vocab.get(v, -2) if v else -1 for v in values), dtype=np.int64, count=n)
     bad = np.flatnonzero(codes == -2).tolist()

@@ -8,7 +8,7 @@ Reading files is :mod:`cyberready.io`'s job.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -309,51 +309,39 @@ def check_library(lib: Library) -> list[Problem]:
                 )
             else:
                 seen_controls[c.id] = (doc, i)
-            if c.domain not in domain_ids and not gaps.covers(f"domain:{fid}", c.domain):
-                problems.append(
-                    doc.problem(
-                        (*where, "domain"),
-                        f"unknown domain {c.domain!r}",
-                        value=c.domain,
-                        hint=did_you_mean(c.domain, domain_ids),
-                    )
-                )
+            problems += unknown_ref(
+                doc,
+                (*where, "domain"),
+                "domain",
+                c.domain,
+                domain_ids,
+                gaps,
+                gap_kind=f"domain:{fid}",
+            )
             for group in ("mitigates", "detects"):
                 for tech in getattr(c.effects, group):
-                    if tech not in techniques and not gaps.covers("technique", tech):
-                        problems.append(
-                            doc.problem(
-                                (*where, "effects", group, tech),
-                                f"unknown technique {tech!r}",
-                                value=tech,
-                                hint=did_you_mean(tech, techniques),
-                            )
-                        )
+                    problems += unknown_ref(
+                        doc, (*where, "effects", group, tech), "technique", tech, techniques, gaps
+                    )
             for cat_id, items in c.references.items():
                 cat = lib.catalogs.get(cat_id)
-                if cat is None and gaps.covers("catalog", cat_id):
-                    continue
                 if cat is None:
-                    problems.append(
-                        doc.problem(
-                            (*where, "references", cat_id),
-                            f"unknown catalog {cat_id!r}",
-                            value=cat_id,
-                            hint=did_you_mean(cat_id, lib.catalogs),
-                        )
+                    problems += unknown_ref(
+                        doc, (*where, "references", cat_id), "catalog", cat_id, lib.catalogs, gaps
                     )
                     continue
                 known = {it.id for it in cat.items}
                 for k, item in enumerate(items):
-                    if item not in known and not gaps.covers(f"item:{cat_id}", item):
-                        problems.append(
-                            doc.problem(
-                                (*where, "references", cat_id, k),
-                                f"{item!r} is not an item of {cat_id}",
-                                value=item,
-                                hint=did_you_mean(item, known),
-                            )
-                        )
+                    problems += unknown_ref(
+                        doc,
+                        (*where, "references", cat_id, k),
+                        "item",
+                        item,
+                        known,
+                        gaps,
+                        gap_kind=f"item:{cat_id}",
+                        message=f"{item!r} is not an item of {cat_id}",
+                    )
     for cid, cat in lib.catalogs.items():
         doc = lib.doc("catalog", cid)
         problems += _duplicates(doc, "items", [it.id for it in cat.items], "item")
@@ -376,15 +364,9 @@ def check_library(lib: Library) -> list[Problem]:
             ("propagation", i, r.technique) for i, r in enumerate(sc.propagation)
         ]
         for section, i, tech in steps:
-            if tech not in techniques and not gaps.covers("technique", tech):
-                problems.append(
-                    doc.problem(
-                        (section, i, "technique"),
-                        f"unknown technique {tech!r}",
-                        value=tech,
-                        hint=did_you_mean(tech, techniques),
-                    )
-                )
+            problems += unknown_ref(
+                doc, (section, i, "technique"), "technique", tech, techniques, gaps
+            )
     return problems
 
 
@@ -533,6 +515,36 @@ def check_system(
     return problems
 
 
+def unknown_ref(
+    doc: Document,
+    path: tuple[str | int, ...],
+    kind: str,
+    ident: str,
+    known: Collection[str],
+    gaps: Gaps,
+    *,
+    gap_kind: str | None = None,
+    message: str | None = None,
+) -> list[Problem]:
+    """The problem of a reference to a ``kind`` id that is not among ``known`` (none when it
+    is, or when a broken file may hold it under ``gap_kind``, by default ``kind``), with a
+    did-you-mean hint.
+
+    One helper serves the workspace checks and the checks of a lone file, so both word an
+    unknown framework, scenario or control the same way.
+    """
+    if ident in known or gaps.covers(kind if gap_kind is None else gap_kind, ident):
+        return []
+    return [
+        doc.problem(
+            path,
+            f"unknown {kind} {ident!r}" if message is None else message,
+            value=ident,
+            hint=did_you_mean(ident, known),
+        )
+    ]
+
+
 def check_workspace(
     emb: EmbProfile | None,
     emb_doc: Document | None,
@@ -556,37 +568,25 @@ def check_workspace(
     problems: list[Problem] = []
     if emb is not None and emb_doc is not None:
         for k, fid in enumerate(emb.frameworks):
-            if fid not in lib.frameworks and not excused.covers("framework", fid):
-                problems.append(
-                    emb_doc.problem(
-                        ("frameworks", k),
-                        f"unknown framework {fid!r}",
-                        value=fid,
-                        hint=did_you_mean(fid, lib.frameworks),
-                    )
-                )
+            problems += unknown_ref(
+                emb_doc, ("frameworks", k), "framework", fid, lib.frameworks, excused
+            )
         if emb.scenarios != "all":
             for k, sid in enumerate(emb.scenarios):
-                if sid not in lib.scenarios and not excused.covers("scenario", sid):
-                    problems.append(
-                        emb_doc.problem(
-                            ("scenarios", k),
-                            f"unknown scenario {sid!r}",
-                            value=sid,
-                            hint=did_you_mean(sid, lib.scenarios),
-                        )
-                    )
+                problems += unknown_ref(
+                    emb_doc, ("scenarios", k), "scenario", sid, lib.scenarios, excused
+                )
         if emb.threat_context is not None:
             for sid in emb.threat_context.scenarios:
-                if sid not in lib.scenarios and not excused.covers("scenario", sid):
-                    problems.append(
-                        emb_doc.problem(
-                            ("threat_context", "scenarios", sid),
-                            f"threat_context names unknown scenario {sid!r}",
-                            value=sid,
-                            hint=did_you_mean(sid, lib.scenarios),
-                        )
-                    )
+                problems += unknown_ref(
+                    emb_doc,
+                    ("threat_context", "scenarios", sid),
+                    "scenario",
+                    sid,
+                    lib.scenarios,
+                    excused,
+                    message=f"threat_context names unknown scenario {sid!r}",
+                )
         if system is not None and system_doc is not None and system.emb != emb.id:
             problems.append(
                 system_doc.problem(
@@ -600,15 +600,9 @@ def check_workspace(
     for card, doc in platforms:
         fw = lib.frameworks.get(card.framework)
         if fw is None:
-            if not excused.covers("framework", card.framework):
-                problems.append(
-                    doc.problem(
-                        ("framework",),
-                        f"unknown framework {card.framework!r}",
-                        value=card.framework,
-                        hint=did_you_mean(card.framework, lib.frameworks),
-                    )
-                )
+            problems += unknown_ref(
+                doc, ("framework",), "framework", card.framework, lib.frameworks, excused
+            )
             continue
         platform_ids = [c.id for c in fw.controls if fw.subject_of(c) == "platform"]
         for cid in card.answers:
@@ -658,15 +652,7 @@ def _check_assessment(
     frameworks = [lib.frameworks[f] for f in scope if f in lib.frameworks]
     if emb is None:
         for k, fid in enumerate(assessment.frameworks):
-            if fid not in lib.frameworks and not gaps.covers("framework", fid):
-                problems.append(
-                    doc.problem(
-                        ("frameworks", k),
-                        f"unknown framework {fid!r}",
-                        value=fid,
-                        hint=did_you_mean(fid, lib.frameworks),
-                    )
-                )
+            problems += unknown_ref(doc, ("frameworks", k), "framework", fid, lib.frameworks, gaps)
     # controls of frameworks in scope that failed to load cannot be told apart from typos
     unsure = (
         not scope_known or any(f not in lib.frameworks for f in scope) or "control" in gaps.unknown

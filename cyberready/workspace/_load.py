@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cyberready.errors import Problem, did_you_mean, input_error_for
+from cyberready.errors import Problem, input_error_for
 from cyberready.io import (
     CsvTable,
     Document,
@@ -53,6 +53,7 @@ from cyberready.workspace._inputs import (
     gaps_of,
     library_warnings,
     raw_duplicates,
+    unknown_ref,
 )
 
 __all__ = [
@@ -845,50 +846,17 @@ def _check_loose_refs(model: StrictModel, doc: Document, lib: Library) -> list[P
     gaps = lib.gaps
     if isinstance(model, EmbProfile | Assessment):
         for k, fid in enumerate(model.frameworks):
-            if fid not in lib.frameworks and not gaps.covers("framework", fid):
-                problems.append(
-                    doc.problem(
-                        ("frameworks", k),
-                        f"unknown framework {fid!r}",
-                        value=fid,
-                        hint=did_you_mean(fid, lib.frameworks),
-                    )
-                )
+            problems += unknown_ref(doc, ("frameworks", k), "framework", fid, lib.frameworks, gaps)
     if isinstance(model, EmbProfile) and model.scenarios != "all":
         for k, sid in enumerate(model.scenarios):
-            if sid not in lib.scenarios and not gaps.covers("scenario", sid):
-                problems.append(
-                    doc.problem(
-                        ("scenarios", k),
-                        f"unknown scenario {sid!r}",
-                        value=sid,
-                        hint=did_you_mean(sid, lib.scenarios),
-                    )
-                )
-    if (
-        isinstance(model, PlatformScorecard)
-        and model.framework not in lib.frameworks
-        and not gaps.covers("framework", model.framework)
-    ):
-        problems.append(
-            doc.problem(
-                ("framework",),
-                f"unknown framework {model.framework!r}",
-                value=model.framework,
-                hint=did_you_mean(model.framework, lib.frameworks),
-            )
+            problems += unknown_ref(doc, ("scenarios", k), "scenario", sid, lib.scenarios, gaps)
+    if isinstance(model, PlatformScorecard):
+        problems += unknown_ref(
+            doc, ("framework",), "framework", model.framework, lib.frameworks, gaps
         )
     if isinstance(model, Assessment | PlatformScorecard):
         for cid in model.answers:
-            if lib.control(cid) is None and not gaps.covers("control", cid):
-                problems.append(
-                    doc.problem(
-                        ("answers", cid),
-                        f"unknown control {cid!r}",
-                        value=cid,
-                        hint=did_you_mean(cid, lib._controls),
-                    )
-                )
+            problems += unknown_ref(doc, ("answers", cid), "control", cid, lib._controls, gaps)
     return problems
 
 
