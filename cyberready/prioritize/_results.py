@@ -219,6 +219,17 @@ class PlanStep:
     next_cycle: float | None = None
     """The rest of :attr:`marginal`: protection from the next cycle on."""
 
+    def benefit_cells(self) -> dict[str, float | None]:
+        """The step's benefit figures, in the order the plan table and its JSON give them."""
+        return {
+            "marginal": self.marginal.value,
+            "marginal_se": self.marginal.se,
+            "this_cycle": self.this_cycle,
+            "next_cycle": self.next_cycle,
+            "cumulative": self.cumulative.value,
+            "cumulative_se": self.cumulative.se,
+        }
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -271,12 +282,7 @@ class Plan:
                 "title": s.action.title,
                 "scope": s.action.scope,
                 "ready": s.ready,
-                "marginal": s.marginal.value,
-                "marginal_se": s.marginal.se,
-                "this_cycle": s.this_cycle,
-                "next_cycle": s.next_cycle,
-                "cumulative": s.cumulative.value,
-                "cumulative_se": s.cumulative.se,
+                **s.benefit_cells(),
                 "added_cost_low": s.added_cost.low,
                 "added_cost_high": s.added_cost.high,
                 "cost_low": s.cumulative_cost.low,
@@ -302,12 +308,7 @@ class Plan:
                 {
                     "action": s.action.id,
                     "ready": s.ready.isoformat() if s.ready else None,
-                    "marginal": s.marginal.value,
-                    "marginal_se": s.marginal.se,
-                    "this_cycle": s.this_cycle,
-                    "next_cycle": s.next_cycle,
-                    "cumulative": s.cumulative.value,
-                    "cumulative_se": s.cumulative.se,
+                    **s.benefit_cells(),
                     "added_cost": {"low": s.added_cost.low, "high": s.added_cost.high},
                     "cost": {"low": s.cumulative_cost.low, "high": s.cumulative_cost.high},
                 }
