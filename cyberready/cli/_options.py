@@ -19,7 +19,9 @@ __all__ = [
     "RunOptions",
     "budget_option",
     "force_option",
+    "frameworks_dirs_option",
     "locale_option",
+    "out_option",
     "run_options",
     "screen_trials_option",
     "seed_option",
@@ -105,13 +107,29 @@ def locale_option(help_text: str) -> Callable[[F], F]:
     return click.option("--locale", default="en", show_default=True, help=help_text)
 
 
-FRAMEWORK_DIRS = click.option(
-    "--frameworks-dir",
-    "frameworks_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Extra folder of framework/catalog files (repeatable).",
-)
+def frameworks_dirs_option(help_text: str) -> Callable[[F], F]:
+    """``--frameworks-dir`` (repeatable): extra folders of framework and catalog files."""
+    return click.option(
+        "--frameworks-dir",
+        "frameworks_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
+FRAMEWORK_DIRS = frameworks_dirs_option("Extra folder of framework/catalog files (repeatable).")
+"""``--frameworks-dir`` with the usual help."""
+
+
+def out_option(help_text: str, *, folder: bool) -> Callable[[F], F]:
+    """A required ``--out``: a folder (``folder``) or a file, refused if it is the other."""
+    return click.option(
+        "--out",
+        required=True,
+        type=click.Path(file_okay=not folder, dir_okay=folder, path_type=Path),
+        help=help_text,
+    )
 
 
 @dataclass(frozen=True)
