@@ -11,9 +11,9 @@ import click
 from cyberready.cli._group import handle_errors
 from cyberready.cli._options import (
     FRAMEWORK_DIRS,
+    RunOptions,
     budget_option,
-    force_option,
-    locale_option,
+    run_options,
     screen_trials_option,
     seed_option,
     trials_option,
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from cyberready import AssessmentResult, Workspace
     from cyberready.prioritize import CostBasis
 
-__all__ = ["assess", "assess_shown", "diff", "prioritize", "simulate"]
+__all__ = ["assess", "assess_run", "assess_shown", "diff", "prioritize", "simulate"]
 
 
 @click.command(
@@ -57,12 +57,14 @@ __all__ = ["assess", "assess_shown", "diff", "prioritize", "simulate"]
     "audience's report view to RUN, for `cyberready report --from RUN` (sensitive: "
     "TLP:AMBER+STRICT).",
 )
-@trials_option("With --save: Monte Carlo trials per scenario.", minimum=2)
-@seed_option("With --save: seed of the simulation.")
-@screen_trials_option("With --save: trials per scenario when screening candidate actions.")
-@budget_option("With --save: budget for the plan (default: budget_usd in emb.yaml).")
-@locale_option("With --save: report language.")
-@force_option("an existing --save file that cyberready did not write")
+@run_options(
+    trials="With --save: Monte Carlo trials per scenario.",
+    seed="With --save: seed of the simulation.",
+    screen_trials="With --save: trials per scenario when screening candidate actions.",
+    budget="With --save: budget for the plan (default: budget_usd in emb.yaml).",
+    locale="With --save: report language.",
+    force="an existing --save file that cyberready did not write",
+)
 @handle_errors
 def assess(
     workspace: Path,
@@ -72,12 +74,7 @@ def assess(
     show_controls: bool,
     fail_under: float | None,
     save_to: Path | None,
-    trials: int,
-    seed: int,
-    screen_trials: int | None,
-    budget: float | None,
-    locale: str,
-    force: bool,
+    run: RunOptions,
 ) -> None:
     """Readiness scores of an EMB workspace: overall, per framework, domain and control.
 
@@ -94,19 +91,16 @@ def assess(
     if save_to is not None and frameworks_dirs:
         raise click.UsageError("--save runs the workspace as reports do: without --frameworks-dir")
     if save_to is not None:
-        check_output(save_to, force=force)
+        check_output(save_to, force=run.force)
     ws = cyberready.load_workspace(workspace, frameworks_dirs=frameworks_dirs)
     if save_to is not None:
         from cyberready.report.i18n import check_locale
         from cyberready.report.runfile import save_run
 
-        locale = check_locale(locale)
-        warn_few_trials(trials)
-        full = assess_shown(
-            ws, trials=trials, seed=seed, screen_trials=screen_trials, budget_usd=budget
-        )
-        options = {"trials": trials, "seed": seed, "screen_trials": screen_trials}
-        save_run(save_to, full, options={**options, "budget": budget}, locale=locale)
+        locale = check_locale(run.locale)
+        full = assess_run(ws, run)
+        options = {"trials": run.trials, "seed": run.seed, "screen_trials": run.screen_trials}
+        save_run(save_to, full, options={**options, "budget": run.budget}, locale=locale)
         echo(f"saved the run to {save_to} (TLP:AMBER+STRICT: it names systems)", err=True)
     result = cyberready.score(ws)
     if as_json:
@@ -239,6 +233,18 @@ def assess_shown(
             budget_usd=budget_usd,
             progress=progress,
         )
+
+
+def assess_run(ws: Workspace, run: RunOptions) -> AssessmentResult:
+    """:func:`assess_shown` with ``run``'s options, after the warning for few trials."""
+    warn_few_trials(run.trials)
+    return assess_shown(
+        ws,
+        trials=run.trials,
+        seed=run.seed,
+        screen_trials=run.screen_trials,
+        budget_usd=run.budget,
+    )
 
 
 @click.command(

@@ -9,7 +9,12 @@ from pathlib import Path
 import click
 
 from cyberready.cli._group import EXIT_INPUT, handle_errors, print_warnings
-from cyberready.cli._options import FRAMEWORK_DIRS, force_option
+from cyberready.cli._options import (
+    FRAMEWORK_DIRS,
+    force_option,
+    frameworks_dirs_option,
+    out_option,
+)
 from cyberready.cli._output import check_output, echo, emit_json, render_table, secho
 from cyberready.errors import InputError
 
@@ -23,13 +28,7 @@ __all__ = ["frameworks", "schema", "validate"]
     "  cyberready validate my-emb --frameworks-dir my-frameworks/"
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=False, path_type=Path))
-@click.option(
-    "--frameworks-dir",
-    "frameworks_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Extra folder of framework/catalog files the inputs may use (repeatable).",
-)
+@frameworks_dirs_option("Extra folder of framework/catalog files the inputs may use (repeatable).")
 @click.option(
     "--strict", is_flag=True, help="Treat warnings as problems: exit 3 when there is any."
 )
@@ -74,13 +73,7 @@ def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...], strict:
 
 
 @click.command(epilog="\b\nExample:\n  cyberready schema --out schemas/")
-@click.option(
-    "--out",
-    "out",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write <kind>.schema.json into.",
-)
+@out_option("Folder to write <kind>.schema.json into.", folder=True)
 @force_option()
 @handle_errors
 def schema(out: Path, force: bool) -> None:

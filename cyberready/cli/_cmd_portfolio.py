@@ -10,6 +10,7 @@ import click
 from cyberready.cli._group import handle_errors
 from cyberready.cli._options import (
     force_option,
+    out_option,
     screen_trials_option,
     seed_option,
     trials_option,
@@ -33,13 +34,7 @@ __all__ = ["examples", "portfolio"]
     "  cyberready portfolio sample/ --out summary.pdf --executor dask --scheduler tcp://h:8786"
 )
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "out",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Report file to write.",
-)
+@out_option("Report file to write.", folder=False)
 @click.option(
     "--format",
     "fmt",
@@ -159,13 +154,7 @@ def examples() -> None:
     "--n", "n", type=click.IntRange(1, 1000), default=40, show_default=True, help="How many EMBs."
 )
 @seed_option("Seed: the same seed writes the same files.", default=2026)
-@click.option(
-    "--out",
-    "out",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="New or empty folder to write the workspaces into.",
-)
+@out_option("New or empty folder to write the workspaces into.", folder=True)
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
 @handle_errors
 def examples_portfolio(n: int, seed: int, out: Path, force: bool) -> None:

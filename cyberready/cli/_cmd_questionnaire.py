@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cyberready.cli._group import handle_errors
-from cyberready.cli._options import FRAMEWORK_DIRS, force_option
+from cyberready.cli._options import FRAMEWORK_DIRS, force_option, out_option
 from cyberready.cli._output import check_output, echo, secho
 
 __all__ = ["questionnaire"]
@@ -51,12 +51,7 @@ def questionnaire() -> None:
     help="With --emb: the platform scorecard workbook of this technology company instead "
     "(its file name in platforms/ or its name; a new company gets a blank one).",
 )
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output file: .xlsx (a workbook) or .csv (not with --company).",
-)
+@out_option("Output file: .xlsx (a workbook) or .csv (not with --company).", folder=False)
 @FRAMEWORK_DIRS
 @force_option("an existing file that cyberready did not write (a CSV, or a filled-in workbook)")
 @handle_errors

@@ -9,17 +9,9 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 import click
 
-from cyberready.cli._cmd_assess import assess_shown
+from cyberready.cli._cmd_assess import assess_run
 from cyberready.cli._group import handle_errors
-from cyberready.cli._options import (
-    budget_option,
-    force_option,
-    locale_option,
-    screen_trials_option,
-    seed_option,
-    trials_option,
-    warn_few_trials,
-)
+from cyberready.cli._options import RunOptions, run_options
 from cyberready.cli._output import check_output, echo
 
 if TYPE_CHECKING:
@@ -122,15 +114,15 @@ def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
     "(technical.html.j2, style.css, …). They run in a sandbox (no Python internals), and a "
     "donor report is refused if its text would reveal a sensitive term.",
 )
-@trials_option("Monte Carlo trials per scenario.", minimum=2)
-@seed_option("Seed: the same seed gives the same report.")
-@screen_trials_option("Trials per scenario when screening candidate actions.")
-@budget_option("Budget for the plan (default: budget_usd in emb.yaml).")
-@locale_option(
-    "Report language: a shipped one (en), optionally with a region (en_GB); any other is "
-    "refused before the assessment runs."
+@run_options(
+    trials="Monte Carlo trials per scenario.",
+    seed="Seed: the same seed gives the same report.",
+    screen_trials="Trials per scenario when screening candidate actions.",
+    budget="Budget for the plan (default: budget_usd in emb.yaml).",
+    locale="Report language: a shipped one (en), optionally with a region (en_GB); any other "
+    "is refused before the assessment runs.",
+    force=None,
 )
-@force_option()
 @click.pass_context
 @handle_errors
 def report(
@@ -141,12 +133,7 @@ def report(
     out: Path | None,
     run_file: Path | None,
     templates_dir: Path | None,
-    trials: int,
-    seed: int,
-    screen_trials: int | None,
-    budget: float | None,
-    locale: str,
-    force: bool,
+    run: RunOptions,
 ) -> None:
     """Write reports for one or more audiences as HTML, PDF, Markdown, JSON or XLSX.
 
@@ -163,7 +150,7 @@ def report(
     from cyberready.report.runfile import load_run
     from cyberready.report.views import redactor
 
-    locale = check_locale(locale)
+    locale = check_locale(run.locale)
     ws = cyberready.load_workspace(workspace)
     pairs = [(a, f) for a in audiences for f in fmts]
     several = len(pairs) > 1
@@ -179,7 +166,7 @@ def report(
         return out or Path(name)
 
     for audience, fmt in pairs:
-        check_output(target(audience, fmt), force=force)
+        check_output(target(audience, fmt), force=run.force)
     if several and out is not None:
         out.mkdir(parents=True, exist_ok=True)
     for audience in audiences:
@@ -199,10 +186,7 @@ def report(
         views = load_run(run_file, workspace, options=asked)
         echo(f"from {run_file} (saved run, its inputs unchanged)")
     else:
-        warn_few_trials(trials)
-        result = assess_shown(
-            ws, trials=trials, seed=seed, screen_trials=screen_trials, budget_usd=budget
-        )
+        result = assess_run(ws, run)
         views = {a: build_view(result, a, locale=locale) for a in audiences}
     guard = redactor(ws, locale) if "donor" in audiences else None
     for audience, fmt in pairs:

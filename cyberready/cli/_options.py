@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import click
 
@@ -14,9 +16,13 @@ __all__ = [
     "FEW_TRIALS",
     "FRAMEWORK_DIRS",
     "SCREENING_DEFAULT",
+    "RunOptions",
     "budget_option",
     "force_option",
+    "frameworks_dirs_option",
     "locale_option",
+    "out_option",
+    "run_options",
     "screen_trials_option",
     "seed_option",
     "trials_option",
@@ -101,10 +107,71 @@ def locale_option(help_text: str) -> Callable[[F], F]:
     return click.option("--locale", default="en", show_default=True, help=help_text)
 
 
-FRAMEWORK_DIRS = click.option(
-    "--frameworks-dir",
-    "frameworks_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Extra folder of framework/catalog files (repeatable).",
-)
+def frameworks_dirs_option(help_text: str) -> Callable[[F], F]:
+    """``--frameworks-dir`` (repeatable): extra folders of framework and catalog files."""
+    return click.option(
+        "--frameworks-dir",
+        "frameworks_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
+FRAMEWORK_DIRS = frameworks_dirs_option("Extra folder of framework/catalog files (repeatable).")
+"""``--frameworks-dir`` with the usual help."""
+
+
+def out_option(help_text: str, *, folder: bool) -> Callable[[F], F]:
+    """A required ``--out``: a folder (``folder``) or a file, refused if it is the other."""
+    return click.option(
+        "--out",
+        required=True,
+        type=click.Path(file_okay=not folder, dir_okay=folder, path_type=Path),
+        help=help_text,
+    )
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The options of a whole assessment run that ``assess --save`` and ``report`` share, so
+    both commands take, check and explain them one way (:func:`run_options`)."""
+
+    trials: int
+    seed: int
+    screen_trials: int | None
+    budget: float | None
+    locale: str
+    force: bool
+
+
+_RUN_FIELDS: Final = ("trials", "seed", "screen_trials", "budget", "locale", "force")
+
+
+def run_options(
+    *, trials: str, seed: str, screen_trials: str, budget: str, locale: str, force: str | None
+) -> Callable[[F], F]:
+    """``--trials --seed --screen-trials --budget --locale --force`` with these help texts
+    (``force`` is what ``--force`` replaces; None: the usual wording), handed to the command
+    as one ``run`` argument (:class:`RunOptions`)."""
+    options = (
+        trials_option(trials, minimum=2),
+        seed_option(seed),
+        screen_trials_option(screen_trials),
+        budget_option(budget),
+        locale_option(locale),
+        force_option() if force is None else force_option(force),
+    )
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            run = RunOptions(**{name: kwargs.pop(name) for name in _RUN_FIELDS})
+            return fn(*args, run=run, **kwargs)
+
+        command = cast("F", wrapper)
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate

@@ -956,6 +956,20 @@ def _parse_answer(
 ) -> tuple[Answer | None, list[Problem]]:
     """One row's answer cells -> an Answer (None when unassessed) and its problems."""
     problems: list[Problem] = []
+
+    def scale_point(key: str, raw: object, scale: str) -> int | None:
+        """``raw`` as 0–4, or None with a problem saying it is not on ``scale``."""
+        parsed = _small_int(raw)
+        if parsed is None:
+            problems.append(
+                Problem(
+                    **locate(key),
+                    message=f"{key} {_shown(raw)} is not in {scale}",
+                    value=_as_text(raw),
+                )
+            )
+        return parsed
+
     level_raw = cells.get("level")
     for key in ("level", "source", "target"):
         if _formula(cells.get(key)):
@@ -972,17 +986,7 @@ def _parse_answer(
         if isinstance(level_raw, str) and level_raw.strip().casefold() in _NA_SPELLINGS:
             level = "n/a"
         else:
-            parsed = _small_int(level_raw)
-            if parsed is None:
-                problems.append(
-                    Problem(
-                        **locate("level"),
-                        message=f"level {_shown(level_raw)} is not in 0–4 or n/a",
-                        value=_as_text(level_raw),
-                    )
-                )
-            else:
-                level = parsed
+            level = scale_point("level", level_raw, "0–4 or n/a")
     source_raw = cells.get("source")
     source = "none"
     if not _is_blank(source_raw):
@@ -999,17 +1003,7 @@ def _parse_answer(
                 )
             )
     target_raw = cells.get("target")
-    target: int | None = None
-    if not _is_blank(target_raw):
-        target = _small_int(target_raw)
-        if target is None:
-            problems.append(
-                Problem(
-                    **locate("target"),
-                    message=f"target {_shown(target_raw)} is not in 0–4",
-                    value=_as_text(target_raw),
-                )
-            )
+    target = None if _is_blank(target_raw) else scale_point("target", target_raw, "0–4")
     if _is_blank(level_raw):
         filled = [
             k for k in ("source", "evidence", "notes", "target") if not _is_blank(cells.get(k))

@@ -716,16 +716,14 @@ def _overrides(
     ]
     out: list[dict[str, Any]] = []
     if office:
-        c = rng.choice(office)
-        lv = levels[c.id]
-        assert isinstance(lv, int)
         out.append(
-            {
-                "select": {"sites": ["regional_office"]},
-                "control": c.id,
-                "level": lv - 1,
-                "notes": "Regional offices lag headquarters.",
-            }
+            _override(
+                rng.choice(office),
+                levels,
+                {"sites": ["regional_office"]},
+                -1,
+                "Regional offices lag headquarters.",
+            )
         )
     jewels = [
         c
@@ -736,18 +734,30 @@ def _overrides(
         and {"organization", "voter_registration_db", "tally_server"} & set(c.applies_names)
     ]
     if jewels and rng.random() < 0.6:
-        c = rng.choice(jewels)
-        lv = levels[c.id]
-        assert isinstance(lv, int)
         out.append(
-            {
-                "select": {"tags": ["crown_jewel"]},
-                "control": c.id,
-                "level": lv + 1,
-                "notes": "Stronger on the register and the national tally.",
-            }
+            _override(
+                rng.choice(jewels),
+                levels,
+                {"tags": ["crown_jewel"]},
+                +1,
+                "Stronger on the register and the national tally.",
+            )
         )
     return out
+
+
+def _override(
+    c: Control,
+    levels: dict[str, int | str | None],
+    select: dict[str, list[str]],
+    step: int,
+    notes: str,
+) -> dict[str, Any]:
+    """An override that sets ``c`` ``step`` levels away from its answer on the ``select``ed
+    assets (``c`` has a numeric answer)."""
+    lv = levels[c.id]
+    assert isinstance(lv, int)
+    return {"select": select, "control": c.id, "level": lv + step, "notes": notes}
 
 
 def _history(

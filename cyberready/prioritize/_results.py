@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -126,18 +126,7 @@ class Recommendation:
         a = self.action
         return {
             "rank": self.rank,
-            "action": a.id,
-            "control": a.control,
-            "framework": a.framework,
-            "title": a.title,
-            "scope": a.scope,
-            "from_level": a.from_levels[0],
-            "to_level": a.level,
-            "assets": a.n_assets,
-            "items": a.items,
-            "cost_low": a.cost.low,
-            "cost_high": a.cost.high,
-            "weeks": a.weeks,
+            **_action_cells(a, _RANKED_ACTION_CELLS),
             "benefit": self.benefit.value,
             "benefit_low": self.benefit.low,
             "benefit_high": self.benefit.high,
@@ -152,6 +141,38 @@ class Recommendation:
             "functions": ", ".join(f for f, _ in self.functions()),
             "csf": ", ".join(a.csf),
         }
+
+
+_ACTION_CELLS: Final[Mapping[str, Callable[[Action], Any]]] = {
+    "action": lambda a: a.id,
+    "control": lambda a: a.control,
+    "framework": lambda a: a.framework,
+    "title": lambda a: a.title,
+    "scope": lambda a: a.scope,
+    "from_level": lambda a: a.from_levels[0],
+    "to_level": lambda a: a.level,
+    "assets": lambda a: a.n_assets,
+    "items": lambda a: a.items,
+    "cost_low": lambda a: a.cost.low,
+    "cost_high": lambda a: a.cost.high,
+    "weeks": lambda a: a.weeks,
+}
+"""How each table cell that describes the action itself is read, so the ranking and the
+readiness rows spell these cells one way."""
+
+_RANKED_ACTION_CELLS: Final = (
+    "action", "control", "framework", "title", "scope", "from_level", "to_level", "assets",
+    "items", "cost_low", "cost_high", "weeks",
+)  # fmt: skip
+_READINESS_ACTION_CELLS: Final = (
+    "action", "control", "title", "scope", "to_level", "assets", "cost_low", "cost_high", "weeks",
+)  # fmt: skip
+
+
+def _action_cells(a: Action, names: tuple[str, ...]) -> dict[str, Any]:
+    """The cells ``names`` of ``a``'s row, in that order (a row's key order is its column and
+    JSON order)."""
+    return {n: _ACTION_CELLS[n](a) for n in names}
 
 
 @dataclass(frozen=True)
@@ -172,15 +193,7 @@ class ReadinessAction:
         a = self.action
         return {
             "rank": self.rank,
-            "action": a.id,
-            "control": a.control,
-            "title": a.title,
-            "scope": a.scope,
-            "to_level": a.level,
-            "assets": a.n_assets,
-            "cost_low": a.cost.low,
-            "cost_high": a.cost.high,
-            "weeks": a.weeks,
+            **_action_cells(a, _READINESS_ACTION_CELLS),
             "readiness_gain": self.gain,
             "low_end_gain": self.gain_low_end,
             "per_kusd": self.per_kusd,
@@ -205,6 +218,17 @@ class PlanStep:
     """The part of :attr:`marginal` in time for this cycle (:func:`cycle_split`)."""
     next_cycle: float | None = None
     """The rest of :attr:`marginal`: protection from the next cycle on."""
+
+    def benefit_cells(self) -> dict[str, float | None]:
+        """The step's benefit figures, in the order the plan table and its JSON give them."""
+        return {
+            "marginal": self.marginal.value,
+            "marginal_se": self.marginal.se,
+            "this_cycle": self.this_cycle,
+            "next_cycle": self.next_cycle,
+            "cumulative": self.cumulative.value,
+            "cumulative_se": self.cumulative.se,
+        }
 
 
 @dataclass(frozen=True)
@@ -258,12 +282,7 @@ class Plan:
                 "title": s.action.title,
                 "scope": s.action.scope,
                 "ready": s.ready,
-                "marginal": s.marginal.value,
-                "marginal_se": s.marginal.se,
-                "this_cycle": s.this_cycle,
-                "next_cycle": s.next_cycle,
-                "cumulative": s.cumulative.value,
-                "cumulative_se": s.cumulative.se,
+                **s.benefit_cells(),
                 "added_cost_low": s.added_cost.low,
                 "added_cost_high": s.added_cost.high,
                 "cost_low": s.cumulative_cost.low,
@@ -289,12 +308,7 @@ class Plan:
                 {
                     "action": s.action.id,
                     "ready": s.ready.isoformat() if s.ready else None,
-                    "marginal": s.marginal.value,
-                    "marginal_se": s.marginal.se,
-                    "this_cycle": s.this_cycle,
-                    "next_cycle": s.next_cycle,
-                    "cumulative": s.cumulative.value,
-                    "cumulative_se": s.cumulative.se,
+                    **s.benefit_cells(),
                     "added_cost": {"low": s.added_cost.low, "high": s.added_cost.high},
                     "cost": {"low": s.cumulative_cost.low, "high": s.cumulative_cost.high},
                 }
