@@ -11,13 +11,10 @@ scenarios over its system graph, rank risk-reduction actions and render reports.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import sys
-import types
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from cyberready._lazy import lazy_names
 from cyberready._version import __version__
 from cyberready.errors import (  # light: no numerical imports
     AssessmentError,
@@ -69,32 +66,11 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        if not name.startswith("_") and importlib.util.find_spec(f"cyberready.{name}"):
-            return importlib.import_module(f"cyberready.{name}")  # a subpackage: cyberready.report
-        raise AttributeError(f"module 'cyberready' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-class _Package(types.ModuleType):
-    """Keeps ``cyberready.assess`` the function: importing the submodule of the same name
-    would otherwise bind the module over it (the import system sets the attribute)."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+lazy_names(__name__, _LAZY, subpackages=True)
 
 
 def example_names() -> tuple[str, ...]:

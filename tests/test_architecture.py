@@ -318,6 +318,7 @@ def test_the_entry_points_stay_light(statement: str) -> None:
 # --------------------------------------------------------------------------- the layers
 
 LAYER_OF: dict[str, str] = {
+    "cyberready._lazy": "base",
     "cyberready._version": "base",
     "cyberready.errors": "base",
     "cyberready.models": "models",

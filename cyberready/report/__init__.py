@@ -25,12 +25,10 @@ b'<!DOCTYPE html>'
 
 from __future__ import annotations
 
-import importlib
-import sys
-import types
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from cyberready._lazy import lazy_names
 from cyberready.report.models import (
     AUDIENCES,
     TLP,
@@ -78,26 +76,7 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cyberready.report' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-class _Package(types.ModuleType):
-    """Keeps ``cyberready.report.render`` the function: importing the submodule of the same
-    name would otherwise bind the module over it (the import system sets the attribute)."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+lazy_names(__name__, _LAZY)
 
 
 def make_report(

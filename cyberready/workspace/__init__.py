@@ -17,8 +17,9 @@ private. Names are imported on first use, so that a light module that needs one 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cyberready._lazy import lazy_names
 
 if TYPE_CHECKING:
     from cyberready.workspace._assets import IntArray, ResolvedSystem
@@ -131,13 +132,7 @@ _MODULE_OF: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cyberready.workspace' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"cyberready.workspace.{module}"), name)
-    globals()[name] = value
-    return value
+lazy_names(__name__, {name: f"{__name__}.{module}" for name, module in _MODULE_OF.items()})
 
 
 def __dir__() -> list[str]:
