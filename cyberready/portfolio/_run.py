@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 from cyberready.errors import InputError, OptionalDependencyError, Problem
 from cyberready.portfolio._portfolio import Portfolio
@@ -29,15 +29,17 @@ from cyberready.portfolio._record import (
     load_or_problems,
     scenarios_in_scope,
 )
-from cyberready.prioritize import Progress
 
-EXECUTORS: Final = ("serial", "local", "dask")
+if TYPE_CHECKING:
+    from cyberready.prioritize import Progress
+
 RANGE_TRIALS: Final = 2_500
 """Most trials in one simulated range (one Dask task). Each scenario is compiled once per EMB
 and shared by its ranges, so a range costs only its trials (the engine's work follows what the
 attacker touches, not the model's size)."""
 
 Executor = Literal["serial", "local", "dask"]
+EXECUTORS: Final = get_args(Executor)
 PORTFOLIO_STAGE: Final = "assessing EMBs"
 """The stage a portfolio reports to its :data:`~cyberready.prioritize.Progress` callback:
 ``progress(PORTFOLIO_STAGE, done, total)`` with ``done`` of ``total`` EMBs finished."""
