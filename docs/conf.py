@@ -1,0 +1,61 @@
+"""Sphinx configuration of the cyberready documentation site.
+
+Build it strictly (warnings are errors) with
+
+    python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+The pages are the Markdown files in this folder (read by MyST), so the site and a reader of the
+repository see the same text. The build needs no network: no intersphinx, no remote images.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS.parent))  # this checkout's cyberready, not an installed one
+sys.path.insert(0, str(DOCS / "_tools"))
+
+from cyberready._version import __version__  # noqa: E402
+
+project = "cyberready"
+author = "cyberready contributors"
+copyright = "cyberready contributors, Apache-2.0"
+release = __version__
+version = __version__
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx_click",
+    "tutorial_capture",
+]
+
+source_suffix = {".md": "markdown"}
+root_doc = "index"
+exclude_patterns = ["_build", "_tools", "_generated/*.txt", "screenshots"]
+myst_heading_anchors = 3
+myst_enable_extensions = ["colon_fence", "deflist"]
+suppress_warnings = ["myst.header"]
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_default_options = {"members": True, "show-inheritance": False}
+napoleon_numpy_docstring = True
+napoleon_google_docstring = False
+
+html_theme = "pydata_sphinx_theme"
+html_title = f"cyberready {release}"
+html_static_path: list[str] = []
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "secondary_sidebar_items": ["page-toc"],
+    "footer_start": ["copyright"],
+    "footer_end": [],
+}
+html_sidebars = {"**": ["sidebar-nav-bs"]}
+html_copy_source = False
+html_show_sourcelink = False
