@@ -59,3 +59,36 @@ html_theme_options = {
 html_sidebars = {"**": ["sidebar-nav-bs"]}
 html_copy_source = False
 html_show_sourcelink = False
+
+
+def _examples_as_code(app: object, ctx: object, lines: list[str]) -> None:
+    """Show the example blocks of a command's help (click's ``\\b`` blocks) as console code,
+    so that ``small/*/`` or ``a|b`` in an example is not read as markup."""
+    out: list[str] = []
+    block: list[str] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        first = block[0].strip()
+        body = block[1:] if first.endswith(":") else block
+        if first.endswith(":"):
+            out.extend([first, ""])
+        out.extend([".. code-block:: console", ""])
+        out.extend("   " + line.strip() for line in body)
+        out.append("")
+        block.clear()
+
+    for line in lines:
+        if line.startswith("| "):
+            block.append(line[2:])
+        else:
+            flush()
+            out.append(line)
+    flush()
+    lines[:] = out
+
+
+def setup(app: object) -> None:
+    app.connect("sphinx-click-process-epilog", _examples_as_code)  # type: ignore[attr-defined]
+    app.connect("sphinx-click-process-description", _examples_as_code)  # type: ignore[attr-defined]

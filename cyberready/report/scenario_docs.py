@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,6 +54,11 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def _anchor(heading: str) -> str:
+    """The anchor GitHub (and the documentation site) give a heading."""
+    return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+
+
 def _likelihood(p: float) -> str:
     return f"{p:g} ({p:.0%} of cycles)"
 
@@ -70,9 +76,8 @@ def render_page(lib: Library) -> str:
     scenarios = sorted(lib.scenarios.values(), key=lambda s: s.id)
     parts = [_HEADER.format(n=len(scenarios))]
     for s in scenarios:
-        parts.append(
-            f"| [`{s.id}`](#{s.id}) | {s.actor} | {', '.join(s.phases)} | {s.likelihood:g} |\n"
-        )
+        link = f"[`{s.id}`](#{_anchor(_cell(s.title))})"
+        parts.append(f"| {link} | {s.actor} | {', '.join(s.phases)} | {s.likelihood:g} |\n")
     for s in scenarios:
         basis = " ".join((s.likelihood_basis or "none given").split())
         incidents = _incidents(s, lib)
