@@ -137,14 +137,13 @@ def steps(with_init: bool) -> list[Step]:
         Step("assess", ("assess", ws)),
         Step("simulate", ("simulate", ws, "--trials", TRIALS)),
         Step("prioritize", ("prioritize", ws, "--trials", TRIALS, "--top", "5", "--explain", "2")),
-        Step("save", ("assess", ws, "--save", "run.json", "--trials", TRIALS)),
         Step(
             "report",
             (
                 "report",
                 ws,
-                "--from",
-                "run.json",
+                "--trials",
+                TRIALS,
                 "--audience",
                 "all",
                 "--format",
