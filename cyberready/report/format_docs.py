@@ -147,6 +147,8 @@ class _Page:
             items = schema.get("items", {})
             limits = _limits(schema, "minItems", "maxItems", "items")
             inner = self.type_of(items).removeprefix("one of the ")
+            if inner.startswith("an id"):
+                inner = "ids" + inner.removeprefix("an id")
             return f"list of {inner}{limits}"
         if kind == "object":
             return self._mapping(schema)
