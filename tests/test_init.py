@@ -198,6 +198,7 @@ def test_a_folder_in_use_is_refused_and_left_alone(tmp_path: Path) -> None:
     # never inside another workspace
     code, out = _run("init", str(empty / "inner"), "--no-input")
     assert code == 2, out
+    assert "inside the EMB workspace" in out
     assert not (empty / "inner").exists()
 
 

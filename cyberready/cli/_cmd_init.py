@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from cyberready.cli._group import handle_errors
-from cyberready.cli._output import check_output, echo, secho
+from cyberready.cli._output import echo, secho
 
 if TYPE_CHECKING:
     from cyberready.errors import Problem
@@ -150,8 +150,8 @@ def init(
     defaults. A folder that is not empty is refused (exit 2) and nothing is written; an
     invalid value exits 3, naming the option.
     """
-    from cyberready.errors import InputError, Problem
-    from cyberready.io import check_new_folder, write_new_tree
+    from cyberready.errors import InputError, OutputPathError, Problem
+    from cyberready.io import check_new_folder, enclosing_workspace, write_new_tree
     from cyberready.models.vocab import ID_PATTERN
     from cyberready.workspace import (
         ARCHETYPES,
@@ -162,7 +162,12 @@ def init(
         starter_files,
     )
 
-    check_output(folder, folder=True)  # never inside another workspace
+    inside = enclosing_workspace(folder)
+    if inside is not None:
+        raise OutputPathError(
+            f"{folder} is inside the EMB workspace {inside}: a workspace cannot hold another; "
+            "choose a folder outside it"
+        )
     check_new_folder(folder)
     known = sorted(load_library(()).frameworks)
     today = dt.date.today()
