@@ -228,3 +228,23 @@ def test_the_help_lists_the_archetypes_of_the_library() -> None:
     assert code == 0
     for archetype in ARCHETYPES:
         assert archetype in out
+
+
+def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
+    from cyberready.errors import InputError
+    from cyberready.io import write_new_tree
+
+    # the second file cannot be written (its path leaves the folder): the first is not kept
+    with pytest.raises(InputError):
+        write_new_tree(tmp_path / "new", {"emb.yaml": "kind: emb\n", "../escape.yaml": "x"})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_in_use_is_refused_before_any_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_cmd_init, "stdin_is_terminal", lambda: True)
+    (tmp_path / "emb.txt").write_text("x", encoding="utf-8")
+    code, out = _run("init", str(tmp_path), input="\n" * 6)
+    assert code == 2, out
+    assert "Name of the EMB" not in out
