@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from cyberready.cli._cmd_assess import assess, diff, prioritize, simulate
 from cyberready.cli._cmd_demo import demo
+from cyberready.cli._cmd_init import init
 from cyberready.cli._cmd_inputs import frameworks, schema, validate
 from cyberready.cli._cmd_portfolio import examples, portfolio
 from cyberready.cli._cmd_questionnaire import questionnaire
@@ -35,6 +36,7 @@ from cyberready.cli._options import SCREENING_DEFAULT
 __all__ = ["SCREENING_DEFAULT", "main"]
 
 for _command in (
+    init,
     validate,
     schema,
     frameworks,

@@ -10,7 +10,8 @@ themselves are this package's job:
   wrong with it at once, and the valid part of a file is salvaged for the cross-checks.
 - CSV (:func:`read_csv_columns`, :class:`CsvRecords`): one reader, with every row's line, the
   delimiter (``,``, ``;`` or tab) detected when asked; cells written through :func:`csv_guard`.
-- Files (:func:`atomic_write_bytes`, :func:`write_new_file`, :func:`write_files`): writes are
+- Files (:func:`atomic_write_bytes`, :func:`write_new_file`, :func:`write_files`,
+  :func:`write_new_tree`, :func:`check_new_folder`): writes are
   atomic (a temporary file in the same folder, then a rename), so a reader sees the old file or
   the new one, never half; paths from workspace files stay inside the workspace
   (:func:`safe_join`, :func:`is_inside`).
@@ -43,11 +44,13 @@ from cyberready.io._errors import raise_if
 from cyberready.io._files import (
     atomic_write_bytes,
     atomic_write_text,
+    check_new_folder,
     is_inside,
     remove_stale_temporaries,
     safe_join,
     write_files,
     write_new_file,
+    write_new_tree,
 )
 from cyberready.io._load import Loaded, load_file, load_model_file, parse_model, salvage_model
 from cyberready.io._locate import data_dir
@@ -78,6 +81,7 @@ __all__ = [
     "Loaded",
     "atomic_write_bytes",
     "atomic_write_text",
+    "check_new_folder",
     "check_output",
     "clean_text",
     "csv_guard",
@@ -104,5 +108,6 @@ __all__ = [
     "workspace_lock",
     "write_files",
     "write_new_file",
+    "write_new_tree",
     "written_by_cyberready",
 ]

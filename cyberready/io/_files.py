@@ -6,23 +6,27 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Final
 
-from cyberready.errors import Problem
+from cyberready.errors import OutputPathError, Problem
 from cyberready.io._errors import raise_if
 
 __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
+    "check_new_folder",
     "is_inside",
     "remove_stale_temporaries",
     "safe_join",
     "write_files",
     "write_new_file",
+    "write_new_tree",
 ]
 
 
@@ -198,3 +202,42 @@ def write_files(root: Path, files: Mapping[str, str | bytes], *, overwrite: bool
         else:
             atomic_write_bytes(target, content)
     return len(files)
+
+
+def check_new_folder(root: Path) -> None:
+    """Raise :class:`~cyberready.errors.OutputPathError` unless ``root`` is a folder that
+    does not exist yet or is empty (what :func:`write_new_tree` may create)."""
+    if root.is_symlink() or (root.exists() and not root.is_dir()):
+        raise OutputPathError(f"{root} exists and is not a folder; choose a new folder")
+    if root.is_dir() and any(root.iterdir()):
+        raise OutputPathError(
+            f"{root} is not empty: nothing was written; choose a new or empty folder"
+        )
+
+
+def write_new_tree(root: Path, files: Mapping[str, str | bytes]) -> None:
+    """Create the folder ``root`` holding ``files`` (as :func:`write_files`), all at once.
+
+    The files are written into a hidden temporary folder beside ``root`` and moved into place
+    by one rename, so ``root`` either stays as it was or appears complete: never half
+    written, even when a write fails. ``root`` must not exist or be an empty folder
+    (:func:`check_new_folder`, before anything is written); an empty folder is replaced by
+    the new one.
+    """
+    check_new_folder(root)
+    parent = root.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = parent / f".{root.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    staging.mkdir()  # a new name: never someone else's folder; permissions as for any folder
+    try:
+        write_files(staging, files, overwrite=True)
+        try:
+            os.replace(staging, root)  # POSIX: also replaces an empty folder, in one step
+        except OSError:
+            if not root.is_dir() or any(root.iterdir()):
+                raise
+            root.rmdir()  # Windows cannot rename onto a folder: remove the empty one first
+            os.replace(staging, root)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -7,8 +7,10 @@ library alone, and :func:`shipped_library` is the shipped one, read once per pro
 :func:`validate_inputs` checks files and workspaces without running anything. The system is
 resolved into columnar arrays (:class:`ResolvedSystem`, with ``generate:`` replicas,
 :func:`expand_generate`) and each scenario's relevance and applicability is diagnosed
-(:func:`diagnose`). A problem in the inputs raises an :class:`~cyberready.errors.InputError`
-subclass named after the kind of file it is in (docs/errors.md).
+(:func:`diagnose`). :func:`starter_files` gives the files of a new workspace built from one
+of the starter :data:`ARCHETYPES` (``cyberready init``). A problem in the inputs raises an
+:class:`~cyberready.errors.InputError` subclass named after the kind of file it is in
+(docs/errors.md).
 
 The public API is the names in ``__all__`` below; the ``_name`` modules that define them are
 private. Names are imported on first use, so that a light module that needs one small piece
@@ -52,8 +54,17 @@ if TYPE_CHECKING:
         workspace_folders,
         workspace_size,
     )
+    from cyberready.workspace._starter import (
+        ARCHETYPES,
+        DEFAULT_FRAMEWORKS,
+        Starter,
+        emb_id_from_name,
+        starter_files,
+    )
 
 __all__ = [
+    "ARCHETYPES",
+    "DEFAULT_FRAMEWORKS",
     "TAG_LOOKALIKES",
     "Cause",
     "Diagnostics",
@@ -66,12 +77,14 @@ __all__ = [
     "ResolvedSystem",
     "RuleIssue",
     "ScenarioDiagnosis",
+    "Starter",
     "Status",
     "TagSuggestion",
     "Validation",
     "Workspace",
     "diagnose",
     "diagnose_scenario",
+    "emb_id_from_name",
     "expand_generate",
     "harmable",
     "history_key",
@@ -81,6 +94,7 @@ __all__ = [
     "reachable",
     "resolve_system",
     "shipped_library",
+    "starter_files",
     "tag_suggestions",
     "validate_inputs",
     "validate_paths",
@@ -108,6 +122,11 @@ _MODULE_OF: dict[str, str] = {
     **dict.fromkeys(("Gaps", "Library", "Workspace", "library_warnings"), "_inputs"),
     "FrozenMap": "_frozen",
     "history_key": "_history",
+    # a new workspace from a starter template (cyberready init)
+    **dict.fromkeys(
+        ("ARCHETYPES", "DEFAULT_FRAMEWORKS", "Starter", "emb_id_from_name", "starter_files"),
+        "_starter",
+    ),
     # the system as arrays, with its generate: replicas
     **dict.fromkeys(("IntArray", "ResolvedSystem"), "_assets"),
     **dict.fromkeys(("GeneratedAssets", "ReplicaGroup", "expand_generate"), "_generate"),
