@@ -15,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
 OUT = Path(__file__).resolve().parent.parent / "images"
@@ -24,7 +25,7 @@ OPERATOR_COLOURS = {"emb": "#e8f1fb", "vendor": "#fdf2e3", "party": "#f3e9f8", "
 NODE_W, NODE_H = 2.3, 0.75
 
 
-def _figure(width: float, height: float) -> tuple[plt.Figure, Axes]:
+def _figure(width: float, height: float) -> tuple[Figure, Axes]:
     fig, ax = plt.subplots(figsize=(width, height))
     ax.set_xlim(0, width * 1.6)
     ax.set_ylim(0, height * 1.6)
@@ -94,7 +95,7 @@ def _arrow(
         ax.text(lx, ly, label, ha="center", va="bottom", fontsize=8.5, color=colour)
 
 
-def _save(fig: plt.Figure, name: str) -> None:
+def _save(fig: Figure, name: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     fig.savefig(OUT / name, format="svg", metadata={"Date": None})
     plt.close(fig)

@@ -13,14 +13,15 @@ Run it alone with ``python docs/_tools/tutorial_capture.py [OUT_DIR]``.
 from __future__ import annotations
 
 import csv
+import io
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,12 @@ OUT = DOCS / "_generated"
 WORKSPACE = "my-emb"
 """The folder the tutorial's EMB lives in, inside the temporary folder."""
 
-AS_OF = "2026-12-01"
-"""The assessment date the tutorial's filled-in questionnaire is imported with."""
+AS_OF = date.today().isoformat()
+"""The assessment date the filled-in questionnaire is imported with: the day `init` dated the
+workspace's (empty) assessment."""
+
+BUDGET = "150000"
+"""The improvement budget, in USD, given on the command line (a new emb.yaml sets none)."""
 
 TRIALS = "300"
 """Trials per scenario: few, so the build stays quick (the tutorial says the default is 10,000)."""
@@ -50,22 +55,6 @@ class Step:
     what the snippet shows of it."""
 
 
-def _has_init() -> bool:
-    sys.path.insert(0, str(ROOT))
-    from cyberready.cli import main
-
-    return "init" in main.commands  # type: ignore[attr-defined]
-
-
-def _copy_example(folder: Path) -> str:
-    """Until `cyberready init` exists: start from a copy of the shipped example."""
-    shutil.copytree(ROOT / "examples" / "examplia", folder / WORKSPACE)
-    return (
-        f"$ cp -r examples/examplia {WORKSPACE}   "
-        "# stand-in for `cyberready init` until it is released\n"
-    )
-
-
 def _fill_questionnaire(folder: Path) -> str:
     """What the assessors do in a spreadsheet: answer every control the workbook leaves blank,
     and record one improvement since the last assessment."""
@@ -74,12 +63,23 @@ def _fill_questionnaire(folder: Path) -> str:
         reader = csv.DictReader(f)
         fields = list(reader.fieldnames or ())
         rows = list(reader)
+    evidence = {
+        "document": "Procedure approved by the Commission, 2026",
+        "interview": "Interview with the ICT manager",
+        "test": "Tested by the national CERT, exercise of 2026-10",
+        "observation": "Seen in operation at headquarters",
+    }
     changed = []
     for i, row in enumerate(rows):
         if not row["level"].strip():
-            row["level"] = str((1, 2, 2, 3)[i % 4])
-            row["source"] = "interview"
-            row["evidence"] = "Tutorial: interview with the IT security unit"
+            level = (1, 2, 2, 3, 0, 2)[i % 6]
+            source = ("document", "interview", "test", "observation")[i % 4]
+            row.update(
+                level=str(level),
+                source=source,
+                evidence=evidence[source],
+                target=str(min(4, max(level + 1, 3))),
+            )
             changed.append(row)
     if rows and not changed:
         row = rows[0]
@@ -91,19 +91,21 @@ def _fill_questionnaire(folder: Path) -> str:
         writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    shown = ["framework", "control", "level", "source", "evidence"]
-    lines = [",".join(shown)]
-    lines += [",".join(row[k] for k in shown) for row in changed[:5]]
+    shown = ["framework", "control", "level", "source", "evidence", "target"]
+    text = io.StringIO()
+    table = csv.writer(text, lineterminator="\n")
+    table.writerow(shown)
+    table.writerows([row[k] for k in shown] for row in changed[:5])
     if len(changed) > 5:
-        lines.append(f"... ({len(changed)} rows answered in all)")
-    return "\n".join(lines) + "\n"
+        text.write(f"... ({len(changed)} rows answered in all, other columns left out here)\n")
+    return text.getvalue()
 
 
-def steps(with_init: bool) -> list[Step]:
+def steps() -> list[Step]:
     """The tutorial's commands, in order."""
     ws = WORKSPACE
-    if with_init:
-        first = Step(
+    return [
+        Step(
             "init",
             (
                 "init",
@@ -113,19 +115,14 @@ def steps(with_init: bool) -> list[Step]:
                 "--id",
                 "examplia-ec",
                 "--country",
-                "XE",
+                "EX",
                 "--election-date",
                 "2027-03-14",
                 "--archetype",
                 "paper-ert",
                 "--no-input",
             ),
-        )
-    else:
-        # TODO(init): replace with `cyberready init` once it is on main
-        first = Step("init", (), before=_copy_example)
-    return [
-        first,
+        ),
         Step("validate-new", ("validate", ws)),
         Step("export", ("questionnaire", "export", "--emb", ws, "--out", "questionnaire.csv")),
         Step(
@@ -136,12 +133,28 @@ def steps(with_init: bool) -> list[Step]:
         Step("validate", ("validate", ws)),
         Step("assess", ("assess", ws)),
         Step("simulate", ("simulate", ws, "--trials", TRIALS)),
-        Step("prioritize", ("prioritize", ws, "--trials", TRIALS, "--top", "5", "--explain", "2")),
+        Step(
+            "prioritize",
+            (
+                "prioritize",
+                ws,
+                "--budget",
+                BUDGET,
+                "--trials",
+                TRIALS,
+                "--top",
+                "5",
+                "--explain",
+                "2",
+            ),
+        ),
         Step(
             "report",
             (
                 "report",
                 ws,
+                "--budget",
+                BUDGET,
                 "--trials",
                 TRIALS,
                 "--audience",
@@ -163,6 +176,7 @@ def _environment() -> dict[str, str]:
         LC_ALL="C.UTF-8",
         PYTHONIOENCODING="utf-8",
         NO_COLOR="1",
+        PYTHONUNBUFFERED="1",  # stdout and stderr in the order a terminal shows them
     )
     return env
 
@@ -177,15 +191,11 @@ def capture(out: Path = OUT, *, log: Callable[[str], Any] = print) -> float:
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.txt"):
         old.unlink()
-    with_init = _has_init()
     env = _environment()
     with tempfile.TemporaryDirectory(prefix="cyberready-tutorial-") as tmp:
         folder = Path(tmp)
-        for step in steps(with_init):
+        for step in steps():
             shown = step.before(folder) if step.before is not None else ""
-            if not step.args:  # work done by hand, no command
-                (out / f"{step.name}.txt").write_text(shown, encoding="utf-8")
-                continue
             if shown:
                 (out / f"{step.name}-input.txt").write_text(shown, encoding="utf-8")
             log(f"tutorial: cyberready {' '.join(step.args)}")
@@ -194,13 +204,14 @@ def capture(out: Path = OUT, *, log: Callable[[str], Any] = print) -> float:
                 cwd=folder,
                 env=env,
                 stdin=subprocess.DEVNULL,
-                capture_output=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
                 text=True,
                 encoding="utf-8",
                 timeout=600,
                 check=False,
             )
-            text = (proc.stdout + proc.stderr).replace(tmp, "").rstrip() + "\n"
+            text = proc.stdout.replace(tmp, "").rstrip() + "\n"
             if proc.returncode != step.exit_code:
                 raise RuntimeError(
                     f"tutorial command `cyberready {' '.join(step.args)}` exited "
