@@ -37,6 +37,7 @@ source_suffix = {".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "_tools", "_generated/*.txt", "screenshots"]
 myst_heading_anchors = 3
+smartquotes = False  # keep `--option` and quotes as typed
 myst_enable_extensions = ["colon_fence", "deflist"]
 suppress_warnings = ["myst.header"]
 
