@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from cyberready.cli._cmd_assess import assess, diff, prioritize, simulate
 from cyberready.cli._cmd_demo import demo
+from cyberready.cli._cmd_export import export, import_
 from cyberready.cli._cmd_inputs import frameworks, schema, validate
 from cyberready.cli._cmd_portfolio import examples, portfolio
 from cyberready.cli._cmd_questionnaire import questionnaire
@@ -47,5 +48,7 @@ for _command in (
     portfolio,
     examples,
     demo,
+    export,
+    import_,
 ):
     main.add_command(_command)
