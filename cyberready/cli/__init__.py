@@ -25,8 +25,9 @@ from __future__ import annotations
 
 from cyberready.cli._cmd_assess import assess, diff, prioritize, simulate
 from cyberready.cli._cmd_demo import demo
-from cyberready.cli._cmd_export import export, import_
+from cyberready.cli._cmd_export import export, import_, oscal
 from cyberready.cli._cmd_inputs import frameworks, schema, validate
+from cyberready.cli._cmd_oscal import assessment_results, catalog, oscal_catalog
 from cyberready.cli._cmd_portfolio import examples, portfolio
 from cyberready.cli._cmd_questionnaire import questionnaire
 from cyberready.cli._cmd_report import report
@@ -52,3 +53,7 @@ for _command in (
     import_,
 ):
     main.add_command(_command)
+
+oscal.add_command(catalog)
+oscal.add_command(assessment_results)
+import_.add_command(oscal_catalog)

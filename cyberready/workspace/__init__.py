@@ -40,7 +40,13 @@ if TYPE_CHECKING:
     from cyberready.workspace._frozen import FrozenMap
     from cyberready.workspace._generate import GeneratedAssets, ReplicaGroup, expand_generate
     from cyberready.workspace._history import history_key
-    from cyberready.workspace._inputs import Gaps, Library, Workspace, library_warnings
+    from cyberready.workspace._inputs import (
+        TODO_TAGS,
+        Gaps,
+        Library,
+        Workspace,
+        library_warnings,
+    )
     from cyberready.workspace._load import (
         Validation,
         load_library,
@@ -55,6 +61,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TAG_LOOKALIKES",
+    "TODO_TAGS",
     "Cause",
     "Diagnostics",
     "FrozenMap",
@@ -105,7 +112,7 @@ _MODULE_OF: dict[str, str] = {
         "_load",
     ),
     # what a load returns
-    **dict.fromkeys(("Gaps", "Library", "Workspace", "library_warnings"), "_inputs"),
+    **dict.fromkeys(("TODO_TAGS", "Gaps", "Library", "Workspace", "library_warnings"), "_inputs"),
     "FrozenMap": "_frozen",
     "history_key": "_history",
     # the system as arrays, with its generate: replicas
