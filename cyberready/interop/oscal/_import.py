@@ -241,7 +241,9 @@ class _Reader:
             if len(loc) >= 2 and loc[0] == "controls" and isinstance(loc[1], int):
                 pointer = controls[loc[1]][0]
                 field = ".".join(str(x) for x in loc[2:3])
-                self.problem(pointer, f"{field or 'control'}: {err['msg']}", err.get("input", ""))
+                given = err.get("input")
+                got = f" (got {given!r})" if isinstance(given, str | int | float) else ""
+                self.problem(pointer, f"{field or 'control'}: {err['msg']}{got}", given or "")
             else:
                 self.problem("/catalog/metadata", f"{'.'.join(map(str, loc))}: {err['msg']}")
 
