@@ -197,6 +197,16 @@ def test_nist_catalog_imports_as_a_framework(nist: tuple[Path, Result]) -> None:
     shown = _run("frameworks", "show", "nist-low", "--frameworks-dir", str(out.parent))
     assert shown.exit_code == 0, shown.output
     assert "IA-2-8" in shown.output
+    # exported and imported again: the same controls, and no tag twice
+    again = out.parent / "again.json"
+    args = ("--frameworks-dir", str(out.parent), "--out", str(again))
+    assert _run("export", "oscal", "catalog", "--framework", "nist-low", *args).exit_code == 0
+    back = out.parent / "back" / "nist-low.yaml"
+    assert _run("import", "oscal-catalog", str(again), "--out", str(back)).exit_code == 0
+    fw_back, _, problems = load_model_file(back)
+    assert not problems
+    assert isinstance(fw_back, Framework)
+    assert fw_back.controls == fw.controls
 
 
 def test_validate_names_every_field_left_to_fill(nist: tuple[Path, Result]) -> None:

@@ -12,6 +12,15 @@
 Everything written is plain JSON built here (compliance-trestle is used only by the tests, to
 check the files against the OSCAL models). The output is deterministic: uuids are uuid5 of
 stable ids, dates come from the input, never the clock.
+
+>>> from cyberready.workspace import shipped_library
+>>> lib = shipped_library()
+>>> doc = catalog_document(lib.frameworks["usaid-ecbs"], lib.catalogs)["catalog"]
+>>> group = doc["groups"][0]
+>>> group["id"], group["controls"][0]["id"], [p["name"] for p in group["controls"][0]["parts"]]
+('VR', 'ECBS-VR-01', ['statement', 'guidance', 'maturity-rubric'])
+>>> doc["metadata"]["last-modified"]
+'2023-01-01T00:00:00Z'
 """
 
 from __future__ import annotations

@@ -438,7 +438,7 @@ class _Reader:
             tags.append(f"oscal-id:{control['id']}")
         if parent is not None:
             tags.append(f"parent:{parent}")
-        out["tags"] = [*tags, *todo]
+        out["tags"] = list(dict.fromkeys([*tags, *todo]))
         effectiveness = _first(control, "effectiveness")
         if effectiveness:
             try:
