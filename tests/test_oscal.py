@@ -330,8 +330,26 @@ def test_assessment_results_parse_with_trestle(results: Path) -> None:
         r["lifecycle"] for risk in body["results"][0]["risks"] for r in risk.get("remediations", [])
     }
     assert lifecycles <= {"planned", "recommendation"}
-    evidence = [e.description for o in result.observations or [] for e in o.relevant_evidence or []]
-    assert any(evidence)
+    # each answer's level and evidence, and whether it reaches its target
+    raw = body["results"][0]
+    observation = {o["title"].split(":")[0]: o for o in raw["observations"]}
+    finding = {f["target"]["target-id"]: f for f in raw["findings"]}
+    checked = 0
+    for cid in sorted(answered):
+        answer = ws.assessment.answers[cid]
+        if answer.level == "n/a" or not answer.evidence.strip():
+            continue
+        obs = observation[cid]
+        assert obs["relevant-evidence"] == [{"description": answer.evidence}]
+        level = next(p["value"] for p in obs["props"] if p["name"] == "maturity-level")
+        assert level == str(answer.level)
+        target = answer.target if answer.target is not None else 3
+        state = "satisfied" if int(answer.level) >= target else "not-satisfied"
+        assert finding[cid]["target"]["status"]["state"] == state
+        checked += 1
+    assert checked >= 10
+    states = {f["target"]["status"]["state"] for f in raw["findings"]}
+    assert states == {"satisfied", "not-satisfied"}
 
 
 def test_assessment_results_are_deterministic(results: Path) -> None:
