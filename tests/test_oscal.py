@@ -365,3 +365,49 @@ def test_assessment_results_are_not_written_into_the_workspace(tmp_path: Path) -
                "--out", str(inside), *TRIALS)  # fmt: skip
     assert res.exit_code == 2
     assert not inside.exists()
+
+
+def test_nested_groups_top_level_and_withdrawn_controls(tmp_path: Path) -> None:
+    meta = {"title": "Nested", "last-modified": "2024-01-01T00:00:00Z", "version": "1"}
+    doc = {
+        "catalog": {
+            "uuid": "00000000-0000-4000-8000-000000000000",
+            "metadata": {**meta, "oscal-version": "1.1.2"},
+            "controls": [{"id": "top-1", "title": "At the top"}],
+            "groups": [
+                {
+                    "id": "outer",
+                    "title": "Outer",
+                    "groups": [
+                        {
+                            "id": "inner",
+                            "title": "Inner",
+                            "controls": [
+                                {"id": "in-1", "title": "Inside"},
+                                {
+                                    "id": "in-2",
+                                    "title": "Gone",
+                                    "props": [{"name": "status", "value": "withdrawn"}],
+                                },
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    }
+    src = tmp_path / "nested.json"
+    src.write_text(json.dumps(doc), encoding="utf-8")
+    out = tmp_path / "fw" / "nested.yaml"
+    res = _run("import", "oscal-catalog", str(src), "--out", str(out))
+    assert res.exit_code == 0, res.output
+    assert "in-2: withdrawn in the catalog, left out" in res.output
+    fw, _, problems = load_model_file(out)
+    assert not problems
+    assert isinstance(fw, Framework)
+    assert [(d.id, d.title) for d in fw.domains] == [
+        ("catalog", "Controls outside any group"),
+        ("inner", "Inner"),
+    ]
+    assert [(c.id, c.domain) for c in fw.controls] == [("TOP-1", "catalog"), ("IN-1", "inner")]
+    assert fw.controls[0].objective == ""
