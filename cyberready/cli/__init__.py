@@ -26,6 +26,7 @@ from __future__ import annotations
 from cyberready.cli._cmd_assess import assess, diff, prioritize, simulate
 from cyberready.cli._cmd_demo import demo
 from cyberready.cli._cmd_export import export, import_
+from cyberready.cli._cmd_export_csv import csv_
 from cyberready.cli._cmd_inputs import frameworks, schema, validate
 from cyberready.cli._cmd_portfolio import examples, portfolio
 from cyberready.cli._cmd_questionnaire import questionnaire
@@ -52,3 +53,4 @@ for _command in (
     import_,
 ):
     main.add_command(_command)
+export.add_command(csv_)
