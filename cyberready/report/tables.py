@@ -124,12 +124,13 @@ TABLES: Final[tuple[Table, ...]] = (
             _c(
                 "level_min",
                 "integer",
-                "Lowest level over the assets when per-asset overrides differ (else empty).",
+                "Lowest level over the assets the control applies to (overrides can set a "
+                "level per asset; unassessed counts 0; empty: n/a or no asset).",
             ),
             _c(
                 "level_max",
                 "integer",
-                "Highest level over the assets when per-asset overrides differ (else empty).",
+                "Highest level over the assets the control applies to (empty: n/a or no asset).",
             ),
             _c(
                 "evidence_source",
