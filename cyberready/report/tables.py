@@ -9,8 +9,9 @@ the same files as a fresh run with the same options, and the figures equal those
 
 How cells are written (the same for every table):
 
-* numbers: plain decimals at full precision (Python's shortest round-trip form, e.g. ``0.1``,
-  ``1e-05``); probabilities and shares between 0 and 1, scores between 0 and 100, costs in USD;
+* numbers: plain decimals at full precision, never in exponent notation (the shortest digits
+  that read back as the same value, e.g. ``0.1``, ``0.00001``); probabilities and shares
+  between 0 and 1, scores between 0 and 100, costs in USD;
 * dates: ISO 8601 (``2026-03-01``); booleans ``true`` / ``false``; a missing value is an empty
   cell;
 * text: UTF-8; a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or
@@ -33,6 +34,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal
 
 from cyberready.errors import ReportError
@@ -589,7 +591,8 @@ def _cell(value: Cell) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return repr(value)
+        # the shortest digits that read back as the same float, never in exponent notation
+        return format(Decimal(repr(value)), "f")
     if isinstance(value, dt.date):
         return value.isoformat()
     return csv_guard(value)
