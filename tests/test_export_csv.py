@@ -15,10 +15,10 @@ from click.testing import CliRunner, Result
 
 import cyberready
 from cyberready.cli import main
-from cyberready.report.tables import DESCRIPTOR, TABLES, columns_markdown
+from cyberready.report.tables import DESCRIPTOR, EXPORT_TABLES, columns_markdown
 
 OPTIONS = ("--trials", "60", "--screen-trials", "20", "--seed", "11")
-FILES = sorted([*(t.path for t in TABLES), DESCRIPTOR])
+FILES = sorted([*(t.path for t in EXPORT_TABLES), DESCRIPTOR])
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "exports.md"
 INJECTED = {
     "evidence": '=HYPERLINK("http://x.invalid","click")',
@@ -74,7 +74,7 @@ def test_every_file_is_written_and_parses_with_the_documented_columns(
     assert sorted(p.name for p in fresh.iterdir()) == FILES
     package = json.loads((fresh / DESCRIPTOR).read_text(encoding="utf-8"))
     assert package["profile"] == "tabular-data-package"
-    assert [r["path"] for r in package["resources"]] == [t.path for t in TABLES]
+    assert [r["path"] for r in package["resources"]] == [t.path for t in EXPORT_TABLES]
     for resource in package["resources"]:
         fields = resource["schema"]["fields"]
         assert all(f["description"] and f["type"] for f in fields), resource["name"]
@@ -108,10 +108,10 @@ def test_a_column_the_definitions_do_not_document_is_refused(
     ws, _, _, run = exported
     view = load_run(run, ws)["advisor"]
     assert isinstance(view, cyberready.report.AdvisorView)
-    answers = tables.TABLES[0]
+    answers = tables.EXPORT_TABLES[0]
     assert tables.table_rows(view, answers)
     # as if the rows had gained their last column without a definition
-    undocumented = tables.Table(
+    undocumented = tables.ExportTable(
         answers.name, answers.title, answers.description, answers.columns[:-1], ()
     )
     with pytest.raises(ReportError, match=answers.columns[-1].name):
@@ -122,7 +122,7 @@ def test_the_numbers_are_the_librarys(exported: tuple[Path, Path, Path, Path]) -
     ws, fresh, _, _ = exported
     readiness = cyberready.score(cyberready.load_workspace(ws))
     scores = _read(fresh, "scores.csv")
-    domains = scores[scores["scope"] == "domain"].reset_index(drop=True)
+    domains = scores[scores["kind"] == "domain"].reset_index(drop=True)
     expected = readiness.to_frame("domain")
     assert list(domains["domain_id"]) == list(expected["domain"])
     for ours, theirs in (
@@ -131,7 +131,7 @@ def test_the_numbers_are_the_librarys(exported: tuple[Path, Path, Path, Path]) -
         ("score_high", "band_high"),
     ):
         assert domains[ours].tolist() == expected[theirs].tolist()  # exact, not approximate
-    rows = scores[scores["scope"] == "control"]
+    rows = scores[scores["kind"] == "control"]
     controls = dict(zip(rows["control_id"], rows["score"], strict=True))
     frame = readiness.to_frame("control")
     by_control = dict(zip(frame["control"], frame["score"], strict=True))
@@ -141,7 +141,7 @@ def test_the_numbers_are_the_librarys(exported: tuple[Path, Path, Path, Path]) -
             assert math.isnan(controls[control])
         else:
             assert controls[control] == value
-    overall = scores[scores["scope"] == "overall"].iloc[0]
+    overall = scores[scores["kind"] == "overall"].iloc[0]
     assert overall["score"] == readiness.overall.score
     answers = _read(fresh, "answers.csv").set_index("control_id")
     assert set(answers.index) == set(by_control)

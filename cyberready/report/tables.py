@@ -1,11 +1,12 @@
 """An assessment as tidy CSV tables with a Frictionless Data Package descriptor (docs/exports.md).
 
-``cyberready export csv`` writes one CSV file per table of :data:`TABLES` — one observation per
-row, one variable per column — and a ``datapackage.json`` (`Frictionless Data Package
-<https://datapackage.org/>`_, tabular profile) naming every file's columns, types, units and
-meaning. The tables are read from the advisor view (:class:`~cyberready.report.AdvisorView`),
-which holds the library's numbers at full precision, so a saved run (``--from run.json``) gives
-the same files as a fresh run with the same options, and the figures equal those of the reports.
+``cyberready export csv`` writes one CSV file per table of :data:`EXPORT_TABLES` — one
+observation per row, one variable per column — and a ``datapackage.json`` (`Frictionless Data
+Package <https://datapackage.org/>`_, tabular profile) naming every file's columns, types, units
+and meaning. The tables are read from the advisor view
+(:class:`~cyberready.report.AdvisorView`), which holds the library's numbers at full precision,
+so a saved run (``--from run.json``) gives the same files as a fresh run with the same options,
+and the figures equal those of the reports.
 
 How cells are written (the same for every table):
 
@@ -45,10 +46,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DESCRIPTOR",
+    "EXPORT_TABLES",
     "LIST_SEPARATOR",
-    "TABLES",
-    "Column",
-    "Table",
+    "ExportColumn",
+    "ExportTable",
     "columns_markdown",
     "datapackage",
     "export_files",
@@ -66,7 +67,7 @@ LIST_SEPARATOR: Final = "; "
 
 
 @dataclass(frozen=True)
-class Column:
+class ExportColumn:
     """One column of an exported table: its name, Table Schema type and meaning (with unit)."""
 
     name: str
@@ -75,13 +76,13 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Table:
+class ExportTable:
     """One exported CSV file: what one row is, its columns and its primary key."""
 
     name: str
     title: str
     description: str
-    columns: tuple[Column, ...]
+    columns: tuple[ExportColumn, ...]
     primary_key: tuple[str, ...]
 
     @property
@@ -90,8 +91,8 @@ class Table:
         return f"{self.name}.csv"
 
 
-def _c(name: str, type_: ColumnType, description: str) -> Column:
-    return Column(name, type_, description)
+def _c(name: str, type_: ColumnType, description: str) -> ExportColumn:
+    return ExportColumn(name, type_, description)
 
 
 _FRAMEWORK = _c("framework_id", "string", "Framework id (see `cyberready frameworks list`).")
@@ -103,8 +104,8 @@ _RANK = _c("rank", "integer", "Rank of the action in actions.csv (1 = do first).
 _COST_LOW = _c("cost_low_usd", "number", "Cost, low end, in USD.")
 _COST_HIGH = _c("cost_high_usd", "number", "Cost, high end, in USD.")
 
-TABLES: Final[tuple[Table, ...]] = (
-    Table(
+EXPORT_TABLES: Final[tuple[ExportTable, ...]] = (
+    ExportTable(
         "answers",
         "Answers",
         "One row per control of the EMB's frameworks: the answer given and its evidence.",
@@ -145,12 +146,12 @@ TABLES: Final[tuple[Table, ...]] = (
         ),
         ("control_id",),
     ),
-    Table(
+    ExportTable(
         "scores",
         "Readiness scores",
         "One row per score: the overall score, each framework, each domain and each control.",
         (
-            _c("scope", "string", "overall, framework, domain or control."),
+            _c("kind", "string", "What the row scores: overall, framework, domain or control."),
             _c("framework_id", "string", "Framework id (empty for the overall row)."),
             _c("domain_id", "string", "Domain id (domain and control rows)."),
             _c("control_id", "string", "Control id (control rows)."),
@@ -187,7 +188,7 @@ TABLES: Final[tuple[Table, ...]] = (
         ),
         (),  # the ids that make a row unique are empty in the others' rows
     ),
-    Table(
+    ExportTable(
         "risks",
         "Function failure by scenario",
         "One row per threat scenario × election function: the simulated chance that the "
@@ -201,7 +202,7 @@ TABLES: Final[tuple[Table, ...]] = (
         ),
         ("scenario_id", "function_id"),
     ),
-    Table(
+    ExportTable(
         "scenarios",
         "Threat scenarios",
         "One row per threat scenario simulated: its likelihood and what it is expected to "
@@ -256,7 +257,7 @@ TABLES: Final[tuple[Table, ...]] = (
         ),
         ("scenario_id",),
     ),
-    Table(
+    ExportTable(
         "functions",
         "Election functions",
         "One row per election function: the chance it fails this cycle, over every scenario.",
@@ -284,7 +285,7 @@ TABLES: Final[tuple[Table, ...]] = (
         ),
         ("function_id",),
     ),
-    Table(
+    ExportTable(
         "actions",
         "Prioritised actions",
         "One row per recommended action (raise one control): risk-ranked actions first, then "
@@ -337,7 +338,7 @@ TABLES: Final[tuple[Table, ...]] = (
         ),
         ("rank",),
     ),
-    Table(
+    ExportTable(
         "roadmap",
         "Roadmap",
         "One row per action on the electoral calendar: when it starts and is ready, and how "
@@ -406,7 +407,7 @@ def _answers(view: TechnicalView) -> Iterable[dict[str, Cell]]:
 def _scores(view: TechnicalView) -> Iterable[dict[str, Cell]]:
     r = view.readiness
     yield {
-        "scope": "overall",
+        "kind": "overall",
         "title": view.meta.emb_name,
         "score": r.score,
         "score_low": r.low,
@@ -417,7 +418,7 @@ def _scores(view: TechnicalView) -> Iterable[dict[str, Cell]]:
     }
     for f in r.frameworks:
         yield {
-            "scope": "framework",
+            "kind": "framework",
             "framework_id": f.framework_id,
             "title": f.title,
             "score": f.score,
@@ -428,7 +429,7 @@ def _scores(view: TechnicalView) -> Iterable[dict[str, Cell]]:
         }
     for d in r.domains:
         yield {
-            "scope": "domain",
+            "kind": "domain",
             "framework_id": d.framework_id,
             "domain_id": d.domain_id,
             "title": d.title,
@@ -443,7 +444,7 @@ def _scores(view: TechnicalView) -> Iterable[dict[str, Cell]]:
         }
     for c in view.controls:
         yield {
-            "scope": "control",
+            "kind": "control",
             "framework_id": c.framework_id,
             "domain_id": c.domain_id,
             "control_id": c.control_id,
@@ -558,7 +559,7 @@ _ROWS: Final[dict[str, Callable[[TechnicalView], Iterable[dict[str, Cell]]]]] = 
 }
 
 
-def table_rows(view: TechnicalView, table: Table) -> list[dict[str, Cell]]:
+def table_rows(view: TechnicalView, table: ExportTable) -> list[dict[str, Cell]]:
     """The rows of ``table`` read from ``view`` (the advisor view holds every table; a
     technical view has no roadmap), each a mapping of column name to value (None: empty).
 
@@ -575,7 +576,7 @@ def table_rows(view: TechnicalView, table: Table) -> list[dict[str, Cell]]:
         if extra:
             raise ReportError(
                 f"{table.path}: column(s) {', '.join(extra)} are not defined in "
-                "cyberready.report.tables.TABLES"
+                "cyberready.report.tables.EXPORT_TABLES"
             )
     return rows
 
@@ -598,7 +599,7 @@ def _cell(value: Cell) -> str:
     return csv_guard(value)
 
 
-def _csv_bytes(table: Table, rows: Sequence[Mapping[str, Cell]]) -> bytes:
+def _csv_bytes(table: ExportTable, rows: Sequence[Mapping[str, Cell]]) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.name for c in table.columns])
@@ -657,15 +658,15 @@ def datapackage(view: TechnicalView) -> dict[str, object]:
                     **({"primaryKey": list(t.primary_key)} if t.primary_key else {}),
                 },
             }
-            for t in TABLES
+            for t in EXPORT_TABLES
         ],
     }
 
 
 def export_files(view: TechnicalView) -> dict[str, bytes]:
-    """Every file of the export of ``view``: one CSV per table of :data:`TABLES` and the
+    """Every file of the export of ``view``: one CSV per table of :data:`EXPORT_TABLES` and the
     descriptor (:data:`DESCRIPTOR`), by file name. The same view gives the same bytes."""
-    files = {t.path: _csv_bytes(t, table_rows(view, t)) for t in TABLES}
+    files = {t.path: _csv_bytes(t, table_rows(view, t)) for t in EXPORT_TABLES}
     text = json.dumps(datapackage(view), indent=2, ensure_ascii=False) + "\n"
     files[DESCRIPTOR] = text.encode("utf-8")
     return files
@@ -675,7 +676,7 @@ def columns_markdown() -> str:
     """Every exported file and its columns as Markdown (the generated part of
     docs/exports.md)."""
     lines: list[str] = []
-    for t in TABLES:
+    for t in EXPORT_TABLES:
         lines += [
             f"### `{t.path}`",
             "",
