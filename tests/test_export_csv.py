@@ -226,6 +226,21 @@ def test_nothing_is_written_when_the_run_is_stale_or_the_folder_a_workspace(
     assert "workspace" in result.output and not (ws / "export").exists()
 
 
+def test_an_input_error_names_the_file_line_and_field_and_writes_nothing(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    path = example_copy / "assessment.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    level: 2\n", "    level: 7\n", 1), encoding="utf-8")
+    line = text.split("    level: 2\n", 1)[0].count("\n") + 1
+    out = tmp_path / "out"
+    result = _run("export", "csv", example_copy, "--out", out, *OPTIONS)
+    assert result.exit_code == 3, result.output
+    assert "assessment.yaml" in result.output and f":{line}" in result.output
+    assert "level" in result.output and "Traceback" not in result.output
+    assert not out.exists()
+
+
 def test_the_docs_page_lists_every_column_as_the_descriptor_does() -> None:
     text = DOCS.read_text(encoding="utf-8")
     start, end = "<!-- columns: begin -->\n", "<!-- columns: end -->"
