@@ -26,6 +26,7 @@ from __future__ import annotations
 from cyberready.cli._cmd_assess import assess, diff, prioritize, simulate
 from cyberready.cli._cmd_demo import demo
 from cyberready.cli._cmd_export import export, import_, oscal
+from cyberready.cli._cmd_export_csv import csv_
 from cyberready.cli._cmd_init import init
 from cyberready.cli._cmd_inputs import frameworks, schema, validate
 from cyberready.cli._cmd_oscal import assessment_results, catalog, oscal_catalog
@@ -56,6 +57,7 @@ for _command in (
 ):
     main.add_command(_command)
 
+export.add_command(csv_)
 oscal.add_command(catalog)
 oscal.add_command(assessment_results)
 import_.add_command(oscal_catalog)
