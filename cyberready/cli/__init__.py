@@ -25,8 +25,11 @@ from __future__ import annotations
 
 from cyberready.cli._cmd_assess import assess, diff, prioritize, simulate
 from cyberready.cli._cmd_demo import demo
+from cyberready.cli._cmd_export import export, import_, oscal
+from cyberready.cli._cmd_export_csv import csv_
 from cyberready.cli._cmd_init import init
 from cyberready.cli._cmd_inputs import frameworks, schema, validate
+from cyberready.cli._cmd_oscal import assessment_results, catalog, oscal_catalog
 from cyberready.cli._cmd_portfolio import examples, portfolio
 from cyberready.cli._cmd_questionnaire import questionnaire
 from cyberready.cli._cmd_report import report
@@ -49,5 +52,12 @@ for _command in (
     portfolio,
     examples,
     demo,
+    export,
+    import_,
 ):
     main.add_command(_command)
+
+export.add_command(csv_)
+oscal.add_command(catalog)
+oscal.add_command(assessment_results)
+import_.add_command(oscal_catalog)

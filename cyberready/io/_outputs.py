@@ -127,6 +127,23 @@ def _json_ours(doc: Any) -> bool:
         or (isinstance(meta, dict) and "cyberready_version" in meta)
         or doc.get("kind") == "cyberready-run"
         or str(doc.get("$id", "")).startswith("https://cyberready.invalid/")
+        or _oscal_ours(doc)
+    )
+
+
+def _oscal_ours(doc: dict[str, Any]) -> bool:
+    """An OSCAL document (one root key) whose metadata has cyberready's ``generator`` prop."""
+    if len(doc) != 1:
+        return False
+    body = next(iter(doc.values()))
+    metadata = body.get("metadata") if isinstance(body, dict) else None
+    props = metadata.get("props") if isinstance(metadata, dict) else None
+    return isinstance(props, list) and any(
+        isinstance(p, dict)
+        and p.get("name") == "generator"
+        and str(p.get("ns", "")).startswith("https://cyberready.invalid/")
+        and str(p.get("value", "")).startswith(GENERATOR)
+        for p in props
     )
 
 

@@ -42,7 +42,13 @@ if TYPE_CHECKING:
     from cyberready.workspace._frozen import FrozenMap
     from cyberready.workspace._generate import GeneratedAssets, ReplicaGroup, expand_generate
     from cyberready.workspace._history import history_key
-    from cyberready.workspace._inputs import Gaps, Library, Workspace, library_warnings
+    from cyberready.workspace._inputs import (
+        TODO_TAGS,
+        Gaps,
+        Library,
+        Workspace,
+        library_warnings,
+    )
     from cyberready.workspace._load import (
         Validation,
         load_library,
@@ -66,6 +72,7 @@ __all__ = [
     "ARCHETYPES",
     "DEFAULT_FRAMEWORKS",
     "TAG_LOOKALIKES",
+    "TODO_TAGS",
     "Cause",
     "Diagnostics",
     "FrozenMap",
@@ -119,7 +126,7 @@ _MODULE_OF: dict[str, str] = {
         "_load",
     ),
     # what a load returns
-    **dict.fromkeys(("Gaps", "Library", "Workspace", "library_warnings"), "_inputs"),
+    **dict.fromkeys(("TODO_TAGS", "Gaps", "Library", "Workspace", "library_warnings"), "_inputs"),
     "FrozenMap": "_frozen",
     "history_key": "_history",
     # a new workspace from a starter template (cyberready init)

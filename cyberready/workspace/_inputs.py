@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 
@@ -371,7 +372,9 @@ def check_library(lib: Library) -> list[Problem]:
 
 
 def library_warnings(lib: Library) -> list[Problem]:
-    """What is allowed but worth a look: incidents cited as free text.
+    """What is allowed but worth a look: incidents cited as free text, and fields of your own
+    frameworks' controls still to fill in (a ``todo:`` tag of :data:`TODO_TAGS`, as
+    ``cyberready import oscal-catalog`` writes them).
 
     An EMB's own scenario may cite an incident that no registry holds (free text); reports then
     show the text as written, without a year. Each such citation is a warning (a
@@ -399,7 +402,35 @@ def library_warnings(lib: Library) -> list[Problem]:
                     "(kind: incidents) in your scenarios folder",
                 )
             )
+    for fid, fw in lib.frameworks.items():
+        if lib.is_shipped("framework", fid):
+            continue
+        doc = lib.doc("framework", fid)
+        for i, control in enumerate(fw.controls):
+            for k, tag in enumerate(control.tags):
+                if tag in TODO_TAGS:
+                    warnings.append(
+                        doc.problem(
+                            ("controls", i, "tags", k),
+                            f"control {control.id}: {TODO_TAGS[tag]}",
+                            value=tag,
+                            hint=f"fill in {tag.removeprefix('todo:')}, then remove the tag",
+                        )
+                    )
     return warnings
+
+
+TODO_TAGS: Final[dict[str, str]] = {
+    "todo:effects": "no effects: this control will not change simulated risk",
+    "todo:effort": "no effort: cost and weeks are the defaults ($0, 4 weeks), so the plan "
+    "ranks it as free",
+    "todo:weight": "no weight in the source: the default weight 3 counts in the scores",
+    "todo:applies_to": "no applies_to in the source: it applies to the whole organisation "
+    "(every asset)",
+}
+"""Tags a control carries for each field still to fill in (``cyberready import oscal-catalog``
+puts them on every control for what OSCAL does not carry), with what :func:`library_warnings`
+says about it until the tag is removed."""
 
 
 # --------------------------------------------------------------------------- workspace checks
