@@ -1,4 +1,4 @@
-"""The YAML examples of the documentation site are files the loader accepts.
+"""The documentation site's examples are real: its YAML validates, its tutorial runs real commands.
 
 ``docs/bring-your-own.md`` shows a framework and a scenario written from scratch; each is copied,
 as printed, into a workspace (the shipped example, with the framework put in scope the way the
@@ -7,10 +7,14 @@ page says), and ``cyberready validate --strict`` must accept it: no problem and 
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
+import sys
 from pathlib import Path
+from types import ModuleType
 
+import click
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -77,3 +81,31 @@ def test_a_broken_example_would_fail(tmp_path: Path, own_files: dict[str, str]) 
     (ws / "scenarios" / "county-office-phish.yaml").write_text(body, encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(ws)])
     assert result.exit_code == 3 and "phishing-by-pigeon" in result.output
+
+
+def _tutorial_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "tutorial_capture", DOCS / "_tools" / "tutorial_capture.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # its dataclass looks itself up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_tutorial_shows_the_output_of_every_command_it_runs_and_nothing_else() -> None:
+    """The site build runs the commands; here: the page includes exactly what they produce."""
+    steps = _tutorial_module().steps()
+    produced = {f"{s.name}.txt" for s in steps} | {"reports-list.txt"}
+    produced |= {f"{s.name}-input.txt" for s in steps if s.before is not None}
+    page = (DOCS / "tutorial.md").read_text(encoding="utf-8")
+    included = set(re.findall(r"```\{literalinclude\} _generated/(\S+)", page))
+    assert included == produced
+    assert [s.args[0] for s in steps][:2] == ["init", "validate"]
+    for step in steps:  # every command the tutorial runs is a real one
+        group: click.Command = main
+        for word in step.args[:2]:
+            if isinstance(group, click.Group) and word in group.commands:
+                group = group.commands[word]
+        assert group is not main and not isinstance(group, click.Group), step.args
