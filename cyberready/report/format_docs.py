@@ -29,7 +29,7 @@ from cyberready.models import KIND_MODELS
 from cyberready.models import vocab as _vocab
 from cyberready.workspace import Library
 
-__all__ = ["DEFAULT_FOLDER", "main", "render_pages"]
+__all__ = ["DEFAULT_FOLDER", "render_pages"]  # main: the command, run with python -m
 
 DEFAULT_FOLDER: Final = Path("docs") / "reference"
 """Where the pages live, relative to the repository root."""
