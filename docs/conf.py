@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS.parent))  # this checkout's cyberready, not an installed one
@@ -57,12 +58,12 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": [],
 }
-html_sidebars = {"**": ["sidebar-nav-bs"]}
+html_sidebars = {"**": ["sidebar-nav-bs"], "index": []}
 html_copy_source = False
 html_show_sourcelink = False
 
 
-def _examples_as_code(app: object, ctx: object, lines: list[str]) -> None:
+def _examples_as_code(app: Any, ctx: Any, lines: list[str]) -> None:
     """Show the example blocks of a command's help (click's ``\\b`` blocks) as console code,
     so that ``small/*/`` or ``a|b`` in an example is not read as markup."""
     out: list[str] = []
@@ -90,6 +91,6 @@ def _examples_as_code(app: object, ctx: object, lines: list[str]) -> None:
     lines[:] = out
 
 
-def setup(app: object) -> None:
-    app.connect("sphinx-click-process-epilog", _examples_as_code)  # type: ignore[attr-defined]
-    app.connect("sphinx-click-process-description", _examples_as_code)  # type: ignore[attr-defined]
+def setup(app: Any) -> None:
+    app.connect("sphinx-click-process-epilog", _examples_as_code)
+    app.connect("sphinx-click-process-description", _examples_as_code)
