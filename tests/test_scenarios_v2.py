@@ -271,6 +271,22 @@ def test_the_scenarios_page_shows_each_scenario_in_full(scenario: Scenario) -> N
         assert f"{incident.title} ({incident.year})" in section
 
 
+@pytest.mark.parametrize("scenario", library_scenarios(), ids=lambda s: s.id)
+def test_the_scenarios_page_says_what_each_scenario_needs_to_apply(scenario: Scenario) -> None:
+    """The entry types (what makes it relevant), the link kinds it spreads along, its effects."""
+    section = render_page(LIBRARY).split(f'<a id="{scenario.id}"></a>')[1].split("<a id=")[0]
+    starts = next(line for line in section.splitlines() if line.startswith("- **Starts at:**"))
+    for rule in scenario.entry:
+        assert rule.technique in starts
+        for asset_type in rule.select.types or ():
+            assert f"`{asset_type}`" in starts
+    spreads = next(line for line in section.splitlines() if "**Spreads along:**" in line)
+    for prop in scenario.propagation:
+        assert all(f"`{kind}`" in spreads for kind in prop.kinds)
+    effects = next(line for line in section.splitlines() if "**Effects:**" in line)
+    assert all(effect.type in effects for effect in scenario.effects)
+
+
 def test_the_page_check_fails_on_a_stale_page_and_passes_once_written(tmp_path: Path) -> None:
     page = tmp_path / "scenarios.md"
     page.write_text(SCENARIOS_PAGE.read_text(encoding="utf-8").replace("0.25", "0.5"), "utf-8")

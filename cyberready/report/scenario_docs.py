@@ -16,12 +16,14 @@ True
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
 from cyberready.models import Scenario
+from cyberready.models.vocab import Selector
 from cyberready.workspace import Library
 
 __all__ = ["DEFAULT_PAGE", "main", "render_page"]
@@ -43,6 +45,12 @@ it by actor, in the threat context of its `emb.yaml` (`docs/risk.md`). A scenari
 an EMB that has the kinds of systems its entry rules start from (`docs/diagnostics.md`); the
 incidents cited are in `scenarios/incidents.yaml` (`docs/incidents.md`).
 
+What a scenario needs to apply is in its *Starts at* line: an EMB whose model has no asset of
+the types named there finds the scenario listed as not relevant. *Spreads along* says which links
+(`docs/system-model.md`) carry the campaign further, and *Effects* what it does to the assets it
+compromised (only those the selector picks, if one is given); `(public)` marks an effect that
+costs public trust.
+
 | Scenario | Actor | Phases | Base likelihood |
 |---|---|---|---|
 """
@@ -51,6 +59,52 @@ incidents cited are in `scenarios/incidents.yaml` (`docs/incidents.md`).
 def _cell(text: str) -> str:
     """Text safe inside a Markdown table cell."""
     return " ".join(text.split()).replace("|", "\\|")
+
+
+def _anchor(heading: str) -> str:
+    """The anchor GitHub (and the documentation site) give a heading."""
+    return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+
+
+_EVERY: Final = "every asset it compromised"
+
+
+def _selector(sel: Selector | None) -> str:
+    """A selector in words: ``types a or b, exposure internet``; every asset when empty."""
+    if sel is None:
+        return _EVERY
+    parts = [
+        f"{key.removesuffix('s')} {' or '.join(f'`{v}`' for v in values)}"
+        for key, values in sel.model_dump(exclude_none=True).items()
+    ]
+    return ", ".join(parts) or "any asset"
+
+
+def _needs(s: Scenario) -> list[str]:
+    """What the EMB's model must have for the scenario to apply, as bullet lines."""
+    starts = "; or ".join(
+        f"assets of {_selector(rule.select)} ({rule.technique}; "
+        + ("one of them" if rule.mode == "one" else "each of them")
+        + ")"
+        for rule in s.entry
+    )
+    spreads = "; ".join(
+        f"{', '.join(f'`{k}`' for k in rule.kinds)} links"
+        + (" backwards (to → from)" if rule.direction == "reverse" else "")
+        + f" ({rule.technique})"
+        for rule in s.propagation
+    )
+    effects = "; ".join(
+        f"{e.type} "
+        + (f"assets of {_selector(e.targets)}" if e.targets is not None else _EVERY)
+        + (" (public)" if e.visibility == "public" else "")
+        for e in s.effects
+    )
+    return [
+        f"- **Starts at:** {starts}\n",
+        f"- **Spreads along:** {spreads or 'nothing (it stays where it starts)'}\n",
+        f"- **Effects:** {effects}\n",
+    ]
 
 
 def _likelihood(p: float) -> str:
@@ -70,9 +124,8 @@ def render_page(lib: Library) -> str:
     scenarios = sorted(lib.scenarios.values(), key=lambda s: s.id)
     parts = [_HEADER.format(n=len(scenarios))]
     for s in scenarios:
-        parts.append(
-            f"| [`{s.id}`](#{s.id}) | {s.actor} | {', '.join(s.phases)} | {s.likelihood:g} |\n"
-        )
+        link = f"[`{s.id}`](#{_anchor(_cell(s.title))})"
+        parts.append(f"| {link} | {s.actor} | {', '.join(s.phases)} | {s.likelihood:g} |\n")
     for s in scenarios:
         basis = " ".join((s.likelihood_basis or "none given").split())
         incidents = _incidents(s, lib)
@@ -83,7 +136,8 @@ def render_page(lib: Library) -> str:
             f"- **Phases:** {', '.join(s.phases)}\n"
             f"- **Base likelihood:** {_likelihood(s.likelihood)}\n"
             f"- **Likelihood basis:** {basis}\n"
-            "- **Incidents:** "
+            + "".join(_needs(s))
+            + "- **Incidents:** "
             + ("; ".join(incidents) if incidents else "none in the registry")
             + "\n"
         )
