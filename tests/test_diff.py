@@ -102,6 +102,38 @@ def test_single_workspace_compares_with_its_latest_history_entry(tmp_path: Path)
     assert {c.control: c.kind for c in d.changes}["MINI-A-01"] == "up"
 
 
+def test_history_may_have_answered_other_frameworks_than_todays_scope(tmp_path: Path) -> None:
+    """An EMB that changes the frameworks it is assessed against keeps its history: an earlier
+    assessment of a framework since dropped (or taken before one was added) still loads, and is
+    scored against today's scope."""
+    root = write_mini_workspace(tmp_path / "ws", NEW, as_of="2026-01-01")
+    (root / "history").mkdir()
+    earlier = assessment_data({"ECBS-VR-01": {"level": 3}}, as_of="2024-01-01")
+    earlier["frameworks"] = ["usaid-ecbs"]  # before "mini" was adopted
+    both = assessment_data({**OLD, "ECBS-VR-01": {"level": 2}}, as_of="2025-01-01")
+    both["frameworks"] = ["mini", "usaid-ecbs"]  # "usaid-ecbs" dropped since
+    for data in (earlier, both):
+        (root / "history" / f"assessment-{data['as_of']}.yaml").write_text(yaml.safe_dump(data))
+    ws = cyberready.load_workspace(root)
+    assert [h.as_of.isoformat() for h in ws.history] == ["2024-01-01", "2025-01-01"]
+    then = [cyberready.score(ws, assessment=h) for h in ws.history]
+    assert [[f.framework for f in r.frameworks] for r in then] == [["mini"], ["mini"]]
+    assert then[0].overall.score == 0  # nothing of today's scope was answered then
+    assert (
+        then[1].overall.score == cyberready.score(ws, assessment=mini_assessment(OLD)).overall.score
+    )
+    # the current assessment must still answer exactly today's scope, and a history entry
+    # naming an unknown framework is still an error with its file and line
+    bad = assessment_data({}, as_of="2023-01-01")
+    bad["frameworks"] = ["usaid-ecb"]
+    (root / "history" / "assessment-2023-01-01.yaml").write_text(yaml.safe_dump(bad))
+    with pytest.raises(AssessmentError) as err:
+        cyberready.load_workspace(root)
+    (problem,) = err.value.problems
+    assert problem.file.endswith("assessment-2023-01-01.yaml") and problem.line
+    assert "usaid-ecb" in problem.message and "usaid-ecbs" in (problem.hint or "")
+
+
 def test_cli_diff_text_and_json(tmp_path: Path) -> None:
     old_ws = write_mini_workspace(tmp_path / "old", OLD, as_of="2025-01-01")
     new_ws = write_mini_workspace(tmp_path / "new", NEW, as_of="2026-01-01")

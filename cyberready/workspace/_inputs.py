@@ -588,12 +588,15 @@ def check_workspace(
     lib: Library,
     *,
     gaps: Gaps | None = None,
+    historical: bool = False,
 ) -> list[Problem]:
     """Every cross-file reference of a workspace.
 
     Any of the files may be missing (None) because it failed to load: the checks that need it
     are skipped and the others still run, so one broken file does not hide the problems of the
-    rest. ``gaps`` (with ``lib.gaps``) excuses references into broken files.
+    rest. ``gaps`` (with ``lib.gaps``) excuses references into broken files. ``historical``
+    checks an earlier assessment (``history/``): it answered the frameworks in scope then, which
+    need not be today's, so its frameworks must be known but not equal to emb.yaml's.
     """
     excused = lib.gaps if gaps is None else lib.gaps | gaps
     problems: list[Problem] = []
@@ -627,7 +630,9 @@ def check_workspace(
                 )
             )
     if assessment is not None and assessment_doc is not None:
-        problems += _check_assessment(assessment, assessment_doc, emb, resolved, lib, excused)
+        problems += _check_assessment(
+            assessment, assessment_doc, emb, resolved, lib, excused, historical=historical
+        )
     for card, doc in platforms:
         fw = lib.frameworks.get(card.framework)
         if fw is None:
@@ -659,6 +664,8 @@ def _check_assessment(
     resolved: ResolvedSystem | None,
     lib: Library,
     gaps: Gaps,
+    *,
+    historical: bool = False,
 ) -> list[Problem]:
     problems: list[Problem] = []
     if emb is not None and assessment.emb != emb.id:
@@ -670,7 +677,12 @@ def _check_assessment(
             )
         )
     scope_known = "scope" not in gaps.unknown
-    if emb is not None and scope_known and sorted(assessment.frameworks) != sorted(emb.frameworks):
+    if (
+        emb is not None
+        and scope_known
+        and not historical
+        and sorted(assessment.frameworks) != sorted(emb.frameworks)
+    ):
         problems.append(
             doc.problem(
                 ("frameworks",),
@@ -680,8 +692,12 @@ def _check_assessment(
             )
         )
     scope = emb.frameworks if emb is not None else assessment.frameworks
+    if historical and emb is not None:
+        # an earlier assessment may have answered frameworks since dropped from the scope:
+        # its answers to their controls are known (they are not scored against today's scope)
+        scope = (*scope, *(f for f in assessment.frameworks if f not in scope))
     frameworks = [lib.frameworks[f] for f in scope if f in lib.frameworks]
-    if emb is None:
+    if emb is None or historical:
         for k, fid in enumerate(assessment.frameworks):
             problems += unknown_ref(doc, ("frameworks", k), "framework", fid, lib.frameworks, gaps)
     # controls of frameworks in scope that failed to load cannot be told apart from typos

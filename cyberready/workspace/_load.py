@@ -521,7 +521,17 @@ def _load_workspace(
         files.problems += [
             p
             for p in check_workspace(
-                emb, None, checked, None, None, hist, hdoc, [], lib, gaps=files.gaps
+                emb,
+                None,
+                checked,
+                None,
+                None,
+                hist,
+                hdoc,
+                [],
+                lib,
+                gaps=files.gaps,
+                historical=True,
             )
             if p.file == hdoc.file
         ]
