@@ -122,3 +122,21 @@ def test_the_portfolio_report_has_a_peer_learning_section(donor: DonorView) -> N
     assert row.emb in section and row.peer in section
     assert not any(emb in section for emb in SCORES)
     assert "peers" in anon.to_dict()["tables"]
+
+
+def test_a_donor_report_in_the_portfolio_lists_its_peers_by_alias(donor: DonorView) -> None:
+    from cyberready.report import render
+
+    p = _portfolio(donor, SCORES)
+    names = p.aliases()
+    view = p.donor_view("emb-a")
+    assert [(g.domain_title, g.peers) for g in view.peers] == [
+        ("Network defence", tuple(names[q] for q in STRONG_NET))
+    ]
+    md = render(view, "md").decode()
+    assert "Peers strong in your weak domains" in md
+    assert all(names[q] in md for q in STRONG_NET)
+    assert not any(q in md for q in STRONG_NET)  # never a peer's identity
+    # a single EMB's donor report has no such section
+    assert not donor.peers
+    assert "Peers strong" not in render(donor, "md").decode()

@@ -32,6 +32,7 @@ from cyberready.portfolio._tables import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cyberready.report.models import DonorView
     from cyberready.report.redaction import Term
 
 DEFAULT_MIN_GROUP: Final = 3
@@ -593,6 +594,30 @@ class Portfolio:
                         )
                     )
         return rows
+
+    def donor_view(self, emb: str) -> DonorView:
+        """The donor view of one EMB (id, or alias when anonymised) carrying "peers strong in
+        your weak domains" (:meth:`peers`) by alias: render it as any donor report.
+
+        Raises
+        ------
+        KeyError
+            If ``emb`` is not in the portfolio.
+        """
+        from cyberready.report.models import DonorPeers
+
+        view = self.record(emb).view
+        groups: dict[tuple[str, str], list[str]] = {}
+        titles: dict[tuple[str, str], tuple[str, str]] = {}
+        for e, fw, fw_title, dom, title, _s, peer, _ps in self.peers():
+            if e == emb:
+                groups.setdefault((fw, dom), []).append(peer)
+                titles[(fw, dom)] = (fw_title, title)
+        peers = tuple(
+            DonorPeers(framework_title=titles[k][0], domain_title=titles[k][1], peers=tuple(v))
+            for k, v in groups.items()
+        )
+        return view.model_copy(update={"peers": peers})
 
     def _peers(self) -> pd.DataFrame:
         import pandas as pd

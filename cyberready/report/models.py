@@ -38,6 +38,7 @@ __all__ = [
     "ControlFinding",
     "Crosswalk",
     "DomainReadiness",
+    "DonorPeers",
     "DonorPriority",
     "DonorScenarioNotApplied",
     "DonorView",
@@ -730,6 +731,16 @@ class DonorLimitations(ViewModel):
     )
 
 
+class DonorPeers(ViewModel):
+    """Peers strong in one of the EMB's weak domains, by alias (portfolio context only)."""
+
+    framework_title: str = Field(description="Framework title.")
+    domain_title: str = Field(description="The EMB's weak domain.")
+    peers: tuple[str, ...] = Field(
+        description="Aliases of the portfolio's EMBs strong in it (EMB-01…), best first."
+    )
+
+
 class DonorView(ViewModel):
     """A redacted readiness summary safe to share with donors (TLP:GREEN).
 
@@ -755,6 +766,11 @@ class DonorView(ViewModel):
     functions: tuple[DonorFunctionRisk, ...] = Field(description="Election functions at risk.")
     priorities: tuple[DonorPriority, ...] = Field(description="Priorities by domain.")
     limitations: DonorLimitations = Field(description="Limitations (counts only).")
+    peers: tuple[DonorPeers, ...] = Field(
+        default=(),
+        description="Peers strong in the EMB's weak domains, by alias: only in a portfolio "
+        "(Portfolio.donor_view), never in a single EMB's report.",
+    )
 
 
 # --------------------------------------------------------------------------- public
