@@ -47,7 +47,7 @@ def payload_result(tmp_path_factory: pytest.TempPathFactory) -> AssessmentResult
     return cyberready.assess(root, trials=200, seed=5)
 
 
-AUDIENCES = ["technical", "advisor", "donor"]
+AUDIENCES = ["technical", "advisor", "donor", "public"]
 
 
 # --------------------------------------------------------------------------- escaping
