@@ -107,7 +107,8 @@ def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="File to write (default: <emb>-<audience>.<format> in the current folder); with "
+    help="File to write (default: <emb>-<audience>.<format> in the current folder, "
+    "<emb>-platform-<company>.<format> for a platform report); with "
     "several audiences or formats, the folder to write them into.",
 )
 @click.option(
@@ -126,7 +127,7 @@ def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
     default=None,
     help="Folder of templates that replace the shipped ones, file by file "
     "(technical.html.j2, style.css, …). They run in a sandbox (no Python internals), and a "
-    "donor report is refused if its text would reveal a sensitive term.",
+    "donor or public report is refused if its text would reveal a sensitive term.",
 )
 @run_options(
     trials="Monte Carlo trials per scenario.",
