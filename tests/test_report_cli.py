@@ -162,12 +162,12 @@ def test_demo_without_the_pdf_extra_writes_html_and_says_how(
 def test_the_real_demo_writes_every_audience_and_says_where(
     demo_run: tuple[int, str, Path],
 ) -> None:
-    """The README's main command, end to end with default settings: six reports, each named."""
+    """The README's main command, end to end with default settings: eight reports, each named."""
     pytest.importorskip("weasyprint")  # without the pdf extra the demo writes HTML only
     code, output, out = demo_run
     assert code == 0, output
     written = sorted(p.name for p in out.iterdir())
-    assert len(written) == 6, written
+    assert len(written) == 8, written
     for audience in ("technical", "advisor", "donor", "public"):
         for suffix in (".html", ".pdf"):
             match = [name for name in written if audience in name and name.endswith(suffix)]
