@@ -133,7 +133,9 @@ def test_demo_writes_every_audience_in_html_and_pdf(quick_demo: None, tmp_path: 
     assert res.exit_code == 0, res.output
     names = sorted(p.name for p in out.iterdir())
     assert names == [
-        f"examplia-iec-{a}.{f}" for a in ("advisor", "donor", "technical") for f in ("html", "pdf")
+        f"examplia-iec-{a}.{f}"
+        for a in ("advisor", "donor", "public", "technical")
+        for f in ("html", "pdf")
     ]
     for name in names:
         assert str(out / name) in res.output
@@ -151,6 +153,7 @@ def test_demo_without_the_pdf_extra_writes_html_and_says_how(
     assert sorted(p.name for p in out.iterdir()) == [
         "examplia-iec-advisor.html",
         "examplia-iec-donor.html",
+        "examplia-iec-public.html",
         "examplia-iec-technical.html",
     ]
     assert "pip install 'cyberready[pdf]'" in res.output
@@ -159,13 +162,13 @@ def test_demo_without_the_pdf_extra_writes_html_and_says_how(
 def test_the_real_demo_writes_every_audience_and_says_where(
     demo_run: tuple[int, str, Path],
 ) -> None:
-    """The README's main command, end to end with default settings: six reports, each named."""
+    """The README's main command, end to end with default settings: eight reports, each named."""
     pytest.importorskip("weasyprint")  # without the pdf extra the demo writes HTML only
     code, output, out = demo_run
     assert code == 0, output
     written = sorted(p.name for p in out.iterdir())
-    assert len(written) == 6, written
-    for audience in ("technical", "advisor", "donor"):
+    assert len(written) == 8, written
+    for audience in ("technical", "advisor", "donor", "public"):
         for suffix in (".html", ".pdf"):
             match = [name for name in written if audience in name and name.endswith(suffix)]
             assert match, (audience, suffix, written)

@@ -1,14 +1,17 @@
-"""The donor report never shows an asset id or label, an evidence text or a note.
+"""The donor report and the public summary never show an asset id or label, an evidence text or
+a note; the public summary shows no probability, cost, score or control level either.
 
 Every such string of the shipped example (its assets, links, answers, overrides, platform
 scorecards and history) is collected straight from the workspace files' models, and searched for
-in the donor report in every format, charts included.
+in the donor and public reports in every format, charts included.
 """
 
 from __future__ import annotations
 
 import html
+import importlib.util
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -17,7 +20,8 @@ import pytest
 from openpyxl import load_workbook
 
 import cyberready
-from cyberready.report import build_view, render
+from cyberready.report import Audience, Format, build_view, render
+from cyberready.report.models import DonorView, PublicView, TechnicalView
 
 HAVE_PDFTOTEXT = shutil.which("pdftotext") is not None
 
@@ -77,43 +81,132 @@ def test_the_example_has_sensitive_strings_to_hide(
     assert _finder(strings).search(" ".join(technical.split()))
 
 
-def test_donor_html_and_charts(example_result: cyberready.AssessmentResult) -> None:
-    strings = _sensitive(example_result.workspace)
-    out = render(build_view(example_result, "donor"), "html").decode()
-    text = html.unescape(re.sub(r"<[^>]+>", " ", out))  # page text, chart text included
-    _assert_clean(text, strings, "donor HTML")
-    _assert_clean(html.unescape(out), strings, "donor HTML source")
-
-
-def test_donor_markdown(example_result: cyberready.AssessmentResult) -> None:
-    strings = _sensitive(example_result.workspace)
-    out = render(build_view(example_result, "donor"), "md").decode()
-    _assert_clean(html.unescape(re.sub(r"\\(.)", r"\1", out)), strings, "donor Markdown")
-
-
-def test_donor_json(example_result: cyberready.AssessmentResult) -> None:
-    strings = _sensitive(example_result.workspace)
-    out = render(build_view(example_result, "donor"), "json").decode()
-    import json
-
-    _assert_clean(json.dumps(json.loads(out), ensure_ascii=False), strings, "donor JSON")
-
-
-def test_donor_xlsx(example_result: cyberready.AssessmentResult) -> None:
-    strings = _sensitive(example_result.workspace)
-    wb = load_workbook(io.BytesIO(render(build_view(example_result, "donor"), "xlsx")))
-    cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value]
-    assert cells
-    _assert_clean(" | ".join(cells), strings, "donor XLSX")
-
-
-@pytest.mark.skipif(not HAVE_PDFTOTEXT, reason="needs poppler-utils (pdftotext)")
-def test_donor_pdf(example_result: cyberready.AssessmentResult) -> None:
-    pytest.importorskip("weasyprint")
-    strings = _sensitive(example_result.workspace)
-    pdf = render(build_view(example_result, "donor"), "pdf")
+def _text(result: cyberready.AssessmentResult, audience: Audience, fmt: Format) -> str:
+    """The text a reader of the report in ``fmt`` sees (HTML: the page text, charts included,
+    and the source; XLSX: every cell; PDF: pdftotext's output)."""
+    view = build_view(result, audience)
+    if fmt == "pdf":
+        pytest.importorskip("weasyprint")
+    data = render(view, fmt)
+    if fmt == "html":
+        out = data.decode()
+        page = re.sub(r"<style>.*?</style>", " ", out, flags=re.S)
+        return html.unescape(re.sub(r"<[^>]+>", " ", page)) + " \n " + html.unescape(page)
+    if fmt == "md":
+        return html.unescape(re.sub(r"\\(.)", r"\1", data.decode()))
+    if fmt == "json":
+        return json.dumps(json.loads(data), ensure_ascii=False)
+    if fmt == "xlsx":
+        wb = load_workbook(io.BytesIO(data))
+        cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+        assert cells
+        return " | ".join(c for c in cells if c != "None")
     text = subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
     ).stdout.decode()
-    assert "TLP:GREEN" in text
-    _assert_clean(text, strings, "donor PDF")
+    assert view.banner.tlp in text
+    return text
+
+
+FORMATS = [
+    "html",
+    "md",
+    "json",
+    "xlsx",
+    pytest.param(
+        "pdf",
+        marks=pytest.mark.skipif(
+            not HAVE_PDFTOTEXT or importlib.util.find_spec("weasyprint") is None,
+            reason="needs poppler-utils (pdftotext) and the pdf extra",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("audience", ["donor", "public"])
+def test_no_sensitive_string_in_any_format(
+    example_result: cyberready.AssessmentResult, audience: Audience, fmt: Format
+) -> None:
+    strings = _sensitive(example_result.workspace)
+    _assert_clean(_text(example_result, audience, fmt), strings, f"{audience} {fmt}")
+
+
+# --------------------------------------------------------------------------- public only
+
+
+@pytest.fixture(scope="module")
+def public_facts(example_result: cyberready.AssessmentResult) -> dict[str, list[str]]:
+    """What the public summary must never show, taken from the other views: every chance the
+    simulation gives (as the reports write it), every cost figure, every control id, and the
+    names of the intermediate maturity levels (a level next to a control)."""
+    donor = build_view(example_result, "donor")
+    technical = build_view(example_result, "technical")
+    assert isinstance(donor, DonorView) and isinstance(technical, TechnicalView)
+    chances = {f.p_fail for f in technical.functions} | {c.p_fail for c in technical.matrix}
+    chances |= {s.p_any_failure for s in technical.scenarios}
+    costs = {p.cost_low for p in donor.priorities} | {p.cost_high for p in donor.priorities}
+    levels = [
+        lv.name
+        for fw in example_result.workspace.frameworks
+        for lv in fw.maturity_scale.levels
+        if 0 < lv.level < 4
+    ]
+    return {
+        "chances": sorted({f"{round(p * 100)}%" for p in chances if 0 < p < 1}),
+        "costs": sorted({f"{c:,.0f}" for c in costs if c > 0}),
+        "controls": sorted(c.control_id for c in technical.controls),
+        "levels": sorted(set(levels)),
+    }
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_public_summary_shows_no_probability_cost_score_or_control_level(
+    example_result: cyberready.AssessmentResult,
+    public_facts: dict[str, list[str]],
+    fmt: Format,
+) -> None:
+    text = _text(example_result, "public", fmt)
+    flat = " ".join(text.split())
+    # the example has something of each to hide, and the donor summary does show it
+    donor = " ".join(_text(example_result, "donor", "md").split())
+    assert public_facts["chances"] and any(c in donor for c in public_facts["chances"])
+    assert public_facts["costs"] and any(c in donor for c in public_facts["costs"])
+    # no chance, share or score written as a percentage, no cost, no currency
+    assert "%" not in flat
+    assert not re.search(r"\$|\bUSD\b|\bcosts?\b", flat, re.IGNORECASE)
+    assert not [c for c in public_facts["costs"] if c in flat]
+    # no score out of 100, no control id, no maturity level name of a control
+    assert "out of 100" not in flat
+    assert not [c for c in public_facts["controls"] if re.search(rf"\b{re.escape(c)}\b", flat)]
+    assert not [lv for lv in public_facts["levels"] if lv.casefold() in flat.casefold()]
+    # nothing named weak or a gap in the report's own words (a band's name and a measure's
+    # title are the framework's words, allowed)
+    view = build_view(example_result, "public")
+    assert isinstance(view, PublicView)
+    titles = {t for g in view.measures for t in (*g.under_way, *g.planned)}
+    for allowed in sorted({*view.bands, *titles}, key=len, reverse=True):
+        flat = flat.replace(allowed, " ")
+    assert not re.search(r"\b(weak\w*|gaps?|vulnerab\w*|probabilit\w*|likelihood)\b", flat, re.I)
+    # ...but the titles of the measures are there, grouped by domain
+    assert view.measures and view.measures[0].domain_title in text
+    assert (view.measures[0].under_way or view.measures[0].planned)[0] in text
+
+
+def test_public_json_holds_no_number_a_simulation_gave(
+    example_result: cyberready.AssessmentResult,
+) -> None:
+    """The JSON's numbers are counts, dates' parts and the run's parameters: no float but the
+    public-confidence weight (a setting of emb.yaml), so no chance can hide in it."""
+    data = json.loads(render(build_view(example_result, "public"), "json"))
+
+    def floats(value: object, path: str = "") -> list[str]:
+        if isinstance(value, float):
+            return [path]
+        if isinstance(value, dict):
+            return [p for k, v in value.items() for p in floats(v, f"{path}.{k}")]
+        if isinstance(value, list):
+            return [p for k, v in enumerate(value) for p in floats(v, f"{path}[{k}]")]
+        return []
+
+    assert floats(data) == [".meta.public_confidence_weight"]

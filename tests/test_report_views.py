@@ -19,14 +19,18 @@ from report_workspace import write_workspace
 
 import cyberready
 from cyberready.assess import AssessmentResult
+from cyberready.errors import ReportError
 from cyberready.report import Audience, View, build_view, render, render_json, view_schema
 from cyberready.report.models import (
     AdvisorView,
     DonorView,
+    PlatformView,
+    PublicView,
     TechnicalView,
     check_donor_view,
 )
 from cyberready.report.redaction import Redactor, Term
+from cyberready.report.views import sensitive_terms
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("CYBERREADY_UPDATE_GOLDEN", "") not in ("", "0")
@@ -71,24 +75,30 @@ def _compare_golden(name: str, text: str) -> None:
 
 # --------------------------------------------------------------------------- golden
 
+ALL: tuple[Audience, ...] = ("technical", "advisor", "donor", "public", "platform")
+COMPANY = "Chatterly"
 
-@pytest.mark.parametrize("audience", ["technical", "advisor", "donor"])
+
+def _view(result: AssessmentResult, audience: Audience) -> View:
+    return build_view(result, audience, company=COMPANY if audience == "platform" else None)
+
+
+@pytest.mark.parametrize("audience", ALL)
 def test_json_view_matches_golden_file(result: AssessmentResult, audience: Audience) -> None:
-    view = build_view(result, audience)
-    _compare_golden(f"report-{audience}.json", _normalized(render_json(view)))
+    _compare_golden(f"report-{audience}.json", _normalized(render_json(_view(result, audience))))
 
 
-@pytest.mark.parametrize("audience", ["technical", "advisor", "donor"])
+@pytest.mark.parametrize("audience", ALL)
 def test_json_schema_matches_golden_file(audience: Audience) -> None:
     schema = json.dumps(view_schema(audience), indent=2, sort_keys=True) + "\n"
     _compare_golden(f"report-{audience}.schema.json", schema)
 
 
-@pytest.mark.parametrize("audience", ["technical", "advisor", "donor"])
+@pytest.mark.parametrize("audience", ALL)
 def test_json_report_validates_against_its_schema(
     result: AssessmentResult, audience: Audience
 ) -> None:
-    view = build_view(result, audience)
+    view = _view(result, audience)
     jsonschema.validate(json.loads(render_json(view)), view_schema(audience))
 
 
@@ -97,9 +107,12 @@ def test_json_report_round_trips_into_the_view_type(result: AssessmentResult) ->
         ("technical", TechnicalView),
         ("advisor", AdvisorView),
         ("donor", DonorView),
+        ("public", PublicView),
+        ("platform", PlatformView),
     )
     for audience, cls in cases:
-        view = build_view(result, audience)
+        view = _view(result, audience)
+        assert type(view) is cls
         assert cls.model_validate_json(render_json(view)) == view
 
 
@@ -107,11 +120,13 @@ def test_json_report_round_trips_into_the_view_type(result: AssessmentResult) ->
 
 
 def test_each_audience_carries_its_tlp_label(result: AssessmentResult) -> None:
-    labels = {a: build_view(result, a).banner.tlp for a in ("technical", "advisor", "donor")}
+    labels = {a: _view(result, a).banner.tlp for a in ALL}
     assert labels == {
         "technical": "TLP:AMBER+STRICT",
         "advisor": "TLP:AMBER+STRICT",
         "donor": "TLP:GREEN",
+        "public": "TLP:CLEAR",
+        "platform": "TLP:AMBER",
     }
 
 
@@ -204,6 +219,68 @@ def test_donor_view_type_has_no_field_for_sensitive_data() -> None:
     # ...while the technical view does hold them (the test would catch a rename)
     technical = {n for n in _field_names(TechnicalView) if SENSITIVE_FIELD.search(n)}
     assert {"asset_id", "label", "evidence", "notes", "paths", "graph_nodes"} <= technical
+
+
+PUBLIC_FORBIDDEN_FIELD = re.compile(
+    r"(score|low|high|p_fail|probab|likelihood|cost|usd|budget|share|gain|loss|level|gap"
+    r"|target|coverage|unassessed|functions?|scenarios?|priorit|risk)"
+)
+
+
+def test_public_view_type_has_no_field_for_scores_costs_levels_or_sensitive_data() -> None:
+    names = _field_names(PublicView) - {"public_confidence_weight"}
+    assert not {n for n in names if SENSITIVE_FIELD.search(n)}
+    assert not {n for n in names if PUBLIC_FORBIDDEN_FIELD.search(n)}, names
+    # ...while the donor view does hold scores, chances and costs (the test would catch them)
+    donor = {n for n in _field_names(DonorView) if PUBLIC_FORBIDDEN_FIELD.search(n)}
+    assert {"score", "p_fail", "cost_low", "risk_reduction_share"} <= donor
+
+
+def test_public_view_shows_bands_their_change_and_measures_by_title(
+    result: AssessmentResult,
+) -> None:
+    view = build_view(result, "public")
+    assert isinstance(view, PublicView)
+    assert view.bands == tuple(name for _lo, name in view_tiers(result))
+    assert view.band == result.readiness.overall.tier
+    # the fixture has a 2025 assessment: every domain's band is compared with it
+    assert view.method.previous_as_of is not None
+    before = {d.domain: d.tier for d in result.history[-1].domains}
+    for d, r in zip(view.domains, result.readiness.domains, strict=True):
+        assert d.band == r.tier
+        assert d.previous_band == before.get(r.domain)
+        if d.previous_band is not None:
+            k0, k1 = view.bands.index(d.previous_band), view.bands.index(d.band)
+            assert d.change == ("improved" if k1 > k0 else "declined" if k1 < k0 else "unchanged")
+    # under way: the EMB's own targets above the level (REP-NET-01 1 -> 3, REP-NET-03 3 -> 4),
+    # unless the plan already has them
+    titles = {c.control: c.title for c in result.readiness.controls}
+    listed = {t for g in view.measures for t in (*g.under_way, *g.planned)}
+    planned = {t for g in view.measures for t in g.planned}
+    for cid in ("REP-NET-01", "REP-NET-03"):
+        assert titles[cid] in listed
+    assert not {t for g in view.measures for t in g.under_way} & planned
+    assert view.method.assessor and view.method.answered <= view.method.controls
+
+
+def view_tiers(result: AssessmentResult) -> list[tuple[float, str]]:
+    return [(t.min, t.name) for t in result.workspace.frameworks[0].tiers]
+
+
+def test_platform_view_holds_one_company_and_nothing_of_the_emb(result: AssessmentResult) -> None:
+    view = build_view(result, "platform", company="chatterly")  # any case
+    assert isinstance(view, PlatformView) and view.company == COMPANY
+    row = next(c for c in view.commitments if c.control_id == "REP-PLAT-01")
+    assert (row.level, row.evidence, row.source) == (3, "Escalation test, 3 h reply", "test")
+    assert row.ask  # level 3 without a target: keep it, share evidence next time
+    text = render_json(view)
+    strings = {t.text for t in sensitive_terms(result.workspace) if t.source != "platforms/"}
+    assert strings
+    assert not [s for s in strings if re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", text)]
+    with pytest.raises(ReportError, match="did you mean 'Chatterly'"):
+        build_view(result, "platform", company="Chaterly")
+    with pytest.raises(ReportError, match="Chatterly"):
+        build_view(result, "platform")
 
 
 def test_donor_view_refuses_unknown_fields() -> None:

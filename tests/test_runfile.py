@@ -46,7 +46,7 @@ def test_every_audience_and_format_renders_from_one_saved_run(
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
         f"examplia-iec-{a}.{f}"
-        for a in ("technical", "advisor", "donor")
+        for a in ("technical", "advisor", "donor", "public")
         for f in ("html", "md", "json", "xlsx")
     )
     # the saved run is the assessment a direct report would have run with the same options
@@ -59,6 +59,36 @@ def test_every_audience_and_format_renders_from_one_saved_run(
     assert (out / "examplia-iec-advisor.json").read_bytes() == direct.read_bytes()
     donor = json.loads((out / "examplia-iec-donor.json").read_text(encoding="utf-8"))
     assert donor["audience"] == "donor" and donor["banner"]["tlp"] == "TLP:GREEN"
+    public = json.loads((out / "examplia-iec-public.json").read_text(encoding="utf-8"))
+    assert public["audience"] == "public" and public["banner"]["tlp"] == "TLP:CLEAR"
+
+
+def test_a_platform_report_renders_from_the_saved_run_by_company(
+    saved: tuple[Path, Path], tmp_path: Path
+) -> None:
+    ws, run = saved
+    out = tmp_path / "p"
+    result = _run(
+        "report", ws, "--from", run, "--audience", "platform", "--company", "vidstream",
+        "--format", "json,md", "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    view = json.loads((out / "examplia-iec-platform-vidstream.json").read_text(encoding="utf-8"))
+    assert (view["audience"], view["company"], view["banner"]["tlp"]) == (
+        "platform",
+        "VidStream",
+        "TLP:AMBER",
+    )
+    assert "VidStream" in (out / "examplia-iec-platform-vidstream.md").read_text(encoding="utf-8")
+    # without --company: a usage error naming the companies; an unknown one: exit 3, the closest
+    result = _run("report", ws, "--from", run, "--audience", "platform", "--out", out / "x.md")
+    assert result.exit_code == 2 and "Chirper, VidStream" in result.output
+    result = _run(
+        "report", ws, "--from", run, "--audience", "platform", "--company", "Chriper",
+        "--out", out / "x.md",
+    )  # fmt: skip
+    assert result.exit_code == 3 and "did you mean 'Chirper'" in result.output
+    assert not (out / "x.md").exists()
 
 
 def test_a_stale_run_is_refused_and_nothing_is_written(

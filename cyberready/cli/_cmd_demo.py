@@ -151,7 +151,7 @@ def _demo_reports(ws: Workspace, out: Path, trials: int) -> list[str]:
             if fmt == "pdf" and missing_pdf:
                 continue
             try:
-                data = render(view, fmt, guard=guard if audience == "donor" else None)
+                data = render(view, fmt, guard=guard if audience in ("donor", "public") else None)
             except OptionalDependencyError as err:
                 missing_pdf = str(err)
                 continue

@@ -16,6 +16,7 @@ from cyberready.cli._output import check_output, echo
 
 if TYPE_CHECKING:
     from cyberready.report import Audience, Format, View
+    from cyberready.workspace import Workspace
 
 __all__ = ["report"]
 
@@ -67,18 +68,31 @@ def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
     "  cyberready assess my-emb --save run.json && "
     "cyberready report my-emb --from run.json --audience all --format all --out reports/\n"
     "  cyberready report my-emb --format md --templates my-templates/ --trials 2000\n"
-    "  cyberready report my-emb --audience donor --format json-schema --out donor.schema.json"
+    "  cyberready report my-emb --audience donor --format json-schema --out donor.schema.json\n"
+    "  cyberready report examples/examplia --audience public --format html,md --out public/\n"
+    "  cyberready report examples/examplia --audience platform --company Chirper --format pdf"
 )
 @click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(
     "--audience",
     "audiences",
-    type=_CommaChoice(["technical", "advisor", "donor"], ["technical", "advisor", "donor"]),
+    type=_CommaChoice(
+        ["technical", "advisor", "donor", "public", "platform"],
+        ["technical", "advisor", "donor", "public"],
+    ),
     default="technical",
     show_default=True,
     help="technical (IT staff, TLP:AMBER+STRICT), advisor (plus roadmap and crosswalks, "
-    "TLP:AMBER+STRICT) or donor (no system detail, TLP:GREEN); several separated by commas, "
-    "or all.",
+    "TLP:AMBER+STRICT), donor (no system detail, TLP:GREEN), public (readiness bands and "
+    "measures, nothing sensitive, TLP:CLEAR) or platform (one technology company's "
+    "scorecard, with --company, TLP:AMBER); several separated by commas, or all (technical, "
+    "advisor, donor and public).",
+)
+@click.option(
+    "--company",
+    default=None,
+    help="With --audience platform: the technology company whose scorecard to write (its "
+    "name in platforms/, case-insensitive).",
 )
 @click.option(
     "--format",
@@ -93,7 +107,8 @@ def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="File to write (default: <emb>-<audience>.<format> in the current folder); with "
+    help="File to write (default: <emb>-<audience>.<format> in the current folder, "
+    "<emb>-platform-<company>.<format> for a platform report); with "
     "several audiences or formats, the folder to write them into.",
 )
 @click.option(
@@ -112,7 +127,7 @@ def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
     default=None,
     help="Folder of templates that replace the shipped ones, file by file "
     "(technical.html.j2, style.css, …). They run in a sandbox (no Python internals), and a "
-    "donor report is refused if its text would reveal a sensitive term.",
+    "donor or public report is refused if its text would reveal a sensitive term.",
 )
 @run_options(
     trials="Monte Carlo trials per scenario.",
@@ -133,6 +148,7 @@ def report(
     out: Path | None,
     run_file: Path | None,
     templates_dir: Path | None,
+    company: str | None,
     run: RunOptions,
 ) -> None:
     """Write reports for one or more audiences as HTML, PDF, Markdown, JSON or XLSX.
@@ -141,7 +157,10 @@ def report(
     every audience and format asked for from it; with --from, renders from a saved run
     instead. Technical and advisor reports name systems and attack paths and are marked
     TLP:AMBER+STRICT; the donor report is built from a separate view without them and is
-    marked TLP:GREEN. PDF needs the 'pdf' extra: pip install 'cyberready[pdf]'.
+    marked TLP:GREEN; the public summary shows readiness bands, progress and the measures
+    under way, nothing else, and is marked TLP:CLEAR. A platform report is one technology
+    company's scorecard (--company), to share with it: TLP:AMBER. PDF needs the 'pdf' extra:
+    pip install 'cyberready[pdf]'.
     """
     import cyberready
     from cyberready.io import atomic_write_bytes
@@ -152,6 +171,7 @@ def report(
 
     locale = check_locale(run.locale)
     ws = cyberready.load_workspace(workspace)
+    company = _company(ws, audiences, company)
     pairs = [(a, f) for a in audiences for f in fmts]
     several = len(pairs) > 1
     if several and out is not None and out.exists() and not out.is_dir():
@@ -160,7 +180,8 @@ def report(
         check_output(out or Path(), folder=True)
 
     def target(audience: str, fmt: str) -> Path:
-        name = default_filename(ws.emb.id, audience, fmt.replace("json-schema", "schema.json"))
+        who = f"platform-{_slug(company)}" if audience == "platform" and company else audience
+        name = default_filename(ws.emb.id, who, fmt.replace("json-schema", "schema.json"))
         if several:
             return (out or Path()) / name
         return out or Path(name)
@@ -183,19 +204,66 @@ def report(
         asked = _given(ctx, "trials", "seed", "screen_trials", "budget")
         if ctx.get_parameter_source("locale") is click.core.ParameterSource.COMMANDLINE:
             asked["locale"] = locale
-        views = load_run(run_file, workspace, options=asked)
+        views = load_run(run_file, workspace, options=asked, company=company)
         echo(f"from {run_file} (saved run, its inputs unchanged)")
     else:
         result = assess_run(ws, run)
-        views = {a: build_view(result, a, locale=locale) for a in audiences}
-    guard = redactor(ws, locale) if "donor" in audiences else None
+        views = {a: build_view(result, a, locale=locale, company=company) for a in audiences}
+    guarded = ("donor", "public")
+    guard = redactor(ws, locale) if any(a in guarded for a in audiences) else None
     for audience, fmt in pairs:
         data = render(
             views[audience],
             cast("Format", fmt),  # json-schema was written above; the rest are Formats
             templates_dir=templates_dir,
-            guard=guard if audience == "donor" else None,
+            guard=guard if audience in guarded else None,
         )
         path = target(audience, fmt)
         atomic_write_bytes(path, data)
         echo(f"wrote {path} ({audience}, {fmt}, {len(data):,} bytes)")
+
+
+def _company(ws: Workspace, audiences: Sequence[str], company: str | None) -> str | None:
+    """The company of a platform report, as its scorecard spells it (None without one asked).
+
+    A platform report without --company is a usage error naming the companies; an unknown
+    company is an input error (exit 3) naming the closest one."""
+    names = sorted(card.company for card in ws.platforms)
+    if "platform" not in audiences:
+        if company is not None:
+            raise click.UsageError("--company goes with --audience platform")
+        return None
+    if company is None:
+        raise click.UsageError(
+            "--audience platform needs --company (companies in platforms/: "
+            f"{', '.join(names) or 'none'})"
+        )
+    wanted = company.strip().casefold()
+    for name in names:
+        if name.casefold() == wanted:
+            return name
+    import difflib
+
+    from cyberready.errors import InputError, Problem
+
+    close = difflib.get_close_matches(wanted, [n.casefold() for n in names], n=1)
+    match = next((n for n in names if close and n.casefold() == close[0]), None)
+    raise InputError(
+        [
+            Problem(
+                file=str(ws.path / "platforms"),
+                field="--company",
+                value=company,
+                message="no platform scorecard for this company (companies: "
+                f"{', '.join(names) or 'none'})",
+                hint=f"did you mean {match!r}?" if match else "",
+            )
+        ]
+    )
+
+
+def _slug(name: str) -> str:
+    """A company name as a file-name part: lower case, runs of other characters as one '-'."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "company"

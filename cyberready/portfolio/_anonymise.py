@@ -92,6 +92,18 @@ def anonymous(value: Any, labels: Mapping[str, str], red: Any) -> Any:
     return value
 
 
+def aliases(n: int, seed: int) -> list[str]:
+    """The aliases of ``n`` EMBs in portfolio order (``EMB-01``…), their order drawn from
+    ``seed``: the names :func:`anonymised` gives them.
+
+    >>> sorted(aliases(3, 0))
+    ['EMB-01', 'EMB-02', 'EMB-03']
+    """
+    width = max(2, len(str(n)))
+    order = random.Random(f"cyberready-aliases|{seed}").sample(range(n), n)
+    return [f"EMB-{order[k] + 1:0{width}d}" for k in range(n)]
+
+
 def anonymised(
     records: Sequence[EmbRecord], seed: int, min_group: int
 ) -> tuple[tuple[EmbRecord, ...], tuple[Term, ...]]:
@@ -101,9 +113,7 @@ def anonymised(
     becomes ``other``."""
     from cyberready.report.redaction import Redactor, Term
 
-    n = len(records)
-    width = max(2, len(str(n)))
-    order = random.Random(f"cyberready-aliases|{seed}").sample(range(n), n)
+    alias_of = aliases(len(records), seed)
     sizes = Counter(r.region for r in records)
     terms: list[Term] = []
     for r in records:
@@ -114,7 +124,7 @@ def anonymised(
     red = Redactor(terms)
     out = []
     for k, r in enumerate(records):
-        alias = f"EMB-{order[k] + 1:0{width}d}"
+        alias = alias_of[k]
         labels = generic_labels(r)
         meta = r.view.meta.model_copy(
             update={

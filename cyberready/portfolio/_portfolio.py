@@ -9,13 +9,14 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
 from cyberready.models.framework import DEFAULT_TIERS
-from cyberready.portfolio._anonymise import anonymised, budget_band, missing, quarter
+from cyberready.portfolio._anonymise import aliases, anonymised, budget_band, missing, quarter
 from cyberready.portfolio._record import EmbRecord
 from cyberready.portfolio._tables import (
     COMPARISON_COLUMNS,
     COMPARISON_FLOATS,
     DOMAIN_COLUMNS,
     EMB_COLUMNS,
+    PEER_COLUMNS,
     PLAN_COLUMNS,
     PRIORITY_COLUMNS,
     READINESS_COLUMNS,
@@ -31,6 +32,7 @@ from cyberready.portfolio._tables import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cyberready.report.models import DonorView
     from cyberready.report.redaction import Term
 
 DEFAULT_MIN_GROUP: Final = 3
@@ -41,6 +43,10 @@ DEFAULT_TIERS_SCALE: Final[tuple[tuple[float, str], ...]] = tuple(
 """The default readiness tiers as (min, name): the scale of a portfolio whose views hold none."""
 DEFAULT_WEAK_BELOW: Final = next(lo for lo, name in DEFAULT_TIERS_SCALE if name == "Established")
 """A domain score below this is weak: below the default "Established" tier (60)."""
+DEFAULT_STRONG_FROM: Final = DEFAULT_TIERS_SCALE[-1][0]
+"""A domain score at or above this is strong: the default top tier, "Advanced" (80)."""
+PEER_DOMAINS: Final = 3
+"""Weakest domains of an EMB that peers are suggested for."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +64,7 @@ class Portfolio:
     anonymized: bool = False
     min_group: int = DEFAULT_MIN_GROUP
     weak_below: float = DEFAULT_WEAK_BELOW
+    strong_from: float = DEFAULT_STRONG_FROM
     elapsed: float = field(default=0.0, compare=False)
     """Wall-clock seconds the assessment took (not part of the results)."""
     withheld: tuple[Term, ...] = field(default=(), compare=False, repr=False)
@@ -143,7 +150,8 @@ class Portfolio:
             ``n_embs`` and ``suppressed``: ``domains`` (best, worst, weak everywhere),
             ``regions`` (region × domain), ``tiers`` (EMBs per tier, overall and per region),
             ``years`` (median readiness per year), ``phases`` (expected loss per phase),
-            ``plans`` (cost of the combined priority plans, per domain and in total).
+            ``plans`` (cost of the combined priority plans, per domain and in total);
+            ``peers`` (EMB × weak domain × peer: :meth:`peers`).
         """
         builders: dict[str, Callable[[], pd.DataFrame]] = {
             "embs": self._embs,
@@ -158,6 +166,7 @@ class Portfolio:
             "years": self._years,
             "phases": self._phases,
             "plans": self._plans,
+            "peers": self._peers,
         }
         if table not in builders:
             raise ValueError(f"table={table!r}: expected one of {', '.join(TABLES)}")
@@ -530,6 +539,92 @@ class Portfolio:
         df["actions"] = df["actions"].astype("Int64")
         return floats(df, {"cost_low", "cost_high"})
 
+    # ------------------------------------------------------------------ peers
+
+    def aliases(self) -> dict[str, str]:
+        """Each EMB's alias: its id when the portfolio is anonymised, else the alias
+        :meth:`anonymize` would give it (with the portfolio's seed)."""
+        if self.anonymized:
+            return {r.emb: r.emb for r in self.records}
+        return dict(zip(self.embs, aliases(len(self.records), self.seed), strict=True))
+
+    def peers(self) -> list[tuple[str, str, str, str, str, float, str, float]]:
+        """Peer learning: for each EMB's weakest domains, the EMBs strong there.
+
+        A domain is weak for an EMB when its score is below ``weak_below`` (the "Established"
+        tier); of those, its ``PEER_DOMAINS`` lowest are its weakest. An EMB is strong in a
+        domain when its score there is at least ``strong_from`` (the top tier). A weakest
+        domain gets suggestions only when at least ``min_group`` EMBs are strong in it (the
+        portfolio's small-group rule): then every strong EMB is a peer, best first, named by
+        its alias (:meth:`aliases`), never its identity.
+
+        Returns (emb, framework, framework title, domain, domain title, the EMB's score, peer
+        alias, the peer's score) rows, by EMB then weakest domain first.
+        """
+        names = self.aliases()
+        scores = self._scores()
+        strong = {
+            key: sorted(
+                ((r, s) for r, s in members if s >= self.strong_from),
+                key=lambda t: (-t[1], names[t[0].emb]),
+            )
+            for key, members in scores.items()
+        }
+        rows = []
+        for r in self.records:
+            weak = sorted(
+                (d for d in r.view.readiness.domains if d.score < self.weak_below),
+                key=lambda d: (d.score, d.framework_id, d.domain_id),
+            )[:PEER_DOMAINS]
+            for d in weak:
+                peers = strong.get((d.framework_id, d.domain_id), [])
+                if not self.shown(len(peers)):
+                    continue
+                for peer, score in peers:
+                    rows.append(
+                        (
+                            r.emb,
+                            d.framework_id,
+                            d.framework_title,
+                            d.domain_id,
+                            d.title,
+                            d.score,
+                            names[peer.emb],
+                            score,
+                        )
+                    )
+        return rows
+
+    def donor_view(self, emb: str) -> DonorView:
+        """The donor view of one EMB (id, or alias when anonymised) carrying "peers strong in
+        your weak domains" (:meth:`peers`) by alias: render it as any donor report.
+
+        Raises
+        ------
+        KeyError
+            If ``emb`` is not in the portfolio.
+        """
+        from cyberready.report.models import DonorPeers
+
+        view = self.record(emb).view
+        groups: dict[tuple[str, str], list[str]] = {}
+        titles: dict[tuple[str, str], tuple[str, str]] = {}
+        for e, fw, fw_title, dom, title, _s, peer, _ps in self.peers():
+            if e == emb:
+                groups.setdefault((fw, dom), []).append(peer)
+                titles[(fw, dom)] = (fw_title, title)
+        peers = tuple(
+            DonorPeers(framework_title=titles[k][0], domain_title=titles[k][1], peers=tuple(v))
+            for k, v in groups.items()
+        )
+        return view.model_copy(update={"peers": peers})
+
+    def _peers(self) -> pd.DataFrame:
+        import pandas as pd
+
+        df = pd.DataFrame(self.peers(), columns=PEER_COLUMNS)
+        return floats(df, {"score", "peer_score"})
+
     # ------------------------------------------------------------------ summaries
 
     def weak_everywhere(self) -> list[str]:
@@ -550,6 +645,7 @@ class Portfolio:
             "anonymized": self.anonymized,
             "min_group": self.min_group,
             "weak_below": self.weak_below,
+            "strong_from": self.strong_from,
             "weak_everywhere": self.weak_everywhere(),
             "tables": {t: json_rows(self.to_frame(t)) for t in TABLES},
         }

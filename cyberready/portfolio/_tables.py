@@ -26,6 +26,7 @@ Table = Literal[
     "plans",
     "phases",
     "years",
+    "peers",
 ]
 TABLES: Final[tuple[Table, ...]] = (
     "embs",
@@ -40,6 +41,7 @@ TABLES: Final[tuple[Table, ...]] = (
     "phases",
     "priorities",
     "plans",
+    "peers",
 )
 
 
@@ -73,6 +75,10 @@ DOMAIN_COLUMNS = [
 REGION_COLUMNS = [
     "region", "framework", "domain", "domain_title", "n_embs", "suppressed", "median",
     "expected_loss_median",
+]  # fmt: skip
+PEER_COLUMNS = [
+    "emb", "framework", "framework_title", "domain", "domain_title", "score", "peer",
+    "peer_score",
 ]  # fmt: skip
 PLAN_COLUMNS = [
     "framework_title", "domain_title", "n_embs", "suppressed", "actions", "cost_low", "cost_high",

@@ -5,8 +5,10 @@ Public API (``__all__``):
 - :func:`make_report`: one report as bytes, from an assessment result, audience and format;
   :func:`default_filename` names its file.
 - :func:`build_view`: an audience's data view of a result (:class:`TechnicalView`,
-  :class:`AdvisorView`, :class:`DonorView`, all :data:`View`); :func:`view_schema` is the JSON
-  schema of the views. :data:`AUDIENCES` / :data:`Audience` and :data:`TLP` name the choices.
+  :class:`AdvisorView`, :class:`DonorView`, :class:`PublicView`, and with ``company`` the
+  :class:`PlatformView` of one technology company, all :data:`View`); :func:`view_schema`
+  is the JSON schema of the views. :data:`AUDIENCES` / :data:`Audience` and :data:`TLP` name
+  the choices (``AUDIENCES``: those of ``--audience all``, every one but ``platform``).
 - :func:`render` a view in one of :data:`FORMATS` (:data:`Format`), or directly with
   :func:`render_html`, :func:`render_markdown`, :func:`render_json`, :func:`render_pdf`,
   :func:`render_xlsx`; :func:`make_charts` gives a view's charts as SVG.
@@ -35,6 +37,8 @@ from cyberready.report.models import (
     AdvisorView,
     Audience,
     DonorView,
+    PlatformView,
+    PublicView,
     TechnicalView,
     View,
     view_schema,
@@ -86,22 +90,26 @@ def make_report(
     *,
     templates_dir: Path | None = None,
     locale: str = "en",
+    company: str | None = None,
 ) -> bytes:
-    """One report as bytes: the ``audience``'s view of ``result`` rendered as ``fmt``.
+    """One report as bytes: the ``audience``'s view of ``result`` rendered as ``fmt``
+    (``company``: the technology company of a platform report).
 
     Raises
     ------
     OptionalDependencyError
         For ``pdf`` without the ``pdf`` extra (WeasyPrint).
     ReportError
-        For an unknown audience or format, a broken or unsafe user template, or a donor report
-        whose finished text would reveal a sensitive term.
+        For an unknown audience or format, a platform report without a known company, a broken
+        or unsafe user template, or a donor or public report whose finished text would reveal
+        a sensitive term.
     """
     from cyberready.report.render import render
     from cyberready.report.views import build_view, redactor
 
-    guard = redactor(result.workspace, locale) if audience == "donor" else None
-    view = build_view(result, audience, locale=locale)
+    guarded = audience in ("donor", "public")
+    guard = redactor(result.workspace, locale) if guarded else None
+    view = build_view(result, audience, locale=locale, company=company)
     return render(view, fmt, templates_dir=templates_dir, guard=guard)
 
 
@@ -119,6 +127,8 @@ __all__ = [
     "Audience",
     "DonorView",
     "Format",
+    "PlatformView",
+    "PublicView",
     "TechnicalView",
     "View",
     "build_view",

@@ -6,7 +6,10 @@ advisor views describe assets, attack paths and evidence; the :class:`DonorView`
 model type built from separate classes that *have no field* for an asset id or name, a path, an
 evidence text or a note, so no template can leak one. When a donor view is built, every string
 in it is also checked against the workspace's asset ids, labels, evidence and notes
-(:func:`check_donor_view`).
+(:func:`check_donor_view`). The :class:`PublicView` (TLP:CLEAR) is built the same way and
+goes further: it has no field for a score, a probability, a cost or a control's level either.
+The :class:`PlatformView` (TLP:AMBER) holds one technology company's scorecard and nothing of
+the EMB's own systems or answers.
 
 The JSON format of a report is the view itself (``model_dump``); :func:`view_schema` gives its
 JSON Schema.
@@ -35,6 +38,7 @@ __all__ = [
     "ControlFinding",
     "Crosswalk",
     "DomainReadiness",
+    "DonorPeers",
     "DonorPriority",
     "DonorScenarioNotApplied",
     "DonorView",
@@ -49,8 +53,14 @@ __all__ = [
     "PathView",
     "PlanSection",
     "PlatformCommitment",
+    "PlatformCommitmentRow",
     "PlatformLevel",
     "PlatformScore",
+    "PlatformView",
+    "PublicDomain",
+    "PublicMeasures",
+    "PublicMethod",
+    "PublicView",
     "ReportMeta",
     "RoadmapItem",
     "RouteView",
@@ -66,15 +76,21 @@ __all__ = [
     "view_schema",
 ]
 
-Audience = Literal["technical", "advisor", "donor"]
-AUDIENCES: Final[tuple[Audience, ...]] = ("technical", "advisor", "donor")
+Audience = Literal["technical", "advisor", "donor", "public", "platform"]
+AUDIENCES: Final[tuple[Audience, ...]] = ("technical", "advisor", "donor", "public")
+"""The audiences of ``--audience all`` and of a saved run: every one but ``platform``, whose
+reports are asked for one company at a time."""
 
 TLP: Final[dict[Audience, str]] = {
     "technical": "TLP:AMBER+STRICT",
     "advisor": "TLP:AMBER+STRICT",
     "donor": "TLP:GREEN",
+    "public": "TLP:CLEAR",
+    "platform": "TLP:AMBER",
 }
 """The Traffic Light Protocol 2.0 label of each audience's reports."""
+
+TlpLabel = Literal["TLP:AMBER+STRICT", "TLP:AMBER", "TLP:GREEN", "TLP:CLEAR"]
 
 Percent = Annotated[float, Field(ge=0, le=100)]
 Probability = Annotated[float, Field(ge=0, le=1)]
@@ -94,7 +110,7 @@ class ViewModel(BaseModel):
 class Banner(ViewModel):
     """The TLP 2.0 marking shown at the top of every page."""
 
-    tlp: Literal["TLP:AMBER+STRICT", "TLP:GREEN"] = Field(description="TLP 2.0 label.")
+    tlp: TlpLabel = Field(description="TLP 2.0 label.")
     text: str = Field(description="What the label allows, in the report's language.")
 
 
@@ -715,6 +731,16 @@ class DonorLimitations(ViewModel):
     )
 
 
+class DonorPeers(ViewModel):
+    """Peers strong in one of the EMB's weak domains, by alias (portfolio context only)."""
+
+    framework_title: str = Field(description="Framework title.")
+    domain_title: str = Field(description="The EMB's weak domain.")
+    peers: tuple[str, ...] = Field(
+        description="Aliases of the portfolio's EMBs strong in it (EMB-01…), best first."
+    )
+
+
 class DonorView(ViewModel):
     """A redacted readiness summary safe to share with donors (TLP:GREEN).
 
@@ -740,9 +766,136 @@ class DonorView(ViewModel):
     functions: tuple[DonorFunctionRisk, ...] = Field(description="Election functions at risk.")
     priorities: tuple[DonorPriority, ...] = Field(description="Priorities by domain.")
     limitations: DonorLimitations = Field(description="Limitations (counts only).")
+    peers: tuple[DonorPeers, ...] = Field(
+        default=(),
+        description="Peers strong in the EMB's weak domains, by alias: only in a portfolio "
+        "(Portfolio.donor_view), never in a single EMB's report.",
+    )
 
 
-View = TechnicalView | AdvisorView | DonorView
+# --------------------------------------------------------------------------- public
+
+
+BandChange = Literal["improved", "unchanged", "declined", "new"]
+
+
+class PublicDomain(ViewModel):
+    """A domain's readiness as a band (tier), and how the band moved since the last assessment."""
+
+    framework_title: str = Field(description="Framework title.")
+    title: str = Field(description="Domain title.")
+    band: str = Field(description="Readiness band (the tier's name); never a score.")
+    previous_band: str | None = Field(
+        default=None, description="Its band at the previous assessment (None: no earlier one)."
+    )
+    change: BandChange | None = Field(
+        default=None,
+        description="improved, unchanged or declined since the previous assessment; new when "
+        "the domain was not assessed then; None without a previous assessment.",
+    )
+
+
+class PublicMeasures(ViewModel):
+    """The measures under way and planned in one domain, by title only."""
+
+    framework_title: str = Field(description="Framework title.")
+    domain_title: str = Field(description="Domain title.")
+    under_way: tuple[str, ...] = Field(
+        default=(),
+        description="Titles of the measures the EMB has set itself a target for (beyond the plan).",
+    )
+    planned: tuple[str, ...] = Field(
+        default=(), description="Titles of the measures in the improvement plan."
+    )
+
+
+class PublicMethod(ViewModel):
+    """How the assessment was done and by whom (counts and titles only)."""
+
+    assessor: str = Field(default="", description="Who assessed (the assessment's assessor).")
+    as_of: dt.date | None = Field(default=None, description="Date of the assessment.")
+    previous_as_of: dt.date | None = Field(
+        default=None, description="Date of the previous assessment it is compared with."
+    )
+    frameworks: tuple[str, ...] = Field(description="Titles of the frameworks assessed against.")
+    controls: int = Field(ge=0, description="Controls in scope (n/a excluded).")
+    answered: int = Field(ge=0, description="Controls answered.")
+    evidence_mix: tuple[EvidenceMix, ...] = Field(
+        default=(), description="Number of answers per evidence source."
+    )
+    confidence: Literal["high", "medium", "low"] = Field(
+        description="How much of the evidence is tested or documented."
+    )
+    simulated: bool = Field(
+        default=False, description="Threat scenarios were simulated to rank the measures."
+    )
+
+
+class PublicView(ViewModel):
+    """A public transparency summary (TLP:CLEAR): readiness by domain as bands, the change
+    since the last assessment, the kinds of measures under way and planned, and the method.
+
+    Built from its own classes: there is no field for a score, a probability, a cost, a
+    control level or gap, an asset, a path, an evidence text or a note anywhere in it.
+    """
+
+    schema_version: Literal[1] = Field(default=1, description="Format version of the view.")
+    kind: Literal["report"] = Field(default="report", description="Always 'report'.")
+    audience: Literal["public"] = Field(default="public", description="Audience.")
+    banner: Banner = Field(description="TLP marking.")
+    meta: ReportMeta = Field(description="EMB, election and run parameters.")
+    bands: tuple[str, ...] = Field(description="The readiness bands, lowest first.")
+    band: str = Field(description="Overall readiness band.")
+    previous_band: str | None = Field(
+        default=None, description="Overall band at the previous assessment."
+    )
+    change: BandChange | None = Field(
+        default=None, description="improved, unchanged or declined (None: no earlier one)."
+    )
+    domains: tuple[PublicDomain, ...] = Field(description="Each domain's band.")
+    measures: tuple[PublicMeasures, ...] = Field(
+        default=(), description="Measures under way and planned, by domain."
+    )
+    method: PublicMethod = Field(description="How the assessment was done, and by whom.")
+
+
+# --------------------------------------------------------------------------- platform
+
+
+class PlatformCommitmentRow(ViewModel):
+    """One commitment of a company's scorecard: its level, evidence and the EMB's next ask."""
+
+    control_id: str = Field(description="Commitment (control) id.")
+    title: str = Field(description="Commitment title.")
+    level: int | Literal["n/a"] | None = Field(
+        description="Maturity level 0–4, 'n/a', or None when not assessed."
+    )
+    level_name: str = Field(default="", description="The level's word on the framework's scale.")
+    source: str = Field(default="none", description="Evidence source.")
+    evidence: str = Field(default="", description="The company's evidence (as answered).")
+    target: int | None = Field(default=None, description="The level the EMB asks for.")
+    ask: str = Field(default="", description="What the EMB asks of the company next.")
+
+
+class PlatformView(ViewModel):
+    """One technology company's scorecard (TLP:AMBER), to share between the EMB and the
+    company: each commitment's level, evidence and the EMB's next ask. It holds nothing of the
+    EMB's own systems, answers or risks."""
+
+    schema_version: Literal[1] = Field(default=1, description="Format version of the view.")
+    kind: Literal["report"] = Field(default="report", description="Always 'report'.")
+    audience: Literal["platform"] = Field(default="platform", description="Audience.")
+    banner: Banner = Field(description="TLP marking.")
+    meta: ReportMeta = Field(description="EMB and election.")
+    company: str = Field(description="Company.")
+    framework_title: str = Field(description="Framework of the commitments.")
+    assessor: str = Field(default="", description="Who filled in the scorecard.")
+    score: PlatformScore = Field(description="The company's overall score.")
+    tiers: tuple[tuple[float, str], ...] = Field(description="Tier thresholds (min, name).")
+    commitments: tuple[PlatformCommitmentRow, ...] = Field(description="Each commitment.")
+
+
+View = TechnicalView | AdvisorView | DonorView | PublicView | PlatformView
 
 
 class _SchemaNames(GenerateJsonSchema):
@@ -767,6 +920,8 @@ def view_schema(audience: Audience) -> dict[str, Any]:
         "technical": TechnicalView,
         "advisor": AdvisorView,
         "donor": DonorView,
+        "public": PublicView,
+        "platform": PlatformView,
     }
     model = models[audience]
     doc = model.model_json_schema(schema_generator=_SchemaNames)
@@ -790,9 +945,10 @@ def _strings(value: object) -> Iterator[str]:
 
 
 def check_donor_view(
-    view: DonorView, forbidden: Redactor | Iterable[str] | None
+    view: DonorView | PublicView, forbidden: Redactor | Iterable[str] | None
 ) -> list[tuple[str, Term]]:
-    """Every (string, sensitive term) pair where a donor-view string holds a sensitive term.
+    """Every (string, sensitive term) pair where a donor- (or public-) view string holds a
+    sensitive term.
 
     ``forbidden`` is the workspace's :class:`~cyberready.report.redaction.Redactor` (or the
     sensitive strings themselves); terms are found in any spelling variant

@@ -366,7 +366,20 @@ def _context(p: Portfolio) -> dict[str, Any]:
         "plans": _rows(plans[plans["domain_title"] != "All budget plans"]),
         "total_plan": {str(k): (None if _isna(v) else v) for k, v in total_plan.items()},
         "priorities": _rows(p.to_frame("priorities")),
+        "peers": _peer_groups(p),
     }
+
+
+def _peer_groups(p: Portfolio) -> list[dict[str, Any]]:
+    """The peers table as one row per EMB and weak domain, its peers' aliases joined."""
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for emb, fw, fw_title, dom, title, score, peer, _s in p.peers():
+        g = groups.setdefault(
+            (emb, fw, dom),
+            {"emb": emb, "framework_title": fw_title, "domain_title": title, "score": score},
+        )
+        g.setdefault("peers", []).append(peer)
+    return list(groups.values())
 
 
 def _environment() -> Any:

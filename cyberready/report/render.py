@@ -40,6 +40,8 @@ from cyberready.report.models import (
     AdvisorView,
     DonorView,
     PlatformLevel,
+    PlatformView,
+    PublicView,
     ScenarioRisk,
     TechnicalView,
     View,
@@ -191,6 +193,22 @@ def _audience_texts(_: Gettext) -> dict[str, tuple[str, str, str]]:
             _("Election cybersecurity readiness"),
             _("Donors and partners: readiness and priorities by domain, without system detail."),
         ),
+        "public": (
+            _("Public transparency summary"),
+            _("Election cybersecurity preparedness"),
+            _(
+                "The public: readiness bands by domain, progress since the last assessment, the "
+                "measures under way and planned, and how the assessment was done."
+            ),
+        ),
+        "platform": (
+            _("Platform scorecard"),
+            _("Election-integrity commitments"),
+            _(
+                "The technology company and the EMB: each commitment's level, the evidence "
+                "and what the EMB asks next."
+            ),
+        ),
     }
 
 
@@ -200,10 +218,15 @@ def _tlp_texts(_: Gettext) -> dict[str, str]:
             "Limited disclosure: share only within the recipient organisation, on a "
             "need-to-know basis."
         ),
+        "TLP:AMBER": _(
+            "Limited disclosure: share only within the recipient organisation and its clients, "
+            "on a need-to-know basis."
+        ),
         "TLP:GREEN": _(
             "Limited disclosure: share within the recipient's community, not through publicly "
             "accessible channels."
         ),
+        "TLP:CLEAR": _("Disclosure is not limited: may be published and shared freely."),
     }
 
 
@@ -376,6 +399,34 @@ class _Formatters:
         """(term, meaning) of every unit and number style a report uses: the glossary's
         entries in HTML and Markdown, and the XLSX reports' Units sheet."""
         _ = self._
+        if audience == "public":
+            return [
+                (
+                    _("Readiness band"),
+                    _(
+                        "A named range of readiness, from the lowest band to the highest: "
+                        "%(bands)s. The summary gives bands, not scores."
+                    )
+                    % {"bands": ", ".join(name for _lo, name in self.tiers)},
+                )
+            ]
+        if audience == "platform":
+            return [
+                (
+                    _("Maturity level"),
+                    _(
+                        "How far a commitment is in place, from 0 (not at all) to 4 (in place, "
+                        "tested and improved), with its name on the framework's scale."
+                    ),
+                ),
+                (
+                    _("Score"),
+                    _(
+                        "The weighted mean of the commitments' levels, on a scale of 0 to 100 "
+                        "(level 4 = 100); unanswered commitments count as 0."
+                    ),
+                ),
+            ]
         out = [
             (
                 _("Weight points"),
@@ -446,6 +497,7 @@ class _Formatters:
             "likelihood_origin": self.likelihood_origin,
             "risk_level": risk_level,
             "risk_text": lambda r: self.risks.get(r, r),
+            "change": lambda c: _change_text(c, self._),
             "asset_type": self.asset_type,
             "md": md_escape,
             "code": _md_code,
@@ -478,7 +530,7 @@ def _environment(
     view: View, kind: Literal["html", "md"], templates_dir: Path | None
 ) -> tuple[jinja2.Environment, _Formatters]:
     t = translations(view.meta.locale)
-    fmt = _Formatters(t, [(lo, name) for lo, name in view.readiness.tiers])
+    fmt = _Formatters(t, _view_tiers(view))
     if kind == "html":
         env = sandboxed_environment(
             loader=_loader(templates_dir),
@@ -507,6 +559,22 @@ def _environment(
     return env, fmt
 
 
+def _view_tiers(view: View) -> list[tuple[float, str]]:
+    """The tier thresholds (min, name) a view is read with; a public view has only the names
+    (its bands), which is all its templates need."""
+    if isinstance(view, PublicView):
+        return [(float(k), name) for k, name in enumerate(view.bands)]
+    if isinstance(view, PlatformView):
+        return list(view.tiers)
+    return [(lo, name) for lo, name in view.readiness.tiers]
+
+
+_TLP_COLOURS: Final = {
+    "TLP:GREEN": ("tlp-green", "#33ff00"),
+    "TLP:CLEAR": ("tlp-clear", "#ffffff"),
+}
+
+
 def _context(view: View, fmt: _Formatters) -> dict[str, Any]:
     _ = fmt._
     kicker, title, audience_text = _audience_texts(_)[view.audience]
@@ -521,8 +589,8 @@ def _context(view: View, fmt: _Formatters) -> dict[str, Any]:
         "report_kicker": kicker,
         "report_title": title,
         "audience_text": audience_text,
-        "tlp_class": "tlp-green" if tlp == "TLP:GREEN" else "tlp-amber",
-        "tlp_colour": "#33ff00" if tlp == "TLP:GREEN" else "#ffc000",
+        "tlp_class": _TLP_COLOURS.get(tlp, ("tlp-amber", ""))[0],
+        "tlp_colour": _TLP_COLOURS.get(tlp, ("", "#ffc000"))[1],
         "footer_text": f"{view.meta.emb_name} · {kicker} · {tlp}",
         "tier_index": fmt.tier_index,
         "asset_rows": ASSET_ROWS,
@@ -575,9 +643,11 @@ def make_charts(view: View, gettext: Gettext | None = None) -> dict[str, str]:
 
     Technical and advisor views: ``readiness``, ``trend`` (with two or more assessments),
     ``heatmap``, ``time_to_impact``, ``graph``, ``cost_benefit``; donor views: ``readiness``,
-    ``trend`` and ``priorities``.
+    ``trend`` and ``priorities``; public and platform views: none.
     """
     _ = gettext or translations(view.meta.locale).gettext
+    if isinstance(view, PublicView | PlatformView):
+        return {}  # no chart: a chart of scores would show what these views leave out
     r = view.readiness
     tiers = list(r.tiers)
     figures: dict[str, tuple[Any, str]] = {}
@@ -796,12 +866,12 @@ def render_xlsx(view: View) -> bytes:
 
     t = translations(view.meta.locale)
     _ = t.gettext
-    fmt = _Formatters(t, [(lo, name) for lo, name in view.readiness.tiers])
+    fmt = _Formatters(t, _view_tiers(view))
     wb = Workbook()
     default = wb.worksheets[0]  # a new workbook's one sheet, removed once ours are added
     tlp = view.banner.tlp
     banner_fill = PatternFill("solid", fgColor="000000")
-    banner_font = Font(bold=True, color="33FF00" if tlp == "TLP:GREEN" else "FFC000")
+    banner_font = Font(bold=True, color=_TLP_COLOURS.get(tlp, ("", "#ffc000"))[1][1:].upper())
     head_font = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="E4E7EB")
 
@@ -880,6 +950,20 @@ def render_xlsx(view: View) -> bytes:
             for item, value in ws.iter_rows(min_row=3, max_col=2):
                 set_format(value, quantity(str(item.value)))
 
+    def finish() -> bytes:
+        sheet(_("Units"), [_("Term"), _("Meaning")], [list(u) for u in fmt.units(view.audience)])
+        wb.remove(default)
+        wb.properties.creator = f"cyberready {__version__}"
+        buf = io.BytesIO()
+        wb.save(buf)
+        return fixed_xlsx(buf.getvalue(), view.meta.as_of)
+
+    if isinstance(view, PublicView):
+        _public_sheets(view, sheet, fmt)
+        return finish()
+    if isinstance(view, PlatformView):
+        _platform_sheets(view, sheet, fmt)
+        return finish()
     r = view.readiness
     m = view.meta
     summary: list[list[object]] = [
@@ -1019,12 +1103,115 @@ def render_xlsx(view: View) -> bytes:
                 for c in view.platform_commitments
             ],
         )
-    sheet(_("Units"), [_("Term"), _("Meaning")], [list(u) for u in fmt.units(view.audience)])
-    wb.remove(default)
-    wb.properties.creator = f"cyberready {__version__}"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return fixed_xlsx(buf.getvalue(), m.as_of)
+    return finish()
+
+
+_Sheet = Callable[[str, list[str], list[list[object]]], None]
+
+
+def _change_text(change: str | None, _: Gettext) -> str:
+    """A band's move since the previous assessment, in words."""
+    return {
+        "improved": _("improved"),
+        "unchanged": _("unchanged"),
+        "declined": _("declined"),
+        "new": _("newly assessed"),
+    }.get(change or "", "—")
+
+
+def _public_sheets(view: PublicView, sheet: _Sheet, fmt: Any) -> None:
+    """The public summary's sheets: bands by domain, measures by domain, method."""
+    _ = fmt._
+    m, method = view.meta, view.method
+    sheet(
+        _("Summary"),
+        [_("Item"), _("Value")],
+        [
+            [_("EMB"), m.emb_name],
+            [_("Election"), m.election_name or ""],
+            [_("Polling day"), m.election_date],
+            [_("Assessment date"), m.as_of],
+            [_("Overall readiness band"), view.band],
+            [_("Previous band"), view.previous_band or "—"],
+            [_("Change since the previous assessment"), _change_text(view.change, _)],
+            [_("Assessed by"), method.assessor or "—"],
+            [_("Frameworks"), "; ".join(method.frameworks)],
+            [_("Controls answered"), f"{method.answered} / {method.controls}"],
+            [_("Confidence"), fmt.confidences.get(method.confidence, method.confidence)],
+            [_("cyberready version"), m.cyberready_version],
+        ],
+    )
+    sheet(
+        _("Readiness bands"),
+        [_("Framework"), _("Domain"), _("Band"), _("Previous band"), _("Change")],
+        [
+            [
+                d.framework_title,
+                d.title,
+                d.band,
+                d.previous_band or "—",
+                _change_text(d.change, _),
+            ]
+            for d in view.domains
+        ],
+    )
+    sheet(
+        _("Measures"),
+        [_("Framework"), _("Domain"), _("Under way"), _("Planned")],
+        [
+            [g.framework_title, g.domain_title, "; ".join(g.under_way), "; ".join(g.planned)]
+            for g in view.measures
+        ],
+    )
+    sheet(
+        _("Evidence"),
+        [_("Evidence behind the answer"), _("Answers")],
+        [[fmt.sources.get(e.source, e.source), e.answers] for e in method.evidence_mix],
+    )
+
+
+def _platform_sheets(view: PlatformView, sheet: _Sheet, fmt: Any) -> None:
+    """A platform scorecard's sheets: the summary and each commitment."""
+    _ = fmt._
+    sc = view.score
+    sheet(
+        _("Summary"),
+        [_("Item"), _("Value")],
+        [
+            [_("EMB"), view.meta.emb_name],
+            [_("Company"), view.company],
+            [_("Framework"), view.framework_title],
+            [_("Scorecard date"), sc.as_of],
+            [_("Assessed by"), view.assessor or "—"],
+            [_("Overall score"), round(sc.score, 1)],
+            [_("Tier"), sc.tier],
+            [_("Answered"), round(sc.coverage, 3)],
+        ],
+    )
+    sheet(
+        _("Commitments"),
+        [
+            _("Commitment"),
+            _("Title"),
+            _("Level"),
+            _("Evidence behind the answer"),
+            _("Evidence"),
+            _("Target"),
+            _("Next ask"),
+        ],
+        [
+            [
+                c.control_id,
+                c.title,
+                _platform_level(PlatformLevel(level=c.level, name=c.level_name), _),
+                fmt.sources.get(c.source, c.source),
+                c.evidence,
+                c.target,
+                c.ask,
+            ]
+            for c in view.commitments
+        ],
+    )
 
 
 def _platform_level(lv: PlatformLevel, _: Gettext) -> str:

@@ -1,7 +1,8 @@
 """A saved assessment run: every audience's report view, so reports need not re-run it.
 
-``cyberready assess DIR --save run.json`` runs the whole assessment once and writes the three
-views (technical, advisor, donor) with what they were made from; ``cyberready report DIR --from
+``cyberready assess DIR --save run.json`` runs the whole assessment once and writes the views
+of every audience (technical, advisor, donor, public, and one platform view per company) with
+what they were made from; ``cyberready report DIR --from
 run.json`` renders any audience and format from them in seconds. A run is only reused for the
 inputs it was made from: the file records
 
@@ -29,7 +30,15 @@ from pydantic import ValidationError
 from cyberready._version import __version__
 from cyberready.errors import InputError, Problem
 from cyberready.io import atomic_write_bytes, data_dir, read_bytes
-from cyberready.report.models import AUDIENCES, AdvisorView, Audience, DonorView, TechnicalView
+from cyberready.report.models import (
+    AUDIENCES,
+    AdvisorView,
+    Audience,
+    DonorView,
+    PlatformView,
+    PublicView,
+    TechnicalView,
+)
 
 if TYPE_CHECKING:
     from cyberready.assess import AssessmentResult
@@ -40,16 +49,20 @@ __all__ = ["RUN_FORMAT", "RUN_KIND", "input_digest", "load_run", "save_run"]
 RUN_KIND: Final = "cyberready-run"
 """The ``kind`` of a saved run file."""
 
-RUN_FORMAT: Final = 2
+RUN_FORMAT: Final = 3
 """The run file's ``schema_version``, raised whenever a saved view's fields change (2: plan
-benefit split by cycle, grouped assets, platform commitments), so an older run is refused by
-name rather than as damaged."""
+benefit split by cycle, grouped assets, platform commitments; 3: the public view and the
+platform views), so an older run is refused by name rather than as damaged."""
 
 _INPUT_SUFFIXES: Final = frozenset({".yaml", ".yml", ".csv"})
-_VIEW_CLASSES: Final[dict[Audience, type[TechnicalView] | type[DonorView]]] = {
+_VIEW_CLASSES: Final[
+    dict[Audience, type[TechnicalView] | type[DonorView] | type[PublicView] | type[PlatformView]]
+] = {
     "technical": TechnicalView,
     "advisor": AdvisorView,
     "donor": DonorView,
+    "public": PublicView,
+    "platform": PlatformView,
 }
 
 
@@ -84,11 +97,15 @@ def save_run(
     options: Mapping[str, Any],
     locale: str = "en",
 ) -> None:
-    """Write ``result``'s three report views and what they were made from to ``path``
-    (atomically)."""
-    from cyberready.report.views import build_view
+    """Write ``result``'s report views (every audience, and a platform view per company) and
+    what they were made from to ``path`` (atomically)."""
+    from cyberready.report.views import build_view, platform_companies, platform_view
 
     views = {a: build_view(result, a, locale=locale).model_dump(mode="json") for a in AUDIENCES}
+    platforms = {
+        c: platform_view(result, c, locale=locale).model_dump(mode="json")
+        for c in platform_companies(result)
+    }
     data = {
         "schema_version": RUN_FORMAT,
         "kind": RUN_KIND,
@@ -98,6 +115,7 @@ def save_run(
         "inputs_sha256": input_digest(result.workspace.path),
         "options": {**options, "locale": locale},
         "views": views,
+        "platform_views": platforms,
     }
     atomic_write_bytes(path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
 
@@ -107,12 +125,17 @@ def _refuse(path: Path, message: str, hint: str = "") -> InputError:
 
 
 def load_run(
-    path: Path, workspace: Path, *, options: Mapping[str, Any] | None = None
+    path: Path,
+    workspace: Path,
+    *,
+    options: Mapping[str, Any] | None = None,
+    company: str | None = None,
 ) -> dict[Audience, View]:
     """The report views saved in ``path``, if the run was made from ``workspace`` as it is now.
 
     ``options``: the run options the caller asked for explicitly (the rest are taken from the
-    run); any that differ from the run's make it stale.
+    run); any that differ from the run's make it stale. With ``company``, the result also
+    holds that company's platform view (``"platform"``).
 
     Raises
     ------
@@ -178,4 +201,16 @@ def load_run(
             views[audience] = _VIEW_CLASSES[audience].model_validate(data["views"][audience])
         except (KeyError, TypeError, ValidationError) as err:
             raise _refuse(path, f"the saved {audience} view is damaged: {err}", again) from None
+    if company is not None:
+        saved_platforms = data.get("platform_views") or {}
+        if company not in saved_platforms:
+            raise _refuse(
+                path,
+                f"the run has no platform scorecard for company {company!r} (companies: "
+                f"{', '.join(sorted(saved_platforms)) or 'none'})",
+            )
+        try:
+            views["platform"] = PlatformView.model_validate(saved_platforms[company])
+        except (TypeError, ValidationError) as err:
+            raise _refuse(path, f"the saved platform view is damaged: {err}", again) from None
     return views

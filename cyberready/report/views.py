@@ -58,8 +58,13 @@ from cyberready.report.models import (
     PathView,
     PlanSection,
     PlatformCommitment,
+    PlatformCommitmentRow,
     PlatformLevel,
     PlatformScore,
+    PlatformView,
+    PublicMeasures,
+    PublicMethod,
+    PublicView,
     ReadinessSection,
     ReportMeta,
     RoadmapItem,
@@ -89,6 +94,9 @@ __all__ = [
     "build_view",
     "donor_view",
     "forbidden_terms",
+    "platform_companies",
+    "platform_view",
+    "public_view",
     "redactor",
     "sensitive_strings",
     "sensitive_terms",
@@ -107,13 +115,21 @@ SAMPLE_LIMIT: Final = 200
 REDACTED: Final = "[withheld]"
 
 
-def build_view(result: AssessmentResult, audience: Audience, *, locale: str = "en") -> View:
-    """The data view of ``result`` for ``audience`` (technical, advisor or donor).
+def build_view(
+    result: AssessmentResult,
+    audience: Audience,
+    *,
+    locale: str = "en",
+    company: str | None = None,
+) -> View:
+    """The data view of ``result`` for ``audience`` (technical, advisor, donor, public, or
+    platform with ``company``).
 
     Raises
     ------
     ReportError
-        If the audience is unknown, or (a bug) a donor view would still hold a sensitive string.
+        If the audience is unknown, a platform view is asked for without a known ``company``,
+        or (a bug) a donor or public view would still hold a sensitive string.
     InputError
         If ``locale``'s language has no shipped catalog (:func:`check_locale`).
     """
@@ -125,7 +141,18 @@ def build_view(result: AssessmentResult, audience: Audience, *, locale: str = "e
         return _technical(result, locale, _, AdvisorView)
     if audience == "donor":
         return donor_view(result, locale=locale)
-    raise ReportError(f"unknown audience {audience!r}; valid: technical, advisor, donor")
+    if audience == "public":
+        return public_view(result, locale=locale)
+    if audience == "platform":
+        if company is None:
+            raise ReportError(
+                "a platform report is for one company; name it (companies: "
+                f"{', '.join(platform_companies(result)) or 'none'})"
+            )
+        return platform_view(result, company, locale=locale)
+    raise ReportError(
+        f"unknown audience {audience!r}; valid: technical, advisor, donor, public, platform"
+    )
 
 
 def donor_view(result: AssessmentResult, *, locale: str = "en") -> DonorView:
@@ -1300,22 +1327,8 @@ def _donor_priorities(result: AssessmentResult, locale: str = "en") -> list[Dono
     ws = result.workspace
     lib = ws.library
     fn_title = {f.id: f.title for f in ws.resolved.functions}
-    steps: list[_DonorStep] = []
-    if p.plan is not None and p.plan.steps:
-        for s in p.plan.steps:
-            this = s.this_cycle if s.this_cycle is not None else s.marginal.value
-            steps.append((s.action, this, s.next_cycle or 0.0, dict(s.marginal.p_cycle)))
-    else:
-        # the roadmap places the leaders with their marginal benefits in rank order
-        placed = {e.action.id: e for e in p.roadmap.entries}
-        for rec in p.ranking:
-            e = placed.get(rec.action.id)
-            if rec.cumulative is None or e is None or e.benefit is None:
-                break
-            this = e.this_cycle if e.this_cycle is not None else e.benefit
-            steps.append((rec.action, this, e.next_cycle or 0.0, dict(rec.benefit.p_cycle)))
     groups: dict[tuple[str, str], list[_DonorStep]] = defaultdict(list)
-    for step in steps:
+    for step in _plan_steps(result):
         groups[(step[0].framework, _domain(lib, step[0].control))].append(step)
     cache: dict[tuple[str, ...], float] = {}
     out = []
@@ -1359,6 +1372,257 @@ def _donor_priorities(result: AssessmentResult, locale: str = "en") -> list[Dono
     return [d.model_copy(update={"rank": k + 1}) for k, (_b, d) in enumerate(out)]
 
 
+def _plan_steps(result: AssessmentResult) -> list[_DonorStep]:
+    """The actions of the budget plan, else the leading actions the roadmap places, each with
+    its marginal benefit this cycle and from the next, and the drop in each function's chance
+    of failing."""
+    p = result.priorities
+    if p is None:
+        return []
+    steps: list[_DonorStep] = []
+    if p.plan is not None and p.plan.steps:
+        for s in p.plan.steps:
+            this = s.this_cycle if s.this_cycle is not None else s.marginal.value
+            steps.append((s.action, this, s.next_cycle or 0.0, dict(s.marginal.p_cycle)))
+    else:
+        # the roadmap places the leaders with their marginal benefits in rank order
+        placed = {e.action.id: e for e in p.roadmap.entries}
+        for rec in p.ranking:
+            e = placed.get(rec.action.id)
+            if rec.cumulative is None or e is None or e.benefit is None:
+                break
+            this = e.this_cycle if e.this_cycle is not None else e.benefit
+            steps.append((rec.action, this, e.next_cycle or 0.0, dict(rec.benefit.p_cycle)))
+    return steps
+
+
 def _domain(lib: Any, control_id: str) -> str:
     found = lib.control(control_id)
     return "" if found is None else str(found[1].domain)
+
+
+# --------------------------------------------------------------------------- public
+
+
+def public_view(result: AssessmentResult, *, locale: str = "en") -> PublicView:
+    """The public transparency summary of ``result`` (TLP:CLEAR), typed as such.
+
+    It is built from an allow-list: readiness bands by domain and their change since the
+    previous assessment, the titles of the measures under way and planned grouped by domain,
+    and how the assessment was done. No score, probability, cost or control level is copied,
+    and every string is scrubbed and checked like the donor view's.
+
+    Raises
+    ------
+    DisclosureError
+        (A bug) if the view would still hold a sensitive string.
+    InputError
+        If ``locale``'s language has no shipped catalog (:func:`check_locale`).
+    """
+    locale = check_locale(locale)
+    _ = translations(locale).gettext
+    red = redactor(result.workspace, locale)
+    view = _public(result, locale, _, red)
+    hits = check_donor_view(view, red)
+    if hits:
+        text, term = hits[0]
+        raise DisclosureError(
+            f"the public view would reveal the {term.describe()} (in {text[:80]!r}); refusing"
+        )
+    return view
+
+
+def _change(bands: Sequence[str], before: str | None, now: str) -> str | None:
+    """How a band moved: improved, unchanged, declined; new when it had none before."""
+    if before is None:
+        return "new"
+    if before not in bands or now not in bands:
+        return "unchanged" if before == now else None
+    k0, k1 = bands.index(before), bands.index(now)
+    return "improved" if k1 > k0 else "declined" if k1 < k0 else "unchanged"
+
+
+def _public(result: AssessmentResult, locale: str, _: Gettext, red: Redactor) -> PublicView:
+    ws = result.workspace
+    lib = ws.library
+    r = result.readiness
+    bands = [name for _lo, name in _tiers(ws)]
+    previous = next((h for h in reversed(result.history) if h.as_of != r.as_of), None)
+    before = (
+        {(d.framework, d.domain): d.tier for d in previous.domains if d.tier}
+        if previous is not None
+        else {}
+    )
+    domains = []
+    for d in r.domains:
+        tier = d.tier or ""
+        old = before.get((d.framework, d.domain))
+        domains.append(
+            {
+                "framework_title": lib.frameworks[d.framework].title,
+                "title": d.title,
+                "band": tier,
+                "previous_band": old,
+                "change": None if previous is None else _change(bands, old, tier),
+            }
+        )
+    overall_before = previous.overall.tier if previous is not None else None
+    tier = r.overall.tier or ""
+    data: dict[str, Any] = {
+        "banner": Banner(tlp="TLP:CLEAR", text=banner_text("TLP:CLEAR", _)).model_dump(),
+        "meta": _meta(result, locale).model_dump(),
+        "bands": bands,
+        "band": tier,
+        "previous_band": overall_before,
+        "change": None if previous is None else _change(bands, overall_before, tier),
+        "domains": domains,
+        "measures": [m.model_dump() for m in _public_measures(result, locale)],
+        "method": PublicMethod(
+            assessor=ws.assessment.assessor if ws.assessment is not None else "",
+            as_of=r.as_of,
+            previous_as_of=previous.as_of if previous is not None else None,
+            frameworks=tuple(fw.title for fw in ws.frameworks),
+            controls=r.overall.controls - r.overall.not_applicable,
+            answered=sum(1 for c in r.controls if c.status == "answered"),
+            evidence_mix=_evidence_mix(result),
+            confidence=_confidence(r.overall),  # type: ignore[arg-type]  # high/medium/low
+            simulated=result.simulation is not None,
+        ).model_dump(),
+    }
+    return PublicView.model_validate(_Scrubber(red).deep(data))
+
+
+def _public_measures(result: AssessmentResult, locale: str) -> list[PublicMeasures]:
+    """Titles of the measures in the plan (planned) and of the other EMB controls the EMB has
+    set itself a higher target for (under way), grouped by domain in framework order."""
+    ws = result.workspace
+    lib = ws.library
+    planned: dict[str, list[str]] = defaultdict(list)
+    in_plan: set[str] = set()
+    for action, *_rest in _plan_steps(result):
+        key = f"{action.framework}\0{_domain(lib, action.control)}"
+        title = _control_title(result, action.control, action.title, locale)
+        if title not in planned[key]:
+            planned[key].append(title)
+        in_plan.add(action.control)
+    under_way: dict[str, list[str]] = defaultdict(list)
+    answers = ws.assessment.answers if ws.assessment is not None else {}
+    out = []
+    for fw in ws.frameworks:
+        titles = {d.id: d.title for d in fw.domains}
+        for c in fw.controls:
+            ans = answers.get(c.id)
+            if (
+                fw.subject_of(c) == "emb"
+                and c.id not in in_plan
+                and ans is not None
+                and isinstance(ans.level, int)
+                and ans.target is not None
+                and ans.target > ans.level
+            ):
+                under_way[f"{fw.id}\0{c.domain}"].append(
+                    _control_title(result, c.id, c.title, locale)
+                )
+        for dom in fw.domains:
+            key = f"{fw.id}\0{dom.id}"
+            if planned.get(key) or under_way.get(key):
+                out.append(
+                    PublicMeasures(
+                        framework_title=fw.title,
+                        domain_title=titles[dom.id],
+                        under_way=tuple(under_way.get(key, ())),
+                        planned=tuple(planned.get(key, ())),
+                    )
+                )
+    return out
+
+
+# --------------------------------------------------------------------------- platform
+
+
+def platform_companies(result: AssessmentResult) -> list[str]:
+    """The companies with a platform scorecard in the workspace, sorted."""
+    return sorted({p.company for p in result.readiness.platforms})
+
+
+def platform_view(result: AssessmentResult, company: str, *, locale: str = "en") -> PlatformView:
+    """One technology company's scorecard (TLP:AMBER): each commitment's level, the company's
+    evidence and what the EMB asks of it next (:func:`_ask`).
+
+    Raises
+    ------
+    ReportError
+        If the workspace has no scorecard for ``company`` (the message names the companies,
+        and the closest one).
+    """
+    import difflib
+
+    locale = check_locale(locale)
+    _ = translations(locale).gettext
+    cards = {p.company: p for p in result.readiness.platforms}
+    card = cards.get(company) or next(
+        (p for name, p in cards.items() if name.casefold() == company.casefold()), None
+    )
+    if card is None:
+        names = sorted(cards)
+        close = difflib.get_close_matches(company, names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ReportError(
+            f"no platform scorecard for company {company!r} in platforms/ "
+            f"(companies: {', '.join(names) or 'none'}){hint}"
+        )
+    ws = result.workspace
+    fw = ws.library.frameworks.get(card.framework)
+    source = next((s for s in ws.platforms if s.company == card.company), None)
+    answers = source.answers if source is not None else {}
+    score = next(p for p in _platforms(result) if p.company == card.company)
+    rows = []
+    for c in card.controls:
+        ans = answers.get(c.control)
+        name = ""
+        if isinstance(c.level, int) and fw is not None:
+            name = fw.maturity_scale.levels[c.level].name
+        target = ans.target if ans is not None else None
+        rows.append(
+            PlatformCommitmentRow(
+                control_id=c.control,
+                title=_control_title(result, c.control, c.title, locale),
+                level=c.level,
+                level_name=name,
+                source=ans.source if ans is not None else "none",
+                evidence=ans.evidence if ans is not None else "",
+                target=target,
+                ask=_ask(c.level, target, fw, _),
+            )
+        )
+    tiers = tuple((t.min, t.name) for t in fw.tiers) if fw is not None else _tiers(ws)
+    return PlatformView(
+        banner=Banner(tlp="TLP:AMBER", text=banner_text("TLP:AMBER", _)),
+        meta=_meta(result, locale),
+        company=card.company,
+        framework_title=fw.title if fw is not None else card.framework,
+        assessor=source.assessor if source is not None else "",
+        score=score,
+        tiers=tiers,
+        commitments=tuple(rows),
+    )
+
+
+def _ask(level: object, target: int | None, fw: Any, _: Gettext) -> str:
+    """What the EMB asks of the company on one commitment: assess it when it is not assessed;
+    reach the target the EMB set when it is above the level; else the next level while below
+    3 (implemented and tested, on the shipped scales); nothing once there."""
+
+    def named(k: int) -> str:
+        word = fw.maturity_scale.levels[k].name if fw is not None else ""
+        return f"{k} ({word})" if word else str(k)
+
+    if level is None:
+        return _("Answer this commitment, with evidence.")
+    if not isinstance(level, int):
+        return ""
+    if target is not None and target > level:
+        return _("Reach level %(level)s.") % {"level": named(target)}
+    if level < 3:
+        return _("Reach level %(level)s.") % {"level": named(level + 1)}
+    return _("Keep this level and share evidence at the next scorecard.")
