@@ -40,11 +40,13 @@ from cyberready.report.numbers import chance, money
 
 __all__ = [
     "OKABE_ITO",
+    "SCRIPT_FONTS",
     "cost_benefit_chart",
     "donor_priority_chart",
     "graph_chart",
     "heatmap_chart",
     "readiness_chart",
+    "script_font",
     "tier_colour",
     "time_to_impact_chart",
     "to_svg",
@@ -716,12 +718,30 @@ _ID_RE: Final = re.compile(r'id="([^"]+)"')
 _DATA_URL_RE: Final = re.compile(r'"data:image/[a-z]+;base64,[A-Za-z0-9+/=\s]+"')
 
 
-def to_svg(fig: Figure, name: str, *, description: str = "") -> str:
+SCRIPT_FONTS: Final[dict[str, str]] = {"ar": "Noto Sans Arabic UI"}
+"""Language -> the font a chart's text is set in before DejaVu Sans, for scripts DejaVu Sans
+draws poorly (the same font as the report's stylesheet; Debian package fonts-noto-ui-core)."""
+
+
+def script_font(locale: str) -> str | None:
+    """The font of :data:`SCRIPT_FONTS` for ``locale``'s language, if any.
+
+    >>> script_font("ar_EG"), script_font("fr")
+    ('Noto Sans Arabic UI', None)
+    """
+    return SCRIPT_FONTS.get(locale.replace("-", "_").split("_")[0].lower())
+
+
+def to_svg(fig: Figure, name: str, *, description: str = "", font: str | None = None) -> str:
     """The figure as an inline ``<svg>`` element (no XML prolog, no DOCTYPE).
 
     Every ``id`` is prefixed with ``name`` so charts do not clash when inlined together; text
     stays text (selectable, searchable, escaped by matplotlib); the file carries no date, so the
-    same figure always gives the same SVG.
+    same figure always gives the same SVG. ``font`` (:func:`script_font`) is put before DejaVu
+    Sans in every text's font list. Text staying text is also what makes Arabic labels right:
+    matplotlib neither joins Arabic letters nor orders them right to left, but it does not draw
+    them either; the browser or WeasyPrint lays out each ``<text>`` with HarfBuzz and the
+    Unicode bidirectional algorithm.
     """
     buf = io.StringIO()
     with mpl.rc_context(_RC):
@@ -731,6 +751,8 @@ def to_svg(fig: Figure, name: str, *, description: str = "") -> str:
     if start < 0:  # pragma: no cover - matplotlib always writes one
         raise ValueError("matplotlib produced no <svg> element")
     svg = svg[start:]
+    if font is not None:
+        svg = svg.replace("font-family: 'DejaVu Sans'", f"font-family: '{font}', 'DejaVu Sans'")
     ids = set(_ID_RE.findall(svg))
     prefix = re.sub(r"[^a-zA-Z0-9_-]", "-", name) + "-"
 

@@ -254,17 +254,6 @@ def vocabulary_texts(locale: str = "en") -> list[str]:
 # --------------------------------------------------------------------------- formatting
 
 
-_fmt_pct = numbers.chance
-
-
-def _fmt_score(x: float | None) -> str:
-    return "—" if x is None else f"{x:.0f}"
-
-
-_fmt_usd = numbers.money
-_fmt_usd_range = numbers.money_range
-
-
 def _css_string(text: object) -> Markup:
     """A CSS string literal, every character outside [A-Za-z0-9 ] written as a CSS escape."""
     out = []
@@ -309,7 +298,13 @@ def _md_code(value: object) -> Markup:
 class _Formatters:
     """Filters and globals of the template environment, bound to one language."""
 
-    def __init__(self, t: gettext_module.NullTranslations, tiers: list[tuple[float, str]]) -> None:
+    def __init__(
+        self,
+        t: gettext_module.NullTranslations,
+        tiers: list[tuple[float, str]],
+        locale: str = "en",
+    ) -> None:
+        self.locale = locale
         self._ = t.gettext
         self.ngettext = t.ngettext
         self.tiers = tiers
@@ -322,12 +317,26 @@ class _Formatters:
         self.risks = _risk_names(self._)
         self.provenances = _provenance_names(self._)
         self.threat_levels = _threat_level_names(self._)
-        self.months = _months(self._)
 
     def date(self, d: dt.date | None) -> str:
-        if d is None:
-            return "—"
-        return f"{d.day} {self.months[d.month - 1]} {d.year}"
+        if d is None or numbers.is_english(self.locale):
+            return numbers.date(d)
+        return numbers.date(d, self.locale)
+
+    def pct(self, p: float | None) -> str:
+        return numbers.chance(p, self.locale)
+
+    def score(self, x: float | None) -> str:
+        return numbers.whole(x, self.locale)
+
+    def usd(self, x: float | None) -> str:
+        return numbers.money(x, self.locale)
+
+    def usd_range(self, lo: float, hi: float) -> str:
+        return numbers.money_range(lo, hi, self.locale)
+
+    def points(self, x: float | None) -> str:
+        return numbers.points(x, self.locale)
 
     def hours(self, h: float) -> str:
         n, unit = numbers.duration_unit(h)
@@ -346,14 +355,14 @@ class _Formatters:
     def chance_level(self, p: float, level: str | None = None) -> str:
         """A chance with its plain-language level: ``8% (low)`` in every format."""
         word = self.risks.get(level or risk_level(p), level or risk_level(p))
-        return f"{_fmt_pct(p)} ({word})"
+        return f"{self.pct(p)} ({word})"
 
     def asset_type(self, t: str) -> str:
         return t.replace("_", " ")
 
     def likelihood_origin(self, s: ScenarioRisk) -> str:
         """Where a scenario's effective likelihood comes from, in words."""
-        base = _fmt_pct(s.base_likelihood)
+        base = self.pct(s.base_likelihood)
         if s.likelihood_origin == "emb":
             text = self._("set by the EMB (generic %(base)s)") % {"base": base}
             return f"{text}: {s.likelihood_rationale}" if s.likelihood_rationale else text
@@ -424,11 +433,11 @@ class _Formatters:
     def filters(self) -> dict[str, Callable[..., Any]]:
         return {
             "units": self.units,
-            "pct": _fmt_pct,
-            "score": _fmt_score,
-            "usd": _fmt_usd,
-            "usd_range": _fmt_usd_range,
-            "points": numbers.points,
+            "pct": self.pct,
+            "score": self.score,
+            "usd": self.usd,
+            "usd_range": self.usd_range,
+            "points": self.points,
             "weeks": self.weeks,
             "chance_level": self.chance_level,
             "css_string": _css_string,
@@ -478,7 +487,7 @@ def _environment(
     view: View, kind: Literal["html", "md"], templates_dir: Path | None
 ) -> tuple[jinja2.Environment, _Formatters]:
     t = translations(view.meta.locale)
-    fmt = _Formatters(t, [(lo, name) for lo, name in view.readiness.tiers])
+    fmt = _Formatters(t, [(lo, name) for lo, name in view.readiness.tiers], view.meta.locale)
     if kind == "html":
         env = sandboxed_environment(
             loader=_loader(templates_dir),
@@ -523,6 +532,7 @@ def _context(view: View, fmt: _Formatters) -> dict[str, Any]:
         "audience_text": audience_text,
         "tlp_class": "tlp-green" if tlp == "TLP:GREEN" else "tlp-amber",
         "tlp_colour": "#33ff00" if tlp == "TLP:GREEN" else "#ffc000",
+        "text_direction": numbers.text_direction(view.meta.locale),
         "footer_text": f"{view.meta.emb_name} · {kicker} · {tlp}",
         "tier_index": fmt.tier_index,
         "asset_rows": ASSET_ROWS,
@@ -620,7 +630,11 @@ def make_charts(view: View, gettext: Gettext | None = None) -> dict[str, str]:
                 ch.cost_benefit_chart(view.actions, _),
                 _("Cost and risk removed by each recommended action."),
             )
-    return {name: ch.to_svg(fig, name, description=desc) for name, (fig, desc) in figures.items()}
+    font = ch.script_font(view.meta.locale)
+    return {
+        name: ch.to_svg(fig, name, description=desc, font=font)
+        for name, (fig, desc) in figures.items()
+    }
 
 
 # --------------------------------------------------------------------------- renderers
@@ -796,7 +810,7 @@ def render_xlsx(view: View) -> bytes:
 
     t = translations(view.meta.locale)
     _ = t.gettext
-    fmt = _Formatters(t, [(lo, name) for lo, name in view.readiness.tiers])
+    fmt = _Formatters(t, [(lo, name) for lo, name in view.readiness.tiers], view.meta.locale)
     wb = Workbook()
     default = wb.worksheets[0]  # a new workbook's one sheet, removed once ours are added
     tlp = view.banner.tlp

@@ -75,12 +75,14 @@ from cyberready.report.models import (
     check_donor_view,
     risk_level,
 )
+from cyberready.report.numbers import is_english
 from cyberready.report.redaction import Redactor, Term
 from cyberready.report.render import banner_text, vocabulary_texts
 
 if TYPE_CHECKING:
     from cyberready.assess import AssessmentResult
     from cyberready.models import Scenario
+    from cyberready.models.framework import Translation
     from cyberready.prioritize import Action as PlannedAction
     from cyberready.scoring import AggregateScore
     from cyberready.workspace import Library, ResolvedSystem, Workspace
@@ -284,6 +286,11 @@ def _meta(result: AssessmentResult, locale: str) -> ReportMeta:
         as_of=as_of,
         days_to_election=days,
         locale=locale,
+        controls_total=len(result.readiness.controls),
+        controls_in_english=sum(
+            not is_english(locale) and _translation(result, c.control, locale) is None
+            for c in result.readiness.controls
+        ),
         cyberready_version=__version__,
         trials=result.trials if result.simulation is not None else None,
         seed=result.seed if result.simulation is not None else None,
@@ -1035,11 +1042,18 @@ def _not_applied_because(cause: str, _: Gettext) -> str:
     }[cause]
 
 
-def _control_title(result: AssessmentResult, control_id: str, title: str, locale: str) -> str:
+def _translation(result: AssessmentResult, control_id: str, locale: str) -> Translation | None:
+    """The control's translation into ``locale`` (``fr_CA``, else ``fr``) with a title, or None
+    (English: always None, and never counted as missing)."""
     found = result.workspace.library.control(control_id)
-    if found is None or locale == "en":
-        return title
+    if found is None or is_english(locale):
+        return None
     tr = found[1].translations.get(locale) or found[1].translations.get(locale.split("_")[0])
+    return tr if tr is not None and tr.title else None
+
+
+def _control_title(result: AssessmentResult, control_id: str, title: str, locale: str) -> str:
+    tr = _translation(result, control_id, locale)
     return tr.title if tr is not None and tr.title else title
 
 
