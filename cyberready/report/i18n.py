@@ -250,7 +250,9 @@ def update_catalogs() -> list[Path]:
     for locale in available_locales():
         po = _locales_dir() / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
         catalog = load_catalog(po)
-        catalog.update(template)
+        # English needs no msgstr (a message is its own English): Babel's fuzzy guesses from
+        # similar messages would only be noise there.
+        catalog.update(template, no_fuzzy_matching=locale == "en")
         catalog.project, catalog.version = template.project, template.version
         data = _po_bytes(catalog)
         if data != po.read_bytes():

@@ -37,6 +37,7 @@ __all__ = [
     "chance",
     "chance_range",
     "date",
+    "decimal",
     "duration",
     "duration_unit",
     "excel_format",
@@ -204,6 +205,20 @@ def whole(x: float | None, locale: str = "en") -> str:
     from babel.numbers import format_decimal
 
     return format_decimal(round(x), "#,##0", locale=_known(locale))
+
+
+def decimal(x: float, places: int, locale: str = "en") -> str:
+    """``x`` with ``places`` decimals, in the locale's style.
+
+    >>> decimal(1.5, 2), decimal(1.5, 2, "fr")
+    ('1.50', '1,50')
+    """
+    if is_english(locale):
+        return f"{x:,.{places}f}"
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return format_decimal(x, pattern, locale=_known(locale))
 
 
 def date(d: dt.date | None, locale: str = "en") -> str:

@@ -30,6 +30,7 @@ import numpy as np
 from cyberready._version import __version__
 from cyberready.errors import DisclosureError, ReportError
 from cyberready.models.vocab import ASSET_TYPES, EXPOSURES
+from cyberready.report import numbers
 from cyberready.report.i18n import check_locale, translations
 from cyberready.report.models import (
     TLP,
@@ -84,6 +85,7 @@ if TYPE_CHECKING:
     from cyberready.models import Scenario
     from cyberready.models.framework import Translation
     from cyberready.prioritize import Action as PlannedAction
+    from cyberready.prioritize import Recommendation
     from cyberready.scoring import AggregateScore
     from cyberready.workspace import Library, ResolvedSystem, Workspace
 
@@ -535,7 +537,100 @@ class _ActionFields(TypedDict):
     ready_by: str | None
 
 
-def _actions(result: AssessmentResult, _: Gettext) -> tuple[ActionRow, ...]:
+def _why(rec: Recommendation, locale: str) -> str:
+    """Why an action is recommended, in one paragraph: :meth:`Recommendation.explain` in
+    English, the same facts through the catalog in any other language."""
+    if is_english(locale):
+        return rec.explain()
+    t = translations(locale)
+    _ = t.gettext
+    a = rec.action
+    lo, hi = a.from_levels
+    frm = f"{lo}" if lo == hi else f"{lo}–{hi}"
+    if a.unassessed:
+        frm += " " + _("(not assessed, counted as 0)")
+    where = (
+        _("everywhere it applies")
+        if a.selector is None
+        else _("on %(assets)s") % {"assets": a.selector.describe()}
+    )
+    listed = ", ".join(rec.assets[:8])
+    if a.n_assets > 8:
+        listed += ", … " + _("(%(n)s in all)") % {"n": numbers.whole(a.n_assets, locale)}
+    count = t.ngettext("%(num)s asset", "%(num)s assets", a.n_assets) % {
+        "num": numbers.whole(a.n_assets, locale)
+    }
+    if a.items != a.n_assets:
+        count += ", " + t.ngettext("%(num)s item", "%(num)s items", a.items) % {
+            "num": numbers.whole(a.items, locale)
+        }
+    b = rec.benefit
+    parts = [
+        _(
+            "Raise %(control)s (%(title)s) from level %(from)s to %(to)s %(where)s "
+            "(%(count)s: %(listed)s)."
+        )
+        % {
+            "control": a.control,
+            "title": a.title,
+            "from": frm,
+            "to": a.level,
+            "where": where,
+            "count": count,
+            "listed": listed,
+        },
+        _(
+            "Expected loss falls by %(value)s weight points (95%% interval %(low)s to %(high)s, "
+            "%(trials)s trials per scenario)."
+        )
+        % {
+            "value": numbers.points(b.value, locale),
+            "low": numbers.points(b.low, locale),
+            "high": numbers.points(b.high, locale),
+            "trials": numbers.whole(b.trials, locale),
+        },
+    ]
+    if b.trust > 0:
+        parts.append(
+            _("Of this, %(trust)s comes from public trust.")
+            % {"trust": numbers.points(b.trust, locale)}
+        )
+    sc = rec.protects()
+    if sc:
+        listed_sc = "; ".join(
+            f"{rec.scenario_titles.get(s, s)} (-{numbers.points(v, locale)})" for s, v in sc[:5]
+        )
+        parts.append(_("Scenarios: %(list)s.") % {"list": listed_sc})
+    fn = rec.functions()
+    if fn:
+        listed_fn = "; ".join(
+            _("%(title)s (down %(value)s percentage points)")
+            % {
+                "title": rec.function_titles.get(f, f),
+                "value": numbers.decimal(100 * v, 2, locale),
+            }
+            for f, v in fn[:5]
+        )
+        parts.append(
+            _("Functions (drop in their chance of failing this cycle): %(list)s.")
+            % {"list": listed_fn}
+        )
+    if a.csf:
+        parts.append(f"NIST CSF 2.0: {', '.join(a.csf)}.")
+    text, n = numbers.half_weeks(a.weeks)
+    parts.append(
+        _("Cost %(cost)s, %(time)s.")
+        % {
+            "cost": numbers.money_range(a.cost.low, a.cost.high, locale),
+            "time": t.ngettext("%(num)s week", "%(num)s weeks", n) % {"num": text},
+        }
+    )
+    if rec.quick_win:
+        parts.append(_("Quick win."))
+    return " ".join(parts)
+
+
+def _actions(result: AssessmentResult, _: Gettext, locale: str) -> tuple[ActionRow, ...]:
     p = result.priorities
     if p is None:
         return ()
@@ -587,7 +682,7 @@ def _actions(result: AssessmentResult, _: Gettext) -> tuple[ActionRow, ...]:
                 functions=tuple(rec.function_titles.get(f, f) for f, _v in rec.functions()),
                 in_budget=a.id in in_plan,
                 simulated=True,
-                why=rec.explain(),
+                why=_why(rec, locale),
             )
         )
     for ra in p.readiness:
@@ -816,7 +911,7 @@ def _technical(
         "graph_nodes": graph_nodes,
         "graph_edges": graph_edges,
         "graph_left_out": left_out,
-        "actions": _actions(result, _),
+        "actions": _actions(result, _, locale),
         "expected_loss": max(0.0, expected_loss),
         "trust_loss": max(0.0, trust_loss),
         "threat_context": _threat_context(ws),
