@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from report_workspace import write_workspace
 
 import cyberready
 from cyberready.assess import AssessmentResult
 from cyberready.cli import main
-from cyberready.report import AUDIENCES, Audience, build_view, render
+from cyberready.report import AUDIENCES, Audience, build_view, numbers, render
 from cyberready.report.i18n import available_locales, load_catalog, translations
 from cyberready.report.numbers import text_direction
 
@@ -113,7 +114,8 @@ def _visible_text(page: str) -> str:
     """The text a reader sees: no style, no attributes, entities decoded, spaces collapsed."""
     page = re.sub(r"<style.*?</style>", " ", page, flags=re.S)
     page = re.sub(r"<[^>]+>", " ", page)
-    return " ".join(html.unescape(page).split())
+    # Only ASCII spaces collapse: the no-break spaces of French numbers (12 000 $US) are kept.
+    return re.sub(r"[ \t\r\n]+", " ", html.unescape(page)).strip()
 
 
 def _english_interface_texts(locale: str) -> list[str]:
@@ -154,7 +156,8 @@ def test_every_audience_renders_in_every_language(
     # Numbers and dates in the language's own style (Babel/CLDR), not the English one.
     date = view.meta.as_of
     assert isinstance(date, dt.date)
-    assert f"{date:%B}" not in text  # the English month name
+    assert numbers.date(date, locale) in text  # 1 novembre 2026, 1 نوفمبر 2026
+    assert numbers.date(date) not in text  # never 1 November 2026
     markdown = render(view, "md").decode()
     assert view.banner.tlp in markdown
     assert not [s for s in _english_interface_texts(locale) if s in markdown]
@@ -244,8 +247,7 @@ def test_pdf_in_every_language(result: AssessmentResult, locale: str, tmp_path: 
 def test_emb_languages_set_the_default_and_locale_overrides_it(tmp_path: Path) -> None:
     if "fr" not in TRANSLATED:
         pytest.skip("French does not ship")
-    ws = tmp_path / "ws"
-    shutil.copytree(cyberready.example_path(), ws)
+    ws = write_workspace(tmp_path / "ws")  # a small workspace: two quick assessments
     emb = ws / "emb.yaml"
     data = yaml.safe_load(emb.read_text(encoding="utf-8"))
     data["languages"] = ["pt", "fr", "en"]  # pt does not ship: the first shipped one is used

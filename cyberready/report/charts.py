@@ -269,8 +269,10 @@ def heatmap_chart(
     function_titles: Sequence[tuple[str, str]],
     cells: Sequence[ScenarioCell],
     gettext: Gettext,
+    locale: str = "en",
 ) -> Figure:
-    """Scenario × election-function grid of P(function fails | scenario attempted)."""
+    """Scenario × election-function grid of P(function fails | scenario attempted); numbers
+    in ``locale``'s style, as for the other charts that take one."""
     _ = gettext
     fids = [f for f, _t in function_titles]
     sids = [s.scenario_id for s in scenarios]
@@ -292,7 +294,7 @@ def heatmap_chart(
                     ax.text(
                         j,
                         i,
-                        chance(v),
+                        chance(v, locale),
                         ha="center",
                         va="center",
                         fontsize=7,
@@ -598,7 +600,9 @@ def graph_chart(
 # --------------------------------------------------------------------------- priorities
 
 
-def cost_benefit_chart(actions: Sequence[ActionRow], gettext: Gettext) -> Figure:
+def cost_benefit_chart(
+    actions: Sequence[ActionRow], gettext: Gettext, locale: str = "en"
+) -> Figure:
     """Each recommended action's cost (range) against the share of simulated risk it removes."""
     _ = gettext
     rows = [a for a in actions if a.simulated]
@@ -631,10 +635,10 @@ def cost_benefit_chart(actions: Sequence[ActionRow], gettext: Gettext) -> Figure
                 fontsize=7,
             )
         ax.set_xscale("log")
-        ax.xaxis.set_major_formatter(lambda x, _pos: _usd(x))
+        ax.xaxis.set_major_formatter(lambda x, _pos: money(x, locale))
         ax.set_xlabel(_("Estimated cost in US dollars (range; log scale)"))
         ax.set_ylabel(_("Share of simulated risk removed"))
-        ax.yaxis.set_major_formatter(lambda y, _pos: f"{y:.0f}%")
+        ax.yaxis.set_major_formatter(lambda y, _pos: chance(round(y) / 100, locale))
         ax.set_ylim(bottom=0)
         ax.set_title(_("What each recommended action costs and how much risk it removes"))
         ax.grid(color=_GRID, linewidth=0.6, zorder=0)
@@ -660,7 +664,9 @@ def cost_benefit_chart(actions: Sequence[ActionRow], gettext: Gettext) -> Figure
     return fig
 
 
-def donor_priority_chart(priorities: Sequence[DonorPriority], gettext: Gettext) -> Figure:
+def donor_priority_chart(
+    priorities: Sequence[DonorPriority], gettext: Gettext, locale: str = "en"
+) -> Figure:
     """Investment by domain: cost range (bars) and the share of simulated risk it removes."""
     _ = gettext
     rows = list(priorities)
@@ -682,7 +688,7 @@ def donor_priority_chart(priorities: Sequence[DonorPriority], gettext: Gettext) 
                 yy,
                 "  "
                 + _("removes {share} of simulated risk").format(
-                    share=chance(p.risk_reduction_share)
+                    share=chance(p.risk_reduction_share, locale)
                 ),
                 va="center",
                 fontsize=7.5,
@@ -707,9 +713,6 @@ def _nice_ceiling(p: float) -> float:
         if p <= top:
             return top
     return 1.0
-
-
-_usd = money
 
 
 # --------------------------------------------------------------------------- SVG

@@ -601,7 +601,7 @@ def make_charts(view: View, gettext: Gettext | None = None) -> dict[str, str]:
     if isinstance(view, DonorView):
         if view.priorities:
             figures["priorities"] = (
-                ch.donor_priority_chart(view.priorities, _),
+                ch.donor_priority_chart(view.priorities, _, view.meta.locale),
                 _("Recommended investment by domain."),
             )
     else:
@@ -612,6 +612,7 @@ def make_charts(view: View, gettext: Gettext | None = None) -> dict[str, str]:
                     [(f.function_id, f.title) for f in view.functions],
                     view.matrix,
                     _,
+                    view.meta.locale,
                 ),
                 _("Chance each election function fails if a threat is attempted."),
             )
@@ -627,7 +628,7 @@ def make_charts(view: View, gettext: Gettext | None = None) -> dict[str, str]:
             )
         if any(a.simulated for a in view.actions):
             figures["cost_benefit"] = (
-                ch.cost_benefit_chart(view.actions, _),
+                ch.cost_benefit_chart(view.actions, _, view.meta.locale),
                 _("Cost and risk removed by each recommended action."),
             )
     font = ch.script_font(view.meta.locale)
