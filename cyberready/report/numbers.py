@@ -157,7 +157,10 @@ def money(x: float | None, locale: str = "en") -> str:
 
     loc = _known(locale)
     pattern = loc.currency_formats["standard"].pattern.replace(".00", "")
-    return format_currency(round(x), "USD", format=pattern, locale=loc, currency_digits=False)
+    text = format_currency(round(x), "USD", format=pattern, locale=loc, currency_digits=False)
+    # In right-to-left text an amount is one left-to-right unit (a first-strong isolate), so
+    # its Latin currency code is not reordered around the digits.
+    return f"\u2068{text}\u2069" if loc.text_direction == "rtl" else text
 
 
 def money_range(lo: float, hi: float, locale: str = "en") -> str:

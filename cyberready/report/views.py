@@ -537,7 +537,7 @@ class _ActionFields(TypedDict):
     ready_by: str | None
 
 
-def _why(rec: Recommendation, locale: str) -> str:
+def _why(rec: Recommendation, locale: str, title: str) -> str:
     """Why an action is recommended, in one paragraph: :meth:`Recommendation.explain` in
     English, the same facts through the catalog in any other language."""
     if is_english(locale):
@@ -572,7 +572,7 @@ def _why(rec: Recommendation, locale: str) -> str:
         )
         % {
             "control": a.control,
-            "title": a.title,
+            "title": title,
             "from": frm,
             "to": a.level,
             "where": where,
@@ -654,7 +654,7 @@ def _actions(result: AssessmentResult, _: Gettext, locale: str) -> tuple[ActionR
         return _ActionFields(
             rank=len(out) + 1,
             control_id=a.control,
-            title=a.title,
+            title=_control_title(result, a.control, a.title, locale),
             framework_id=a.framework,
             domain_id=dom,
             domain_title=dom_title,
@@ -682,7 +682,7 @@ def _actions(result: AssessmentResult, _: Gettext, locale: str) -> tuple[ActionR
                 functions=tuple(rec.function_titles.get(f, f) for f, _v in rec.functions()),
                 in_budget=a.id in in_plan,
                 simulated=True,
-                why=_why(rec, locale),
+                why=_why(rec, locale, _control_title(result, a.control, a.title, locale)),
             )
         )
     for ra in p.readiness:
@@ -919,7 +919,7 @@ def _technical(
     }
     if cls is AdvisorView:
         common["crosswalks"] = _crosswalks(result, locale)
-        common["roadmap"] = _roadmap(result)
+        common["roadmap"] = _roadmap(result, locale)
         common["assumptions"] = _assumptions(result, _)
         common["partners"] = _partners(result, locale)
     return cls(**common)
@@ -1220,7 +1220,7 @@ def _crosswalks(result: AssessmentResult, locale: str) -> tuple[Crosswalk, ...]:
     return tuple(out)
 
 
-def _roadmap(result: AssessmentResult) -> tuple[RoadmapItem, ...]:
+def _roadmap(result: AssessmentResult, locale: str) -> tuple[RoadmapItem, ...]:
     p = result.priorities
     if p is None:
         return ()
@@ -1233,7 +1233,7 @@ def _roadmap(result: AssessmentResult) -> tuple[RoadmapItem, ...]:
             RoadmapItem(
                 rank=rank.get(a.id, len(p.ranking) + 1),
                 control_id=a.control,
-                title=a.title,
+                title=_control_title(result, a.control, a.title, locale),
                 start=p.roadmap.start,
                 ready=e.ready,
                 before_phase=phase_of.get(e.milestone),
