@@ -158,9 +158,11 @@ def money(x: float | None, locale: str = "en") -> str:
     loc = _known(locale)
     pattern = loc.currency_formats["standard"].pattern.replace(".00", "")
     text = format_currency(round(x), "USD", format=pattern, locale=loc, currency_digits=False)
-    # In right-to-left text an amount is one left-to-right unit (a first-strong isolate), so
-    # its Latin currency code is not reordered around the digits.
-    return f"\u2068{text}\u2069" if loc.text_direction == "rtl" else text
+    # In right-to-left text an amount is one left-to-right unit (a left-to-right isolate,
+    # without CLDR's right-to-left mark), so its Latin currency code stays after the digits.
+    if loc.text_direction == "rtl":
+        return "\u2066" + text.replace("\u200f", "") + "\u2069"
+    return text
 
 
 def money_range(lo: float, hi: float, locale: str = "en") -> str:
