@@ -217,13 +217,14 @@ def test_control_titles_fall_back_to_english_and_the_report_says_how_many(
 # --------------------------------------------------------------------------- PDF
 
 
-# One PDF per language (WeasyPrint takes seconds per report): the technical report, the one
-# with the most tables and charts; the HTML above covers every audience.
+# One PDF per language (WeasyPrint takes tens of seconds for a technical report on a busy
+# machine): the donor summary, which has tables, charts and the cover; the HTML above covers
+# every audience.
 @pytest.mark.skipif(not HAVE_POPPLER, reason="needs poppler-utils (pdftotext, pdffonts)")
 @pytest.mark.parametrize("locale", TRANSLATED)
 def test_pdf_in_every_language(result: AssessmentResult, locale: str, tmp_path: Path) -> None:
     pytest.importorskip("weasyprint")
-    view = build_view(result, "technical", locale=locale)
+    view = build_view(result, "donor", locale=locale)
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(render(view, "pdf"))
     text = subprocess.run(
@@ -237,7 +238,7 @@ def test_pdf_in_every_language(result: AssessmentResult, locale: str, tmp_path: 
     ).stdout
     if text_direction(locale) == "rtl":
         assert ARABIC_FONT.search(fonts), fonts
-        assert len(ARABIC_LETTER.findall(flat)) > 500  # real Arabic text, not boxes
+        assert len(ARABIC_LETTER.findall(flat)) > 300  # real Arabic text, not boxes
         assert "\ufffd" not in flat
 
 
