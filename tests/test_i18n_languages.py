@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import re
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from openpyxl import load_workbook
 from report_workspace import write_workspace
 
 import cyberready
@@ -263,3 +265,17 @@ def test_emb_languages_set_the_default_and_locale_overrides_it(tmp_path: Path) -
     en_text = (tmp_path / "en.md").read_text(encoding="utf-8")
     assert translations("fr").gettext("Donor summary") in fr_text
     assert "Donor summary" in en_text and "Donor summary" not in fr_text
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_xlsx_sheets_and_headers_are_translated(result: AssessmentResult, locale: str) -> None:
+    view = build_view(result, "technical", locale=locale)
+    wb = load_workbook(io.BytesIO(render(view, "xlsx")))
+    _ = translations(locale).gettext
+    assert _("Summary") in wb.sheetnames and "Summary" not in wb.sheetnames
+    for ws in wb.worksheets:
+        assert ws["A1"].value == view.banner.tlp  # the TLP label, as written in every language
+        assert ws["B1"].value == view.banner.text
+    english = set(_english_interface_texts(locale))
+    headers = {str(c.value) for ws in wb.worksheets for c in ws[2] if c.value is not None}
+    assert not headers & english
