@@ -94,10 +94,10 @@ def assess(
         check_output(save_to, force=run.force)
     ws = cyberready.load_workspace(workspace, frameworks_dirs=frameworks_dirs)
     if save_to is not None:
-        from cyberready.report.i18n import check_locale
+        from cyberready.report.i18n import check_locale, default_locale
         from cyberready.report.runfile import save_run
 
-        locale = check_locale(run.locale)
+        locale = check_locale(run.locale) if run.locale else default_locale(ws.emb.languages)
         full = assess_run(ws, run)
         options = {"trials": run.trials, "seed": run.seed, "screen_trials": run.screen_trials}
         save_run(save_to, full, options={**options, "budget": run.budget}, locale=locale)

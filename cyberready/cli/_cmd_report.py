@@ -134,8 +134,9 @@ def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
     seed="Seed: the same seed gives the same report.",
     screen_trials="Trials per scenario when screening candidate actions.",
     budget="Budget for the plan (default: budget_usd in emb.yaml).",
-    locale="Report language: a shipped one (en), optionally with a region (en_GB); any other "
-    "is refused before the assessment runs.",
+    locale="Report language: a shipped one (en, fr…), optionally with a region (fr_CA); any "
+    "other is refused before the assessment runs. Default: the first shipped language of "
+    "emb.yaml's languages, else en.",
     force=None,
 )
 @click.pass_context
@@ -165,13 +166,14 @@ def report(
     import cyberready
     from cyberready.io import atomic_write_bytes
     from cyberready.report import build_view, default_filename, render, view_schema
-    from cyberready.report.i18n import check_locale
+    from cyberready.report.i18n import check_locale, default_locale
     from cyberready.report.runfile import load_run
     from cyberready.report.views import redactor
 
-    locale = check_locale(run.locale)
+    asked_locale = None if run.locale is None else check_locale(run.locale)
     ws = cyberready.load_workspace(workspace)
     company = _company(ws, audiences, company)
+    locale = asked_locale or default_locale(ws.emb.languages)
     pairs = [(a, f) for a in audiences for f in fmts]
     several = len(pairs) > 1
     if several and out is not None and out.exists() and not out.is_dir():
@@ -202,8 +204,8 @@ def report(
     views: dict[Audience, View]
     if run_file is not None:
         asked = _given(ctx, "trials", "seed", "screen_trials", "budget")
-        if ctx.get_parameter_source("locale") is click.core.ParameterSource.COMMANDLINE:
-            asked["locale"] = locale
+        if asked_locale is not None:
+            asked["locale"] = asked_locale
         views = load_run(run_file, workspace, options=asked, company=company)
         echo(f"from {run_file} (saved run, its inputs unchanged)")
     else:

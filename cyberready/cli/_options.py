@@ -103,8 +103,9 @@ def force_option(what: str = "an existing file that cyberready did not write") -
 
 
 def locale_option(help_text: str) -> Callable[[F], F]:
-    """``--locale``: the report language, checked against the shipped catalogs."""
-    return click.option("--locale", default="en", show_default=True, help=help_text)
+    """``--locale``: the report language, checked against the shipped catalogs (none given: the
+    first shipped language of ``emb.yaml``'s ``languages``, else English)."""
+    return click.option("--locale", default=None, help=help_text)
 
 
 def frameworks_dirs_option(help_text: str) -> Callable[[F], F]:
@@ -141,7 +142,7 @@ class RunOptions:
     seed: int
     screen_trials: int | None
     budget: float | None
-    locale: str
+    locale: str | None
     force: bool
 
 

@@ -40,11 +40,13 @@ from cyberready.report.numbers import chance, money
 
 __all__ = [
     "OKABE_ITO",
+    "SCRIPT_FONTS",
     "cost_benefit_chart",
     "donor_priority_chart",
     "graph_chart",
     "heatmap_chart",
     "readiness_chart",
+    "script_font",
     "tier_colour",
     "time_to_impact_chart",
     "to_svg",
@@ -267,8 +269,10 @@ def heatmap_chart(
     function_titles: Sequence[tuple[str, str]],
     cells: Sequence[ScenarioCell],
     gettext: Gettext,
+    locale: str = "en",
 ) -> Figure:
-    """Scenario × election-function grid of P(function fails | scenario attempted)."""
+    """Scenario × election-function grid of P(function fails | scenario attempted); numbers
+    in ``locale``'s style, as for the other charts that take one."""
     _ = gettext
     fids = [f for f, _t in function_titles]
     sids = [s.scenario_id for s in scenarios]
@@ -290,7 +294,7 @@ def heatmap_chart(
                     ax.text(
                         j,
                         i,
-                        chance(v),
+                        chance(v, locale),
                         ha="center",
                         va="center",
                         fontsize=7,
@@ -596,7 +600,9 @@ def graph_chart(
 # --------------------------------------------------------------------------- priorities
 
 
-def cost_benefit_chart(actions: Sequence[ActionRow], gettext: Gettext) -> Figure:
+def cost_benefit_chart(
+    actions: Sequence[ActionRow], gettext: Gettext, locale: str = "en"
+) -> Figure:
     """Each recommended action's cost (range) against the share of simulated risk it removes."""
     _ = gettext
     rows = [a for a in actions if a.simulated]
@@ -629,10 +635,10 @@ def cost_benefit_chart(actions: Sequence[ActionRow], gettext: Gettext) -> Figure
                 fontsize=7,
             )
         ax.set_xscale("log")
-        ax.xaxis.set_major_formatter(lambda x, _pos: _usd(x))
+        ax.xaxis.set_major_formatter(lambda x, _pos: money(x, locale))
         ax.set_xlabel(_("Estimated cost in US dollars (range; log scale)"))
         ax.set_ylabel(_("Share of simulated risk removed"))
-        ax.yaxis.set_major_formatter(lambda y, _pos: f"{y:.0f}%")
+        ax.yaxis.set_major_formatter(lambda y, _pos: chance(round(y) / 100, locale))
         ax.set_ylim(bottom=0)
         ax.set_title(_("What each recommended action costs and how much risk it removes"))
         ax.grid(color=_GRID, linewidth=0.6, zorder=0)
@@ -658,7 +664,9 @@ def cost_benefit_chart(actions: Sequence[ActionRow], gettext: Gettext) -> Figure
     return fig
 
 
-def donor_priority_chart(priorities: Sequence[DonorPriority], gettext: Gettext) -> Figure:
+def donor_priority_chart(
+    priorities: Sequence[DonorPriority], gettext: Gettext, locale: str = "en"
+) -> Figure:
     """Investment by domain: cost range (bars) and the share of simulated risk it removes."""
     _ = gettext
     rows = list(priorities)
@@ -680,7 +688,7 @@ def donor_priority_chart(priorities: Sequence[DonorPriority], gettext: Gettext) 
                 yy,
                 "  "
                 + _("removes {share} of simulated risk").format(
-                    share=chance(p.risk_reduction_share)
+                    share=chance(p.risk_reduction_share, locale)
                 ),
                 va="center",
                 fontsize=7.5,
@@ -707,21 +715,36 @@ def _nice_ceiling(p: float) -> float:
     return 1.0
 
 
-_usd = money
-
-
 # --------------------------------------------------------------------------- SVG
 
 _ID_RE: Final = re.compile(r'id="([^"]+)"')
 _DATA_URL_RE: Final = re.compile(r'"data:image/[a-z]+;base64,[A-Za-z0-9+/=\s]+"')
 
 
-def to_svg(fig: Figure, name: str, *, description: str = "") -> str:
+SCRIPT_FONTS: Final[dict[str, str]] = {"ar": "Noto Sans Arabic UI"}
+"""Language -> the font a chart's text is set in before DejaVu Sans, for scripts DejaVu Sans
+draws poorly (the same font as the report's stylesheet; Debian package fonts-noto-ui-core)."""
+
+
+def script_font(locale: str) -> str | None:
+    """The font of :data:`SCRIPT_FONTS` for ``locale``'s language, if any.
+
+    >>> script_font("ar_EG"), script_font("fr")
+    ('Noto Sans Arabic UI', None)
+    """
+    return SCRIPT_FONTS.get(locale.replace("-", "_").split("_")[0].lower())
+
+
+def to_svg(fig: Figure, name: str, *, description: str = "", font: str | None = None) -> str:
     """The figure as an inline ``<svg>`` element (no XML prolog, no DOCTYPE).
 
     Every ``id`` is prefixed with ``name`` so charts do not clash when inlined together; text
     stays text (selectable, searchable, escaped by matplotlib); the file carries no date, so the
-    same figure always gives the same SVG.
+    same figure always gives the same SVG. ``font`` (:func:`script_font`) is put before DejaVu
+    Sans in every text's font list. Text staying text is also what makes Arabic labels right:
+    matplotlib neither joins Arabic letters nor orders them right to left, but it does not draw
+    them either; the browser or WeasyPrint lays out each ``<text>`` with HarfBuzz and the
+    Unicode bidirectional algorithm.
     """
     buf = io.StringIO()
     with mpl.rc_context(_RC):
@@ -731,6 +754,8 @@ def to_svg(fig: Figure, name: str, *, description: str = "") -> str:
     if start < 0:  # pragma: no cover - matplotlib always writes one
         raise ValueError("matplotlib produced no <svg> element")
     svg = svg[start:]
+    if font is not None:
+        svg = svg.replace("font-family: 'DejaVu Sans'", f"font-family: '{font}', 'DejaVu Sans'")
     ids = set(_ID_RE.findall(svg))
     prefix = re.sub(r"[^a-zA-Z0-9_-]", "-", name) + "-"
 

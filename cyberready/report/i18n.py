@@ -22,7 +22,7 @@ import functools
 import gettext
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +40,7 @@ __all__ = [
     "available_locales",
     "catalog_messages",
     "check_locale",
+    "default_locale",
     "extract_catalog",
     "load_catalog",
     "message_keys",
@@ -141,6 +142,24 @@ def check_locale(locale: str) -> str:
     return f"{language}_{region.upper()}" if region else language
 
 
+def default_locale(languages: Sequence[str]) -> str:
+    """The report language of an EMB whose ``emb.yaml`` lists ``languages``: the first of them
+    whose language ships (in the form :func:`check_locale` gives), else English. ``--locale``
+    overrides it.
+
+    >>> default_locale(["pt", "fr_CA", "en"]), default_locale([])
+    ('fr_CA', 'en')
+    """
+    from cyberready.errors import InputError
+
+    for language in languages:
+        try:
+            return check_locale(language)
+        except InputError:
+            continue
+    return "en"
+
+
 def translations(locale: str = "en") -> gettext.NullTranslations:
     """The catalog of ``locale`` (``fr``, ``fr_FR`` -> ``fr``), or English when none ships.
 
@@ -231,7 +250,9 @@ def update_catalogs() -> list[Path]:
     for locale in available_locales():
         po = _locales_dir() / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
         catalog = load_catalog(po)
-        catalog.update(template)
+        # English needs no msgstr (a message is its own English): Babel's fuzzy guesses from
+        # similar messages would only be noise there.
+        catalog.update(template, no_fuzzy_matching=locale == "en")
         catalog.project, catalog.version = template.project, template.version
         data = _po_bytes(catalog)
         if data != po.read_bytes():

@@ -127,6 +127,15 @@ class ReportMeta(ViewModel):
         default=None, description="Days from the assessment to polling day."
     )
     locale: Locale = Field(default="en", description="Language of the report.")
+    controls_total: int = Field(
+        default=0, ge=0, description="Controls the assessment scored (whose titles it can show)."
+    )
+    controls_in_english: int = Field(
+        default=0,
+        ge=0,
+        description="Of these, the controls shown in English because their framework gives no "
+        "translation into the report's language (always 0 in English).",
+    )
     cyberready_version: str = Field(description="Version of cyberready that built the view.")
     trials: int | None = Field(default=None, description="Monte Carlo trials per scenario.")
     seed: int | None = Field(default=None, description="Random seed of the simulation.")

@@ -277,17 +277,6 @@ def vocabulary_texts(locale: str = "en") -> list[str]:
 # --------------------------------------------------------------------------- formatting
 
 
-_fmt_pct = numbers.chance
-
-
-def _fmt_score(x: float | None) -> str:
-    return "—" if x is None else f"{x:.0f}"
-
-
-_fmt_usd = numbers.money
-_fmt_usd_range = numbers.money_range
-
-
 def _css_string(text: object) -> Markup:
     """A CSS string literal, every character outside [A-Za-z0-9 ] written as a CSS escape."""
     out = []
@@ -332,7 +321,13 @@ def _md_code(value: object) -> Markup:
 class _Formatters:
     """Filters and globals of the template environment, bound to one language."""
 
-    def __init__(self, t: gettext_module.NullTranslations, tiers: list[tuple[float, str]]) -> None:
+    def __init__(
+        self,
+        t: gettext_module.NullTranslations,
+        tiers: list[tuple[float, str]],
+        locale: str = "en",
+    ) -> None:
+        self.locale = locale
         self._ = t.gettext
         self.ngettext = t.ngettext
         self.tiers = tiers
@@ -345,12 +340,26 @@ class _Formatters:
         self.risks = _risk_names(self._)
         self.provenances = _provenance_names(self._)
         self.threat_levels = _threat_level_names(self._)
-        self.months = _months(self._)
 
     def date(self, d: dt.date | None) -> str:
-        if d is None:
-            return "—"
-        return f"{d.day} {self.months[d.month - 1]} {d.year}"
+        if d is None or numbers.is_english(self.locale):
+            return numbers.date(d)
+        return numbers.date(d, self.locale)
+
+    def pct(self, p: float | None) -> str:
+        return numbers.chance(p, self.locale)
+
+    def score(self, x: float | None) -> str:
+        return numbers.whole(x, self.locale)
+
+    def usd(self, x: float | None) -> str:
+        return numbers.money(x, self.locale)
+
+    def usd_range(self, lo: float, hi: float) -> str:
+        return numbers.money_range(lo, hi, self.locale)
+
+    def points(self, x: float | None) -> str:
+        return numbers.points(x, self.locale)
 
     def hours(self, h: float) -> str:
         n, unit = numbers.duration_unit(h)
@@ -369,14 +378,14 @@ class _Formatters:
     def chance_level(self, p: float, level: str | None = None) -> str:
         """A chance with its plain-language level: ``8% (low)`` in every format."""
         word = self.risks.get(level or risk_level(p), level or risk_level(p))
-        return f"{_fmt_pct(p)} ({word})"
+        return f"{self.pct(p)} ({word})"
 
     def asset_type(self, t: str) -> str:
         return t.replace("_", " ")
 
     def likelihood_origin(self, s: ScenarioRisk) -> str:
         """Where a scenario's effective likelihood comes from, in words."""
-        base = _fmt_pct(s.base_likelihood)
+        base = self.pct(s.base_likelihood)
         if s.likelihood_origin == "emb":
             text = self._("set by the EMB (generic %(base)s)") % {"base": base}
             return f"{text}: {s.likelihood_rationale}" if s.likelihood_rationale else text
@@ -475,11 +484,11 @@ class _Formatters:
     def filters(self) -> dict[str, Callable[..., Any]]:
         return {
             "units": self.units,
-            "pct": _fmt_pct,
-            "score": _fmt_score,
-            "usd": _fmt_usd,
-            "usd_range": _fmt_usd_range,
-            "points": numbers.points,
+            "pct": self.pct,
+            "score": self.score,
+            "usd": self.usd,
+            "usd_range": self.usd_range,
+            "points": self.points,
             "weeks": self.weeks,
             "chance_level": self.chance_level,
             "css_string": _css_string,
@@ -530,7 +539,7 @@ def _environment(
     view: View, kind: Literal["html", "md"], templates_dir: Path | None
 ) -> tuple[jinja2.Environment, _Formatters]:
     t = translations(view.meta.locale)
-    fmt = _Formatters(t, _view_tiers(view))
+    fmt = _Formatters(t, _view_tiers(view), view.meta.locale)
     if kind == "html":
         env = sandboxed_environment(
             loader=_loader(templates_dir),
@@ -591,6 +600,7 @@ def _context(view: View, fmt: _Formatters) -> dict[str, Any]:
         "audience_text": audience_text,
         "tlp_class": _TLP_COLOURS.get(tlp, ("tlp-amber", ""))[0],
         "tlp_colour": _TLP_COLOURS.get(tlp, ("", "#ffc000"))[1],
+        "text_direction": numbers.text_direction(view.meta.locale),
         "footer_text": f"{view.meta.emb_name} · {kicker} · {tlp}",
         "tier_index": fmt.tier_index,
         "asset_rows": ASSET_ROWS,
@@ -661,7 +671,7 @@ def make_charts(view: View, gettext: Gettext | None = None) -> dict[str, str]:
     if isinstance(view, DonorView):
         if view.priorities:
             figures["priorities"] = (
-                ch.donor_priority_chart(view.priorities, _),
+                ch.donor_priority_chart(view.priorities, _, view.meta.locale),
                 _("Recommended investment by domain."),
             )
     else:
@@ -672,6 +682,7 @@ def make_charts(view: View, gettext: Gettext | None = None) -> dict[str, str]:
                     [(f.function_id, f.title) for f in view.functions],
                     view.matrix,
                     _,
+                    view.meta.locale,
                 ),
                 _("Chance each election function fails if a threat is attempted."),
             )
@@ -687,10 +698,14 @@ def make_charts(view: View, gettext: Gettext | None = None) -> dict[str, str]:
             )
         if any(a.simulated for a in view.actions):
             figures["cost_benefit"] = (
-                ch.cost_benefit_chart(view.actions, _),
+                ch.cost_benefit_chart(view.actions, _, view.meta.locale),
                 _("Cost and risk removed by each recommended action."),
             )
-    return {name: ch.to_svg(fig, name, description=desc) for name, (fig, desc) in figures.items()}
+    font = ch.script_font(view.meta.locale)
+    return {
+        name: ch.to_svg(fig, name, description=desc, font=font)
+        for name, (fig, desc) in figures.items()
+    }
 
 
 # --------------------------------------------------------------------------- renderers
@@ -866,7 +881,7 @@ def render_xlsx(view: View) -> bytes:
 
     t = translations(view.meta.locale)
     _ = t.gettext
-    fmt = _Formatters(t, _view_tiers(view))
+    fmt = _Formatters(t, _view_tiers(view), view.meta.locale)
     wb = Workbook()
     default = wb.worksheets[0]  # a new workbook's one sheet, removed once ours are added
     tlp = view.banner.tlp

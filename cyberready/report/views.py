@@ -30,6 +30,7 @@ import numpy as np
 from cyberready._version import __version__
 from cyberready.errors import DisclosureError, ReportError
 from cyberready.models.vocab import ASSET_TYPES, EXPOSURES
+from cyberready.report import numbers
 from cyberready.report.i18n import check_locale, translations
 from cyberready.report.models import (
     TLP,
@@ -80,13 +81,16 @@ from cyberready.report.models import (
     check_donor_view,
     risk_level,
 )
+from cyberready.report.numbers import is_english
 from cyberready.report.redaction import Redactor, Term
 from cyberready.report.render import banner_text, vocabulary_texts
 
 if TYPE_CHECKING:
     from cyberready.assess import AssessmentResult
     from cyberready.models import Scenario
+    from cyberready.models.framework import Translation
     from cyberready.prioritize import Action as PlannedAction
+    from cyberready.prioritize import Recommendation
     from cyberready.scoring import AggregateScore
     from cyberready.workspace import Library, ResolvedSystem, Workspace
 
@@ -311,6 +315,11 @@ def _meta(result: AssessmentResult, locale: str) -> ReportMeta:
         as_of=as_of,
         days_to_election=days,
         locale=locale,
+        controls_total=len(result.readiness.controls),
+        controls_in_english=sum(
+            not is_english(locale) and _translation(result, c.control, locale) is None
+            for c in result.readiness.controls
+        ),
         cyberready_version=__version__,
         trials=result.trials if result.simulation is not None else None,
         seed=result.seed if result.simulation is not None else None,
@@ -555,7 +564,100 @@ class _ActionFields(TypedDict):
     ready_by: str | None
 
 
-def _actions(result: AssessmentResult, _: Gettext) -> tuple[ActionRow, ...]:
+def _why(rec: Recommendation, locale: str, title: str) -> str:
+    """Why an action is recommended, in one paragraph: :meth:`Recommendation.explain` in
+    English, the same facts through the catalog in any other language."""
+    if is_english(locale):
+        return rec.explain()
+    t = translations(locale)
+    _ = t.gettext
+    a = rec.action
+    lo, hi = a.from_levels
+    frm = f"{lo}" if lo == hi else f"{lo}–{hi}"
+    if a.unassessed:
+        frm += " " + _("(not assessed, counted as 0)")
+    where = (
+        _("everywhere it applies")
+        if a.selector is None
+        else _("on %(assets)s") % {"assets": a.selector.describe()}
+    )
+    listed = ", ".join(rec.assets[:8])
+    if a.n_assets > 8:
+        listed += ", … " + _("(%(n)s in all)") % {"n": numbers.whole(a.n_assets, locale)}
+    count = t.ngettext("%(num)s asset", "%(num)s assets", a.n_assets) % {
+        "num": numbers.whole(a.n_assets, locale)
+    }
+    if a.items != a.n_assets:
+        count += ", " + t.ngettext("%(num)s item", "%(num)s items", a.items) % {
+            "num": numbers.whole(a.items, locale)
+        }
+    b = rec.benefit
+    parts = [
+        _(
+            "Raise %(control)s (%(title)s) from level %(from)s to %(to)s %(where)s "
+            "(%(count)s: %(listed)s)."
+        )
+        % {
+            "control": a.control,
+            "title": title,
+            "from": frm,
+            "to": a.level,
+            "where": where,
+            "count": count,
+            "listed": listed,
+        },
+        _(
+            "Expected loss falls by %(value)s weight points (95%% interval %(low)s to %(high)s, "
+            "%(trials)s trials per scenario)."
+        )
+        % {
+            "value": numbers.points(b.value, locale),
+            "low": numbers.points(b.low, locale),
+            "high": numbers.points(b.high, locale),
+            "trials": numbers.whole(b.trials, locale),
+        },
+    ]
+    if b.trust > 0:
+        parts.append(
+            _("Of this, %(trust)s comes from public trust.")
+            % {"trust": numbers.points(b.trust, locale)}
+        )
+    sc = rec.protects()
+    if sc:
+        listed_sc = "; ".join(
+            f"{rec.scenario_titles.get(s, s)} (-{numbers.points(v, locale)})" for s, v in sc[:5]
+        )
+        parts.append(_("Scenarios: %(list)s.") % {"list": listed_sc})
+    fn = rec.functions()
+    if fn:
+        listed_fn = "; ".join(
+            _("%(title)s (down %(value)s percentage points)")
+            % {
+                "title": rec.function_titles.get(f, f),
+                "value": numbers.decimal(100 * v, 2, locale),
+            }
+            for f, v in fn[:5]
+        )
+        parts.append(
+            _("Functions (drop in their chance of failing this cycle): %(list)s.")
+            % {"list": listed_fn}
+        )
+    if a.csf:
+        parts.append(f"NIST CSF 2.0: {', '.join(a.csf)}.")
+    text, n = numbers.half_weeks(a.weeks)
+    parts.append(
+        _("Cost %(cost)s, %(time)s.")
+        % {
+            "cost": numbers.money_range(a.cost.low, a.cost.high, locale),
+            "time": t.ngettext("%(num)s week", "%(num)s weeks", n) % {"num": text},
+        }
+    )
+    if rec.quick_win:
+        parts.append(_("Quick win."))
+    return " ".join(parts)
+
+
+def _actions(result: AssessmentResult, _: Gettext, locale: str) -> tuple[ActionRow, ...]:
     p = result.priorities
     if p is None:
         return ()
@@ -579,7 +681,7 @@ def _actions(result: AssessmentResult, _: Gettext) -> tuple[ActionRow, ...]:
         return _ActionFields(
             rank=len(out) + 1,
             control_id=a.control,
-            title=a.title,
+            title=_control_title(result, a.control, a.title, locale),
             framework_id=a.framework,
             domain_id=dom,
             domain_title=dom_title,
@@ -607,7 +709,7 @@ def _actions(result: AssessmentResult, _: Gettext) -> tuple[ActionRow, ...]:
                 functions=tuple(rec.function_titles.get(f, f) for f, _v in rec.functions()),
                 in_budget=a.id in in_plan,
                 simulated=True,
-                why=rec.explain(),
+                why=_why(rec, locale, _control_title(result, a.control, a.title, locale)),
             )
         )
     for ra in p.readiness:
@@ -836,7 +938,7 @@ def _technical(
         "graph_nodes": graph_nodes,
         "graph_edges": graph_edges,
         "graph_left_out": left_out,
-        "actions": _actions(result, _),
+        "actions": _actions(result, _, locale),
         "expected_loss": max(0.0, expected_loss),
         "trust_loss": max(0.0, trust_loss),
         "threat_context": _threat_context(ws),
@@ -844,7 +946,7 @@ def _technical(
     }
     if cls is AdvisorView:
         common["crosswalks"] = _crosswalks(result, locale)
-        common["roadmap"] = _roadmap(result)
+        common["roadmap"] = _roadmap(result, locale)
         common["assumptions"] = _assumptions(result, _)
         common["partners"] = _partners(result, locale)
     return cls(**common)
@@ -1062,11 +1164,18 @@ def _not_applied_because(cause: str, _: Gettext) -> str:
     }[cause]
 
 
-def _control_title(result: AssessmentResult, control_id: str, title: str, locale: str) -> str:
+def _translation(result: AssessmentResult, control_id: str, locale: str) -> Translation | None:
+    """The control's translation into ``locale`` (``fr_CA``, else ``fr``) with a title, or None
+    (English: always None, and never counted as missing)."""
     found = result.workspace.library.control(control_id)
-    if found is None or locale == "en":
-        return title
+    if found is None or is_english(locale):
+        return None
     tr = found[1].translations.get(locale) or found[1].translations.get(locale.split("_")[0])
+    return tr if tr is not None and tr.title else None
+
+
+def _control_title(result: AssessmentResult, control_id: str, title: str, locale: str) -> str:
+    tr = _translation(result, control_id, locale)
     return tr.title if tr is not None and tr.title else title
 
 
@@ -1138,7 +1247,7 @@ def _crosswalks(result: AssessmentResult, locale: str) -> tuple[Crosswalk, ...]:
     return tuple(out)
 
 
-def _roadmap(result: AssessmentResult) -> tuple[RoadmapItem, ...]:
+def _roadmap(result: AssessmentResult, locale: str) -> tuple[RoadmapItem, ...]:
     p = result.priorities
     if p is None:
         return ()
@@ -1151,7 +1260,7 @@ def _roadmap(result: AssessmentResult) -> tuple[RoadmapItem, ...]:
             RoadmapItem(
                 rank=rank.get(a.id, len(p.ranking) + 1),
                 control_id=a.control,
-                title=a.title,
+                title=_control_title(result, a.control, a.title, locale),
                 start=p.roadmap.start,
                 ready=e.ready,
                 before_phase=phase_of.get(e.milestone),

@@ -1,0 +1,281 @@
+"""Report languages: every shipped catalog is complete and keeps its placeholders; every
+audience renders in every shipped language, in HTML and PDF, with its TLP label, no English
+interface text, numbers and dates in the language's own style, and Arabic right to left in a
+font that has its letters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from report_workspace import write_workspace
+
+import cyberready
+from cyberready.assess import AssessmentResult
+from cyberready.cli import main
+from cyberready.report import AUDIENCES, Audience, build_view, numbers, render
+from cyberready.report.i18n import available_locales, load_catalog, translations
+from cyberready.report.numbers import text_direction
+
+LOCALES_DIR = Path(cyberready.__file__).parent / "report" / "locales"
+TRANSLATED = [loc for loc in available_locales() if loc != "en"]
+RTL = [loc for loc in TRANSLATED if text_direction(loc) == "rtl"]
+ARABIC_FONT = re.compile(r"Noto-?Sans-?Arabic-?UI")  # how pdffonts names Noto Sans Arabic UI
+ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+# Placeholders a translation must keep: %(name)s / %(n).0f / %%, {name}, and the markup that
+# carries meaning (<strong>, Markdown bold).
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[-#0 +]*\d*(?:\.\d+)?[sdgf]|%%|\{[a-z_]+\}|</?strong>|\*\*")
+
+HAVE_POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdffonts") is not None
+
+
+def test_arabic_french_and_spanish_are_shipped() -> None:
+    # A language ships only with a complete catalog (the completeness test below).
+    assert {"en", "fr", "es", "ar"} <= set(available_locales())
+
+
+@pytest.fixture(scope="module")
+def result() -> AssessmentResult:
+    return cyberready.assess(
+        cyberready.example_path(), trials=20, seed=3, screen_trials=10, priority_trials=20
+    )
+
+
+_PAGES: dict[tuple[int, str, str], str] = {}
+
+
+def _page(result: AssessmentResult, locale: str, audience: Audience) -> str:
+    """The HTML report of ``audience`` in ``locale``, rendered once per module run."""
+    key = (id(result), locale, audience)
+    if key not in _PAGES:
+        _PAGES[key] = render(build_view(result, audience, locale=locale), "html").decode()
+    return _PAGES[key]
+
+
+# --------------------------------------------------------------------------- catalogs
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_every_message_is_translated(locale: str) -> None:
+    template = load_catalog(LOCALES_DIR / "cyberready.pot")
+    catalog = load_catalog(LOCALES_DIR / locale / "LC_MESSAGES" / "cyberready.po")
+    assert not catalog.fuzzy
+    missing, fuzzy = [], []
+    for message in template:
+        if not message.id:
+            continue
+        found = catalog.get(message.id, context=message.context)
+        if found is None or not all(
+            found.string if isinstance(found.string, tuple) else (found.string,)
+        ):
+            missing.append(message.id)
+        elif found.fuzzy:
+            fuzzy.append(message.id)
+    assert not missing, f"{locale}: {len(missing)} untranslated, e.g. {missing[:3]}"
+    assert not fuzzy, f"{locale}: {len(fuzzy)} fuzzy, e.g. {fuzzy[:3]}"
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_translations_keep_every_placeholder(locale: str) -> None:
+    catalog = load_catalog(LOCALES_DIR / locale / "LC_MESSAGES" / "cyberready.po")
+    wrong = []
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        if isinstance(message.id, str):
+            pairs = [(message.id, message.string)]
+        else:  # every plural form keeps the plural msgid's placeholders
+            pairs = [(message.id[1], form) for form in message.string]
+        for source, text in pairs:
+            if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(str(text))):
+                wrong.append((source, text))
+    assert not wrong, f"{locale}: placeholders changed in {wrong[:2]}"
+
+
+def test_the_placeholder_check_has_teeth() -> None:
+    source = "%(num)d of %(total)d controls, <strong>%(n)s</strong>, {share}, 5%%"
+    kept = "%(num)d sur %(total)d mesures, <strong>%(n)s</strong>, {share}, 5 %%"
+    assert sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(kept))
+    for broken in (kept.replace("%(total)d", "%(totale)d"), kept.replace("{share}", "{part}")):
+        assert sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(broken))
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _visible_text(page: str) -> str:
+    """The text a reader sees: no style, no attributes, entities decoded, spaces collapsed."""
+    page = re.sub(r"<style.*?</style>", " ", page, flags=re.S)
+    page = re.sub(r"<[^>]+>", " ", page)
+    # Only ASCII spaces collapse: the no-break spaces of French numbers (12 000 $US) are kept.
+    return re.sub(r"[ \t\r\n]+", " ", html.unescape(page)).strip()
+
+
+def _english_interface_texts(locale: str) -> list[str]:
+    """Catalog messages (the interface's own English sentences and labels of three or more
+    words) that the translation writes differently: none may appear in a translated report."""
+    t = translations(locale)
+    out = []
+    for message in load_catalog(LOCALES_DIR / "cyberready.pot"):
+        if not message.id or not isinstance(message.id, str) or "%" in message.id:
+            continue
+        if "{" in message.id or len(message.id.split()) < 3:
+            continue
+        if t.gettext(message.id) != message.id:
+            out.append(message.id)
+    return out
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_every_audience_renders_in_every_language(
+    result: AssessmentResult, locale: str, audience: Audience
+) -> None:
+    view = build_view(result, audience, locale=locale)
+    page = _page(result, locale, audience)
+    direction = text_direction(locale)
+    assert f'<html lang="{locale}" dir="{direction}">' in page
+    text = _visible_text(page)
+    # TLP 2.0 labels stay as they are written in every language; their meaning is translated.
+    assert view.banner.tlp in text
+    english_banner = {
+        "TLP:AMBER+STRICT": "Limited disclosure: share only within the recipient organisation",
+        "TLP:GREEN": "Limited disclosure: share within the recipient's community",
+    }[view.banner.tlp]
+    assert english_banner not in text
+    assert view.banner.text in text and view.banner.text.split(":")[0] not in english_banner
+    left = [s for s in _english_interface_texts(locale) if s in text]
+    assert not left, f"English interface text in the {locale} {audience} report: {left[:3]}"
+    # Numbers and dates in the language's own style (Babel/CLDR), not the English one.
+    date = view.meta.as_of
+    assert isinstance(date, dt.date)
+    assert numbers.date(date, locale) in text  # 1 novembre 2026, 1 نوفمبر 2026
+    assert numbers.date(date) not in text  # never 1 November 2026
+    markdown = render(view, "md").decode()
+    assert view.banner.tlp in markdown
+    assert not [s for s in _english_interface_texts(locale) if s in markdown]
+
+
+def test_costs_are_written_the_french_way(result: AssessmentResult) -> None:
+    if "fr" not in TRANSLATED:
+        pytest.skip("French does not ship")
+    text = _visible_text(_page(result, "fr", "technical"))
+    assert re.search(r"\d{1,3}(?:\u202f\d{3})+\xa0\$US", text)  # 12 000 $US
+    assert not re.search(r"\$\d{1,3},\d{3}", text)  # never $12,000
+    assert re.search(r"\d\xa0%", text)  # 8 %
+
+
+@pytest.mark.parametrize("locale", RTL)
+def test_a_right_to_left_report_is_mirrored_and_set_in_an_arabic_font(
+    result: AssessmentResult, locale: str
+) -> None:
+    page = _page(result, locale, "technical")
+    assert 'dir="rtl"' in page
+    assert '[dir="rtl"] th, [dir="rtl"] td { text-align: right; }' in page
+    assert "Noto Sans Arabic UI" in page.split("<svg", 1)[1]  # chart text too
+    assert ARABIC_LETTER.search(_visible_text(page))
+
+
+def test_control_titles_fall_back_to_english_and_the_report_says_how_many(
+    result: AssessmentResult,
+) -> None:
+    if not TRANSLATED:
+        pytest.skip("no translated language ships")
+    locale = TRANSLATED[0]
+    view = build_view(result, "technical", locale=locale)
+    lib = result.workspace.library
+    expected = 0
+    for c in result.readiness.controls:
+        found = lib.control(c.control)
+        assert found is not None
+        tr = found[1].translations.get(locale)
+        expected += tr is None or not tr.title
+    assert view.meta.controls_total == len(result.readiness.controls) > 0
+    assert view.meta.controls_in_english == expected
+    text = _visible_text(_page(result, locale, "technical"))
+    if expected:
+        t = translations(locale)
+        sentence = t.ngettext(
+            "%(num)d of %(total)d controls is shown in English: its framework has no "
+            "translation into this language yet.",
+            "%(num)d of %(total)d controls are shown in English: their framework has no "
+            "translation into this language yet.",
+            expected,
+        ) % {"num": expected, "total": view.meta.controls_total}
+        assert sentence in text
+    english_view = build_view(result, "technical", locale="en")
+    assert english_view.meta.controls_in_english == 0
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+# One PDF per language (WeasyPrint takes tens of seconds for a technical report on a busy
+# machine): the donor summary, which has tables, charts and the cover; the HTML above covers
+# every audience.
+@pytest.mark.skipif(not HAVE_POPPLER, reason="needs poppler-utils (pdftotext, pdffonts)")
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_pdf_in_every_language(result: AssessmentResult, locale: str, tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint")
+    view = build_view(result, "donor", locale=locale)
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(render(view, "pdf"))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert view.banner.tlp in flat
+    assert translations(locale).gettext("Executive summary") in flat
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, check=True, text=True
+    ).stdout
+    if text_direction(locale) == "rtl":
+        assert ARABIC_FONT.search(fonts), fonts
+        assert len(ARABIC_LETTER.findall(flat)) > 300  # real Arabic text, not boxes
+        assert "\ufffd" not in flat
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_emb_languages_set_the_default_and_locale_overrides_it(tmp_path: Path) -> None:
+    if "fr" not in TRANSLATED:
+        pytest.skip("French does not ship")
+    ws = write_workspace(tmp_path / "ws")  # a small workspace: two quick assessments
+    emb = ws / "emb.yaml"
+    data = yaml.safe_load(emb.read_text(encoding="utf-8"))
+    data["languages"] = ["pt", "fr", "en"]  # pt does not ship: the first shipped one is used
+    emb.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    base = ["report", str(ws), "--audience", "donor", "--format", "md", "--trials", "20"]
+    runner = CliRunner()
+    french = runner.invoke(main, [*base, "--out", str(tmp_path / "fr.md")])
+    assert french.exit_code == 0, french.output
+    english = runner.invoke(main, [*base, "--locale", "en", "--out", str(tmp_path / "en.md")])
+    assert english.exit_code == 0, english.output
+    fr_text = (tmp_path / "fr.md").read_text(encoding="utf-8")
+    en_text = (tmp_path / "en.md").read_text(encoding="utf-8")
+    assert translations("fr").gettext("Donor summary") in fr_text
+    assert "Donor summary" in en_text and "Donor summary" not in fr_text
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_xlsx_sheets_and_headers_are_translated(result: AssessmentResult, locale: str) -> None:
+    view = build_view(result, "technical", locale=locale)
+    wb = load_workbook(io.BytesIO(render(view, "xlsx")))
+    _ = translations(locale).gettext
+    assert _("Summary") in wb.sheetnames and "Summary" not in wb.sheetnames
+    for ws in wb.worksheets:
+        assert ws["A1"].value == view.banner.tlp  # the TLP label, as written in every language
+        assert ws["B1"].value == view.banner.text
+    english = set(_english_interface_texts(locale))
+    headers = {str(c.value) for ws in wb.worksheets for c in ws[2] if c.value is not None}
+    assert not headers & english
