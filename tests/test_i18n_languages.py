@@ -149,7 +149,9 @@ def test_every_audience_renders_in_every_language(
     assert view.banner.tlp in text
     english_banner = {
         "TLP:AMBER+STRICT": "Limited disclosure: share only within the recipient organisation",
+        "TLP:AMBER": "Limited disclosure: share only within the recipient organisation and its",
         "TLP:GREEN": "Limited disclosure: share within the recipient's community",
+        "TLP:CLEAR": "Disclosure is not limited: may be published and shared freely",
     }[view.banner.tlp]
     assert english_banner not in text
     assert view.banner.text in text and view.banner.text.split(":")[0] not in english_banner
