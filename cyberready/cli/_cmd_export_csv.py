@@ -8,7 +8,7 @@ import click
 
 from cyberready.cli._cmd_assess import assess_run
 from cyberready.cli._group import handle_errors
-from cyberready.cli._options import RunOptions, run_options
+from cyberready.cli._options import RunOptions, from_run_option, given_options, run_options
 from cyberready.cli._output import check_output, echo
 
 __all__ = ["csv_"]
@@ -30,15 +30,7 @@ __all__ = ["csv_"]
     help="Folder to write the files into (created if needed; refused if it holds files, "
     "unless --force).",
 )
-@click.option(
-    "--from",
-    "run_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="A run saved by `cyberready assess DIR --save RUN`: export it instead of running the "
-    "assessment again (refused if the workspace, the version or an option given here changed "
-    "since).",
-)
+@from_run_option("export it")
 @run_options(
     trials="Monte Carlo trials per scenario.",
     seed="Seed: the same seed gives the same files, byte for byte.",
@@ -66,11 +58,11 @@ def csv_(
     from cyberready.errors import OutputPathError
     from cyberready.io import write_files
     from cyberready.report import AdvisorView, build_view
-    from cyberready.report.i18n import check_locale
+    from cyberready.report.i18n import check_locale, default_locale
     from cyberready.report.runfile import load_run
     from cyberready.report.tables import export_files
 
-    locale = check_locale(run.locale)
+    asked_locale = None if run.locale is None else check_locale(run.locale)
     check_output(out, folder=True)
     if out.is_dir() and any(out.iterdir()) and not run.force:
         raise OutputPathError(
@@ -78,14 +70,11 @@ def csv_(
             "folder, or pass --force to replace the files of an earlier export there"
         )
     ws = cyberready.load_workspace(workspace)
+    locale = asked_locale or default_locale(ws.emb.languages)
     if run_file is not None:
-        asked = {
-            n: ctx.params[n]
-            for n in ("trials", "seed", "screen_trials", "budget")
-            if ctx.get_parameter_source(n) is click.core.ParameterSource.COMMANDLINE
-        }
-        if ctx.get_parameter_source("locale") is click.core.ParameterSource.COMMANDLINE:
-            asked["locale"] = locale
+        asked = given_options(ctx, "trials", "seed", "screen_trials", "budget")
+        if asked_locale is not None:
+            asked["locale"] = asked_locale
         view = load_run(run_file, workspace, options=asked)["advisor"]
         echo(f"from {run_file} (saved run, its inputs unchanged)")
     else:

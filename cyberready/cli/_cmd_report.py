@@ -11,7 +11,7 @@ import click
 
 from cyberready.cli._cmd_assess import assess_run
 from cyberready.cli._group import handle_errors
-from cyberready.cli._options import RunOptions, run_options
+from cyberready.cli._options import RunOptions, from_run_option, given_options, run_options
 from cyberready.cli._output import check_output, echo
 
 if TYPE_CHECKING:
@@ -50,15 +50,6 @@ class _CommaChoice(click.ParamType):  # type: ignore[type-arg]  # generic from c
 
 
 _REPORT_FORMATS: Final = ("html", "pdf", "md", "json", "xlsx")
-
-
-def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
-    """The options among ``names`` that the user gave on the command line, with their values."""
-    return {
-        n: ctx.params[n]
-        for n in names
-        if ctx.get_parameter_source(n) is click.core.ParameterSource.COMMANDLINE
-    }
 
 
 @click.command(
@@ -111,15 +102,7 @@ def _given(ctx: click.Context, *names: str) -> dict[str, Any]:
     "<emb>-platform-<company>.<format> for a platform report); with "
     "several audiences or formats, the folder to write them into.",
 )
-@click.option(
-    "--from",
-    "run_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="A run saved by `cyberready assess DIR --save RUN`: render from it instead of "
-    "running the assessment again (refused if the workspace, the version or an option given "
-    "here changed since).",
-)
+@from_run_option("render from it")
 @click.option(
     "--templates",
     "templates_dir",
@@ -203,7 +186,7 @@ def report(
         return
     views: dict[Audience, View]
     if run_file is not None:
-        asked = _given(ctx, "trials", "seed", "screen_trials", "budget")
+        asked = given_options(ctx, "trials", "seed", "screen_trials", "budget")
         if asked_locale is not None:
             asked["locale"] = asked_locale
         views = load_run(run_file, workspace, options=asked, company=company)

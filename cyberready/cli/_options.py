@@ -20,6 +20,8 @@ __all__ = [
     "budget_option",
     "force_option",
     "frameworks_dirs_option",
+    "from_run_option",
+    "given_options",
     "locale_option",
     "out_option",
     "run_options",
@@ -100,6 +102,29 @@ def force_option(what: str = "an existing file that cyberready did not write") -
         is_flag=True,
         help=f"Replace {what} (files inside an EMB workspace are never replaced).",
     )
+
+
+def from_run_option(what: str) -> Callable[[F], F]:
+    """``--from RUN``: use a run saved by ``assess --save`` (``what`` it does with it) instead of
+    running the assessment again."""
+    return click.option(
+        "--from",
+        "run_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help=f"A run saved by `cyberready assess DIR --save RUN`: {what} instead of running the "
+        "assessment again (refused if the workspace, the version or an option given here changed "
+        "since).",
+    )
+
+
+def given_options(ctx: click.Context, *names: str) -> dict[str, Any]:
+    """The options among ``names`` that the user gave on the command line, with their values."""
+    return {
+        n: ctx.params[n]
+        for n in names
+        if ctx.get_parameter_source(n) is click.core.ParameterSource.COMMANDLINE
+    }
 
 
 def locale_option(help_text: str) -> Callable[[F], F]:

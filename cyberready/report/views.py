@@ -23,7 +23,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypedDict, TypeVar
 
 import numpy as np
 
@@ -174,12 +174,19 @@ def donor_view(result: AssessmentResult, *, locale: str = "en") -> DonorView:
     # one redactor of every sensitive term serves the scrub and the check (it is large: every
     # asset id of a national model)
     red = redactor(result.workspace, locale)
-    view = _donor(result, locale, _, red)
+    return _checked(_donor(result, locale, _, red), red, "donor")
+
+
+_Shared = TypeVar("_Shared", DonorView, PublicView)
+
+
+def _checked(view: _Shared, red: Redactor, audience: str) -> _Shared:
+    """The donor or public view, once no string of it holds a sensitive term of ``red``."""
     hits = check_donor_view(view, red)
     if hits:
         text, term = hits[0]
         raise DisclosureError(
-            f"the donor view would reveal the {term.describe()} (in {text[:80]!r}); refusing"
+            f"the {audience} view would reveal the {term.describe()} (in {text[:80]!r}); refusing"
         )
     return view
 
@@ -1531,14 +1538,7 @@ def public_view(result: AssessmentResult, *, locale: str = "en") -> PublicView:
     locale = check_locale(locale)
     _ = translations(locale).gettext
     red = redactor(result.workspace, locale)
-    view = _public(result, locale, _, red)
-    hits = check_donor_view(view, red)
-    if hits:
-        text, term = hits[0]
-        raise DisclosureError(
-            f"the public view would reveal the {term.describe()} (in {text[:80]!r}); refusing"
-        )
-    return view
+    return _checked(_public(result, locale, _, red), red, "public")
 
 
 def _change(bands: Sequence[str], before: str | None, now: str) -> str | None:
