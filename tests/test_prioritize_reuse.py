@@ -1,4 +1,4 @@
-"""Reusing unchanged trials across what-ifs (docs/risk.md, "How it is computed"): the engine's
+"""Reusing unchanged trials across what-ifs (docs/risk.md, "One pipeline"): the engine's
 ``rerun_changed`` and the priorities built on it give the numbers of re-simulating everything,
 bit for bit.
 

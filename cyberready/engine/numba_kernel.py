@@ -1226,9 +1226,14 @@ def _jit_changed(
 
 
 def _sensitive(ref: CompiledScenario, new: CompiledScenario) -> BoolArray | None:
-    """Per asset: True where the two bindings treat a compromise differently (recovery, or the
-    chance or the recheck laws of verification); None when they differ otherwise."""
-    out = ref.recovery != new.recovery
+    """Per asset: True where the two bindings treat a compromise differently (the recovery of
+    an asset a disrupt effect targets, or the chance or the recheck laws of verification); None
+    when they differ otherwise."""
+    disrupted = np.zeros(ref.graph.n_assets, dtype=bool)
+    for eff in ref.graph.effects:
+        if eff.type == "disrupt":
+            disrupted |= eff.targets
+    out = (ref.recovery != new.recovery) & disrupted
     a, b = ref.verification, new.verification
     if a is None or b is None:
         return out if a is b else None
