@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from cyberready.engine import kernel as _kernel
 from cyberready.engine.compile import CompiledScenario, ScenarioGraph, compile_scenario, prepare
@@ -69,6 +70,7 @@ __all__ = [
     "combine",
     "compile_scenario",
     "prepare",
+    "rerun_changed",
     "run_compiled",
     "run_range",
     "simulate",
@@ -229,6 +231,35 @@ def combine(
         paths=top_paths(merged.paths, g.function_ids, g.asset_ids, trials),
         not_applicable=g.not_applicable,
     )
+
+
+def rerun_changed(
+    ref: CompiledScenario,
+    new: CompiledScenario,
+    fail_time: npt.NDArray[np.float64],
+    confidence: npt.NDArray[np.int64],
+    seed: int,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]] | None:
+    """Per-trial failure times and confidence units of ``new`` over trials ``0..n-1``, from
+    those of ``ref`` (another binding of the same scenario graph, run on the same trials and
+    seed): only the trials in which one of ``ref``'s success or detection decisions would come
+    out otherwise under ``new``'s chances are run again
+    (:func:`~cyberready.engine.numba_kernel.changed_trials`); every other row is ``ref``'s,
+    which is what a run of ``new`` gives it, bit for bit. None when that cannot be told (the
+    compiled kernel is not installed, or the bindings differ in recovery or verification):
+    run ``new`` in full then.
+    """
+    from cyberready.engine.numba_kernel import changed_trials, numba_run_trials, select_kernel
+
+    trials = len(confidence)
+    idx = changed_trials(ref, new, seed, trials)
+    if idx is None:
+        return None
+    out_fail, out_conf = fail_time.copy(), confidence.copy()
+    if len(idx):
+        block = select_kernel(new, paths=False, kernel="numba", seed=seed).block_size
+        out_fail[idx], out_conf[idx] = numba_run_trials(new, seed, idx, block)
+    return out_fail, out_conf
 
 
 def run_compiled(

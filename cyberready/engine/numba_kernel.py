@@ -97,9 +97,11 @@ __all__ = [
     "KernelChoice",
     "KernelName",
     "available",
+    "changed_trials",
     "draw_census",
     "hash_sum",
     "numba_run_block",
+    "numba_run_trials",
     "select_kernel",
 ]
 
@@ -908,10 +910,24 @@ def _compromise(plan: _Plan, n_assets: int, mix: npt.NDArray[np.uint64]) -> _Arr
 def _run(
     c: CompiledScenario, plan: _Plan, seed: int, start: int, stop: int, *, paths: bool = False
 ) -> BlockOutput:
+    mix = trial_mix_array(seed, np.arange(start, stop, dtype=np.int64))
+    return _run_mix(c, plan, mix, start, stop, paths=paths)
+
+
+def _run_mix(
+    c: CompiledScenario,
+    plan: _Plan,
+    mix: npt.NDArray[np.uint64],
+    start: int,
+    stop: int,
+    *,
+    paths: bool = False,
+) -> BlockOutput:
+    """:func:`_run` on the trials whose mixes are ``mix`` (any trials: every draw of a trial is
+    keyed by its own mix, so a trial's row does not depend on the others)."""
     g = c.graph
     n_assets = g.n_assets
-    trials = stop - start
-    mix = trial_mix_array(seed, np.arange(start, stop, dtype=np.int64))
+    trials = len(mix)
     c_asset, c_arr, c_quiet, c_pred, c_ptr = _compromise(plan, n_assets, mix)
     c_trial = np.repeat(np.arange(trials, dtype=np.int64), np.diff(c_ptr))
     comp_count = np.bincount(c_asset, minlength=n_assets).astype(np.int64)
@@ -1076,6 +1092,206 @@ def draw_census(c: CompiledScenario, trials: int = 32, seed: int = 0) -> tuple[f
     entries = g.n_each + 2 * len(g.pick_lo)
     draws = trials * entries + steps_tried + 2 * len(rec_dst) + durations
     return draws / trials, len(c_asset) / trials
+
+
+# --------------------------------------------------------------------------- changed trials
+
+
+@_njit(cache=True)
+def _changed_trial(
+    m: Any,
+    mark: Any,
+    n_each: int,
+    e_dst: Any,
+    e_ks: Any,
+    e_p: Any,
+    e_q: Any,
+    e_p2: Any,
+    e_q2: Any,
+    pick_lo: Any,
+    pick_hi: Any,
+    pick_cum: Any,
+    pick_key: Any,
+    out_ptr: Any,
+    s_dst: Any,
+    s_ks: Any,
+    s_p: Any,
+    s_q: Any,
+    s_p2: Any,
+    s_q2: Any,
+    key_detect: Any,
+    sensitive: Any,
+    seen: Any,
+    queue: Any,
+) -> bool:
+    """True when one of the trial's decisions differs between two bindings: :func:`_spread_trial`
+    under the first (``e_p``, ``e_q``, ``s_p``, ``s_q``), checking every success draw it makes
+    and every detection draw of a success against the second's thresholds, and whether a success
+    reaches a ``sensitive`` asset (one whose recovery or verification differs). When neither
+    happens, the second binding makes the very same decisions, in the same order, and treats
+    every compromised asset alike."""
+    tail = 0
+    for k in range(n_each + len(pick_lo)):
+        if k < n_each:
+            i = k
+        else:  # a mode: one rule tries the attempt its pick lands on
+            r = k - n_each
+            lo = pick_lo[r]
+            hi = pick_hi[r]
+            total = pick_cum[hi - 1]
+            item = min(np.floor(_u(pick_key[r], m) * total), total - 1)
+            while lo < hi - 1:
+                mid = (lo + hi - 1) // 2
+                if pick_cum[mid] > item:
+                    hi = mid + 1
+                else:
+                    lo = mid + 1
+            i = lo
+        u = _u(e_ks[i], m)
+        ok = u < e_p[i]
+        if ok != (u < e_p2[i]):
+            return True
+        if ok:
+            w = e_dst[i]
+            if sensitive[w]:
+                return True
+            ud = _u(key_detect[w], m)
+            quiet = ud >= e_q[i]
+            if quiet != (ud >= e_q2[i]):
+                return True
+            if quiet and seen[w] != mark:
+                seen[w] = mark
+                queue[tail] = w
+                tail += 1
+    head = 0
+    while head < tail:
+        v = queue[head]
+        head += 1
+        for j in range(out_ptr[v], out_ptr[v + 1]):
+            u = _u(s_ks[j], m)
+            ok = u < s_p[j]
+            if ok != (u < s_p2[j]):
+                return True
+            if ok:
+                w = s_dst[j]
+                if sensitive[w]:
+                    return True
+                ud = _u(key_detect[w], m)
+                quiet = ud >= s_q[j]
+                if quiet != (ud >= s_q2[j]):
+                    return True
+                if quiet and seen[w] != mark:
+                    seen[w] = mark
+                    queue[tail] = w
+                    tail += 1
+    return False
+
+
+@_njit(cache=True)
+def _jit_changed(
+    mix: Any,
+    n_each: int,
+    e_dst: Any,
+    e_ks: Any,
+    e_p: Any,
+    e_q: Any,
+    e_p2: Any,
+    e_q2: Any,
+    pick_lo: Any,
+    pick_hi: Any,
+    pick_cum: Any,
+    pick_key: Any,
+    out_ptr: Any,
+    s_dst: Any,
+    s_ks: Any,
+    s_p: Any,
+    s_q: Any,
+    s_p2: Any,
+    s_q2: Any,
+    key_detect: Any,
+    sensitive: Any,
+) -> Any:
+    """Per trial: :func:`_changed_trial`."""
+    n_assets = len(key_detect)
+    seen = np.zeros(n_assets, np.uint64)
+    queue = np.empty(n_assets, np.int64)
+    out = np.zeros(len(mix), np.bool_)
+    for t in range(len(mix)):
+        out[t] = _changed_trial(
+            mix[t], np.uint64(t + 1), n_each, e_dst, e_ks, e_p, e_q, e_p2, e_q2,
+            pick_lo, pick_hi, pick_cum, pick_key, out_ptr, s_dst, s_ks, s_p, s_q, s_p2, s_q2,
+            key_detect, sensitive, seen, queue,
+        )  # fmt: skip
+    return out
+
+
+def _sensitive(ref: CompiledScenario, new: CompiledScenario) -> BoolArray | None:
+    """Per asset: True where the two bindings treat a compromise differently (the recovery of
+    an asset a disrupt effect targets, or the chance or the recheck laws of verification); None
+    when they differ otherwise."""
+    disrupted = np.zeros(ref.graph.n_assets, dtype=bool)
+    for eff in ref.graph.effects:
+        if eff.type == "disrupt":
+            disrupted |= eff.targets
+    out = (ref.recovery != new.recovery) & disrupted
+    a, b = ref.verification, new.verification
+    if a is None or b is None:
+        return out if a is b else None
+    if a.laws != b.laws or not (
+        np.array_equal(a.key_verify, b.key_verify) and np.array_equal(a.key_recheck, b.key_recheck)
+    ):
+        return None
+    return np.ascontiguousarray(out | (a.chance != b.chance) | (a.acting != b.acting).any(axis=0))
+
+
+def changed_trials(
+    ref: CompiledScenario, new: CompiledScenario, seed: int, trials: int
+) -> IntArray | None:
+    """The trials among ``0..trials-1`` whose rows can differ between two bindings of one
+    scenario graph, in increasing order; None when that cannot be told (no numba, another
+    graph, or bindings that differ in more than chances, recovery and verification).
+
+    A trial's compromise is decided by its success draws and the detection draws of its
+    successes; everything after (times, effects, verification, functions) follows from those
+    decisions, from draws that do not depend on the binding and from the recovery and
+    verification of the compromised assets. So a trial in which every decision ``ref`` makes
+    comes out the same under ``new``'s chances, and which compromises no asset whose recovery
+    or verification differs, has identical rows under both.
+    """
+    if _NUMBA is None or ref.graph is not new.graph:
+        return None
+    sensitive = _sensitive(ref, new)
+    if sensitive is None:
+        return None
+    a = _Plan.of(ref).spread_args
+    b = _Plan.of(new).spread_args
+    # spread_args: n_each, e_dst, e_ks, e_kt, e_p, e_q, e_law, pick_lo, pick_hi, pick_cum,
+    # pick_key, out_ptr, s_dst, s_ks, s_kt, s_p, s_q, s_law, s_id, key_detect
+    mix = trial_mix_array(seed, np.arange(trials, dtype=np.int64))
+    changed: Callable[..., BoolArray] = _jit_changed
+    flags = changed(
+        mix, a[0], a[1], a[2], a[4], a[5], b[4], b[5], a[7], a[8], a[9], a[10], a[11], a[12],
+        a[13], a[15], a[16], b[15], b[16], a[19], sensitive,
+    )  # fmt: skip
+    return np.flatnonzero(flags).astype(np.int64)
+
+
+def numba_run_trials(
+    c: CompiledScenario, seed: int, trials: IntArray, block_size: int = MAX_BLOCK
+) -> tuple[FloatArray, IntArray]:
+    """Per-trial failure times and confidence units of the given trials (any global indices),
+    in their order, with the compiled kernel: the rows a run over ``0..n-1`` gives them."""
+    if _NUMBA is None:
+        raise OptionalDependencyError("fast", "the compiled kernel")
+    plan = _Plan.of(c)
+    fail = np.empty((len(trials), len(c.graph.function_ids)))
+    confidence = np.empty(len(trials), np.int64)
+    for a in range(0, len(trials), block_size):
+        b = min(len(trials), a + block_size)
+        out = _run_mix(c, plan, trial_mix_array(seed, trials[a:b]), a, b)
+        fail[a:b] = out.fail_time
+        confidence[a:b] = out.confidence
+    return fail, confidence
 
 
 # --------------------------------------------------------------------------- choosing a kernel

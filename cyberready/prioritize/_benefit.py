@@ -20,7 +20,7 @@ from cyberready.prioritize._actions import Action, FloatArray, IntArray, apply_a
 from cyberready.workspace import ResolvedSystem
 
 if TYPE_CHECKING:
-    from cyberready.engine import ScenarioResult
+    from cyberready.engine import CompiledScenario, ScenarioGraph, ScenarioResult
     from cyberready.workspace import Workspace
 
 
@@ -123,6 +123,22 @@ class _Trials:
             weight=r.public_confidence_weight,
         )
 
+    def with_rows(
+        self, fail_time: FloatArray, confidence: IntArray, weights: FloatArray
+    ) -> _Trials:
+        """The same scenario's trials with other per-trial rows, computed as
+        :class:`~cyberready.engine.ScenarioResult` computes them (so the same rows give the
+        same bits)."""
+        failures = np.isfinite(fail_time)
+        counts = np.asarray(failures.sum(axis=0), dtype=np.int64)
+        return _Trials(
+            failed=np.asarray(failures.astype(np.float64) @ weights),
+            confidence=confidence,
+            p=counts / len(confidence),
+            likelihood=self.likelihood,
+            weight=self.weight,
+        )
+
     def outcome(self, reassurance: float) -> _Outcome:
         trust = trust_losses(self.confidence, reassurance)
         return _Outcome(
@@ -131,6 +147,20 @@ class _Trials:
             likelihood=self.likelihood,
             trust_loss=float(self.likelihood * self.weight * trust.mean()),
         )
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """A run kept so that later runs of the same scenario can reuse its unchanged trials."""
+
+    compiled: CompiledScenario
+    fail_time: FloatArray
+    confidence: IntArray
+    trials: _Trials
+
+
+_REFERENCES: Final = 8
+"""Runs kept per scenario as references (besides the run without actions)."""
 
 
 def variance_of_mean(per_trial: FloatArray) -> float:
@@ -217,6 +247,8 @@ class LossModel:
         trials: int,
         seed: int,
         runner: Runner,
+        *,
+        reuse: bool = True,
     ) -> None:
         self.system = system
         self.levels = levels
@@ -227,6 +259,8 @@ class LossModel:
         self.seed = seed
         self.runner = runner
         self.runs = 0
+        self.reuse = reuse and isinstance(runner, EngineRunner)
+        self._references: dict[str, dict[frozenset[str], _Reference]] = {}
         self._cache: dict[tuple[str, frozenset[str]], _Outcome] = {}
         self._trials: dict[tuple[str, frozenset[str]], _Trials] = {}
         # the same set of actions matters to several scenarios: keep the postures of the last
@@ -288,16 +322,50 @@ class LossModel:
         ids = frozenset(a.id for a in actions)
         got = self._trials.get((sid, ids))
         if got is None:
-            result = self.runner(
-                self.scenarios[sid], self._posture(actions), self.trials, self.seed
-            )
-            if result.fail_time.shape != (self.trials, len(self.weights)):
-                raise ValueError(
-                    f"runner returned shape {result.fail_time.shape} for {sid}, expected "
-                    f"({self.trials}, {len(self.weights)})"
-                )
+            if self.reuse:
+                got = self._run_reusing(sid, ids, actions)
+            else:
+                got = _Trials.of(self._checked(sid, self.runner(
+                    self.scenarios[sid], self._posture(actions), self.trials, self.seed
+                )))  # fmt: skip
             self.runs += 1
-            got = self._trials[(sid, ids)] = _Trials.of(result)
+            self._trials[(sid, ids)] = got
+        return got
+
+    def _checked(self, sid: str, result: ScenarioResult) -> ScenarioResult:
+        if result.fail_time.shape != (self.trials, len(self.weights)):
+            raise ValueError(
+                f"runner returned shape {result.fail_time.shape} for {sid}, expected "
+                f"({self.trials}, {len(self.weights)})"
+            )
+        return result
+
+    def _run_reusing(self, sid: str, ids: frozenset[str], actions: frozenset[Action]) -> _Trials:
+        """One run with the engine, reusing the trials of the closest earlier run (the kept run
+        with the most of these actions and no other) that the new posture cannot change
+        (:func:`cyberready.engine.rerun_changed`): the same rows as a full run, bit for bit."""
+        from cyberready.engine import rerun_changed, run_compiled
+
+        assert isinstance(self.runner, EngineRunner)
+        c = self.runner.bind(self.scenarios[sid], self._posture(actions))
+        kept = self._references.setdefault(sid, {})
+        near = [k for k in kept if k <= ids]
+        rows = None
+        if near:
+            ref = kept[max(near, key=lambda k: (len(k), sorted(k)))]
+            rows = rerun_changed(ref.compiled, c, ref.fail_time, ref.confidence, self.seed)
+        if rows is not None:
+            fail_time, confidence = rows
+            got = ref.trials.with_rows(fail_time, confidence, c.graph.function_weights)
+        else:
+            result = self._checked(
+                sid, run_compiled(c, self.trials, self.seed, paths=False, emb=self.runner.emb)
+            )
+            fail_time, confidence = result.fail_time, result.confidence
+            got = _Trials.of(result)
+        if ids and len(kept) > _REFERENCES:  # the oldest kept run with actions goes
+            del kept[next(k for k in kept if k)]
+        kept[ids] = _Reference(c, fail_time, confidence, got)
         return got
 
     def _reassurance(self, actions: Iterable[Action]) -> float:
@@ -378,24 +446,40 @@ class LossModel:
         )
 
 
-def engine_runner(ws: Workspace) -> Runner:
+class EngineRunner:
     """The default :class:`Runner`: the engine's run over trials ``0..n-1`` and its combine
     (:func:`cyberready.engine.run_compiled`), one scenario at a time, for the workspace's EMB.
 
     Each scenario is compiled once (:func:`cyberready.engine.prepare`) and re-bound to each
-    posture, so a what-if costs one kernel run (attack paths are not traced).
+    posture, so a what-if costs one kernel run (attack paths are not traced). A
+    :class:`LossModel` with this runner also reuses the trials a what-if cannot change.
     """
-    from cyberready.engine import ScenarioGraph, prepare, run_compiled
 
-    graphs: dict[str, ScenarioGraph] = {}
+    def __init__(self, ws: Workspace) -> None:
+        self.resolved = ws.resolved
+        self.emb = ws.emb
+        self._graphs: dict[str, ScenarioGraph] = {}
 
-    def run(scenario: Scenario, posture: Posture, trials: int, seed: int) -> ScenarioResult:
-        graph = graphs.get(scenario.id)
+    def bind(self, scenario: Scenario, posture: Posture) -> CompiledScenario:
+        """The scenario compiled under the posture."""
+        from cyberready.engine import prepare
+
+        graph = self._graphs.get(scenario.id)
         if graph is None:
-            graph = graphs[scenario.id] = prepare(ws.resolved, scenario)
-        return run_compiled(graph.bind(posture), trials, seed, paths=False, emb=ws.emb)
+            graph = self._graphs[scenario.id] = prepare(self.resolved, scenario)
+        return graph.bind(posture)
 
-    return run
+    def __call__(
+        self, scenario: Scenario, posture: Posture, trials: int, seed: int
+    ) -> ScenarioResult:
+        from cyberready.engine import run_compiled
+
+        return run_compiled(self.bind(scenario, posture), trials, seed, paths=False, emb=self.emb)
+
+
+def engine_runner(ws: Workspace) -> Runner:
+    """The default :class:`Runner` (:class:`EngineRunner`)."""
+    return EngineRunner(ws)
 
 
 def selected_scenarios(ws: Workspace, ids: Sequence[str] | None) -> list[Scenario]:
