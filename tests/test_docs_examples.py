@@ -109,3 +109,27 @@ def test_the_tutorial_shows_the_output_of_every_command_it_runs_and_nothing_else
             if isinstance(group, click.Group) and word in group.commands:
                 group = group.commands[word]
         assert group is not main and not isinstance(group, click.Group), step.args
+
+
+TOCTREE = re.compile(r"```\{toctree\}\n(?P<body>.*?)```", re.S)
+
+
+def test_every_page_is_in_the_site_navigation() -> None:
+    """A page in docs/ that no toctree lists fails the strict site build only in CI (minutes
+    later): the same rule, checked here at once."""
+    pages = {
+        p.relative_to(DOCS).with_suffix("").as_posix()
+        for p in DOCS.rglob("*.md")
+        if not p.relative_to(DOCS).parts[0].startswith("_")
+    }
+    listed = {"index"}
+    for page in pages:
+        text = (DOCS / f"{page}.md").read_text(encoding="utf-8")
+        folder = Path(page).parent
+        for block in TOCTREE.finditer(text):
+            for line in block["body"].splitlines():
+                entry = line.strip()
+                if entry and not entry.startswith(":"):
+                    target = re.sub(r"^.*<(.+)>$", r"\1", entry).removesuffix(".md")
+                    listed.add((folder / target).as_posix())
+    assert sorted(pages - listed) == []
