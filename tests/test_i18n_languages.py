@@ -23,7 +23,15 @@ from report_workspace import write_workspace
 import cyberready
 from cyberready.assess import AssessmentResult
 from cyberready.cli import main
-from cyberready.report import AUDIENCES, Audience, build_view, numbers, render
+from cyberready.report import (
+    AUDIENCES,
+    Audience,
+    PublicView,
+    TechnicalView,
+    build_view,
+    numbers,
+    render,
+)
 from cyberready.report.i18n import available_locales, load_catalog, translations
 from cyberready.report.numbers import text_direction
 
@@ -294,6 +302,7 @@ def test_framework_texts_are_shown_translated(result: AssessmentResult, locale: 
     lib = result.workspace.library
     usaid, ifes = lib.frameworks["usaid-ecbs"], lib.frameworks["ifes-tech-guidelines"]
     view = build_view(result, "technical", locale=locale)
+    assert isinstance(view, TechnicalView)
     domain_titles = {d.title for d in view.readiness.domains}
     assert usaid.domains[0].translations[locale].title in domain_titles
     assert not domain_titles & {d.title for fw in (usaid, ifes) for d in fw.domains}
@@ -312,6 +321,7 @@ def test_framework_texts_are_shown_translated(result: AssessmentResult, locale: 
         assert html.unescape(words or "") in text
     assert usaid.domains[0].title not in text
     public = build_view(result, "public", locale=locale)
+    assert isinstance(public, PublicView)
     assert public.bands == tuple(tier_names) and public.band in tier_names
 
 
@@ -344,6 +354,7 @@ def test_a_framework_text_without_translation_falls_back_to_english(
     library = dataclasses.replace(lib, frameworks=frameworks)
     changed = dataclasses.replace(result, workspace=dataclasses.replace(ws, library=library))
     view = build_view(changed, "technical", locale="fr")
+    assert isinstance(view, TechnicalView)
     titles = {
         d.domain_id: d.title for d in view.readiness.domains if d.framework_id == "usaid-ecbs"
     }
