@@ -323,6 +323,9 @@ def test_framework_texts_are_shown_translated(result: AssessmentResult, locale: 
     public = build_view(result, "public", locale=locale)
     assert isinstance(public, PublicView)
     assert public.bands == tuple(tier_names) and public.band in tier_names
+    translated = {d.translations[locale].title for fw in (usaid, ifes) for d in fw.domains}
+    assert public.measures and {m.domain_title for m in public.measures} <= translated
+    assert {d.title for d in public.domains} <= translated
 
 
 def test_a_framework_text_without_translation_falls_back_to_english(

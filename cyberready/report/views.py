@@ -1667,7 +1667,6 @@ def _public_measures(result: AssessmentResult, locale: str) -> list[PublicMeasur
     answers = ws.assessment.answers if ws.assessment is not None else {}
     out = []
     for fw in ws.frameworks:
-        titles = {d.id: d.title for d in fw.domains}
         for c in fw.controls:
             ans = answers.get(c.id)
             if (
@@ -1686,8 +1685,8 @@ def _public_measures(result: AssessmentResult, locale: str) -> list[PublicMeasur
             if planned.get(key) or under_way.get(key):
                 out.append(
                     PublicMeasures(
-                        framework_title=fw.title,
-                        domain_title=titles[dom.id],
+                        framework_title=localized(fw, "title", locale),
+                        domain_title=localized(dom, "title", locale),
                         under_way=tuple(under_way.get(key, ())),
                         planned=tuple(planned.get(key, ())),
                     )
