@@ -294,6 +294,45 @@ def test_workspace_own_framework_is_used(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
 
 
+def test_framework_translations_are_checked_by_validate(tmp_path: Path) -> None:
+    # A translated framework title, domain, level and tier validate; a key that is not a
+    # locale, or a field the item does not have, is an error at its file and line.
+    path = _user_framework(tmp_path / "my-frameworks")
+    text = path.read_text(encoding="utf-8")
+    good = (
+        text.replace(
+            "title: ACME election security checklist\n",
+            "title: ACME election security checklist\ntranslations: {fr: {title: Liste ACME}}\n",
+        )
+        .replace(
+            "  - {id: AC, title: Access}",
+            "  - {id: AC, title: Access, translations: {fr_CA: {title: Accès}}}\n"
+            "tiers:\n  - {min: 0, name: Weak, translations: {ar: {name: ضعيف}}}\n"
+            "  - {min: 50, name: Strong}",
+        )
+        .replace(
+            "name: Absent, description: Not done.}",
+            "name: Absent, description: Not done., translations: {es: {name: Ausente}}}",
+        )
+    )
+    path.write_text(good, encoding="utf-8")
+    run = cli("validate", "my-frameworks", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    bad = good.replace("{fr_CA: {title: Accès}}", "{french: {title: Accès}}").replace(
+        "{ar: {name: ضعيف}}", "{ar: {name: ضعيف, title: ضعيف}}"
+    )
+    path.write_text(bad, encoding="utf-8")
+    run = cli("validate", "my-frameworks", cwd=tmp_path)
+    assert run.returncode == 3
+    lines = bad.splitlines()
+    domain = next(i for i, t in enumerate(lines, 1) if "french" in t)
+    tier = next(i for i, t in enumerate(lines, 1) if "Weak" in t)
+    assert f"my-frameworks/acme.yaml:{domain}:" in run.stderr
+    assert "'french' is not a valid locale" in run.stderr
+    assert f"my-frameworks/acme.yaml:{tier}:" in run.stderr
+    assert "unknown key 'title'" in run.stderr and "valid: name" in run.stderr
+
+
 def test_workspace_uses_a_framework_dir_given_on_the_command_line(tmp_path: Path) -> None:
     ws = _workspace_using(tmp_path, "acme-fw")
     _user_framework(tmp_path / "shared-frameworks")

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -22,7 +23,15 @@ from report_workspace import write_workspace
 import cyberready
 from cyberready.assess import AssessmentResult
 from cyberready.cli import main
-from cyberready.report import AUDIENCES, Audience, build_view, numbers, render
+from cyberready.report import (
+    AUDIENCES,
+    Audience,
+    PublicView,
+    TechnicalView,
+    build_view,
+    numbers,
+    render,
+)
 from cyberready.report.i18n import available_locales, load_catalog, translations
 from cyberready.report.numbers import text_direction
 
@@ -281,3 +290,80 @@ def test_xlsx_sheets_and_headers_are_translated(result: AssessmentResult, locale
     english = set(_english_interface_texts(locale))
     headers = {str(c.value) for ws in wb.worksheets for c in ws[2] if c.value is not None}
     assert not headers & english
+
+
+# --------------------------------------------------------------------------- framework texts
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_framework_texts_are_shown_translated(result: AssessmentResult, locale: str) -> None:
+    # Domain titles, tier names, scale level names and framework titles come from the
+    # frameworks' own translations, in the view and on the page.
+    lib = result.workspace.library
+    usaid, ifes = lib.frameworks["usaid-ecbs"], lib.frameworks["ifes-tech-guidelines"]
+    view = build_view(result, "technical", locale=locale)
+    assert isinstance(view, TechnicalView)
+    domain_titles = {d.title for d in view.readiness.domains}
+    assert usaid.domains[0].translations[locale].title in domain_titles
+    assert not domain_titles & {d.title for fw in (usaid, ifes) for d in fw.domains}
+    tier_names = [name for _lo, name in view.readiness.tiers]
+    assert tier_names == [t.translations[locale].name for t in usaid.tiers]
+    assert view.readiness.tier in tier_names
+    assert {d.tier for d in view.readiness.domains} <= set(tier_names)
+    assert {f.title for f in view.readiness.frameworks} == {
+        fw.translations[locale].title for fw in (usaid, ifes)
+    }
+    level_names = {lv.translations[locale].name for lv in ifes.maturity_scale.levels}
+    shown = {lv.name for c in view.platform_commitments for lv in c.levels if lv.name}
+    assert shown and shown <= level_names
+    text = _visible_text(_page(result, locale, "technical"))
+    for words in (usaid.domains[0].translations[locale].title, view.readiness.tier, *shown):
+        assert html.unescape(words or "") in text
+    assert usaid.domains[0].title not in text
+    public = build_view(result, "public", locale=locale)
+    assert isinstance(public, PublicView)
+    assert public.bands == tuple(tier_names) and public.band in tier_names
+    translated = {d.translations[locale].title for fw in (usaid, ifes) for d in fw.domains}
+    assert public.measures and {m.domain_title for m in public.measures} <= translated
+    assert {d.title for d in public.domains} <= translated
+
+
+def test_a_framework_text_without_translation_falls_back_to_english(
+    result: AssessmentResult,
+) -> None:
+    # Per item: a domain that lost its French title, and tiers that lost their French names,
+    # are shown in English; the other domains stay French.
+    import dataclasses
+
+    ws = result.workspace
+    lib = ws.library
+
+    def untranslated_tiers(fid: str) -> Any:
+        fw = lib.frameworks[fid]
+        return fw.model_copy(
+            update={"tiers": tuple(t.model_copy(update={"translations": {}}) for t in fw.tiers)}
+        )
+
+    usaid = untranslated_tiers("usaid-ecbs")
+    vr, *others = usaid.domains
+    usaid = usaid.model_copy(
+        update={"domains": (vr.model_copy(update={"translations": {}}), *others)}
+    )
+    frameworks = {
+        **lib.frameworks,
+        "usaid-ecbs": usaid,
+        "ifes-tech-guidelines": untranslated_tiers("ifes-tech-guidelines"),
+    }
+    library = dataclasses.replace(lib, frameworks=frameworks)
+    changed = dataclasses.replace(result, workspace=dataclasses.replace(ws, library=library))
+    view = build_view(changed, "technical", locale="fr")
+    assert isinstance(view, TechnicalView)
+    titles = {
+        d.domain_id: d.title for d in view.readiness.domains if d.framework_id == "usaid-ecbs"
+    }
+    assert titles["VR"] == vr.title == "Voter registration"
+    assert titles["RM"] == "Gestion des résultats"
+    assert [name for _lo, name in view.readiness.tiers] == [t.name for t in usaid.tiers]
+    assert view.readiness.tier in {t.name for t in usaid.tiers}
+    text = _visible_text(render(view, "html").decode())
+    assert "Voter registration" in text and "Gestion des résultats" in text

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from cyberready.errors import InputError, Problem, did_you_mean
 from cyberready.io._text import _quoted, _short
 from cyberready.io._yaml_io import Document, Path_
-from cyberready.models.vocab import CONTROL_ID_PATTERN, ID_PATTERN
+from cyberready.models.vocab import CONTROL_ID_PATTERN, ID_PATTERN, LOCALE_PATTERN
 
 __all__ = ["raise_if"]
 
@@ -27,6 +27,8 @@ def _model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel
     """The model class that owns the last element of ``loc`` (best effort)."""
     current: Any = root
     for part in loc:
+        if isinstance(part, int) and isinstance(current, type) and issubclass(current, BaseModel):
+            continue  # the index of a list item, already unwrapped to the item's model
         if isinstance(current, type) and issubclass(current, BaseModel):
             fld = next((f for n, f in current.model_fields.items() if part in (n, f.alias)), None)
             if fld is None:
@@ -128,6 +130,8 @@ _PATTERN_WORDS = {
     ID_PATTERN: "ids use lower-case letters, digits, '_', '.' and '-', starting with a letter "
     "or digit (e.g. vr-db)",
     CONTROL_ID_PATTERN: "control ids are upper case, with dashes, e.g. ECBS-VR-03",
+    LOCALE_PATTERN: "a locale is a language code such as fr, es or ar, or a language and "
+    "region such as fr_CA",
 }
 
 
@@ -186,7 +190,7 @@ def _friendly(
         return msg, "", ""
     if etype == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
-        noun = "control id" if pattern == CONTROL_ID_PATTERN else "id"
+        noun = {CONTROL_ID_PATTERN: "control id", LOCALE_PATTERN: "locale"}.get(pattern, "id")
         if is_key:
             noun += " (as a key)"
         return (

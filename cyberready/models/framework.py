@@ -13,6 +13,7 @@ from cyberready.models.vocab import (
     AttackId,
     ControlId,
     Id,
+    Locale,
     Number,
     Phase,
     SchemaVersion,
@@ -28,17 +29,22 @@ __all__ = [
     "CatalogItem",
     "Control",
     "Domain",
+    "DomainTranslation",
     "Effects",
     "Effort",
     "Framework",
+    "FrameworkTranslation",
+    "LevelTranslation",
     "MaturityLevel",
     "MaturityScale",
     "Source",
     "Technique",
     "TechniqueCatalog",
     "Tier",
+    "TierTranslation",
     "Translation",
     "Verification",
+    "localized",
 ]
 
 Provenance = Literal["official", "derived", "supplementary"]
@@ -61,12 +67,43 @@ class Source(StrictModel):
     url: str | None = Field(default=None, description="Where the source can be read.")
 
 
+class LevelTranslation(StrictModel):
+    """A maturity level's text in another locale."""
+
+    name: str | None = Field(default=None, min_length=1, description="Translated name.")
+    description: str | None = Field(default=None, description="Translated description.")
+
+
+class TierTranslation(StrictModel):
+    """A tier's name in another locale."""
+
+    name: str | None = Field(default=None, min_length=1, description="Translated name.")
+
+
+class DomainTranslation(StrictModel):
+    """A domain's text in another locale."""
+
+    title: str | None = Field(default=None, min_length=1, description="Translated title.")
+    description: str | None = Field(default=None, description="Translated description.")
+
+
+class FrameworkTranslation(StrictModel):
+    """A framework's title in another locale."""
+
+    title: str | None = Field(default=None, min_length=1, description="Translated title.")
+
+
 class MaturityLevel(StrictModel):
     """One level of the maturity scale."""
 
     level: WholeNumber = Field(ge=0, le=4, description="The level, 0–4.")
     name: str = Field(min_length=1, description="Short name, e.g. 'Documented'.")
     description: str = Field(description="What an organisation at this level does.")
+    translations: dict[Locale, LevelTranslation] = Field(
+        default_factory=dict,
+        description="Locale (fr, es, ar, or a region such as fr_CA) -> translated name and "
+        "description.",
+    )
 
 
 class MaturityScale(StrictModel):
@@ -90,6 +127,15 @@ class Tier(StrictModel):
 
     min: Number = Field(ge=0, le=100, description="Lowest score (0–100) in this tier.")
     name: str = Field(min_length=1, description="Tier name, e.g. 'Developing'.")
+    translations: dict[Locale, TierTranslation] = Field(
+        default_factory=dict,
+        description="Locale (fr, es, ar, or a region such as fr_CA) -> translated name.",
+    )
+
+    def __hash__(self) -> int:
+        # tiers are compared as tuples across frameworks (a set of them); the translations are
+        # a dict, which pydantic's frozen hash cannot hash
+        return hash((self.min, self.name, tuple(sorted(self.translations.items()))))
 
 
 DEFAULT_TIERS: tuple[Tier, ...] = (
@@ -106,6 +152,11 @@ class Domain(StrictModel):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Domain id, e.g. VR.")
     title: str = Field(description="Human title.")
     description: str = Field(default="", description="What the domain covers.")
+    translations: dict[Locale, DomainTranslation] = Field(
+        default_factory=dict,
+        description="Locale (fr, es, ar, or a region such as fr_CA) -> translated title and "
+        "description.",
+    )
 
 
 def _check_curve(values: tuple[float, ...], what: str) -> None:
@@ -260,8 +311,9 @@ class Control(StrictModel):
         default_factory=dict, description="Catalog id -> item ids, e.g. nist-csf-2.0: [PR.AA-01]."
     )
     tags: tuple[str, ...] = Field(default=(), description="Free tags, e.g. theme tags.")
-    translations: dict[str, Translation] = Field(
-        default_factory=dict, description="Locale -> translated text."
+    translations: dict[Locale, Translation] = Field(
+        default_factory=dict,
+        description="Locale (fr, es, ar, or a region such as fr_CA) -> translated text.",
     )
     effectiveness: tuple[Number, Number, Number, Number, Number] | None = Field(
         default=None,
@@ -315,6 +367,10 @@ class Framework(StrictModel):
     kind: Literal["framework"] = Field(description="Always 'framework'.")
     id: Id = Field(description="Framework id, e.g. usaid-ecbs.")
     title: str = Field(description="Human title.")
+    translations: dict[Locale, FrameworkTranslation] = Field(
+        default_factory=dict,
+        description="Locale (fr, es, ar, or a region such as fr_CA) -> translated title.",
+    )
     publisher: str = Field(default="", description="Who publishes the source.")
     version: str = Field(default="", description="Version of the source encoded here.")
     source: Source | None = Field(default=None, description="Citation and URL.")
@@ -363,6 +419,23 @@ class Framework(StrictModel):
     def curve_of(self, control: Control) -> tuple[Number, Number, Number, Number, Number]:
         """The control's effectiveness curve: its own, else the scale's."""
         return control.effectiveness or self.maturity_scale.effectiveness
+
+
+def localized(item: Framework | Domain | MaturityLevel | Tier, field: str, locale: str) -> str:
+    """``item``'s ``field`` (a framework's title, a domain's, a scale level's or a tier's
+    text) in ``locale``: its translation into ``fr_CA``, else into ``fr``, else the English.
+
+    >>> tr = {"fr": TierTranslation(name="En développement")}
+    >>> tier = Tier(min=40, name="Developing", translations=tr)
+    >>> localized(tier, "name", "fr_CA"), localized(tier, "name", "es")
+    ('En développement', 'Developing')
+    """
+    for candidate in (locale, locale.replace("-", "_").split("_")[0]):
+        tr = item.translations.get(candidate)
+        value = getattr(tr, field, None) if tr is not None else None
+        if value:
+            return str(value)
+    return str(getattr(item, field))
 
 
 class CatalogItem(StrictModel):

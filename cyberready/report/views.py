@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypedDict, TypeVar
 
@@ -29,6 +29,7 @@ import numpy as np
 
 from cyberready._version import __version__
 from cyberready.errors import DisclosureError, ReportError
+from cyberready.models.framework import localized
 from cyberready.models.vocab import ASSET_TYPES, EXPOSURES
 from cyberready.report import numbers
 from cyberready.report.i18n import check_locale, translations
@@ -88,7 +89,7 @@ from cyberready.report.render import banner_text, vocabulary_texts
 if TYPE_CHECKING:
     from cyberready.assess import AssessmentResult
     from cyberready.models import Scenario
-    from cyberready.models.framework import Translation
+    from cyberready.models.framework import Framework, Translation
     from cyberready.prioritize import Action as PlannedAction
     from cyberready.prioritize import Recommendation
     from cyberready.scoring import AggregateScore
@@ -256,6 +257,9 @@ def vocabulary(ws: Workspace, locale: str = "en") -> list[str]:
         words.append(fw.title)
         words += [t.name for t in fw.tiers]
         words += [d.title for d in fw.domains]
+        words += [t.title for t in fw.translations.values() if t.title]
+        words += [t.title for d in fw.domains for t in d.translations.values() if t.title]
+        words += [t.name for x in fw.tiers for t in x.translations.values() if t.name]
         for c in fw.controls:
             words.append(c.title)
             words += [t.title for t in c.translations.values() if t.title]
@@ -362,11 +366,13 @@ class _Scored(TypedDict):
     coverage: float
 
 
-def _scored(a: AggregateScore) -> _Scored:
+def _scored(a: AggregateScore, tiers: Mapping[str, str]) -> _Scored:
     """``a``'s shared readiness fields, so that the overall, framework and domain rows fill
-    them the same way (no score: 0, no band: the score, no tier: empty)."""
+    them the same way (no score: 0, no band: the score, no tier: empty; the tier named by
+    ``tiers``, :func:`_tier_names`)."""
     s, lo, hi = _band(a)
-    return _Scored(score=s, low=lo, high=hi, tier=a.tier or "", coverage=a.coverage or 0.0)
+    tier = tiers.get(a.tier or "", a.tier or "")
+    return _Scored(score=s, low=lo, high=hi, tier=tier, coverage=a.coverage or 0.0)
 
 
 def _confidence(a: AggregateScore) -> str:
@@ -374,35 +380,67 @@ def _confidence(a: AggregateScore) -> str:
     return band if band in ("high", "medium", "low") else "low"
 
 
-def _tiers(ws: Workspace) -> tuple[tuple[float, str], ...]:
+def _tiers(ws: Workspace, locale: str) -> tuple[tuple[float, str], ...]:
+    """The tiers of the overall score (min, name in ``locale``): the frameworks' own when
+    they share them, else the default ones."""
     from cyberready.models.framework import DEFAULT_TIERS
 
     kinds = {fw.tiers for fw in ws.frameworks}
     tiers = kinds.pop() if len(kinds) == 1 else DEFAULT_TIERS
-    return tuple((t.min, t.name) for t in tiers)
+    names = _tier_names(ws, locale)
+    return tuple((t.min, names.get(t.name, t.name)) for t in tiers)
 
 
-def _readiness(result: AssessmentResult) -> ReadinessSection:
+def _tier_names(ws: Workspace, locale: str) -> dict[str, str]:
+    """Tier name -> its name in ``locale``, from the tiers of the workspace's frameworks (and
+    the library's, which platform scorecards may use), the first translation found; a tier
+    with none keeps its English name."""
+    out: dict[str, str] = {}
+    for fw in (*ws.frameworks, *ws.library.frameworks.values()):
+        for t in fw.tiers:
+            name = localized(t, "name", locale)
+            if t.name not in out or out[t.name] == t.name:
+                out[t.name] = name
+    return out
+
+
+def _domain_title(fw: Framework, domain_id: str, locale: str) -> str:
+    """The title of ``fw``'s domain ``domain_id`` in ``locale`` (its id if it has none)."""
+    d = next((d for d in fw.domains if d.id == domain_id), None)
+    return localized(d, "title", locale) if d is not None else domain_id
+
+
+def _level_name(fw: Framework, level: int, locale: str) -> str:
+    """The name of ``level`` on ``fw``'s maturity scale, in ``locale``."""
+    return localized(fw.maturity_scale.levels[level], "name", locale)
+
+
+def _readiness(result: AssessmentResult, locale: str) -> ReadinessSection:
     ws = result.workspace
     r = result.readiness
     lib = ws.library
-    overall = _scored(r.overall)
+    names = _tier_names(ws, locale)
+    overall = _scored(r.overall, names)
     frameworks = [
         FrameworkReadiness(
             framework_id=a.framework,
-            title=lib.frameworks[a.framework].title,
+            title=localized(lib.frameworks[a.framework], "title", locale),
             provenance=lib.frameworks[a.framework].provenance,
-            **_scored(a),
+            **_scored(a, names),
         )
         for a in r.frameworks
     ]
     domains = [
         DomainReadiness(
             framework_id=a.framework,
-            framework_title=lib.frameworks[a.framework].title,
+            framework_title=localized(lib.frameworks[a.framework], "title", locale),
             domain_id=a.domain,
-            title=a.title,
-            **_scored(a),
+            title=(
+                _domain_title(lib.frameworks[a.framework], a.domain, locale)
+                if a.domain is not None
+                else a.title
+            ),
+            **_scored(a, names),
             controls=a.controls - a.not_applicable,
             unassessed=len(a.unassessed),
             target=a.target,
@@ -410,7 +448,11 @@ def _readiness(result: AssessmentResult) -> ReadinessSection:
         for a in r.domains
     ]
     trend = [
-        TrendPoint(as_of=h.as_of, score=h.overall.score or 0.0, tier=h.overall.tier or "")
+        TrendPoint(
+            as_of=h.as_of,
+            score=h.overall.score or 0.0,
+            tier=names.get(h.overall.tier or "", h.overall.tier or ""),
+        )
         for h in result.history
         if h.as_of is not None
     ]
@@ -423,12 +465,13 @@ def _readiness(result: AssessmentResult) -> ReadinessSection:
         frameworks=tuple(frameworks),
         domains=tuple(domains),
         trend=tuple(trend),
-        tiers=_tiers(ws),
+        tiers=_tiers(ws, locale),
     )
 
 
-def _platforms(result: AssessmentResult) -> tuple[PlatformScore, ...]:
+def _platforms(result: AssessmentResult, locale: str) -> tuple[PlatformScore, ...]:
     """Each company's overall platform score, best first (then by name)."""
+    names = _tier_names(result.workspace, locale)
     out = []
     for p in result.readiness.platforms:
         s, _lo, _hi = _band(p.total)
@@ -438,7 +481,7 @@ def _platforms(result: AssessmentResult) -> tuple[PlatformScore, ...]:
                 framework_id=p.framework,
                 as_of=p.as_of,
                 score=s,
-                tier=p.total.tier or "",
+                tier=names.get(p.total.tier or "", p.total.tier or ""),
                 coverage=p.total.coverage or 0.0,
             )
         )
@@ -462,7 +505,7 @@ def _platform_commitments(
             titles.setdefault(c.control, _control_title(result, c.control, c.title, locale))
             name = ""
             if isinstance(c.level, int) and fw is not None:
-                name = fw.maturity_scale.levels[c.level].name
+                name = _level_name(fw, c.level, locale)
             levels[(card.company, c.control)] = PlatformLevel(level=c.level, name=name)
     none = PlatformLevel(level=None)
     return tuple(
@@ -484,11 +527,11 @@ def _evidence_mix(result: AssessmentResult) -> tuple[EvidenceMix, ...]:
     return tuple(EvidenceMix(source=s, answers=counts[s]) for s in order if counts.get(s))
 
 
-def _derived(result: AssessmentResult) -> tuple[str, ...]:
+def _derived(result: AssessmentResult, locale: str) -> tuple[str, ...]:
     out = []
     for fw in result.workspace.frameworks:
         if fw.provenance == "derived" or any(fw.provenance_of(c) == "derived" for c in fw.controls):
-            out.append(fw.title)
+            out.append(localized(fw, "title", locale))
     return tuple(out)
 
 
@@ -683,8 +726,7 @@ def _actions(result: AssessmentResult, _: Gettext, locale: str) -> tuple[ActionR
         found = lib.control(a.control)
         if found is not None:
             fw, c = found
-            titles = {d.id: d.title for d in fw.domains}
-            dom, dom_title = c.domain, titles.get(c.domain, c.domain)
+            dom, dom_title = c.domain, _domain_title(fw, c.domain, locale)
         return _ActionFields(
             rank=len(out) + 1,
             control_id=a.control,
@@ -903,7 +945,7 @@ def _technical(
 
     unassessed = result.readiness.unassessed
     limitations = Limitations(
-        derived_frameworks=_derived(result),
+        derived_frameworks=_derived(result, locale),
         unassessed=len(unassessed),
         unassessed_ids=tuple(unassessed),
         not_applicable=result.readiness.overall.not_applicable,
@@ -926,12 +968,12 @@ def _technical(
             if d.cause is not None
         ),
     )
-    platforms = _platforms(result)
+    platforms = _platforms(result, locale)
     common: dict[str, Any] = {
         "audience": audience,
         "banner": Banner(tlp=tlp, text=banner_text(tlp, _)),  # type: ignore[arg-type]  # TLP's values are the labels
         "meta": _meta(result, locale),
-        "readiness": _readiness(result),
+        "readiness": _readiness(result, locale),
         "platforms": platforms,
         "platform_commitments": _platform_commitments(result, platforms, locale),
         "plan": _plan(result),
@@ -1222,7 +1264,9 @@ def _partners(result: AssessmentResult, locale: str) -> PartnerReadiness | None:
         return None
     return PartnerReadiness(
         score=r.partners.score,
-        tier=r.partners.tier or "",
+        tier=_tier_names(result.workspace, locale).get(
+            r.partners.tier or "", r.partners.tier or ""
+        ),
         coverage=r.partners.coverage or 0.0,
         practices=tuple(
             PartnerPractice(
@@ -1377,12 +1421,12 @@ def _donor(result: AssessmentResult, locale: str, _: Gettext, red: Redactor) -> 
                 }
             )
     tlp = TLP["donor"]
-    platforms = _platforms(result)
+    platforms = _platforms(result, locale)
     unassessed = result.readiness.unassessed
     data: dict[str, Any] = {
         "banner": Banner(tlp=tlp, text=banner_text(tlp, _)).model_dump(),  # type: ignore[arg-type]  # TLP's values
         "meta": _meta(result, locale).model_dump(),
-        "readiness": _readiness(result).model_dump(),
+        "readiness": _readiness(result, locale).model_dump(),
         "platforms": [p.model_dump() for p in platforms],
         "platform_commitments": [
             c.model_dump() for c in _platform_commitments(result, platforms, locale)
@@ -1392,7 +1436,7 @@ def _donor(result: AssessmentResult, locale: str, _: Gettext, red: Redactor) -> 
         "functions": functions,
         "priorities": [p.model_dump() for p in _donor_priorities(result, locale)],
         "limitations": DonorLimitations(
-            derived_frameworks=_derived(result),
+            derived_frameworks=_derived(result, locale),
             unassessed=len(unassessed),
             not_applicable=result.readiness.overall.not_applicable,
             evidence_mix=_evidence_mix(result),
@@ -1466,8 +1510,8 @@ def _donor_priorities(result: AssessmentResult, locale: str = "en") -> list[Dono
                 -benefit,
                 DonorPriority(
                     rank=1,
-                    framework_title=fw.title,
-                    domain_title={d.id: d.title for d in fw.domains}.get(dom, dom),
+                    framework_title=localized(fw, "title", locale),
+                    domain_title=_domain_title(fw, dom, locale),
                     actions=len(actions),
                     cost_low=cost.low,
                     cost_high=cost.high,
@@ -1555,7 +1599,9 @@ def _public(result: AssessmentResult, locale: str, _: Gettext, red: Redactor) ->
     ws = result.workspace
     lib = ws.library
     r = result.readiness
-    bands = [name for _lo, name in _tiers(ws)]
+    english = [name for _lo, name in _tiers(ws, "en")]
+    names = _tier_names(ws, locale)
+    bands = [names.get(name, name) for name in english]
     previous = next((h for h in reversed(result.history) if h.as_of != r.as_of), None)
     before = (
         {(d.framework, d.domain): d.tier for d in previous.domains if d.tier}
@@ -1566,13 +1612,14 @@ def _public(result: AssessmentResult, locale: str, _: Gettext, red: Redactor) ->
     for d in r.domains:
         tier = d.tier or ""
         old = before.get((d.framework, d.domain))
+        fw = lib.frameworks[d.framework]
         domains.append(
             {
-                "framework_title": lib.frameworks[d.framework].title,
-                "title": d.title,
-                "band": tier,
-                "previous_band": old,
-                "change": None if previous is None else _change(bands, old, tier),
+                "framework_title": localized(fw, "title", locale),
+                "title": _domain_title(fw, d.domain, locale) if d.domain is not None else d.title,
+                "band": names.get(tier, tier),
+                "previous_band": names.get(old, old) if old is not None else None,
+                "change": None if previous is None else _change(english, old, tier),
             }
         )
     overall_before = previous.overall.tier if previous is not None else None
@@ -1581,16 +1628,18 @@ def _public(result: AssessmentResult, locale: str, _: Gettext, red: Redactor) ->
         "banner": Banner(tlp="TLP:CLEAR", text=banner_text("TLP:CLEAR", _)).model_dump(),
         "meta": _meta(result, locale).model_dump(),
         "bands": bands,
-        "band": tier,
-        "previous_band": overall_before,
-        "change": None if previous is None else _change(bands, overall_before, tier),
+        "band": names.get(tier, tier),
+        "previous_band": (
+            names.get(overall_before, overall_before) if overall_before is not None else None
+        ),
+        "change": None if previous is None else _change(english, overall_before, tier),
         "domains": domains,
         "measures": [m.model_dump() for m in _public_measures(result, locale)],
         "method": PublicMethod(
             assessor=ws.assessment.assessor if ws.assessment is not None else "",
             as_of=r.as_of,
             previous_as_of=previous.as_of if previous is not None else None,
-            frameworks=tuple(fw.title for fw in ws.frameworks),
+            frameworks=tuple(localized(fw, "title", locale) for fw in ws.frameworks),
             controls=r.overall.controls - r.overall.not_applicable,
             answered=sum(1 for c in r.controls if c.status == "answered"),
             evidence_mix=_evidence_mix(result),
@@ -1618,7 +1667,6 @@ def _public_measures(result: AssessmentResult, locale: str) -> list[PublicMeasur
     answers = ws.assessment.answers if ws.assessment is not None else {}
     out = []
     for fw in ws.frameworks:
-        titles = {d.id: d.title for d in fw.domains}
         for c in fw.controls:
             ans = answers.get(c.id)
             if (
@@ -1637,8 +1685,8 @@ def _public_measures(result: AssessmentResult, locale: str) -> list[PublicMeasur
             if planned.get(key) or under_way.get(key):
                 out.append(
                     PublicMeasures(
-                        framework_title=fw.title,
-                        domain_title=titles[dom.id],
+                        framework_title=localized(fw, "title", locale),
+                        domain_title=localized(dom, "title", locale),
                         under_way=tuple(under_way.get(key, ())),
                         planned=tuple(planned.get(key, ())),
                     )
@@ -1684,13 +1732,13 @@ def platform_view(result: AssessmentResult, company: str, *, locale: str = "en")
     fw = ws.library.frameworks.get(card.framework)
     source = next((s for s in ws.platforms if s.company == card.company), None)
     answers = source.answers if source is not None else {}
-    score = next(p for p in _platforms(result) if p.company == card.company)
+    score = next(p for p in _platforms(result, locale) if p.company == card.company)
     rows = []
     for c in card.controls:
         ans = answers.get(c.control)
         name = ""
         if isinstance(c.level, int) and fw is not None:
-            name = fw.maturity_scale.levels[c.level].name
+            name = _level_name(fw, c.level, locale)
         target = ans.target if ans is not None else None
         rows.append(
             PlatformCommitmentRow(
@@ -1701,15 +1749,20 @@ def platform_view(result: AssessmentResult, company: str, *, locale: str = "en")
                 source=ans.source if ans is not None else "none",
                 evidence=ans.evidence if ans is not None else "",
                 target=target,
-                ask=_ask(c.level, target, fw, _),
+                ask=_ask(c.level, target, fw, _, locale),
             )
         )
-    tiers = tuple((t.min, t.name) for t in fw.tiers) if fw is not None else _tiers(ws)
+    tier_names = _tier_names(ws, locale)
+    tiers = (
+        tuple((t.min, tier_names.get(t.name, t.name)) for t in fw.tiers)
+        if fw is not None
+        else _tiers(ws, locale)
+    )
     return PlatformView(
         banner=Banner(tlp="TLP:AMBER", text=banner_text("TLP:AMBER", _)),
         meta=_meta(result, locale),
         company=card.company,
-        framework_title=fw.title if fw is not None else card.framework,
+        framework_title=localized(fw, "title", locale) if fw is not None else card.framework,
         assessor=source.assessor if source is not None else "",
         score=score,
         tiers=tiers,
@@ -1717,13 +1770,13 @@ def platform_view(result: AssessmentResult, company: str, *, locale: str = "en")
     )
 
 
-def _ask(level: object, target: int | None, fw: Any, _: Gettext) -> str:
+def _ask(level: object, target: int | None, fw: Framework | None, _: Gettext, locale: str) -> str:
     """What the EMB asks of the company on one commitment: assess it when it is not assessed;
     reach the target the EMB set when it is above the level; else the next level while below
     3 (implemented and tested, on the shipped scales); nothing once there."""
 
     def named(k: int) -> str:
-        word = fw.maturity_scale.levels[k].name if fw is not None else ""
+        word = _level_name(fw, k, locale) if fw is not None else ""
         return f"{k} ({word})" if word else str(k)
 
     if level is None:
