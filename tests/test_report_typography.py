@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Literal
 
 import pytest
 
 import cyberready
 from cyberready.assess import AssessmentResult
-from cyberready.report import build_view, render
+from cyberready.report import TechnicalView, build_view, render
 from cyberready.report.i18n import translations
 
 
@@ -22,14 +23,14 @@ def result() -> AssessmentResult:
     )
 
 
-def _technical(result: AssessmentResult, locale: str, fmt: str = "html") -> str:
+def _technical(result: AssessmentResult, locale: str, fmt: Literal["html", "md"] = "html") -> str:
     page = render(build_view(result, "technical", locale=locale), fmt).decode()
     return html.unescape(page)
 
 
 @pytest.mark.parametrize("fmt", ["html", "md"])
 def test_a_french_label_has_a_no_break_space_before_its_colon(
-    result: AssessmentResult, fmt: str
+    result: AssessmentResult, fmt: Literal["html", "md"]
 ) -> None:
     page = _technical(result, "fr", fmt)
     # a label of the score card (HTML), a term of the glossary (Markdown, in bold)
@@ -42,6 +43,7 @@ def test_a_french_label_has_a_no_break_space_before_its_colon(
 
 def test_arabic_lists_use_the_arabic_semicolon(result: AssessmentResult) -> None:
     view = build_view(result, "technical", locale="ar")
+    assert isinstance(view, TechnicalView)
     page = _technical(result, "ar")
     threats = next(f.main_threats for f in view.functions if len(f.main_threats) > 1)
     assert "\u061b ".join(threats) in page
