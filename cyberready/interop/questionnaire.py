@@ -335,6 +335,7 @@ def build_workbook(
     from openpyxl.workbook.protection import WorkbookProtection
 
     from cyberready.report.i18n import translations
+    from cyberready.report.numbers import text_direction
 
     _ = translations(locale).gettext
 
@@ -382,6 +383,9 @@ def build_workbook(
     meta.append(["sheet", "domain", "row", "control", "framework"])
     for row in meta_rows:
         meta.append(list(row))
+    if text_direction(locale) == "rtl":  # Arabic: columns run from the right, as Excel does
+        for sheet in wb.worksheets:
+            sheet.sheet_view.rightToLeft = True
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)
@@ -836,7 +840,7 @@ def write_questionnaire(
     ids = [framework_ids] if isinstance(framework_ids, str) else list(framework_ids)
     if company:
         return write_scorecard_workbook(
-            out, company, ids, workspace=workspace, frameworks_dirs=frameworks_dirs
+            out, company, ids, workspace=workspace, frameworks_dirs=frameworks_dirs, locale=locale
         )
     emb: EmbProfile | None = None
     assessment: Assessment | None = None
@@ -904,8 +908,10 @@ def write_scorecard_workbook(
     *,
     workspace: Path | None,
     frameworks_dirs: Sequence[Path] = (),
+    locale: str | None = None,
 ) -> Path:
-    """Export one company's platform scorecard workbook (``.xlsx``) from a workspace.
+    """Export one company's platform scorecard workbook (``.xlsx``) from a workspace, in
+    ``locale`` (default: the first of the workspace's ``languages`` that ships, else English).
 
     The company is found by its scorecard's file name in ``platforms/`` or its name
     (case-insensitive); its framework's platform commitments are listed, its current answers
@@ -913,6 +919,7 @@ def write_scorecard_workbook(
     (or the one framework in scope with platform commitments); a name close to an existing
     company's is refused as a likely typo. Raises :class:`AssessmentError`.
     """
+    from cyberready.report.i18n import default_locale
     from cyberready.workspace import load_workspace
 
     where = "<command line>"
@@ -1016,6 +1023,7 @@ def write_scorecard_workbook(
         emb=ws.emb,
         company=card.company if card is not None else company.strip(),
         scorecard=stem,
+        locale=default_locale(ws.emb.languages) if locale is None else locale,
     )
     buf = io.BytesIO()
     wb.save(buf)
