@@ -342,6 +342,13 @@ def test_an_arabic_portfolio_reads_right_to_left(portfolio: Portfolio) -> None:
     assert translations("ar").gettext("Portfolio readiness summary") in text
 
 
+def test_a_french_portfolio_writes_costs_and_phases_the_french_way(portfolio: Portfolio) -> None:
+    text = html_module.unescape(render_portfolio(portfolio, "html", locale="fr").decode())
+    assert "\u00a0$US" in text and not re.search(r"\$[0-9]", text)  # 12 000 $US, never $12,000
+    assert translations("fr").gettext("Voter registration") in text
+    assert "voter registration" not in text
+
+
 def test_pdf_report_is_a_pdf(portfolio: Portfolio) -> None:
     pytest.importorskip("weasyprint")
     pdf = render_portfolio(Portfolio(records=portfolio.records[:2], trials=120, seed=7), "pdf")

@@ -262,19 +262,19 @@ def tier_chart_svg(p: Portfolio) -> str:
 # --------------------------------------------------------------------------- renderers
 
 
-def _fmt(value: object, kind: str = "") -> str:
+def _fmt(value: object, kind: str = "", locale: str = "en") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if kind == "pct" and isinstance(value, int | float):
-        return numbers.chance(value)
+        return numbers.chance(value, locale)
     if kind == "usd" and isinstance(value, int | float):
-        return numbers.money(value)
+        return numbers.money(value, locale)
     if kind == "signed" and isinstance(value, int | float):
         return f"{value:+.0f}"
     if kind == "loss" and isinstance(value, int | float):
-        return numbers.points(value)
+        return numbers.points(value, locale)
     if isinstance(value, float):
-        return f"{value:.0f}"
+        return f"{value:.0f}" if numbers.is_english(locale) else numbers.whole(value, locale)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -389,7 +389,7 @@ def _peer_groups(p: Portfolio) -> list[dict[str, Any]]:
 def _environment(locale: str = "en") -> Any:
     import jinja2
 
-    from cyberready.report.render import sandboxed_environment
+    from cyberready.report.render import _phase_names, sandboxed_environment
 
     env = sandboxed_environment(
         loader=jinja2.PackageLoader("cyberready.report", "templates"),
@@ -400,14 +400,17 @@ def _environment(locale: str = "en") -> Any:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]  # added by jinja2's i18n extension at run time
+    english = numbers.is_english(locale)
+    phases = {} if english else _phase_names(translations(locale).gettext)
     env.filters.update(
         {
-            "num": lambda v: _fmt(v),
-            "pct": lambda v: _fmt(v, "pct"),
-            "usd": lambda v: _fmt(v, "usd"),
-            "signed": lambda v: _fmt(v, "signed"),
-            "loss": lambda v: _fmt(v, "loss"),
-            "phase": lambda v: str(v).replace("_", " "),
+            "num": lambda v: _fmt(v, locale=locale),
+            "pct": lambda v: _fmt(v, "pct", locale),
+            "usd": lambda v: _fmt(v, "usd", locale),
+            "signed": lambda v: _fmt(v, "signed", locale),
+            "loss": lambda v: _fmt(v, "loss", locale),
+            # English keeps the phase ids as words; other languages name them as reports do
+            "phase": lambda v: phases.get(str(v), str(v).replace("_", " ")),
         }
     )
     return env
