@@ -60,6 +60,8 @@ from cyberready.models import (
 )
 from cyberready.models.assessment import Level
 from cyberready.models.vocab import EVIDENCE_SOURCES
+from cyberready.report.i18n import default_locale, translations
+from cyberready.report.numbers import punctuation, text_direction
 from cyberready.scoring import SOURCE_WEIGHTS
 
 if TYPE_CHECKING:
@@ -334,9 +336,6 @@ def build_workbook(
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
-    from cyberready.report.i18n import translations
-    from cyberready.report.numbers import text_direction
-
     _ = translations(locale).gettext
 
     fws = [fw for fw in _as_list(frameworks) if _controls(fw, company)]
@@ -354,7 +353,7 @@ def build_workbook(
         controls = _controls(fw, company)
         domains = [d for d in fw.domains if any(c.domain == d.id for c in controls)]
         parts.append((fw, controls, domains))
-        prefix = f"{fw.title}: " if len(fws) > 1 else ""
+        prefix = f"{fw.title}{punctuation(locale).colon} " if len(fws) > 1 else ""
         listed += [(sheets[(fw.id, d.id)], prefix + d.title) for d in domains]
     _instructions(wb.active, fws, assessment, emb, listed, company, locale=locale)
     for fw, controls, domains in parts:
@@ -444,9 +443,6 @@ def _instructions(
     locale: str = "en",
 ) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
-
-    from cyberready.report.i18n import translations
-    from cyberready.report.numbers import punctuation
 
     _ = translations(locale).gettext
     sep = punctuation(locale)
@@ -643,8 +639,6 @@ def _instructions(
 
 def _scales(frameworks: Sequence[Framework], locale: str = "en") -> list[tuple[str, str]]:
     """The maturity scale of each framework, as Instructions rows."""
-    from cyberready.report.i18n import translations
-    from cyberready.report.numbers import punctuation
 
     _ = translations(locale).gettext
     colon = punctuation(locale).colon
@@ -673,9 +667,6 @@ def _domain_sheet(
 ) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
-
-    from cyberready.report.i18n import translations
-    from cyberready.report.numbers import punctuation
 
     _ = translations(locale).gettext
     sep = punctuation(locale)
@@ -895,8 +886,6 @@ def write_questionnaire(
         raise AssessmentError(problems)
     chosen = [frameworks[f] for f in dict.fromkeys(ids)]
     if locale is None:
-        from cyberready.report.i18n import default_locale
-
         locale = default_locale(emb.languages) if emb is not None else "en"
     return export_questionnaire(out, chosen, assessment, emb=emb, locale=locale)
 
@@ -919,7 +908,6 @@ def write_scorecard_workbook(
     (or the one framework in scope with platform commitments); a name close to an existing
     company's is refused as a likely typo. Raises :class:`AssessmentError`.
     """
-    from cyberready.report.i18n import default_locale
     from cyberready.workspace import load_workspace
 
     where = "<command line>"
@@ -1663,8 +1651,6 @@ def _check_headers(
     """True when the header cells of columns A–H are as exported, in the workbook's language
     (``locale``, from its hidden sheet) or in English (else a problem each)."""
     from openpyxl.utils import get_column_letter
-
-    from cyberready.report.i18n import translations
 
     local = _headers(translations(locale).gettext)
     ok = True
