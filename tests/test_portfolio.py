@@ -4,6 +4,7 @@ sensitive in any output, anonymised aliases, comparisons and the ``portfolio`` c
 from __future__ import annotations
 
 import ast
+import html as html_module
 import json
 import re
 import shutil
@@ -25,6 +26,7 @@ from cyberready.portfolio import _run as portfolio_run
 from cyberready.portfolio._record import compile_in_scope, load_or_problems
 from cyberready.portfolio._run import _dask_client
 from cyberready.report import build_view
+from cyberready.report.i18n import translations
 from cyberready.report.portfolio_report import render_portfolio
 
 CANARIES = (
@@ -310,6 +312,17 @@ def test_portfolio_command_writes_each_format(four: Path, tmp_path: Path) -> Non
     assert "TLP:GREEN" in text and "<script" not in text and "bravo-ec" in text
     assert "suppressed (fewer than 3 EMBs)" in text
     assert "assessed 2 EMBs" in html.output
+    assert '<html lang="en">' in text
+    french = runner.invoke(main, [*base, "--locale", "fr", "--out", str(tmp_path / "fr.html")])
+    assert french.exit_code == 0, french.output
+    text = html_module.unescape((tmp_path / "fr.html").read_text(encoding="utf-8"))
+    _ = translations("fr").gettext
+    assert '<html lang="fr">' in text
+    suppressed = _("suppressed (fewer than {n} EMBs)").format(n=3)
+    assert f"{_('Tier distribution')}\u00a0: {suppressed}" in text  # French typography
+    assert "suppressed (fewer than 3 EMBs)" not in text
+    unknown = runner.invoke(main, [*base, "--locale", "pt", "--out", str(tmp_path / "pt.html")])
+    assert unknown.exit_code == 3 and not (tmp_path / "pt.html").exists()
     anon = runner.invoke(
         main, [*base, "--anonymize", "--format", "json", "--out", str(tmp_path / "p.out")]
     )
@@ -321,6 +334,19 @@ def test_portfolio_command_writes_each_format(four: Path, tmp_path: Path) -> Non
     assert bad.exit_code == 3 and "not a folder" in bad.output
     usage = runner.invoke(main, [*base, "--scheduler", "tcp://h:1", "--out", "x.html"])
     assert usage.exit_code == 2 and "--executor dask" in usage.output
+
+
+def test_an_arabic_portfolio_reads_right_to_left(portfolio: Portfolio) -> None:
+    text = render_portfolio(portfolio, "html", locale="ar").decode()
+    assert '<html lang="ar" dir="rtl">' in text
+    assert translations("ar").gettext("Portfolio readiness summary") in text
+
+
+def test_a_french_portfolio_writes_costs_and_phases_the_french_way(portfolio: Portfolio) -> None:
+    text = html_module.unescape(render_portfolio(portfolio, "html", locale="fr").decode())
+    assert "\u00a0$US" in text and not re.search(r"\$[0-9]", text)  # 12 000 $US, never $12,000
+    assert translations("fr").gettext("Voter registration") in text
+    assert "voter registration" not in text
 
 
 def test_pdf_report_is_a_pdf(portfolio: Portfolio) -> None:

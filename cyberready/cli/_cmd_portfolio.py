@@ -10,6 +10,7 @@ import click
 from cyberready.cli._group import handle_errors
 from cyberready.cli._options import (
     force_option,
+    locale_option,
     out_option,
     screen_trials_option,
     seed_option,
@@ -30,6 +31,7 @@ __all__ = ["examples", "portfolio"]
     epilog="\b\nExamples:\n"
     "  cyberready examples portfolio --n 40 --seed 2026 --out sample/\n"
     "  cyberready portfolio sample/ --out summary.html\n"
+    "  cyberready portfolio sample/ --out resume.html --locale fr\n"
     "  cyberready portfolio sample/ --out summary.xlsx --anonymize --trials 2000\n"
     "  cyberready portfolio sample/ --out summary.pdf --executor dask --scheduler tcp://h:8786"
 )
@@ -66,6 +68,10 @@ __all__ = ["examples", "portfolio"]
 @trials_option("Trials per scenario.", minimum=2)
 @screen_trials_option("Trials of the priorities' screening pass (a portfolio runs no other).")
 @seed_option("Seed: the same seed gives the same numbers.")
+@locale_option(
+    "Language of the HTML or PDF summary: a shipped report language (en, fr, es, ar), "
+    "optionally with a region (fr_CA) [default: en]."
+)
 @force_option()
 @handle_errors
 def portfolio(
@@ -79,6 +85,7 @@ def portfolio(
     trials: int,
     screen_trials: int | None,
     seed: int,
+    locale: str | None,
     force: bool,
 ) -> None:
     """Assess every EMB workspace in SOURCE and write a donor summary across them.
@@ -90,8 +97,10 @@ def portfolio(
     """
     from cyberready.io import atomic_write_bytes
     from cyberready.portfolio import PORTFOLIO_STAGE, assess_portfolio
+    from cyberready.report.i18n import check_locale
     from cyberready.report.portfolio_report import render_portfolio
 
+    language = "en" if locale is None else check_locale(locale)
     if scheduler is not None and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
     check_output(out, force=force)
@@ -111,7 +120,7 @@ def portfolio(
             progress=progress,
         )
     shown = result.anonymize() if anonymize else result
-    atomic_write_bytes(out, render_portfolio(shown, kind))
+    atomic_write_bytes(out, render_portfolio(shown, kind, locale=language))
     embs = shown.to_frame("embs")
     echo(
         render_table(

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cyberready.cli._group import handle_errors
-from cyberready.cli._options import FRAMEWORK_DIRS, force_option, out_option
+from cyberready.cli._options import FRAMEWORK_DIRS, force_option, locale_option, out_option
 from cyberready.cli._output import check_output, echo, secho
 
 __all__ = ["questionnaire"]
@@ -29,7 +29,8 @@ def questionnaire() -> None:
     epilog="\b\nExamples:\n  cyberready questionnaire export --emb my-emb --out q.xlsx\n"
     "  cyberready questionnaire export --emb my-emb --framework usaid-ecbs --out vr.xlsx\n"
     "  cyberready questionnaire export --framework ifes-tech-guidelines --out blank.csv\n"
-    "  cyberready questionnaire export --emb my-emb --company chirper --out chirper.xlsx",
+    "  cyberready questionnaire export --emb my-emb --company chirper --out chirper.xlsx\n"
+    "  cyberready questionnaire export --emb my-emb --locale fr --out q-fr.xlsx",
 )
 @click.option(
     "--framework",
@@ -52,6 +53,11 @@ def questionnaire() -> None:
     "(its file name in platforms/ or its name; a new company gets a blank one).",
 )
 @out_option("Output file: .xlsx (a workbook) or .csv (not with --company).", folder=False)
+@locale_option(
+    "Language of the workbook's instructions, headers and prompts, and of the control texts "
+    "its frameworks translate (a shipped report language: en, fr, es, ar; default: the first "
+    "of emb.yaml's languages that ships, else en). Any language's workbook imports the same."
+)
 @FRAMEWORK_DIRS
 @force_option("an existing file that cyberready did not write (a CSV, or a filled-in workbook)")
 @handle_errors
@@ -60,6 +66,7 @@ def questionnaire_export(
     emb_dir: Path | None,
     company: str,
     out: Path,
+    locale: str | None,
     frameworks_dirs: tuple[Path, ...],
     force: bool,
 ) -> None:
@@ -72,10 +79,17 @@ def questionnaire_export(
     prefilled; `questionnaire import` writes it back into that company's platforms/ file.
     """
     from cyberready.interop.questionnaire import write_questionnaire
+    from cyberready.report.i18n import check_locale
 
+    asked_locale = None if locale is None else check_locale(locale)
     check_output(out, force=force)
     path = write_questionnaire(
-        out, framework_ids, workspace=emb_dir, frameworks_dirs=frameworks_dirs, company=company
+        out,
+        framework_ids,
+        workspace=emb_dir,
+        frameworks_dirs=frameworks_dirs,
+        company=company,
+        locale=asked_locale,
     )
     echo(f"wrote {path}")
 

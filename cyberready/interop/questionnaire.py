@@ -60,9 +60,12 @@ from cyberready.models import (
 )
 from cyberready.models.assessment import Level
 from cyberready.models.vocab import EVIDENCE_SOURCES
+from cyberready.report.i18n import default_locale, translations
+from cyberready.report.numbers import punctuation, text_direction
 from cyberready.scoring import SOURCE_WEIGHTS
 
 if TYPE_CHECKING:
+    from cyberready.models.framework import Translation
     from cyberready.workspace import Workspace
 
 __all__ = [
@@ -116,7 +119,7 @@ _COLUMNS: Final[tuple[tuple[str, str], ...]] = (
     ("weight", "Weight"),
     ("applies_to", "Applies to"),
 )
-_COL: Final = {key: i + 1 for i, (key, _) in enumerate(_COLUMNS)}
+_COL: Final = {key: i + 1 for i, (key, _h) in enumerate(_COLUMNS)}
 _ANSWER_KEYS: Final = ("level", "source", "evidence", "notes", "target")
 _WIDTHS: Final = {
     "control": 14,
@@ -132,7 +135,7 @@ _WIDTHS: Final = {
 }
 _LEVELS_TEXT: Final = "0,1,2,3,4,n/a"
 _NA_SPELLINGS: Final = frozenset({"n/a", "na", "n.a."})
-_HEADINGS: Final = frozenset({"How to fill it in", "Maturity levels", "Evidence sources", "Sheets"})
+Gettext = Callable[[str], str]
 
 _CSV_COLUMNS: Final = (
     "framework",
@@ -222,24 +225,68 @@ def _controls(framework: Framework, company: str) -> list[Control]:
     return _platform_controls(framework) if company else _emb_controls(framework)
 
 
-def _rubric(framework: Framework, control: Control, level: int) -> str:
+def _translation(control: Control, locale: str) -> Translation | None:
+    """The control's text in ``locale`` (``fr_CA``, else ``fr``) from its framework's
+    ``translations:``, or None (English, or not translated)."""
+    if locale.split("_")[0] == "en":
+        return None
+    return control.translations.get(locale) or control.translations.get(locale.split("_")[0])
+
+
+def _title(control: Control, locale: str) -> str:
+    tr = _translation(control, locale)
+    return tr.title if tr is not None and tr.title else control.title
+
+
+def _rubric(framework: Framework, control: Control, level: int, locale: str = "en") -> str:
+    tr = _translation(control, locale)
+    if tr is not None and tr.rubric is not None:
+        return tr.rubric[level]
     if control.rubric is not None:
         return control.rubric[level]
     return framework.maturity_scale.levels[level].description
 
 
-def _objective(control: Control) -> str:
-    text = control.objective.strip()
-    if control.guidance.strip():
-        text += "\n\nGuidance: " + control.guidance.strip()
+def _objective(control: Control, locale: str = "en", _: Gettext = str) -> str:
+    tr = _translation(control, locale)
+    objective = tr.objective if tr is not None and tr.objective else control.objective
+    guidance = tr.guidance if tr is not None and tr.guidance else control.guidance
+    text = objective.strip()
+    if guidance.strip():
+        text += "\n\n" + _("Guidance: %(text)s") % {"text": guidance.strip()}
     return text
 
 
-def _sheet_names(frameworks: Sequence[Framework]) -> dict[tuple[str, str], str]:
+def _headers(_: Gettext) -> dict[str, str]:
+    """The header of each column of a domain sheet, in the workbook's language (the rubric
+    columns are headed by their level's name, see :func:`_domain_sheet`)."""
+    return {
+        "control": _("Control"),
+        "title": _("Title"),
+        "objective": _("Objective and guidance"),
+        "level": _("Level"),
+        "source": _("Evidence source"),
+        "evidence": _("Evidence"),
+        "notes": _("Notes"),
+        "target": _("Target level"),
+        "weight": _("Weight"),
+        "applies_to": _("Applies to"),
+    }
+
+
+def _instructions_sheet(_: Gettext) -> str:
+    """The name of the Instructions sheet in the workbook's language (safe for Excel)."""
+    name = _("Instructions")
+    return "".join("_" if ch in "[]:*?/\\'" else ch for ch in name)[:31] or INSTRUCTIONS_SHEET
+
+
+def _sheet_names(
+    frameworks: Sequence[Framework], instructions: str = INSTRUCTIONS_SHEET
+) -> dict[tuple[str, str], str]:
     """(framework id, domain id) -> sheet name (the domain id, made safe for Excel and unique
     across the frameworks: a repeated one gets ``-2``, ``-3``…)."""
     out: dict[tuple[str, str], str] = {}
-    used = {INSTRUCTIONS_SHEET.casefold(), META_SHEET.casefold()}
+    used = {instructions.casefold(), META_SHEET.casefold()}
     for fw in frameworks:
         for d in fw.domains:
             base = "".join("_" if ch in "[]:*?/\\'" else ch for ch in d.id)[:31] or "Domain"
@@ -273,22 +320,31 @@ def build_workbook(
     emb: EmbProfile | None = None,
     company: str = "",
     scorecard: str = "",
+    locale: str = "en",
 ) -> Any:
     """The questionnaire workbook of the ``subject: emb`` and ``partner`` controls of
     ``frameworks`` (one or several: a sheet per domain of each), with the answers of
     ``assessment`` (if given) prefilled. With ``company``, the platform scorecard workbook of
     that company instead: the ``subject: platform`` commitments, its current scorecard
     (``assessment``, a :class:`PlatformScorecard`) prefilled, to be imported back into
-    ``platforms/<scorecard>.yaml``. Returns an ``openpyxl.Workbook``."""
+    ``platforms/<scorecard>.yaml``. Returns an ``openpyxl.Workbook``.
+
+    ``locale`` (a shipped report language) sets the language of the instructions, headers,
+    prompts and, where the framework translates them, control titles, objectives and rubrics;
+    what the import reads (control ids, levels, evidence source keys, the hidden sheet) is the
+    same in every language."""
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
+
+    _ = translations(locale).gettext
 
     fws = [fw for fw in _as_list(frameworks) if _controls(fw, company)]
     if not fws:
         kind = "platform commitments" if company else "EMB controls"
         raise ValueError(f"no framework with {kind} to put in the questionnaire")
     wb = Workbook()
-    sheets = _sheet_names(fws)
+    instructions = _instructions_sheet(_)
+    sheets = _sheet_names(fws, instructions)
     answers = assessment.answers if assessment is not None else {}
     listed: list[tuple[str, str]] = []
     meta_rows: list[tuple[str, str, int, str, str]] = []
@@ -297,14 +353,14 @@ def build_workbook(
         controls = _controls(fw, company)
         domains = [d for d in fw.domains if any(c.domain == d.id for c in controls)]
         parts.append((fw, controls, domains))
-        prefix = f"{fw.title}: " if len(fws) > 1 else ""
+        prefix = f"{fw.title}{punctuation(locale).colon} " if len(fws) > 1 else ""
         listed += [(sheets[(fw.id, d.id)], prefix + d.title) for d in domains]
-    _instructions(wb.active, fws, assessment, emb, listed, company)
+    _instructions(wb.active, fws, assessment, emb, listed, company, locale=locale)
     for fw, controls, domains in parts:
         for d in domains:
             ws = wb.create_sheet(sheets[(fw.id, d.id)])
             in_domain = [c for c in controls if c.domain == d.id]
-            _domain_sheet(ws, fw, d.id, d.title, d.description, in_domain, answers)
+            _domain_sheet(ws, fw, d.id, d.title, d.description, in_domain, answers, locale)
             meta_rows += [
                 (ws.title, d.id, FIRST_ROW + i, c.id, fw.id) for i, c in enumerate(in_domain)
             ]
@@ -318,12 +374,17 @@ def build_workbook(
         ("exported_as_of", assessment.as_of.isoformat() if assessment is not None else ""),
         ("company", company),
         ("scorecard", scorecard),
+        ("locale", locale),
+        ("instructions_sheet", instructions),
     ):
         meta.append([key, value])
     meta.append([])
     meta.append(["sheet", "domain", "row", "control", "framework"])
     for row in meta_rows:
         meta.append(list(row))
+    if text_direction(locale) == "rtl":  # Arabic: columns run from the right, as Excel does
+        for sheet in wb.worksheets:
+            sheet.sheet_view.rightToLeft = True
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)
@@ -363,10 +424,12 @@ def _protect(ws: Any) -> None:
     ws.protection.formatRows = False
 
 
-def _provenance(framework: Framework) -> str:
+def _provenance(framework: Framework, _: Gettext = str) -> str:
     if framework.provenance == "derived":
-        return "derived: our encoding of the source's intent; the official text was not available"
-    return "official"
+        return _(
+            "derived: our encoding of the source's intent; the official text was not available"
+        )
+    return _("official")
 
 
 def _instructions(
@@ -376,41 +439,58 @@ def _instructions(
     emb: EmbProfile | None,
     sheets: Sequence[tuple[str, str]],
     company: str = "",
+    *,
+    locale: str = "en",
 ) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    _ = translations(locale).gettext
+    sep = punctuation(locale)
     st = _styles()
-    ws.title = INSTRUCTIONS_SHEET
+    ws.title = _instructions_sheet(_)
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 100
     several = len(frameworks) > 1
-    titles = " and ".join(fw.title for fw in frameworks)
+    titles = _(" and ").join(fw.title for fw in frameworks)
     ws["A1"] = (
-        f"cyberready platform scorecard: {company}, against {titles}"
+        _("cyberready platform scorecard: %(company)s, against %(frameworks)s")
+        % {"company": company, "frameworks": titles}
         if company
-        else "cyberready questionnaire: " + titles
+        else _("cyberready questionnaire: %(frameworks)s") % {"frameworks": titles}
     )
     ws["A1"].font = st["title"]
+    unversioned = _("unversioned")
     rows: list[tuple[str, str]] = [
         (
-            "Frameworks" if several else "Framework",
-            "; ".join(f"{fw.id}, version {fw.version or 'unversioned'}" for fw in frameworks),
+            _("Frameworks") if several else _("Framework"),
+            sep.item_sep.join(
+                _("%(framework)s, version %(version)s")
+                % {"framework": fw.id, "version": fw.version or unversioned}
+                for fw in frameworks
+            ),
         ),
         (
-            "Provenance",
-            "; ".join(f"{fw.id}: {_provenance(fw)}" for fw in frameworks)
+            _("Provenance"),
+            sep.item_sep.join(f"{fw.id}{sep.colon} {_provenance(fw, _)}" for fw in frameworks)
             if several
-            else _provenance(frameworks[0]),
+            else _provenance(frameworks[0], _),
         ),
-        ("EMB", f"{emb.name} ({emb.id})" if emb else "(blank questionnaire, for any EMB)"),
+        (
+            _("EMB"),
+            f"{emb.name} ({emb.id})" if emb else _("(blank questionnaire, for any EMB)"),
+        ),
     ]
     if company:
-        rows[2] = ("Company", f"{company} (assessed by the EMB {emb.name if emb else ''})")
+        rows[2] = (
+            _("Company"),
+            _("%(company)s (assessed by the EMB %(emb)s)")
+            % {"company": company, "emb": emb.name if emb else ""},
+        )
     for i, (label, value) in enumerate(rows, start=3):
         ws.cell(row=i, column=1, value=label).font = st["bold"]
         _put_text(ws.cell(row=i, column=2), value)
-    ws["A6"] = "Assessment date (YYYY-MM-DD)"
-    ws["A7"] = "Assessor"
+    ws["A6"] = _("Assessment date (YYYY-MM-DD)")
+    ws["A7"] = _("Assessor")
     for ref in ("A6", "A7"):
         ws[ref].font = st["bold"]
     date_cell, who_cell = ws[AS_OF_CELL], ws[ASSESSOR_CELL]
@@ -425,95 +505,130 @@ def _instructions(
         operator="greaterThan",
         formula1="36526",  # 2000-01-01
         showErrorMessage=True,
-        errorTitle="Assessment date",
-        error="Type a date, e.g. 2026-11-01.",
+        errorTitle=_("Assessment date"),
+        error=_("Type a date, e.g. 2026-11-01."),
     )
     ws.add_data_validation(dv)
     dv.add(AS_OF_CELL)
 
-    who = company if company else "your EMB"
+    who = company if company else _("your EMB")
     kept = (
-        "scorecard is kept in the workspace's platforms/history/ folder"
+        _("the previous scorecard is kept in the workspace's platforms/history/ folder.")
         if company
-        else "assessment is kept in the workspace's history/ folder"
+        else _("the previous assessment is kept in the workspace's history/ folder.")
     )
     last = (
         (
             "8.",
-            "The answers go into this company's scorecard in the workspace's platforms/ "
-            "folder; import the EMB's own questionnaire separately.",
+            _(
+                "The answers go into this company's scorecard in the workspace's platforms/ "
+                "folder; import the EMB's own questionnaire separately."
+            ),
         )
         if company
         else (
             "8.",
-            "Levels that differ between groups of assets (overrides) are not in this "
-            "workbook; they are kept as they are in the workspace's assessment.yaml.",
+            _(
+                "Levels that differ between groups of assets (overrides) are not in this "
+                "workbook; they are kept as they are in the workspace's assessment.yaml."
+            ),
         )
     )
+    sources = _("Evidence sources")
+    sheets_heading = _("Sheets")
+    how = _("How to fill it in")
+    scales = _scales(frameworks, locale)
     lines: list[tuple[str, str]] = [
         ("", ""),
-        ("How to fill it in", ""),
+        (how, ""),
         (
             "1.",
-            "Each domain of each framework has its own sheet (the tabs below); each control is "
-            "one row. Its framework's maturity scale heads the rubric columns.",
+            _(
+                "Each domain of each framework has its own sheet (the tabs below); each "
+                "control is one row. Its framework's maturity scale heads the rubric columns."
+            ),
         ),
         (
             "2.",
-            "Type only in the yellow cells: Level, Evidence source, Evidence, Notes and Target "
-            "level. Use the drop-downs. Everything else is locked.",
+            _(
+                "Type only in the yellow cells: Level, Evidence source, Evidence, Notes and "
+                "Target level. Use the drop-downs. Everything else is locked."
+            ),
         ),
         (
             "3.",
-            "Level: 0 to 4 as described in the rubric to the right of each control (columns "
-            f"I to M), or n/a when the control does not apply to {who} (n/a is left out of "
-            "scores, it never counts as 0).",
+            _(
+                "Level: 0 to 4 as described in the rubric to the right of each control "
+                "(columns I to M), or n/a when the control does not apply to %(who)s (n/a is "
+                "left out of scores, it never counts as 0)."
+            )
+            % {"who": who},
         ),
         (
             "4.",
-            "Leave Level blank for a control you have not assessed: it is reported as "
-            "unassessed and scored as 0, visibly. Leave the other answer cells blank too.",
+            _(
+                "Leave Level blank for a control you have not assessed: it is reported as "
+                "unassessed and scored as 0, visibly. Leave the other answer cells blank too."
+            ),
         ),
         (
             "5.",
-            "Evidence source: how you know (see below); it sets the confidence of the scores. "
-            "Evidence: what shows it (document name and date, test report, etc.).",
+            _(
+                "Evidence source: how you know (see below, and choose the word in the first "
+                "column); it sets the confidence of the scores. Evidence: what shows it "
+                "(document name and date, test report, etc.)."
+            ),
         ),
         (
             "6.",
-            "Do not rename, add or delete sheets, rows or columns: the import checks the "
-            "structure and lists every problem with its cell.",
+            _(
+                "Do not rename, add or delete sheets, rows or columns: the import checks the "
+                "structure and lists every problem with its cell."
+            ),
         ),
         (
             "7.",
-            "Fill in the date of this assessment above (a new date for a new assessment), "
-            "save, then run: cyberready questionnaire import <this file> --into <workspace "
-            f"folder>. Nothing is written if any cell is wrong; the previous {kept}.",
+            _(
+                "Fill in the date of this assessment above (a new date for a new assessment), "
+                "save, then run: cyberready questionnaire import <this file> --into "
+                "<workspace folder>. Nothing is written if any cell is wrong; %(kept)s"
+            )
+            % {"kept": kept},
         ),
         last,
         ("", ""),
-        *_scales(frameworks),
-        ("Evidence sources", "(the confidence weight of each source is in brackets)"),
-        ("test", f"A technical test, exercise or audit checked it ({SOURCE_WEIGHTS['test']:.1f})."),
+        *scales,
+        (sources, _("(the confidence weight of each source is in brackets)")),
+        (
+            "test",
+            _("A technical test, exercise or audit checked it (%(weight)s).")
+            % {"weight": f"{SOURCE_WEIGHTS['test']:.1f}"},
+        ),
         (
             "observation",
-            f"The assessor saw it in operation ({SOURCE_WEIGHTS['observation']:.1f}).",
+            _("The assessor saw it in operation (%(weight)s).")
+            % {"weight": f"{SOURCE_WEIGHTS['observation']:.1f}"},
         ),
         (
             "document",
-            f"A written policy, procedure or record shows it ({SOURCE_WEIGHTS['document']:.1f}).",
+            _("A written policy, procedure or record shows it (%(weight)s).")
+            % {"weight": f"{SOURCE_WEIGHTS['document']:.1f}"},
         ),
-        ("interview", f"Someone said so ({SOURCE_WEIGHTS['interview']:.1f})."),
-        ("none", f"No evidence ({SOURCE_WEIGHTS['none']:.1f})."),
+        (
+            "interview",
+            _("Someone said so (%(weight)s).") % {"weight": f"{SOURCE_WEIGHTS['interview']:.1f}"},
+        ),
+        ("none", _("No evidence (%(weight)s).") % {"weight": f"{SOURCE_WEIGHTS['none']:.1f}"}),
         ("", ""),
-        ("Sheets", ""),
+        (sheets_heading, ""),
         *((name, title) for name, title in sheets),
     ]
+    maturity = _("Maturity levels")
     start = 8
     for i, (a, b) in enumerate(lines):
         ca = ws.cell(row=start + i, column=1)
         _put_text(ca, a)
-        if a in _HEADINGS or a.startswith("Maturity levels"):
+        if a in (how, sources, sheets_heading) or a.startswith(maturity):
             ca.font = st["bold"]
         cb = ws.cell(row=start + i, column=2)
         _put_text(cb, b)
@@ -522,15 +637,19 @@ def _instructions(
     _protect(ws)
 
 
-def _scales(frameworks: Sequence[Framework]) -> list[tuple[str, str]]:
+def _scales(frameworks: Sequence[Framework], locale: str = "en") -> list[tuple[str, str]]:
     """The maturity scale of each framework, as Instructions rows."""
+
+    _ = translations(locale).gettext
+    colon = punctuation(locale).colon
     out: list[tuple[str, str]] = []
     for fw in frameworks:
-        title = f"Maturity levels: {fw.id}" if len(frameworks) > 1 else "Maturity levels"
+        heading = _("Maturity levels")
+        title = f"{heading}{colon} {fw.id}" if len(frameworks) > 1 else heading
         out += [
             (title, fw.title if len(frameworks) > 1 else ""),
             *((f"{lv.level} {lv.name}", lv.description) for lv in fw.maturity_scale.levels),
-            ("n/a", "The control does not apply here (say why in Notes)."),
+            ("n/a", _("The control does not apply here (say why in Notes).")),
             ("", ""),
         ]
     return out
@@ -544,20 +663,26 @@ def _domain_sheet(
     description: str,
     controls: Sequence[Control],
     answers: Mapping[str, Answer],
+    locale: str = "en",
 ) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    _ = translations(locale).gettext
+    sep = punctuation(locale)
+    headers = _headers(_)
     st = _styles()
-    ws["A1"] = f"{framework.title} — {domain_id}: {title}"
+    ws["A1"] = f"{framework.title} — {domain_id}{sep.colon} {title}"
     ws["A1"].font = st["title"]
     _put_text(ws["A2"], " ".join(description.split()))
     levels = framework.maturity_scale.levels
-    for key, header in _COLUMNS:
+    for key, _english in _COLUMNS:
         col = _COL[key]
         if key.startswith("rubric"):
             lv = levels[int(key[-1])]
-            header = f"Level {lv.level}: {lv.name}"
+            header = _("Level %(level)d: %(name)s") % {"level": lv.level, "name": lv.name}
+        else:
+            header = headers[key]
         cell = ws.cell(row=HEADER_ROW, column=col, value=header)
         cell.font = st["bold"]
         cell.fill = st["header"]
@@ -567,10 +692,10 @@ def _domain_sheet(
         r = FIRST_ROW + i
         ans = answers.get(c.id)
         ws.cell(row=r, column=_COL["control"], value=c.id)
-        _put_text(ws.cell(row=r, column=_COL["title"]), c.title)
-        _put_text(ws.cell(row=r, column=_COL["objective"]), _objective(c))
+        _put_text(ws.cell(row=r, column=_COL["title"]), _title(c, locale))
+        _put_text(ws.cell(row=r, column=_COL["objective"]), _objective(c, locale, _))
         for k in range(5):
-            _put_text(ws.cell(row=r, column=_COL[f"rubric{k}"]), _rubric(framework, c, k))
+            _put_text(ws.cell(row=r, column=_COL[f"rubric{k}"]), _rubric(framework, c, k, locale))
         ws.cell(row=r, column=_COL["weight"], value=c.weight)
         _put_text(ws.cell(row=r, column=_COL["applies_to"]), c.describe_applies())
         if ans is not None:
@@ -579,7 +704,7 @@ def _domain_sheet(
             _put_text(ws.cell(row=r, column=_COL["evidence"]), ans.evidence)
             _put_text(ws.cell(row=r, column=_COL["notes"]), ans.notes)
             ws.cell(row=r, column=_COL["target"], value=ans.target)
-        for key, _ in _COLUMNS:
+        for key, _english in _COLUMNS:
             cell = ws.cell(row=r, column=_COL[key])
             cell.alignment = st["wrap"]
             if key in _ANSWER_KEYS:
@@ -593,9 +718,13 @@ def _domain_sheet(
             return f"{letter}{FIRST_ROW}:{letter}{last}"
 
         for key, choices, prompt in (
-            ("level", _LEVELS_TEXT, "0 to 4 (see the rubric to the right), or n/a"),
-            ("source", ",".join(EVIDENCE_SOURCES), "How you know: see the Instructions sheet"),
-            ("target", "0,1,2,3,4", "The level you aim for (optional)"),
+            ("level", _LEVELS_TEXT, _("0 to 4 (see the rubric to the right), or n/a")),
+            (
+                "source",
+                ",".join(EVIDENCE_SOURCES),
+                _("How you know: see the %(sheet)s sheet") % {"sheet": _instructions_sheet(_)},
+            ),
+            ("target", "0,1,2,3,4", _("The level you aim for (optional)")),
         ):
             dv = DataValidation(
                 type="list",
@@ -603,8 +732,8 @@ def _domain_sheet(
                 allow_blank=True,
                 showErrorMessage=True,
                 showInputMessage=True,
-                errorTitle="Not a valid choice",
-                error=f"Choose one of: {choices.replace(',', ', ')}",
+                errorTitle=_("Not a valid choice"),
+                error=_("Choose one of: %(choices)s") % {"choices": choices.replace(",", ", ")},
                 prompt=prompt,
             )
             ws.add_data_validation(dv)
@@ -647,8 +776,10 @@ def export_questionnaire(
     assessment: Assessment | None = None,
     *,
     emb: EmbProfile | None = None,
+    locale: str = "en",
 ) -> Path:
-    """Write the questionnaire to ``path`` (``.xlsx`` or ``.csv``, by suffix), atomically.
+    """Write the questionnaire to ``path`` (``.xlsx`` or ``.csv``, by suffix), atomically;
+    a workbook in ``locale`` (see :func:`build_workbook`; the CSV's columns are keys).
 
     Raises :class:`AssessmentError` for another suffix.
     """
@@ -667,7 +798,7 @@ def export_questionnaire(
                 )
             ]
         )
-    wb = build_workbook(frameworks, assessment, emb=emb)
+    wb = build_workbook(frameworks, assessment, emb=emb, locale=locale)
     buf = io.BytesIO()
     wb.save(buf)
     atomic_write_bytes(path, buf.getvalue())
@@ -681,8 +812,11 @@ def write_questionnaire(
     workspace: Path | None = None,
     frameworks_dirs: Sequence[Path] = (),
     company: str = "",
+    locale: str | None = None,
 ) -> Path:
-    """Export the questionnaire of ``framework_ids`` to ``out`` (``.xlsx`` or ``.csv``).
+    """Export the questionnaire of ``framework_ids`` to ``out`` (``.xlsx`` or ``.csv``), the
+    workbook in ``locale`` (a shipped report language; default: the first of the workspace's
+    ``languages`` that ships, else English).
 
     With ``workspace``, the frameworks must be in its scope (default: every framework in its
     scope that has EMB controls) and its current answers are prefilled; without, the
@@ -697,7 +831,7 @@ def write_questionnaire(
     ids = [framework_ids] if isinstance(framework_ids, str) else list(framework_ids)
     if company:
         return write_scorecard_workbook(
-            out, company, ids, workspace=workspace, frameworks_dirs=frameworks_dirs
+            out, company, ids, workspace=workspace, frameworks_dirs=frameworks_dirs, locale=locale
         )
     emb: EmbProfile | None = None
     assessment: Assessment | None = None
@@ -751,7 +885,9 @@ def write_questionnaire(
     if problems:
         raise AssessmentError(problems)
     chosen = [frameworks[f] for f in dict.fromkeys(ids)]
-    return export_questionnaire(out, chosen, assessment, emb=emb)
+    if locale is None:
+        locale = default_locale(emb.languages) if emb is not None else "en"
+    return export_questionnaire(out, chosen, assessment, emb=emb, locale=locale)
 
 
 def write_scorecard_workbook(
@@ -761,8 +897,10 @@ def write_scorecard_workbook(
     *,
     workspace: Path | None,
     frameworks_dirs: Sequence[Path] = (),
+    locale: str | None = None,
 ) -> Path:
-    """Export one company's platform scorecard workbook (``.xlsx``) from a workspace.
+    """Export one company's platform scorecard workbook (``.xlsx``) from a workspace, in
+    ``locale`` (default: the first of the workspace's ``languages`` that ships, else English).
 
     The company is found by its scorecard's file name in ``platforms/`` or its name
     (case-insensitive); its framework's platform commitments are listed, its current answers
@@ -873,6 +1011,7 @@ def write_scorecard_workbook(
         emb=ws.emb,
         company=card.company if card is not None else company.strip(),
         scorecard=stem,
+        locale=default_locale(ws.emb.languages) if locale is None else locale,
     )
     buf = io.BytesIO()
     wb.save(buf)
@@ -1370,17 +1509,20 @@ def _read_workbook(
     if problems:
         return None, problems
     chosen = [frameworks[f] for f in fids]
+    # the Instructions sheet is named in the workbook's language, as its hidden sheet records
+    # (a workbook exported before languages were added has the English name)
+    instructions = info.get("instructions_sheet") or INSTRUCTIONS_SHEET
     as_of: dt.date | None = None
     assessor: str | None = None
-    if INSTRUCTIONS_SHEET in wb.sheetnames:
-        ins = wb[INSTRUCTIONS_SHEET]
+    if instructions in wb.sheetnames:
+        ins = wb[instructions]
         date_cell, assessor_cell = ins[AS_OF_CELL], ins[ASSESSOR_CELL]
         for ref, cell in ((AS_OF_CELL, date_cell), (ASSESSOR_CELL, assessor_cell)):
             if _is_formula_cell(cell):
                 problems.append(
                     Problem(
                         file=name,
-                        cell=f"{INSTRUCTIONS_SHEET}!{ref}",
+                        cell=f"{instructions}!{ref}",
                         message="this cell holds a formula; type the value itself",
                         hint="formulas are not read from a questionnaire",
                     )
@@ -1395,7 +1537,7 @@ def _read_workbook(
             problems.append(
                 Problem(
                     file=name,
-                    cell=f"{INSTRUCTIONS_SHEET}!{AS_OF_CELL}",
+                    cell=f"{instructions}!{AS_OF_CELL}",
                     field="assessment date",
                     value=_as_text(raw_date),
                     message="the assessment date is blank"
@@ -1410,7 +1552,7 @@ def _read_workbook(
         problems.append(
             Problem(
                 file=name,
-                message=f"the {INSTRUCTIONS_SHEET!r} sheet (with the assessment date) is missing",
+                message=f"the {instructions!r} sheet (with the assessment date) is missing",
                 hint="do not rename or delete sheets; export the questionnaire again",
             )
         )
@@ -1420,9 +1562,7 @@ def _read_workbook(
     platform_ids = [c.id for fw in chosen for c in fw.controls if c.id not in emb_controls]
     expected_at = {control: (sheet, row) for sheet, _, row, control, _ in meta_rows}
     sheets = list(dict.fromkeys(sheet for sheet, _, _, _, _ in meta_rows))
-    unknown_sheets = [
-        s for s in wb.sheetnames if s not in (*sheets, INSTRUCTIONS_SHEET, META_SHEET)
-    ]
+    unknown_sheets = [s for s in wb.sheetnames if s not in (*sheets, instructions, META_SHEET)]
     readable: set[str] = set()
     found: dict[str, tuple[str, int, Answer | None]] = {}
     for sheet in sheets:
@@ -1443,7 +1583,7 @@ def _read_workbook(
             )
             continue
         ws = wb[sheet]
-        if _check_headers(ws, name, sheet, problems):
+        if _check_headers(ws, name, sheet, problems, info.get("locale", "en")):
             readable.add(sheet)
             _read_rows(ws, name, sheet, emb_controls, platform_ids, found, problems, company)
     answers: dict[str, Answer] = {}
@@ -1475,7 +1615,7 @@ def _read_workbook(
                 )
             )
     if problems:
-        order = {s: i for i, s in enumerate([INSTRUCTIONS_SHEET, *sheets])}
+        order = {s: i for i, s in enumerate([instructions, *sheets])}
         return None, sorted(problems, key=lambda p: _cell_key(p.cell, order))
     return (
         QuestionnaireAnswers(
@@ -1505,15 +1645,20 @@ def _cell_key(cell: str, order: Mapping[str, int]) -> tuple[int, int, int]:
         return (order.get(sheet, len(order)), 0, 0)
 
 
-def _check_headers(ws: Any, name: str, sheet: str, problems: list[Problem]) -> bool:
-    """True when the header cells of columns A–H are as exported (else a problem each)."""
+def _check_headers(
+    ws: Any, name: str, sheet: str, problems: list[Problem], locale: str = "en"
+) -> bool:
+    """True when the header cells of columns A–H are as exported, in the workbook's language
+    (``locale``, from its hidden sheet) or in English (else a problem each)."""
     from openpyxl.utils import get_column_letter
 
+    local = _headers(translations(locale).gettext)
     ok = True
     for key, header in _COLUMNS[: _COL["target"]]:
         ref = f"{get_column_letter(_COL[key])}{HEADER_ROW}"
         found = ws[ref].value
-        if found != header:
+        if found not in (header, local[key]):
+            header = local[key]
             ok = False
             problems.append(
                 Problem(

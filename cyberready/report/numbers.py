@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from babel.core import Locale
@@ -46,6 +46,7 @@ __all__ = [
     "money",
     "money_range",
     "points",
+    "punctuation",
     "text_direction",
     "weeks",
     "whole",
@@ -102,6 +103,36 @@ def text_direction(locale: str) -> Literal["ltr", "rtl"]:
         return "ltr"
     loc = _babel_locale(locale)
     return "rtl" if loc is not None and loc.text_direction == "rtl" else "ltr"
+
+
+class Punctuation(NamedTuple):
+    """How a language writes the separators reports put between translated pieces."""
+
+    colon: str
+    """After a label, before its value (``Score: 62``)."""
+    list_sep: str
+    """Between the items of a short list (``a, b``)."""
+    item_sep: str
+    """Between longer items that may hold commas themselves (``a; b``)."""
+
+
+_ENGLISH_PUNCTUATION: Final = Punctuation(":", ", ", "; ")
+# French sets a no-break space before « : » and a narrow no-break space before « ; ! ? »;
+# Arabic has its own comma and semicolon. Other languages write them as English does.
+_PUNCTUATION: Final[dict[str, Punctuation]] = {
+    "fr": Punctuation("\u00a0:", ", ", "\u202f; "),
+    "ar": Punctuation(":", "\u060c ", "\u061b "),
+}
+
+
+def punctuation(locale: str) -> Punctuation:
+    """The separators of ``locale``'s language (English's for a language with no rule here).
+
+    >>> punctuation("fr_CA").colon == "\u00a0:", punctuation("ar").list_sep
+    (True, '\u060c ')
+    """
+    language = locale.replace("-", "_").split("_")[0].lower()
+    return _PUNCTUATION.get(language, _ENGLISH_PUNCTUATION)
 
 
 def _percent(whole: int, locale: str) -> str:

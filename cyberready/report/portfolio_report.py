@@ -262,19 +262,19 @@ def tier_chart_svg(p: Portfolio) -> str:
 # --------------------------------------------------------------------------- renderers
 
 
-def _fmt(value: object, kind: str = "") -> str:
+def _fmt(value: object, kind: str = "", locale: str = "en") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if kind == "pct" and isinstance(value, int | float):
-        return numbers.chance(value)
+        return numbers.chance(value, locale)
     if kind == "usd" and isinstance(value, int | float):
-        return numbers.money(value)
+        return numbers.money(value, locale)
     if kind == "signed" and isinstance(value, int | float):
         return f"{value:+.0f}"
     if kind == "loss" and isinstance(value, int | float):
-        return numbers.points(value)
+        return numbers.points(value, locale)
     if isinstance(value, float):
-        return f"{value:.0f}"
+        return f"{value:.0f}" if numbers.is_english(locale) else numbers.whole(value, locale)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -304,12 +304,13 @@ def _isna(v: object) -> bool:
         return False
 
 
-def _context(p: Portfolio) -> dict[str, Any]:
+def _context(p: Portfolio, locale: str = "en") -> dict[str, Any]:
     from markupsafe import Markup
 
+    from cyberready.report import numbers
     from cyberready.report.render import banner_text
 
-    t = translations("en")
+    t = translations(locale)
     _ = t.gettext
     embs = p.to_frame("embs")
     domains = p.to_frame("domains")
@@ -342,6 +343,9 @@ def _context(p: Portfolio) -> dict[str, Any]:
     median = float(embs["score"].median()) if p.shown(len(embs)) else None
     return {
         "p": p,
+        "locale": locale,
+        "text_direction": numbers.text_direction(locale),
+        **numbers.punctuation(locale)._asdict(),
         "tlp": TLP_GREEN,
         "banner": banner_text(TLP_GREEN, _),
         "version": __version__,
@@ -382,10 +386,10 @@ def _peer_groups(p: Portfolio) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
-def _environment() -> Any:
+def _environment(locale: str = "en") -> Any:
     import jinja2
 
-    from cyberready.report.render import sandboxed_environment
+    from cyberready.report.render import _phase_names, sandboxed_environment
 
     env = sandboxed_environment(
         loader=jinja2.PackageLoader("cyberready.report", "templates"),
@@ -395,26 +399,31 @@ def _environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations("en"), newstyle=True)  # type: ignore[attr-defined]  # added by jinja2's i18n extension at run time
+    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]  # added by jinja2's i18n extension at run time
+    english = numbers.is_english(locale)
+    phases = {} if english else _phase_names(translations(locale).gettext)
     env.filters.update(
         {
-            "num": lambda v: _fmt(v),
-            "pct": lambda v: _fmt(v, "pct"),
-            "usd": lambda v: _fmt(v, "usd"),
-            "signed": lambda v: _fmt(v, "signed"),
-            "loss": lambda v: _fmt(v, "loss"),
-            "phase": lambda v: str(v).replace("_", " "),
+            "num": lambda v: _fmt(v, locale=locale),
+            "pct": lambda v: _fmt(v, "pct", locale),
+            "usd": lambda v: _fmt(v, "usd", locale),
+            "signed": lambda v: _fmt(v, "signed", locale),
+            "loss": lambda v: _fmt(v, "loss", locale),
+            # English keeps the phase ids as words; other languages name them as reports do
+            "phase": lambda v: phases.get(str(v), str(v).replace("_", " ")),
         }
     )
     return env
 
 
-def render_portfolio_html(p: Portfolio) -> str:
-    """The donor portfolio report as one self-contained HTML page (no scripts, no network)."""
+def render_portfolio_html(p: Portfolio, locale: str = "en") -> str:
+    """The donor portfolio report as one self-contained HTML page (no scripts, no network),
+    its text in ``locale`` (a shipped report language)."""
     import jinja2
 
     try:
-        return str(_environment().get_template("portfolio.html.j2").render(_context(p)))
+        template = _environment(locale).get_template("portfolio.html.j2")
+        return str(template.render(_context(p, locale)))
     except jinja2.TemplateError as exc:
         raise ReportError(f"portfolio template: {exc}") from exc
 
@@ -426,9 +435,9 @@ def render_portfolio_json(p: Portfolio) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
-def render_portfolio_pdf(p: Portfolio) -> bytes:
+def render_portfolio_pdf(p: Portfolio, locale: str = "en") -> bytes:
     """The HTML report laid out as PDF by WeasyPrint (the ``pdf`` extra)."""
-    return html_to_pdf(render_portfolio_html(p))
+    return html_to_pdf(render_portfolio_html(p, locale))
 
 
 _ILLEGAL_XML: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -515,19 +524,23 @@ def portfolio_redactor(p: Portfolio) -> Redactor:
     return Redactor(terms, vocabulary_texts("en"))
 
 
-def render_portfolio(p: Portfolio, fmt: PortfolioFormat, *, check: bool = True) -> bytes:
-    """The donor portfolio report in ``fmt`` (html, pdf, xlsx or json), as bytes.
+def render_portfolio(
+    p: Portfolio, fmt: PortfolioFormat, *, check: bool = True, locale: str = "en"
+) -> bytes:
+    """The donor portfolio report in ``fmt`` (html, pdf, xlsx or json), as bytes; the HTML
+    and PDF text in ``locale`` (a shipped report language; the tables keep their English
+    column names, which are keys).
 
     With ``check`` (the default), the finished document is read back and refused
     (:class:`~cyberready.errors.ReportError`) if its text holds any EMB's sensitive term (or,
     anonymised, an EMB's identity)."""
     html_source: str | None = None
     if fmt == "html":
-        data = render_portfolio_html(p).encode("utf-8")
+        data = render_portfolio_html(p, locale).encode("utf-8")
     elif fmt == "json":
         data = render_portfolio_json(p).encode("utf-8")
     elif fmt == "pdf":
-        html_source = render_portfolio_html(p)
+        html_source = render_portfolio_html(p, locale)
         data = html_to_pdf(html_source)
     elif fmt == "xlsx":
         data = render_portfolio_xlsx(p)

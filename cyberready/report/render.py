@@ -328,6 +328,7 @@ class _Formatters:
         locale: str = "en",
     ) -> None:
         self.locale = locale
+        self.list_sep = numbers.punctuation(locale).list_sep
         self._ = t.gettext
         self.ngettext = t.ngettext
         self.tiers = tiers
@@ -495,7 +496,9 @@ class _Formatters:
             "date": self.date,
             "hours": self.hours,
             "phase": lambda p: self.phases.get(p, p),
-            "phases": lambda ps: ", ".join(self.phases.get(p, p) for p in ps),
+            "phases": lambda ps: numbers.punctuation(self.locale).list_sep.join(
+                self.phases.get(p, p) for p in ps
+            ),
             "actor": lambda a: self.actors.get(a, a),
             "objective": lambda o: self.objectives.get(o, o),
             "source": lambda s: self.sources.get(s, s),
@@ -601,6 +604,8 @@ def _context(view: View, fmt: _Formatters) -> dict[str, Any]:
         "tlp_class": _TLP_COLOURS.get(tlp, ("tlp-amber", ""))[0],
         "tlp_colour": _TLP_COLOURS.get(tlp, ("", "#ffc000"))[1],
         "text_direction": numbers.text_direction(view.meta.locale),
+        # the language's separators: "{{ _("Score") }}{{ colon }} 62", "| join(list_sep)"
+        **numbers.punctuation(view.meta.locale)._asdict(),
         "footer_text": f"{view.meta.emb_name} · {kicker} · {tlp}",
         "tier_index": fmt.tier_index,
         "asset_rows": ASSET_ROWS,
