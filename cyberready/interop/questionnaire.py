@@ -59,6 +59,7 @@ from cyberready.models import (
     PlatformScorecard,
 )
 from cyberready.models.assessment import Level
+from cyberready.models.framework import translation_of
 from cyberready.models.vocab import EVIDENCE_SOURCES
 from cyberready.report.i18n import default_locale, translations
 from cyberready.report.numbers import punctuation, text_direction
@@ -230,7 +231,7 @@ def _translation(control: Control, locale: str) -> Translation | None:
     ``translations:``, or None (English, or not translated)."""
     if locale.split("_")[0] == "en":
         return None
-    return control.translations.get(locale) or control.translations.get(locale.split("_")[0])
+    return translation_of(control, locale)
 
 
 def _title(control: Control, locale: str) -> str:

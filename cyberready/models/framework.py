@@ -45,6 +45,7 @@ __all__ = [
     "Translation",
     "Verification",
     "localized",
+    "translation_of",
 ]
 
 Provenance = Literal["official", "derived", "supplementary"]
@@ -419,6 +420,19 @@ class Framework(StrictModel):
     def curve_of(self, control: Control) -> tuple[Number, Number, Number, Number, Number]:
         """The control's effectiveness curve: its own, else the scale's."""
         return control.effectiveness or self.maturity_scale.effectiveness
+
+
+def translation_of(control: Control, locale: str) -> Translation | None:
+    """The control's ``translations:`` entry for ``locale`` (``fr_CA``), else for its language
+    (``fr``), else None: the one fallback rule of control texts, as :func:`localized` is of
+    the framework's other texts.
+
+    >>> c = Control.model_construct(translations={"fr": Translation(title="Plan de crise")})
+    >>> translation_of(c, "fr_CA").title, translation_of(c, "es")
+    ('Plan de crise', None)
+    """
+    tr = control.translations
+    return tr.get(locale) or tr.get(locale.replace("-", "_").split("_")[0])
 
 
 def localized(item: Framework | Domain | MaturityLevel | Tier, field: str, locale: str) -> str:

@@ -29,7 +29,7 @@ import numpy as np
 
 from cyberready._version import __version__
 from cyberready.errors import DisclosureError, ReportError
-from cyberready.models.framework import localized
+from cyberready.models.framework import localized, translation_of
 from cyberready.models.vocab import ASSET_TYPES, EXPOSURES
 from cyberready.report import numbers
 from cyberready.report.i18n import check_locale, translations
@@ -1219,7 +1219,7 @@ def _translation(result: AssessmentResult, control_id: str, locale: str) -> Tran
     found = result.workspace.library.control(control_id)
     if found is None or is_english(locale):
         return None
-    tr = found[1].translations.get(locale) or found[1].translations.get(locale.split("_")[0])
+    tr = translation_of(found[1], locale)
     return tr if tr is not None and tr.title else None
 
 
