@@ -50,8 +50,8 @@ def test_every_shipped_scenario_and_incident_is_translated() -> None:
     assert lib.incidents
     for i in lib.incidents.values():
         for loc in LOCALES:
-            tr = i.translations.get(loc)
-            assert tr is not None and tr.title and tr.title != i.title, (i.id, loc)
+            cited = i.translations.get(loc)
+            assert cited is not None and cited.title and cited.title != i.title, (i.id, loc)
 
 
 @pytest.fixture(scope="module")
