@@ -19,6 +19,7 @@ import cyberready
 from cyberready.cli import main
 from cyberready.models import Scenario
 from cyberready.models.vocab import localized
+from cyberready.portfolio._record import own_titles
 from cyberready.workspace import load_library
 
 QUICK = ["--trials", "20", "--screen-trials", "10", "--seed", "3"]
@@ -166,3 +167,15 @@ def test_translations_fall_back_from_the_region_to_the_language_field_by_field(
     # Spanish has no entry: the English, as written.
     assert english in pages["es"] and "Testland register copy leaked" in pages["es"]
     assert "Compte du personnel" not in pages["es"]
+
+
+def test_an_own_scenario_is_anonymised_in_every_language_it_gives(tmp_path: Path) -> None:
+    # An anonymised portfolio replaces an EMB's own scenario titles by generic labels: its
+    # French title too, which a French donor view would show.
+    ws = write_workspace(tmp_path / "ws")
+    _own_scenario(ws, {"fr": {"title": "Compte du personnel hameçonné"}})
+    titles = dict(own_titles(cyberready.load_workspace(ws)))
+    assert titles.get("Compte du personnel hameçonné") == "scenario"
+    assert "Phished staff account used to reach the register" in titles
+    shipped = load_library().scenarios["phished-local-credential"]
+    assert shipped.title not in titles and shipped.translations["fr"].title not in titles
