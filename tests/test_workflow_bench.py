@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.workflow_bench import BEFORE_COMMIT, ROOT, Timed, export_tree, render
+from benchmarks.workflow_bench import BEFORE_COMMIT, ROOT, Timed, export_tree, render, sampled
 
 
 def _row(tree: str, task: str, seconds: float, code: int = 0, load: float = 1.0) -> Timed:
@@ -55,3 +55,30 @@ def test_the_before_tree_is_the_commit_s_files(tmp_path: Path) -> None:
     tree = export_tree(BEFORE_COMMIT, tmp_path / "before")
     assert (tree / "cyberready" / "cli.py").exists()
     assert not (tree / "benchmarks" / "workflow_bench.py").exists()  # added after that commit
+
+
+def test_a_sampled_before_run_is_scaled_to_15_reports_and_says_so() -> None:
+    pairs = sampled(3)
+    assert len(set(pairs)) == 3
+    assert {a for a, _ in pairs} == {"technical", "advisor", "donor"}  # every audience
+    assert len({f for _, f in pairs}) == 3  # three different formats
+    assert len(set(sampled(15))) == 15 and sampled(None) == sampled(99)
+    rows = [_row("before", "reports", s) for s in (470.0, 490.0, 510.0)]
+    rows += [_row("after", "reports", 200.0)]
+    meta = {
+        "date": "2026-12-04 20:00",
+        "command": "python -m benchmarks.workflow_bench --before-sample 3",
+        "elapsed_minutes": 30.0,
+        "machine": "test cpu",
+        "cores": "2",
+        "size": 4000,
+        "n_assets": 4004,
+        "trials": "default",
+        "before": "2f1dd6e",
+        "after": "abc1234",
+        "before_sample": 3,
+    }
+    text = render({"meta": meta, "rows": [asdict(r) for r in rows]})
+    line = next(t for t in text.splitlines() if t.startswith("| all 15 reports"))
+    # 15 × the mean of 490 s = 122.5 min, and how it was obtained
+    assert "≈ 122.5 min (3 of 15 timed: 8.2 min each)" in line
