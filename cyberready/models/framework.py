@@ -22,6 +22,7 @@ from cyberready.models.vocab import (
     TimeDistribution,
     Usd,
     WholeNumber,
+    localized,
 )
 
 __all__ = [
@@ -424,8 +425,8 @@ class Framework(StrictModel):
 
 def translation_of(control: Control, locale: str) -> Translation | None:
     """The control's ``translations:`` entry for ``locale`` (``fr_CA``), else for its language
-    (``fr``), else None: the one fallback rule of control texts, as :func:`localized` is of
-    the framework's other texts.
+    (``fr``), else None: the one fallback rule of control texts, as
+    :func:`~cyberready.models.vocab.localized` is of the framework's other texts.
 
     >>> c = Control.model_construct(translations={"fr": Translation(title="Plan de crise")})
     >>> translation_of(c, "fr_CA").title, translation_of(c, "es")
@@ -433,23 +434,6 @@ def translation_of(control: Control, locale: str) -> Translation | None:
     """
     tr = control.translations
     return tr.get(locale) or tr.get(locale.replace("-", "_").split("_")[0])
-
-
-def localized(item: Framework | Domain | MaturityLevel | Tier, field: str, locale: str) -> str:
-    """``item``'s ``field`` (a framework's title, a domain's, a scale level's or a tier's
-    text) in ``locale``: its translation into ``fr_CA``, else into ``fr``, else the English.
-
-    >>> tr = {"fr": TierTranslation(name="En développement")}
-    >>> tier = Tier(min=40, name="Developing", translations=tr)
-    >>> localized(tier, "name", "fr_CA"), localized(tier, "name", "es")
-    ('En développement', 'Developing')
-    """
-    for candidate in (locale, locale.replace("-", "_").split("_")[0]):
-        tr = item.translations.get(candidate)
-        value = getattr(tr, field, None) if tr is not None else None
-        if value:
-            return str(value)
-    return str(getattr(item, field))
 
 
 class CatalogItem(StrictModel):

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
-from cyberready.models.vocab import Id, SchemaVersion, StrictModel
+from cyberready.models.vocab import Id, Locale, SchemaVersion, StrictModel
 
 __all__ = [
     "INCIDENT_DATE_PATTERN",
@@ -20,6 +20,7 @@ __all__ = [
     "IncidentDate",
     "IncidentRegistry",
     "IncidentSource",
+    "IncidentTranslation",
 ]
 
 INCIDENT_DATE_PATTERN: Final = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
@@ -76,6 +77,12 @@ class IncidentSource(StrictModel):
     )
 
 
+class IncidentTranslation(StrictModel):
+    """An incident's title in one language (reports cite incidents by title and year)."""
+
+    title: str | None = Field(default=None, min_length=1, description="Translated title.")
+
+
 class Incident(StrictModel):
     """One real incident (or, with ``type: dataset``, a published count of incidents)."""
 
@@ -93,6 +100,11 @@ class Incident(StrictModel):
     summary: str = Field(min_length=1, description="What happened, in two to four sentences.")
     sources: tuple[IncidentSource, ...] = Field(
         min_length=1, description="Public sources, each with the fact it backs."
+    )
+    translations: dict[Locale, IncidentTranslation] = Field(
+        default_factory=dict,
+        description="Locale (fr, es, ar, or a region such as fr_CA) -> translated title, cited "
+        "in reports in that language (fr_CA falls back to fr, then English).",
     )
 
     @property

@@ -11,6 +11,7 @@ from cyberready.models.vocab import (
     AttackId,
     Id,
     LinkKind,
+    Locale,
     Number,
     Phase,
     SchemaVersion,
@@ -19,7 +20,14 @@ from cyberready.models.vocab import (
     TimeDistribution,
 )
 
-__all__ = ["Effect", "EntryRule", "PropagationRule", "References", "Scenario"]
+__all__ = [
+    "Effect",
+    "EntryRule",
+    "PropagationRule",
+    "References",
+    "Scenario",
+    "ScenarioTranslation",
+]
 
 Visibility = Literal["none", "internal", "public"]
 
@@ -97,6 +105,13 @@ class References(StrictModel):
     )
 
 
+class ScenarioTranslation(StrictModel):
+    """A scenario's title and description in one language; a field left out keeps the English."""
+
+    title: str | None = Field(default=None, min_length=1, description="Translated title.")
+    description: str | None = Field(default=None, description="Translated description.")
+
+
 class Scenario(StrictModel):
     """A threat scenario (``kind: scenario``)."""
 
@@ -126,3 +141,8 @@ class Scenario(StrictModel):
     propagation: tuple[PropagationRule, ...] = Field(default=(), description="Propagation rules.")
     effects: tuple[Effect, ...] = Field(min_length=1, description="Effects on compromised assets.")
     references: References = Field(default_factory=References, description="Sources.")
+    translations: dict[Locale, ScenarioTranslation] = Field(
+        default_factory=dict,
+        description="Locale (fr, es, ar, or a region such as fr_CA) -> translated title and "
+        "description, shown in reports in that language (fr_CA falls back to fr, then English).",
+    )

@@ -7,7 +7,7 @@ distributions are defined once here and reused by every other model.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, Final, Literal, get_args
+from typing import Annotated, Any, Final, Literal, Protocol, get_args
 
 from pydantic import (
     BaseModel,
@@ -61,8 +61,10 @@ __all__ = [
     "Site",
     "StrictModel",
     "TimeDistribution",
+    "Translated",
     "Usd",
     "WholeNumber",
+    "localized",
 ]
 
 # Numbers in files are strict: YAML's `true`, `1.0` where a whole number belongs, quoted text,
@@ -105,6 +107,32 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=200)]
 LOCALE_PATTERN: Final = r"^([A-Za-z]{2,3})(?:[_-]([A-Za-z]{2}|[0-9]{3}))?$"
 Locale = Annotated[str, StringConstraints(pattern=LOCALE_PATTERN)]
 """A report language: a language code such as ``en``, or ``en_GB`` (never a path)."""
+
+
+class Translated(Protocol):
+    """Anything with a ``translations:`` block: locale -> an entry of translated fields."""
+
+    @property
+    def translations(self) -> Mapping[str, Any]: ...
+
+
+def localized(item: Translated, field: str, locale: str) -> str:
+    """``item``'s ``field`` (a framework's, domain's, scale level's, tier's, scenario's or
+    incident's text) in ``locale``: its translation into ``fr_CA``, else into ``fr``, else the
+    English. The one fallback rule of every translated text in a file.
+
+    >>> from types import SimpleNamespace as NS
+    >>> tier = NS(name="Developing", translations={"fr": NS(name="En développement")})
+    >>> localized(tier, "name", "fr_CA"), localized(tier, "name", "es")
+    ('En développement', 'Developing')
+    """
+    for candidate in (locale, locale.replace("-", "_").split("_")[0]):
+        tr = item.translations.get(candidate)
+        value = getattr(tr, field, None) if tr is not None else None
+        if value:
+            return str(value)
+    return str(getattr(item, field))
+
 
 AttackId = Annotated[str, StringConstraints(pattern=r"^T[0-9]{4}(\.[0-9]{3})?$")]
 """A MITRE ATT&CK Enterprise technique or sub-technique id, e.g. ``T1566`` or ``T1684.001``."""

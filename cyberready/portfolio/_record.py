@@ -165,7 +165,7 @@ def record_of(result: AssessmentResult, locale: str) -> EmbRecord:
 
 def own_titles(ws: Workspace) -> tuple[tuple[str, str], ...]:
     """(title, kind) of the workspace's own (not shipped) frameworks, domains, controls and
-    scenarios."""
+    scenarios (a scenario's translated titles too)."""
     lib = ws.library
     out: list[tuple[str, str]] = []
     for fid, fw in lib.frameworks.items():
@@ -174,11 +174,11 @@ def own_titles(ws: Workspace) -> tuple[tuple[str, str], ...]:
         out.append((fw.title, "framework"))
         out += [(d.title, "domain") for d in fw.domains]
         out += [(c.title, "control") for c in fw.controls]
-    out += [
-        (sc.title, "scenario")
-        for sid, sc in lib.scenarios.items()
-        if not lib.is_shipped("scenario", sid)
-    ]
+    for sid, sc in lib.scenarios.items():
+        if not lib.is_shipped("scenario", sid):
+            # its title in every language it gives, since a report names it in its own
+            out += [(sc.title, "scenario")]
+            out += [(t.title, "scenario") for t in sc.translations.values() if t.title]
     return tuple(out)
 
 

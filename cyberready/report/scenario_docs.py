@@ -49,7 +49,8 @@ What a scenario needs to apply is in its *Starts at* line: an EMB whose model ha
 the types named there finds the scenario listed as not relevant. *Spreads along* says which links
 (`docs/system-model.md`) carry the campaign further, and *Effects* what it does to the assets it
 compromised (only those the selector picks, if one is given); `(public)` marks an effect that
-costs public trust.
+costs public trust. *Translated into* lists the languages its `translations:` block gives the
+title and description in; reports in those languages use them (`docs/languages.md`).
 
 | Scenario | Actor | Phases | Base likelihood |
 |---|---|---|---|
@@ -139,6 +140,9 @@ def render_page(lib: Library) -> str:
             + "".join(_needs(s))
             + "- **Incidents:** "
             + ("; ".join(incidents) if incidents else "none in the registry")
+            + "\n"
+            + "- **Translated into:** "
+            + (", ".join(sorted(s.translations)) or "none (English only)")
             + "\n"
         )
     return "".join(parts)

@@ -29,8 +29,8 @@ import numpy as np
 
 from cyberready._version import __version__
 from cyberready.errors import DisclosureError, ReportError
-from cyberready.models.framework import localized, translation_of
-from cyberready.models.vocab import ASSET_TYPES, EXPOSURES
+from cyberready.models.framework import translation_of
+from cyberready.models.vocab import ASSET_TYPES, EXPOSURES, localized
 from cyberready.report import numbers
 from cyberready.report.i18n import check_locale, translations
 from cyberready.report.models import (
@@ -246,7 +246,8 @@ def forbidden_terms(ws: Workspace) -> set[str]:
 
 def vocabulary(ws: Workspace, locale: str = "en") -> list[str]:
     """Text that is never sensitive, whoever wrote it into an asset label or evidence: the
-    shipped frameworks' titles, tier, domain and control titles, the shipped scenarios' titles,
+    shipped frameworks' titles, tier, domain and control titles, the shipped scenarios' titles
+    (in every language they ship in),
     and the reports' own wording and vocabulary words (phases, evidence sources, provenance,
     …). An EMB's own frameworks and scenarios are free text: they are not vocabulary."""
     lib = ws.library
@@ -263,7 +264,10 @@ def vocabulary(ws: Workspace, locale: str = "en") -> list[str]:
         for c in fw.controls:
             words.append(c.title)
             words += [t.title for t in c.translations.values() if t.title]
-    words += [s.title for sid, s in lib.scenarios.items() if lib.is_shipped("scenario", sid)]
+    for sid, s in lib.scenarios.items():
+        if lib.is_shipped("scenario", sid):
+            words.append(s.title)
+            words += [t.title for t in s.translations.values() if t.title]
     return words
 
 
@@ -614,9 +618,10 @@ class _ActionFields(TypedDict):
     ready_by: str | None
 
 
-def _why(rec: Recommendation, locale: str, title: str) -> str:
+def _why(rec: Recommendation, locale: str, title: str, scenario_titles: Mapping[str, str]) -> str:
     """Why an action is recommended, in one paragraph: :meth:`Recommendation.explain` in
-    English, the same facts through the catalog in any other language."""
+    English, the same facts through the catalog in any other language (the scenarios by their
+    titles in ``scenario_titles``)."""
     if is_english(locale):
         return rec.explain()
     t = translations(locale)
@@ -675,7 +680,7 @@ def _why(rec: Recommendation, locale: str, title: str) -> str:
     sc = rec.protects()
     if sc:
         listed_sc = "; ".join(
-            f"{rec.scenario_titles.get(s, s)} (-{numbers.points(v, locale)})" for s, v in sc[:5]
+            f"{scenario_titles.get(s, s)} (-{numbers.points(v, locale)})" for s, v in sc[:5]
         )
         parts.append(_("Scenarios: %(list)s.") % {"list": listed_sc})
     fn = rec.functions()
@@ -718,6 +723,7 @@ def _actions(result: AssessmentResult, _: Gettext, locale: str) -> tuple[ActionR
     in_plan = {a.id for a in p.plan.actions} if p.plan is not None else set()
     cache: dict[tuple[str, ...], float] = {}
     out: list[ActionRow] = []
+    scenario_titles = _scenario_titles(ws, locale)
 
     def described(a: PlannedAction) -> _ActionFields:
         """What every row says of its action, ranked by risk reduction or by readiness alone:
@@ -754,11 +760,16 @@ def _actions(result: AssessmentResult, _: Gettext, locale: str) -> tuple[ActionR
                 risk_reduction=max(0.0, rec.benefit.value),
                 risk_reduction_share=share,
                 readiness_gain=_readiness_gain(result, [a], cache),
-                scenarios=tuple(rec.scenario_titles.get(s, s) for s, _v in rec.protects()),
+                scenarios=tuple(scenario_titles.get(s, s) for s, _v in rec.protects()),
                 functions=tuple(rec.function_titles.get(f, f) for f, _v in rec.functions()),
                 in_budget=a.id in in_plan,
                 simulated=True,
-                why=_why(rec, locale, _control_title(result, a.control, a.title, locale)),
+                why=_why(
+                    rec,
+                    locale,
+                    _control_title(result, a.control, a.title, locale),
+                    scenario_titles,
+                ),
             )
         )
     for ra in p.readiness:
@@ -835,7 +846,7 @@ def _technical(
             )
         )
 
-    titles = {s.id: s.title for s in ws.scenarios}
+    titles = _scenario_titles(ws, locale)
     units = _Units(system)
     functions: list[FunctionRisk] = []
     scenarios: list[ScenarioRisk] = []
@@ -884,7 +895,7 @@ def _technical(
             scenarios.append(
                 ScenarioRisk(
                     scenario_id=r.scenario_id,
-                    title=r.title,
+                    title=titles.get(r.scenario_id, r.title),
                     actor=sc.actor,
                     objective=sc.objective,
                     likelihood=r.likelihood,
@@ -903,7 +914,7 @@ def _technical(
                     hours_to_failure=ttf,
                     failure_hours_sample=_sample(r.time_to_failure),
                     public_confidence=max(0.0, r.mean_confidence),
-                    incidents=_incidents(sc, ws.library),
+                    incidents=_incidents(sc, ws.library, locale),
                     status=status.get(r.scenario_id, "applies"),
                 )
             )
@@ -951,14 +962,16 @@ def _technical(
         not_applicable=result.readiness.overall.not_applicable,
         evidence_mix=_evidence_mix(result),
         rules_not_applicable=tuple(
-            f"{d.title}: {rule.rule} ({rule.selector}): {rule.reason}"
+            f"{titles.get(d.scenario_id, d.title)}: {rule.rule} ({rule.selector}): {rule.reason}"
             for d in diagnostics.scenarios
             for rule in d.rules
         ),
-        scenarios_not_relevant=tuple(d.title for d in diagnostics.not_relevant),
+        scenarios_not_relevant=tuple(
+            titles.get(d.scenario_id, d.title) for d in diagnostics.not_relevant
+        ),
         scenarios_not_applied=tuple(
             ScenarioNotApplied(
-                title=d.title,
+                title=titles.get(d.scenario_id, d.title),
                 cause=d.cause,
                 because=_not_applied_because(d.cause, _),
                 detail=d.reason,
@@ -1228,13 +1241,25 @@ def _control_title(result: AssessmentResult, control_id: str, title: str, locale
     return tr.title if tr is not None and tr.title else title
 
 
-def _incidents(scenario: Scenario, library: Library) -> tuple[IncidentCitation, ...]:
-    """The incidents a scenario cites, by title and year (oldest first); a citation that is in
-    no registry (free text, allowed in an EMB's own scenarios) is shown as written, last."""
+def _scenario_titles(ws: Workspace, locale: str) -> dict[str, str]:
+    """Every scenario's title in ``locale`` (its ``translations:``, ``fr_CA``, else ``fr``, else
+    the English), by scenario id."""
+    return {sid: localized(s, "title", locale) for sid, s in ws.library.scenarios.items()}
+
+
+def _incidents(
+    scenario: Scenario, library: Library, locale: str = "en"
+) -> tuple[IncidentCitation, ...]:
+    """The incidents a scenario cites, by title (in ``locale`` where the registry translates
+    it) and year, oldest first; a citation that is in no registry (free text, allowed in an
+    EMB's own scenarios) is shown as written, last."""
     known = [library.incidents[i] for i in scenario.references.incidents if i in library.incidents]
     free = [i for i in scenario.references.incidents if i not in library.incidents]
     return tuple(
-        [IncidentCitation(title=i.title, year=i.year) for i in sorted(known, key=lambda i: i.date)]
+        [
+            IncidentCitation(title=localized(i, "title", locale), year=i.year)
+            for i in sorted(known, key=lambda i: i.date)
+        ]
         + [IncidentCitation(title=text) for text in free]
     )
 
@@ -1406,6 +1431,7 @@ def _donor(result: AssessmentResult, locale: str, _: Gettext, red: Redactor) -> 
     ws = result.workspace
     scrub = _Scrubber(red)
     sim = result.simulation
+    titles = _scenario_titles(ws, locale)
     fns = ws.resolved.functions
     functions = []
     if sim is not None:
@@ -1440,10 +1466,14 @@ def _donor(result: AssessmentResult, locale: str, _: Gettext, red: Redactor) -> 
             unassessed=len(unassessed),
             not_applicable=result.readiness.overall.not_applicable,
             evidence_mix=_evidence_mix(result),
-            scenarios_not_relevant=tuple(d.title for d in result.diagnostics.not_relevant),
+            scenarios_not_relevant=tuple(
+                titles.get(d.scenario_id, d.title) for d in result.diagnostics.not_relevant
+            ),
             scenarios_not_applied=tuple(
                 DonorScenarioNotApplied(
-                    title=d.title, cause=d.cause, because=_not_applied_because(d.cause, _)
+                    title=titles.get(d.scenario_id, d.title),
+                    cause=d.cause,
+                    because=_not_applied_because(d.cause, _),
                 )
                 for d in result.diagnostics.cannot_apply
                 if d.cause is not None
