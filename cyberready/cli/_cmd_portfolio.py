@@ -69,8 +69,9 @@ __all__ = ["examples", "portfolio"]
 @screen_trials_option("Trials of the priorities' screening pass (a portfolio runs no other).")
 @seed_option("Seed: the same seed gives the same numbers.")
 @locale_option(
-    "Language of the HTML or PDF summary: a shipped report language (en, fr, es, ar), "
-    "optionally with a region (fr_CA) [default: en]."
+    "Language of the HTML, PDF or XLSX summary (the XLSX's sheet and column names) and of "
+    "what the command prints: a shipped report language (en, fr, es, ar), optionally with a "
+    "region (fr_CA) [default: en]."
 )
 @force_option()
 @handle_errors
