@@ -36,7 +36,9 @@ __all__ = ["csv_"]
     seed="Seed: the same seed gives the same files, byte for byte.",
     screen_trials="Trials per scenario when screening candidate actions.",
     budget="Budget for the plan (default: budget_usd in emb.yaml).",
-    locale="Language of the titles and explanations in the files (a shipped one, e.g. en).",
+    locale="Language of the titles and explanations in the files and of what the command "
+    "prints (a shipped one, e.g. en; default: the first shipped language of emb.yaml's "
+    "languages, else en).",
     force="the files of an earlier export in a folder that is not empty",
 )
 @click.pass_context

@@ -54,9 +54,10 @@ def questionnaire() -> None:
 )
 @out_option("Output file: .xlsx (a workbook) or .csv (not with --company).", folder=False)
 @locale_option(
-    "Language of the workbook's instructions, headers and prompts, and of the control texts "
-    "its frameworks translate (a shipped report language: en, fr, es, ar; default: the first "
-    "of emb.yaml's languages that ships, else en). Any language's workbook imports the same."
+    "Language of the workbook's instructions, headers and prompts, of the framework texts "
+    "it translates (scale, domains, controls) and of what the command prints (a shipped "
+    "report language: en, fr, es, ar; default: the first of emb.yaml's languages that ships, "
+    "else en). Any language's workbook imports the same."
 )
 @FRAMEWORK_DIRS
 @force_option("an existing file that cyberready did not write (a CSV, or a filled-in workbook)")

@@ -117,9 +117,9 @@ _REPORT_FORMATS: Final = ("html", "pdf", "md", "json", "xlsx")
     seed="Seed: the same seed gives the same report.",
     screen_trials="Trials per scenario when screening candidate actions.",
     budget="Budget for the plan (default: budget_usd in emb.yaml).",
-    locale="Report language: a shipped one (en, fr…), optionally with a region (fr_CA); any "
-    "other is refused before the assessment runs. Default: the first shipped language of "
-    "emb.yaml's languages, else en.",
+    locale="Report language, and of what the command prints: a shipped one (en, fr…), "
+    "optionally with a region (fr_CA); any other is refused before the assessment runs. "
+    "Default: the first shipped language of emb.yaml's languages, else en.",
     force=None,
 )
 @click.pass_context
