@@ -42,10 +42,6 @@ __all__ = [
 ]
 
 
-def _plural(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
 def answered_controls(ws: Workspace) -> tuple[int, int]:
     """``(answered, total)`` of the EMB's own controls (``subject: emb``) in its frameworks."""
     own = {c.id for fw in ws.frameworks for c in fw.controls if fw.subject_of(c) == "emb"}
