@@ -484,6 +484,8 @@ def test_an_arabic_portfolio_workbook_names_its_sheets_and_columns_in_arabic(
         result = CliRunner().invoke(main, [*base, "--locale", lang, "--out", str(out)])
         assert result.exit_code == 0, result.output
         books[lang] = openpyxl.load_workbook(out)
+        said = result.output.splitlines()[-1]  # what it assessed and wrote, in the language
+        assert ("wrote" in said) is (lang == "en") and str(out) in said
     en, ar = books["en"], books["ar"]
     _ = translations("ar").gettext
     # English keeps the table and column keys scripts read (as the JSON does)
