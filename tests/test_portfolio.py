@@ -466,3 +466,40 @@ def test_tiers_and_weak_threshold_come_from_the_default_tiers() -> None:
     assert tuple((float(t.min), t.name) for t in DEFAULT_TIERS) == DEFAULT_TIERS_SCALE
     assert DEFAULT_WEAK_BELOW == 60.0
     assert Portfolio(records=(), trials=2, seed=0).tiers_scale == DEFAULT_TIERS_SCALE
+
+
+def test_an_arabic_portfolio_workbook_names_its_sheets_and_columns_in_arabic(
+    four: Path, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    two = tmp_path / "two"
+    two.mkdir()
+    for name in ("alpha-ec", "bravo-ec"):
+        (two / name).symlink_to(four / name, target_is_directory=True)
+    base = ["portfolio", str(two), "--trials", "60", "--seed", "7", "--executor", "serial"]
+    books = {}
+    for lang in ("en", "ar"):
+        out = tmp_path / f"{lang}.xlsx"
+        result = CliRunner().invoke(main, [*base, "--locale", lang, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        books[lang] = openpyxl.load_workbook(out)
+        said = result.output.splitlines()[-1]  # what it assessed and wrote, in the language
+        assert ("wrote" in said) is (lang == "en") and str(out) in said
+    en, ar = books["en"], books["ar"]
+    _ = translations("ar").gettext
+    # English keeps the table and column keys scripts read (as the JSON does)
+    assert en.sheetnames[:3] == ["about", "embs", "readiness"]
+    assert [c.value for c in en["embs"][2]][:3] == ["emb", "name", "country"]
+    assert ar.sheetnames[:3] == [_("About"), _("EMBs"), _("Readiness")]
+    assert len(set(ar.sheetnames)) == len(en.sheetnames)
+    headers = [c.value for c in ar[_("EMBs")][2]]
+    assert headers[:4] == [_("EMB"), _("Name"), _("Country"), _("Region")]
+    assert _("Readiness (0–100)") in headers and "score" not in headers
+    for ws in ar.worksheets:  # every header is Arabic, right to left
+        assert ws.sheet_view.rightToLeft
+        assert not re.search(r"[a-z]{3,}", ws.title)
+        if ws.title != _("About"):
+            assert all(re.search("[\u0600-\u06ff]", str(h.value)) for h in ws[2]), ws.title
+    # the numbers are the English workbook's
+    assert [c.value for c in ar[_("EMBs")]["G"]][2:] == [c.value for c in en["embs"]["G"]][2:]

@@ -5,6 +5,7 @@ one."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -14,7 +15,7 @@ import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
-from mini_emb import write_mini_workspace
+from mini_emb import FRAMEWORK, write_mini_workspace
 
 import cyberready
 from cyberready.cli import main
@@ -168,3 +169,75 @@ def test_a_renamed_header_is_still_caught_in_a_translated_workbook(tmp_path: Pat
     result = CliRunner().invoke(main, ["questionnaire", "import", str(path), "--into", str(ws)])
     assert result.exit_code == 3
     assert "A!D3" in result.output and "Niveau" in result.output
+
+
+def _translated_mini(root: Path) -> Path:
+    """The mini workspace with every framework text translated into French: its title, the
+    domains, the scale levels and each control's title, objective, guidance and rubric."""
+    ws = write_mini_workspace(root, {"MINI-A-01": {"level": 1}})
+    fw = copy.deepcopy(FRAMEWORK)
+    fw["translations"] = {"fr": {"title": "Mini-référentiel"}}
+    for level in fw["maturity_scale"]["levels"]:
+        level["translations"] = {
+            "fr": {"name": f"Niveau-{level['level']}", "description": f"Décrit {level['level']}."}
+        }
+    for domain in fw["domains"]:
+        domain["translations"] = {"fr": {"title": f"Domaine {domain['id']}"}}
+    fw["domains"][0]["description"] = "First domain."
+    fw["domains"][0]["translations"]["fr"]["description"] = "Premier domaine."
+    for control in fw["controls"]:
+        tr: dict[str, Any] = {
+            "title": f"Titre {control['id']}",
+            "objective": f"Objectif {control['id']}.",
+        }
+        if control["id"] == "MINI-B-01":
+            tr["guidance"] = "Les corriger."
+        if control["id"] == "MINI-A-02":
+            tr["rubric"] = {k: f"rf{k}" for k in range(5)}
+        control["translations"] = {"fr": tr}
+    (ws / "frameworks" / "mini.yaml").write_text(
+        yaml.safe_dump(fw, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return ws
+
+
+def test_a_french_workbook_shows_the_frameworks_own_french_texts(tmp_path: Path) -> None:
+    ws = _translated_mini(tmp_path / "ws")
+    wb = _export(ws, tmp_path / "fr.xlsx", "--locale", "fr_CA")  # a region takes its language's
+    a, b = wb["A"], wb["B"]
+    assert a["A1"].value == "Mini-référentiel — A\u00a0: Domaine A"
+    assert a["A2"].value == "Premier domaine."
+    # the rubric columns are headed by the French level names
+    assert [c.value for c in a[3]][8:13] == [f"Niveau {k}\u00a0: Niveau-{k}" for k in range(5)]
+    rows = {r[0]: r for r in a.iter_rows(min_row=4, values_only=True)}
+    assert rows["MINI-A-01"][1:3] == ("Titre MINI-A-01", "Objectif MINI-A-01.")
+    # the scale's French descriptions stand in for a control without a rubric of its own
+    assert rows["MINI-A-01"][8:13] == tuple(f"Décrit {k}." for k in range(5))
+    assert rows["MINI-A-02"][8:13] == tuple(f"rf{k}" for k in range(5))
+    guidance = translations("fr").gettext("Guidance: %(text)s") % {"text": "Les corriger."}
+    assert b["C4"].value == f"Objectif MINI-B-01.\n\n{guidance}"
+    instructions = [r for r in wb.worksheets[0].iter_rows(values_only=True) if any(v for v in r)]
+    shown = "\n".join(str(v) for r in instructions for v in r if v)
+    for k in range(5):
+        assert (f"{k} Niveau-{k}", f"Décrit {k}.") in [r[:2] for r in instructions]
+    assert "Mini-référentiel" in shown and "Domaine B" in shown
+    for english in ("Mini framework", "Alpha", "Documented", "Written down.", "Patch them."):
+        assert english not in shown and english not in "\n".join(
+            str(v) for s in ("A", "B") for r in wb[s].iter_rows(values_only=True) for v in r if v
+        )
+    # English is the framework's English
+    en = _export(ws, tmp_path / "en.xlsx", "--locale", "en")
+    assert en["A"]["A1"].value == "Mini framework — A: Alpha"
+    assert en["A"]["I3"].value == "Level 0: None" and en["A"]["I4"].value == "Not done."
+
+
+def test_a_translated_framework_changes_nothing_the_import_reads(tmp_path: Path) -> None:
+    written = {}
+    for lang in ("en", "fr", "ar"):
+        ws = _translated_mini(tmp_path / lang / "ws")
+        path = tmp_path / lang / "q.xlsx"
+        _fill(_export(ws, path, "--locale", lang), path)
+        result = CliRunner().invoke(main, ["questionnaire", "import", str(path), "--into", str(ws)])
+        assert result.exit_code == 0, result.output
+        written[lang] = (ws / "assessment.yaml").read_text(encoding="utf-8")
+    assert written["fr"] == written["en"] == written["ar"]

@@ -62,7 +62,8 @@ __all__ = ["assess", "assess_run", "assess_shown", "diff", "prioritize", "simula
     seed="With --save: seed of the simulation.",
     screen_trials="With --save: trials per scenario when screening candidate actions.",
     budget="With --save: budget for the plan (default: budget_usd in emb.yaml).",
-    locale="With --save: report language.",
+    locale="Language of the headings printed and, with --save, of the saved run's reports "
+    "(default: the first shipped language of emb.yaml's languages, else en).",
     force="an existing --save file that cyberready did not write",
 )
 @handle_errors
@@ -84,6 +85,7 @@ def assess(
     rendered from it (`cyberready report DIR --from RUN`).
     """
     import cyberready
+    from cyberready.cli._lang import cli_locale, messages
     from cyberready.errors import ThresholdError
 
     if as_json and as_csv:
@@ -93,15 +95,17 @@ def assess(
     if save_to is not None:
         check_output(save_to, force=run.force)
     ws = cyberready.load_workspace(workspace, frameworks_dirs=frameworks_dirs)
+    locale = cli_locale(run.locale, ws.emb.languages)
     if save_to is not None:
-        from cyberready.report.i18n import check_locale, default_locale
         from cyberready.report.runfile import save_run
 
-        locale = check_locale(run.locale) if run.locale else default_locale(ws.emb.languages)
         full = assess_run(ws, run)
         options = {"trials": run.trials, "seed": run.seed, "screen_trials": run.screen_trials}
         save_run(save_to, full, options={**options, "budget": run.budget}, locale=locale)
-        echo(f"saved the run to {save_to} (TLP:AMBER+STRICT: it names systems)", err=True)
+        saved = messages(locale).gettext(
+            "saved the run to %(path)s (TLP:AMBER+STRICT: it names systems)"
+        )
+        echo(saved % {"path": save_to}, err=True)
     result = cyberready.score(ws)
     if as_json:
         emit_json(result.to_dict())
@@ -112,7 +116,7 @@ def assess(
     else:
         from cyberready.cli._render import render_readiness
 
-        render_readiness(result, controls=show_controls)
+        render_readiness(result, controls=show_controls, locale=locale)
     overall = result.overall.score
     if fail_under is not None and (overall is None or overall < fail_under):
         from cyberready.cli._render import score_text
@@ -352,6 +356,7 @@ def prioritize(
 
         echo(frame_csv(frame), nl=False)
     else:
+        from cyberready.cli._lang import cli_locale
         from cyberready.cli._render import render_priorities
 
-        render_priorities(result, ws, top, explain)
+        render_priorities(result, ws, top, explain, cli_locale(None, ws.emb.languages))

@@ -47,8 +47,9 @@ def demo(example: str, list_only: bool, out: Path, force: bool) -> None:
     """Run cyberready on a shipped example EMB (default: the fictional Examplia) and summarise
     it: validation, readiness, top risks, top actions, and every audience's report."""
     import cyberready
+    from cyberready.cli._lang import cli_locale, messages
     from cyberready.cli._render import answered_controls, readiness_lines
-    from cyberready.report import AUDIENCES, default_filename
+    from cyberready.report import AUDIENCES, default_filename, numbers
 
     if list_only:
         for line in _example_lines():
@@ -66,24 +67,54 @@ def demo(example: str, list_only: bool, out: Path, force: bool) -> None:
     for audience in AUDIENCES:
         for fmt in ("html", "pdf"):
             check_output(out / default_filename(ws.emb.id, audience, fmt), force=force)
+    locale = cli_locale(None, ws.emb.languages)
+    t = messages(locale)
+    _ = t.gettext
+    sep = numbers.punctuation(locale)
+
+    def count(n: int) -> str:
+        return numbers.decimal(n, 0, locale)
+
+    def show(label: str, value: object) -> None:
+        echo(f"{label}{sep.colon} {value}")
+
     secho(f"{ws.emb.name} ({ws.emb.id})", bold=True)
-    echo(f"workspace: {path}")
+    show(_("workspace"), path)
     if ws.emb.election:
-        echo(f"election: {ws.emb.election.name} on {ws.emb.election.date}")
+        show(
+            _("election"),
+            _("%(name)s on %(date)s")
+            % {"name": ws.emb.election.name, "date": ws.emb.election.date},
+        )
     r = ws.resolved
     answered, n_controls = answered_controls(ws)
-    echo(
-        f"system: {r.n_assets:,} assets, {r.n_links:,} links, {len(r.functions)} election functions"
+    n_functions = len(r.functions)
+    show(
+        _("system"),
+        sep.list_sep.join(
+            (
+                t.ngettext("%(n)s asset", "%(n)s assets", r.n_assets) % {"n": count(r.n_assets)},
+                t.ngettext("%(n)s link", "%(n)s links", r.n_links) % {"n": count(r.n_links)},
+                t.ngettext("%(n)s election function", "%(n)s election functions", n_functions)
+                % {"n": count(n_functions)},
+            )
+        ),
     )
-    echo(
-        f"frameworks: {', '.join(f.id for f in ws.frameworks)} "
-        f"({answered} of {n_controls} EMB controls answered)"
+    show(
+        _("frameworks"),
+        f"{sep.list_sep.join(f.id for f in ws.frameworks)} ("
+        + _("%(answered)s of %(total)s EMB controls answered")
+        % {"answered": count(answered), "total": count(n_controls)}
+        + ")",
     )
-    echo(f"platform scorecards: {', '.join(p.company for p in ws.platforms) or 'none'}")
-    echo(f"threat scenarios in scope: {len(ws.scenarios)}")
-    secho("valid: every file and reference checks out", fg="green")
-    for line in readiness_lines(cyberready.score(ws)):
-        echo(line)
+    show(
+        _("platform scorecards"),
+        sep.list_sep.join(p.company for p in ws.platforms) or _("none"),
+    )
+    show(_("threat scenarios in scope"), count(len(ws.scenarios)))
+    secho(_("valid: every file and reference checks out"), fg="green")
+    for text in readiness_lines(cyberready.score(ws), locale):
+        echo(text)
     for line in _demo_top_risks(ws):
         echo(line)
     for line in _demo_top_actions(ws):

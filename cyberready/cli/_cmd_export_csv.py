@@ -36,7 +36,9 @@ __all__ = ["csv_"]
     seed="Seed: the same seed gives the same files, byte for byte.",
     screen_trials="Trials per scenario when screening candidate actions.",
     budget="Budget for the plan (default: budget_usd in emb.yaml).",
-    locale="Language of the titles and explanations in the files (a shipped one, e.g. en).",
+    locale="Language of the titles and explanations in the files and of what the command "
+    "prints (a shipped one, e.g. en; default: the first shipped language of emb.yaml's "
+    "languages, else en).",
     force="the files of an earlier export in a folder that is not empty",
 )
 @click.pass_context
@@ -55,9 +57,10 @@ def csv_(
     name systems and hold evidence (TLP:AMBER+STRICT). Columns: docs/exports.md.
     """
     import cyberready
+    from cyberready.cli._lang import messages
     from cyberready.errors import OutputPathError
     from cyberready.io import write_files
-    from cyberready.report import AdvisorView, build_view
+    from cyberready.report import AdvisorView, build_view, numbers
     from cyberready.report.i18n import check_locale, default_locale
     from cyberready.report.runfile import load_run
     from cyberready.report.tables import export_files
@@ -71,17 +74,22 @@ def csv_(
         )
     ws = cyberready.load_workspace(workspace)
     locale = asked_locale or default_locale(ws.emb.languages)
+    _ = messages(locale).gettext
     if run_file is not None:
         asked = given_options(ctx, "trials", "seed", "screen_trials", "budget")
         if asked_locale is not None:
             asked["locale"] = asked_locale
         view = load_run(run_file, workspace, options=asked)["advisor"]
-        echo(f"from {run_file} (saved run, its inputs unchanged)")
+        echo(_("from %(run)s (saved run, its inputs unchanged)") % {"run": run_file})
     else:
         view = build_view(assess_run(ws, run), "advisor", locale=locale)
     assert isinstance(view, AdvisorView)  # the advisor audience's view, saved or built
     files = export_files(view)  # everything is computed before the first file is written
     write_files(out, files, overwrite=True)
     for name, data in files.items():
-        echo(f"wrote {out / name} ({len(data):,} bytes)")
-    echo(f"{view.banner.tlp}: the files name systems and hold evidence; share them accordingly")
+        size = numbers.decimal(len(data), 0, locale)
+        echo(_("wrote %(path)s (%(bytes)s bytes)") % {"path": out / name, "bytes": size})
+    echo(
+        _("%(tlp)s: the files name systems and hold evidence; share them accordingly")
+        % {"tlp": view.banner.tlp}
+    )

@@ -46,7 +46,9 @@ def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...], strict:
     start from asset types the EMB does not have are listed once as not relevant, and a
     note suggests site and operator values from tags when no asset has them.
     """
+    from cyberready.cli._lang import messages
     from cyberready.cli._render import workspace_summary
+    from cyberready.report.i18n import default_locale
     from cyberready.workspace import validate_inputs
 
     found = validate_inputs(paths, frameworks_dirs=frameworks_dirs)
@@ -55,9 +57,12 @@ def validate(paths: tuple[Path, ...], frameworks_dirs: tuple[Path, ...], strict:
         raise InputError(
             found.problems, f"{len(found.problems)} problem(s) in {len(files)} file(s)"
         )
-    secho(f"valid: {', '.join(str(p) for p in paths)}", fg="green")
-    for ws, diag in zip(found.workspaces, found.diagnostics, strict=True):
-        echo(workspace_summary(ws, diag))
+    # the summary of each workspace in its own language; the first one's for the "valid" line
+    locales = [default_locale(ws.emb.languages) for ws in found.workspaces]
+    valid = messages(locales[0] if locales else "en").gettext("valid: %(paths)s")
+    secho(valid % {"paths": ", ".join(str(p) for p in paths)}, fg="green")
+    for ws, diag, locale in zip(found.workspaces, found.diagnostics, locales, strict=True):
+        echo(workspace_summary(ws, diag, locale))
     print_warnings(found.warnings)
     for diag in found.diagnostics:
         if diag.not_relevant:

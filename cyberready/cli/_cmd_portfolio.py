@@ -69,8 +69,9 @@ __all__ = ["examples", "portfolio"]
 @screen_trials_option("Trials of the priorities' screening pass (a portfolio runs no other).")
 @seed_option("Seed: the same seed gives the same numbers.")
 @locale_option(
-    "Language of the HTML or PDF summary: a shipped report language (en, fr, es, ar), "
-    "optionally with a region (fr_CA) [default: en]."
+    "Language of the HTML, PDF or XLSX summary (the XLSX's sheet and column names) and of "
+    "what the command prints: a shipped report language (en, fr, es, ar), optionally with a "
+    "region (fr_CA) [default: en]."
 )
 @force_option()
 @handle_errors
@@ -95,8 +96,10 @@ def portfolio(
     functions and the cost of the combined priority plans (screening pass). Breakdowns over
     fewer than 3 EMBs are suppressed. Every executor gives the same numbers for a seed.
     """
+    from cyberready.cli._lang import messages
     from cyberready.io import atomic_write_bytes
     from cyberready.portfolio import PORTFOLIO_STAGE, assess_portfolio
+    from cyberready.report import numbers
     from cyberready.report.i18n import check_locale
     from cyberready.report.portfolio_report import render_portfolio
 
@@ -121,10 +124,13 @@ def portfolio(
         )
     shown = result.anonymize() if anonymize else result
     atomic_write_bytes(out, render_portfolio(shown, kind, locale=language))
+    t = messages(language)
+    _ = t.gettext
+    sep = numbers.punctuation(language)
     embs = shown.to_frame("embs")
     echo(
         render_table(
-            ["EMB", "region", "readiness", "tier", "expected loss"],
+            [_("EMB"), _("region"), _("readiness"), _("tier"), _("expected loss")],
             [
                 [
                     r["emb"],
@@ -139,11 +145,25 @@ def portfolio(
     )
     weak = shown.weak_everywhere()
     if weak:
-        echo(f"weak in every EMB: {', '.join(weak)}")
+        echo(f"{_('weak in every EMB')}{sep.colon} {sep.list_sep.join(weak)}")
     rate = len(shown) / result.elapsed * 60 if result.elapsed > 0 else float("inf")
+    written = _("%(format)s, anonymised") if anonymize else "%(format)s"
     echo(
-        f"assessed {len(shown)} EMBs in {result.elapsed:.1f} s ({rate:.1f} EMBs per minute, "
-        f"{executor} executor); wrote {out} ({kind}{', anonymised' if anonymize else ''})"
+        t.ngettext(
+            "assessed %(n)s EMB in %(seconds)s s (%(rate)s EMBs per minute, %(executor)s "
+            "executor); wrote %(path)s (%(what)s)",
+            "assessed %(n)s EMBs in %(seconds)s s (%(rate)s EMBs per minute, %(executor)s "
+            "executor); wrote %(path)s (%(what)s)",
+            len(shown),
+        )
+        % {
+            "n": len(shown),
+            "seconds": numbers.decimal(result.elapsed, 1, language),
+            "rate": numbers.decimal(rate, 1, language),
+            "executor": executor,
+            "path": out,
+            "what": written % {"format": kind},
+        }
     )
 
 

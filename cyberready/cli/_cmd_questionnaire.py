@@ -54,9 +54,10 @@ def questionnaire() -> None:
 )
 @out_option("Output file: .xlsx (a workbook) or .csv (not with --company).", folder=False)
 @locale_option(
-    "Language of the workbook's instructions, headers and prompts, and of the control texts "
-    "its frameworks translate (a shipped report language: en, fr, es, ar; default: the first "
-    "of emb.yaml's languages that ships, else en). Any language's workbook imports the same."
+    "Language of the workbook's instructions, headers and prompts, of the framework texts "
+    "it translates (scale, domains, controls) and of what the command prints (a shipped "
+    "report language: en, fr, es, ar; default: the first of emb.yaml's languages that ships, "
+    "else en). Any language's workbook imports the same."
 )
 @FRAMEWORK_DIRS
 @force_option("an existing file that cyberready did not write (a CSV, or a filled-in workbook)")
@@ -78,10 +79,12 @@ def questionnaire_export(
     the platform commitments of its framework, their scale and rubrics, its current answers
     prefilled; `questionnaire import` writes it back into that company's platforms/ file.
     """
+    from cyberready.cli._lang import cli_locale, messages, workspace_languages
     from cyberready.interop.questionnaire import write_questionnaire
     from cyberready.report.i18n import check_locale
 
     asked_locale = None if locale is None else check_locale(locale)
+    _ = messages(cli_locale(asked_locale, workspace_languages(emb_dir))).gettext
     check_output(out, force=force)
     path = write_questionnaire(
         out,
@@ -91,7 +94,7 @@ def questionnaire_export(
         company=company,
         locale=asked_locale,
     )
-    echo(f"wrote {path}")
+    echo(_("wrote %(path)s") % {"path": path})
 
 
 @questionnaire.command(
@@ -137,8 +140,11 @@ def questionnaire_import(
     same date is refused unless --as-of confirms it. One command writes a workspace at a
     time: while another holds it, this one waits 3 seconds, then stops with exit code 5.
     """
+    from cyberready.cli._lang import cli_locale, messages, workspace_languages
     from cyberready.interop.questionnaire import import_questionnaire
 
+    t = messages(cli_locale(None, workspace_languages(workspace)))
+    _ = t.gettext
     result = import_questionnaire(
         files,
         workspace,
@@ -146,21 +152,36 @@ def questionnaire_import(
         assessor=assessor,
         frameworks_dirs=frameworks_dirs,
     )
-    counts = (
-        f"{', '.join(result.frameworks)}: {result.answered} answered "
-        f"({result.not_applicable} n/a), {result.unassessed} unassessed"
-    )
+    counts = _("%(frameworks)s: %(answered)d answered (%(na)d n/a), %(unassessed)d unassessed") % {
+        "frameworks": ", ".join(result.frameworks),
+        "answered": result.answered,
+        "na": result.not_applicable,
+        "unassessed": result.unassessed,
+    }
     if result.company:
         counts = f"{result.company}: {counts}"
     if result.written is None:
-        echo(f"nothing changed ({counts}); nothing written, no history entry")
+        echo(
+            _("nothing changed (%(counts)s); nothing written, no history entry")
+            % {"counts": counts}
+        )
         return
-    secho(f"imported {counts} -> {result.written}", fg="green")
+    secho(
+        _("imported %(counts)s -> %(path)s") % {"counts": counts, "path": result.written},
+        fg="green",
+    )
     if result.archived is not None:
-        kind = "scorecard" if result.company else "assessment"
-        echo(f"previous {kind} kept as {result.archived}")
+        kept = (
+            _("previous scorecard kept as %(path)s")
+            if result.company
+            else _("previous assessment kept as %(path)s")
+        )
+        echo(kept % {"path": result.archived})
     elif result.change == "completed":
         echo(
-            f"completed the assessment of {result.assessment.as_of}: no history entry (only "
-            "frameworks not yet assessed at that date were answered)"
+            _(
+                "completed the assessment of %(date)s: no history entry (only frameworks not "
+                "yet assessed at that date were answered)"
+            )
+            % {"date": result.assessment.as_of}
         )

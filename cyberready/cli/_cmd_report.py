@@ -117,9 +117,9 @@ _REPORT_FORMATS: Final = ("html", "pdf", "md", "json", "xlsx")
     seed="Seed: the same seed gives the same report.",
     screen_trials="Trials per scenario when screening candidate actions.",
     budget="Budget for the plan (default: budget_usd in emb.yaml).",
-    locale="Report language: a shipped one (en, fr…), optionally with a region (fr_CA); any "
-    "other is refused before the assessment runs. Default: the first shipped language of "
-    "emb.yaml's languages, else en.",
+    locale="Report language, and of what the command prints: a shipped one (en, fr…), "
+    "optionally with a region (fr_CA); any other is refused before the assessment runs. "
+    "Default: the first shipped language of emb.yaml's languages, else en.",
     force=None,
 )
 @click.pass_context
@@ -147,8 +147,9 @@ def report(
     pip install 'cyberready[pdf]'.
     """
     import cyberready
+    from cyberready.cli._lang import messages
     from cyberready.io import atomic_write_bytes
-    from cyberready.report import build_view, default_filename, render, view_schema
+    from cyberready.report import build_view, default_filename, numbers, render, view_schema
     from cyberready.report.i18n import check_locale, default_locale
     from cyberready.report.runfile import load_run
     from cyberready.report.views import redactor
@@ -157,6 +158,7 @@ def report(
     ws = cyberready.load_workspace(workspace)
     company = _company(ws, audiences, company)
     locale = asked_locale or default_locale(ws.emb.languages)
+    _ = messages(locale).gettext
     pairs = [(a, f) for a in audiences for f in fmts]
     several = len(pairs) > 1
     if several and out is not None and out.exists() and not out.is_dir():
@@ -180,7 +182,7 @@ def report(
             path = target(audience, "json-schema")
             schema = view_schema(audience)
             atomic_write_bytes(path, (json.dumps(schema, indent=2) + "\n").encode())
-            echo(f"wrote {path}")
+            echo(_("wrote %(path)s") % {"path": path})
     pairs = [(a, f) for a, f in pairs if f != "json-schema"]
     if not pairs:
         return
@@ -190,7 +192,7 @@ def report(
         if asked_locale is not None:
             asked["locale"] = asked_locale
         views = load_run(run_file, workspace, options=asked, company=company)
-        echo(f"from {run_file} (saved run, its inputs unchanged)")
+        echo(_("from %(run)s (saved run, its inputs unchanged)") % {"run": run_file})
     else:
         result = assess_run(ws, run)
         views = {a: build_view(result, a, locale=locale, company=company) for a in audiences}
@@ -205,7 +207,15 @@ def report(
         )
         path = target(audience, fmt)
         atomic_write_bytes(path, data)
-        echo(f"wrote {path} ({audience}, {fmt}, {len(data):,} bytes)")
+        echo(
+            _("wrote %(path)s (%(audience)s, %(format)s, %(bytes)s bytes)")
+            % {
+                "path": path,
+                "audience": audience,
+                "format": fmt,
+                "bytes": numbers.decimal(len(data), 0, locale),
+            }
+        )
 
 
 def _company(ws: Workspace, audiences: Sequence[str], company: str | None) -> str | None:

@@ -8,11 +8,13 @@ Every number is written as the reports write it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import click
 
+from cyberready.cli._lang import messages
 from cyberready.cli._output import echo, render_table, secho
 from cyberready.report import numbers
 
@@ -40,10 +42,6 @@ __all__ = [
 ]
 
 
-def _plural(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
 def answered_controls(ws: Workspace) -> tuple[int, int]:
     """``(answered, total)`` of the EMB's own controls (``subject: emb``) in its frameworks."""
     own = {c.id for fw in ws.frameworks for c in fw.controls if fw.subject_of(c) == "emb"}
@@ -51,29 +49,49 @@ def answered_controls(ws: Workspace) -> tuple[int, int]:
     return len(own & set(answers)), len(own)
 
 
-def workspace_summary(ws: Workspace, diag: Diagnostics) -> str:
-    """One line on what a valid workspace holds and how its scenarios apply."""
+def workspace_summary(ws: Workspace, diag: Diagnostics, locale: str = "en") -> str:
+    """One line on what a valid workspace holds and how its scenarios apply, in ``locale``."""
+    t = messages(locale)
+    _ = t.gettext
+    sep = numbers.punctuation(locale)
+
+    def count(n: int) -> str:
+        return numbers.decimal(n, 0, locale)
+
     r = ws.resolved
     items = int(r.counts.sum())
-    assets = f"{r.n_assets:,} assets" + (f" ({items:,} items)" if items != r.n_assets else "")
+    assets = t.ngettext("%(n)s asset", "%(n)s assets", r.n_assets) % {"n": count(r.n_assets)}
+    if items != r.n_assets:
+        assets += " " + t.ngettext("(%(n)s item)", "(%(n)s items)", items) % {"n": count(items)}
+    links = t.ngettext("%(n)s link", "%(n)s links", r.n_links) % {"n": count(r.n_links)}
+    k = len(r.functions)
+    functions = t.ngettext("%(n)s election function", "%(n)s election functions", k) % {
+        "n": count(k)
+    }
     answered, n_controls = answered_controls(ws)
     answers = (
-        f"{answered} of {n_controls} EMB controls answered"
+        _("%(answered)s of %(total)s EMB controls answered")
+        % {"answered": count(answered), "total": count(n_controls)}
         if ws.assessment
-        else "no assessment yet"
+        else _("no assessment yet")
     )
     status = [d.status for d in diag.scenarios]
     parts = [
-        f"{status.count('applies')} apply",
-        f"{status.count('partial')} in part" if "partial" in status else "",
-        f"{status.count('cannot_apply')} can affect nothing" if "cannot_apply" in status else "",
-        f"{status.count('not_relevant')} not relevant" if "not_relevant" in status else "",
+        _("%(n)s apply") % {"n": count(status.count("applies"))},
+        _("%(n)s in part") % {"n": count(status.count("partial"))} if "partial" in status else "",
+        _("%(n)s can affect nothing") % {"n": count(status.count("cannot_apply"))}
+        if "cannot_apply" in status
+        else "",
+        _("%(n)s not relevant") % {"n": count(status.count("not_relevant"))}
+        if "not_relevant" in status
+        else "",
     ]
-    functions = _plural(len(r.functions), "election function")
-    scenarios = _plural(len(status), "scenario")
+    scenarios = t.ngettext(
+        "%(n)s scenario in scope (%(parts)s)", "%(n)s scenarios in scope (%(parts)s)", len(status)
+    ) % {"n": count(len(status)), "parts": sep.list_sep.join(p for p in parts if p)}
     return (
-        f"{ws.emb.id}: {assets}, {r.n_links:,} links, {functions}; {answers}; "
-        f"{scenarios} in scope ({', '.join(p for p in parts if p)})"
+        f"{ws.emb.id}{sep.colon} {sep.list_sep.join((assets, links, functions))}"
+        f"{sep.item_sep}{answers}{sep.item_sep}{scenarios}"
     )
 
 
@@ -81,20 +99,44 @@ def score_text(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
 
 
-def readiness_lines(result: Readiness) -> list[str]:
-    """A few lines summarising a :class:`~cyberready.scoring.Readiness` (used by demo)."""
+def readiness_lines(result: Readiness, locale: str = "en") -> list[str]:
+    """A few lines summarising a :class:`~cyberready.scoring.Readiness` (used by demo), in
+    ``locale`` (tier names as the scores give them)."""
+    t = messages(locale)
+    _ = t.gettext
+    colon = numbers.punctuation(locale).colon
     o = result.overall
+
+    def score(value: float | None) -> str:
+        return "n/a" if value is None else numbers.decimal(value, 1, locale)
+
+    n = len(o.unassessed)
     lines = [
-        f"readiness: {score_text(o.score)}/100 overall ({o.tier or 'n/a'}), coverage "
-        f"{numbers.chance(o.coverage or 0)}, confidence {o.confidence_band or 'n/a'}; "
-        f"{len(o.unassessed)} unassessed control(s) counted as 0"
+        _(
+            "readiness: %(score)s/100 overall (%(tier)s), coverage %(coverage)s, confidence "
+            "%(confidence)s; %(unassessed)s"
+        )
+        % {
+            "score": score(o.score),
+            "tier": o.tier or "n/a",
+            "coverage": numbers.chance(o.coverage or 0, locale),
+            "confidence": o.confidence_band or "n/a",
+            "unassessed": t.ngettext(
+                "%(n)s unassessed control counted as 0",
+                "%(n)s unassessed controls counted as 0",
+                n,
+            )
+            % {"n": n},
+        }
     ]
     lines += [
-        f"  {f.framework}: {score_text(f.score)} ({f.tier or 'n/a'})" for f in result.frameworks
+        f"  {f.framework}{colon} {score(f.score)} ({f.tier or 'n/a'})" for f in result.frameworks
     ]
     lines += [
-        f"  platform {p.company} ({p.framework}): {score_text(p.total.score)} "
-        f"({p.total.tier or 'n/a'})"
+        "  "
+        + _("platform %(company)s (%(framework)s)")
+        % {"company": p.company, "framework": p.framework}
+        + f"{colon} {score(p.total.score)} ({p.total.tier or 'n/a'})"
         for p in result.platforms
     ]
     return lines
@@ -124,10 +166,20 @@ def _aggregate_rows(aggs: Sequence[AggregateScore]) -> list[list[object]]:
 _AGG_HEADERS = ["scope", "score", "tier", "band", "confidence", "coverage", "asset spread"]
 
 
-def render_readiness(result: Readiness, *, controls: bool) -> None:
+def _date_text(day: dt.date, locale: str) -> str:
+    """A date as the CLI prints it: ISO in English (as before), else the language's way."""
+    return day.isoformat() if numbers.is_english(locale) else numbers.date(day, locale)
+
+
+def render_readiness(result: Readiness, *, controls: bool, locale: str = "en") -> None:
+    """Text view of readiness: its heading in ``locale``, the tables (keys) in English."""
+    _ = messages(locale).gettext
     o = result.overall
     secho(
-        f"Readiness of {result.emb}" + (f" as of {result.as_of}" if result.as_of else ""),
+        _("Readiness of %(emb)s as of %(date)s")
+        % {"emb": result.emb, "date": _date_text(result.as_of, locale)}
+        if result.as_of
+        else _("Readiness of %(emb)s") % {"emb": result.emb},
         bold=True,
     )
     echo(
@@ -426,14 +478,53 @@ def _share_text(value: float, total: float) -> str:
     return numbers.chance(value / total if total > 0 else 0.0)
 
 
-def render_priorities(p: Priorities, ws: Workspace, top: int, explain: int) -> None:
-    """Text view of Priorities: ranking, explanations, plan, roadmap, readiness-only."""
-    secho(f"Priorities for {ws.emb.name} ({p.emb}), plan start {p.start}", bold=True)
-    share = f" ({100 * p.baseline_se / p.baseline:.1f}% SE)" if p.baseline > 0 else ""
+def _percent_1(share: float, locale: str) -> str:
+    """A share as a percent with one decimal (``1.5%``; ``1,5 %`` in French)."""
+    if numbers.is_english(locale):
+        return f"{100 * share:.1f}%"
+    import copy
+
+    from babel import Locale
+    from babel.numbers import format_percent
+
+    pattern = copy.copy(Locale.parse(locale).percent_formats[None])
+    pattern.frac_prec = (1, 1)  # the language's percent pattern, with one decimal
+    return format_percent(share, pattern, locale=locale)
+
+
+def render_priorities(
+    p: Priorities, ws: Workspace, top: int, explain: int, locale: str = "en"
+) -> None:
+    """Text view of Priorities: ranking, explanations, plan, roadmap, readiness-only (the
+    heading and the headline in ``locale``, the tables in English)."""
+    t = messages(locale)
+    _ = t.gettext
+    secho(
+        _("Priorities for %(emb)s (%(id)s), plan start %(date)s")
+        % {"emb": ws.emb.name, "id": p.emb, "date": _date_text(p.start, locale)},
+        bold=True,
+    )
+    share = (
+        " " + _("(%(share)s SE)") % {"share": _percent_1(p.baseline_se / p.baseline, locale)}
+        if p.baseline > 0
+        else ""
+    )
     echo(
-        f"expected loss today {numbers.points(p.baseline)} weight points{share}, of which "
-        f"public trust {numbers.points(p.baseline_trust)}, over {len(p.scenarios)} "
-        f"scenario(s), {p.trials:,} trials each, seed {p.seed}; {p.candidates} candidate actions"
+        _(
+            "expected loss today %(loss)s weight points%(share)s, of which public trust "
+            "%(trust)s, over %(scenarios)s, %(trials)s trials each, seed %(seed)s; "
+            "%(candidates)s candidate actions"
+        )
+        % {
+            "loss": numbers.points(p.baseline, locale),
+            "share": share,
+            "trust": numbers.points(p.baseline_trust, locale),
+            "scenarios": t.ngettext("%(n)s scenario", "%(n)s scenarios", len(p.scenarios))
+            % {"n": len(p.scenarios)},
+            "trials": numbers.decimal(p.trials, 0, locale),
+            "seed": p.seed,
+            "candidates": numbers.decimal(p.candidates, 0, locale),
+        }
     )
     echo(
         click.wrap_text(

@@ -59,7 +59,7 @@ from cyberready.models import (
     PlatformScorecard,
 )
 from cyberready.models.assessment import Level
-from cyberready.models.framework import translation_of
+from cyberready.models.framework import localized, translation_of
 from cyberready.models.vocab import EVIDENCE_SOURCES
 from cyberready.report.i18n import default_locale, translations
 from cyberready.report.numbers import punctuation, text_direction
@@ -245,7 +245,7 @@ def _rubric(framework: Framework, control: Control, level: int, locale: str = "e
         return tr.rubric[level]
     if control.rubric is not None:
         return control.rubric[level]
-    return framework.maturity_scale.levels[level].description
+    return localized(framework.maturity_scale.levels[level], "description", locale)
 
 
 def _objective(control: Control, locale: str = "en", _: Gettext = str) -> str:
@@ -354,14 +354,25 @@ def build_workbook(
         controls = _controls(fw, company)
         domains = [d for d in fw.domains if any(c.domain == d.id for c in controls)]
         parts.append((fw, controls, domains))
-        prefix = f"{fw.title}{punctuation(locale).colon} " if len(fws) > 1 else ""
-        listed += [(sheets[(fw.id, d.id)], prefix + d.title) for d in domains]
+        prefix = (
+            f"{localized(fw, 'title', locale)}{punctuation(locale).colon} " if len(fws) > 1 else ""
+        )
+        listed += [(sheets[(fw.id, d.id)], prefix + localized(d, "title", locale)) for d in domains]
     _instructions(wb.active, fws, assessment, emb, listed, company, locale=locale)
     for fw, controls, domains in parts:
         for d in domains:
             ws = wb.create_sheet(sheets[(fw.id, d.id)])
             in_domain = [c for c in controls if c.domain == d.id]
-            _domain_sheet(ws, fw, d.id, d.title, d.description, in_domain, answers, locale)
+            _domain_sheet(
+                ws,
+                fw,
+                d.id,
+                localized(d, "title", locale),
+                localized(d, "description", locale),
+                in_domain,
+                answers,
+                locale,
+            )
             meta_rows += [
                 (ws.title, d.id, FIRST_ROW + i, c.id, fw.id) for i, c in enumerate(in_domain)
             ]
@@ -452,7 +463,7 @@ def _instructions(
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 100
     several = len(frameworks) > 1
-    titles = _(" and ").join(fw.title for fw in frameworks)
+    titles = _(" and ").join(localized(fw, "title", locale) for fw in frameworks)
     ws["A1"] = (
         _("cyberready platform scorecard: %(company)s, against %(frameworks)s")
         % {"company": company, "frameworks": titles}
@@ -648,8 +659,14 @@ def _scales(frameworks: Sequence[Framework], locale: str = "en") -> list[tuple[s
         heading = _("Maturity levels")
         title = f"{heading}{colon} {fw.id}" if len(frameworks) > 1 else heading
         out += [
-            (title, fw.title if len(frameworks) > 1 else ""),
-            *((f"{lv.level} {lv.name}", lv.description) for lv in fw.maturity_scale.levels),
+            (title, localized(fw, "title", locale) if len(frameworks) > 1 else ""),
+            *(
+                (
+                    f"{lv.level} {localized(lv, 'name', locale)}",
+                    localized(lv, "description", locale),
+                )
+                for lv in fw.maturity_scale.levels
+            ),
             ("n/a", _("The control does not apply here (say why in Notes).")),
             ("", ""),
         ]
@@ -673,7 +690,7 @@ def _domain_sheet(
     sep = punctuation(locale)
     headers = _headers(_)
     st = _styles()
-    ws["A1"] = f"{framework.title} — {domain_id}{sep.colon} {title}"
+    ws["A1"] = f"{localized(framework, 'title', locale)} — {domain_id}{sep.colon} {title}"
     ws["A1"].font = st["title"]
     _put_text(ws["A2"], " ".join(description.split()))
     levels = framework.maturity_scale.levels
@@ -681,7 +698,8 @@ def _domain_sheet(
         col = _COL[key]
         if key.startswith("rubric"):
             lv = levels[int(key[-1])]
-            header = _("Level %(level)d: %(name)s") % {"level": lv.level, "name": lv.name}
+            name = localized(lv, "name", locale)
+            header = _("Level %(level)d: %(name)s") % {"level": lv.level, "name": name}
         else:
             header = headers[key]
         cell = ws.cell(row=HEADER_ROW, column=col, value=header)

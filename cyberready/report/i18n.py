@@ -65,8 +65,8 @@ _METHOD_MAP = [
     ("templates/*.j2", "jinja2.ext:babel_extract"),
 ]
 # Modules outside the report package whose user-facing text is in the catalogs too (the
-# questionnaire workbook), relative to the package root.
-_OTHER_SOURCES = ("interop/questionnaire.py",)
+# questionnaire workbook, what the CLI prints for users), as globs relative to the package root.
+_OTHER_SOURCES = ("interop/questionnaire.py", "cli/*.py")
 # The templates are extracted with the options they are rendered with (see render.py), so a
 # ``{% trans %}`` block gives the msgid that rendering looks up.
 _OPTIONS_MAP = {"templates/*.j2": {"trim_blocks": "true", "lstrip_blocks": "true"}}
@@ -199,8 +199,8 @@ def catalog_messages() -> Iterator[str]:
 
 
 def extract_catalog() -> Catalog:
-    """Every message used by the report templates, the report code and the questionnaire
-    workbook, as a template catalog
+    """Every message used by the report templates, the report code, the questionnaire
+    workbook and what the CLI prints for users, as a template catalog
     (Babel's extractor, with its default keywords: ``_``, ``gettext``, ``ngettext``,
     ``pgettext``, ``npgettext``, …)."""
     from babel.messages.catalog import Catalog
@@ -226,9 +226,10 @@ def extract_catalog() -> Catalog:
     for filename, lineno, message, comments, context in found:
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     root = _package_dir().parent
-    for name in _OTHER_SOURCES:
+    for path in sorted(p for pattern in _OTHER_SOURCES for p in root.glob(pattern)):
+        name = path.relative_to(root).as_posix()
         for lineno, message, comments, context in extract_from_file(
-            "python", str(root / name), keywords=DEFAULT_KEYWORDS, strip_comment_tags=True
+            "python", str(path), keywords=DEFAULT_KEYWORDS, strip_comment_tags=True
         ):
             catalog.add(message, None, [(name, lineno)], auto_comments=comments, context=context)
     return catalog

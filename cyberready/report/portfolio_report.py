@@ -457,44 +457,151 @@ def _cell(value: object) -> object:
     return _ILLEGAL_XML.sub("", str(value))
 
 
-def render_portfolio_xlsx(p: Portfolio) -> bytes:
+def _sheet_titles(_: Gettext) -> dict[str, str]:
+    """The name of each sheet of a translated portfolio workbook (an English one is named by
+    the table keys)."""
+    return {
+        "about": _("About"),
+        "embs": _("EMBs"),
+        "readiness": _("Readiness"),
+        "comparison": _("Comparison"),
+        "domains": _("Domains"),
+        "regions": _("Regions"),
+        "tiers": _("Tiers"),
+        "trend": _("Trends"),
+        "years": _("Years"),
+        "functions": _("Election functions"),
+        "phases": _("Phases"),
+        "priorities": _("Priorities"),
+        "plans": _("Plans"),
+        "peers": _("Peers"),
+    }
+
+
+def _column_labels(_: Gettext) -> dict[str, str]:
+    """The header of each column of a translated portfolio workbook, with its unit (an
+    English one keeps the column keys of :meth:`Portfolio.to_frame`, which scripts read)."""
+    return {
+        "emb": _("EMB"),
+        "name": _("Name"),
+        "country": _("Country"),
+        "region": _("Region"),
+        "as_of": _("Assessment date"),
+        "election_date": _("Election date"),
+        "score": _("Readiness (0–100)"),
+        "low": _("Likely range, low (0–100)"),
+        "high": _("Likely range, high (0–100)"),
+        "tier": _("Tier"),
+        "confidence": _("Confidence"),
+        "coverage": _("Share of controls answered"),
+        "unassessed": _("Controls not assessed"),
+        "assessments": _("Assessments"),
+        "change": _("Change since first assessment"),
+        "expected_loss": _("Expected loss (weight points)"),
+        "trust_loss": _("Of which public trust (weight points)"),
+        "budget_usd": _("Budget (USD)"),
+        "plan_cost_low": _("Budget plan: cost low (USD)"),
+        "plan_cost_high": _("Budget plan: cost high (USD)"),
+        "plan_risk_reduction": _("Budget plan: share of risk removed this cycle"),
+        "plan_next_cycle": _("Budget plan: share of risk removed from the next cycle on"),
+        "framework": _("Framework id"),
+        "framework_title": _("Framework"),
+        "domain": _("Domain id"),
+        "domain_title": _("Domain"),
+        "portfolio_n": _("EMBs in the portfolio"),
+        "portfolio_median": _("Portfolio median"),
+        "vs_portfolio": _("vs portfolio median"),
+        "region_n": _("EMBs in the region"),
+        "region_median": _("Region median"),
+        "vs_region": _("vs region median"),
+        "region_suppressed": _("Region suppressed (too few EMBs)"),
+        "function": _("Election function"),
+        "phases": _("Phases"),
+        "weight": _("Weight"),
+        "p_fail": _("Chance of failure"),
+        "rank": _("Rank"),
+        "actions": _("Actions"),
+        "cost_low": _("Cost low (USD)"),
+        "cost_high": _("Cost high (USD)"),
+        "risk_reduction_share": _("Risk removed this cycle"),
+        "next_cycle_share": _("Next cycle"),
+        "readiness_gain": _("Readiness gain (points)"),
+        "ready_by": _("Ready by"),
+        "n_embs": _("Number of EMBs"),
+        "suppressed": _("Suppressed (too few EMBs)"),
+        "median": _("Median"),
+        "min": _("Lowest"),
+        "max": _("Highest"),
+        "total": _("Total"),
+        "best": _("Best"),
+        "worst": _("Weakest"),
+        "weak_embs": _("Weak in"),
+        "share_weak": _("Share of EMBs weak"),
+        "weak_everywhere": _("Weak in every EMB"),
+        "expected_loss_median": _("Median expected loss (weight points)"),
+        "embs": _("EMBs"),
+        "year": _("Year"),
+        "phase": _("Phase"),
+        "peer": _("Peer"),
+        "peer_score": _("Peer's readiness (0–100)"),
+    }
+
+
+def render_portfolio_xlsx(p: Portfolio, locale: str = "en") -> bytes:
     """Every table of the portfolio, one sheet each; every sheet starts with the TLP label and
-    text cells are stored as text (never formulas)."""
+    text cells are stored as text (never formulas). In English the sheets and columns are
+    named by the table and column keys of :meth:`Portfolio.to_frame`; in another ``locale``
+    (a shipped report language) by their names in it, right to left in Arabic."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     from cyberready.report.render import banner_text
 
-    _ = translations("en").gettext
+    _ = translations(locale).gettext
+    english = numbers.is_english(locale)
+    titles = {} if english else _sheet_titles(_)
+    labels = {} if english else _column_labels(_)
+
+    def sheet_name(key: str) -> str:
+        name = titles.get(key, key)
+        return "".join("_" if ch in "[]:*?/\\'" else ch for ch in name)[:31]
+
+    def label(column: object) -> str:
+        if english:
+            return str(column)
+        if str(column) not in labels:  # a new column must be named in every language
+            raise ReportError(f"portfolio column {column!r} has no label to translate")
+        return labels[str(column)]
+
     wb = Workbook()
     about = wb.active
     assert about is not None
-    about.title = "about"
+    about.title = sheet_name("about")
     banner = [TLP_GREEN, banner_text(TLP_GREEN, _)]
     about.append(banner)
     for line in (
-        ["EMBs", len(p)],
-        ["Trials per scenario", p.trials],
-        ["Seed", p.seed],
-        ["Screening trials (priorities)", p.screen_trials],
-        ["Anonymised", "yes" if p.anonymized else "no"],
-        ["Breakdowns suppressed below", f"{p.min_group} EMBs"],
-        ["Weak below", p.weak_below],
+        [_("EMBs"), len(p)],
+        [_("Trials per scenario"), p.trials],
+        [_("Seed"), p.seed],
+        [_("Screening trials (priorities)"), p.screen_trials],
+        [_("Anonymised"), _("yes") if p.anonymized else _("no")],
+        [_("Breakdowns suppressed below"), _("{n} EMBs").format(n=p.min_group)],
+        [_("Weak below"), p.weak_below],
         ["cyberready", __version__],
     ):
         about.append(line)
     sheets = [about]
     for table in TABLES:
         df = p.to_frame(table)
-        ws = wb.create_sheet(table)
+        ws = wb.create_sheet(sheet_name(table))
         ws.append(banner)
-        ws.append([str(c) for c in df.columns])
+        ws.append([label(c) for c in df.columns])
         for values in df.itertuples(index=False):
             ws.append([_cell(v) for v in values])
         ws.freeze_panes = "A3"
         for k, column in enumerate(df.columns, start=1):
-            width = min(max(len(str(column)) + 2, 10), 40)
+            width = min(max(len(label(column)) + 2, 10), 40)
             ws.column_dimensions[get_column_letter(k)].width = width
         for head in ws[2]:
             head.font = Font(bold=True)
@@ -511,6 +618,8 @@ def render_portfolio_xlsx(p: Portfolio) -> bytes:
         for edge in (ws.oddHeader, ws.oddFooter):
             if edge is not None:  # openpyxl gives every worksheet both
                 edge.center.text = TLP_GREEN
+        if numbers.text_direction(locale) == "rtl":  # Arabic: columns run from the right
+            ws.sheet_view.rightToLeft = True
     wb.properties.creator = f"{GENERATOR} {__version__}"  # the marker --out looks for
     buf = io.BytesIO()
     wb.save(buf)
@@ -527,9 +636,9 @@ def portfolio_redactor(p: Portfolio) -> Redactor:
 def render_portfolio(
     p: Portfolio, fmt: PortfolioFormat, *, check: bool = True, locale: str = "en"
 ) -> bytes:
-    """The donor portfolio report in ``fmt`` (html, pdf, xlsx or json), as bytes; the HTML
-    and PDF text in ``locale`` (a shipped report language; the tables keep their English
-    column names, which are keys).
+    """The donor portfolio report in ``fmt`` (html, pdf, xlsx or json), as bytes; the HTML,
+    PDF and XLSX text in ``locale`` (a shipped report language; the JSON, and an English
+    workbook's sheets and columns, keep the table and column keys).
 
     With ``check`` (the default), the finished document is read back and refused
     (:class:`~cyberready.errors.ReportError`) if its text holds any EMB's sensitive term (or,
@@ -543,7 +652,7 @@ def render_portfolio(
         html_source = render_portfolio_html(p, locale)
         data = html_to_pdf(html_source)
     elif fmt == "xlsx":
-        data = render_portfolio_xlsx(p)
+        data = render_portfolio_xlsx(p, locale)
     else:
         raise ReportError(
             f"unknown portfolio format {fmt!r}; valid: {', '.join(PORTFOLIO_FORMATS)}"
