@@ -241,11 +241,12 @@ def rerun_changed(
     fail_time: npt.NDArray[np.float64],
     confidence: npt.NDArray[np.int64],
     seed: int,
+    start: int = 0,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]] | None:
-    """Per-trial failure times and confidence units of ``new`` over trials ``0..n-1``, from
-    those of ``ref`` (another binding of the same scenario graph, run on the same trials and
-    seed): only the trials in which one of ``ref``'s success or detection decisions would come
-    out otherwise under ``new``'s chances are run again
+    """Per-trial failure times and confidence units of ``new`` over trials ``start..`` (as many
+    as the rows given), from those of ``ref`` (another binding of the same scenario graph, run
+    on the same trials and seed): only the trials in which one of ``ref``'s success or detection
+    decisions would come out otherwise under ``new``'s chances are run again
     (:func:`~cyberready.engine.numba_kernel.changed_trials`); every other row is ``ref``'s,
     which is what a run of ``new`` gives it, bit for bit. None when that cannot be told (the
     compiled kernel is not installed, or the bindings differ in recovery or verification):
@@ -254,13 +255,13 @@ def rerun_changed(
     from cyberready.engine.numba_kernel import changed_trials, numba_run_trials, select_kernel
 
     trials = len(confidence)
-    idx = changed_trials(ref, new, seed, trials)
+    idx = changed_trials(ref, new, seed, trials, start=start)
     if idx is None:
         return None
     out_fail, out_conf = fail_time.copy(), confidence.copy()
     if len(idx):
         block = select_kernel(new, paths=False, kernel="numba", seed=seed).block_size
-        out_fail[idx], out_conf[idx] = numba_run_trials(new, seed, idx, block)
+        out_fail[idx - start], out_conf[idx - start] = numba_run_trials(new, seed, idx, block)
     return out_fail, out_conf
 
 

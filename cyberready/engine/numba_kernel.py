@@ -1255,10 +1255,10 @@ def _sensitive(ref: CompiledScenario, new: CompiledScenario) -> BoolArray | None
 
 
 def changed_trials(
-    ref: CompiledScenario, new: CompiledScenario, seed: int, trials: int
+    ref: CompiledScenario, new: CompiledScenario, seed: int, trials: int, *, start: int = 0
 ) -> IntArray | None:
-    """The trials among ``0..trials-1`` whose rows can differ between two bindings of one
-    scenario graph, in increasing order; None when that cannot be told (no numba, another
+    """The trials among ``start..start+trials-1`` whose rows can differ between two bindings of
+    one scenario graph, in increasing order; None when that cannot be told (no numba, another
     graph, or bindings that differ in more than chances, recovery and verification).
 
     A trial's compromise is decided by its success draws and the detection draws of its
@@ -1277,13 +1277,13 @@ def changed_trials(
     b = _Plan.of(new).spread_args
     # spread_args: n_each, e_dst, e_ks, e_kt, e_p, e_q, e_law, pick_lo, pick_hi, pick_cum,
     # pick_key, out_ptr, s_dst, s_ks, s_kt, s_p, s_q, s_law, s_id, key_detect
-    mix = trial_mix_array(seed, np.arange(trials, dtype=np.int64))
+    mix = trial_mix_array(seed, np.arange(start, start + trials, dtype=np.int64))
     changed: Callable[..., BoolArray] = _jit_changed
     flags = changed(
         mix, a[0], a[1], a[2], a[4], a[5], b[4], b[5], a[7], a[8], a[9], a[10], a[11], a[12],
         a[13], a[15], a[16], b[15], b[16], a[19], sensitive,
     )  # fmt: skip
-    return np.flatnonzero(flags).astype(np.int64)
+    return np.flatnonzero(flags).astype(np.int64) + start
 
 
 def numba_run_trials(

@@ -185,9 +185,9 @@ def load_run(
     ]
     if changed:
         flags = " ".join(
-            f"--{name.replace('_', '-')} {value}"
+            f"--{name.replace('_', '-')}" + ("" if value is True else f" {value}")
             for name, value in (options or {}).items()
-            if value is not None
+            if value is not None and value is not False
         )
         raise _refuse(
             path,
