@@ -130,3 +130,20 @@ def test_the_cli_shows_the_trials_each_leader_used_and_exact_forces_all(
     assert code == 0 and "trials per scenario" in text
     code, help_text = _cli("prioritize", "--help")
     assert code == 0 and "--exact" in help_text
+
+
+def test_a_saved_run_remembers_whether_it_was_exact(example_copy: Path, tmp_path: Path) -> None:
+    """``report --from`` refuses a run made without ``--exact`` when ``--exact`` is asked, and
+    says how to make one."""
+    run = tmp_path / "run.json"
+    result = CliRunner().invoke(
+        main, ["assess", str(example_copy), "--save", str(run), "--trials", "200"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(run.read_text())["options"]["exact"] is False
+    out = tmp_path / "out"
+    args = ["report", str(example_copy), "--from", str(run), "--format", "md", "--out", str(out)]
+    refused = CliRunner().invoke(main, [*args, "--exact"])
+    assert refused.exit_code == 3, refused.output
+    assert "exact" in refused.output and "--exact" in refused.output
+    assert CliRunner().invoke(main, args).exit_code == 0

@@ -10,7 +10,7 @@ inputs it was made from: the file records
   the folder, outside hidden folders, by relative path and bytes) and of the shipped frameworks
   and scenarios,
 * the cyberready version,
-* the run's options (trials, seed, screening trials, budget, locale),
+* the run's options (trials, seed, screening trials, exact, budget, locale),
 
 and :func:`load_run` refuses it, saying which of these changed, when any differs. The file holds
 the technical view (asset names, attack paths, evidence): keep it as you keep the technical
