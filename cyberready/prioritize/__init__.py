@@ -40,8 +40,10 @@ The rules, stated once:
   twice as many, … up to ``trials``, stopping at the first count where the 95% interval's
   half-width is at most 10% of the benefit or 0.5% of the expected loss today
   (:data:`~cyberready.prioritize._pipeline.PRECISION`, ``FLOOR``); each benefit's ``trials``
-  says how many it used. The baseline always uses every trial; ``exact=True`` runs everything
-  on all ``trials``. The counts follow a fixed order, so the same inputs and seed give the same
+  says how many it used. The leaders' cumulative benefits, and the plan's steps, share one
+  count (where the benefit of all of them together settles), so the steps add up. The
+  baseline always uses every trial; ``exact=True`` runs everything on all ``trials``. The
+  counts follow a fixed order, so the same inputs and seed give the same
   numbers (docs/risk.md, "How many trials a benefit gets").
 * **Ranking** by benefit per thousand USD (midpoint cost), best first; actions without a
   simulated effect are ranked separately by readiness gain (overall score points,

@@ -408,7 +408,21 @@ def _itself(b: Benefit) -> Benefit:
     return b
 
 
-def _second(pair: tuple[Benefit, Benefit]) -> Benefit:
+def _steps_trials(run: _Run, actions: Sequence[Action]) -> int:
+    """One trial count for every step of a sequence of actions (each step's benefit and what it
+    adds): the count at which the benefit of all of them together settles (:meth:`_Run.settle`).
+    On one count the steps' additions add up to the total, as the plan's split by cycle needs."""
+    together = frozenset(actions)
+    if not together:
+        return run.full.trials
+    return run.settle(partial(_counted, run.full, together), _second)[0]
+
+
+def _counted(model: _At, actions: frozenset[Action], trials: int) -> tuple[int, Benefit]:
+    return trials, model.at(trials).benefit(actions)
+
+
+def _second(pair: tuple[int, Benefit]) -> Benefit:
     return pair[1]
 
 
@@ -432,8 +446,9 @@ def _leaders_together(
     cumulative: dict[Action, Benefit] = {}
     marginal: dict[str, Benefit] = {}
     prefix: frozenset[Action] = frozenset()
+    n = _steps_trials(run, ranked[:leaders])
     for k, a in enumerate(ranked[:leaders]):
-        marginal[a.id], cumulative[a] = run.settle(partial(_step, run.full, a, prefix), _second)
+        marginal[a.id], cumulative[a] = _step(run.full, a, prefix, n)
         prefix = prefix | {a}
         run.tick("cumulative benefit of the leaders", k + 1, min(leaders, len(ranked)))
     return cumulative, marginal
@@ -459,8 +474,9 @@ def _budget_plan(
     steps = []
     done: frozenset[Action] = frozenset()
     spent = ZERO_COST
+    n = _steps_trials(run, by_ready)
     for k, a in enumerate(by_ready):
-        step_benefit, together = run.settle(partial(_step, run.full, a, done), _second)
+        step_benefit, together = _step(run.full, a, done, n)
         done = done | {a}
         total = plan_cost(done)
         steps.append(PlanStep(a, step_benefit, together, total - spent, total))
