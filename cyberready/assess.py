@@ -230,6 +230,7 @@ def assess(
     priorities: bool = True,
     graph: bool = True,
     progress: Progress | None = None,
+    exact: bool = False,
 ) -> AssessmentResult:
     """Score, simulate, analyse and prioritise one EMB.
 
@@ -261,6 +262,9 @@ def assess(
         Analyse the system graph (False: :meth:`GraphFacts.empty`).
     progress
         Called as ``progress(stage, done, total)``.
+    exact
+        Re-simulate the leading actions and the plan on all their trials (default: each
+        until its 95% interval is narrow enough; :func:`~cyberready.prioritize.prioritize`).
 
     Returns
     -------
@@ -323,6 +327,7 @@ def assess(
             screen_trials=min(screening_trials(trials, screen_trials), full),
             seed=seed,
             progress=progress,
+            exact=exact,
         )
     return AssessmentResult(
         workspace=ws,

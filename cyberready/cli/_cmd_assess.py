@@ -13,6 +13,7 @@ from cyberready.cli._options import (
     FRAMEWORK_DIRS,
     RunOptions,
     budget_option,
+    exact_option,
     run_options,
     screen_trials_option,
     seed_option,
@@ -100,7 +101,12 @@ def assess(
         from cyberready.report.runfile import save_run
 
         full = assess_run(ws, run)
-        options = {"trials": run.trials, "seed": run.seed, "screen_trials": run.screen_trials}
+        options = {
+            "trials": run.trials,
+            "seed": run.seed,
+            "screen_trials": run.screen_trials,
+            "exact": run.exact,
+        }
         save_run(save_to, full, options={**options, "budget": run.budget}, locale=locale)
         saved = messages(locale).gettext(
             "saved the run to %(path)s (TLP:AMBER+STRICT: it names systems)"
@@ -224,6 +230,7 @@ def assess_shown(
     seed: int,
     screen_trials: int | None = None,
     budget_usd: float | None = None,
+    exact: bool = False,
 ) -> AssessmentResult:
     """:func:`cyberready.assess` of ``ws`` with its stages shown on stderr (:class:`Progress`)."""
     import cyberready
@@ -236,6 +243,7 @@ def assess_shown(
             screen_trials=screen_trials,
             budget_usd=budget_usd,
             progress=progress,
+            exact=exact,
         )
 
 
@@ -248,6 +256,7 @@ def assess_run(ws: Workspace, run: RunOptions) -> AssessmentResult:
         seed=run.seed,
         screen_trials=run.screen_trials,
         budget_usd=run.budget,
+        exact=run.exact,
     )
 
 
@@ -275,6 +284,7 @@ def assess_run(ws: Workspace, run: RunOptions) -> AssessmentResult:
 )
 @trials_option("Trials per scenario for the top actions and the plan.", minimum=2)
 @screen_trials_option("Trials per scenario to screen every candidate.")
+@exact_option()
 @seed_option("Seed: the same seed gives the same numbers.")
 @click.option(
     "--cost-basis",
@@ -308,6 +318,7 @@ def prioritize(
     start: datetime | None,
     trials: int,
     screen_trials: int | None,
+    exact: bool,
     seed: int,
     cost_basis: CostBasis,
     explain: int,
@@ -319,9 +330,11 @@ def prioritize(
     place them against the electoral calendar.
 
     Every candidate (raise a control to its target, everywhere or on an override's assets) is
-    screened with --screen-trials; the best --top are re-simulated with --trials on the same
-    random numbers. Benefit = drop in expected loss (weight points, public trust included),
-    with a 95% interval. The plan's benefit is split into this cycle (what each action
+    screened with --screen-trials; the best --top are re-simulated on the same random numbers,
+    in blocks of --screen-trials until each benefit's 95% interval is narrow enough, at most
+    --trials (all of them with --exact; the trials used are shown beside each benefit).
+    Benefit = drop in expected loss (weight points, public trust included), with a 95%
+    interval. The plan's benefit is split into this cycle (what each action
     protects in the election phases that start after it is ready, counted from --start) and
     the next cycle (the rest).
     """
@@ -345,6 +358,7 @@ def prioritize(
             seed=seed,
             cost_basis=cost_basis,
             progress=progress,
+            exact=exact,
         )
     if as_json:
         emit_json(result.to_dict())

@@ -76,7 +76,7 @@ def csv_(
     locale = asked_locale or default_locale(ws.emb.languages)
     _ = messages(locale).gettext
     if run_file is not None:
-        asked = given_options(ctx, "trials", "seed", "screen_trials", "budget")
+        asked = given_options(ctx, "trials", "seed", "screen_trials", "budget", "exact")
         if asked_locale is not None:
             asked["locale"] = asked_locale
         view = load_run(run_file, workspace, options=asked)["advisor"]

@@ -188,7 +188,7 @@ def report(
         return
     views: dict[Audience, View]
     if run_file is not None:
-        asked = given_options(ctx, "trials", "seed", "screen_trials", "budget")
+        asked = given_options(ctx, "trials", "seed", "screen_trials", "budget", "exact")
         if asked_locale is not None:
             asked["locale"] = asked_locale
         views = load_run(run_file, workspace, options=asked, company=company)

@@ -18,6 +18,7 @@ __all__ = [
     "SCREENING_DEFAULT",
     "RunOptions",
     "budget_option",
+    "exact_option",
     "force_option",
     "frameworks_dirs_option",
     "from_run_option",
@@ -54,6 +55,18 @@ def trials_option(help_text: str, *, minimum: int = 1) -> Callable[[F], F]:
         show_default=True,
         help=help_text,
     )
+
+
+EXACT_HELP: Final = (
+    "Run every ranked action, cumulative benefit and plan step on all --trials (by default "
+    "each stops, in blocks of --screen-trials, once its 95% interval is within 10% of the "
+    "benefit or 0.5% of today's expected loss; the trials used are shown beside each)."
+)
+
+
+def exact_option(help_text: str = EXACT_HELP) -> Callable[[F], F]:
+    """``--exact``: no sequential stopping in the priorities (:func:`cyberready.prioritize`)."""
+    return click.option("--exact", is_flag=True, default=False, help=help_text)
 
 
 def screen_trials_option(help_text: str) -> Callable[[F], F]:
@@ -169,21 +182,23 @@ class RunOptions:
     budget: float | None
     locale: str | None
     force: bool
+    exact: bool = False
 
 
-_RUN_FIELDS: Final = ("trials", "seed", "screen_trials", "budget", "locale", "force")
+_RUN_FIELDS: Final = ("trials", "seed", "screen_trials", "budget", "locale", "force", "exact")
 
 
 def run_options(
     *, trials: str, seed: str, screen_trials: str, budget: str, locale: str, force: str | None
 ) -> Callable[[F], F]:
-    """``--trials --seed --screen-trials --budget --locale --force`` with these help texts
-    (``force`` is what ``--force`` replaces; None: the usual wording), handed to the command
-    as one ``run`` argument (:class:`RunOptions`)."""
+    """``--trials --seed --screen-trials --exact --budget --locale --force`` with these help
+    texts (``force`` is what ``--force`` replaces; None: the usual wording), handed to the
+    command as one ``run`` argument (:class:`RunOptions`)."""
     options = (
         trials_option(trials, minimum=2),
         seed_option(seed),
         screen_trials_option(screen_trials),
+        exact_option(),
         budget_option(budget),
         locale_option(locale),
         force_option() if force is None else force_option(force),

@@ -152,6 +152,7 @@ def run_range(
     paths: bool | None = None,
     block_size: int | None = None,
     progress: Callable[[int], None] | None = None,
+    threads: int | None = None,
 ) -> _kernel.BlockOutput:
     """Run trials ``start..stop-1`` (global trial indices) of a compiled scenario.
 
@@ -163,7 +164,9 @@ def run_range(
 
     ``paths`` defaults to tracing attack paths when the model has at most
     :data:`PATHS_MAX_ASSETS` assets; ``progress`` is called with the number of trials finished
-    after each block.
+    after each block. The compiled kernel runs blocks on ``threads`` threads at once (default:
+    the ``CYBERREADY_THREADS`` environment variable, else every CPU the process may use); the
+    numbers do not depend on it.
     """
     if not 0 <= start < stop:
         raise ValueError(f"need 0 <= start < stop, got {start}..{stop}")
@@ -171,15 +174,14 @@ def run_range(
     if block_size is not None and block_size < 1:
         raise ValueError(f"block_size must be at least 1, got {block_size}")
     want_paths = c.graph.n_assets <= PATHS_MAX_ASSETS if paths is None else paths
-    from cyberready.engine.numba_kernel import select_kernel
+    from cyberready.engine.numba_kernel import run_spans, select_kernel
 
     kernel = select_kernel(c, paths=want_paths, block_size=block_size, seed=seed)
     parts = []
-    for a in range(start, stop, kernel.block_size):
-        b = min(stop, a + kernel.block_size)
-        parts.append(kernel.run_block(c, seed, a, b, paths=want_paths))
+    for part in run_spans(kernel, c, seed, start, stop, paths=want_paths, threads=threads):
+        parts.append(part)
         if progress is not None:
-            progress(b - a)
+            progress(part.stop - part.start)
     return _merge(parts)
 
 
@@ -239,11 +241,12 @@ def rerun_changed(
     fail_time: npt.NDArray[np.float64],
     confidence: npt.NDArray[np.int64],
     seed: int,
+    start: int = 0,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]] | None:
-    """Per-trial failure times and confidence units of ``new`` over trials ``0..n-1``, from
-    those of ``ref`` (another binding of the same scenario graph, run on the same trials and
-    seed): only the trials in which one of ``ref``'s success or detection decisions would come
-    out otherwise under ``new``'s chances are run again
+    """Per-trial failure times and confidence units of ``new`` over trials ``start..`` (as many
+    as the rows given), from those of ``ref`` (another binding of the same scenario graph, run
+    on the same trials and seed): only the trials in which one of ``ref``'s success or detection
+    decisions would come out otherwise under ``new``'s chances are run again
     (:func:`~cyberready.engine.numba_kernel.changed_trials`); every other row is ``ref``'s,
     which is what a run of ``new`` gives it, bit for bit. None when that cannot be told (the
     compiled kernel is not installed, or the bindings differ in recovery or verification):
@@ -252,13 +255,13 @@ def rerun_changed(
     from cyberready.engine.numba_kernel import changed_trials, numba_run_trials, select_kernel
 
     trials = len(confidence)
-    idx = changed_trials(ref, new, seed, trials)
+    idx = changed_trials(ref, new, seed, trials, start=start)
     if idx is None:
         return None
     out_fail, out_conf = fail_time.copy(), confidence.copy()
     if len(idx):
         block = select_kernel(new, paths=False, kernel="numba", seed=seed).block_size
-        out_fail[idx], out_conf[idx] = numba_run_trials(new, seed, idx, block)
+        out_fail[idx - start], out_conf[idx - start] = numba_run_trials(new, seed, idx, block)
     return out_fail, out_conf
 
 
@@ -271,13 +274,23 @@ def run_compiled(
     progress: Callable[[int], None] | None = None,
     paths: bool | None = None,
     emb: EmbProfile | None = None,
+    threads: int | None = None,
 ) -> ScenarioResult:
     """Run ``trials`` trials (global indices ``0..trials-1``) of a compiled scenario:
-    :func:`combine` of one :func:`run_range` (``paths``, ``block_size``, ``progress`` as
-    there; ``emb`` as in :func:`combine`)."""
+    :func:`combine` of one :func:`run_range` (``paths``, ``block_size``, ``progress``,
+    ``threads`` as there; ``emb`` as in :func:`combine`)."""
     if trials < 1:
         raise ValueError(f"trials must be at least 1, got {trials}")
-    part = run_range(c, 0, trials, seed, paths=paths, block_size=block_size, progress=progress)
+    part = run_range(
+        c,
+        0,
+        trials,
+        seed,
+        paths=paths,
+        block_size=block_size,
+        progress=progress,
+        threads=threads,
+    )
     return combine([part], c, seed=seed, emb=emb)
 
 

@@ -38,12 +38,19 @@ walks each trial's compromise in compiled loops, touching only what the trial re
 Memory: per-trial scratch is ``O(assets)``; a block holds the intrusions and compromised
 assets of its trials, so :func:`select_kernel` sizes blocks from a memory budget after a short
 pilot that measures the spread.
+
+Threads: the compiled loops release the GIL (``nogil``), and so do numpy's ufuncs on large
+arrays, so :func:`run_spans` runs several blocks at once on :func:`worker_threads` threads
+(each block's memory budget divided among them). Every block is computed on its own and the
+outputs are kept in trial order, so the number of threads changes no number.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeVar, cast
 
@@ -67,7 +74,7 @@ from cyberready.engine.rng import (
     TimeLaw,
     trial_mix_array,
 )
-from cyberready.errors import OptionalDependencyError
+from cyberready.errors import InputError, OptionalDependencyError, Problem
 
 
 def _load_numba() -> Any:
@@ -94,6 +101,7 @@ def _njit(**options: Any) -> Callable[[F], F]:
 __all__ = [
     "DEFAULT_MEMORY_BUDGET",
     "NUMBA_MIN_ASSETS",
+    "THREADS_VARIABLE",
     "KernelChoice",
     "KernelName",
     "available",
@@ -102,7 +110,9 @@ __all__ = [
     "hash_sum",
     "numba_run_block",
     "numba_run_trials",
+    "run_spans",
     "select_kernel",
+    "worker_threads",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -149,7 +159,7 @@ def _u(key: Any, mix: Any) -> float:
     return (np.float64(z >> _S11) + 0.5) / _TWO53
 
 
-@_njit(cache=True)
+@_njit(cache=True, nogil=True)
 def hash_sum(keys: Any, mix: Any) -> float:
     """Sum of one uniform per key (a probe of the compiled hash's speed for benchmarks)."""
     total = 0.0
@@ -158,7 +168,7 @@ def hash_sum(keys: Any, mix: Any) -> float:
     return total
 
 
-@_njit(cache=True)
+@_njit(cache=True, nogil=True)
 def _grow(a: Any, used: int, need: int) -> Any:
     """``a`` if it holds ``need`` items, else a larger copy of its first ``used`` items."""
     if need <= len(a):
@@ -202,7 +212,7 @@ def _record(
     return nrec + 1, tail
 
 
-@_njit(cache=True)
+@_njit(cache=True, nogil=True)
 def _spread_trial(
     t: int,
     m: Any,
@@ -290,7 +300,7 @@ def _spread_trial(
     return nrec, nfh, ent_hi
 
 
-@_njit(cache=True)
+@_njit(cache=True, nogil=True)
 def _jit_spread(
     mix: Any,
     n_each: int,
@@ -450,7 +460,7 @@ def _better(cand: float, step: int, best: float, pred: int, rank: Any) -> bool:
     return cand < best or (cand == best and cand < np.inf and rank[step] < rank[pred])
 
 
-@_njit(cache=True)
+@_njit(cache=True, nogil=True)
 def _arrivals_trial(
     rec_dst: Any,
     rec_quiet: Any,
@@ -543,7 +553,7 @@ def _arrivals_trial(
     return nc
 
 
-@_njit(cache=True)
+@_njit(cache=True, nogil=True)
 def _jit_arrivals(
     n_assets: int,
     rec_dst: Any,
@@ -618,7 +628,7 @@ def _jit_arrivals(
     return c_asset[:nc], c_arr[:nc], c_quiet[:nc], c_pred[:nc], c_ptr
 
 
-@_njit(cache=True)
+@_njit(cache=True, nogil=True)
 def _jit_fixpoint(
     s_ptr: Any,
     s_asset: Any,
@@ -704,7 +714,7 @@ def _jit_fixpoint(
     return d_ptr, d_asset[:nd], d_time[:nd]
 
 
-@_njit(cache=True)
+@_njit(cache=True, nogil=True)
 def _jit_group_starts(
     c_ptr: Any,
     c_asset: Any,
@@ -1097,7 +1107,7 @@ def draw_census(c: CompiledScenario, trials: int = 32, seed: int = 0) -> tuple[f
 # --------------------------------------------------------------------------- changed trials
 
 
-@_njit(cache=True)
+@_njit(cache=True, nogil=True)
 def _changed_trial(
     m: Any,
     mark: Any,
@@ -1187,7 +1197,7 @@ def _changed_trial(
     return False
 
 
-@_njit(cache=True)
+@_njit(cache=True, nogil=True)
 def _jit_changed(
     mix: Any,
     n_each: int,
@@ -1245,10 +1255,10 @@ def _sensitive(ref: CompiledScenario, new: CompiledScenario) -> BoolArray | None
 
 
 def changed_trials(
-    ref: CompiledScenario, new: CompiledScenario, seed: int, trials: int
+    ref: CompiledScenario, new: CompiledScenario, seed: int, trials: int, *, start: int = 0
 ) -> IntArray | None:
-    """The trials among ``0..trials-1`` whose rows can differ between two bindings of one
-    scenario graph, in increasing order; None when that cannot be told (no numba, another
+    """The trials among ``start..start+trials-1`` whose rows can differ between two bindings of
+    one scenario graph, in increasing order; None when that cannot be told (no numba, another
     graph, or bindings that differ in more than chances, recovery and verification).
 
     A trial's compromise is decided by its success draws and the detection draws of its
@@ -1267,31 +1277,141 @@ def changed_trials(
     b = _Plan.of(new).spread_args
     # spread_args: n_each, e_dst, e_ks, e_kt, e_p, e_q, e_law, pick_lo, pick_hi, pick_cum,
     # pick_key, out_ptr, s_dst, s_ks, s_kt, s_p, s_q, s_law, s_id, key_detect
-    mix = trial_mix_array(seed, np.arange(trials, dtype=np.int64))
+    mix = trial_mix_array(seed, np.arange(start, start + trials, dtype=np.int64))
     changed: Callable[..., BoolArray] = _jit_changed
     flags = changed(
         mix, a[0], a[1], a[2], a[4], a[5], b[4], b[5], a[7], a[8], a[9], a[10], a[11], a[12],
         a[13], a[15], a[16], b[15], b[16], a[19], sensitive,
     )  # fmt: skip
-    return np.flatnonzero(flags).astype(np.int64)
+    return np.flatnonzero(flags).astype(np.int64) + start
 
 
 def numba_run_trials(
-    c: CompiledScenario, seed: int, trials: IntArray, block_size: int = MAX_BLOCK
+    c: CompiledScenario,
+    seed: int,
+    trials: IntArray,
+    block_size: int = MAX_BLOCK,
+    *,
+    threads: int | None = None,
 ) -> tuple[FloatArray, IntArray]:
     """Per-trial failure times and confidence units of the given trials (any global indices),
-    in their order, with the compiled kernel: the rows a run over ``0..n-1`` gives them."""
+    in their order, with the compiled kernel: the rows a run over ``0..n-1`` gives them, for
+    any ``block_size`` and number of ``threads`` (:func:`worker_threads`)."""
     if _NUMBA is None:
         raise OptionalDependencyError("fast", "the compiled kernel")
     plan = _Plan.of(c)
     fail = np.empty((len(trials), len(c.graph.function_ids)))
     confidence = np.empty(len(trials), np.int64)
-    for a in range(0, len(trials), block_size):
-        b = min(len(trials), a + block_size)
-        out = _run_mix(c, plan, trial_mix_array(seed, trials[a:b]), a, b)
-        fail[a:b] = out.fail_time
-        confidence[a:b] = out.confidence
+    n_threads = worker_threads(threads)
+
+    def run(a: int, b: int) -> BlockOutput:
+        return _run_mix(c, plan, trial_mix_array(seed, trials[a:b]), a, b)
+
+    for out in _threaded(run, list(_spans(0, len(trials), block_size, n_threads)), n_threads):
+        fail[out.start : out.stop] = out.fail_time
+        confidence[out.start : out.stop] = out.confidence
     return fail, confidence
+
+
+# --------------------------------------------------------------------------- threads
+
+THREADS_VARIABLE: Final = "CYBERREADY_THREADS"
+"""Environment variable: how many threads run blocks of trials at once (default: the CPUs
+this process may use)."""
+MIN_THREAD_BLOCK: Final = 256
+"""Fewest trials in a block handed to a thread (smaller blocks cost more than they balance)."""
+
+
+def _cpus() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_threads(threads: int | None = None) -> int:
+    """Threads that run blocks of trials at once with the compiled kernel: ``threads`` when
+    given, else the environment variable ``CYBERREADY_THREADS``, else the CPUs this process
+    may use. Results do not depend on it.
+
+    Raises
+    ------
+    InputError
+        When the variable is set to anything but a whole number of at least 1.
+    """
+    if threads is not None:
+        if threads < 1:
+            raise ValueError(f"threads must be at least 1, got {threads}")
+        return threads
+    raw = os.environ.get(THREADS_VARIABLE, "").strip()
+    if not raw:
+        return _cpus()
+    if not raw.isdigit() or int(raw) < 1:
+        raise InputError(
+            [
+                Problem(
+                    THREADS_VARIABLE,
+                    f"{raw!r} is not a number of threads (a whole number, at least 1)",
+                    value=raw,
+                    hint=f"unset it to use every CPU: {_cpus()} here",
+                )
+            ]
+        )
+    return int(raw)
+
+
+def _spans(start: int, stop: int, block_size: int, threads: int) -> Iterator[tuple[int, int]]:
+    """``start..stop`` in consecutive blocks: of ``block_size`` on one thread; with more, of
+    ``block_size // threads`` (the memory budget is shared), and small enough that every thread
+    gets a few blocks (at least :data:`MIN_THREAD_BLOCK` trials each)."""
+    size = block_size
+    if threads > 1:
+        share = -(-(stop - start) // (4 * threads))
+        size = max(1, min(block_size // threads, max(MIN_THREAD_BLOCK, share)))
+    for a in range(start, stop, size):
+        yield a, min(stop, a + size)
+
+
+def _threaded(
+    run: Callable[[int, int], BlockOutput], spans: Sequence[tuple[int, int]], threads: int
+) -> Iterator[BlockOutput]:
+    """``run(a, b)`` of every span, on up to ``threads`` threads, yielded in the spans' order."""
+    if threads == 1 or len(spans) == 1:
+        for a, b in spans:
+            yield run(a, b)
+        return
+    with ThreadPoolExecutor(max_workers=min(threads, len(spans))) as pool:
+        futures = [pool.submit(run, a, b) for a, b in spans]
+        try:
+            for f in futures:
+                yield f.result()
+        finally:
+            for f in futures:
+                f.cancel()
+
+
+def run_spans(
+    kernel: KernelChoice,
+    c: CompiledScenario,
+    seed: int,
+    start: int,
+    stop: int,
+    *,
+    paths: bool,
+    threads: int | None = None,
+) -> Iterator[BlockOutput]:
+    """Trials ``start..stop-1`` in blocks, in trial order: the compiled kernel runs its blocks
+    on :func:`worker_threads` threads, the numpy kernel (whose scratch buffers are shared) one
+    block at a time. Every block is computed on its own, so the outputs are the same for any
+    number of threads."""
+    n_threads = worker_threads(threads)  # checked whichever kernel runs
+    if kernel.name != "numba":
+        n_threads = 1
+
+    def run(a: int, b: int) -> BlockOutput:
+        return kernel.run_block(c, seed, a, b, paths=paths)
+
+    return _threaded(run, list(_spans(start, stop, kernel.block_size, n_threads)), n_threads)
 
 
 # --------------------------------------------------------------------------- choosing a kernel

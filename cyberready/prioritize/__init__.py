@@ -32,9 +32,19 @@ The rules, stated once:
 * **Screening.** Every candidate is simulated with ``screen_trials`` per scenario (by default
   :func:`screening_trials`: a tenth of ``trials``, at least 100, at most ``trials``; the same
   rule everywhere); the
-  ``leaders`` (10) best by benefit per cost are re-simulated with ``trials`` (10,000), and so is
-  any action that a re-simulated leader's lower full benefit lets into the lead. The
-  first screening trials are the first full trials (same global trial index), so the two agree.
+  ``leaders`` (10) best by benefit per cost are re-simulated, and so is any action that a
+  re-simulated leader's lower benefit lets into the lead. The screening trials are the first of
+  the full trials (same global trial index), so the two agree.
+* **How many trials** (``exact=False``, the default). A leader's benefit, the cumulative benefit
+  of the leaders and each plan step are estimated on the first ``screen_trials`` trials, then
+  twice as many, … up to ``trials``, stopping at the first count where the 95% interval's
+  half-width is at most 10% of the benefit or 0.5% of the expected loss today
+  (:data:`~cyberready.prioritize._pipeline.PRECISION`, ``FLOOR``); each benefit's ``trials``
+  says how many it used. The leaders' cumulative benefits, and the plan's steps, share one
+  count (where the benefit of all of them together settles), so the steps add up. The
+  baseline always uses every trial; ``exact=True`` runs everything on all ``trials``. The
+  counts follow a fixed order, so the same inputs and seed give the same
+  numbers (docs/risk.md, "How many trials a benefit gets").
 * **Ranking** by benefit per thousand USD (midpoint cost), best first; actions without a
   simulated effect are ranked separately by readiness gain (overall score points,
   :mod:`cyberready.scoring`) per thousand USD.

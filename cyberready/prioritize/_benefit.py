@@ -113,6 +113,10 @@ class _Trials:
     weight: float
     """The EMB's public-confidence weight."""
 
+    @property
+    def trials(self) -> int:
+        return len(self.confidence)
+
     @classmethod
     def of(cls, r: ScenarioResult) -> _Trials:
         return cls(
@@ -150,17 +154,21 @@ class _Trials:
 
 
 @dataclass(frozen=True)
-class _Reference:
-    """A run kept so that later runs of the same scenario can reuse its unchanged trials."""
+class _Rows:
+    """The per-trial rows of one scenario under one set of actions, for trials ``0..n-1``: kept
+    so that the run can be extended to more trials, and so that later runs of the same scenario
+    can reuse its unchanged trials."""
 
-    compiled: CompiledScenario
+    compiled: CompiledScenario | None
+    """The binding that made them (None with a runner other than the engine's)."""
     fail_time: FloatArray
     confidence: IntArray
-    trials: _Trials
+    template: _Trials
+    """The run's trials as first computed (likelihood and weight for every extension)."""
 
-
-_REFERENCES: Final = 8
-"""Runs kept per scenario as references (besides the run without actions)."""
+    @property
+    def trials(self) -> int:
+        return len(self.confidence)
 
 
 def variance_of_mean(per_trial: FloatArray) -> float:
@@ -260,9 +268,9 @@ class LossModel:
         self.runner = runner
         self.runs = 0
         self.reuse = reuse and isinstance(runner, EngineRunner)
-        self._references: dict[str, dict[frozenset[str], _Reference]] = {}
-        self._cache: dict[tuple[str, frozenset[str]], _Outcome] = {}
-        self._trials: dict[tuple[str, frozenset[str]], _Trials] = {}
+        self._rows: dict[str, dict[frozenset[str], _Rows]] = {}
+        self._cache: dict[tuple[str, frozenset[str], int], _Outcome] = {}
+        self._trials: dict[tuple[str, frozenset[str], int], _Trials] = {}
         # the same set of actions matters to several scenarios: keep the postures of the last
         # few sets (sets of actions compare by their ids, so equal sets share one posture);
         # the cache holds the levels, not the model, so the model is freed as soon as unused
@@ -292,15 +300,24 @@ class LossModel:
         """Ids of the scenarios the action can change."""
         return self._where(action, _touches, self._scope)
 
-    def outcome(self, sid: str, actions: frozenset[Action]) -> _Outcome:
-        """Per-trial losses and per-function failure probabilities of one scenario."""
+    def outcome(self, sid: str, actions: frozenset[Action], trials: int | None = None) -> _Outcome:
+        """Per-trial losses and per-function failure probabilities of one scenario, on its
+        first ``trials`` trials (default: all of the model's)."""
+        n = self._count(trials)
         rel = frozenset(a for a in actions if sid in self.scenarios_of(a))
-        key = (sid, frozenset(a.id for a in rel))
+        key = (sid, frozenset(a.id for a in rel), n)
         got = self._cache.get(key)
         if got is None:
-            run = self._run(sid, frozenset(a for a in rel if sid in self._changed_by(a)))
+            run = self._run(sid, frozenset(a for a in rel if sid in self._changed_by(a)), n)
             got = self._cache[key] = run.outcome(self._reassurance(rel))
         return got
+
+    def _count(self, trials: int | None) -> int:
+        if trials is None:
+            return self.trials
+        if not 1 <= trials <= self.trials:
+            raise ValueError(f"trials must be 1..{self.trials}, got {trials}")
+        return trials
 
     def _changed_by(self, action: Action) -> frozenset[str]:
         """Ids of the scenarios whose trials the action changes (reassurance aside)."""
@@ -318,55 +335,102 @@ class LossModel:
             cache[action.id] = got
         return got
 
-    def _run(self, sid: str, actions: frozenset[Action]) -> _Trials:
+    def _run(self, sid: str, actions: frozenset[Action], n: int) -> _Trials:
+        """The scenario's first ``n`` trials under the actions (each set of actions is run
+        once, and extended when more trials are asked for)."""
         ids = frozenset(a.id for a in actions)
-        got = self._trials.get((sid, ids))
+        got = self._trials.get((sid, ids, n))
         if got is None:
-            if self.reuse:
-                got = self._run_reusing(sid, ids, actions)
+            rows = self._rows_for(sid, ids, actions, n)
+            if rows.trials == n:
+                got = (
+                    rows.template
+                    if rows.template.trials == n
+                    else rows.template.with_rows(rows.fail_time, rows.confidence, self.weights)
+                )
             else:
-                got = _Trials.of(self._checked(sid, self.runner(
-                    self.scenarios[sid], self._posture(actions), self.trials, self.seed
-                )))  # fmt: skip
-            self.runs += 1
-            self._trials[(sid, ids)] = got
+                got = rows.template.with_rows(rows.fail_time[:n], rows.confidence[:n], self.weights)
+            self._trials[(sid, ids, n)] = got
         return got
 
-    def _checked(self, sid: str, result: ScenarioResult) -> ScenarioResult:
-        if result.fail_time.shape != (self.trials, len(self.weights)):
+    def _checked(self, sid: str, result: ScenarioResult, trials: int) -> ScenarioResult:
+        if result.fail_time.shape != (trials, len(self.weights)):
             raise ValueError(
                 f"runner returned shape {result.fail_time.shape} for {sid}, expected "
-                f"({self.trials}, {len(self.weights)})"
+                f"({trials}, {len(self.weights)})"
             )
         return result
 
-    def _run_reusing(self, sid: str, ids: frozenset[str], actions: frozenset[Action]) -> _Trials:
-        """One run with the engine, reusing the trials of the closest earlier run (the kept run
-        with the most of these actions and no other) that the new posture cannot change
+    def _rows_for(self, sid: str, ids: frozenset[str], actions: frozenset[Action], n: int) -> _Rows:
+        """The kept rows of the scenario under the actions, run (or extended) to at least
+        ``n`` trials."""
+        kept = self._rows.setdefault(sid, {})
+        rows = kept.get(ids)
+        if rows is not None and rows.trials >= n:
+            return rows
+        self.runs += 1
+        if not self.reuse:  # another runner: run trials 0..n-1 again
+            result = self._checked(
+                sid, self.runner(self.scenarios[sid], self._posture(actions), n, self.seed), n
+            )
+            rows = _Rows(None, result.fail_time, result.confidence, _Trials.of(result))
+        else:
+            rows = self._run_reusing(sid, ids, actions, rows, n)
+        kept[ids] = rows
+        return rows
+
+    def _run_reusing(
+        self, sid: str, ids: frozenset[str], actions: frozenset[Action], rows: _Rows | None, n: int
+    ) -> _Rows:
+        """Trials ``have..n-1`` with the engine (``have``: the trials already in ``rows``),
+        reusing the trials of the closest earlier run (the kept run with the most of these
+        actions and no other, run at least as far) that the new posture cannot change
         (:func:`cyberready.engine.rerun_changed`): the same rows as a full run, bit for bit."""
-        from cyberready.engine import rerun_changed, run_compiled
+        from cyberready.engine import rerun_changed, run_compiled, run_range
 
         assert isinstance(self.runner, EngineRunner)
-        c = self.runner.bind(self.scenarios[sid], self._posture(actions))
-        kept = self._references.setdefault(sid, {})
-        near = [k for k in kept if k <= ids]
-        rows = None
+        c = (
+            rows.compiled
+            if rows is not None and rows.compiled is not None
+            else (self.runner.bind(self.scenarios[sid], self._posture(actions)))
+        )
+        have = 0 if rows is None else rows.trials
+        if ids:  # the run without actions, as far: always a reference
+            self._rows_for(sid, frozenset(), frozenset(), n)
+        kept = self._rows[sid]
+        near = [k for k, r in kept.items() if k < ids and r.trials >= n]
+        new = None
         if near:
             ref = kept[max(near, key=lambda k: (len(k), sorted(k)))]
-            rows = rerun_changed(ref.compiled, c, ref.fail_time, ref.confidence, self.seed)
-        if rows is not None:
-            fail_time, confidence = rows
-            got = ref.trials.with_rows(fail_time, confidence, c.graph.function_weights)
-        else:
-            result = self._checked(
-                sid, run_compiled(c, self.trials, self.seed, paths=False, emb=self.runner.emb)
+            assert ref.compiled is not None
+            new = rerun_changed(
+                ref.compiled,
+                c,
+                ref.fail_time[have:n],
+                ref.confidence[have:n],
+                self.seed,
+                start=have,
             )
-            fail_time, confidence = result.fail_time, result.confidence
-            got = _Trials.of(result)
-        if ids and len(kept) > _REFERENCES:  # the oldest kept run with actions goes
-            del kept[next(k for k in kept if k)]
-        kept[ids] = _Reference(c, fail_time, confidence, got)
-        return got
+        if rows is None:
+            if new is not None:
+                template = kept[frozenset()].template
+                trials = template.with_rows(new[0], new[1], c.graph.function_weights)
+            else:
+                result = self._checked(
+                    sid, run_compiled(c, n, self.seed, paths=False, emb=self.runner.emb), n
+                )
+                new = (result.fail_time, result.confidence)
+                trials = _Trials.of(result)
+            return _Rows(c, new[0], new[1], trials)
+        if new is None:
+            part = run_range(c, have, n, self.seed, paths=False)
+            new = (part.fail_time, part.confidence)
+        return _Rows(
+            c,
+            np.concatenate([rows.fail_time, new[0]]),
+            np.concatenate([rows.confidence, new[1]]),
+            rows.template,
+        )
 
     def _reassurance(self, actions: Iterable[Action]) -> float:
         """The reassurance factor once ``actions`` are done (their reassuring ones count)."""
@@ -378,21 +442,24 @@ class LossModel:
             got = self._reassurances[ids] = lv.posture().reassurance
         return got
 
-    def loss(self, actions: frozenset[Action] = frozenset()) -> tuple[float, float]:
-        """Expected loss under the actions, and its standard error."""
+    def loss(
+        self, actions: frozenset[Action] = frozenset(), trials: int | None = None
+    ) -> tuple[float, float]:
+        """Expected loss under the actions, and its standard error (on the first ``trials``
+        trials; default: all)."""
         mean = var = 0.0
         for sid in sorted(self.scenarios):
-            loss = self.outcome(sid, actions).loss
+            loss = self.outcome(sid, actions, trials).loss
             mean += float(loss.mean())
             var += variance_of_mean(loss)
         return mean, math.sqrt(var)
 
-    def value(self, actions: frozenset[Action]) -> float:
+    def value(self, actions: frozenset[Action], trials: int | None = None) -> float:
         """Benefit of the actions against none (means only; for plan search)."""
         total = 0.0
         for sid in sorted(self._affected(actions)):
-            base = self.outcome(sid, frozenset()).loss
-            total += float((base - self.outcome(sid, actions).loss).mean())
+            base = self.outcome(sid, frozenset(), trials).loss
+            total += float((base - self.outcome(sid, actions, trials).loss).mean())
         return total
 
     def _affected(self, actions: Iterable[Action]) -> set[str]:
@@ -401,8 +468,15 @@ class LossModel:
             out |= self.scenarios_of(a)
         return out
 
-    def benefit(self, actions: frozenset[Action], base: frozenset[Action] = frozenset()) -> Benefit:
-        """Drop in expected loss from ``base`` to ``base | actions`` (paired per trial)."""
+    def benefit(
+        self,
+        actions: frozenset[Action],
+        base: frozenset[Action] = frozenset(),
+        trials: int | None = None,
+    ) -> Benefit:
+        """Drop in expected loss from ``base`` to ``base | actions`` (paired per trial), on the
+        first ``trials`` trials of every scenario (default: all of the model's)."""
+        n = self._count(trials)
         after = base | actions
         value = var = trust = 0.0
         by_scenario: dict[str, float] = {}
@@ -410,7 +484,7 @@ class LossModel:
         by_function = np.zeros(len(self.weights))
         changed = self._affected(actions)
         for sid in sorted(changed):
-            o0, o1 = self.outcome(sid, base), self.outcome(sid, after)
+            o0, o1 = self.outcome(sid, base, n), self.outcome(sid, after, n)
             d = o0.loss - o1.loss
             m = float(d.mean())
             value += m
@@ -424,7 +498,7 @@ class LossModel:
             keep0 = np.ones(len(self.weights))
             keep1 = np.ones(len(self.weights))
             for sid in self.scenarios:
-                o0, o1 = self.outcome(sid, base), self.outcome(sid, after)
+                o0, o1 = self.outcome(sid, base, n), self.outcome(sid, after, n)
                 keep0 *= 1.0 - o0.likelihood * o0.p
                 keep1 *= 1.0 - o1.likelihood * o1.p
             p_cycle = {
@@ -435,7 +509,7 @@ class LossModel:
         return Benefit(
             value=value,
             se=math.sqrt(var),
-            trials=self.trials,
+            trials=n,
             by_scenario=MappingProxyType(by_scenario),
             by_function=MappingProxyType(
                 {f: float(v) for f, v in zip(self.function_ids, by_function, strict=True) if v}

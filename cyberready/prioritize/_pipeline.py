@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property, partial
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
+from cyberready.engine.results import Z95
 from cyberready.models import Assessment, Scenario
 from cyberready.posture import AssetLevels, asset_levels
 from cyberready.prioritize._actions import (
@@ -54,6 +56,14 @@ SCREEN_SHARE: Final = 10
 """By default, candidates are screened with a tenth of the trials (at least
 :data:`MIN_SCREEN_TRIALS`, at most all of them)."""
 MIN_SCREEN_TRIALS: Final = 100
+PRECISION: Final = 0.10
+"""The sequential rule stops adding trials to a benefit once its 95% interval's half-width is
+at most this share of the benefit ..."""
+FLOOR: Final = 0.005
+"""... or at most this share of today's expected loss (a benefit that small needs no finer
+estimate)."""
+
+T = TypeVar("T")
 
 
 def screening_trials(trials: int, screen_trials: int | None = None) -> int:
@@ -91,6 +101,7 @@ def prioritize(
     plan: bool = True,
     runner: Runner | None = None,
     progress: Progress | None = None,
+    exact: bool = False,
 ) -> Priorities:
     """Rank risk-reduction actions, plan them within a budget and place them on the calendar.
 
@@ -123,6 +134,11 @@ def prioritize(
         How a scenario is simulated (default: :func:`~cyberready.prioritize.engine_runner`).
     progress
         Called as ``progress(stage, done, total)`` while work goes on (:data:`Progress`).
+    exact
+        True runs every leader, cumulative benefit and plan step on all ``trials``; by default
+        each is estimated on blocks of ``screen_trials`` trials until its 95% interval is
+        narrow enough (:func:`is_settled`: each benefit's ``trials`` says how many it
+        used). The baseline always uses all ``trials``.
 
     Returns
     -------
@@ -150,6 +166,7 @@ def prioritize(
         quick_win_usd=quick_win_usd,
         runner=runner,
         progress=progress,
+        exact=exact,
     )
     cands = candidate_actions(ws, run.levels)
     risk = [a for a in cands if run.screen.scenarios_of(a)]
@@ -210,6 +227,49 @@ def _checked_screen_trials(trials: int, screen_trials: int | None, cost_basis: s
     return screen_trials
 
 
+def is_settled(benefit: Benefit, floor: float = 0.0) -> bool:
+    """True when a benefit's 95% interval is narrow enough to stop adding trials: its
+    half-width is at most :data:`PRECISION` of the benefit, or at most ``floor`` (weight
+    points; :func:`prioritize` uses :data:`FLOOR` of the expected loss today).
+
+    >>> from cyberready.prioritize import Benefit
+    >>> is_settled(Benefit(value=1.0, se=0.05, trials=1000))  # 1.0 ± 0.098
+    True
+    >>> is_settled(Benefit(value=0.1, se=0.02, trials=1000))  # 0.1 ± 0.039
+    False
+    >>> is_settled(Benefit(value=0.1, se=0.02, trials=1000), floor=0.05)
+    True
+    """
+    return Z95 * benefit.se <= max(PRECISION * abs(benefit.value), floor)
+
+
+@dataclass(frozen=True)
+class _At:
+    """The loss model on its first ``trials`` trials."""
+
+    model: LossModel
+    trials: int
+
+    @property
+    def scenarios(self) -> Mapping[str, Scenario]:
+        return self.model.scenarios
+
+    def scenarios_of(self, action: Action) -> frozenset[str]:
+        return self.model.scenarios_of(action)
+
+    def benefit(self, actions: frozenset[Action], base: frozenset[Action] = frozenset()) -> Benefit:
+        return self.model.benefit(actions, base, self.trials)
+
+    def value(self, actions: frozenset[Action]) -> float:
+        return self.model.value(actions, self.trials)
+
+    def loss(self, actions: frozenset[Action] = frozenset()) -> tuple[float, float]:
+        return self.model.loss(actions, self.trials)
+
+    def at(self, trials: int) -> _At:
+        return _At(self.model, trials)
+
+
 @dataclass(frozen=True)
 class _Run:
     """What every step of one :func:`prioritize` call shares: the workspace, the plan's start,
@@ -220,14 +280,35 @@ class _Run:
     start: dt.date
     levels: AssetLevels
     scenarios: Sequence[Scenario]
-    screen: LossModel
-    full: LossModel
+    model: LossModel
+    screen: _At
+    full: _At
+    exact: bool
     function_phase: Mapping[str, Sequence[str]]
     scenario_phase: Mapping[str, Sequence[str]]
     election_day: dt.date | None
     quick_win_weeks: float
     quick_win_usd: float
     progress: Progress | None
+
+    @cached_property
+    def floor(self) -> float:
+        """The half-width below which any benefit is precise enough (:data:`FLOOR` of the
+        expected loss today, on every trial)."""
+        return FLOOR * abs(self.full.loss(frozenset())[0])
+
+    def settle(self, evaluate: Callable[[int], T], benefit: Callable[[T], Benefit]) -> T:
+        """``evaluate(n)`` on the first ``n`` trials, for ``n`` = the screening trials, twice
+        them, ... up to all trials (in this fixed order), until :func:`settled_trials` says the
+        ``benefit`` of the result is precise enough; all trials at once when exact."""
+        if self.exact:
+            return evaluate(self.full.trials)
+        n = self.screen.trials
+        while True:
+            got = evaluate(n)
+            if n >= self.full.trials or is_settled(benefit(got), self.floor):
+                return got
+            n = min(self.full.trials, n + self.screen.trials)
 
     def tick(self, stage: str, done: int, total: int) -> None:
         """Report progress, when someone listens."""
@@ -261,26 +342,24 @@ def _setup(
     quick_win_usd: float,
     runner: Runner | None,
     progress: Progress | None,
+    exact: bool,
 ) -> _Run:
-    """The shared state of a run: today's levels, the scenarios in play and the loss models
-    on the same seed, so every benefit is paired with the same trials (common random
-    numbers)."""
+    """The shared state of a run: today's levels, the scenarios in play and the loss model on
+    one seed, so every benefit is paired with the same trials (common random numbers), and the
+    screening trials are the first of the full ones."""
     levels = asset_levels(ws)
     scs = selected_scenarios(ws, scenarios)
     run = runner or engine_runner(ws)
-    screen = LossModel(ws.resolved, levels, scs, screen_trials, seed, run)
-    full = (
-        screen
-        if screen_trials == trials
-        else LossModel(ws.resolved, levels, scs, trials, seed, run)
-    )
+    model = LossModel(ws.resolved, levels, scs, trials, seed, run)
     return _Run(
         ws=ws,
         start=start,
         levels=levels,
         scenarios=scs,
-        screen=screen,
-        full=full,
+        model=model,
+        screen=_At(model, screen_trials),
+        full=_At(model, trials),
+        exact=exact,
         function_phase={f.id: f.phases for f in ws.resolved.functions},
         scenario_phase={s.id: s.phases for s in scs},
         election_day=ws.emb.election.date if ws.emb.election else None,
@@ -318,10 +397,45 @@ def _resimulate_leaders(
         a for a in sorted(effective, key=_by_ratio(best))[:leaders] if a not in full_done
     ]:
         for a in todo:
-            best[a] = run.full.benefit(frozenset({a}))
+            one = frozenset({a})
+            best[a] = run.settle(partial(_alone, run.full, one), _itself)
             full_done.add(a)
             run.tick("re-simulating leaders", len(full_done), max(leaders, len(full_done)))
     return best
+
+
+def _itself(b: Benefit) -> Benefit:
+    return b
+
+
+def _steps_trials(run: _Run, actions: Sequence[Action]) -> int:
+    """One trial count for every step of a sequence of actions (each step's benefit and what it
+    adds): the count at which the benefit of all of them together settles (:meth:`_Run.settle`).
+    On one count the steps' additions add up to the total, as the plan's split by cycle needs."""
+    together = frozenset(actions)
+    if not together:
+        return run.full.trials
+    return run.settle(partial(_counted, run.full, together), _second)[0]
+
+
+def _counted(model: _At, actions: frozenset[Action], trials: int) -> tuple[int, Benefit]:
+    return trials, model.at(trials).benefit(actions)
+
+
+def _second(pair: tuple[int, Benefit]) -> Benefit:
+    return pair[1]
+
+
+def _alone(model: _At, actions: frozenset[Action], trials: int) -> Benefit:
+    """The benefit of the actions on the first ``trials`` trials."""
+    return model.at(trials).benefit(actions)
+
+
+def _step(model: _At, a: Action, before: frozenset[Action], trials: int) -> tuple[Benefit, Benefit]:
+    """What ``a`` adds to ``before``, and the benefit of both together, on the first ``trials``
+    trials."""
+    at = model.at(trials)
+    return at.benefit(frozenset({a}), base=before), at.benefit(before | {a})
 
 
 def _leaders_together(
@@ -332,10 +446,10 @@ def _leaders_together(
     cumulative: dict[Action, Benefit] = {}
     marginal: dict[str, Benefit] = {}
     prefix: frozenset[Action] = frozenset()
+    n = _steps_trials(run, ranked[:leaders])
     for k, a in enumerate(ranked[:leaders]):
-        marginal[a.id] = run.full.benefit(frozenset({a}), base=prefix)
+        marginal[a.id], cumulative[a] = _step(run.full, a, prefix, n)
         prefix = prefix | {a}
-        cumulative[a] = run.full.benefit(prefix)
         run.tick("cumulative benefit of the leaders", k + 1, min(leaders, len(ranked)))
     return cumulative, marginal
 
@@ -360,11 +474,12 @@ def _budget_plan(
     steps = []
     done: frozenset[Action] = frozenset()
     spent = ZERO_COST
+    n = _steps_trials(run, by_ready)
     for k, a in enumerate(by_ready):
-        step_benefit = run.full.benefit(frozenset({a}), base=done)
+        step_benefit, together = _step(run.full, a, done, n)
         done = done | {a}
         total = plan_cost(done)
-        steps.append(PlanStep(a, step_benefit, run.full.benefit(done), total - spent, total))
+        steps.append(PlanStep(a, step_benefit, together, total - spent, total))
         spent = total
         run.tick("re-simulating the plan", k + 1, len(by_ready))
     placed = run.roadmap(by_ready, {s.action.id: s.marginal for s in steps}).entries
@@ -425,7 +540,7 @@ def _baseline(run: _Run) -> tuple[float, float, float]:
     part."""
     baseline, baseline_se = run.full.loss(frozenset())
     baseline_trust = sum(
-        run.full.outcome(sid, frozenset()).trust_loss for sid in sorted(run.full.scenarios)
+        run.model.outcome(sid, frozenset()).trust_loss for sid in sorted(run.full.scenarios)
     )
     return baseline, baseline_se, baseline_trust
 

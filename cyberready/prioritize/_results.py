@@ -136,6 +136,7 @@ class Recommendation:
             "per_kusd": self.per_kusd,
             "cumulative": self.cumulative.value if self.cumulative else None,
             "cumulative_se": self.cumulative.se if self.cumulative else None,
+            "cumulative_trials": self.cumulative.trials if self.cumulative else None,
             "quick_win": self.quick_win,
             "scenarios": ", ".join(s for s, _ in self.protects()),
             "functions": ", ".join(f for f, _ in self.functions()),
@@ -220,7 +221,8 @@ class PlanStep:
     """The rest of :attr:`marginal`: protection from the next cycle on."""
 
     def benefit_cells(self) -> dict[str, float | None]:
-        """The step's benefit figures, in the order the plan table and its JSON give them."""
+        """The step's benefit figures, in the order the plan table and its JSON give them
+        (``trials``: what the marginal and cumulative benefits were estimated on)."""
         return {
             "marginal": self.marginal.value,
             "marginal_se": self.marginal.se,
@@ -228,6 +230,7 @@ class PlanStep:
             "next_cycle": self.next_cycle,
             "cumulative": self.cumulative.value,
             "cumulative_se": self.cumulative.se,
+            "trials": self.cumulative.trials,
         }
 
 
@@ -340,6 +343,7 @@ _PLAN_COLUMNS: Final = [
     "next_cycle",
     "cumulative",
     "cumulative_se",
+    "trials",
     "added_cost_low",
     "added_cost_high",
     "cost_low",
@@ -477,6 +481,7 @@ _RANKING_COLUMNS: Final = [
     "per_kusd",
     "cumulative",
     "cumulative_se",
+    "cumulative_trials",
     "quick_win",
     "scenarios",
     "functions",

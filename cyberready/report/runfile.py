@@ -10,7 +10,7 @@ inputs it was made from: the file records
   the folder, outside hidden folders, by relative path and bytes) and of the shipped frameworks
   and scenarios,
 * the cyberready version,
-* the run's options (trials, seed, screening trials, budget, locale),
+* the run's options (trials, seed, screening trials, exact, budget, locale),
 
 and :func:`load_run` refuses it, saying which of these changed, when any differs. The file holds
 the technical view (asset names, attack paths, evidence): keep it as you keep the technical
@@ -185,9 +185,9 @@ def load_run(
     ]
     if changed:
         flags = " ".join(
-            f"--{name.replace('_', '-')} {value}"
+            f"--{name.replace('_', '-')}" + ("" if value is True else f" {value}")
             for name, value in (options or {}).items()
-            if value is not None
+            if value is not None and value is not False
         )
         raise _refuse(
             path,
