@@ -85,3 +85,23 @@ def test_a_wrong_thread_count_exits_3_naming_the_variable(
     result = CliRunner().invoke(main, ["simulate", str(example_dir), "--trials", "20"])
     assert result.exit_code == 3, result.output
     assert numba_kernel.THREADS_VARIABLE in result.output and "two" in result.output
+
+
+def test_portfolio_worker_processes_share_the_cpus_unless_the_user_chose(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A local portfolio run starts one process per CPU; each must not also start one kernel
+    thread per CPU (n² threads on n CPUs), and a user's CYBERREADY_THREADS is kept."""
+    from cyberready.engine.numba_kernel import THREADS_VARIABLE, worker_threads
+    from cyberready.portfolio._run import _share_cpus
+
+    monkeypatch.delenv(THREADS_VARIABLE, raising=False)
+    cpus = worker_threads()  # the CPUs this process may use
+    _share_cpus(cpus)
+    assert worker_threads() == 1
+    monkeypatch.delenv(THREADS_VARIABLE, raising=False)
+    _share_cpus(1)
+    assert worker_threads() == cpus
+    monkeypatch.setenv(THREADS_VARIABLE, "3")
+    _share_cpus(cpus)
+    assert worker_threads() == 3

@@ -87,8 +87,21 @@ def _run_local(
     if n <= 1 or len(paths) <= 1:
         return _run_serial(paths, settings, progress)
     ctx = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-    with cf.ProcessPoolExecutor(max_workers=min(n, len(paths)), mp_context=ctx) as pool:
+    n = min(n, len(paths))
+    with cf.ProcessPoolExecutor(
+        max_workers=n, mp_context=ctx, initializer=_share_cpus, initargs=(n,)
+    ) as pool:
         return _run_pool(pool, paths, settings, progress)
+
+
+def _share_cpus(workers: int) -> None:
+    """In each worker process: the kernel's threads share the CPUs among the ``workers``
+    processes (one each when there are as many processes as CPUs), unless the user set
+    ``CYBERREADY_THREADS``; otherwise every process would start one thread per CPU."""
+    from cyberready.engine.numba_kernel import THREADS_VARIABLE, worker_threads
+
+    if not os.environ.get(THREADS_VARIABLE, "").strip():
+        os.environ[THREADS_VARIABLE] = str(max(1, worker_threads() // workers))
 
 
 def _distributed() -> Any:
