@@ -1,4 +1,5 @@
-"""Shared fixtures: the shipped example workspace and a scratch copy of it."""
+"""Shared fixtures: the shipped example workspace and a scratch copy of it, the session's one
+run of the demo, its assessments of Examplia, and its cache of rendered reports."""
 
 from __future__ import annotations
 
