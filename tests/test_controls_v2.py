@@ -15,6 +15,7 @@ from functools import cache
 import pytest
 
 import cyberready
+from cyberready.assess import AssessmentResult
 from cyberready.models import Framework
 from cyberready.models.assessment import Answer
 from cyberready.models.framework import Control
@@ -328,8 +329,10 @@ def test_partner_practices_are_not_simulated_nor_ranked() -> None:
     assert not any(c.id.startswith("ECBS-DP-") for c in levels.controls)
 
 
-def test_advisors_and_donors_see_the_partner_practices_the_it_team_does_not() -> None:
-    result = cyberready.assess(workspace("examplia"), trials=100, seed=0)
+def test_advisors_and_donors_see_the_partner_practices_the_it_team_does_not(
+    examplia_quick: AssessmentResult,
+) -> None:
+    result = examplia_quick  # the session's quick assessment of Examplia (conftest)
     advisor = build_view(result, "advisor")
     donor = build_view(result, "donor")
     technical = build_view(result, "technical")

@@ -1,7 +1,8 @@
 """Report languages: every shipped catalog is complete and keeps its placeholders; every
-audience renders in every shipped language, in HTML and PDF, with its TLP label, no English
+audience of the example renders in every shipped language with its TLP label, no English
 interface text, numbers and dates in the language's own style, and Arabic right to left in a
-font that has its letters."""
+font that has its letters. (Every audience as HTML and PDF through the CLI, fonts and text
+read back from the PDF: test_i18n_pdf.py.)"""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ import datetime as dt
 import html
 import io
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from rendered_reports import Renders
 from report_workspace import write_workspace
 
 import cyberready
@@ -38,13 +38,10 @@ from cyberready.report.numbers import text_direction
 LOCALES_DIR = Path(cyberready.__file__).parent / "report" / "locales"
 TRANSLATED = [loc for loc in available_locales() if loc != "en"]
 RTL = [loc for loc in TRANSLATED if text_direction(loc) == "rtl"]
-ARABIC_FONT = re.compile(r"Noto-?Sans-?Arabic-?UI")  # how pdffonts names Noto Sans Arabic UI
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 # Placeholders a translation must keep: %(name)s / %(n).0f / %%, {name}, and the markup that
 # carries meaning (<strong>, Markdown bold).
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[-#0 +]*\d*(?:\.\d+)?[sdgf]|%%|\{[a-z_]+\}|</?strong>|\*\*")
-
-HAVE_POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdffonts") is not None
 
 
 def test_arabic_french_and_spanish_are_shipped() -> None:
@@ -53,21 +50,14 @@ def test_arabic_french_and_spanish_are_shipped() -> None:
 
 
 @pytest.fixture(scope="module")
-def result() -> AssessmentResult:
-    return cyberready.assess(
-        cyberready.example_path(), trials=20, seed=3, screen_trials=10, priority_trials=20
-    )
+def result(examplia_quick: AssessmentResult) -> AssessmentResult:
+    """Examplia with few trials (shared with the typography tests)."""
+    return examplia_quick
 
 
-_PAGES: dict[tuple[int, str, str], str] = {}
-
-
-def _page(result: AssessmentResult, locale: str, audience: Audience) -> str:
-    """The HTML report of ``audience`` in ``locale``, rendered once per module run."""
-    key = (id(result), locale, audience)
-    if key not in _PAGES:
-        _PAGES[key] = render(build_view(result, audience, locale=locale), "html").decode()
-    return _PAGES[key]
+def _page(rendered: Renders, result: AssessmentResult, locale: str, audience: Audience) -> str:
+    """The HTML report of ``audience`` in ``locale``, rendered once per session."""
+    return rendered(result, audience, "html", locale).decode()
 
 
 # --------------------------------------------------------------------------- catalogs
@@ -147,10 +137,10 @@ def _english_interface_texts(locale: str) -> list[str]:
 @pytest.mark.parametrize("audience", AUDIENCES)
 @pytest.mark.parametrize("locale", TRANSLATED)
 def test_every_audience_renders_in_every_language(
-    result: AssessmentResult, locale: str, audience: Audience
+    result: AssessmentResult, rendered: Renders, locale: str, audience: Audience
 ) -> None:
     view = build_view(result, audience, locale=locale)
-    page = _page(result, locale, audience)
+    page = _page(rendered, result, locale, audience)
     direction = text_direction(locale)
     assert f'<html lang="{locale}" dir="{direction}">' in page
     text = _visible_text(page)
@@ -176,10 +166,10 @@ def test_every_audience_renders_in_every_language(
     assert not [s for s in _english_interface_texts(locale) if s in markdown]
 
 
-def test_costs_are_written_the_french_way(result: AssessmentResult) -> None:
+def test_costs_are_written_the_french_way(result: AssessmentResult, rendered: Renders) -> None:
     if "fr" not in TRANSLATED:
         pytest.skip("French does not ship")
-    text = _visible_text(_page(result, "fr", "technical"))
+    text = _visible_text(_page(rendered, result, "fr", "technical"))
     assert re.search(r"\d{1,3}(?:\u202f\d{3})+\xa0\$US", text)  # 12 000 $US
     assert not re.search(r"\$\d{1,3},\d{3}", text)  # never $12,000
     assert re.search(r"\d\xa0%", text)  # 8 %
@@ -187,9 +177,9 @@ def test_costs_are_written_the_french_way(result: AssessmentResult) -> None:
 
 @pytest.mark.parametrize("locale", RTL)
 def test_a_right_to_left_report_is_mirrored_and_set_in_an_arabic_font(
-    result: AssessmentResult, locale: str
+    result: AssessmentResult, rendered: Renders, locale: str
 ) -> None:
-    page = _page(result, locale, "technical")
+    page = _page(rendered, result, locale, "technical")
     assert 'dir="rtl"' in page
     assert '[dir="rtl"] th, [dir="rtl"] td { text-align: right; }' in page
     assert "Noto Sans Arabic UI" in page.split("<svg", 1)[1]  # chart text too
@@ -197,7 +187,7 @@ def test_a_right_to_left_report_is_mirrored_and_set_in_an_arabic_font(
 
 
 def test_control_titles_fall_back_to_english_and_the_report_says_how_many(
-    result: AssessmentResult,
+    result: AssessmentResult, rendered: Renders
 ) -> None:
     if not TRANSLATED:
         pytest.skip("no translated language ships")
@@ -212,7 +202,7 @@ def test_control_titles_fall_back_to_english_and_the_report_says_how_many(
         expected += tr is None or not tr.title
     assert view.meta.controls_total == len(result.readiness.controls) > 0
     assert view.meta.controls_in_english == expected
-    text = _visible_text(_page(result, locale, "technical"))
+    text = _visible_text(_page(rendered, result, locale, "technical"))
     if expected:
         t = translations(locale)
         sentence = t.ngettext(
@@ -225,34 +215,6 @@ def test_control_titles_fall_back_to_english_and_the_report_says_how_many(
         assert sentence in text
     english_view = build_view(result, "technical", locale="en")
     assert english_view.meta.controls_in_english == 0
-
-
-# --------------------------------------------------------------------------- PDF
-
-
-# One PDF per language (WeasyPrint takes tens of seconds for a technical report on a busy
-# machine): the donor summary, which has tables, charts and the cover; the HTML above covers
-# every audience.
-@pytest.mark.skipif(not HAVE_POPPLER, reason="needs poppler-utils (pdftotext, pdffonts)")
-@pytest.mark.parametrize("locale", TRANSLATED)
-def test_pdf_in_every_language(result: AssessmentResult, locale: str, tmp_path: Path) -> None:
-    pytest.importorskip("weasyprint")
-    view = build_view(result, "donor", locale=locale)
-    pdf = tmp_path / "r.pdf"
-    pdf.write_bytes(render(view, "pdf"))
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
-    ).stdout
-    flat = " ".join(text.split())
-    assert view.banner.tlp in flat
-    assert translations(locale).gettext("Executive summary") in flat
-    fonts = subprocess.run(
-        ["pdffonts", str(pdf)], capture_output=True, check=True, text=True
-    ).stdout
-    if text_direction(locale) == "rtl":
-        assert ARABIC_FONT.search(fonts), fonts
-        assert len(ARABIC_LETTER.findall(flat)) > 300  # real Arabic text, not boxes
-        assert "\ufffd" not in flat
 
 
 # --------------------------------------------------------------------------- CLI
@@ -296,7 +258,9 @@ def test_xlsx_sheets_and_headers_are_translated(result: AssessmentResult, locale
 
 
 @pytest.mark.parametrize("locale", ["fr", "ar"])
-def test_framework_texts_are_shown_translated(result: AssessmentResult, locale: str) -> None:
+def test_framework_texts_are_shown_translated(
+    result: AssessmentResult, rendered: Renders, locale: str
+) -> None:
     # Domain titles, tier names, scale level names and framework titles come from the
     # frameworks' own translations, in the view and on the page.
     lib = result.workspace.library
@@ -316,7 +280,7 @@ def test_framework_texts_are_shown_translated(result: AssessmentResult, locale: 
     level_names = {lv.translations[locale].name for lv in ifes.maturity_scale.levels}
     shown = {lv.name for c in view.platform_commitments for lv in c.levels if lv.name}
     assert shown and shown <= level_names
-    text = _visible_text(_page(result, locale, "technical"))
+    text = _visible_text(_page(rendered, result, locale, "technical"))
     for words in (usaid.domains[0].translations[locale].title, view.readiness.tier, *shown):
         assert html.unescape(words or "") in text
     assert usaid.domains[0].title not in text

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from PIL import Image, ImageStat
+from rendered_reports import Renders
 from report_workspace import PAYLOAD, write_workspace
 
 import cyberready
@@ -49,8 +50,10 @@ ARGS = [
 
 
 @pytest.fixture(scope="module")
-def example_result() -> cyberready.AssessmentResult:
-    return cyberready.assess(cyberready.example_path(), trials=300, seed=11)
+def example_result(examplia_result: cyberready.AssessmentResult) -> cyberready.AssessmentResult:
+    """Examplia, 300 trials, seed 11 (shared with the donor report tests, which render the
+    same reports: see ``rendered``)."""
+    return examplia_result
 
 
 @pytest.fixture(scope="module")
@@ -101,11 +104,15 @@ def _not_blank(png: Path, *, min_stddev: float = 8.0) -> bool:
 @needs_chromium
 @pytest.mark.parametrize("audience", ["technical", "advisor", "donor"])
 def test_html_report_in_chromium(
-    browser: Any, example_result: cyberready.AssessmentResult, audience: Audience, tmp_path: Path
+    browser: Any,
+    example_result: cyberready.AssessmentResult,
+    rendered: Renders,
+    audience: Audience,
+    tmp_path: Path,
 ) -> None:
     view = build_view(example_result, audience)
     path = tmp_path / f"{audience}.html"
-    path.write_bytes(render(view, "html"))
+    path.write_bytes(rendered(example_result, audience, "html"))
     page, log = _open(browser, path)
 
     # no console errors, no request outside the file itself
@@ -168,12 +175,15 @@ def test_markup_in_the_workspace_stays_text_in_chromium(browser: Any, tmp_path: 
 @needs_poppler
 @pytest.mark.parametrize("audience", ["technical", "donor"])
 def test_pdf_pages_are_not_blank_and_carry_the_tlp_label(
-    example_result: cyberready.AssessmentResult, audience: Audience, tmp_path: Path
+    example_result: cyberready.AssessmentResult,
+    rendered: Renders,
+    audience: Audience,
+    tmp_path: Path,
 ) -> None:
     pytest.importorskip("weasyprint")
     view = build_view(example_result, audience)
     pdf = tmp_path / f"{audience}.pdf"
-    pdf.write_bytes(render(view, "pdf"))
+    pdf.write_bytes(rendered(example_result, audience, "pdf"))
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) >= (10 if audience == "technical" else 4)

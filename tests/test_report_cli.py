@@ -118,19 +118,19 @@ def test_report_on_an_invalid_workspace_exits_3(workspace: Path) -> None:
 
 @pytest.fixture
 def quick_demo(monkeypatch: Any) -> None:
-    """The demo with fewer trials, and without the other sections' own simulations."""
+    """The demo with few trials, and without the other sections' own simulations."""
     monkeypatch.setattr(cli, "_demo_top_risks", lambda ws: [])
     monkeypatch.setattr(cli, "_demo_top_actions", lambda ws: [])
     original = cli._demo_reports
-    monkeypatch.setattr(cli, "_demo_reports", lambda ws, out, trials: original(ws, out, trials=200))
+    monkeypatch.setattr(cli, "_demo_reports", lambda ws, out, trials: original(ws, out, trials=20))
 
 
 @pytest.mark.slow
-def test_demo_writes_every_audience_in_html_and_pdf(quick_demo: None, tmp_path: Path) -> None:
+def test_demo_writes_every_audience_in_html_and_pdf(demo_run: tuple[int, str, Path]) -> None:
+    """On the session's real demo run (conftest), which the README's test below also reads."""
     pytest.importorskip("weasyprint")
-    out = tmp_path / "demo"
-    res = _invoke("demo", "--out", str(out))
-    assert res.exit_code == 0, res.output
+    code, output, out = demo_run
+    assert code == 0, output
     names = sorted(p.name for p in out.iterdir())
     assert names == [
         f"examplia-iec-{a}.{f}"
@@ -138,7 +138,7 @@ def test_demo_writes_every_audience_in_html_and_pdf(quick_demo: None, tmp_path: 
         for f in ("html", "pdf")
     ]
     for name in names:
-        assert str(out / name) in res.output
+        assert str(out / name) in output
         assert (out / name).stat().st_size > 10_000
     assert (out / "examplia-iec-donor.pdf").read_bytes().startswith(b"%PDF")
 

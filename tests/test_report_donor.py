@@ -18,17 +18,19 @@ import subprocess
 
 import pytest
 from openpyxl import load_workbook
+from rendered_reports import Renders
 
 import cyberready
-from cyberready.report import Audience, Format, build_view, render
+from cyberready.report import Audience, Format, build_view
 from cyberready.report.models import DonorView, PublicView, TechnicalView
 
 HAVE_PDFTOTEXT = shutil.which("pdftotext") is not None
 
 
 @pytest.fixture(scope="module")
-def example_result() -> cyberready.AssessmentResult:
-    return cyberready.assess(cyberready.example_path(), trials=300, seed=11)
+def example_result(examplia_result: cyberready.AssessmentResult) -> cyberready.AssessmentResult:
+    """Examplia, 300 trials, seed 11 (shared with the browser tests)."""
+    return examplia_result
 
 
 def _sensitive(ws: cyberready.Workspace) -> dict[str, str]:
@@ -70,24 +72,26 @@ def _assert_clean(text: str, strings: dict[str, str], where: str) -> None:
 
 
 def test_the_example_has_sensitive_strings_to_hide(
-    example_result: cyberready.AssessmentResult,
+    example_result: cyberready.AssessmentResult, rendered: Renders
 ) -> None:
     strings = _sensitive(example_result.workspace)
     kinds = set(strings.values())
     assert {"asset id", "asset label", "evidence", "answer note", "platform evidence"} <= kinds
     assert len(strings) > 150
     # ...and the technical report does show them (so the search below can find them)
-    technical = render(build_view(example_result, "technical"), "md").decode()
+    technical = rendered(example_result, "technical", "md").decode()
     assert _finder(strings).search(" ".join(technical.split()))
 
 
-def _text(result: cyberready.AssessmentResult, audience: Audience, fmt: Format) -> str:
+def _text(
+    result: cyberready.AssessmentResult, audience: Audience, fmt: Format, rendered: Renders
+) -> str:
     """The text a reader of the report in ``fmt`` sees (HTML: the page text, charts included,
     and the source; XLSX: every cell; PDF: pdftotext's output)."""
     view = build_view(result, audience)
     if fmt == "pdf":
         pytest.importorskip("weasyprint")
-    data = render(view, fmt)
+    data = rendered(result, audience, fmt)
     if fmt == "html":
         out = data.decode()
         page = re.sub(r"<style>.*?</style>", " ", out, flags=re.S)
@@ -126,10 +130,10 @@ FORMATS = [
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("audience", ["donor", "public"])
 def test_no_sensitive_string_in_any_format(
-    example_result: cyberready.AssessmentResult, audience: Audience, fmt: Format
+    example_result: cyberready.AssessmentResult, rendered: Renders, audience: Audience, fmt: Format
 ) -> None:
     strings = _sensitive(example_result.workspace)
-    _assert_clean(_text(example_result, audience, fmt), strings, f"{audience} {fmt}")
+    _assert_clean(_text(example_result, audience, fmt, rendered), strings, f"{audience} {fmt}")
 
 
 # --------------------------------------------------------------------------- public only
@@ -164,12 +168,13 @@ def public_facts(example_result: cyberready.AssessmentResult) -> dict[str, list[
 def test_public_summary_shows_no_probability_cost_score_or_control_level(
     example_result: cyberready.AssessmentResult,
     public_facts: dict[str, list[str]],
+    rendered: Renders,
     fmt: Format,
 ) -> None:
-    text = _text(example_result, "public", fmt)
+    text = _text(example_result, "public", fmt, rendered)
     flat = " ".join(text.split())
     # the example has something of each to hide, and the donor summary does show it
-    donor = " ".join(_text(example_result, "donor", "md").split())
+    donor = " ".join(_text(example_result, "donor", "md", rendered).split())
     assert public_facts["chances"] and any(c in donor for c in public_facts["chances"])
     assert public_facts["costs"] and any(c in donor for c in public_facts["costs"])
     # no chance, share or score written as a percentage, no cost, no currency
@@ -194,11 +199,11 @@ def test_public_summary_shows_no_probability_cost_score_or_control_level(
 
 
 def test_public_json_holds_no_number_a_simulation_gave(
-    example_result: cyberready.AssessmentResult,
+    example_result: cyberready.AssessmentResult, rendered: Renders
 ) -> None:
     """The JSON's numbers are counts, dates' parts and the run's parameters: no float but the
     public-confidence weight (a setting of emb.yaml), so no chance can hide in it."""
-    data = json.loads(render(build_view(example_result, "public"), "json"))
+    data = json.loads(rendered(example_result, "public", "json"))
 
     def floats(value: object, path: str = "") -> list[str]:
         if isinstance(value, float):

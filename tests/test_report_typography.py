@@ -9,30 +9,30 @@ import re
 from typing import Literal
 
 import pytest
+from rendered_reports import Renders
 
-import cyberready
 from cyberready.assess import AssessmentResult
-from cyberready.report import TechnicalView, build_view, render
+from cyberready.report import TechnicalView, build_view
 from cyberready.report.i18n import translations
 
 
 @pytest.fixture(scope="module")
-def result() -> AssessmentResult:
-    return cyberready.assess(
-        cyberready.example_path(), trials=20, seed=3, screen_trials=10, priority_trials=20
-    )
+def result(examplia_quick: AssessmentResult) -> AssessmentResult:
+    """Examplia with few trials (shared with the language tests, and so are its pages)."""
+    return examplia_quick
 
 
-def _technical(result: AssessmentResult, locale: str, fmt: Literal["html", "md"] = "html") -> str:
-    page = render(build_view(result, "technical", locale=locale), fmt).decode()
-    return html.unescape(page)
+def _technical(
+    rendered: Renders, result: AssessmentResult, locale: str, fmt: Literal["html", "md"] = "html"
+) -> str:
+    return html.unescape(rendered(result, "technical", fmt, locale).decode())
 
 
 @pytest.mark.parametrize("fmt", ["html", "md"])
 def test_a_french_label_has_a_no_break_space_before_its_colon(
-    result: AssessmentResult, fmt: Literal["html", "md"]
+    result: AssessmentResult, rendered: Renders, fmt: Literal["html", "md"]
 ) -> None:
-    page = _technical(result, "fr", fmt)
+    page = _technical(rendered, result, "fr", fmt)
     # a label of the score card (HTML), a term of the glossary (Markdown, in bold)
     label = translations("fr").gettext("confidence" if fmt == "html" else "Public trust loss")
     bold = "" if fmt == "html" else "**"
@@ -41,16 +41,16 @@ def test_a_french_label_has_a_no_break_space_before_its_colon(
     assert not re.search(rf"{re.escape(label)}\*{{0,2}} ?:", page)
 
 
-def test_arabic_lists_use_the_arabic_semicolon(result: AssessmentResult) -> None:
+def test_arabic_lists_use_the_arabic_semicolon(result: AssessmentResult, rendered: Renders) -> None:
     view = build_view(result, "technical", locale="ar")
     assert isinstance(view, TechnicalView)
-    page = _technical(result, "ar")
+    page = _technical(rendered, result, "ar")
     threats = next(f.main_threats for f in view.functions if len(f.main_threats) > 1)
     assert "\u061b ".join(threats) in page
     assert "; ".join(threats) not in page
 
 
-def test_english_keeps_its_plain_colon(result: AssessmentResult) -> None:
-    page = _technical(result, "en")
+def test_english_keeps_its_plain_colon(result: AssessmentResult, rendered: Renders) -> None:
+    page = _technical(rendered, result, "en")
     assert "confidence: " in page
     assert "\u00a0:" not in page
