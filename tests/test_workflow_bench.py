@@ -16,12 +16,9 @@ def _row(tree: str, task: str, seconds: float, code: int = 0, load: float = 1.0)
     return Timed(tree, task, f"cyberready {task}", seconds, code, 100.0, load)
 
 
-def test_the_section_sums_each_trees_reports_and_marks_failures() -> None:
-    rows = [_row("before", "reports", 50.0, load=3.5) for _ in range(15)]
-    rows += [_row("before", "prioritize", 110.0), _row("before", "help", 2.4, code=1)]
-    rows += [_row("after", "reports", 95.0, load=0.4), _row("after", "prioritize", 20.0)]
-    rows += [_row("after", "reports (saved run)", 80.0), _row("after", "reports (saved run)", 9.0)]
-    meta = {
+def _render(rows: list[Timed], **meta: object) -> str:
+    """The section for ``rows`` with a made-up run's metadata (``meta`` overrides it)."""
+    base: dict[str, object] = {
         "date": "2026-12-03 20:00",
         "command": "python -m benchmarks.workflow_bench",
         "elapsed_minutes": 20.0,
@@ -33,7 +30,15 @@ def test_the_section_sums_each_trees_reports_and_marks_failures() -> None:
         "before": "2f1dd6e",
         "after": "abc1234",
     }
-    text = render({"meta": meta, "rows": [asdict(r) for r in rows]})
+    return render({"meta": {**base, **meta}, "rows": [asdict(r) for r in rows]})
+
+
+def test_the_section_sums_each_trees_reports_and_marks_failures() -> None:
+    rows = [_row("before", "reports", 50.0, load=3.5) for _ in range(15)]
+    rows += [_row("before", "prioritize", 110.0), _row("before", "help", 2.4, code=1)]
+    rows += [_row("after", "reports", 95.0, load=0.4), _row("after", "prioritize", 20.0)]
+    rows += [_row("after", "reports (saved run)", 80.0), _row("after", "reports (saved run)", 9.0)]
+    text = _render(rows)
     table = {
         line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| ")
     }
@@ -65,20 +70,9 @@ def test_a_sampled_before_run_is_scaled_to_15_reports_and_says_so() -> None:
     assert len(set(sampled(15))) == 15 and sampled(None) == sampled(99)
     rows = [_row("before", "reports", s) for s in (470.0, 490.0, 510.0)]
     rows += [_row("after", "reports", 200.0)]
-    meta = {
-        "date": "2026-12-04 20:00",
-        "command": "python -m benchmarks.workflow_bench --before-sample 3",
-        "elapsed_minutes": 30.0,
-        "machine": "test cpu",
-        "cores": "2",
-        "size": 4000,
-        "n_assets": 4004,
-        "trials": "default",
-        "before": "2f1dd6e",
-        "after": "abc1234",
-        "before_sample": 3,
-    }
-    text = render({"meta": meta, "rows": [asdict(r) for r in rows]})
+    text = _render(
+        rows, command="python -m benchmarks.workflow_bench --before-sample 3", before_sample=3
+    )
     line = next(t for t in text.splitlines() if t.startswith("| all 15 reports"))
     # 15 × the mean of 490 s = 122.5 min, and how it was obtained
     assert "≈ 122.5 min (3 of 15 timed: 8.2 min each)" in line
