@@ -50,6 +50,19 @@ def test_arabic_lists_use_the_arabic_semicolon(result: AssessmentResult, rendere
     assert "; ".join(threats) not in page
 
 
+def test_an_arabic_action_explanation_lists_its_scenarios_with_the_arabic_semicolon(
+    result: AssessmentResult,
+) -> None:
+    """The explanation of each recommended action (translated piece by piece) joins the
+    scenarios it protects from, and the functions, as the language does."""
+    view = build_view(result, "technical", locale="ar")
+    assert isinstance(view, TechnicalView)
+    explained = [a.why for a in view.actions if a.why.count(" (-") > 1]
+    assert explained, "no action of Examplia protects from two scenarios"
+    for text in explained:
+        assert "\u061b " in text and "; " not in text
+
+
 def test_english_keeps_its_plain_colon(result: AssessmentResult, rendered: Renders) -> None:
     page = _technical(rendered, result, "en")
     assert "confidence: " in page

@@ -636,14 +636,16 @@ def _why(rec: Recommendation, locale: str, title: str, scenario_titles: Mapping[
         if a.selector is None
         else _("on %(assets)s") % {"assets": a.selector.describe()}
     )
-    listed = ", ".join(rec.assets[:8])
+    punct = numbers.punctuation(locale)
+    listed = punct.list_sep.join(rec.assets[:8])
     if a.n_assets > 8:
-        listed += ", … " + _("(%(n)s in all)") % {"n": numbers.whole(a.n_assets, locale)}
+        in_all = _("(%(n)s in all)") % {"n": numbers.whole(a.n_assets, locale)}
+        listed += f"{punct.list_sep}… {in_all}"
     count = t.ngettext("%(num)s asset", "%(num)s assets", a.n_assets) % {
         "num": numbers.whole(a.n_assets, locale)
     }
     if a.items != a.n_assets:
-        count += ", " + t.ngettext("%(num)s item", "%(num)s items", a.items) % {
+        count += punct.list_sep + t.ngettext("%(num)s item", "%(num)s items", a.items) % {
             "num": numbers.whole(a.items, locale)
         }
     b = rec.benefit
@@ -679,13 +681,13 @@ def _why(rec: Recommendation, locale: str, title: str, scenario_titles: Mapping[
         )
     sc = rec.protects()
     if sc:
-        listed_sc = "; ".join(
+        listed_sc = punct.item_sep.join(
             f"{scenario_titles.get(s, s)} (-{numbers.points(v, locale)})" for s, v in sc[:5]
         )
         parts.append(_("Scenarios: %(list)s.") % {"list": listed_sc})
     fn = rec.functions()
     if fn:
-        listed_fn = "; ".join(
+        listed_fn = punct.item_sep.join(
             _("%(title)s (down %(value)s percentage points)")
             % {
                 "title": rec.function_titles.get(f, f),
@@ -698,7 +700,7 @@ def _why(rec: Recommendation, locale: str, title: str, scenario_titles: Mapping[
             % {"list": listed_fn}
         )
     if a.csf:
-        parts.append(f"NIST CSF 2.0: {', '.join(a.csf)}.")
+        parts.append(f"NIST CSF 2.0{punct.colon} {punct.list_sep.join(a.csf)}.")
     text, n = numbers.half_weeks(a.weeks)
     parts.append(
         _("Cost %(cost)s, %(time)s.")
