@@ -139,8 +139,15 @@ def test_a_reassuring_control_gets_a_benefit_where_a_scenario_has_public_events(
     assert not b.by_function and not b.p_cycle
     assert "public trust" in rec.explain()
     assert "T-COMMS>4" not in {r.action.id for r in p.readiness}
-    w = what_if(ws, ["T-COMMS>4"], trials=2_000, seed=0)
+    # the ranking's estimate stopped at b.trials (the sequential rule): it is the what-if on
+    # those same first trials, to the last bit; --exact runs all 2,000, as what_if does
+    assert b.trials < 2_000
+    w = what_if(ws, ["T-COMMS>4"], trials=b.trials, seed=0)
     assert w.benefit.value == pytest.approx(b.value, abs=1e-12)
+    exact = prioritize(ws, trials=2_000, screen_trials=500, plan=False, exact=True)
+    full = {r.action.id: r for r in exact.ranking}["T-COMMS>4"].benefit
+    w = what_if(ws, ["T-COMMS>4"], trials=2_000, seed=0)
+    assert full.trials == 2_000 and w.benefit.value == pytest.approx(full.value, abs=1e-12)
 
 
 def test_reassurance_reweighs_cached_trials_and_matches_a_full_re_simulation() -> None:
