@@ -22,6 +22,7 @@ from cyberready.models.vocab import (
     TimeDistribution,
     Usd,
     WholeNumber,
+    language_of,
     localized,
 )
 
@@ -433,7 +434,7 @@ def translation_of(control: Control, locale: str) -> Translation | None:
     ('Plan de crise', None)
     """
     tr = control.translations
-    return tr.get(locale) or tr.get(locale.replace("-", "_").split("_")[0])
+    return tr.get(locale) or tr.get(language_of(locale))
 
 
 class CatalogItem(StrictModel):

@@ -64,6 +64,7 @@ __all__ = [
     "Translated",
     "Usd",
     "WholeNumber",
+    "language_of",
     "localized",
 ]
 
@@ -109,6 +110,15 @@ Locale = Annotated[str, StringConstraints(pattern=LOCALE_PATTERN)]
 """A report language: a language code such as ``en``, or ``en_GB`` (never a path)."""
 
 
+def language_of(locale: str) -> str:
+    """The language of a locale, lower case: what ``fr_CA``, ``fr-CA`` and ``fr`` share.
+
+    >>> language_of("fr_CA"), language_of("es-419"), language_of("AR")
+    ('fr', 'es', 'ar')
+    """
+    return locale.replace("-", "_").split("_")[0].lower()
+
+
 class Translated(Protocol):
     """Anything with a ``translations:`` block: locale -> an entry of translated fields."""
 
@@ -126,7 +136,7 @@ def localized(item: Translated, field: str, locale: str) -> str:
     >>> localized(tier, "name", "fr_CA"), localized(tier, "name", "es")
     ('En développement', 'Developing')
     """
-    for candidate in (locale, locale.replace("-", "_").split("_")[0]):
+    for candidate in (locale, language_of(locale)):
         tr = item.translations.get(candidate)
         value = getattr(tr, field, None) if tr is not None else None
         if value:

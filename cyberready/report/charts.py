@@ -26,6 +26,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from cyberready.models.vocab import language_of
 from cyberready.report.models import (
     ActionRow,
     DomainReadiness,
@@ -732,7 +733,7 @@ def script_font(locale: str) -> str | None:
     >>> script_font("ar_EG"), script_font("fr")
     ('Noto Sans Arabic UI', None)
     """
-    return SCRIPT_FONTS.get(locale.replace("-", "_").split("_")[0].lower())
+    return SCRIPT_FONTS.get(language_of(locale))
 
 
 def to_svg(fig: Figure, name: str, *, description: str = "", font: str | None = None) -> str:
