@@ -119,10 +119,14 @@ def test_report_on_an_invalid_workspace_exits_3(workspace: Path) -> None:
 @pytest.fixture
 def quick_demo(monkeypatch: Any) -> None:
     """The demo with few trials, and without the other sections' own simulations."""
-    monkeypatch.setattr(cli, "_demo_top_risks", lambda ws: [])
-    monkeypatch.setattr(cli, "_demo_top_actions", lambda ws: [])
+    monkeypatch.setattr(cli, "_demo_top_risks", lambda ws, locale: [])
+    monkeypatch.setattr(cli, "_demo_top_actions", lambda ws, locale: [])
     original = cli._demo_reports
-    monkeypatch.setattr(cli, "_demo_reports", lambda ws, out, trials: original(ws, out, trials=20))
+    monkeypatch.setattr(
+        cli,
+        "_demo_reports",
+        lambda ws, out, trials, locale: original(ws, out, trials=20, locale=locale),
+    )
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ import click
 
 from cyberready.cli._cmd_assess import assess_shown
 from cyberready.cli._group import handle_errors
-from cyberready.cli._options import force_option
+from cyberready.cli._options import force_option, locale_option
 from cyberready.cli._output import check_output, echo, secho
 
 if TYPE_CHECKING:
@@ -24,7 +24,8 @@ __all__ = ["demo"]
 
 @click.command(
     epilog="\b\nExamples:\n  cyberready demo\n  cyberready demo --list\n"
-    "  cyberready demo --example tarvonia --out /tmp/tarvonia-reports"
+    "  cyberready demo --example tarvonia --out /tmp/tarvonia-reports\n"
+    "  cyberready demo --locale fr"
 )
 @click.option(
     "--example",
@@ -42,14 +43,19 @@ __all__ = ["demo"]
     help="Folder for the reports (every audience, HTML and PDF).",
 )
 @force_option("existing report files there that cyberready did not write")
+@locale_option(
+    "Language of the summary and the reports: a shipped report language (en, fr, es, ar), "
+    "optionally with a region (fr_CA) [default: the example's emb.yaml languages, else en]."
+)
 @handle_errors
-def demo(example: str, list_only: bool, out: Path, force: bool) -> None:
+def demo(example: str, list_only: bool, out: Path, force: bool, locale: str | None) -> None:
     """Run cyberready on a shipped example EMB (default: the fictional Examplia) and summarise
     it: validation, readiness, top risks, top actions, and every audience's report."""
     import cyberready
     from cyberready.cli._lang import cli_locale, messages
     from cyberready.cli._render import answered_controls, readiness_lines
     from cyberready.report import AUDIENCES, default_filename, numbers
+    from cyberready.report.views import workspace_tier_names
 
     if list_only:
         for line in _example_lines():
@@ -61,13 +67,14 @@ def demo(example: str, list_only: bool, out: Path, force: bool) -> None:
             + ", ".join(cyberready.example_names()),
             param_hint="--example",
         )
+    asked = cli_locale(locale) if locale is not None else None  # refused before any work
     path = cyberready.example_path(example)
     ws = cyberready.load_workspace(path)
     check_output(out, folder=True)
     for audience in AUDIENCES:
         for fmt in ("html", "pdf"):
             check_output(out / default_filename(ws.emb.id, audience, fmt), force=force)
-    locale = cli_locale(None, ws.emb.languages)
+    locale = asked or cli_locale(None, ws.emb.languages)
     t = messages(locale)
     _ = t.gettext
     sep = numbers.punctuation(locale)
@@ -113,71 +120,115 @@ def demo(example: str, list_only: bool, out: Path, force: bool) -> None:
     )
     show(_("threat scenarios in scope"), count(len(ws.scenarios)))
     secho(_("valid: every file and reference checks out"), fg="green")
-    for text in readiness_lines(cyberready.score(ws), locale):
+    tiers = workspace_tier_names(ws, locale)
+    for text in readiness_lines(cyberready.score(ws), locale, tiers):
         echo(text)
-    for line in _demo_top_risks(ws):
+    for line in _demo_top_risks(ws, locale):
         echo(line)
-    for line in _demo_top_actions(ws):
+    for line in _demo_top_actions(ws, locale):
         echo(line)
-    for line in _demo_reports(ws, out, trials=2000):
+    for line in _demo_reports(ws, out, trials=2000, locale=locale):
         echo(line)
 
 
-def _demo_top_risks(ws: Workspace, trials: int = 2000) -> list[str]:
-    """The demo's "top risks" lines: the three functions with the highest expected loss."""
-    from cyberready.cli._render import pct
+def _demo_top_risks(ws: Workspace, locale: str = "en", trials: int = 2000) -> list[str]:
+    """The demo's "top risks" lines, in ``locale``: the three functions with the highest
+    expected loss (function and scenario ids stay as written: they are keys)."""
+    from cyberready.cli._lang import messages
     from cyberready.engine import simulate as run_simulation
     from cyberready.report import numbers
 
+    t = messages(locale)
+    _ = t.gettext
+    colon = numbers.punctuation(locale).colon
     result = run_simulation(ws, trials=trials, seed=0)
     titles = {fn.id: fn.title for fn in ws.resolved.functions}
+    n = len(result.scenarios)
     lines = [
-        f"expected loss {numbers.points(result.expected_loss)} weight points per cycle, "
-        f"{numbers.points(result.trust_loss)} of it from public trust",
-        f"top risks ({len(result.scenarios)} scenarios × {trials:,} trials):",
+        _("expected loss %(loss)s weight points per cycle, %(trust)s of it from public trust")
+        % {
+            "loss": numbers.points(result.expected_loss, locale),
+            "trust": numbers.points(result.trust_loss, locale),
+        },
+        _("top risks (%(scenarios)s × %(trials)s trials)")
+        % {
+            "scenarios": t.ngettext("%(n)s scenario", "%(n)s scenarios", n)
+            % {"n": numbers.decimal(n, 0, locale)},
+            "trials": numbers.decimal(trials, 0, locale),
+        }
+        + colon,
     ]
     for fid, p, sid in result.top_risks(3):
         lines.append(
-            f"  {titles.get(fid, fid)} ({fid}): {pct(p)} chance of failing this cycle; mostly {sid}"
+            f"  {titles.get(fid, fid)} ({fid}){colon} "
+            + _("%(chance)s chance of failing this cycle; mostly %(scenario)s")
+            % {"chance": numbers.chance(p, locale), "scenario": sid}
         )
     if len(lines) == 2:
-        lines.append("  no function failed in any trial")
+        lines.append("  " + _("no function failed in any trial"))
     return lines
 
 
-def _demo_top_actions(ws: Workspace, trials: int = 2000) -> list[str]:
-    """The demo's "top actions" lines: the three best actions by benefit per cost."""
-    from cyberready.cli._render import cost_text
+def _demo_top_actions(ws: Workspace, locale: str = "en", trials: int = 2000) -> list[str]:
+    """The demo's "top actions" lines, in ``locale``: the three best actions by benefit per
+    cost (titles from the frameworks' ``translations:``, as in reports)."""
+    from cyberready.cli._lang import messages
+    from cyberready.models.framework import translation_of
     from cyberready.prioritize import prioritize as run_prioritize
     from cyberready.report import numbers
 
+    t = messages(locale)
+    _ = t.gettext
+    colon = numbers.punctuation(locale).colon
+
+    def title(control_id: str, english: str) -> str:
+        found = ws.library.control(control_id)
+        tr = translation_of(found[1], locale) if found is not None else None
+        return tr.title if tr is not None and tr.title else english
+
+    def weeks(w: float) -> str:
+        text, n = numbers.half_weeks(w)
+        return t.ngettext("%(num)s week", "%(num)s weeks", n) % {"num": text}
+
     p = run_prioritize(ws, trials=trials, screen_trials=500, leaders=3, plan=False)
-    lines = [f"top actions (benefit per cost; {trials:,} trials per scenario):"]
+    lines = [
+        _("top actions (benefit per cost; %(trials)s trials per scenario)")
+        % {"trials": numbers.decimal(trials, 0, locale)}
+        + colon
+    ]
     for r in p.top(3):
         lines.append(
-            f"  {r.rank}. {r.action.id} {r.action.title}: expected loss "
-            f"-{numbers.points(r.benefit.value)} "
-            f"for {cost_text(r.action.cost)}, {numbers.weeks(r.action.weeks)}"
-            + (" (quick win)" if r.quick_win else "")
+            f"  {r.rank}. {r.action.id} {title(r.action.control, r.action.title)}{colon} "
+            + _("expected loss -%(benefit)s for %(cost)s, %(weeks)s")
+            % {
+                "benefit": numbers.points(r.benefit.value, locale),
+                "cost": numbers.money_range(r.action.cost.low, r.action.cost.high, locale),
+                "weeks": weeks(r.action.weeks),
+            }
+            + (" " + _("(quick win)") if r.quick_win else "")
         )
     if len(lines) == 1:
-        lines.append("  no action changes any simulated outcome")
+        lines.append("  " + _("no action changes any simulated outcome"))
     return lines
 
 
-def _demo_reports(ws: Workspace, out: Path, trials: int) -> list[str]:
-    """Write every audience's report as HTML and PDF into ``out``; the lines to print."""
+def _demo_reports(ws: Workspace, out: Path, trials: int, locale: str = "en") -> list[str]:
+    """Write every audience's report as HTML and PDF, in ``locale``, into ``out``; the lines
+    to print (in ``locale`` too; audiences and formats are keys)."""
+    from cyberready.cli._lang import messages
     from cyberready.errors import OptionalDependencyError
     from cyberready.io import atomic_write_bytes
-    from cyberready.report import AUDIENCES, build_view, default_filename, render
+    from cyberready.report import AUDIENCES, build_view, default_filename, numbers, render
     from cyberready.report.views import redactor
 
+    _ = messages(locale).gettext
+    colon = numbers.punctuation(locale).colon
     result = assess_shown(ws, trials=trials, seed=0)
-    lines = [f"reports in {out}:"]
+    lines = [_("reports in %(folder)s") % {"folder": out} + colon]
     missing_pdf = ""
-    guard = redactor(ws)
+    guard = redactor(ws, locale)
     for audience in AUDIENCES:
-        view = build_view(result, audience)
+        view = build_view(result, audience, locale=locale)
         for fmt in ("html", "pdf"):
             if fmt == "pdf" and missing_pdf:
                 continue
@@ -190,7 +241,7 @@ def _demo_reports(ws: Workspace, out: Path, trials: int) -> list[str]:
             atomic_write_bytes(path, data)
             lines.append(f"  {audience:<9} {fmt:<4} {path}")
     if missing_pdf:
-        lines.append(f"  no PDF: {missing_pdf}")
+        lines.append("  " + _("no PDF") + f"{colon} {missing_pdf}")
     return lines
 
 

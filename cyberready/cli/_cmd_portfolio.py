@@ -101,7 +101,7 @@ def portfolio(
     from cyberready.portfolio import PORTFOLIO_STAGE, assess_portfolio
     from cyberready.report import numbers
     from cyberready.report.i18n import check_locale
-    from cyberready.report.portfolio_report import render_portfolio
+    from cyberready.report.portfolio_report import localized_table, render_portfolio
 
     language = "en" if locale is None else check_locale(locale)
     if scheduler is not None and executor != "dask":
@@ -127,7 +127,7 @@ def portfolio(
     t = messages(language)
     _ = t.gettext
     sep = numbers.punctuation(language)
-    embs = shown.to_frame("embs")
+    embs = localized_table(shown, "embs", language)  # tier names in the language
     echo(
         render_table(
             [_("EMB"), _("region"), _("readiness"), _("tier"), _("expected loss")],
@@ -143,9 +143,11 @@ def portfolio(
             ],
         )
     )
-    weak = shown.weak_everywhere()
-    if weak:
-        echo(f"{_('weak in every EMB')}{sep.colon} {sep.list_sep.join(weak)}")
+    if shown.weak_everywhere():  # the same domains, titled in the language
+        domains = localized_table(shown, "domains", language)
+        weak = domains.loc[domains["weak_everywhere"].astype(bool), "domain_title"]
+        label = _("weak in every EMB")
+        echo(f"{label}{sep.colon} {sep.list_sep.join(str(t) for t in weak)}")
     rate = len(shown) / result.elapsed * 60 if result.elapsed > 0 else float("inf")
     written = _("%(format)s, anonymised") if anonymize else "%(format)s"
     echo(

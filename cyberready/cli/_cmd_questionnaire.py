@@ -140,11 +140,9 @@ def questionnaire_import(
     same date is refused unless --as-of confirms it. One command writes a workspace at a
     time: while another holds it, this one waits 3 seconds, then stops with exit code 5.
     """
-    from cyberready.cli._lang import cli_locale, messages, workspace_languages
+    from cyberready.cli._lang import cli_locale, messages
     from cyberready.interop.questionnaire import import_questionnaire
 
-    t = messages(cli_locale(None, workspace_languages(workspace)))
-    _ = t.gettext
     result = import_questionnaire(
         files,
         workspace,
@@ -152,6 +150,8 @@ def questionnaire_import(
         assessor=assessor,
         frameworks_dirs=frameworks_dirs,
     )
+    t = messages(cli_locale(None, result.languages))  # the workspace the import loaded
+    _ = t.gettext
     counts = _("%(frameworks)s: %(answered)d answered (%(na)d n/a), %(unassessed)d unassessed") % {
         "frameworks": ", ".join(result.frameworks),
         "answered": result.answered,

@@ -9,7 +9,7 @@ Every number is written as the reports write it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import click
@@ -99,16 +99,30 @@ def score_text(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
 
 
-def readiness_lines(result: Readiness, locale: str = "en") -> list[str]:
+def readiness_lines(
+    result: Readiness, locale: str = "en", tiers: Mapping[str, str] | None = None
+) -> list[str]:
     """A few lines summarising a :class:`~cyberready.scoring.Readiness` (used by demo), in
-    ``locale`` (tier names as the scores give them)."""
+    ``locale``: tier names through ``tiers`` (English name -> name in ``locale``,
+    :func:`~cyberready.report.views.workspace_tier_names`; as the scores give them without),
+    confidence bands as reports name them."""
+    from cyberready.report.render import confidence_names
+
     t = messages(locale)
     _ = t.gettext
     colon = numbers.punctuation(locale).colon
+    names = tiers or {}
+    bands = confidence_names(_)
     o = result.overall
 
     def score(value: float | None) -> str:
-        return "n/a" if value is None else numbers.decimal(value, 1, locale)
+        return _("n/a") if value is None else numbers.decimal(value, 1, locale)
+
+    def tier(name: str | None) -> str:
+        return _("n/a") if name is None else names.get(name, name)
+
+    def band(name: str | None) -> str:
+        return _("n/a") if name is None else bands.get(name.lower(), name)
 
     n = len(o.unassessed)
     lines = [
@@ -118,25 +132,25 @@ def readiness_lines(result: Readiness, locale: str = "en") -> list[str]:
         )
         % {
             "score": score(o.score),
-            "tier": o.tier or "n/a",
+            "tier": tier(o.tier),
             "coverage": numbers.chance(o.coverage or 0, locale),
-            "confidence": o.confidence_band or "n/a",
+            "confidence": band(o.confidence_band),
             "unassessed": t.ngettext(
                 "%(n)s unassessed control counted as 0",
                 "%(n)s unassessed controls counted as 0",
                 n,
             )
-            % {"n": n},
+            % {"n": numbers.decimal(n, 0, locale)},
         }
     ]
     lines += [
-        f"  {f.framework}{colon} {score(f.score)} ({f.tier or 'n/a'})" for f in result.frameworks
+        f"  {f.framework}{colon} {score(f.score)} ({tier(f.tier)})" for f in result.frameworks
     ]
     lines += [
         "  "
         + _("platform %(company)s (%(framework)s)")
         % {"company": p.company, "framework": p.framework}
-        + f"{colon} {score(p.total.score)} ({p.total.tier or 'n/a'})"
+        + f"{colon} {score(p.total.score)} ({tier(p.total.tier)})"
         for p in result.platforms
     ]
     return lines

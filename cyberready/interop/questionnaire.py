@@ -204,6 +204,8 @@ class ImportResult:
     change: ImportChange = "new"
     company: str = ""
     """The company whose platform scorecard was imported ("" for the EMB's assessment)."""
+    languages: tuple[str, ...] = ()
+    """The workspace's ``emb.yaml`` ``languages`` (what the CLI tells the user in)."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -2090,6 +2092,7 @@ def _import_into(
         not_applicable=sum(1 for a in imported.values() if a.level == "n/a"),
         unassessed=n_controls - answered,
         change=change,
+        languages=tuple(ws.emb.languages),
     )
     if change == "unchanged":
         return result
@@ -2181,6 +2184,7 @@ def _import_scorecard(
         unassessed=n_controls - len(q.answers),
         change=change,
         company=new.company,
+        languages=tuple(ws.emb.languages),
     )
     if change == "unchanged":
         return result

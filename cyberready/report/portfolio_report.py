@@ -37,11 +37,12 @@ from cyberready.report.render import fixed_xlsx, html_to_pdf, vocabulary_texts
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cyberready.portfolio import Portfolio
+    from cyberready.portfolio import Portfolio, Table
 
 __all__ = [
     "PORTFOLIO_FORMATS",
     "PortfolioFormat",
+    "localized_table",
     "plan_chart",
     "portfolio_charts",
     "portfolio_heatmap_chart",
@@ -312,10 +313,17 @@ def _context(p: Portfolio, locale: str = "en") -> dict[str, Any]:
 
     t = translations(locale)
     _ = t.gettext
-    embs = p.to_frame("embs")
-    domains = p.to_frame("domains")
+
+    def shown(df: pd.DataFrame) -> pd.DataFrame:
+        english = numbers.is_english(locale)
+        return df if english else _localized_frame(df, locale, _, flags=False)
+
+    embs = shown(p.to_frame("embs"))
+    domains = shown(p.to_frame("domains"))
     tiers = p.to_frame("tiers")
     plans = p.to_frame("plans")
+    is_total = plans["domain_title"] == "All budget plans"
+    plans = shown(plans)
     comparison = p.to_frame("comparison")
     overall_cmp = []
     for rec in embs.itertuples(index=False):
@@ -336,10 +344,10 @@ def _context(p: Portfolio, locale: str = "en") -> dict[str, Any]:
                 else None,
             }
         )  # fmt: skip
-    regions = _rows(p.to_frame("regions"))
+    regions = _rows(shown(p.to_frame("regions")))
     small_regions = {r["region"] for r in regions if r["domain"] == "overall" and r["suppressed"]}
     all_tiers = tiers[tiers["region"] == "all"]
-    total_plan = plans[plans["domain_title"] == "All budget plans"].iloc[0]
+    total_plan = plans[is_total].iloc[0]
     median = float(embs["score"].median()) if p.shown(len(embs)) else None
     return {
         "p": p,
@@ -357,7 +365,7 @@ def _context(p: Portfolio, locale: str = "en") -> dict[str, Any]:
         "regions_shown": sorted(
             {r for r, n in embs.groupby("region").size().items() if p.shown(int(n))}
         ),
-        "tiers_all": _rows(all_tiers),
+        "tiers_all": _rows(shown(all_tiers)),
         "tiers_suppressed": bool(all_tiers["suppressed"].all()) if len(all_tiers) else True,
         "domains": _rows(domains),
         "weak": p.weak_everywhere(),
@@ -367,7 +375,7 @@ def _context(p: Portfolio, locale: str = "en") -> dict[str, Any]:
         ],
         "years": _rows(p.to_frame("years")),
         "phases": _rows(p.to_frame("phases")),
-        "plans": _rows(plans[plans["domain_title"] != "All budget plans"]),
+        "plans": _rows(plans[~is_total]),
         "total_plan": {str(k): (None if _isna(v) else v) for k, v in total_plan.items()},
         "priorities": _rows(p.to_frame("priorities")),
         "peers": _peer_groups(p),
@@ -547,6 +555,78 @@ def _column_labels(_: Gettext) -> dict[str, str]:
     }
 
 
+def _localized_frame(
+    df: pd.DataFrame, locale: str, _: Gettext, *, flags: bool = True
+) -> pd.DataFrame:
+    """A copy of a portfolio table with its English cell values in ``locale`` (a language
+    other than English): tier names (:func:`~cyberready.report.views.tier_names` of the
+    shipped frameworks, as reports name them), confidence bands, election phases, framework
+    and domain titles (the shipped frameworks' ``translations:``), the portfolio's own words
+    (all EMBs, overall readiness, all budget plans) and, with ``flags`` (a workbook), yes or no
+    for the suppressed flags.
+    Ids, EMB names, countries, regions and election function titles stay as written; so does
+    a value of a framework the shipped library does not hold."""
+    from cyberready.models.vocab import localized
+    from cyberready.report.render import _phase_names, confidence_names
+    from cyberready.report.views import tier_names
+    from cyberready.workspace import shipped_library
+
+    frameworks = shipped_library().frameworks
+    tiers = tier_names(frameworks.values(), locale)
+    bands = confidence_names(_)
+    phases = _phase_names(_)
+    words = {
+        "Overall readiness": _("Overall readiness"),
+        "All budget plans": _("All budget plans"),
+    }
+
+    def domain_title(fw_id: object, domain_id: object, title: object) -> str:
+        fw = frameworks.get(str(fw_id))
+        d = next((d for d in fw.domains if d.id == domain_id), None) if fw else None
+        return localized(d, "title", locale) if d is not None else words.get(str(title), str(title))
+
+    def phase_list(value: object) -> object:
+        if not isinstance(value, str) or not value:
+            return value
+        return ", ".join(phases.get(v, v) for v in value.split(", "))
+
+    out = df.copy()
+    for column in out.columns:
+        values = out[column]
+        if column == "tier":
+            out[column] = values.map(lambda v: tiers.get(v, v) if isinstance(v, str) else v)
+        elif column == "confidence":
+            out[column] = values.map(lambda v: bands.get(str(v).lower(), v) if v else v)
+        elif column in ("phase", "ready_by"):
+            out[column] = values.map(lambda v: phases.get(v, v) if isinstance(v, str) else v)
+        elif column == "phases":
+            out[column] = values.map(phase_list)
+        elif column == "region":
+            out[column] = values.map(lambda v: _("All EMBs") if v == "all" else v)
+        elif column == "framework_title" and "framework" in out.columns:
+            out[column] = [
+                localized(frameworks[f], "title", locale) if f in frameworks else t
+                for f, t in zip(out["framework"], values, strict=True)
+            ]
+        elif column == "domain_title":
+            fws = out["framework"] if "framework" in out.columns else [None] * len(out)
+            ids = out["domain"] if "domain" in out.columns else [None] * len(out)
+            titles = [domain_title(f, d, t) for f, d, t in zip(fws, ids, values, strict=True)]
+            out[column] = titles
+        elif flags and values.dtype == bool:
+            out[column] = values.map(lambda v: _("yes") if v else _("no"))
+    return out
+
+
+def localized_table(p: Portfolio, table: Table, locale: str = "en") -> pd.DataFrame:
+    """:meth:`Portfolio.to_frame` of ``table`` with its cell values in ``locale`` as a
+    translated workbook shows them (English: the frame itself, which scripts read)."""
+    df = p.to_frame(table)
+    if numbers.is_english(locale):
+        return df
+    return _localized_frame(df, locale, translations(locale).gettext)
+
+
 def render_portfolio_xlsx(p: Portfolio, locale: str = "en") -> bytes:
     """Every table of the portfolio, one sheet each; every sheet starts with the TLP label and
     text cells are stored as text (never formulas). In English the sheets and columns are
@@ -593,7 +673,7 @@ def render_portfolio_xlsx(p: Portfolio, locale: str = "en") -> bytes:
         about.append(line)
     sheets = [about]
     for table in TABLES:
-        df = p.to_frame(table)
+        df = localized_table(p, table, locale)
         ws = wb.create_sheet(sheet_name(table))
         ws.append(banner)
         ws.append([label(c) for c in df.columns])

@@ -134,7 +134,9 @@ def _threat_level_names(_: Gettext) -> dict[str, str]:
     return {"none": _("none"), "low": _("low"), "medium": _("medium"), "high": _("high")}
 
 
-def _confidence_names(_: Gettext) -> dict[str, str]:
+def confidence_names(_: Gettext) -> dict[str, str]:
+    """Confidence band (``high``, ``medium``, ``low``, as the views write it) -> its name in
+    ``_``'s language: for reports, workbooks and what the CLI prints."""
     return {"high": _("high"), "medium": _("medium"), "low": _("low")}
 
 
@@ -262,7 +264,7 @@ def vocabulary_texts(locale: str = "en") -> list[str]:
         _source_names(_),
         _exposure_names(_),
         _threat_level_names(_),
-        _confidence_names(_),
+        confidence_names(_),
         _risk_names(_),
         _provenance_names(_),
     ):
@@ -337,7 +339,7 @@ class _Formatters:
         self.objectives = _objective_names(self._)
         self.sources = _source_names(self._)
         self.exposures = _exposure_names(self._)
-        self.confidences = _confidence_names(self._)
+        self.confidences = confidence_names(self._)
         self.risks = _risk_names(self._)
         self.provenances = _provenance_names(self._)
         self.threat_levels = _threat_level_names(self._)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypedDict, TypeVar
 
@@ -93,7 +93,7 @@ if TYPE_CHECKING:
     from cyberready.prioritize import Action as PlannedAction
     from cyberready.prioritize import Recommendation
     from cyberready.scoring import AggregateScore
-    from cyberready.workspace import Library, ResolvedSystem, Workspace
+    from cyberready.workspace import Library, ResolvedSystem, RuleIssue, Workspace
 
 __all__ = [
     "build_view",
@@ -105,7 +105,9 @@ __all__ = [
     "redactor",
     "sensitive_strings",
     "sensitive_terms",
+    "tier_names",
     "vocabulary",
+    "workspace_tier_names",
 ]
 
 Gettext = Callable[[str], str]
@@ -373,7 +375,7 @@ class _Scored(TypedDict):
 def _scored(a: AggregateScore, tiers: Mapping[str, str]) -> _Scored:
     """``a``'s shared readiness fields, so that the overall, framework and domain rows fill
     them the same way (no score: 0, no band: the score, no tier: empty; the tier named by
-    ``tiers``, :func:`_tier_names`)."""
+    ``tiers``, :func:`workspace_tier_names`)."""
     s, lo, hi = _band(a)
     tier = tiers.get(a.tier or "", a.tier or "")
     return _Scored(score=s, low=lo, high=hi, tier=tier, coverage=a.coverage or 0.0)
@@ -391,21 +393,28 @@ def _tiers(ws: Workspace, locale: str) -> tuple[tuple[float, str], ...]:
 
     kinds = {fw.tiers for fw in ws.frameworks}
     tiers = kinds.pop() if len(kinds) == 1 else DEFAULT_TIERS
-    names = _tier_names(ws, locale)
+    names = workspace_tier_names(ws, locale)
     return tuple((t.min, names.get(t.name, t.name)) for t in tiers)
 
 
-def _tier_names(ws: Workspace, locale: str) -> dict[str, str]:
-    """Tier name -> its name in ``locale``, from the tiers of the workspace's frameworks (and
-    the library's, which platform scorecards may use), the first translation found; a tier
-    with none keeps its English name."""
+def tier_names(frameworks: Iterable[Framework], locale: str) -> dict[str, str]:
+    """Tier name -> its name in ``locale``, from the tiers of ``frameworks`` (their
+    ``translations:``), the first translation found; a tier with none keeps its English name.
+    The one rule for every tier name a report, a workbook or the CLI shows (a score carries
+    the English name)."""
     out: dict[str, str] = {}
-    for fw in (*ws.frameworks, *ws.library.frameworks.values()):
+    for fw in frameworks:
         for t in fw.tiers:
             name = localized(t, "name", locale)
             if t.name not in out or out[t.name] == t.name:
                 out[t.name] = name
     return out
+
+
+def workspace_tier_names(ws: Workspace, locale: str) -> dict[str, str]:
+    """:func:`tier_names` of the workspace's frameworks, then the library's (which platform
+    scorecards may use)."""
+    return tier_names((*ws.frameworks, *ws.library.frameworks.values()), locale)
 
 
 def _domain_title(fw: Framework, domain_id: str, locale: str) -> str:
@@ -423,7 +432,7 @@ def _readiness(result: AssessmentResult, locale: str) -> ReadinessSection:
     ws = result.workspace
     r = result.readiness
     lib = ws.library
-    names = _tier_names(ws, locale)
+    names = workspace_tier_names(ws, locale)
     overall = _scored(r.overall, names)
     frameworks = [
         FrameworkReadiness(
@@ -475,7 +484,7 @@ def _readiness(result: AssessmentResult, locale: str) -> ReadinessSection:
 
 def _platforms(result: AssessmentResult, locale: str) -> tuple[PlatformScore, ...]:
     """Each company's overall platform score, best first (then by name)."""
-    names = _tier_names(result.workspace, locale)
+    names = workspace_tier_names(result.workspace, locale)
     out = []
     for p in result.readiness.platforms:
         s, _lo, _hi = _band(p.total)
@@ -964,7 +973,7 @@ def _technical(
         not_applicable=result.readiness.overall.not_applicable,
         evidence_mix=_evidence_mix(result),
         rules_not_applicable=tuple(
-            f"{titles.get(d.scenario_id, d.title)}: {rule.rule} ({rule.selector}): {rule.reason}"
+            _rule_not_applicable(titles.get(d.scenario_id, d.title), rule, locale)
             for d in diagnostics.scenarios
             for rule in d.rules
         ),
@@ -1228,6 +1237,53 @@ def _not_applied_because(cause: str, _: Gettext) -> str:
     }[cause]
 
 
+def _rule_not_applicable(title: str, rule: RuleIssue, locale: str) -> str:
+    """One line of the limitations' rules that match nothing: the scenario's title, the rule
+    and its selector (keys, as the scenario file writes them) and why it matches nothing: the
+    diagnosis' own English reason, or the same facts (:class:`RuleIssue` ``terms`` and
+    ``kinds``) through the catalog in any other language."""
+    colon = numbers.punctuation(locale).colon
+    head = f"{title}{colon} {rule.rule} ({rule.selector}){colon} "
+    if is_english(locale):
+        return head + rule.reason
+    t = translations(locale)
+    _ = t.gettext
+    fields = {
+        "ids": (t.pgettext("asset field", "id"), t.pgettext("asset field", "ids")),
+        "types": (t.pgettext("asset field", "type"), t.pgettext("asset field", "types")),
+        "tags": (t.pgettext("asset field", "tag"), t.pgettext("asset field", "tags")),
+        "exposure": (t.pgettext("asset field", "exposure"),) * 2,
+        "data": (t.pgettext("asset field", "data"),) * 2,
+        "sites": (t.pgettext("asset field", "site"), t.pgettext("asset field", "sites")),
+        "operators": (
+            t.pgettext("asset field", "operator"),
+            t.pgettext("asset field", "operators"),
+        ),
+    }
+    sep = numbers.punctuation(locale).list_sep
+
+    def criterion(key: str, values: Sequence[str]) -> str:
+        singular, plural = fields.get(key, (key, key))
+        return f"{plural if len(values) > 1 else singular} {sep.join(values)}"
+
+    if rule.kinds:
+        why = _("no link of kind %(kinds)s in the system") % {"kinds": sep.join(rule.kinds)}
+    elif not rule.terms:
+        why = _("the system has no asset")
+    elif any(alone == 0 for _k, _v, alone in rule.terms):
+        either = f" {t.pgettext('one criterion or another', 'or')} "
+        missing = [criterion(k, v) for k, v, alone in rule.terms if alone == 0]
+        why = _("no asset has %(criteria)s") % {"criteria": either.join(missing)}
+    else:
+        counts = [
+            _("%(n)s with %(criterion)s")
+            % {"n": numbers.decimal(alone, 0, locale), "criterion": criterion(k, v)}
+            for k, v, alone in rule.terms
+        ]
+        why = _("no asset has all of them (%(counts)s)") % {"counts": sep.join(counts)}
+    return head + why
+
+
 def _translation(result: AssessmentResult, control_id: str, locale: str) -> Translation | None:
     """The control's translation into ``locale`` (``fr_CA``, else ``fr``) with a title, or None
     (English: always None, and never counted as missing)."""
@@ -1291,7 +1347,7 @@ def _partners(result: AssessmentResult, locale: str) -> PartnerReadiness | None:
         return None
     return PartnerReadiness(
         score=r.partners.score,
-        tier=_tier_names(result.workspace, locale).get(
+        tier=workspace_tier_names(result.workspace, locale).get(
             r.partners.tier or "", r.partners.tier or ""
         ),
         coverage=r.partners.coverage or 0.0,
@@ -1632,7 +1688,7 @@ def _public(result: AssessmentResult, locale: str, _: Gettext, red: Redactor) ->
     lib = ws.library
     r = result.readiness
     english = [name for _lo, name in _tiers(ws, "en")]
-    names = _tier_names(ws, locale)
+    names = workspace_tier_names(ws, locale)
     bands = [names.get(name, name) for name in english]
     previous = next((h for h in reversed(result.history) if h.as_of != r.as_of), None)
     before = (
@@ -1784,9 +1840,9 @@ def platform_view(result: AssessmentResult, company: str, *, locale: str = "en")
                 ask=_ask(c.level, target, fw, _, locale),
             )
         )
-    tier_names = _tier_names(ws, locale)
+    shown = workspace_tier_names(ws, locale)
     tiers = (
-        tuple((t.min, tier_names.get(t.name, t.name)) for t in fw.tiers)
+        tuple((t.min, shown.get(t.name, t.name)) for t in fw.tiers)
         if fw is not None
         else _tiers(ws, locale)
     )

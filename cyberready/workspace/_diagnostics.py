@@ -201,7 +201,14 @@ class RuleIssue:
     """What the rule selects: :meth:`~cyberready.models.Selector.describe`, or the link kinds
     of a propagation rule (``kinds=administers``)."""
     reason: str
-    """Why it matches nothing, in plain words."""
+    """Why it matches nothing, in plain words (English)."""
+    terms: tuple[tuple[str, tuple[str, ...], int], ...] = ()
+    """The facts behind ``reason`` for a selector, so that a report can say it in another
+    language: each key the selector reads (``types``), its values and how many assets match
+    that key alone (0: none has it). Empty for a propagation rule, and for a selector over a
+    system with no asset."""
+    kinds: tuple[str, ...] = ()
+    """The link kinds of a propagation rule, none of which the system has."""
 
 
 @dataclass(frozen=True)
@@ -569,25 +576,48 @@ def _kinds_of(scenario: Scenario, direction: str) -> list[str]:
     return kinds
 
 
-def _why_no_match(graph: _Graph, selector: Selector | None) -> str:
-    """Why a selector matches no asset: the keys nothing has, else that no asset has all of
-    them together."""
+def _selector_terms(
+    graph: _Graph, selector: Selector | None
+) -> tuple[tuple[str, tuple[str, ...], int], ...]:
+    """Each key ``selector`` reads, its values and how many assets match that key alone."""
     if selector is None:
-        return "the system has no asset"
-    missing = []
-    counts = []
+        return ()
+    out = []
     for key in SELECTOR_KEYS:
         values = getattr(selector, key)
         if values is None:
             continue
         alone = int(graph.mask(Selector.model_validate({key: list(values)})).sum())
-        label = key if len(values) > 1 or key in ("exposure", "data") else key.rstrip("s")
-        if alone == 0:
-            missing.append(f"{label} {', '.join(values)}")
-        else:
-            counts.append(f"{alone:,} with {label} {', '.join(values)}")
+        out.append((key, tuple(values), alone))
+    return tuple(out)
+
+
+def _selector_label(key: str, values: Sequence[str]) -> str:
+    """How a reason names a selector key: plural for several values (``types``), singular for
+    one (``type``); ``exposure`` and ``data`` as they are.
+
+    >>> _selector_label("types", ["server"]), _selector_label("tags", ["a", "b"])
+    ('type', 'tags')
+    """
+    return key if len(values) > 1 or key in ("exposure", "data") else key.rstrip("s")
+
+
+def _why_no_match(terms: Sequence[tuple[str, Sequence[str], int]]) -> str:
+    """Why a selector matches no asset (its :func:`_selector_terms`): the keys nothing has,
+    else that no asset has all of them together."""
+    if not terms:
+        return "the system has no asset"
+    missing = [
+        f"{_selector_label(key, values)} {', '.join(values)}"
+        for key, values, alone in terms
+        if alone == 0
+    ]
     if missing:
         return "no asset has " + " or ".join(missing)
+    counts = [
+        f"{alone:,} with {_selector_label(key, values)} {', '.join(values)}"
+        for key, values, alone in terms
+    ]
     return "no asset has all of them (" + ", ".join(counts) + ")"
 
 
@@ -740,8 +770,9 @@ def _diagnose(graph: _Graph, scenario: Scenario, doc: Document, emb: str) -> Sce
     warnings: list[Problem] = []
     for i, (rule, mask) in enumerate(zip(scenario.entry, entry_masks, strict=True)):
         if not mask.any():
+            terms = _selector_terms(graph, rule.select)
             issue = RuleIssue(
-                f"entry[{i}]", rule.select.describe(), _why_no_match(graph, rule.select)
+                f"entry[{i}]", rule.select.describe(), _why_no_match(terms), terms=terms
             )
             rules.append(issue)
             warnings.append(
@@ -758,7 +789,10 @@ def _diagnose(graph: _Graph, scenario: Scenario, doc: Document, emb: str) -> Sce
         if len(graph.links(prop.kinds)) == 0:
             kinds = ", ".join(prop.kinds)
             issue = RuleIssue(
-                f"propagation[{i}]", f"kinds={kinds}", f"no link of kind {kinds} in the system"
+                f"propagation[{i}]",
+                f"kinds={kinds}",
+                f"no link of kind {kinds} in the system",
+                kinds=tuple(prop.kinds),
             )
             rules.append(issue)
             warnings.append(
@@ -773,7 +807,8 @@ def _diagnose(graph: _Graph, scenario: Scenario, doc: Document, emb: str) -> Sce
     for i, effect in enumerate(scenario.effects):
         if not graph.mask(effect.targets).any():
             described = effect.targets.describe() if effect.targets else "all assets"
-            issue = RuleIssue(f"effects[{i}]", described, _why_no_match(graph, effect.targets))
+            terms = _selector_terms(graph, effect.targets)
+            issue = RuleIssue(f"effects[{i}]", described, _why_no_match(terms), terms=terms)
             rules.append(issue)
             warnings.append(
                 _located(
