@@ -105,3 +105,68 @@ def test_questionnaire_import_summary_in_the_workspace_language_problems_in_engl
     bad = CliRunner().invoke(main, ["questionnaire", "import", str(path), "--into", str(ws)])
     assert bad.exit_code == 3
     assert "A!D4" in bad.output and "not in 0–4" in bad.output
+
+
+@pytest.fixture
+def quick_demo_sections(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo's risks and actions with 20 trials, and no reports (tested elsewhere)."""
+    from cyberready.cli import _cmd_demo as demo
+
+    risks, actions = demo._demo_top_risks, demo._demo_top_actions
+    monkeypatch.setattr(demo, "_demo_top_risks", lambda ws, locale: risks(ws, locale, trials=20))
+    monkeypatch.setattr(
+        demo, "_demo_top_actions", lambda ws, locale: actions(ws, locale, trials=20)
+    )
+    monkeypatch.setattr(demo, "_demo_reports", lambda ws, out, trials, locale: [])
+
+
+# What the English demo prints in its readiness, risks and actions lines, none of which a
+# French or Arabic user should meet (Examplia is "Developing", with a "Medium" confidence).
+ENGLISH_DEMO_WORDS = (
+    "Developing",
+    "Critical gaps",
+    "Established",
+    "Medium",
+    "confidence",
+    "expected loss",
+    "weight points",
+    "top risks",
+    "chance of failing",
+    "mostly",
+    "top actions",
+    "trials",
+    "quick win",
+    "no function failed",
+    "no action changes",
+    "n/a",
+)
+
+
+@pytest.mark.parametrize(
+    ("locale", "tier", "band", "risks", "actions", "date"),
+    [
+        ("fr", "(En développement)", "niveau de fiabilité moyen", "principaux risques (",
+         "actions prioritaires (", "14 mars 2027"),
+        ("ar", "(قيد التطوير)", "درجة الموثوقية متوسط", "أبرز المخاطر (",
+         "الإجراءات ذات الأولوية (", "14 مارس 2027"),
+    ],
+    ids=["fr", "ar"],
+)  # fmt: skip
+@pytest.mark.usefixtures("quick_demo_sections")
+def test_demo_locale_names_tiers_bands_risks_and_actions_in_the_language(
+    tmp_path: Path, locale: str, tier: str, band: str, risks: str, actions: str, date: str
+) -> None:
+    out = _run("demo", "--locale", locale, "--out", str(tmp_path / "reports"))
+    readiness = next(line for line in out.splitlines() if band in line)
+    assert tier in readiness  # the frameworks' own translation of the tier
+    assert risks in out and actions in out and date in out
+    _ = translations(locale).gettext
+    assert (
+        _("expected loss %(loss)s weight points per cycle, %(trust)s of it from public trust")[:12]
+        in out
+    )
+    for word in ENGLISH_DEMO_WORDS:
+        assert word not in out, word
+    english = _run("demo", "--locale", "en", "--out", str(tmp_path / "reports"))
+    assert "(Developing)" in english and "confidence Medium" in english  # as before
+    assert "top risks (" in english and "top actions (" in english

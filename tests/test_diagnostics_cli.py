@@ -269,6 +269,30 @@ def test_every_report_names_the_scenarios_that_did_not_apply(
         assert "Could not apply here (see Limitations)" in text
 
 
+def test_the_rules_that_match_nothing_are_explained_in_the_reports_language(
+    phones: Path, tmp_path: Path
+) -> None:
+    """The Limitations of a French technical report say why each rule matches nothing in
+    French (the rules and selectors are keys of the scenario file: as written)."""
+    import html
+
+    out = tmp_path / "fr.html"
+    args = ["report", str(phones), "--audience", "technical", "--format", "html"]
+    result = CliRunner().invoke(
+        main, [*args, "--locale", "fr", "--trials", "20", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    text = html.unescape(out.read_text(encoding="utf-8"))
+    nb = "\u00a0"
+    assert (
+        f"Results website defaced{nb}: entry[0] (types=tally_server & exposure=internet){nb}: "
+        "aucun actif ne remplit tous ces critères à la fois (1 avec type tally_server, "
+        "2 avec exposition internet)"
+    ) in text
+    assert f"effects[1] (types=dns){nb}: aucun actif n'a pour type dns" in text
+    assert "no asset has" not in text and " with type " not in text
+
+
 DOC = Path(__file__).resolve().parents[1] / "docs" / "diagnostics.md"
 
 

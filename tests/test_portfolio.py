@@ -478,12 +478,12 @@ def test_an_arabic_portfolio_workbook_names_its_sheets_and_columns_in_arabic(
     for name in ("alpha-ec", "bravo-ec"):
         (two / name).symlink_to(four / name, target_is_directory=True)
     base = ["portfolio", str(two), "--trials", "60", "--seed", "7", "--executor", "serial"]
-    books = {}
+    books, printed = {}, {}
     for lang in ("en", "ar"):
         out = tmp_path / f"{lang}.xlsx"
         result = CliRunner().invoke(main, [*base, "--locale", lang, "--out", str(out)])
         assert result.exit_code == 0, result.output
-        books[lang] = openpyxl.load_workbook(out)
+        books[lang], printed[lang] = openpyxl.load_workbook(out), result.output
         said = result.output.splitlines()[-1]  # what it assessed and wrote, in the language
         assert ("wrote" in said) is (lang == "en") and str(out) in said
     en, ar = books["en"], books["ar"]
@@ -503,3 +503,29 @@ def test_an_arabic_portfolio_workbook_names_its_sheets_and_columns_in_arabic(
             assert all(re.search("[\u0600-\u06ff]", str(h.value)) for h in ws[2]), ws.title
     # the numbers are the English workbook's
     assert [c.value for c in ar[_("EMBs")]["G"]][2:] == [c.value for c in en["embs"]["G"]][2:]
+    # and so are the cells, in Arabic: tiers as the frameworks translate them, confidence
+    # bands, the suppressed flags, domain titles; ids, EMB names and regions stay as written
+    english_tiers = {"Critical gaps", "Developing", "Established", "Advanced"}
+    arabic_tiers = {"ثغرات حرجة", "قيد التطوير", "راسخ", "متقدم"}  # docs/glossary-ar.md
+
+    def column(book: Any, sheet: str, header: str) -> list[object]:
+        rows = list(book[sheet].iter_rows(min_row=2, values_only=True))
+        k = rows[0].index(header)
+        return [r[k] for r in rows[1:]]
+
+    en_tiers = column(en, "tiers", "tier")
+    ar_tiers = column(ar, _("Tiers"), _("Tier"))
+    assert set(en_tiers) == english_tiers and set(ar_tiers) == arabic_tiers
+    assert set(column(ar, _("EMBs"), _("Tier"))) <= arabic_tiers
+    assert set(column(en, "embs", "confidence")) <= {"high", "medium", "low"}
+    assert set(column(ar, _("EMBs"), _("Confidence"))) <= {_("high"), _("medium"), _("low")}
+    assert column(en, "tiers", "suppressed") == [True] * len(en_tiers)  # two EMBs only
+    assert column(ar, _("Tiers"), _("Suppressed (too few EMBs)")) == [_("yes")] * len(ar_tiers)
+    assert set(column(ar, _("Tiers"), _("Region"))) == {_("All EMBs"), "coast"}
+    for title in column(ar, _("Domains"), _("Domain")):
+        assert re.search("[\u0600-\u06ff]", str(title)), title
+    # what the command prints: the same tier names
+    table = printed["ar"].split(_("weak in every EMB"))[0]
+    assert not english_tiers & set(re.findall("[A-Z][a-z]+(?: gaps)?", table))
+    assert any(name in table for name in arabic_tiers)
+    assert any(name in printed["en"] for name in english_tiers)

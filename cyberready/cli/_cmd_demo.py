@@ -53,7 +53,7 @@ def demo(example: str, list_only: bool, out: Path, force: bool, locale: str | No
     it: validation, readiness, top risks, top actions, and every audience's report."""
     import cyberready
     from cyberready.cli._lang import cli_locale, messages
-    from cyberready.cli._render import answered_controls, readiness_lines
+    from cyberready.cli._render import answered_controls, date_text, readiness_lines
     from cyberready.report import AUDIENCES, default_filename, numbers
     from cyberready.report.views import workspace_tier_names
 
@@ -91,7 +91,7 @@ def demo(example: str, list_only: bool, out: Path, force: bool, locale: str | No
         show(
             _("election"),
             _("%(name)s on %(date)s")
-            % {"name": ws.emb.election.name, "date": ws.emb.election.date},
+            % {"name": ws.emb.election.name, "date": date_text(ws.emb.election.date, locale)},
         )
     r = ws.resolved
     answered, n_controls = answered_controls(ws)
@@ -190,7 +190,7 @@ def _demo_top_actions(ws: Workspace, locale: str = "en", trials: int = 2000) -> 
         text, n = numbers.half_weeks(w)
         return t.ngettext("%(num)s week", "%(num)s weeks", n) % {"num": text}
 
-    p = run_prioritize(ws, trials=trials, screen_trials=500, leaders=3, plan=False)
+    p = run_prioritize(ws, trials=trials, screen_trials=min(500, trials), leaders=3, plan=False)
     lines = [
         _("top actions (benefit per cost; %(trials)s trials per scenario)")
         % {"trials": numbers.decimal(trials, 0, locale)}

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "answered_controls",
     "cost_text",
+    "date_text",
     "pct",
     "readiness_lines",
     "render_diff",
@@ -112,7 +113,7 @@ def readiness_lines(
     _ = t.gettext
     colon = numbers.punctuation(locale).colon
     names = tiers or {}
-    bands = confidence_names(_)
+    bands = {} if numbers.is_english(locale) else confidence_names(_)  # English: as before
     o = result.overall
 
     def score(value: float | None) -> str:
@@ -180,7 +181,7 @@ def _aggregate_rows(aggs: Sequence[AggregateScore]) -> list[list[object]]:
 _AGG_HEADERS = ["scope", "score", "tier", "band", "confidence", "coverage", "asset spread"]
 
 
-def _date_text(day: dt.date, locale: str) -> str:
+def date_text(day: dt.date, locale: str) -> str:
     """A date as the CLI prints it: ISO in English (as before), else the language's way."""
     return day.isoformat() if numbers.is_english(locale) else numbers.date(day, locale)
 
@@ -191,7 +192,7 @@ def render_readiness(result: Readiness, *, controls: bool, locale: str = "en") -
     o = result.overall
     secho(
         _("Readiness of %(emb)s as of %(date)s")
-        % {"emb": result.emb, "date": _date_text(result.as_of, locale)}
+        % {"emb": result.emb, "date": date_text(result.as_of, locale)}
         if result.as_of
         else _("Readiness of %(emb)s") % {"emb": result.emb},
         bold=True,
@@ -515,7 +516,7 @@ def render_priorities(
     _ = t.gettext
     secho(
         _("Priorities for %(emb)s (%(id)s), plan start %(date)s")
-        % {"emb": ws.emb.name, "id": p.emb, "date": _date_text(p.start, locale)},
+        % {"emb": ws.emb.name, "id": p.emb, "date": date_text(p.start, locale)},
         bold=True,
     )
     share = (
