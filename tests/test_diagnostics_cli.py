@@ -269,11 +269,12 @@ def test_every_report_names_the_scenarios_that_did_not_apply(
         assert "Could not apply here (see Limitations)" in text
 
 
-def test_the_rules_that_match_nothing_are_explained_in_the_reports_language(
+def test_rules_that_match_nothing_and_asset_types_are_in_the_reports_language(
     phones: Path, tmp_path: Path
 ) -> None:
     """The Limitations of a French technical report say why each rule matches nothing in
-    French (the rules and selectors are keys of the scenario file: as written)."""
+    French (the rules and selectors are keys of the scenario file: as written), and its asset
+    table names the asset types in French."""
     import html
 
     out = tmp_path / "fr.html"
@@ -291,6 +292,9 @@ def test_the_rules_that_match_nothing_are_explained_in_the_reports_language(
     ) in text
     assert f"effects[1] (types=dns){nb}: aucun actif n'a pour type dns" in text
     assert "no asset has" not in text and " with type " not in text
+    # the asset table names the asset types in French too (the ids stay as written)
+    assert "serveur de décompte" in text and "site des résultats" in text
+    assert "tally server" not in text and "results website" not in text
 
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "diagnostics.md"

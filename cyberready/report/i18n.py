@@ -22,7 +22,7 @@ import functools
 import gettext
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -187,11 +187,11 @@ def message_keys(catalog: Catalog) -> set[MessageKey]:
     return {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)) for m in catalog if m.id}
 
 
-def catalog_messages() -> Iterator[str]:
+def catalog_messages(skip_contexts: Collection[str] = ()) -> Iterator[str]:
     """The msgid (the singular, for a plural message) of every message of the shipped template
-    ``locales/cyberready.pot``, in catalog order."""
+    ``locales/cyberready.pot``, in catalog order; none whose context is in ``skip_contexts``."""
     for message in load_catalog(_locales_dir() / f"{DOMAIN}.pot"):
-        if message.id:
+        if message.id and message.context not in skip_contexts:
             yield message.id if isinstance(message.id, str) else message.id[0]
 
 

@@ -130,6 +130,41 @@ def _exposure_names(_: Gettext) -> dict[str, str]:
     }
 
 
+def _asset_type_names(pgettext: Callable[[str, str], str]) -> dict[str, str]:
+    """Asset type (``tally_server``) -> its name in ``pgettext``'s language (English: the
+    type's words, ``tally server``)."""
+    return {
+        "voter_registration_db": pgettext("asset type", "voter registration db"),
+        "civil_registry_feed": pgettext("asset type", "civil registry feed"),
+        "biometric_kit": pgettext("asset type", "biometric kit"),
+        "registration_portal": pgettext("asset type", "registration portal"),
+        "pollbook": pgettext("asset type", "pollbook"),
+        "election_management_system": pgettext("asset type", "election management system"),
+        "vote_capture_device": pgettext("asset type", "vote capture device"),
+        "results_form": pgettext("asset type", "results form"),
+        "results_transmission": pgettext("asset type", "results transmission"),
+        "tally_server": pgettext("asset type", "tally server"),
+        "results_website": pgettext("asset type", "results website"),
+        "emb_website": pgettext("asset type", "emb website"),
+        "email": pgettext("asset type", "email"),
+        "staff_workstation": pgettext("asset type", "staff workstation"),
+        "admin_account": pgettext("asset type", "admin account"),
+        "network": pgettext("asset type", "network"),
+        "data_center": pgettext("asset type", "data center"),
+        "cloud_hosting": pgettext("asset type", "cloud hosting"),
+        "power": pgettext("asset type", "power"),
+        "vendor": pgettext("asset type", "vendor"),
+        "shared_government_it": pgettext("asset type", "shared government it"),
+        "social_platform": pgettext("asset type", "social platform"),
+        "removable_media": pgettext("asset type", "removable media"),
+        "paper_records": pgettext("asset type", "paper records"),
+        "ballot_printing": pgettext("asset type", "ballot printing"),
+        "candidate_registration_system": pgettext("asset type", "candidate registration system"),
+        "official_device": pgettext("asset type", "official device"),
+        "dns": pgettext("asset type", "dns"),
+    }
+
+
 def _threat_level_names(_: Gettext) -> dict[str, str]:
     return {"none": _("none"), "low": _("low"), "medium": _("medium"), "high": _("high")}
 
@@ -237,13 +272,20 @@ def banner_text(tlp: str, gettext: Gettext) -> str:
     return _tlp_texts(gettext)[tlp]
 
 
+SYSTEM_WORDS: Final = ("asset type", "asset field")
+"""Contexts of catalog messages that name what an EMB's own files may also use as names
+(an asset called ``email`` or ``dns``): they are report words, but never vocabulary that
+makes a term safe to disclose."""
+
+
 @functools.lru_cache(maxsize=1)
 def _catalog_messages() -> tuple[str, ...]:
-    """Every message id of the shipped catalog template (``locales/cyberready.pot``)."""
+    """Every message id of the shipped catalog template (``locales/cyberready.pot``), but the
+    :data:`SYSTEM_WORDS`."""
     from cyberready.report.i18n import catalog_messages
 
     try:
-        return tuple(catalog_messages())
+        return tuple(catalog_messages(SYSTEM_WORDS))
     except OSError:  # pragma: no cover - the catalog template ships with the package
         return ()
 
@@ -343,6 +385,7 @@ class _Formatters:
         self.risks = _risk_names(self._)
         self.provenances = _provenance_names(self._)
         self.threat_levels = _threat_level_names(self._)
+        self.asset_types = _asset_type_names(t.pgettext)
 
     def date(self, d: dt.date | None) -> str:
         if d is None or numbers.is_english(self.locale):
@@ -384,7 +427,7 @@ class _Formatters:
         return f"{self.pct(p)} ({word})"
 
     def asset_type(self, t: str) -> str:
-        return t.replace("_", " ")
+        return self.asset_types.get(t, t.replace("_", " "))
 
     def likelihood_origin(self, s: ScenarioRisk) -> str:
         """Where a scenario's effective likelihood comes from, in words."""
