@@ -321,6 +321,11 @@ def test_portfolio_command_writes_each_format(four: Path, tmp_path: Path) -> Non
     suppressed = _("suppressed (fewer than {n} EMBs)").format(n=3)
     assert f"{_('Tier distribution')}\u00a0: {suppressed}" in text  # French typography
     assert "suppressed (fewer than 3 EMBs)" not in text
+    # tiers (tables and chart legends) and confidence as the frameworks and reports name them
+    french_tiers = ("Lacunes critiques", "En développement", "Établi", "Avancé")
+    assert all(name in text for name in french_tiers)  # the chart legends name every tier
+    for english in ("Critical gaps", "Developing", "Established", "Advanced", ">medium<"):
+        assert english not in text, english
     unknown = runner.invoke(main, [*base, "--locale", "pt", "--out", str(tmp_path / "pt.html")])
     assert unknown.exit_code == 3 and not (tmp_path / "pt.html").exists()
     anon = runner.invoke(

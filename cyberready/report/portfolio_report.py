@@ -16,7 +16,7 @@ import json
 import math
 import re
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
@@ -89,9 +89,13 @@ def _figure(width: float, height: float) -> Figure:
 # --------------------------------------------------------------------------- charts
 
 
-def portfolio_heatmap_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
-    """EMB × domain readiness, each cell coloured by its tier and labelled with its score."""
+def portfolio_heatmap_chart(
+    p: Portfolio, gettext: Gettext | None = None, tiers: Mapping[str, str] | None = None
+) -> Figure:
+    """EMB × domain readiness, each cell coloured by its tier and labelled with its score;
+    the tiers named by ``tiers`` (English name -> shown name) in the legend."""
     _ = gettext or translations("en").gettext
+    shown_tier = tiers or {}
     df = p.to_frame("readiness")
     embs = p.to_frame("embs").sort_values(["score", "emb"], ascending=[False, True])
     order = embs["emb"].tolist()
@@ -104,9 +108,9 @@ def portfolio_heatmap_chart(p: Portfolio, gettext: Gettext | None = None) -> Fig
         grid[row[str(rec.emb)], col[(str(rec.framework), str(rec.domain))]] = _f(rec.score)
     for k, s in enumerate(embs["score"].tolist()):
         grid[k, -1] = float(s)
-    tiers = p.tiers_scale
-    colours = [tier_colour(i, len(tiers)) for i in range(len(tiers))]
-    bounds = [lo for lo, _n in tiers] + [100.0001]
+    scale = p.tiers_scale
+    colours = [tier_colour(i, len(scale)) for i in range(len(scale))]
+    bounds = [lo for lo, _n in scale] + [100.0001]
     fig = _figure(9.0, 1.6 + 0.26 * max(len(order), 1))
     ax = fig.add_subplot()
     cmap = ListedColormap(colours).with_extremes(bad="#f5f7fa")
@@ -130,7 +134,10 @@ def portfolio_heatmap_chart(p: Portfolio, gettext: Gettext | None = None) -> Fig
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    handles = [_patch(colours[i], f"{name} (≥ {lo:.0f})") for i, (lo, name) in enumerate(tiers)]
+    handles = [
+        _patch(colours[i], f"{shown_tier.get(name, name)} (≥ {lo:.0f})")
+        for i, (lo, name) in enumerate(scale)
+    ]
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False,
                **_FONT)  # fmt: skip
     return fig
@@ -142,9 +149,13 @@ def _patch(colour: str, label: str) -> Any:
     return Patch(facecolor=colour, edgecolor="none", label=label)
 
 
-def tier_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
-    """EMBs per overall tier, for the portfolio and each region of enough EMBs."""
+def tier_chart(
+    p: Portfolio, gettext: Gettext | None = None, tiers: Mapping[str, str] | None = None
+) -> Figure:
+    """EMBs per overall tier, for the portfolio and each region of enough EMBs; the tiers
+    named by ``tiers`` (English name -> shown name) in the legend."""
     _ = gettext or translations("en").gettext
+    shown_tier = tiers or {}
     df = p.to_frame("tiers")
     shown = df[~df["suppressed"].astype(bool)]
     groups = list(dict.fromkeys(shown["region"].tolist()))
@@ -160,7 +171,8 @@ def tier_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
                 for g in groups
             ]
         )
-        ax.barh(y, counts, left=left, color=tier_colour(i, len(names)), label=name, height=0.6)
+        colour, label = tier_colour(i, len(names)), shown_tier.get(name, name)
+        ax.barh(y, counts, left=left, color=colour, label=label, height=0.6)
         for yy, lo, c in zip(y, left, counts, strict=True):
             if c > 0:
                 ax.text(lo + c / 2, yy, f"{c:.0f}", ha="center", va="center", **_FONT)
@@ -230,13 +242,19 @@ def plan_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
     return fig
 
 
-def portfolio_charts(p: Portfolio, gettext: Gettext | None = None) -> dict[str, str]:
+def portfolio_charts(
+    p: Portfolio, gettext: Gettext | None = None, tiers: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The report's charts as inline SVG, by name: ``heatmap``, ``tiers``, ``trend``,
-    ``plans`` (the last two only when there is something to draw)."""
+    ``plans`` (the last two only when there is something to draw); tier names through
+    ``tiers`` (English name -> shown name)."""
     _ = gettext or translations("en").gettext
     charts = {
-        "heatmap": (portfolio_heatmap_chart(p, _), _("Readiness of every EMB in every domain.")),
-        "tiers": (tier_chart(p, _), _("Number of EMBs in each readiness tier.")),
+        "heatmap": (
+            portfolio_heatmap_chart(p, _, tiers),
+            _("Readiness of every EMB in every domain."),
+        ),
+        "tiers": (tier_chart(p, _, tiers), _("Number of EMBs in each readiness tier.")),
     }
     if len(p.to_frame("trend")):
         charts["trend"] = (portfolio_trend_chart(p, _), _("Readiness over time."))
@@ -358,7 +376,7 @@ def _context(p: Portfolio, locale: str = "en") -> dict[str, Any]:
         "banner": banner_text(TLP_GREEN, _),
         "version": __version__,
         "suppressed_text": _("suppressed (fewer than {n} EMBs)").format(n=p.min_group),
-        "charts": {k: Markup(v) for k, v in portfolio_charts(p, _).items()},
+        "charts": {k: Markup(v) for k, v in portfolio_charts(p, _, _tier_names(locale)).items()},
         "embs": _rows(embs),
         "overall": overall_cmp,
         "median": median,
@@ -555,6 +573,15 @@ def _column_labels(_: Gettext) -> dict[str, str]:
     }
 
 
+def _tier_names(locale: str) -> dict[str, str]:
+    """The portfolio's tier names in ``locale``: :func:`~cyberready.report.views.tier_names`
+    of the shipped frameworks (a portfolio keeps each EMB's donor summary, not its frameworks)."""
+    from cyberready.report.views import tier_names
+    from cyberready.workspace import shipped_library
+
+    return tier_names(shipped_library().frameworks.values(), locale)
+
+
 def _localized_frame(
     df: pd.DataFrame, locale: str, _: Gettext, *, flags: bool = True
 ) -> pd.DataFrame:
@@ -568,11 +595,10 @@ def _localized_frame(
     a value of a framework the shipped library does not hold."""
     from cyberready.models.vocab import localized
     from cyberready.report.render import _phase_names, confidence_names
-    from cyberready.report.views import tier_names
     from cyberready.workspace import shipped_library
 
     frameworks = shipped_library().frameworks
-    tiers = tier_names(frameworks.values(), locale)
+    tiers = _tier_names(locale)
     bands = confidence_names(_)
     phases = _phase_names(_)
     words = {
