@@ -354,6 +354,25 @@ def test_a_french_portfolio_writes_costs_and_phases_the_french_way(portfolio: Po
     assert "voter registration" not in text
 
 
+def test_a_french_portfolio_titles_the_domains_of_its_charts_in_french(
+    portfolio: Portfolio,
+) -> None:
+    from cyberready.report.portfolio_report import portfolio_charts
+    from cyberready.workspace import shipped_library
+
+    _ = translations("fr").gettext
+    charts = portfolio_charts(portfolio, _, None, "fr")
+    heatmap = html_module.unescape(charts["heatmap"])
+    domains = portfolio.to_frame("readiness")[["framework", "domain", "domain_title"]]
+    frameworks = shipped_library().frameworks
+    for fw, domain, english in domains.drop_duplicates().itertuples(index=False):
+        french = next(d for d in frameworks[fw].domains if d.id == domain).translations["fr"]
+        assert french.title and french.title != english
+        # the chart wraps long titles over lines: compare the first word of each
+        assert french.title.split()[0] in heatmap, french.title
+        assert f">{english.split()[0]}" not in heatmap, english
+
+
 def test_pdf_report_is_a_pdf(portfolio: Portfolio) -> None:
     pytest.importorskip("weasyprint")
     pdf = render_portfolio(Portfolio(records=portfolio.records[:2], trials=120, seed=7), "pdf")

@@ -89,14 +89,25 @@ def _figure(width: float, height: float) -> Figure:
 # --------------------------------------------------------------------------- charts
 
 
+def _shown_frame(p: Portfolio, table: Table, locale: str, _: Gettext) -> pd.DataFrame:
+    """:meth:`Portfolio.to_frame` of ``table`` with the values a chart shows (domain and
+    framework titles, tiers…) in ``locale``; flags stay booleans."""
+    df = p.to_frame(table)
+    return df if numbers.is_english(locale) else _localized_frame(df, locale, _, flags=False)
+
+
 def portfolio_heatmap_chart(
-    p: Portfolio, gettext: Gettext | None = None, tiers: Mapping[str, str] | None = None
+    p: Portfolio,
+    gettext: Gettext | None = None,
+    tiers: Mapping[str, str] | None = None,
+    locale: str = "en",
 ) -> Figure:
     """EMB × domain readiness, each cell coloured by its tier and labelled with its score;
-    the tiers named by ``tiers`` (English name -> shown name) in the legend."""
+    the tiers named by ``tiers`` (English name -> shown name) in the legend and the domains
+    by their titles in ``locale``."""
     _ = gettext or translations("en").gettext
     shown_tier = tiers or {}
-    df = p.to_frame("readiness")
+    df = _shown_frame(p, "readiness", locale, _)
     embs = p.to_frame("embs").sort_values(["score", "emb"], ascending=[False, True])
     order = embs["emb"].tolist()
     columns = df[["framework", "domain", "domain_title"]].drop_duplicates().itertuples(index=False)
@@ -220,11 +231,11 @@ def portfolio_trend_chart(p: Portfolio, gettext: Gettext | None = None) -> Figur
     return fig
 
 
-def plan_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
+def plan_chart(p: Portfolio, gettext: Gettext | None = None, locale: str = "en") -> Figure:
     """Cost of the combined priority plans per domain (low–high, summed over the EMBs that
-    recommend it), for domains recommended by enough EMBs."""
+    recommend it), for domains recommended by enough EMBs; domains titled in ``locale``."""
     _ = gettext or translations("en").gettext
-    df = p.to_frame("plans")
+    df = _shown_frame(p, "plans", locale, _)
     df = df[(~df["suppressed"].astype(bool)) & (df["framework_title"] != "")]
     fig = _figure(8.0, 1.3 + 0.42 * max(len(df), 1))
     ax = fig.add_subplot()
@@ -243,15 +254,18 @@ def plan_chart(p: Portfolio, gettext: Gettext | None = None) -> Figure:
 
 
 def portfolio_charts(
-    p: Portfolio, gettext: Gettext | None = None, tiers: Mapping[str, str] | None = None
+    p: Portfolio,
+    gettext: Gettext | None = None,
+    tiers: Mapping[str, str] | None = None,
+    locale: str = "en",
 ) -> dict[str, str]:
     """The report's charts as inline SVG, by name: ``heatmap``, ``tiers``, ``trend``,
     ``plans`` (the last two only when there is something to draw); tier names through
-    ``tiers`` (English name -> shown name)."""
+    ``tiers`` (English name -> shown name), domain titles in ``locale``."""
     _ = gettext or translations("en").gettext
     charts = {
         "heatmap": (
-            portfolio_heatmap_chart(p, _, tiers),
+            portfolio_heatmap_chart(p, _, tiers, locale),
             _("Readiness of every EMB in every domain."),
         ),
         "tiers": (tier_chart(p, _, tiers), _("Number of EMBs in each readiness tier.")),
@@ -260,7 +274,7 @@ def portfolio_charts(
         charts["trend"] = (portfolio_trend_chart(p, _), _("Readiness over time."))
     plans = p.to_frame("plans")
     if (~plans["suppressed"].astype(bool) & (plans["framework_title"] != "")).any():
-        charts["plans"] = (plan_chart(p, _), _("Cost of the combined priority plans."))
+        charts["plans"] = (plan_chart(p, _, locale), _("Cost of the combined priority plans."))
     return {
         name: to_svg(fig, f"portfolio-{name}", description=d) for name, (fig, d) in charts.items()
     }
@@ -376,7 +390,9 @@ def _context(p: Portfolio, locale: str = "en") -> dict[str, Any]:
         "banner": banner_text(TLP_GREEN, _),
         "version": __version__,
         "suppressed_text": _("suppressed (fewer than {n} EMBs)").format(n=p.min_group),
-        "charts": {k: Markup(v) for k, v in portfolio_charts(p, _, _tier_names(locale)).items()},
+        "charts": {
+            k: Markup(v) for k, v in portfolio_charts(p, _, _tier_names(locale), locale).items()
+        },
         "embs": _rows(embs),
         "overall": overall_cmp,
         "median": median,
