@@ -267,6 +267,14 @@ def test_every_report_names_the_scenarios_that_did_not_apply(
     else:
         assert "{from: phone, to: net, kind: connects_to}" in text
         assert "Could not apply here (see Limitations)" in text
+    # the technical and advisor Markdown list the rules that match nothing, as their HTML does
+    # (Markdown-escaped: the brackets and the ampersand render as written)
+    rules = (
+        r"- Results website defaced: entry\[0\] (types=tally_server &amp; exposure=internet): "
+        "no asset has all of them (1 with type tally_server, 2 with exposure internet) "
+        r"- Results website defaced: effects\[1\] (types=dns): no asset has type dns"
+    )
+    assert (rules in text) == (audience != "donor")
 
 
 def test_rules_that_match_nothing_and_asset_types_are_in_the_reports_language(
