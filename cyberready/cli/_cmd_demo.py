@@ -169,7 +169,8 @@ def _demo_reports(ws: Workspace, out: Path, trials: int) -> list[str]:
     """Write every audience's report as HTML and PDF into ``out``; the lines to print."""
     from cyberready.errors import OptionalDependencyError
     from cyberready.io import atomic_write_bytes
-    from cyberready.report import AUDIENCES, build_view, default_filename, render
+    from cyberready.report import AUDIENCES, build_view, default_filename
+    from cyberready.report.render import render_each
     from cyberready.report.views import redactor
 
     result = assess_shown(ws, trials=trials, seed=0)
@@ -178,17 +179,19 @@ def _demo_reports(ws: Workspace, out: Path, trials: int) -> list[str]:
     guard = redactor(ws)
     for audience in AUDIENCES:
         view = build_view(result, audience)
-        for fmt in ("html", "pdf"):
-            if fmt == "pdf" and missing_pdf:
-                continue
-            try:
-                data = render(view, fmt, guard=guard if audience in ("donor", "public") else None)
-            except OptionalDependencyError as err:
-                missing_pdf = str(err)
-                continue
-            path = out / default_filename(ws.emb.id, audience, fmt)
-            atomic_write_bytes(path, data)
-            lines.append(f"  {audience:<9} {fmt:<4} {path}")
+        # the PDF is laid out from the HTML page just made (its charts drawn once)
+        written = render_each(
+            view,
+            ("html",) if missing_pdf else ("html", "pdf"),
+            guard=guard if audience in ("donor", "public") else None,
+        )
+        try:
+            for fmt, data in written:
+                path = out / default_filename(ws.emb.id, audience, fmt)
+                atomic_write_bytes(path, data)
+                lines.append(f"  {audience:<9} {fmt:<4} {path}")
+        except OptionalDependencyError as err:
+            missing_pdf = str(err)
     if missing_pdf:
         lines.append(f"  no PDF: {missing_pdf}")
     return lines
