@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,7 @@ def test_report_draws_each_views_charts_once_for_html_and_pdf(
     pytest.importorskip("weasyprint")
     render_module = importlib.import_module("cyberready.report.render")  # not report.render()
     drawn: list[str] = []
-    real = render_module.make_charts
+    real: Callable[..., dict[str, str]] = render_module.make_charts
 
     def counted(view: View, gettext: Any = None) -> dict[str, str]:
         drawn.append(view.audience)
