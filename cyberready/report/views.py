@@ -714,7 +714,10 @@ def _why(rec: Recommendation, locale: str, title: str, scenario_titles: Mapping[
     return " ".join(parts)
 
 
-def _actions(result: AssessmentResult, _: Gettext, locale: str) -> tuple[ActionRow, ...]:
+def _actions(
+    result: AssessmentResult, _: Gettext, locale: str, scenario_titles: Mapping[str, str]
+) -> tuple[ActionRow, ...]:
+    """The action rows, their explanations naming scenarios by ``scenario_titles``."""
     p = result.priorities
     if p is None:
         return ()
@@ -725,7 +728,6 @@ def _actions(result: AssessmentResult, _: Gettext, locale: str) -> tuple[ActionR
     in_plan = {a.id for a in p.plan.actions} if p.plan is not None else set()
     cache: dict[tuple[str, ...], float] = {}
     out: list[ActionRow] = []
-    scenario_titles = _scenario_titles(ws, locale)
 
     def described(a: PlannedAction) -> _ActionFields:
         """What every row says of its action, ranked by risk reduction or by readiness alone:
@@ -1002,7 +1004,7 @@ def _technical(
         "graph_nodes": graph_nodes,
         "graph_edges": graph_edges,
         "graph_left_out": left_out,
-        "actions": _actions(result, _, locale),
+        "actions": _actions(result, _, locale, titles),
         "expected_loss": max(0.0, expected_loss),
         "trust_loss": max(0.0, trust_loss),
         "threat_context": _threat_context(ws),
