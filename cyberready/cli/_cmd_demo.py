@@ -169,16 +169,15 @@ def _demo_reports(ws: Workspace, out: Path, trials: int) -> list[str]:
     """Write every audience's report as HTML and PDF into ``out``; the lines to print."""
     from cyberready.errors import OptionalDependencyError
     from cyberready.io import atomic_write_bytes
-    from cyberready.report import AUDIENCES, build_view, default_filename
+    from cyberready.report import AUDIENCES, default_filename
     from cyberready.report.render import render_each
-    from cyberready.report.views import redactor
+    from cyberready.report.views import build_views, redactor
 
     result = assess_shown(ws, trials=trials, seed=0)
     lines = [f"reports in {out}:"]
     missing_pdf = ""
     guard = redactor(ws)
-    for audience in AUDIENCES:
-        view = build_view(result, audience)
+    for audience, view in build_views(result, AUDIENCES).items():
         # the PDF is laid out from the HTML page just made (its charts drawn once)
         written = render_each(
             view,

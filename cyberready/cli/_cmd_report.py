@@ -149,11 +149,11 @@ def report(
     import cyberready
     from cyberready.cli._lang import messages
     from cyberready.io import atomic_write_bytes
-    from cyberready.report import build_view, default_filename, numbers, view_schema
+    from cyberready.report import default_filename, numbers, view_schema
     from cyberready.report.i18n import check_locale, default_locale
     from cyberready.report.render import render_each
     from cyberready.report.runfile import load_run
-    from cyberready.report.views import redactor
+    from cyberready.report.views import build_views, redactor
 
     asked_locale = None if run.locale is None else check_locale(run.locale)
     ws = cyberready.load_workspace(workspace)
@@ -196,7 +196,7 @@ def report(
         echo(_("from %(run)s (saved run, its inputs unchanged)") % {"run": run_file})
     else:
         result = assess_run(ws, run)
-        views = {a: build_view(result, a, locale=locale, company=company) for a in audiences}
+        views = build_views(result, audiences, locale=locale, company=company)
     guarded = ("donor", "public")
     guard = redactor(ws, locale) if any(a in guarded for a in audiences) else None
     for audience in audiences:
