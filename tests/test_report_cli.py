@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from report_workspace import write_workspace
 
 from cyberready.cli import _cmd_demo as cli
 from cyberready.cli import main
+from cyberready.report import View
 
 
 @pytest.fixture
@@ -91,6 +94,36 @@ def test_report_uses_user_templates(workspace: Path, tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert out.read_text(encoding="utf-8") == "<p>Electoral Commission of Testland</p>"
+
+
+def test_report_draws_each_views_charts_once_for_html_and_pdf(
+    workspace: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """HTML and PDF of one view in one run: the charts are drawn once (matplotlib is the slow
+    part of a report) and the HTML is the same bytes as when it is written alone."""
+    pytest.importorskip("weasyprint")
+    render_module = importlib.import_module("cyberready.report.render")  # not report.render()
+    drawn: list[str] = []
+    real: Callable[..., dict[str, str]] = render_module.make_charts
+
+    def counted(view: View, gettext: Any = None) -> dict[str, str]:
+        drawn.append(view.audience)
+        return real(view, gettext)
+
+    monkeypatch.setattr(render_module, "make_charts", counted)
+    run = ["report", str(workspace), "--audience", "technical,donor", "--trials", "40"]
+    run += ["--screen-trials", "10", "--seed", "3"]
+    res = _invoke(*run, "--format", "pdf,html,md", "--out", str(tmp_path / "both"))
+    assert res.exit_code == 0, res.output
+    assert sorted(drawn) == ["donor", "technical"]
+    assert b"<svg" in (tmp_path / "both" / "rep-emb-technical.html").read_bytes()
+    assert (tmp_path / "both" / "rep-emb-technical.pdf").read_bytes().startswith(b"%PDF")
+    res = _invoke(*run, "--format", "html", "--out", str(tmp_path / "alone"))
+    assert res.exit_code == 0, res.output
+    for audience in ("technical", "donor"):
+        name = f"rep-emb-{audience}.html"
+        alone = (tmp_path / "alone" / name).read_bytes()
+        assert (tmp_path / "both" / name).read_bytes() == alone
 
 
 def test_report_pdf_without_the_extra_exits_2_naming_it(

@@ -30,7 +30,7 @@ from cyberready.report.models import (
     check_donor_view,
 )
 from cyberready.report.redaction import Redactor, Term
-from cyberready.report.views import sensitive_terms
+from cyberready.report.views import build_views, sensitive_terms
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("CYBERREADY_UPDATE_GOLDEN", "") not in ("", "0")
@@ -364,3 +364,15 @@ def test_a_control_title_naming_an_asset_is_withheld_from_donors(tmp_path: Path)
     titles = {t for d in donor.priorities for t in d.action_titles}
     assert "Segment [withheld]" in titles
     assert "dc-main" not in render_json(donor)
+
+
+def test_build_views_gives_what_build_view_gives_for_each_audience(
+    result: AssessmentResult,
+) -> None:
+    """The technical and advisor views built together (their shared tables made once) equal
+    each built alone, in another language too."""
+    for locale in ("en", "fr"):
+        views = build_views(result, ["advisor", "donor", "technical"], locale=locale)
+        assert list(views) == ["advisor", "donor", "technical"]
+        for audience, view in views.items():
+            assert view == build_view(result, audience, locale=locale)

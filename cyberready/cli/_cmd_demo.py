@@ -218,8 +218,9 @@ def _demo_reports(ws: Workspace, out: Path, trials: int, locale: str = "en") -> 
     from cyberready.cli._lang import messages
     from cyberready.errors import OptionalDependencyError
     from cyberready.io import atomic_write_bytes
-    from cyberready.report import AUDIENCES, build_view, default_filename, numbers, render
-    from cyberready.report.views import redactor
+    from cyberready.report import AUDIENCES, default_filename, numbers
+    from cyberready.report.render import render_each
+    from cyberready.report.views import build_views, redactor
 
     _ = messages(locale).gettext
     colon = numbers.punctuation(locale).colon
@@ -227,19 +228,20 @@ def _demo_reports(ws: Workspace, out: Path, trials: int, locale: str = "en") -> 
     lines = [_("reports in %(folder)s") % {"folder": out} + colon]
     missing_pdf = ""
     guard = redactor(ws, locale)
-    for audience in AUDIENCES:
-        view = build_view(result, audience, locale=locale)
-        for fmt in ("html", "pdf"):
-            if fmt == "pdf" and missing_pdf:
-                continue
-            try:
-                data = render(view, fmt, guard=guard if audience in ("donor", "public") else None)
-            except OptionalDependencyError as err:
-                missing_pdf = str(err)
-                continue
-            path = out / default_filename(ws.emb.id, audience, fmt)
-            atomic_write_bytes(path, data)
-            lines.append(f"  {audience:<9} {fmt:<4} {path}")
+    for audience, view in build_views(result, AUDIENCES, locale=locale).items():
+        # the PDF is laid out from the HTML page just made (its charts drawn once)
+        written = render_each(
+            view,
+            ("html",) if missing_pdf else ("html", "pdf"),
+            guard=guard if audience in ("donor", "public") else None,
+        )
+        try:
+            for fmt, data in written:
+                path = out / default_filename(ws.emb.id, audience, fmt)
+                atomic_write_bytes(path, data)
+                lines.append(f"  {audience:<9} {fmt:<4} {path}")
+        except OptionalDependencyError as err:
+            missing_pdf = str(err)
     if missing_pdf:
         lines.append("  " + _("no PDF") + f"{colon} {missing_pdf}")
     return lines

@@ -149,10 +149,11 @@ def report(
     import cyberready
     from cyberready.cli._lang import messages
     from cyberready.io import atomic_write_bytes
-    from cyberready.report import build_view, default_filename, numbers, render, view_schema
+    from cyberready.report import default_filename, numbers, view_schema
     from cyberready.report.i18n import check_locale, default_locale
+    from cyberready.report.render import render_each
     from cyberready.report.runfile import load_run
-    from cyberready.report.views import redactor
+    from cyberready.report.views import build_views, redactor
 
     asked_locale = None if run.locale is None else check_locale(run.locale)
     ws = cyberready.load_workspace(workspace)
@@ -195,27 +196,29 @@ def report(
         echo(_("from %(run)s (saved run, its inputs unchanged)") % {"run": run_file})
     else:
         result = assess_run(ws, run)
-        views = {a: build_view(result, a, locale=locale, company=company) for a in audiences}
+        views = build_views(result, audiences, locale=locale, company=company)
     guarded = ("donor", "public")
     guard = redactor(ws, locale) if any(a in guarded for a in audiences) else None
-    for audience, fmt in pairs:
-        data = render(
+    for audience in audiences:
+        # one view's formats together: its HTML page (and charts) serves the HTML and the PDF
+        written = render_each(
             views[audience],
-            cast("Format", fmt),  # json-schema was written above; the rest are Formats
+            [cast("Format", f) for a, f in pairs if a == audience],  # json-schema: written above
             templates_dir=templates_dir,
             guard=guard if audience in guarded else None,
         )
-        path = target(audience, fmt)
-        atomic_write_bytes(path, data)
-        echo(
-            _("wrote %(path)s (%(audience)s, %(format)s, %(bytes)s bytes)")
-            % {
-                "path": path,
-                "audience": audience,
-                "format": fmt,
-                "bytes": numbers.decimal(len(data), 0, locale),
-            }
-        )
+        for fmt, data in written:
+            path = target(audience, fmt)
+            atomic_write_bytes(path, data)
+            echo(
+                _("wrote %(path)s (%(audience)s, %(format)s, %(bytes)s bytes)")
+                % {
+                    "path": path,
+                    "audience": audience,
+                    "format": fmt,
+                    "bytes": numbers.decimal(len(data), 0, locale),
+                }
+            )
 
 
 def _company(ws: Workspace, audiences: Sequence[str], company: str | None) -> str | None:

@@ -23,7 +23,7 @@ import gettext as gettext_module
 import io
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -54,6 +54,7 @@ __all__ = [
     "Format",
     "make_charts",
     "render",
+    "render_each",
     "render_html",
     "render_json",
     "render_markdown",
@@ -862,17 +863,46 @@ def render(
 
     With ``guard`` (the workspace's :class:`~cyberready.report.redaction.Redactor`, given for
     every donor report), the finished document is read back and refused
-    (:class:`~cyberready.errors.ReportError`) if its text holds a sensitive term.
+    (:class:`~cyberready.errors.ReportError`) if its text holds a sensitive term. Several
+    formats of one view: :func:`render_each`, which lays out the HTML page once.
     """
+    page = functools.partial(render_html, view, templates_dir=templates_dir)
+    return _render(view, fmt, page, templates_dir, guard)
+
+
+def render_each(
+    view: View,
+    fmts: Iterable[Format],
+    *,
+    templates_dir: Path | None = None,
+    guard: Redactor | None = None,
+) -> Iterator[tuple[Format, bytes]]:
+    """Each format of ``fmts`` in turn, with its bytes: what :func:`render` gives for each, but
+    the HTML page (its charts drawn by matplotlib, the slow part) is made once and serves the
+    HTML and the PDF. Nothing is kept after the last one is given.
+    """
+    page = functools.cache(lambda: render_html(view, templates_dir=templates_dir))
+    for fmt in fmts:
+        yield fmt, _render(view, fmt, page, templates_dir, guard)
+
+
+def _render(
+    view: View,
+    fmt: Format,
+    html: Callable[[], str],
+    templates_dir: Path | None,
+    guard: Redactor | None,
+) -> bytes:
+    """:func:`render`, with the view's HTML page from ``html`` (also the PDF's source)."""
     html_source: str | None = None
     if fmt == "html":
-        data = render_html(view, templates_dir=templates_dir).encode("utf-8")
+        data = html().encode("utf-8")
     elif fmt == "md":
         data = render_markdown(view, templates_dir=templates_dir).encode("utf-8")
     elif fmt == "json":
         data = render_json(view).encode("utf-8")
     elif fmt == "pdf":
-        html_source = render_html(view, templates_dir=templates_dir)
+        html_source = html()
         if guard is not None:  # refuse before laying out a page that would be refused anyway
             guard.check_output(html_source.encode("utf-8"), "html")
         data = html_to_pdf(html_source)

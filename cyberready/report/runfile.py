@@ -99,9 +99,10 @@ def save_run(
 ) -> None:
     """Write ``result``'s report views (every audience, and a platform view per company) and
     what they were made from to ``path`` (atomically)."""
-    from cyberready.report.views import build_view, platform_companies, platform_view
+    from cyberready.report.views import build_views, platform_companies, platform_view
 
-    views = {a: build_view(result, a, locale=locale).model_dump(mode="json") for a in AUDIENCES}
+    built = build_views(result, AUDIENCES, locale=locale)
+    views = {a: view.model_dump(mode="json") for a, view in built.items()}
     platforms = {
         c: platform_view(result, c, locale=locale).model_dump(mode="json")
         for c in platform_companies(result)

@@ -97,6 +97,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "build_view",
+    "build_views",
     "donor_view",
     "forbidden_terms",
     "platform_companies",
@@ -160,6 +161,37 @@ def build_view(
     raise ReportError(
         f"unknown audience {audience!r}; valid: technical, advisor, donor, public, platform"
     )
+
+
+def build_views(
+    result: AssessmentResult,
+    audiences: Iterable[Audience],
+    *,
+    locale: str = "en",
+    company: str | None = None,
+) -> dict[Audience, View]:
+    """:func:`build_view` for each of ``audiences``, by audience; what the technical and
+    advisor views share (every table of the technical report) is built once for both.
+
+    Raises
+    ------
+    ReportError, InputError
+        As :func:`build_view`.
+    """
+    locale = check_locale(locale)
+    _ = translations(locale).gettext
+    asked = list(dict.fromkeys(audiences))
+    shared: dict[str, Any] | None = None
+    if "technical" in asked and "advisor" in asked:
+        shared = _technical_fields(result, locale, _)
+    views: dict[Audience, View] = {}
+    for audience in asked:
+        if shared is not None and audience in ("technical", "advisor"):
+            cls = AdvisorView if audience == "advisor" else TechnicalView
+            views[audience] = _technical(result, locale, _, cls, shared)
+        else:
+            views[audience] = build_view(result, audience, locale=locale, company=company)
+    return views
 
 
 def donor_view(result: AssessmentResult, *, locale: str = "en") -> DonorView:
@@ -723,7 +755,10 @@ def _why(rec: Recommendation, locale: str, title: str, scenario_titles: Mapping[
     return " ".join(parts)
 
 
-def _actions(result: AssessmentResult, _: Gettext, locale: str) -> tuple[ActionRow, ...]:
+def _actions(
+    result: AssessmentResult, _: Gettext, locale: str, scenario_titles: Mapping[str, str]
+) -> tuple[ActionRow, ...]:
+    """The action rows, their explanations naming scenarios by ``scenario_titles``."""
     p = result.priorities
     if p is None:
         return ()
@@ -734,7 +769,6 @@ def _actions(result: AssessmentResult, _: Gettext, locale: str) -> tuple[ActionR
     in_plan = {a.id for a in p.plan.actions} if p.plan is not None else set()
     cache: dict[tuple[str, ...], float] = {}
     out: list[ActionRow] = []
-    scenario_titles = _scenario_titles(ws, locale)
 
     def described(a: PlannedAction) -> _ActionFields:
         """What every row says of its action, ranked by risk reduction or by readiness alone:
@@ -822,13 +856,31 @@ def _technical(
     locale: str,
     _: Gettext,
     cls: type[TechnicalView] | type[AdvisorView],
+    shared: Mapping[str, Any] | None = None,
 ) -> TechnicalView:
+    """The technical or advisor view; ``shared``: the :func:`_technical_fields` of the same
+    result and locale, if already built (they are the same for both)."""
+    audience: Audience = "advisor" if cls is AdvisorView else "technical"
+    tlp = TLP[audience]
+    common: dict[str, Any] = {
+        "audience": audience,
+        "banner": Banner(tlp=tlp, text=banner_text(tlp, _)),  # type: ignore[arg-type]  # TLP's values are the labels
+        **(shared if shared is not None else _technical_fields(result, locale, _)),
+    }
+    if cls is AdvisorView:
+        common["crosswalks"] = _crosswalks(result, locale)
+        common["roadmap"] = _roadmap(result, locale)
+        common["assumptions"] = _assumptions(result, _)
+        common["partners"] = _partners(result, locale)
+    return cls(**common)
+
+
+def _technical_fields(result: AssessmentResult, locale: str, _: Gettext) -> dict[str, Any]:
+    """The fields the technical and advisor views share (all but audience and banner)."""
     ws = result.workspace
     system = ws.resolved
     sim = result.simulation
     facts = result.graph
-    audience: Audience = "advisor" if cls is AdvisorView else "technical"
-    tlp = TLP[audience]
     fns = system.functions
     answers = ws.assessment.answers if ws.assessment is not None else {}
     lib = ws.library
@@ -993,9 +1045,7 @@ def _technical(
         ),
     )
     platforms = _platforms(result, locale)
-    common: dict[str, Any] = {
-        "audience": audience,
-        "banner": Banner(tlp=tlp, text=banner_text(tlp, _)),  # type: ignore[arg-type]  # TLP's values are the labels
+    return {
         "meta": _meta(result, locale),
         "readiness": _readiness(result, locale),
         "platforms": platforms,
@@ -1011,18 +1061,12 @@ def _technical(
         "graph_nodes": graph_nodes,
         "graph_edges": graph_edges,
         "graph_left_out": left_out,
-        "actions": _actions(result, _, locale),
+        "actions": _actions(result, _, locale, titles),
         "expected_loss": max(0.0, expected_loss),
         "trust_loss": max(0.0, trust_loss),
         "threat_context": _threat_context(ws),
         "limitations": limitations,
     }
-    if cls is AdvisorView:
-        common["crosswalks"] = _crosswalks(result, locale)
-        common["roadmap"] = _roadmap(result, locale)
-        common["assumptions"] = _assumptions(result, _)
-        common["partners"] = _partners(result, locale)
-    return cls(**common)
 
 
 # --------------------------------------------------------------------------- asset groups
