@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from report_workspace import write_workspace
 
 import cyberready
 from cyberready.cli import main
@@ -21,14 +22,21 @@ from cyberready.report.views import redactor
 FAST = ["--trials", "20", "--screen-trials", "10", "--seed", "3"]
 
 
-@pytest.fixture
-def ws(tmp_path: Path, example_dir: Path) -> Path:
-    return Path(shutil.copytree(example_dir, tmp_path / "examplia"))
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory, example_dir: Path) -> tuple[Path, Path]:
+    """A copy of Examplia and a run of it saved once (``assess --save``): the template tests
+    render from it with ``report --from``, as what they check happens when rendering."""
+    ws = Path(shutil.copytree(example_dir, tmp_path_factory.mktemp("saved") / "examplia"))
+    run = ws.parent / "run.json"
+    res = CliRunner().invoke(main, ["assess", str(ws), "--save", str(run), *FAST])
+    assert res.exit_code == 0, res.output
+    return ws, run
 
 
 @pytest.fixture(scope="module")
-def example_result(example_dir: Path) -> cyberready.AssessmentResult:
-    return cyberready.assess(example_dir, trials=20, seed=3)
+def example_result(examplia_quick: cyberready.AssessmentResult) -> cyberready.AssessmentResult:
+    """Examplia, 20 trials, seed 3 (the session's, see conftest)."""
+    return examplia_quick
 
 
 def _templates(root: Path, **files: str) -> Path:
@@ -39,21 +47,23 @@ def _templates(root: Path, **files: str) -> Path:
     return folder
 
 
-def _report(ws: Path, out: Path, *args: str) -> tuple[int, str]:
-    run = CliRunner().invoke(
-        main, ["report", str(ws), "--audience", "donor", "--out", str(out), *FAST, *args]
+def _report(saved: tuple[Path, Path], out: Path, *args: str) -> tuple[int, str]:
+    ws, run = saved
+    res = CliRunner().invoke(
+        main,
+        ["report", str(ws), "--from", str(run), "--audience", "donor", "--out", str(out), *args],
     )
-    return run.exit_code, run.output
+    return res.exit_code, res.output
 
 
 def test_a_template_reaching_python_globals_is_refused_and_runs_nothing(
-    ws: Path, tmp_path: Path
+    saved: tuple[Path, Path], tmp_path: Path
 ) -> None:
     marker = tmp_path / "ran"
     attack = f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}\n"
     folder = _templates(tmp_path, donor_md_j2=attack)
     out = tmp_path / "donor.md"
-    code, output = _report(ws, out, "--format", "md", "--templates", str(folder))
+    code, output = _report(saved, out, "--format", "md", "--templates", str(folder))
     assert code == 3, output
     assert str(folder / "donor.md.j2") in output
     assert "unsafe" in output and "Traceback" not in output
@@ -69,11 +79,11 @@ def test_a_template_reaching_python_globals_is_refused_and_runs_nothing(
     ],
 )
 def test_a_template_walking_the_objects_cannot_reach_the_assessment(
-    ws: Path, tmp_path: Path, walk: str
+    saved: tuple[Path, Path], tmp_path: Path, walk: str
 ) -> None:
     folder = _templates(tmp_path, donor_html_j2=walk)
     out = tmp_path / "donor.html"
-    code, output = _report(ws, out, "--format", "html", "--templates", str(folder))
+    code, output = _report(saved, out, "--format", "html", "--templates", str(folder))
     assert code == 3, output
     assert "donor.html.j2" in output
     assert not out.exists()
@@ -81,7 +91,7 @@ def test_a_template_walking_the_objects_cannot_reach_the_assessment(
 
 
 def test_a_template_printing_a_sensitive_term_is_refused_naming_term_and_file(
-    ws: Path, tmp_path: Path
+    saved: tuple[Path, Path], tmp_path: Path
 ) -> None:
     # the template does nothing unsafe: it just types an asset label (with a no-break space)
     folder = _templates(
@@ -91,7 +101,7 @@ def test_a_template_printing_a_sensitive_term_is_refused_naming_term_and_file(
     )
     for fmt, term in (("md", "'AFIS biometric de-duplication server'"), ("pdf", "'vr-db'")):
         out = tmp_path / f"donor.{fmt}"
-        code, output = _report(ws, out, "--format", fmt, "--templates", str(folder))
+        code, output = _report(saved, out, "--format", fmt, "--templates", str(folder))
         assert code == 3, output
         assert term in output and "system.yaml" in output, output
         assert not out.exists()
@@ -129,7 +139,12 @@ def test_the_shipped_portfolio_template_runs_in_the_sandbox() -> None:
     assert isinstance(_environment(), ImmutableSandboxedEnvironment)
 
 
-def test_the_same_input_gives_the_same_bytes_in_every_format(ws: Path, tmp_path: Path) -> None:
+def test_the_same_input_gives_the_same_bytes_in_every_format(tmp_path: Path) -> None:
+    # the small report workspace, not Examplia: what could differ between two runs (the clock,
+    # random ids, counters kept from one render to the next) does not depend on the EMB's size,
+    # and its reports have every section and chart of a full one (history, a platform
+    # scorecard, incidents, overrides)
+    ws = write_workspace(tmp_path / "ws")
     outs = []
     for k in (1, 2):
         out = tmp_path / f"run{k}"
@@ -147,7 +162,7 @@ def test_the_same_input_gives_the_same_bytes_in_every_format(ws: Path, tmp_path:
     # the XLSX dates are the assessment's, not the moment of rendering
     import zipfile
 
-    with zipfile.ZipFile(outs[0] / "examplia-iec-donor.xlsx") as z:
+    with zipfile.ZipFile(outs[0] / "rep-emb-donor.xlsx") as z:
         core = z.read("docProps/core.xml").decode()
         stamps = {i.date_time for i in z.infolist()}
     assessment = cyberready.load_workspace(ws).assessment
