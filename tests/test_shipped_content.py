@@ -245,9 +245,13 @@ def tarvonia_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, P
         demo_cli._demo_reports,
     )
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(demo_cli, "_demo_top_risks", lambda ws: risks(ws, trials=200))
-        mp.setattr(demo_cli, "_demo_top_actions", lambda ws: actions(ws, trials=200))
-        mp.setattr(demo_cli, "_demo_reports", lambda ws, out, trials: reports(ws, out, trials=200))
+        mp.setattr(demo_cli, "_demo_top_risks", lambda ws, loc: risks(ws, loc, trials=200))
+        mp.setattr(demo_cli, "_demo_top_actions", lambda ws, loc: actions(ws, loc, trials=200))
+        mp.setattr(
+            demo_cli,
+            "_demo_reports",
+            lambda ws, out, trials, locale: reports(ws, out, trials=200, locale=locale),
+        )
         res = CliRunner().invoke(main, ["demo", "--example", "tarvonia", "--out", str(out)])
     return res.exit_code, res.output, out
 
