@@ -589,13 +589,40 @@ def sandboxed_environment(**options: Any) -> jinja2.Environment:
     return ImmutableSandboxedEnvironment(**options)
 
 
+class _OverridingLoader(jinja2.BaseLoader):
+    """The files of a templates folder, then the shipped templates; a template the environment
+    has compiled is read again when its file in the folder appears, changes or goes (the
+    environment is kept between reports: see :func:`_shared_environment`)."""
+
+    def __init__(self, folder: Path, shipped: jinja2.BaseLoader) -> None:
+        self.folder = folder
+        self.own = jinja2.FileSystemLoader(str(folder))
+        self.shipped = shipped
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        own = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
+        overridden = own.is_file()
+        loader = self.own if overridden else self.shipped
+        source, filename, uptodate = loader.get_source(environment, template)
+
+        def fresh() -> bool:
+            return own.is_file() == overridden and (uptodate is None or uptodate())
+
+        return source, filename, fresh
+
+    def list_templates(self) -> list[str]:
+        return sorted({*self.own.list_templates(), *self.shipped.list_templates()})
+
+
 def _loader(templates_dir: Path | None) -> jinja2.BaseLoader:
     shipped = jinja2.PackageLoader("cyberready.report", "templates")
     if templates_dir is None:
         return shipped
     if not templates_dir.is_dir():
         raise ReportError(f"--templates {templates_dir}: not a folder")
-    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(templates_dir)), shipped])
+    return _OverridingLoader(templates_dir, shipped)
 
 
 def _environment(
@@ -606,27 +633,36 @@ def _environment(
     if templates_dir is not None and not templates_dir.is_dir():
         raise ReportError(f"--templates {templates_dir}: not a folder")
     locale = view.meta.locale
+    t = translations(locale)
     where = None if templates_dir is None else templates_dir.resolve()
-    env = _shared_environment(kind, templates_dir, where, locale)
-    return env, _Formatters(translations(locale), _view_tiers(view), locale)
+    # English (no catalog) is a new NullTranslations each time: one key for all of them
+    catalog = None if type(t) is gettext_module.NullTranslations else t
+    env = _shared_environment(kind, templates_dir, where, locale, catalog)
+    return env, _Formatters(t, _view_tiers(view), locale)
 
 
 @functools.lru_cache(maxsize=32)
 def _shared_environment(
-    kind: Literal["html", "md"], templates_dir: Path | None, where: Path | None, locale: str
+    kind: Literal["html", "md"],
+    templates_dir: Path | None,
+    where: Path | None,
+    locale: str,
+    catalog: gettext_module.NullTranslations | None,
 ) -> jinja2.Environment:
     """The sandboxed environment of a kind of template (``html`` or ``md``), a templates folder
-    (``where`` is its absolute path: the key, should the working folder change) and a
-    language, made once per process so its compiled templates serve every later report.
+    (``where`` is its absolute path: part of the key, should the working folder change), a
+    language and its compiled catalog (None: English), made once per process so its compiled
+    templates serve every later report.
 
     Sharing it is safe: it is fully configured here and never changed afterwards (renders only
     call ``get_template`` and ``render``, which jinja2 allows from several threads); nothing
-    of a view is in it: its gettext and filters depend on ``locale`` only, a view's values and
-    tiers come in each render's context. Templates from ``templates_dir`` are reloaded when
-    their file changes (jinja2 checks each file's modification time), and at most 32
-    environments are kept.
+    of a view is in it: its gettext and filters depend on the language only, a view's values
+    and tiers come in each render's context. An edited catalog is a new compiled catalog
+    (:func:`~cyberready.report.i18n.translations` keys it by the file's version), so a new
+    environment; templates from ``templates_dir`` are reloaded when their file changes
+    (jinja2 checks each file's modification time). At most 32 environments are kept.
     """
-    t = translations(locale)
+    t = catalog or gettext_module.NullTranslations()
     fmt = _Formatters(t, [], locale)
     if kind == "html":
         env = sandboxed_environment(
