@@ -620,9 +620,7 @@ def _loader(templates_dir: Path | None) -> jinja2.BaseLoader:
     shipped = jinja2.PackageLoader("cyberready.report", "templates")
     if templates_dir is None:
         return shipped
-    if not templates_dir.is_dir():
-        raise ReportError(f"--templates {templates_dir}: not a folder")
-    return _OverridingLoader(templates_dir, shipped)
+    return _OverridingLoader(templates_dir, shipped)  # a folder: checked by _environment
 
 
 def _environment(
@@ -659,8 +657,8 @@ def _shared_environment(
     of a view is in it: its gettext and filters depend on the language only, a view's values
     and tiers come in each render's context. An edited catalog is a new compiled catalog
     (:func:`~cyberready.report.i18n.translations` keys it by the file's version), so a new
-    environment; templates from ``templates_dir`` are reloaded when their file changes
-    (jinja2 checks each file's modification time). At most 32 environments are kept.
+    environment; a template is read again when its file in ``templates_dir`` appears, changes
+    or goes (:class:`_OverridingLoader`). At most 32 environments are kept.
     """
     t = catalog or gettext_module.NullTranslations()
     fmt = _Formatters(t, [], locale)
