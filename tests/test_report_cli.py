@@ -126,6 +126,33 @@ def test_report_draws_each_views_charts_once_for_html_and_pdf(
         assert (tmp_path / "both" / name).read_bytes() == alone
 
 
+def test_report_draws_the_technical_and_advisor_charts_once(
+    workspace: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Technical and advisor views of one run show the same charts: they are drawn once (for
+    the first), the donor's apart, and the advisor page is the same bytes as written alone."""
+    render_module = importlib.import_module("cyberready.report.render")  # not report.render()
+    drawn: list[str] = []
+    real: Callable[..., dict[str, str]] = render_module.make_charts
+
+    def counted(view: View, gettext: Any = None) -> dict[str, str]:
+        drawn.append(view.audience)
+        return real(view, gettext)
+
+    monkeypatch.setattr(render_module, "make_charts", counted)
+    run = ["report", str(workspace), "--trials", "40", "--screen-trials", "10", "--seed", "3"]
+    run += ["--format", "html"]
+    res = _invoke(*run, "--audience", "technical,advisor,donor", "--out", str(tmp_path / "all"))
+    assert res.exit_code == 0, res.output
+    assert drawn == ["technical", "donor"]
+    res = _invoke(*run, "--audience", "advisor", "--out", str(tmp_path / "advisor.html"))
+    assert res.exit_code == 0, res.output
+    assert drawn == ["technical", "donor", "advisor"]
+    alone = (tmp_path / "advisor.html").read_bytes()
+    assert alone.count(b"<svg") >= 4  # the charts are really there
+    assert (tmp_path / "all" / "rep-emb-advisor.html").read_bytes() == alone
+
+
 def test_report_pdf_without_the_extra_exits_2_naming_it(
     workspace: Path, tmp_path: Path, monkeypatch: Any
 ) -> None:

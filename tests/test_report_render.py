@@ -4,6 +4,7 @@ go through gettext, and PDF without its extra fails with a message naming the ex
 from __future__ import annotations
 
 import html
+import importlib
 import io
 import json
 import re
@@ -37,7 +38,7 @@ from cyberready.report.i18n import (
     translations,
 )
 from cyberready.report.models import DomainReadiness
-from cyberready.report.render import md_escape, tidy_markdown
+from cyberready.report.render import md_escape, render_each, tidy_markdown
 
 HAVE_PDFTOTEXT = shutil.which("pdftotext") is not None
 
@@ -209,6 +210,65 @@ def test_broken_user_template_names_file_and_line(
     (tmp_path / "technical.md.j2").write_text("line one\n{% if %}\n", encoding="utf-8")
     with pytest.raises(ReportError, match=r"technical\.md\.j2:2"):
         render(build_view(plain_result, "technical"), "md", templates_dir=tmp_path)
+
+
+def test_one_template_environment_per_language_serves_every_render(
+    plain_result: AssessmentResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Templates are compiled once per language, not per report: English reports share one
+    environment, French gets its own, and neither leaks into the other."""
+    render_module = importlib.import_module("cyberready.report.render")  # not report.render()
+    made: list[jinja2.Environment] = []
+    real = render_module.sandboxed_environment
+
+    def counted(**options: Any) -> jinja2.Environment:
+        made.append(real(**options))
+        return made[-1]
+
+    monkeypatch.setattr(render_module, "sandboxed_environment", counted)
+    folder = tmp_path / "templates"  # empty: the shipped templates, under a key no test used
+    folder.mkdir()
+    english = build_view(plain_result, "technical")
+    first = render(english, "md", templates_dir=folder).decode()
+    advisor = render(build_view(plain_result, "advisor"), "md", templates_dir=folder).decode()
+    assert len(made) == 1
+    assert "Technical report" in first and "Advisor report" in advisor
+    french = render(build_view(plain_result, "technical", locale="fr"), "md", templates_dir=folder)
+    assert len(made) == 2
+    assert "Rapport technique" in french.decode() and "Technical report" not in french.decode()
+    again = render(english, "md", templates_dir=folder).decode()
+    assert len(made) == 2
+    assert again == first and "Rapport technique" not in again
+    (folder / "technical.md.j2").write_text("{{ _('Technical report') }}\n", encoding="utf-8")
+    own = render(build_view(plain_result, "technical", locale="fr"), "md", templates_dir=folder)
+    assert own.decode().startswith("Rapport technique\n")  # a file added later is read
+    assert len(made) == 2
+
+
+def test_shared_charts_are_drawn_again_for_other_inputs(
+    plain_result: AssessmentResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Views share drawn charts only when what the charts show is the same: an advisor view in
+    French gets its own, French, charts after an English technical view's."""
+    render_module = importlib.import_module("cyberready.report.render")
+    drawn: list[str] = []
+    real = render_module.make_charts
+
+    def counted(view: Any, gettext: Any = None) -> dict[str, str]:
+        drawn.append(f"{view.audience}-{view.meta.locale}")
+        return dict(real(view, gettext))
+
+    monkeypatch.setattr(render_module, "make_charts", counted)
+    charts = render_module.SharedCharts()
+    pages: dict[tuple[str, str], bytes] = {}
+    runs: list[tuple[Audience, str]] = [("technical", "en"), ("advisor", "fr"), ("advisor", "en")]
+    for audience, locale in runs:
+        view = build_view(plain_result, audience, locale=locale)
+        [(_fmt, pages[audience, locale])] = render_each(view, ["html"], charts=charts)
+    assert drawn == ["technical-en", "advisor-fr"]
+    svgs = [re.findall(rb"<svg.*?</svg>", page, re.S) for page in pages.values()]
+    assert svgs[0] == svgs[2] and svgs[0] != svgs[1] and len(svgs[0]) >= 4
+    assert "Score de préparation de chaque domaine".encode() in b"".join(svgs[1])
 
 
 def test_missing_templates_folder_is_a_report_error(plain_result: AssessmentResult) -> None:

@@ -219,7 +219,7 @@ def _demo_reports(ws: Workspace, out: Path, trials: int, locale: str = "en") -> 
     from cyberready.errors import OptionalDependencyError
     from cyberready.io import atomic_write_bytes
     from cyberready.report import AUDIENCES, default_filename, numbers
-    from cyberready.report.render import render_each
+    from cyberready.report.render import SharedCharts, render_each
     from cyberready.report.views import build_views, redactor
 
     _ = messages(locale).gettext
@@ -228,12 +228,14 @@ def _demo_reports(ws: Workspace, out: Path, trials: int, locale: str = "en") -> 
     lines = [_("reports in %(folder)s") % {"folder": out} + colon]
     missing_pdf = ""
     guard = redactor(ws, locale)
+    charts = SharedCharts()  # technical and advisor show the same charts: drawn once
     for audience, view in build_views(result, AUDIENCES, locale=locale).items():
         # the PDF is laid out from the HTML page just made (its charts drawn once)
         written = render_each(
             view,
             ("html",) if missing_pdf else ("html", "pdf"),
             guard=guard if audience in ("donor", "public") else None,
+            charts=charts,
         )
         try:
             for fmt, data in written:

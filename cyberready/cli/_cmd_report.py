@@ -151,7 +151,7 @@ def report(
     from cyberready.io import atomic_write_bytes
     from cyberready.report import default_filename, numbers, view_schema
     from cyberready.report.i18n import check_locale, default_locale
-    from cyberready.report.render import render_each
+    from cyberready.report.render import SharedCharts, render_each
     from cyberready.report.runfile import load_run
     from cyberready.report.views import build_views, redactor
 
@@ -199,6 +199,7 @@ def report(
         views = build_views(result, audiences, locale=locale, company=company)
     guarded = ("donor", "public")
     guard = redactor(ws, locale) if any(a in guarded for a in audiences) else None
+    charts = SharedCharts()  # technical and advisor show the same charts: drawn once
     for audience in audiences:
         # one view's formats together: its HTML page (and charts) serves the HTML and the PDF
         written = render_each(
@@ -206,6 +207,7 @@ def report(
             [cast("Format", f) for a, f in pairs if a == audience],  # json-schema: written above
             templates_dir=templates_dir,
             guard=guard if audience in guarded else None,
+            charts=charts,
         )
         for fmt, data in written:
             path = target(audience, fmt)

@@ -52,6 +52,7 @@ from cyberready.report.redaction import Redactor
 __all__ = [
     "FORMATS",
     "Format",
+    "SharedCharts",
     "make_charts",
     "render",
     "render_each",
@@ -451,10 +452,14 @@ class _Formatters:
         k = names.index(name)
         return round(k * 3 / max(len(names) - 1, 1))
 
-    def units(self, audience: str = "technical") -> list[tuple[str, str]]:
+    def units(
+        self, audience: str = "technical", tiers: list[tuple[float, str]] | None = None
+    ) -> list[tuple[str, str]]:
         """(term, meaning) of every unit and number style a report uses: the glossary's
-        entries in HTML and Markdown, and the XLSX reports' Units sheet."""
+        entries in HTML and Markdown, and the XLSX reports' Units sheet. A public summary's
+        bands are ``tiers`` (the formatter's own without)."""
         _ = self._
+        tiers = self.tiers if tiers is None else tiers
         if audience == "public":
             return [
                 (
@@ -463,7 +468,7 @@ class _Formatters:
                         "A named range of readiness, from the lowest band to the highest: "
                         "%(bands)s. The summary gives bands, not scores."
                     )
-                    % {"bands": ", ".join(name for _lo, name in self.tiers)},
+                    % {"bands": ", ".join(name for _lo, name in tiers)},
                 )
             ]
         if audience == "platform":
@@ -529,8 +534,17 @@ class _Formatters:
         return out
 
     def filters(self) -> dict[str, Callable[..., Any]]:
+        """The template filters: they depend on the language only (a view's tiers are read
+        from the template's ``view``), so one environment serves every view of a language."""
+
+        @jinja2.pass_context
+        def units(context: jinja2.runtime.Context, audience: str = "technical") -> Any:
+            view = context.get("view")
+            tiers = _view_tiers(view) if view is not None else None
+            return self.units(audience, tiers)
+
         return {
-            "units": self.units,
+            "units": units,
             "pct": self.pct,
             "score": self.score,
             "usd": self.usd,
@@ -575,20 +589,79 @@ def sandboxed_environment(**options: Any) -> jinja2.Environment:
     return ImmutableSandboxedEnvironment(**options)
 
 
+class _OverridingLoader(jinja2.BaseLoader):
+    """The files of a templates folder, then the shipped templates; a template the environment
+    has compiled is read again when its file in the folder appears, changes or goes (the
+    environment is kept between reports: see :func:`_shared_environment`)."""
+
+    def __init__(self, folder: Path, shipped: jinja2.BaseLoader) -> None:
+        self.folder = folder
+        self.own = jinja2.FileSystemLoader(str(folder))
+        self.shipped = shipped
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        own = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
+        overridden = own.is_file()
+        loader = self.own if overridden else self.shipped
+        source, filename, uptodate = loader.get_source(environment, template)
+
+        def fresh() -> bool:
+            return own.is_file() == overridden and (uptodate is None or uptodate())
+
+        return source, filename, fresh
+
+    def list_templates(self) -> list[str]:
+        return sorted({*self.own.list_templates(), *self.shipped.list_templates()})
+
+
 def _loader(templates_dir: Path | None) -> jinja2.BaseLoader:
     shipped = jinja2.PackageLoader("cyberready.report", "templates")
     if templates_dir is None:
         return shipped
-    if not templates_dir.is_dir():
-        raise ReportError(f"--templates {templates_dir}: not a folder")
-    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(templates_dir)), shipped])
+    return _OverridingLoader(templates_dir, shipped)  # a folder: checked by _environment
 
 
 def _environment(
     view: View, kind: Literal["html", "md"], templates_dir: Path | None
 ) -> tuple[jinja2.Environment, _Formatters]:
-    t = translations(view.meta.locale)
-    fmt = _Formatters(t, _view_tiers(view), view.meta.locale)
+    """The template environment of ``view``'s language and ``kind`` (shared, never changed),
+    and the view's formatters (its tiers, for the template context)."""
+    if templates_dir is not None and not templates_dir.is_dir():
+        raise ReportError(f"--templates {templates_dir}: not a folder")
+    locale = view.meta.locale
+    t = translations(locale)
+    where = None if templates_dir is None else templates_dir.resolve()
+    # English (no catalog) is a new NullTranslations each time: one key for all of them
+    catalog = None if type(t) is gettext_module.NullTranslations else t
+    env = _shared_environment(kind, templates_dir, where, locale, catalog)
+    return env, _Formatters(t, _view_tiers(view), locale)
+
+
+@functools.lru_cache(maxsize=32)
+def _shared_environment(
+    kind: Literal["html", "md"],
+    templates_dir: Path | None,
+    where: Path | None,
+    locale: str,
+    catalog: gettext_module.NullTranslations | None,
+) -> jinja2.Environment:
+    """The sandboxed environment of a kind of template (``html`` or ``md``), a templates folder
+    (``where`` is its absolute path: part of the key, should the working folder change), a
+    language and its compiled catalog (None: English), made once per process so its compiled
+    templates serve every later report.
+
+    Sharing it is safe: it is fully configured here and never changed afterwards (renders only
+    call ``get_template`` and ``render``, which jinja2 allows from several threads); nothing
+    of a view is in it: its gettext and filters depend on the language only, a view's values
+    and tiers come in each render's context. An edited catalog is a new compiled catalog
+    (:func:`~cyberready.report.i18n.translations` keys it by the file's version), so a new
+    environment; a template is read again when its file in ``templates_dir`` appears, changes
+    or goes (:class:`_OverridingLoader`). At most 32 environments are kept.
+    """
+    t = catalog or gettext_module.NullTranslations()
+    fmt = _Formatters(t, [], locale)
     if kind == "html":
         env = sandboxed_environment(
             loader=_loader(templates_dir),
@@ -614,7 +687,7 @@ def _environment(
     env.filters.update(fmt.filters())
     if kind == "md":
         env.filters["join"] = _md_join
-    return env, fmt
+    return env
 
 
 def _view_tiers(view: View) -> list[tuple[float, str]]:
@@ -759,14 +832,63 @@ def make_charts(view: View, gettext: Gettext | None = None) -> dict[str, str]:
     }
 
 
+class SharedCharts:
+    """The charts drawn for the views of one call, so that views showing the same charts
+    (the technical and advisor views of one assessment) have them drawn once: give the same
+    instance to each :func:`render_each` of the call, and drop it afterwards.
+
+    Views share charts when everything :func:`make_charts` reads from them is equal (their
+    readiness, scenarios, functions, matrix, graph and actions, and their language); a donor
+    view's charts are drawn for it alone.
+    """
+
+    def __init__(self) -> None:
+        self._drawn: list[tuple[tuple[object, ...], dict[str, str]]] = []
+
+    def __call__(self, view: View, gettext: Gettext) -> dict[str, str]:
+        """``view``'s charts: the ones drawn for an earlier view with the same inputs, or
+        :func:`make_charts`'s."""
+        if not isinstance(view, TechnicalView):
+            return make_charts(view, gettext)
+        key = _chart_inputs(view)
+        for inputs, svgs in self._drawn:
+            if inputs == key:
+                return svgs
+        svgs = make_charts(view, gettext)
+        self._drawn.append((key, svgs))
+        return svgs
+
+
+def _chart_inputs(view: TechnicalView) -> tuple[object, ...]:
+    """Everything :func:`make_charts` reads from a technical or advisor view (keep in step)."""
+    return (
+        view.meta.locale,
+        view.readiness,
+        view.scenarios,
+        view.functions,
+        view.matrix,
+        view.graph_nodes,
+        view.graph_edges,
+        view.actions,
+    )
+
+
 # --------------------------------------------------------------------------- renderers
 
 
 def render_html(view: View, *, templates_dir: Path | None = None) -> str:
     """The report as one self-contained HTML page."""
+    return _html(view, templates_dir, None)
+
+
+def _html(
+    view: View, templates_dir: Path | None, charts: Callable[[View, Gettext], dict[str, str]] | None
+) -> str:
+    """:func:`render_html`, its charts from ``charts`` (:func:`make_charts` without)."""
     env, fmt = _environment(view, "html", templates_dir)
     context = _context(view, fmt)
-    context["charts"] = {k: Markup(v) for k, v in make_charts(view, fmt._).items()}
+    svgs = (charts or make_charts)(view, fmt._)
+    context["charts"] = {k: Markup(v) for k, v in svgs.items()}
     return _render_template(env, _template_name(view, "html"), context)
 
 
@@ -876,12 +998,15 @@ def render_each(
     *,
     templates_dir: Path | None = None,
     guard: Redactor | None = None,
+    charts: SharedCharts | None = None,
 ) -> Iterator[tuple[Format, bytes]]:
     """Each format of ``fmts`` in turn, with its bytes: what :func:`render` gives for each, but
     the HTML page (its charts drawn by matplotlib, the slow part) is made once and serves the
-    HTML and the PDF. Nothing is kept after the last one is given.
+    HTML and the PDF. Nothing is kept after the last one is given. With ``charts`` (one
+    :class:`SharedCharts` for the views of a call), charts already drawn for another view with
+    the same inputs are reused.
     """
-    page = functools.cache(lambda: render_html(view, templates_dir=templates_dir))
+    page = functools.cache(lambda: _html(view, templates_dir, charts))
     for fmt in fmts:
         yield fmt, _render(view, fmt, page, templates_dir, guard)
 
