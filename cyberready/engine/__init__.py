@@ -242,8 +242,6 @@ def rerun_changed(
     confidence: npt.NDArray[np.int64],
     seed: int,
     start: int = 0,
-    *,
-    threads: int | None = None,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]] | None:
     """Per-trial failure times and confidence units of ``new`` over trials ``start..`` (as many
     as the rows given), from those of ``ref`` (another binding of the same scenario graph, run
@@ -252,7 +250,7 @@ def rerun_changed(
     (:func:`~cyberready.engine.numba_kernel.changed_trials`); every other row is ``ref``'s,
     which is what a run of ``new`` gives it, bit for bit. None when that cannot be told (the
     compiled kernel is not installed, or the bindings differ in recovery or verification):
-    run ``new`` in full then. ``threads`` as in :func:`run_range`.
+    run ``new`` in full then.
     """
     from cyberready.engine.numba_kernel import changed_trials, numba_run_trials, select_kernel
 
@@ -263,9 +261,7 @@ def rerun_changed(
     out_fail, out_conf = fail_time.copy(), confidence.copy()
     if len(idx):
         block = select_kernel(new, paths=False, kernel="numba", seed=seed).block_size
-        out_fail[idx - start], out_conf[idx - start] = numba_run_trials(
-            new, seed, idx, block, threads=threads
-        )
+        out_fail[idx - start], out_conf[idx - start] = numba_run_trials(new, seed, idx, block)
     return out_fail, out_conf
 
 

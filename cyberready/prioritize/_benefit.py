@@ -387,8 +387,6 @@ class LossModel:
         actions: frozenset[Action],
         rows: _Rows | None,
         n: int,
-        *,
-        threads: int | None = None,
     ) -> _Rows:
         """Trials ``have..n-1`` with the engine (``have``: the trials already in ``rows``),
         reusing the trials of the closest earlier run (the kept run with the most of these
@@ -396,7 +394,7 @@ class LossModel:
         (:func:`cyberready.engine.rerun_changed`): the same rows as a full run, bit for bit."""
         if ids:  # the run without actions, as far: always a reference
             self._rows_for(sid, frozenset(), frozenset(), n)
-        return self._rows_reusing(sid, ids, self._bound(sid, actions, rows), rows, n, threads)
+        return self._rows_reusing(sid, ids, self._bound(sid, actions, rows), rows, n)
 
     def _bound(self, sid: str, actions: frozenset[Action], rows: _Rows | None) -> CompiledScenario:
         """The scenario compiled under the actions (kept with their rows)."""
@@ -412,7 +410,6 @@ class LossModel:
         c: CompiledScenario,
         rows: _Rows | None,
         n: int,
-        threads: int | None,
     ) -> _Rows:
         """:meth:`_run_reusing` once the reference run exists; reads the kept runs and changes
         nothing, so several may run at once (:meth:`prefetch`)."""
@@ -433,7 +430,6 @@ class LossModel:
                 ref.confidence[have:n],
                 self.seed,
                 start=have,
-                threads=threads,
             )
         if rows is None:
             if new is not None:
@@ -442,16 +438,14 @@ class LossModel:
             else:
                 result = self._checked(
                     sid,
-                    run_compiled(
-                        c, n, self.seed, paths=False, emb=self.runner.emb, threads=threads
-                    ),
+                    run_compiled(c, n, self.seed, paths=False, emb=self.runner.emb),
                     n,
                 )
                 new = (result.fail_time, result.confidence)
                 trials = _Trials.of(result)
             return _Rows(c, new[0], new[1], trials)
         if new is None:
-            part = run_range(c, have, n, self.seed, paths=False, threads=threads)
+            part = run_range(c, have, n, self.seed, paths=False)
             new = (part.fail_time, part.confidence)
         return _Rows(
             c,
@@ -465,14 +459,14 @@ class LossModel:
         its first ``trials`` trials, would run one after the other, so that the benefits
         asked for next are read from the cache.
 
-        The runs the sets need (beyond the run without actions, which goes first, on the
-        engine's own threads) are independent of each other: each reuses the kept run it
-        would find now, the sets' runs are done on
-        :func:`~cyberready.engine.numba_kernel.worker_threads` threads at once (each running
-        its blocks on one) and kept in the sets' order. A run's rows do not depend on which
-        kept run it reuses (:func:`cyberready.engine.rerun_changed`), so no number depends on
-        this, nor on the number of threads. Does nothing with one thread, or with a runner
-        other than the engine's.
+        The runs the sets need (beyond the run without actions, which goes first) are
+        independent of each other: each reuses the kept run it would find now, they are done
+        on :func:`~cyberready.engine.numba_kernel.worker_threads` threads at once (each
+        running its blocks on as many, so the last runs still use every CPU) and kept in the
+        sets' order. A run's rows do not depend on which kept run it reuses
+        (:func:`cyberready.engine.rerun_changed`), so no number depends on this, nor on the
+        number of threads. Does nothing with one thread, or with a runner other than the
+        engine's.
         """
         from cyberready.engine.numba_kernel import worker_threads
 
@@ -501,7 +495,7 @@ class LossModel:
 
         def run(k: int) -> _Rows:
             sid, ids = keys[k]
-            return self._rows_reusing(sid, ids, bound[k], kept[k], n, 1)
+            return self._rows_reusing(sid, ids, bound[k], kept[k], n)
 
         with ThreadPoolExecutor(max_workers=min(threads, len(keys))) as pool:
             done = list(pool.map(run, range(len(keys))))
