@@ -5,7 +5,9 @@ depend on the order of work or the number of threads."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -90,22 +92,34 @@ def test_the_sequential_rule_is_deterministic(
 def test_the_thread_count_changes_no_priority(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On a model large enough for the compiled kernel (and its re-run of changed trials)."""
+    """On a model large enough for the compiled kernel (and its re-run of changed trials);
+    with two threads the candidates' and the leaders' runs are done several at once."""
     pytest.importorskip("numba")
     from benchmarks.generators import write_emb_workspace
     from cyberready.engine.numba_kernel import NUMBA_MIN_ASSETS, THREADS_VARIABLE
+    from cyberready.prioritize._benefit import LossModel
 
     root = tmp_path_factory.mktemp("threads") / "emb"
     write_emb_workspace(root, NUMBA_MIN_ASSETS, version2=True)
     ws = cyberready.load_workspace(root)
     assert ws.resolved.n_assets >= NUMBA_MIN_ASSETS
+    runners: dict[str, set[int]] = {"1": set(), "2": set()}
+    real = LossModel._rows_reusing
     out = []
     for threads in ("1", "2"):
+
+        def spy(self: LossModel, *args: Any, _threads: str = threads) -> Any:
+            runners[_threads].add(threading.get_ident())
+            return real(self, *args)
+
+        monkeypatch.setattr(LossModel, "_rows_reusing", spy)
         monkeypatch.setenv(THREADS_VARIABLE, threads)
         p = prioritize(ws, trials=600, screen_trials=200, leaders=3)
         out.append(json.dumps(p.to_dict(), default=str))
     assert out[0] == out[1]
     assert '"trials": 600' in out[0]  # leaders were re-simulated beyond the screening
+    assert runners["1"] == {threading.get_ident()}
+    assert runners["2"] - {threading.get_ident()}  # runs really went to worker threads
 
 
 def _cli(*args: str) -> tuple[int, str]:

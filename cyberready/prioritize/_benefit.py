@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Protocol
@@ -380,23 +381,42 @@ class LossModel:
         return rows
 
     def _run_reusing(
-        self, sid: str, ids: frozenset[str], actions: frozenset[Action], rows: _Rows | None, n: int
+        self,
+        sid: str,
+        ids: frozenset[str],
+        actions: frozenset[Action],
+        rows: _Rows | None,
+        n: int,
     ) -> _Rows:
         """Trials ``have..n-1`` with the engine (``have``: the trials already in ``rows``),
         reusing the trials of the closest earlier run (the kept run with the most of these
         actions and no other, run at least as far) that the new posture cannot change
         (:func:`cyberready.engine.rerun_changed`): the same rows as a full run, bit for bit."""
+        if ids:  # the run without actions, as far: always a reference
+            self._rows_for(sid, frozenset(), frozenset(), n)
+        return self._rows_reusing(sid, ids, self._bound(sid, actions, rows), rows, n)
+
+    def _bound(self, sid: str, actions: frozenset[Action], rows: _Rows | None) -> CompiledScenario:
+        """The scenario compiled under the actions (kept with their rows)."""
+        assert isinstance(self.runner, EngineRunner)
+        if rows is not None and rows.compiled is not None:
+            return rows.compiled
+        return self.runner.bind(self.scenarios[sid], self._posture(actions))
+
+    def _rows_reusing(
+        self,
+        sid: str,
+        ids: frozenset[str],
+        c: CompiledScenario,
+        rows: _Rows | None,
+        n: int,
+    ) -> _Rows:
+        """:meth:`_run_reusing` once the reference run exists; reads the kept runs and changes
+        nothing, so several may run at once (:meth:`prefetch`)."""
         from cyberready.engine import rerun_changed, run_compiled, run_range
 
         assert isinstance(self.runner, EngineRunner)
-        c = (
-            rows.compiled
-            if rows is not None and rows.compiled is not None
-            else (self.runner.bind(self.scenarios[sid], self._posture(actions)))
-        )
         have = 0 if rows is None else rows.trials
-        if ids:  # the run without actions, as far: always a reference
-            self._rows_for(sid, frozenset(), frozenset(), n)
         kept = self._rows[sid]
         near = [k for k, r in kept.items() if k < ids and r.trials >= n]
         new = None
@@ -417,7 +437,9 @@ class LossModel:
                 trials = template.with_rows(new[0], new[1], c.graph.function_weights)
             else:
                 result = self._checked(
-                    sid, run_compiled(c, n, self.seed, paths=False, emb=self.runner.emb), n
+                    sid,
+                    run_compiled(c, n, self.seed, paths=False, emb=self.runner.emb),
+                    n,
                 )
                 new = (result.fail_time, result.confidence)
                 trials = _Trials.of(result)
@@ -431,6 +453,55 @@ class LossModel:
             np.concatenate([rows.confidence, new[1]]),
             rows.template,
         )
+
+    def prefetch(self, sets: Iterable[frozenset[Action]], trials: int | None = None) -> None:
+        """Run at once what :meth:`outcome` of every scenario under each set of actions, on
+        its first ``trials`` trials, would run one after the other, so that the benefits
+        asked for next are read from the cache.
+
+        The runs the sets need (beyond the run without actions, which goes first) are
+        independent of each other: each reuses the kept run it would find now, they are done
+        on :func:`~cyberready.engine.numba_kernel.worker_threads` threads at once (each
+        running its blocks on as many, so the last runs still use every CPU) and kept in the
+        sets' order. A run's rows do not depend on which kept run it reuses
+        (:func:`cyberready.engine.rerun_changed`), so no number depends on this, nor on the
+        number of threads. Does nothing with one thread, or with a runner other than the
+        engine's.
+        """
+        from cyberready.engine.numba_kernel import worker_threads
+
+        threads = worker_threads()
+        if not self.reuse or threads == 1:
+            return
+        n = self._count(trials)
+        wanted: dict[tuple[str, frozenset[str]], frozenset[Action]] = {}
+        for actions in sets:
+            for sid in sorted(self.scenarios):
+                rel = frozenset(a for a in actions if sid in self._changed_by(a))
+                ids = frozenset(a.id for a in rel)
+                rows = self._rows.get(sid, {}).get(ids)
+                if ids and (rows is None or rows.trials < n):
+                    wanted.setdefault((sid, ids), rel)
+        if len(wanted) < 2:
+            return
+        for sid in sorted({sid for sid, _ in wanted}):
+            self._rows_for(sid, frozenset(), frozenset(), n)
+        keys = list(wanted)
+        kept = [self._rows[sid].get(ids) for sid, ids in keys]
+        bound = [
+            self._bound(sid, wanted[sid, ids], rows)
+            for (sid, ids), rows in zip(keys, kept, strict=True)
+        ]
+
+        def run(k: int) -> _Rows:
+            sid, ids = keys[k]
+            return self._rows_reusing(sid, ids, bound[k], kept[k], n)
+
+        with ThreadPoolExecutor(max_workers=min(threads, len(keys))) as pool:
+            done = list(pool.map(run, range(len(keys))))
+        for (sid, ids), rows in zip(keys, done, strict=True):
+            self.runs += 1
+            self._rows[sid][ids] = rows
 
     def _reassurance(self, actions: Iterable[Action]) -> float:
         """The reassurance factor once ``actions`` are done (their reassuring ones count)."""

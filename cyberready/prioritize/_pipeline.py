@@ -269,6 +269,9 @@ class _At:
     def at(self, trials: int) -> _At:
         return _At(self.model, trials)
 
+    def prefetch(self, sets: Sequence[frozenset[Action]]) -> None:
+        self.model.prefetch(sets, self.trials)
+
 
 @dataclass(frozen=True)
 class _Run:
@@ -301,14 +304,29 @@ class _Run:
         """``evaluate(n)`` on the first ``n`` trials, for ``n`` = the screening trials, twice
         them, ... up to all trials (in this fixed order), until :func:`settled_trials` says the
         ``benefit`` of the result is precise enough; all trials at once when exact."""
-        if self.exact:
-            return evaluate(self.full.trials)
-        n = self.screen.trials
-        while True:
-            got = evaluate(n)
-            if n >= self.full.trials or is_settled(benefit(got), self.floor):
-                return got
+        return self.settle_each([frozenset()], lambda _s, n: evaluate(n), benefit)[0]
+
+    def settle_each(
+        self,
+        sets: Sequence[frozenset[Action]],
+        evaluate: Callable[[frozenset[Action], int], T],
+        benefit: Callable[[T], Benefit],
+    ) -> list[T]:
+        """:meth:`settle` of ``evaluate(s, n)`` for each set of actions ``s``: each on its own
+        counts, the runs of all the sets not yet settled at each count done at once
+        (:meth:`LossModel.prefetch`)."""
+        got: dict[int, T] = {}
+        todo = list(range(len(sets)))
+        n = self.full.trials if self.exact else self.screen.trials
+        while todo:
+            self.model.prefetch([sets[i] for i in todo], n)
+            for i in todo:
+                got[i] = evaluate(sets[i], n)
+            if n >= self.full.trials:
+                break
+            todo = [i for i in todo if not is_settled(benefit(got[i]), self.floor)]
             n = min(self.full.trials, n + self.screen.trials)
+        return [got[i] for i in range(len(sets))]
 
     def tick(self, stage: str, done: int, total: int) -> None:
         """Report progress, when someone listens."""
@@ -372,6 +390,7 @@ def _setup(
 def _screen(run: _Run, risk: Sequence[Action]) -> dict[Action, Benefit]:
     """Every action that can change a scenario, alone, on the screening trials."""
     screened: dict[Action, Benefit] = {}
+    run.screen.prefetch([frozenset({a}) for a in risk])
     for k, a in enumerate(risk):
         screened[a] = run.screen.benefit(frozenset({a}))
         run.tick("screening", k + 1, len(risk))
@@ -396,9 +415,11 @@ def _resimulate_leaders(
     while todo := [
         a for a in sorted(effective, key=_by_ratio(best))[:leaders] if a not in full_done
     ]:
-        for a in todo:
-            one = frozenset({a})
-            best[a] = run.settle(partial(_alone, run.full, one), _itself)
+        sets = [frozenset({a}) for a in todo]
+        for a, got in zip(
+            todo, run.settle_each(sets, partial(_alone, run.full), _itself), strict=True
+        ):
+            best[a] = got
             full_done.add(a)
             run.tick("re-simulating leaders", len(full_done), max(leaders, len(full_done)))
     return best
