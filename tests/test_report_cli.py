@@ -96,21 +96,27 @@ def test_report_uses_user_templates(workspace: Path, tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == "<p>Electoral Commission of Testland</p>"
 
 
+@pytest.fixture
+def drawn(monkeypatch: Any) -> list[str]:
+    """The audiences whose charts the real ``make_charts`` draws, in the order drawn."""
+    render_module = importlib.import_module("cyberready.report.render")  # not report.render()
+    calls: list[str] = []
+    real: Callable[..., dict[str, str]] = render_module.make_charts
+
+    def counted(view: View, gettext: Any = None) -> dict[str, str]:
+        calls.append(view.audience)
+        return real(view, gettext)
+
+    monkeypatch.setattr(render_module, "make_charts", counted)
+    return calls
+
+
 def test_report_draws_each_views_charts_once_for_html_and_pdf(
-    workspace: Path, tmp_path: Path, monkeypatch: Any
+    workspace: Path, tmp_path: Path, drawn: list[str]
 ) -> None:
     """HTML and PDF of one view in one run: the charts are drawn once (matplotlib is the slow
     part of a report) and the HTML is the same bytes as when it is written alone."""
     pytest.importorskip("weasyprint")
-    render_module = importlib.import_module("cyberready.report.render")  # not report.render()
-    drawn: list[str] = []
-    real: Callable[..., dict[str, str]] = render_module.make_charts
-
-    def counted(view: View, gettext: Any = None) -> dict[str, str]:
-        drawn.append(view.audience)
-        return real(view, gettext)
-
-    monkeypatch.setattr(render_module, "make_charts", counted)
     run = ["report", str(workspace), "--audience", "technical,donor", "--trials", "40"]
     run += ["--screen-trials", "10", "--seed", "3"]
     res = _invoke(*run, "--format", "pdf,html,md", "--out", str(tmp_path / "both"))
@@ -127,19 +133,10 @@ def test_report_draws_each_views_charts_once_for_html_and_pdf(
 
 
 def test_report_draws_the_technical_and_advisor_charts_once(
-    workspace: Path, tmp_path: Path, monkeypatch: Any
+    workspace: Path, tmp_path: Path, drawn: list[str]
 ) -> None:
     """Technical and advisor views of one run show the same charts: they are drawn once (for
     the first), the donor's apart, and the advisor page is the same bytes as written alone."""
-    render_module = importlib.import_module("cyberready.report.render")  # not report.render()
-    drawn: list[str] = []
-    real: Callable[..., dict[str, str]] = render_module.make_charts
-
-    def counted(view: View, gettext: Any = None) -> dict[str, str]:
-        drawn.append(view.audience)
-        return real(view, gettext)
-
-    monkeypatch.setattr(render_module, "make_charts", counted)
     run = ["report", str(workspace), "--trials", "40", "--screen-trials", "10", "--seed", "3"]
     run += ["--format", "html"]
     res = _invoke(*run, "--audience", "technical,advisor,donor", "--out", str(tmp_path / "all"))
