@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from cyberready.cli import main
-from cyberready.cli._progress import Progress
+from cyberready.cli._progress import Progress, stage_names
+from cyberready.report.i18n import translations
 
 ESC = "\x1b"
 
@@ -74,6 +75,24 @@ def test_assess_save_shows_every_stage_of_the_assessment(example_dir: Path, tmp_
         assert stage in lines
     assert json.loads(res.stdout)["overall"]
     assert run.exists()
+
+
+def test_progress_is_shown_in_the_commands_language(example_dir: Path, tmp_path: Path) -> None:
+    """Every stage an assessment reports has a name in the catalogs, and ``--locale fr`` shows
+    the French one for each (the callback still gets the English name, which scripts see)."""
+    shown: dict[str, list[str]] = {}
+    for locale in ("en", "fr"):
+        run = tmp_path / f"run-{locale}.json"
+        args = ["assess", str(example_dir), "--save", str(run), "--trials", "100", "--json"]
+        res = CliRunner().invoke(main, [*args, "--locale", locale])
+        assert res.exit_code == 0, res.output
+        shown[locale] = [x.removesuffix("...") for x in res.stderr.splitlines() if x[-3:] == "..."]
+    english = stage_names(lambda m: m)
+    assert len(shown["en"]) >= 5 and set(shown["en"]) <= set(english)  # none left unnamed
+    french = stage_names(translations("fr").gettext)
+    assert shown["fr"] == [french[s] for s in shown["en"]]
+    assert all(french[s] != s for s in shown["en"] if s != "simulation")  # same word in French
+    assert "tri des actions" in shown["fr"] and "screening" not in shown["fr"]
 
 
 def test_portfolio_commands_show_their_progress_plainly(tmp_path: Path) -> None:

@@ -197,7 +197,12 @@ def simulate(
 
     ws = cyberready.load_workspace(workspace)
     n_scenarios = len(set(scenario_ids)) if scenario_ids else len(ws.scenarios)
-    with Progress("simulating", n_scenarios * trials, enabled=not as_json) as progress:
+    from cyberready.cli._lang import cli_locale
+
+    locale = cli_locale(None, ws.emb.languages)
+    with Progress(
+        "simulating", n_scenarios * trials, enabled=not as_json, locale=locale
+    ) as progress:
         result = run_simulation(
             ws, scenario_ids or None, trials=trials, seed=seed, progress=progress.advance
         )
@@ -231,11 +236,13 @@ def assess_shown(
     screen_trials: int | None = None,
     budget_usd: float | None = None,
     exact: bool = False,
+    locale: str = "en",
 ) -> AssessmentResult:
-    """:func:`cyberready.assess` of ``ws`` with its stages shown on stderr (:class:`Progress`)."""
+    """:func:`cyberready.assess` of ``ws`` with its stages shown on stderr (:class:`Progress`,
+    in ``locale``)."""
     import cyberready
 
-    with Progress() as progress:
+    with Progress(locale=locale) as progress:
         return cyberready.assess(
             ws,
             trials=trials,
@@ -248,7 +255,10 @@ def assess_shown(
 
 
 def assess_run(ws: Workspace, run: RunOptions) -> AssessmentResult:
-    """:func:`assess_shown` with ``run``'s options, after the warning for few trials."""
+    """:func:`assess_shown` with ``run``'s options, after the warning for few trials; progress
+    in the command's language (``--locale``, else ``emb.yaml``'s ``languages``)."""
+    from cyberready.cli._lang import cli_locale
+
     warn_few_trials(run.trials)
     return assess_shown(
         ws,
@@ -257,6 +267,7 @@ def assess_run(ws: Workspace, run: RunOptions) -> AssessmentResult:
         screen_trials=run.screen_trials,
         budget_usd=run.budget,
         exact=run.exact,
+        locale=cli_locale(run.locale, ws.emb.languages),
     )
 
 
@@ -347,7 +358,10 @@ def prioritize(
         raise click.UsageError("--json and --csv cannot be used together")
     ws = cyberready.load_workspace(workspace, frameworks_dirs=frameworks_dirs)
     warn_few_trials(trials)
-    with Progress() as progress:
+    from cyberready.cli._lang import cli_locale
+
+    locale = cli_locale(None, ws.emb.languages)
+    with Progress(locale=locale) as progress:
         result = run_prioritize(
             ws,
             budget_usd=budget,
@@ -370,7 +384,6 @@ def prioritize(
 
         echo(frame_csv(frame), nl=False)
     else:
-        from cyberready.cli._lang import cli_locale
         from cyberready.cli._render import render_priorities
 
-        render_priorities(result, ws, top, explain, cli_locale(None, ws.emb.languages))
+        render_priorities(result, ws, top, explain, locale)

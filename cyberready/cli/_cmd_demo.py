@@ -224,7 +224,7 @@ def _demo_reports(ws: Workspace, out: Path, trials: int, locale: str = "en") -> 
 
     _ = messages(locale).gettext
     colon = numbers.punctuation(locale).colon
-    result = assess_shown(ws, trials=trials, seed=0)
+    result = assess_shown(ws, trials=trials, seed=0, locale=locale)
     lines = [_("reports in %(folder)s") % {"folder": out} + colon]
     missing_pdf = ""
     guard = redactor(ws, locale)

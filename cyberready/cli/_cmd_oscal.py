@@ -105,8 +105,15 @@ def assessment_results(
     check_output(out, force=force)
     ws = cyberready.load_workspace(workspace, frameworks_dirs=frameworks_dirs)
     warn_few_trials(trials)
+    from cyberready.cli._lang import cli_locale
+
     result = assess_shown(
-        ws, trials=trials, seed=seed, screen_trials=screen_trials, budget_usd=budget
+        ws,
+        trials=trials,
+        seed=seed,
+        screen_trials=screen_trials,
+        budget_usd=budget,
+        locale=cli_locale(None, ws.emb.languages),
     )
     atomic_write_text(out, dumps(assessment_results_document(result)))
     echo(f"wrote {out} (TLP:AMBER+STRICT: for the EMB and those it names only)")

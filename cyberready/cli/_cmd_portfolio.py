@@ -111,7 +111,7 @@ def portfolio(
     suffixes = {".pdf": "pdf", ".xlsx": "xlsx", ".json": "json"}
     kind = cast("PortfolioFormat", fmt or suffixes.get(out.suffix.lower(), "html"))
     warn_few_trials(trials)
-    with Progress(PORTFOLIO_STAGE) as progress:
+    with Progress(PORTFOLIO_STAGE, locale=language) as progress:
         result = assess_portfolio(
             source,
             trials=trials,
