@@ -12,6 +12,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from click.testing import CliRunner
@@ -212,9 +213,10 @@ def _threshold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cyberready.report.render import _loader
+    from cyberready.report.render import _environment
 
-    _loader(tmp_path / "no-such-templates")
+    # the folder is checked before the view is read
+    _environment(cast("Any", None), "html", tmp_path / "no-such-templates")
 
 
 def _unsafe_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
