@@ -361,7 +361,7 @@ def test_a_french_portfolio_titles_the_domains_of_its_charts_in_french(
     from cyberready.workspace import shipped_library
 
     _ = translations("fr").gettext
-    charts = portfolio_charts(portfolio, _, None, "fr")
+    charts = portfolio_charts(portfolio, _, "fr")
     heatmap = html_module.unescape(charts["heatmap"])
     domains = portfolio.to_frame("readiness")[["framework", "domain", "domain_title"]]
     frameworks = shipped_library().frameworks

@@ -16,7 +16,7 @@ import json
 import math
 import re
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
@@ -89,25 +89,20 @@ def _figure(width: float, height: float) -> Figure:
 # --------------------------------------------------------------------------- charts
 
 
-def _shown_frame(p: Portfolio, table: Table, locale: str, _: Gettext) -> pd.DataFrame:
-    """:meth:`Portfolio.to_frame` of ``table`` with the values a chart shows (domain and
-    framework titles, tiers…) in ``locale``; flags stay booleans."""
-    df = p.to_frame(table)
+def _shown(df: pd.DataFrame, locale: str, _: Gettext) -> pd.DataFrame:
+    """A portfolio table with the values a report or chart shows (domain and framework
+    titles, tiers…) in ``locale``; flags stay booleans (:func:`_localized_frame`)."""
     return df if numbers.is_english(locale) else _localized_frame(df, locale, _, flags=False)
 
 
 def portfolio_heatmap_chart(
-    p: Portfolio,
-    gettext: Gettext | None = None,
-    tiers: Mapping[str, str] | None = None,
-    locale: str = "en",
+    p: Portfolio, gettext: Gettext | None = None, locale: str = "en"
 ) -> Figure:
     """EMB × domain readiness, each cell coloured by its tier and labelled with its score;
-    the tiers named by ``tiers`` (English name -> shown name) in the legend and the domains
-    by their titles in ``locale``."""
+    the tiers (in the legend) and domains named in ``locale``."""
     _ = gettext or translations("en").gettext
-    shown_tier = tiers or {}
-    df = _shown_frame(p, "readiness", locale, _)
+    shown_tier = _tier_names(locale)
+    df = _shown(p.to_frame("readiness"), locale, _)
     embs = p.to_frame("embs").sort_values(["score", "emb"], ascending=[False, True])
     order = embs["emb"].tolist()
     columns = df[["framework", "domain", "domain_title"]].drop_duplicates().itertuples(index=False)
@@ -160,13 +155,11 @@ def _patch(colour: str, label: str) -> Any:
     return Patch(facecolor=colour, edgecolor="none", label=label)
 
 
-def tier_chart(
-    p: Portfolio, gettext: Gettext | None = None, tiers: Mapping[str, str] | None = None
-) -> Figure:
+def tier_chart(p: Portfolio, gettext: Gettext | None = None, locale: str = "en") -> Figure:
     """EMBs per overall tier, for the portfolio and each region of enough EMBs; the tiers
-    named by ``tiers`` (English name -> shown name) in the legend."""
+    named in ``locale`` in the legend."""
     _ = gettext or translations("en").gettext
-    shown_tier = tiers or {}
+    shown_tier = _tier_names(locale)
     df = p.to_frame("tiers")
     shown = df[~df["suppressed"].astype(bool)]
     groups = list(dict.fromkeys(shown["region"].tolist()))
@@ -235,7 +228,7 @@ def plan_chart(p: Portfolio, gettext: Gettext | None = None, locale: str = "en")
     """Cost of the combined priority plans per domain (low–high, summed over the EMBs that
     recommend it), for domains recommended by enough EMBs; domains titled in ``locale``."""
     _ = gettext or translations("en").gettext
-    df = _shown_frame(p, "plans", locale, _)
+    df = _shown(p.to_frame("plans"), locale, _)
     df = df[(~df["suppressed"].astype(bool)) & (df["framework_title"] != "")]
     fig = _figure(8.0, 1.3 + 0.42 * max(len(df), 1))
     ax = fig.add_subplot()
@@ -254,21 +247,18 @@ def plan_chart(p: Portfolio, gettext: Gettext | None = None, locale: str = "en")
 
 
 def portfolio_charts(
-    p: Portfolio,
-    gettext: Gettext | None = None,
-    tiers: Mapping[str, str] | None = None,
-    locale: str = "en",
+    p: Portfolio, gettext: Gettext | None = None, locale: str = "en"
 ) -> dict[str, str]:
     """The report's charts as inline SVG, by name: ``heatmap``, ``tiers``, ``trend``,
-    ``plans`` (the last two only when there is something to draw); tier names through
-    ``tiers`` (English name -> shown name), domain titles in ``locale``."""
+    ``plans`` (the last two only when there is something to draw); tier names and domain
+    titles in ``locale``."""
     _ = gettext or translations("en").gettext
     charts = {
         "heatmap": (
-            portfolio_heatmap_chart(p, _, tiers, locale),
+            portfolio_heatmap_chart(p, _, locale),
             _("Readiness of every EMB in every domain."),
         ),
-        "tiers": (tier_chart(p, _, tiers), _("Number of EMBs in each readiness tier.")),
+        "tiers": (tier_chart(p, _, locale), _("Number of EMBs in each readiness tier.")),
     }
     if len(p.to_frame("trend")):
         charts["trend"] = (portfolio_trend_chart(p, _), _("Readiness over time."))
@@ -347,8 +337,7 @@ def _context(p: Portfolio, locale: str = "en") -> dict[str, Any]:
     _ = t.gettext
 
     def shown(df: pd.DataFrame) -> pd.DataFrame:
-        english = numbers.is_english(locale)
-        return df if english else _localized_frame(df, locale, _, flags=False)
+        return _shown(df, locale, _)
 
     embs = shown(p.to_frame("embs"))
     domains = shown(p.to_frame("domains"))
@@ -390,9 +379,7 @@ def _context(p: Portfolio, locale: str = "en") -> dict[str, Any]:
         "banner": banner_text(TLP_GREEN, _),
         "version": __version__,
         "suppressed_text": _("suppressed (fewer than {n} EMBs)").format(n=p.min_group),
-        "charts": {
-            k: Markup(v) for k, v in portfolio_charts(p, _, _tier_names(locale), locale).items()
-        },
+        "charts": {k: Markup(v) for k, v in portfolio_charts(p, _, locale).items()},
         "embs": _rows(embs),
         "overall": overall_cmp,
         "median": median,
