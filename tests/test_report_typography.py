@@ -67,3 +67,16 @@ def test_english_keeps_its_plain_colon(result: AssessmentResult, rendered: Rende
     page = _technical(rendered, result, "en")
     assert "confidence: " in page
     assert "\u00a0:" not in page
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("en", "2.5 weeks"), ("fr", "2,5\u00a0semaines"), ("es", "2,5 semanas")],
+)
+def test_half_weeks_use_the_languages_decimal_mark(locale: str, expected: str) -> None:
+    """An action's effort to the half week, as reports, explanations and the demo write it:
+    the decimal mark of the language ("2.5 semaines" had an English point)."""
+    from cyberready.report import numbers
+
+    text = numbers.weeks_text(2.26, locale, translations(locale).ngettext)
+    assert text.replace(" ", "\u00a0") == expected.replace(" ", "\u00a0")

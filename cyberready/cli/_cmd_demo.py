@@ -186,10 +186,6 @@ def _demo_top_actions(ws: Workspace, locale: str = "en", trials: int = 2000) -> 
         tr = translation_of(found[1], locale) if found is not None else None
         return tr.title if tr is not None and tr.title else english
 
-    def weeks(w: float) -> str:
-        text, n = numbers.half_weeks(w)
-        return t.ngettext("%(num)s week", "%(num)s weeks", n) % {"num": text}
-
     p = run_prioritize(ws, trials=trials, screen_trials=min(500, trials), leaders=3, plan=False)
     lines = [
         _("top actions (benefit per cost; %(trials)s trials per scenario)")
@@ -203,7 +199,7 @@ def _demo_top_actions(ws: Workspace, locale: str = "en", trials: int = 2000) -> 
             % {
                 "benefit": numbers.points(r.benefit.value, locale),
                 "cost": numbers.money_range(r.action.cost.low, r.action.cost.high, locale),
-                "weeks": weeks(r.action.weeks),
+                "weeks": numbers.weeks_text(r.action.weeks, locale, t.ngettext),
             }
             + (" " + _("(quick win)") if r.quick_win else "")
         )

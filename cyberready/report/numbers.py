@@ -29,6 +29,8 @@ import functools
 from typing import TYPE_CHECKING, Final, Literal, NamedTuple
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from babel.core import Locale
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "punctuation",
     "text_direction",
     "weeks",
+    "weeks_text",
     "whole",
 ]
 
@@ -310,17 +313,28 @@ def duration(hours: float) -> str:
     return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
-def half_weeks(w: float) -> tuple[str, int]:
-    """Work effort rounded to the half week (at least half a week): (the number as written,
-    the count that picks its plural form).
+def half_weeks(w: float, locale: str = "en") -> tuple[str, int]:
+    """Work effort rounded to the half week (at least half a week): (the number as written in
+    ``locale``, the count that picks its plural form).
 
-    >>> half_weeks(1), half_weeks(2.26), half_weeks(0.1)
-    (('1', 1), ('2.5', 2), ('0.5', 2))
+    >>> half_weeks(1), half_weeks(2.26), half_weeks(0.1), half_weeks(2.26, "fr")
+    (('1', 1), ('2.5', 2), ('0.5', 2), ('2,5', 2))
     """
     halves = max(1, round(w * 2))
     if halves % 2 == 0:
-        return f"{halves // 2}", halves // 2
-    return f"{halves / 2:.1f}", 2
+        return decimal(halves // 2, 0, locale), halves // 2
+    return decimal(halves / 2, 1, locale), 2
+
+
+def weeks_text(w: float, locale: str, ngettext: Callable[[str, str, int], str]) -> str:
+    """Work effort to the half week in ``locale``, the unit through its catalog's
+    ``ngettext``: how reports and the CLI write an action's weeks in any language.
+
+    >>> weeks_text(2.26, "fr", lambda one, many, n: one if n == 1 else many)
+    '2,5 weeks'
+    """
+    text, n = half_weeks(w, locale)
+    return ngettext("%(num)s week", "%(num)s weeks", n) % {"num": text}
 
 
 def weeks(w: float | None) -> str:

@@ -420,8 +420,7 @@ class _Formatters:
     def weeks(self, w: float | None) -> str:
         if w is None:
             return "—"
-        text, n = numbers.half_weeks(w)
-        return self.ngettext("%(num)s week", "%(num)s weeks", n) % {"num": text}
+        return numbers.weeks_text(w, self.locale, self.ngettext)
 
     def chance_level(self, p: float, level: str | None = None) -> str:
         """A chance with its plain-language level: ``8% (low)`` in every format."""

@@ -742,12 +742,11 @@ def _why(rec: Recommendation, locale: str, title: str, scenario_titles: Mapping[
         )
     if a.csf:
         parts.append(f"NIST CSF 2.0{punct.colon} {punct.list_sep.join(a.csf)}.")
-    text, n = numbers.half_weeks(a.weeks)
     parts.append(
         _("Cost %(cost)s, %(time)s.")
         % {
             "cost": numbers.money_range(a.cost.low, a.cost.high, locale),
-            "time": t.ngettext("%(num)s week", "%(num)s weeks", n) % {"num": text},
+            "time": numbers.weeks_text(a.weeks, locale, t.ngettext),
         }
     )
     if rec.quick_win:
