@@ -309,7 +309,7 @@ class LossModel:
         key = (sid, frozenset(a.id for a in rel), n)
         got = self._cache.get(key)
         if got is None:
-            run = self._run(sid, frozenset(a for a in rel if sid in self._changed_by(a)), n)
+            run = self._run(sid, self._changing(sid, rel), n)
             got = self._cache[key] = run.outcome(self._reassurance(rel))
         return got
 
@@ -319,6 +319,10 @@ class LossModel:
         if not 1 <= trials <= self.trials:
             raise ValueError(f"trials must be 1..{self.trials}, got {trials}")
         return trials
+
+    def _changing(self, sid: str, actions: Iterable[Action]) -> frozenset[Action]:
+        """The actions whose change the scenario's trials see: the set its run is kept under."""
+        return frozenset(a for a in actions if sid in self._changed_by(a))
 
     def _changed_by(self, action: Action) -> frozenset[str]:
         """Ids of the scenarios whose trials the action changes (reassurance aside)."""
@@ -477,7 +481,7 @@ class LossModel:
         wanted: dict[tuple[str, frozenset[str]], frozenset[Action]] = {}
         for actions in sets:
             for sid in sorted(self.scenarios):
-                rel = frozenset(a for a in actions if sid in self._changed_by(a))
+                rel = self._changing(sid, actions)
                 ids = frozenset(a.id for a in rel)
                 rows = self._rows.get(sid, {}).get(ids)
                 if ids and (rows is None or rows.trials < n):

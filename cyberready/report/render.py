@@ -634,20 +634,19 @@ def _environment(
     where = None if templates_dir is None else templates_dir.resolve()
     # English (no catalog) is a new NullTranslations each time: one key for all of them
     catalog = None if type(t) is gettext_module.NullTranslations else t
-    env = _shared_environment(kind, templates_dir, where, locale, catalog)
+    env = _shared_environment(kind, where, locale, catalog)
     return env, _Formatters(t, _view_tiers(view), locale)
 
 
 @functools.lru_cache(maxsize=32)
 def _shared_environment(
     kind: Literal["html", "md"],
-    templates_dir: Path | None,
     where: Path | None,
     locale: str,
     catalog: gettext_module.NullTranslations | None,
 ) -> jinja2.Environment:
     """The sandboxed environment of a kind of template (``html`` or ``md``), a templates folder
-    (``where`` is its absolute path: part of the key, should the working folder change), a
+    (``where``: its absolute path, so a change of working folder cannot mix two folders up), a
     language and its compiled catalog (None: English), made once per process so its compiled
     templates serve every later report.
 
@@ -656,14 +655,14 @@ def _shared_environment(
     of a view is in it: its gettext and filters depend on the language only, a view's values
     and tiers come in each render's context. An edited catalog is a new compiled catalog
     (:func:`~cyberready.report.i18n.translations` keys it by the file's version), so a new
-    environment; a template is read again when its file in ``templates_dir`` appears, changes
+    environment; a template is read again when its file in ``where`` appears, changes
     or goes (:class:`_OverridingLoader`). At most 32 environments are kept.
     """
     t = catalog or gettext_module.NullTranslations()
     fmt = _Formatters(t, [], locale)
     if kind == "html":
         env = sandboxed_environment(
-            loader=_loader(templates_dir),
+            loader=_loader(where),
             autoescape=True,
             extensions=["jinja2.ext.i18n"],
             undefined=jinja2.StrictUndefined,
@@ -672,7 +671,7 @@ def _shared_environment(
         )
     else:
         env = sandboxed_environment(
-            loader=_loader(templates_dir),
+            loader=_loader(where),
             autoescape=True,
             finalize=md_escape,
             extensions=["jinja2.ext.i18n"],

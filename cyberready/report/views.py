@@ -1285,8 +1285,8 @@ def _rule_not_applicable(title: str, rule: RuleIssue, locale: str) -> str:
     and its selector (keys, as the scenario file writes them) and why it matches nothing: the
     diagnosis' own English reason, or the same facts (:class:`RuleIssue` ``terms`` and
     ``kinds``) through the catalog in any other language."""
-    colon = numbers.punctuation(locale).colon
-    head = f"{title}{colon} {rule.rule} ({rule.selector}){colon} "
+    punct = numbers.punctuation(locale)
+    head = f"{title}{punct.colon} {rule.rule} ({rule.selector}){punct.colon} "
     if is_english(locale):
         return head + rule.reason
     t = translations(locale)
@@ -1303,7 +1303,7 @@ def _rule_not_applicable(title: str, rule: RuleIssue, locale: str) -> str:
             t.pgettext("asset field", "operators"),
         ),
     }
-    sep = numbers.punctuation(locale).list_sep
+    sep = punct.list_sep
 
     def criterion(key: str, values: Sequence[str]) -> str:
         singular, plural = fields.get(key, (key, key))
