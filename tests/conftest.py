@@ -3,14 +3,9 @@ run of the demo, its assessments of Examplia, and its cache of rendered reports.
 
 from __future__ import annotations
 
-import fcntl
-import json
-import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,49 +31,23 @@ def example_copy(tmp_path: Path, example_dir: Path) -> Path:
     return dest
 
 
-def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder of this test run that every pytest-xdist worker sees (the workers' base
-    temporary folders are siblings in it); without xdist, the run's own base folder."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
-@contextmanager
-def _exclusive(lock: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``lock`` (one xdist worker at a time)."""
-    with lock.open("a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, Path]:
     """``cyberready demo --out DIR`` run once for the whole session, exactly as a user runs it
     (a subprocess, every report in HTML and PDF): exit code, output, and the report folder.
 
     The demo is the README's main command; several tests check different parts of what it
-    prints, and running it once keeps the suite's time in check: under pytest-xdist the first
-    worker to need it runs it, and the others read its reports and output (read-only).
+    prints, and running it once keeps the suite's time in check.
     """
-    folder = _run_folder(tmp_path_factory) / "demo"
-    done = folder / "demo.json"
-    with _exclusive(_run_folder(tmp_path_factory) / "demo.lock"):
-        if not done.is_file():
-            folder.mkdir(exist_ok=True)
-            proc = subprocess.run(
-                [sys.executable, "-m", "cyberready", "demo", "--out", str(folder / "reports")],
-                capture_output=True,
-                text=True,
-                timeout=900,
-                check=False,
-            )
-            record = {"code": proc.returncode, "output": proc.stdout + proc.stderr}
-            done.write_text(json.dumps(record), encoding="utf-8")
-    record = json.loads(done.read_text(encoding="utf-8"))
-    return record["code"], record["output"], folder / "reports"
+    out = tmp_path_factory.mktemp("demo") / "reports"
+    proc = subprocess.run(
+        [sys.executable, "-m", "cyberready", "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    return proc.returncode, proc.stdout + proc.stderr, out
 
 
 # --------------------------------------------------------------------------- shared assessments
