@@ -120,3 +120,6 @@ def _debug() -> bool:
 def main() -> None:
     """Electoral cybersecurity readiness: score frameworks, simulate threats over an EMB's
     systems, rank what to fix first, and report to every audience."""
+    from cyberready.cli._memory import keep_freed_memory
+
+    keep_freed_memory()
