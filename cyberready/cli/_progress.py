@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 import click
 
 from cyberready.cli._output import clean_text
-from cyberready.report.numbers import is_english
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -65,6 +64,8 @@ class Progress:
     ) -> None:
         self._enabled = enabled
         self._names: dict[str, str] = {}
+        from cyberready.report.numbers import is_english  # (not at import: --help stays fast)
+
         if not is_english(locale):
             from cyberready.cli._lang import messages
 
