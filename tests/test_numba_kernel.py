@@ -228,3 +228,31 @@ def test_simulate_picks_the_compiled_kernel_on_a_large_model_and_gets_numpy_numb
         np.testing.assert_array_equal(got.compromised, want.compromised)
         np.testing.assert_array_equal(got.detected, want.detected)
         assert got.confidence_units == want.confidence_units
+
+
+def test_the_radix_heaps_leading_zero_count_is_right_with_or_without_numbas_intrinsic() -> None:
+    # the radix heap files each time by the highest bit in which it differs from the last time
+    # popped; the portable count stands in should a numba lack the intrinsic
+    import numba
+
+    @numba.njit
+    def both(xs: Any) -> Any:
+        out = np.empty((len(xs), 2), np.int64)
+        for i in range(len(xs)):
+            out[i, 0] = numba_kernel._clz64(xs[i])
+            out[i, 1] = numba_kernel._leading_zeros(xs[i])
+        return out
+
+    rng = np.random.default_rng(3)
+    xs = np.concatenate(
+        [
+            np.uint64(1) << np.arange(64, dtype=np.uint64),
+            (rng.integers(1, 2**63, 200, dtype=np.uint64) | np.uint64(1 << 62))
+            >> rng.integers(0, 63, 200).astype(np.uint64),  # (never zero: undefined there)
+            np.array([2**64 - 1], dtype=np.uint64),
+        ]
+    )
+    expected = [64 - int(x).bit_length() for x in xs]
+    got = both(xs)
+    assert got[:, 0].tolist() == expected
+    assert got[:, 1].tolist() == expected

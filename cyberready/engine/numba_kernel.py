@@ -88,18 +88,6 @@ def _load_numba() -> Any:
 _NUMBA: Any = _load_numba()
 
 
-def _bit_length_zeros(x: Any) -> int:  # pragma: no cover - exercised only without the extra
-    return 64 - int(x).bit_length()
-
-
-_leading_zeros: Any = _bit_length_zeros
-"""Leading zero bits of a 64-bit integer (numba's intrinsic, one instruction)."""
-if _NUMBA is not None:
-    from numba.cpython.unsafe.numbers import leading_zeros
-
-    _leading_zeros = leading_zeros
-
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -108,6 +96,30 @@ def _njit(**options: Any) -> Callable[[F], F]:
     if _NUMBA is None:  # pragma: no cover - exercised only without the extra
         return lambda fn: fn
     return cast(Callable[[F], F], _NUMBA.njit(**options))
+
+
+@_njit(inline="always")
+def _clz64(x: Any) -> int:
+    """Leading zero bits of a non-zero 64-bit unsigned integer, by halving: the fallback for a
+    numba without the ``leading_zeros`` intrinsic (one instruction)."""
+    n = 0
+    s = 32
+    while s > 0:
+        if (x >> np.uint64(64 - s)) == 0:
+            n += s
+            x = x << np.uint64(s)
+        s >>= 1
+    return n
+
+
+_leading_zeros: Any = _clz64
+"""Leading zero bits of a non-zero 64-bit integer (numba's intrinsic where it has one)."""
+try:
+    from numba.cpython.unsafe.numbers import leading_zeros as _intrinsic
+
+    _leading_zeros = _intrinsic
+except ImportError:  # pragma: no cover - numba not installed, or without the intrinsic
+    pass
 
 
 __all__ = [
