@@ -1531,7 +1531,7 @@ def _numpy_choice(
         if scratch is None:
             cells = (stop - start) * cc.graph.n_assets
             if not held or held[0].cells < cells:
-                held[:] = [Scratch.allocate(max(cells, block * cc.graph.n_assets))]
+                held[:] = [Scratch.allocate(cells)]
             scratch = held[0]
         return numpy_run_block(cc, seed, start, stop, paths=paths, scratch=scratch)
 
