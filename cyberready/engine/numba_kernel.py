@@ -16,7 +16,9 @@ walks each trial's compromise in compiled loops, touching only what the trial re
    they are bit-identical — compiled ``exp`` may differ from numpy's in the last bit.
 3. **Arrivals** (numba). Per trial, Dijkstra over the unnoticed intrusions gives ``Ap``; the
    earliest intrusion of any kind from a foothold gives ``A`` (the same shortest paths, with
-   the same left-to-right sums, as the numpy kernel's Bellman-Ford).
+   the same left-to-right sums, as the numpy kernel's Bellman-Ford). Its priority queue, and
+   step 5's, is a radix heap over the times' bits (:func:`_heap_pop`): the order of equal
+   times does not matter, ties being broken by attempt rank, not by the order of settling.
 4. **Effects and verification** (numpy, over compromised pairs only): the numpy kernel's own
    :func:`~cyberready.engine.kernel.apply_effects` — outages, alterations, verification
    catches and their recheck outages, leaks, events.
