@@ -71,8 +71,9 @@ def small_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, s
             check=False,
         )
 
+    locales = available_locales()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        done = dict(zip(available_locales(), pool.map(report, available_locales()), strict=True))
+        done = dict(zip(locales, pool.map(report, locales), strict=True))
     out: dict[tuple[str, str], Path] = {}
     for locale, res in done.items():
         assert res.returncode == 0, res.stdout + res.stderr
